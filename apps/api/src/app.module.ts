@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { AllExceptionsFilter } from './common/exception.filter';
+import { Clock } from './common/clock';
+import { loggerOptions } from './common/logging';
+import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { UsersModule } from './users/users.module';
+import { LineAccountsModule } from './line-accounts/line-accounts.module';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        HealthModule,
+        UsersModule,
+        LineAccountsModule,
+      ],
+      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      exports: [Clock],
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { LocalDatabase, openLocalDatabase, runMigrations } from '@lcm/database';
+import { AppConfig, ConfigError, readAppConfig } from '../config/app-config';
+import { createApp } from '../create-app';
+import { UsersService } from '../users/users.service';
+import { SandboxHandle, startSandbox } from './sandbox';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Starts everything `npm start` promises: with no DATABASE_URL an embedded PostgreSQL under
+ * DATA_DIR, migrations, the LINE simulator with a sandbox account, then the API; prints the
+ * URLs and the admin token, and stops it all on Ctrl-C.
+ */
+export async function launch(env: Env): Promise<void> {
+  let config: AppConfig;
+  try {
+    // Validate everything else before starting anything; the embedded server supplies the URL.
+    config = readAppConfig(env, { databaseUrl: 'postgresql://embedded' });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const stoppers: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  };
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping…`);
+      void stopAll().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    const database: LocalDatabase = await openLocalDatabase({ dataDir: config.dataDir, log: (line) => console.log(line) });
+    stoppers.push(() => database.stop());
+    config = { ...config, databaseUrl: database.url };
+
+    if (config.migrateOnStart) {
+      const result = await runMigrations({ connectionString: config.databaseUrl, log: (line) => console.log(line) });
+      console.log(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
+    }
+
+    const app = await createApp(config);
+    stoppers.push(() => app.close());
+    const token = await bootstrapAdmin(app, config, database.embedded);
+
+    let sandbox: SandboxHandle | null = null;
+    if (config.lineSimulator === 'on' || (config.lineSimulator === 'auto' && database.embedded)) {
+      sandbox = await startSandbox(app, config);
+      stoppers.push(() => sandbox!.close());
+    }
+
+    await app.listen(config.port, config.host);
+    const url = await app.getUrl();
+    const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    console.log(
+      [
+        '',
+        `API        ${base}/api/v1`,
+        `Docs       ${base}/api/docs`,
+        `Health     ${base}/health`,
+        sandbox ? `LINE sim   ${sandbox.url}  (sandbox account ${sandbox.accountId})` : null,
+        token ? `Admin token ${token}` : 'Admin token: printed on first start (or set ADMIN_TOKEN; rotate with POST /api/v1/users/:id/tokens)',
+        '',
+      ]
+        .filter((line) => line !== null)
+        .join('\n'),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Creates the first admin when there are no users. On the embedded default the token is also kept
+ * in DATA_DIR/admin-token (mode 600) so every `npm start` can print it; with a real database it is
+ * printed once only.
+ */
+async function bootstrapAdmin(app: INestApplication, config: AppConfig, embedded: boolean): Promise<string | null> {
+  const tokenFile = path.join(config.dataDir, 'admin-token');
+  const result = await app.get(UsersService).bootstrapFirstAdmin(config.adminToken);
+  if (result.created && result.token) {
+    if (embedded) fs.writeFileSync(tokenFile, `${result.token}\n`, { mode: 0o600 });
+    return result.token;
+  }
+  if (embedded && fs.existsSync(tokenFile)) return fs.readFileSync(tokenFile, 'utf8').trim();
+  return null;
+}

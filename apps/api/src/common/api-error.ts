@@ -1,0 +1,44 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** An error with the API's shape: `{statusCode, error, message, details}`. */
+export class ApiError extends HttpException {
+  constructor(status: HttpStatus, message: string, readonly details: FieldProblem[] = []) {
+    super({ message, details }, status);
+  }
+
+  static badRequest(message: string, details: FieldProblem[] = []): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, message, details);
+  }
+
+  static field(field: string, problem: string): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, `${field}: ${problem}`, [{ field, problem }]);
+  }
+
+  static notFound(what: string): ApiError {
+    return new ApiError(HttpStatus.NOT_FOUND, `${what} not found`);
+  }
+
+  static forbidden(message: string): ApiError {
+    return new ApiError(HttpStatus.FORBIDDEN, message);
+  }
+
+  static conflict(message: string, details: FieldProblem[] = []): ApiError {
+    return new ApiError(HttpStatus.CONFLICT, message, details);
+  }
+
+  static unprocessable(message: string, details: FieldProblem[] = []): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, message, details);
+  }
+
+  /** A stale `version` on an update. */
+  static staleVersion(what: string, current: number): ApiError {
+    return new ApiError(HttpStatus.CONFLICT, `${what} was changed by someone else (current version ${current}); reload and retry`, [
+      { field: 'version', problem: `stale; current version is ${current}` },
+    ]);
+  }
+}

@@ -1,0 +1,88 @@
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'express';
+import { ApiError, FieldProblem } from './api-error';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details: FieldProblem[];
+  errorId?: string;
+}
+
+/**
+ * The one place errors become responses, all in the API's shape. Anything not recognised as the
+ * client's fault is a 500 that carries an error id, logged with the same id.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+    const body = this.toBody(exception);
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (isJsonSyntaxError(exception)) {
+      return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [{ field: 'body', problem: 'malformed JSON' }]);
+    }
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const clientError = fromClientError(exception);
+    if (clientError) return clientError;
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId }, `unexpected error ${errorId}`);
+    return { statusCode: 500, error: STATUS_CODES[500]!, message: `Internal error; quote error id ${errorId}`, details: [], errorId };
+  }
+}
+
+function fromHttpException(exception: HttpException): ErrorBody {
+  const statusCode = exception.getStatus();
+  const payload = exception.getResponse();
+  let message = exception.message;
+  let details: FieldProblem[] = [];
+  if (typeof payload === 'object' && payload !== null) {
+    const record = payload as { message?: unknown; details?: unknown };
+    if (Array.isArray(record.message)) message = record.message.join('; ');
+    else if (typeof record.message === 'string') message = record.message;
+    if (Array.isArray(record.details)) details = record.details as FieldProblem[];
+  } else if (typeof payload === 'string') {
+    message = payload;
+  }
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
+}
+
+/** Errors thrown below Nest on a client's behalf: malformed JSON, oversized bodies, Prisma's known ones. */
+function fromClientError(exception: unknown): ErrorBody | null {
+  const error = exception as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; meta?: { target?: unknown } };
+  if (!error || typeof error !== 'object') return null;
+  const status = error.status ?? error.statusCode;
+  if (error.type === 'entity.parse.failed') {
+    return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [{ field: 'body', problem: 'malformed JSON' }]);
+  }
+  if (error.type === 'entity.too.large') {
+    return body(HttpStatus.PAYLOAD_TOO_LARGE, 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return body(status, error.message ?? STATUS_CODES[status] ?? 'Bad Request');
+  }
+  if (error.code === 'P2002') {
+    const target = Array.isArray(error.meta?.target) ? (error.meta!.target as string[]).join(', ') : 'a unique field';
+    return body(HttpStatus.CONFLICT, `already exists (${target} must be unique)`, [{ field: target, problem: 'already taken' }]);
+  }
+  if (error.code === 'P2025') return body(HttpStatus.NOT_FOUND, 'not found');
+  return null;
+}
+
+/** Nest turns body-parser's SyntaxError into a bare BadRequestException carrying its message. */
+function isJsonSyntaxError(exception: unknown): boolean {
+  return exception instanceof BadRequestException && !(exception instanceof ApiError) && /JSON/.test(exception.message);
+}
+
+function body(statusCode: number, message: string, details: FieldProblem[] = []): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
+}

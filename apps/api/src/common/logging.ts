@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+/** Everything that could carry a credential, wherever it sits in a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-line-signature"]',
+  'res.headers["set-cookie"]',
+  '*.token',
+  '*.channelAccessToken',
+  '*.channelSecret',
+  '*.password',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.*.channelAccessToken',
+  '*.*.channelSecret',
+  '*.*.token',
+];
+
+export function loggerOptions(level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // One id per request, on every line the request logs; a caller's X-Request-Id is kept.
+      genReqId: (req: IncomingMessage, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customProps: (req) => ({ requestId: (req as IncomingMessage & { id: string }).id }),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    },
+  };
+}

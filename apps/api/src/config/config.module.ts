@@ -1,0 +1,27 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { AppConfig } from './app-config';
+
+export const APP_CONFIG = 'app';
+
+/** Exposes the validated AppConfig through @nestjs/config's ConfigService. */
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, load: [() => ({ [APP_CONFIG]: config })] })],
+      providers: [{ provide: AppConfigService, useFactory: (service: ConfigService) => new AppConfigService(service), inject: [ConfigService] }],
+      exports: [AppConfigService],
+    };
+  }
+}
+
+export class AppConfigService {
+  constructor(private readonly configService: ConfigService) {}
+
+  get values(): AppConfig {
+    return this.configService.getOrThrow<AppConfig>(APP_CONFIG);
+  }
+}

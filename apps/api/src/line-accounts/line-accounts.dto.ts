@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidateIf } from 'class-validator';
+import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
+import { isTimeZone } from '../common/time-zone';
+
+@ValidatorConstraint({ name: 'timeZone' })
+class TimeZoneConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isTimeZone(value);
+  }
+  defaultMessage(): string {
+    return 'must be an IANA time zone such as Asia/Taipei';
+  }
+}
+
+export class LineAccountCreateDto {
+  @ApiProperty({ example: 'Taipei flagship store' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: '1657000000', description: 'The Messaging API channel id' })
+  @IsString()
+  @Matches(/^\d{1,20}$/, { message: 'must be the numeric channel id' })
+  channelId: string;
+
+  @ApiProperty({ writeOnly: true, description: 'Write-only: never returned, never logged' })
+  @IsString()
+  @Length(1, 1000)
+  channelAccessToken: string;
+
+  @ApiProperty({ writeOnly: true, description: 'Write-only: verifies webhook signatures' })
+  @IsString()
+  @Length(1, 200)
+  channelSecret: string;
+
+  @ApiPropertyOptional({ example: 'TW', default: 'TW' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be a two-letter region code such as TW or JP' })
+  region?: string;
+
+  @ApiProperty({ example: 'high', description: 'A plan code of the region\'s rate cards: TW light|medium|high, JP communication|light|standard' })
+  @IsString()
+  @Matches(/^[a-z_]{1,40}$/, { message: 'must be a plan code such as light, medium or high' })
+  plan: string;
+
+  @ApiPropertyOptional({ example: 'Asia/Taipei', default: 'Asia/Taipei' })
+  @IsOptional()
+  @Validate(TimeZoneConstraint)
+  timezone?: string;
+
+  @ApiProperty({ example: '500', description: 'Cap on the month\'s spend on additional messages, a decimal string' })
+  @IsString()
+  @Matches(DECIMAL_PATTERN, { message: 'must be a non-negative decimal string with at most 4 decimals, such as "500"' })
+  monthlyBudget: string;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'The additional-message cap set in LINE\'s console; null when none' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  additionalMessageCap?: number | null;
+
+  @ApiPropertyOptional({ default: 0, description: 'Messages a month set aside for Push traffic this service does not send' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  otherPushHeadroom?: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'LINE API base URL; null for LINE itself, or the simulator\'s URL' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  apiBaseUrl?: string | null;
+}
+
+export class LineAccountUpdateDto extends PartialType(OmitType(LineAccountCreateDto, ['channelId'] as const)) {
+  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class LineAccountResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() channelId: string;
+  @ApiProperty() region: string;
+  @ApiProperty() plan: string;
+  @ApiProperty() timezone: string;
+  @ApiProperty({ type: MoneyDto }) monthlyBudget: MoneyDto;
+  @ApiProperty({ nullable: true, type: Number }) additionalMessageCap: number | null;
+  @ApiProperty() otherPushHeadroom: number;
+  @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
+  @ApiProperty({ description: 'Points at the bundled LINE simulator' }) isSandbox: boolean;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class LineAccountListResponseDto {
+  @ApiProperty({ type: [LineAccountResponseDto] }) items: LineAccountResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export const SUPPORTED_REGIONS = ['TW', 'JP'] as const;
+export const CURRENCY_OF_REGION: Record<string, string> = { TW: 'TWD', JP: 'JPY' };
+export const PLANS_OF_REGION: Record<string, string[]> = { TW: ['light', 'medium', 'high'], JP: ['communication', 'light', 'standard'] };

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { LineAccount, Prisma } from '@lcm/database';
+import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
+import { PrismaService, Transaction } from '../database/prisma.service';
+
+@Injectable()
+export class LineAccountsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work);
+  }
+
+  findById(id: string, tx?: Transaction): Promise<LineAccount | null> {
+    return (tx ?? this.prisma.client).lineAccount.findUnique({ where: { id } });
+  }
+
+  findByChannelId(channelId: string): Promise<LineAccount | null> {
+    return this.prisma.client.lineAccount.findUnique({ where: { channelId } });
+  }
+
+  list(query: PageQueryDto): Promise<(LineAccount & Keyset)[]> {
+    return this.prisma.client.lineAccount.findMany(keysetArgs(query));
+  }
+
+  create(data: Prisma.LineAccountCreateInput, tx: Transaction): Promise<LineAccount> {
+    return tx.lineAccount.create({ data });
+  }
+
+  async updateAtVersion(id: string, version: number, data: Prisma.LineAccountUpdateInput, tx: Transaction): Promise<LineAccount | null> {
+    const { count } = await tx.lineAccount.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } as Prisma.LineAccountUpdateManyMutationInput });
+    return count === 1 ? tx.lineAccount.findUnique({ where: { id } }) : null;
+  }
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { ApiError } from '../common/api-error';
+import { Page, PageQueryDto, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import type { Transaction } from '../database/prisma.service';
+import {
+  CURRENCY_OF_REGION,
+  LineAccountCreateDto,
+  LineAccountResponseDto,
+  LineAccountUpdateDto,
+  PLANS_OF_REGION,
+} from './line-accounts.dto';
+import { LineAccountsRepository } from './line-accounts.repository';
+
+@Injectable()
+export class LineAccountsService {
+  constructor(
+    private readonly repository: LineAccountsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: AuthUser | null, dto: LineAccountCreateDto, options: { isSandbox?: boolean } = {}): Promise<LineAccountResponseDto> {
+    const region = dto.region ?? 'TW';
+    checkPlan(region, dto.plan);
+    if (await this.repository.findByChannelId(dto.channelId)) {
+      throw ApiError.conflict(`channel ${dto.channelId} is already registered`, [{ field: 'channelId', problem: 'already registered' }]);
+    }
+    return this.repository.transaction(async (tx) => {
+      const account = await this.repository.create(
+        {
+          name: dto.name,
+          channelId: dto.channelId,
+          channelAccessToken: dto.channelAccessToken,
+          channelSecret: dto.channelSecret,
+          region,
+          plan: dto.plan,
+          timezone: dto.timezone ?? 'Asia/Taipei',
+          monthlyBudget: dto.monthlyBudget,
+          additionalMessageCap: dto.additionalMessageCap ?? null,
+          otherPushHeadroom: dto.otherPushHeadroom ?? 0,
+          apiBaseUrl: dto.apiBaseUrl ?? null,
+          isSandbox: options.isSandbox ?? false,
+        },
+        tx,
+      );
+      await this.audit.record({ actorId: actor?.id ?? null, action: 'line_account.created', entityType: 'line_account', entityId: account.id, after: toLineAccountResponse(account) }, tx);
+      return toLineAccountResponse(account);
+    });
+  }
+
+  async list(query: PageQueryDto): Promise<Page<LineAccountResponseDto>> {
+    return toPage(await this.repository.list(query), query, toLineAccountResponse);
+  }
+
+  async get(id: string): Promise<LineAccountResponseDto> {
+    return toLineAccountResponse(await this.mustFind(id));
+  }
+
+  /** Plan and budget changes matter for money: every change is audited with before and after. */
+  async update(actor: AuthUser, id: string, dto: LineAccountUpdateDto): Promise<LineAccountResponseDto> {
+    const { version, ...changes } = dto;
+    return this.repository.transaction(async (tx) => {
+      const before = await this.mustFind(id, tx);
+      checkPlan(changes.region ?? before.region, changes.plan ?? before.plan);
+      const after = await this.repository.updateAtVersion(id, version, changes, tx);
+      if (!after) throw ApiError.staleVersion('line account', before.version);
+      const secretsChanged = ['channelAccessToken', 'channelSecret'].filter((key) => key in changes);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'line_account.updated',
+          entityType: 'line_account',
+          entityId: id,
+          before: toLineAccountResponse(before),
+          after: toLineAccountResponse(after),
+          reason: secretsChanged.length ? `secrets replaced: ${secretsChanged.join(', ')}` : null,
+        },
+        tx,
+      );
+      return toLineAccountResponse(after);
+    });
+  }
+
+  async mustFind(id: string, tx?: Transaction): Promise<LineAccount> {
+    const account = await this.repository.findById(id, tx);
+    if (!account) throw ApiError.notFound(`line account ${id}`);
+    return account;
+  }
+}
+
+function checkPlan(region: string, plan: string): void {
+  const plans = PLANS_OF_REGION[region];
+  if (!plans) throw ApiError.field('region', `unsupported region; one of ${Object.keys(PLANS_OF_REGION).join(', ')}`);
+  if (!plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${plans.join(', ')}`);
+}
+
+/** Secrets never leave the service: the response has no field for them. */
+export function toLineAccountResponse(account: LineAccount): LineAccountResponseDto {
+  return {
+    id: account.id,
+    name: account.name,
+    channelId: account.channelId,
+    region: account.region,
+    plan: account.plan,
+    timezone: account.timezone,
+    monthlyBudget: { amount: account.monthlyBudget.toFixed(4), currency: CURRENCY_OF_REGION[account.region] ?? 'TWD' },
+    additionalMessageCap: account.additionalMessageCap,
+    otherPushHeadroom: account.otherPushHeadroom,
+    apiBaseUrl: account.apiBaseUrl,
+    isSandbox: account.isSandbox,
+    version: account.version,
+    createdAt: account.createdAt.toISOString(),
+    updatedAt: account.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { User } from '@lcm/database';
+import { PrismaService, Transaction } from '../database/prisma.service';
+import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
+import type { RoleName } from './users.dto';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work);
+  }
+
+  findById(id: string, tx?: Transaction): Promise<User | null> {
+    return (tx ?? this.prisma.client).user.findUnique({ where: { id } });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.prisma.client.user.findUnique({ where: { email } });
+  }
+
+  count(): Promise<number> {
+    return this.prisma.client.user.count();
+  }
+
+  list(query: PageQueryDto): Promise<(User & Keyset)[]> {
+    return this.prisma.client.user.findMany(keysetArgs(query));
+  }
+
+  create(data: { email: string; name: string; role: RoleName }, tx: Transaction): Promise<User> {
+    return tx.user.create({ data });
+  }
+
+  /** Applies the change only at the expected version; null when the version was stale. */
+  async updateAtVersion(id: string, version: number, data: Partial<Pick<User, 'role' | 'active' | 'name'>>, tx: Transaction): Promise<User | null> {
+    const { count } = await tx.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+    return count === 1 ? tx.user.findUnique({ where: { id } }) : null;
+  }
+
+  /** Other active admins, locked so two demotions can't both leave the account without one. */
+  async countOtherActiveAdminsForUpdate(exceptId: string, tx: Transaction): Promise<number> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM users WHERE role = 'admin' AND active AND id <> ${exceptId}::uuid FOR UPDATE`;
+    return rows.length;
+  }
+
+  /** Revokes every live token of the user and stores the new one's hash. */
+  async replaceTokens(userId: string, token: { tokenHash: string; prefix: string }, tx: Transaction): Promise<void> {
+    await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await tx.apiToken.create({ data: { userId, ...token } });
+  }
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { quoteIdentifier, withDatabaseName } from '@lcm/database';
+import { TEST_ENV } from './test-env';
+
+export interface TestDatabase {
+  /** Connection string of a fresh, migrated database of its own. */
+  url: string;
+  /** The server's maintenance database, for creating more databases. */
+  serverUrl: string;
+  pool: Pool;
+  drop(): Promise<void>;
+}
+
+function templateInfo(): { serverUrl: string; template: string } {
+  const serverUrl = process.env[TEST_ENV.serverUrl];
+  const template = process.env[TEST_ENV.templateDatabase];
+  if (!serverUrl || !template) throw new Error('the e2e global setup did not run (use `npm test` or `jest --selectProjects e2e`)');
+  return { serverUrl, template };
+}
+
+/** A migrated database of its own for one test file, cloned from the template in milliseconds. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { serverUrl, template } = templateInfo();
+  const name = `${template.replace('lcm_tpl_', 'lcm_t_')}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`));
+  const url = withDatabaseName(serverUrl, name);
+  const pool = new Pool({ connectionString: url, max: 5 });
+  return {
+    url,
+    serverUrl,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+    },
+  };
+}
+
+/** An empty database (not migrated), for tests of the migration runner itself. */
+export async function createEmptyDatabase(): Promise<Omit<TestDatabase, 'pool'>> {
+  const { serverUrl, template } = templateInfo();
+  const name = `${template.replace('lcm_tpl_', 'lcm_t_')}_e${randomBytes(4).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  return {
+    url: withDatabaseName(serverUrl, name),
+    serverUrl,
+    drop: () => withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  // CREATE DATABASE … TEMPLATE fails while another session is copying the same template; retry briefly.
+  for (let attempt = 0; ; attempt++) {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } catch (error) {
+      const busy = (error as { code?: string }).code === '55006';
+      if (!busy || attempt >= 50) throw error;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+  }
+}
