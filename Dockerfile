@@ -1,0 +1,12 @@
+# The service image. Configure it with DATABASE_URL (see README, "Configuration").
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+EXPOSE 3000
+CMD ["node", "dist/apps/api/src/main.js"]
