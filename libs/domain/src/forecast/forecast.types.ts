@@ -1,0 +1,181 @@
+import { BandCost, RateCard, RateCardSummary } from '../pricing';
+
+/** What a forecast concludes. `ok` is the only verdict that lets a send proceed. */
+export type Verdict = 'ok' | 'over_budget' | 'over_plan_limit' | 'over_line_cap' | 'quota_unknown';
+export type BlockingVerdict = Exclude<Verdict, 'ok'>;
+
+/**
+ * Most severe first; `verdict` is the first of `verdicts` in this order. Limits LINE itself enforces
+ * (it would refuse the messages) come before the service's own money policy, and certain problems
+ * before the uncertain one:
+ * - over_plan_limit: the plan cannot buy additional messages; only a plan change helps.
+ * - over_line_cap: LINE's additional-message cap would be passed; someone must raise it at LINE.
+ * - over_budget: the account's monthly cap or the campaign's cost cap would be passed; an admin can raise it.
+ * - quota_unknown: LINE's figures are stale; the send may well fit once they are read again.
+ */
+export const VERDICT_SEVERITY: readonly BlockingVerdict[] = ['over_plan_limit', 'over_line_cap', 'over_budget', 'quota_unknown'];
+
+/** LINE's GET /v2/bot/message/quota. `value` = free messages + the additional-message cap set in LINE's console. */
+export interface LineQuotaReading {
+  type: 'none' | 'limited';
+  value?: number | null;
+}
+
+/** LINE's GET /v2/bot/message/quota/consumption, plus what this service sent after that reading. */
+export interface LineConsumptionReading {
+  totalUsage: number;
+  /** Messages of this service's sends LINE accepted after the reading was taken. */
+  sentAfterReading: number;
+}
+
+export interface ForecastQuotaInput {
+  /** Last quota reading, fresh or not; null if never read. Used even when stale: the cap rarely changes. */
+  lineQuota: LineQuotaReading | null;
+  /** Last consumption reading for this month; null if none (then used comes from the ledger alone). */
+  lineConsumption: LineConsumptionReading | null;
+  /** Messages this service's ledger counts as sent in the month. */
+  ledgerUsed: number;
+  /** V: messages reserved by other runs and not yet settled. */
+  reserved: number;
+  /** H: messages set aside for Push traffic this service does not send. */
+  headroom: number;
+  /** Whether LINE's figures are recent enough to trust. False makes `quota_unknown` whenever a cap applies. */
+  fresh: boolean;
+}
+
+export interface ForecastBudgetInput {
+  /** The account's monthly cap on additional-message spend; null means no cap. */
+  monthlyCap: string | null;
+  /** Additional-message spend already settled this month (the ledger's figure). */
+  spentThisMonth: string;
+  /** Cost reserved by other runs this month and not yet settled. */
+  reservedThisMonth: string;
+}
+
+/** Next month's figures, for the `next_month` suggestion. Every field defaults to a fresh month. */
+export interface NextMonthInput {
+  /** Defaults to the month after `month`. */
+  month?: string;
+  /** The card in force next month; defaults to this month's. */
+  rateCard?: RateCard;
+  /** Messages already used / reserved next month; default 0. */
+  used?: number;
+  reserved?: number;
+  /** Defaults to this month's headroom. */
+  headroom?: number;
+  /** Default "0". */
+  spentThisMonth?: string;
+  reservedThisMonth?: string;
+}
+
+export interface ForecastInput {
+  /** The account's month of the send, "YYYY-MM" (see monthOf). */
+  month: string;
+  /** R: following, deduplicated recipients after the campaign's own limits. */
+  recipients: number;
+  /** Message objects of the campaign's content; ceil(objects / 5) requests per recipient. */
+  messageObjects: number;
+  /** The card in force for the send (see selectRateCard). Its freeMessages is the plan's free quota. */
+  rateCard: RateCard;
+  /** All plans' cards of the region in force that month (see cardsInForce), for the plan suggestion. */
+  regionCards?: readonly RateCard[];
+  quota: ForecastQuotaInput;
+  budget: ForecastBudgetInput;
+  /** The campaign's own cap on this send's cost; null means none. */
+  costCap: string | null;
+  /** The additional-message cap configured on the account (mirror of LINE's console setting); null if not set. */
+  additionalMessageCap: number | null;
+  /** The month's projected volume if the service projects one (e.g. the pace so far); the plan suggestion uses the larger of this and U+V+H+N. */
+  projectedMonthMessages?: number;
+  /** Next month's figures; omitted = a fresh month on the same card; null = no next-month suggestion. */
+  nextMonth?: NextMonthInput | null;
+}
+
+export interface ForecastQuota {
+  /** F: the plan's free messages, or LINE's quota value where that is lower. */
+  free: number;
+  /** U: max(LINE's reading + this service's sends after it, the ledger). */
+  used: number;
+  reserved: number;
+  headroom: number;
+  /** max(0, F − U − V − H). */
+  remainingFree: number;
+  /** "line" when a fresh LINE consumption reading was used, else "ledger". */
+  source: 'line' | 'ledger';
+  fresh: boolean;
+  /** max(0, U + V + H − F): additional positions of the month taken before this send. */
+  paidSoFar: number;
+  /** LINE's monthly limit (quota value) when limited; null when none or unknown. */
+  lineLimit: number | null;
+  /** Additional messages allowed in the month: LINE's (value − F) or the account's cap, the lower; null = no cap. */
+  additionalCap: number | null;
+}
+
+export interface ForecastCost {
+  amount: string;
+  currency: string;
+  bands: BandCost[];
+}
+
+export interface ForecastBudget {
+  monthlyCap: string | null;
+  /** max(the ledger's spend, the spend implied by the month's used messages under the card). */
+  spentThisMonth: string;
+  reservedThisMonth: string;
+  /** cap − spent − reserved − this cost, never below 0; null without a cap. */
+  remainingAfter: string | null;
+  /** How far spent + reserved + this cost passes the cap; "0.0000" when it doesn't or without a cap. */
+  overBy: string;
+  costCap: string | null;
+  currency: string;
+}
+
+export interface TrimSuggestion {
+  kind: 'trim';
+  /** The largest recipient count whose forecast is ok; one more is not. */
+  maxRecipients: number;
+  messages: number;
+  cost: string;
+  currency: string;
+}
+
+export interface PlanSuggestion {
+  kind: 'plan';
+  plan: string;
+  /** The suggested plan's fee plus additional messages for projectedMessages. */
+  monthlyCost: string;
+  currency: string;
+  projectedMessages: number;
+  /** The current plan's cost for the same volume; null if it can't carry it. */
+  currentPlanMonthlyCost: string | null;
+}
+
+export interface NextMonthSuggestion {
+  kind: 'next_month';
+  month: string;
+  cost: string;
+  currency: string;
+  verdict: Verdict;
+  verdicts: BlockingVerdict[];
+}
+
+export type Suggestion = TrimSuggestion | PlanSuggestion | NextMonthSuggestion;
+
+/** The forecast of API.md, without what the service adds (campaignId, lineAccountId, computedAt, rateCard.id). */
+export interface Forecast {
+  month: string;
+  recipients: number;
+  requestsPerRecipient: number;
+  messages: number;
+  quota: ForecastQuota;
+  freeMessages: number;
+  paidMessages: number;
+  cost: ForecastCost;
+  budget: ForecastBudget;
+  verdict: Verdict;
+  /** Every blocking verdict that applies, most severe first (empty when ok). */
+  verdicts: BlockingVerdict[];
+  reasons: string[];
+  suggestions: Suggestion[];
+  rateCard: RateCardSummary;
+}

@@ -1,0 +1,21 @@
+export { computeForecast } from './compute-forecast';
+export { VERDICT_SEVERITY } from './forecast.types';
+export type {
+  BlockingVerdict,
+  Forecast,
+  ForecastBudget,
+  ForecastBudgetInput,
+  ForecastCost,
+  ForecastInput,
+  ForecastQuota,
+  ForecastQuotaInput,
+  LineConsumptionReading,
+  LineQuotaReading,
+  NextMonthInput,
+  NextMonthSuggestion,
+  PlanSuggestion,
+  Suggestion,
+  TrimSuggestion,
+  Verdict,
+} from './forecast.types';
+export { OBJECTS_PER_REQUEST, requestsPerRecipientOf } from './situation';
