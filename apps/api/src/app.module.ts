@@ -12,6 +12,9 @@ import { AuthModule } from './auth/auth.module';
 import { UsersModule } from './users/users.module';
 import { LineAccountsModule } from './line-accounts/line-accounts.module';
 import { HealthModule } from './health/health.module';
+import { RateCardsModule } from './rate-cards/rate-cards.module';
+import { BillingModule } from './billing/billing.module';
+import { QuotaRefresher } from './billing/quota-refresher';
 
 @Module({})
 export class AppModule {
@@ -28,9 +31,11 @@ export class AppModule {
         HealthModule,
         UsersModule,
         LineAccountsModule,
+        RateCardsModule,
+        BillingModule,
       ],
-      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
-      exports: [Clock],
+      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: QuotaRefresher, useValue: { refreshIfStale: async () => undefined } }],
+      exports: [Clock, QuotaRefresher],
     };
   }
 }

@@ -14,6 +14,10 @@ export interface AppConfig {
   lineSimulator: 'auto' | 'on' | 'off';
   lineSimulatorPort: number;
   lineTimeoutMs: number;
+  /** LINE quota readings older than this are stale: forecasts re-read LINE, and capped accounts block without one. */
+  quotaMaxAgeSeconds: number;
+  /** How often the scheduler re-reads every account's quota and consumption; 0 turns it off. */
+  quotaSyncIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +39,8 @@ export function readAppConfig(env: Env, defaults: { databaseUrl?: string; dataDi
     lineSimulator: oneOf(env, 'LINE_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
     lineSimulatorPort: integer(env, 'LINE_SIMULATOR_PORT', 4500, 0, 65535),
     lineTimeoutMs: integer(env, 'LINE_TIMEOUT_MS', 10_000, 100, 120_000),
+    quotaMaxAgeSeconds: integer(env, 'QUOTA_MAX_AGE_SECONDS', 900, 1, 31 * 86_400),
+    quotaSyncIntervalSeconds: integer(env, 'QUOTA_SYNC_INTERVAL_SECONDS', 300, 0, 86_400),
   };
 }
 

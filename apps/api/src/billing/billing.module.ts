@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { RateCardsModule } from '../rate-cards/rate-cards.module';
+import { BillingController } from './billing.controller';
+import { ForecastEngine } from './forecast-engine';
+import { ForecastRecordsRepository } from './forecast-records.repository';
+import { ForecastsService } from './forecasts.service';
+import { LedgerRepository } from './ledger.repository';
+import { LedgerService } from './ledger.service';
+import { UsageService } from './usage.service';
+
+/** What sends cost: the month ledger, reservations, forecasts and usage reports. */
+@Global()
+@Module({
+  imports: [LineAccountsModule, RateCardsModule],
+  controllers: [BillingController],
+  providers: [LedgerRepository, LedgerService, ForecastEngine, ForecastRecordsRepository, ForecastsService, UsageService],
+  exports: [LedgerService, ForecastEngine, ForecastRecordsRepository],
+})
+export class BillingModule {}

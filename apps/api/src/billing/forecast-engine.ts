@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { computeForecast, Forecast, ForecastInput } from '@lcm/domain/forecast';
+import { localDateOf, monthBounds, monthOf, projectMonthMessages } from '@lcm/domain/pricing';
+import { Clock } from '../common/clock';
+import { AppConfigService } from '../config/config.module';
+import { RateCardsService } from '../rate-cards/rate-cards.service';
+import type { MonthLedger } from './ledger.repository';
+import type { Transaction } from '../database/prisma.service';
+
+export interface SendShape {
+  recipients: number;
+  messageObjects: number;
+  costCap: string | null;
+}
+
+/** A forecast as the API returns it: the domain's, plus who it is for and the card's id. */
+export type ForecastResponse = Forecast & {
+  campaignId: string | null;
+  lineAccountId: string;
+  computedAt: string;
+  rateCard: Forecast['rateCard'] & { id: string };
+};
+
+export interface ComputedForecast {
+  response: ForecastResponse;
+  input: ForecastInput;
+  rateCardId: string;
+}
+
+/**
+ * Gathers a forecast's inputs (account, month ledger, rate cards in force, the clock) and runs the
+ * pure domain's computeForecast on them.
+ */
+@Injectable()
+export class ForecastEngine {
+  constructor(
+    private readonly rateCards: RateCardsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+  ) {}
+
+  /** The account's month of a send at `sendAt` (now when omitted). */
+  monthOf(account: Pick<LineAccount, 'timezone'>, sendAt?: Date | null): string {
+    return monthOf(sendAt ?? this.clock.now(), account.timezone);
+  }
+
+  async compute(account: LineAccount, ledger: MonthLedger, send: SendShape, options: { campaignId?: string | null; sendAt?: Date | null; tx?: Transaction } = {}): Promise<ComputedForecast> {
+    const now = this.clock.now();
+    const month = ledger.month;
+    const cardDate = localDateOf(options.sendAt && options.sendAt > now ? options.sendAt : now, account.timezone);
+    const { card, regionCards } = await this.rateCards.inForce(account.region, account.plan, cardDate, options.tx);
+    const input: ForecastInput = {
+      month,
+      recipients: send.recipients,
+      messageObjects: send.messageObjects,
+      rateCard: card,
+      regionCards,
+      quota: {
+        lineQuota: ledger.lineQuota,
+        lineConsumption: ledger.lineConsumption === null ? null : { totalUsage: ledger.lineConsumption, sentAfterReading: ledger.sentSinceReading },
+        ledgerUsed: ledger.usedMessages,
+        reserved: ledger.reservedMessages,
+        headroom: account.otherPushHeadroom,
+        fresh: this.isFresh(ledger, account.timezone, now),
+      },
+      budget: { monthlyCap: account.monthlyBudget.toString(), spentThisMonth: ledger.spend, reservedThisMonth: ledger.reservedCost },
+      costCap: send.costCap,
+      additionalMessageCap: account.additionalMessageCap,
+      projectedMonthMessages: projectMonthMessages(ledger.usedMessages + ledger.reservedMessages, now, month, account.timezone),
+    };
+    const forecast = computeForecast(input);
+    return {
+      input,
+      rateCardId: card.id,
+      response: {
+        campaignId: options.campaignId ?? null,
+        lineAccountId: account.id,
+        computedAt: now.toISOString(),
+        ...forecast,
+        rateCard: { id: card.id, ...forecast.rateCard },
+      },
+    };
+  }
+
+  /**
+   * LINE's figures are fresh when read within QUOTA_MAX_AGE_SECONDS. A month that hasn't started
+   * yet has nothing to read: LINE's count will start at zero, so the ledger is all there is.
+   */
+  isFresh(ledger: MonthLedger, timeZone: string, now: Date): boolean {
+    if (monthBounds(ledger.month, timeZone).start > now) return true;
+    if (!ledger.lineReadingAt) return false;
+    return now.getTime() - ledger.lineReadingAt.getTime() <= this.config.values.quotaMaxAgeSeconds * 1000;
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { ForecastCreateDto } from './billing.dto';
+import { ForecastEngine, ForecastResponse } from './forecast-engine';
+import { LedgerService } from './ledger.service';
+import { QuotaRefresher } from './quota-refresher';
+
+@Injectable()
+export class ForecastsService {
+  constructor(
+    private readonly accounts: LineAccountsService,
+    private readonly ledger: LedgerService,
+    private readonly engine: ForecastEngine,
+    private readonly quota: QuotaRefresher,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A preview: what a send of this shape would cost now (or at sendAt). Nothing is reserved. */
+  async preview(dto: ForecastCreateDto): Promise<ForecastResponse> {
+    const account = await this.accounts.mustFind(dto.lineAccountId);
+    const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
+    if (sendAt && sendAt.getTime() < this.clock.now().getTime() - 60_000) throw ApiError.field('sendAt', 'must not be in the past');
+    await this.quota.refreshIfStale(account);
+    const month = this.engine.monthOf(account, sendAt);
+    const ledger = await this.ledger.readMonth(account.id, month);
+    const computed = await this.engine.compute(account, ledger, { recipients: dto.recipients, messageObjects: dto.messageObjects, costCap: dto.costCap ?? null }, { sendAt });
+    return computed.response;
+  }
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { costOfPaidPositions } from '@lcm/domain/pricing';
+import { Dec, formatAmount } from '@lcm/domain/money';
+import { ApiError } from '../common/api-error';
+import type { Transaction } from '../database/prisma.service';
+import { RateCardsService } from '../rate-cards/rate-cards.service';
+import { ComputedForecast, ForecastEngine, SendShape } from './forecast-engine';
+import { ForecastRecordsRepository } from './forecast-records.repository';
+import { LedgerRepository, MonthLedger, ReservationRow } from './ledger.repository';
+
+export interface ReserveRequest extends SendShape {
+  account: LineAccount;
+  /** `trim` reserves the largest recipient count that fits instead of refusing. */
+  policy?: 'block' | 'trim';
+  campaignId?: string | null;
+  runId?: string | null;
+  label?: string | null;
+  actorId?: string | null;
+}
+
+export interface ReserveResult {
+  reservation: ReservationRow | null;
+  forecast: ComputedForecast;
+  forecastId: string;
+  /** Recipients the reservation covers (fewer than asked when trimmed). */
+  recipients: number;
+  trimmed: boolean;
+}
+
+/**
+ * The month ledger's writes. Each one locks the account's month row first, so reservations,
+ * settlements and releases on one account happen one at a time and never spend a budget twice.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly repository: LedgerRepository,
+    private readonly engine: ForecastEngine,
+    private readonly records: ForecastRecordsRepository,
+    private readonly rateCards: RateCardsService,
+  ) {}
+
+  reserve(request: ReserveRequest): Promise<ReserveResult> {
+    return this.repository.transaction((tx) => this.reserveInTransaction(tx, request));
+  }
+
+  /**
+   * Forecasts against the locked month and, when the verdict is ok (or trimming makes it so),
+   * holds the messages and cost. The forecast is stored either way, with its inputs.
+   */
+  async reserveInTransaction(tx: Transaction, request: ReserveRequest): Promise<ReserveResult> {
+    const month = this.engine.monthOf(request.account);
+    const ledger = await this.repository.lockMonth(tx, request.account.id, month);
+    let forecast = await this.engine.compute(request.account, ledger, request, { campaignId: request.campaignId, tx });
+    let recipients = request.recipients;
+    let trimmed = false;
+    if (forecast.response.verdict !== 'ok' && request.policy === 'trim') {
+      const trim = forecast.response.suggestions.find((s) => s.kind === 'trim');
+      if (trim && trim.kind === 'trim' && trim.maxRecipients > 0) {
+        recipients = trim.maxRecipients;
+        trimmed = true;
+        forecast = await this.engine.compute(request.account, ledger, { ...request, recipients }, { campaignId: request.campaignId, tx });
+      }
+    }
+    const forecastId = await this.records.insert(
+      {
+        lineAccountId: request.account.id,
+        campaignId: request.campaignId ?? null,
+        purpose: 'reservation',
+        month,
+        verdict: forecast.response.verdict,
+        rateCardId: forecast.rateCardId,
+        inputs: forecast.input,
+        result: forecast.response,
+        createdById: request.actorId ?? null,
+      },
+      tx,
+    );
+    if (forecast.response.verdict !== 'ok') return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false };
+    const reservation = await this.repository.createReservation(tx, {
+      lineAccountId: request.account.id,
+      month,
+      messages: forecast.response.messages,
+      freeMessages: forecast.response.freeMessages,
+      paidFrom: forecast.response.quota.paidSoFar,
+      cost: forecast.response.cost.amount,
+      rateCardId: forecast.rateCardId,
+      forecastId,
+      campaignId: request.campaignId ?? null,
+      runId: request.runId ?? null,
+      label: request.label ?? null,
+    });
+    await this.repository.addToMonth(tx, request.account.id, month, { reservedMessages: reservation.messages, reservedCost: reservation.cost });
+    return { reservation, forecast, forecastId, recipients, trimmed };
+  }
+
+  /**
+   * Moves messages LINE accepted from reserved to used. The reservation's free messages settle
+   * first, then its paid positions in order, so the settled cost is exactly what was forecast.
+   */
+  async settle(reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<ReservationRow> {
+    return this.repository.transaction((tx) => this.settleInTransaction(tx, reservationId, accepted, meta));
+  }
+
+  async settleInTransaction(tx: Transaction, reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<ReservationRow> {
+    const reservation = await this.lockReservationWithMonth(tx, reservationId);
+    if (reservation.status !== 'held') throw ApiError.conflict(`reservation ${reservationId} is ${reservation.status}`);
+    const settledBefore = reservation.settledMessages;
+    const settledAfter = settledBefore + accepted;
+    if (!Number.isInteger(accepted) || accepted < 0 || settledAfter > reservation.messages) {
+      throw new RangeError(`cannot settle ${accepted} more messages of reservation ${reservationId} (${settledBefore}/${reservation.messages} settled)`);
+    }
+    const paidBefore = Math.max(0, settledBefore - reservation.freeMessages);
+    const paidAfter = Math.max(0, settledAfter - reservation.freeMessages);
+    const card = await this.rateCards.get(reservation.rateCardId, tx);
+    const cost = paidAfter > paidBefore ? costOfPaidPositions(card, reservation.paidFrom + paidBefore, paidAfter - paidBefore).amount : formatAmount(0);
+    const done = settledAfter === reservation.messages;
+    const settledCost = formatAmount(Dec(reservation.settledCost).plus(cost));
+    await this.repository.updateReservation(tx, reservation.id, { settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held' });
+    await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
+      used: accepted,
+      paid: paidAfter - paidBefore,
+      spend: cost,
+      reservedMessages: -accepted,
+      reservedCost: formatAmount(Dec(cost).negated()),
+      sentSinceReading: accepted,
+    });
+    await this.repository.insertUsage(tx, {
+      lineAccountId: reservation.lineAccountId,
+      month: reservation.month,
+      kind: meta.kind ?? 'campaign_send',
+      messages: accepted,
+      paidMessages: paidAfter - paidBefore,
+      cost,
+      reservationId: reservation.id,
+      campaignId: reservation.campaignId,
+      runId: reservation.runId,
+      lineRequestId: meta.lineRequestId ?? null,
+    });
+    return { ...reservation, settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held' };
+  }
+
+  /** Gives back what a reservation holds beyond what was settled (unsent recipients, a stopped run). */
+  async release(reservationId: string): Promise<ReservationRow> {
+    return this.repository.transaction((tx) => this.releaseInTransaction(tx, reservationId));
+  }
+
+  async releaseInTransaction(tx: Transaction, reservationId: string): Promise<ReservationRow> {
+    const reservation = await this.lockReservationWithMonth(tx, reservationId);
+    if (reservation.status !== 'held') return reservation;
+    const messages = reservation.messages - reservation.settledMessages;
+    const cost = Dec(reservation.cost).minus(reservation.settledCost);
+    await this.repository.updateReservation(tx, reservation.id, { settledMessages: reservation.settledMessages, settledCost: reservation.settledCost, status: 'released' });
+    await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
+      reservedMessages: -messages,
+      reservedCost: formatAmount(cost.negated()),
+    });
+    return { ...reservation, status: 'released' };
+  }
+
+  /** Reads the month for reports and previews (no lock). */
+  readMonth(lineAccountId: string, month: string): Promise<MonthLedger> {
+    return this.repository.readMonth(lineAccountId, month);
+  }
+
+  private async lockReservationWithMonth(tx: Transaction, reservationId: string): Promise<ReservationRow> {
+    // Month row first, then the reservation: the same order as reserve(), so no deadlock.
+    const unlocked = await this.repository.findReservation(reservationId, tx);
+    if (!unlocked) throw ApiError.notFound(`reservation ${reservationId}`);
+    await this.repository.lockMonth(tx, unlocked.lineAccountId, unlocked.month);
+    return (await this.repository.lockReservation(tx, reservationId))!;
+  }
+}

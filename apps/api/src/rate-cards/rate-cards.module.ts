@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RateCardsController } from './rate-cards.controller';
+import { RateCardsRepository } from './rate-cards.repository';
+import { RateCardsService } from './rate-cards.service';
+
+@Module({ controllers: [RateCardsController], providers: [RateCardsRepository, RateCardsService], exports: [RateCardsService] })
+export class RateCardsModule {}

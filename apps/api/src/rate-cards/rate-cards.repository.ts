@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { RateCard as RateCardRow } from '@lcm/database';
+import type { RateBand, RateCard } from '@lcm/domain/pricing';
+import { PrismaService, Transaction } from '../database/prisma.service';
+
+/** A rate card as stored: the domain's card plus its id. */
+export interface StoredRateCard extends RateCard {
+  id: string;
+  createdAt: Date;
+}
+
+@Injectable()
+export class RateCardsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(filter: { region?: string; plan?: string }): Promise<StoredRateCard[]> {
+    const rows = await this.prisma.client.rateCard.findMany({
+      where: { region: filter.region, plan: filter.plan },
+      orderBy: [{ region: 'asc' }, { plan: 'asc' }, { effectiveFrom: 'asc' }, { createdAt: 'asc' }],
+    });
+    return rows.map(toStoredRateCard);
+  }
+
+  async findById(id: string, tx?: Transaction): Promise<StoredRateCard | null> {
+    const row = await (tx ?? this.prisma.client).rateCard.findUnique({ where: { id } });
+    return row ? toStoredRateCard(row) : null;
+  }
+
+  /** Cards of the region that took effect on or before the date (ordered oldest first). */
+  async effectiveOn(region: string, date: string, tx?: Transaction): Promise<StoredRateCard[]> {
+    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+      where: { region, effectiveFrom: { lte: new Date(`${date}T00:00:00Z`) } },
+      orderBy: [{ effectiveFrom: 'asc' }, { createdAt: 'asc' }],
+    });
+    return rows.map(toStoredRateCard);
+  }
+
+  async create(card: RateCard, createdById: string | null, tx?: Transaction): Promise<StoredRateCard> {
+    const row = await (tx ?? this.prisma.client).rateCard.create({ data: toRow(card, createdById) });
+    return toStoredRateCard(row);
+  }
+
+  /** Inserts the card unless the same (region, plan, effectiveFrom, source) exists; safe for instances starting together. */
+  async insertIfAbsent(card: RateCard): Promise<void> {
+    await this.prisma.client.rateCard.createMany({ data: [toRow(card, null)], skipDuplicates: true });
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work);
+  }
+}
+
+function toRow(card: RateCard, createdById: string | null) {
+  return {
+    region: card.region,
+    plan: card.plan,
+    currency: card.currency,
+    monthlyFee: card.monthlyFee,
+    freeMessages: card.freeMessages,
+    additionalAllowed: card.additionalAllowed,
+    tiers: card.tiers.map((band) => ({ upTo: band.upTo, unitPrice: band.unitPrice })),
+    effectiveFrom: new Date(`${card.effectiveFrom}T00:00:00Z`),
+    source: card.source,
+    verified: card.verified,
+    createdById,
+  };
+}
+
+export function toStoredRateCard(row: RateCardRow): StoredRateCard {
+  return {
+    id: row.id,
+    region: row.region,
+    plan: row.plan,
+    currency: row.currency,
+    monthlyFee: row.monthlyFee.toString(),
+    freeMessages: row.freeMessages,
+    additionalAllowed: row.additionalAllowed,
+    tiers: row.tiers as unknown as RateBand[],
+    effectiveFrom: row.effectiveFrom.toISOString().slice(0, 10),
+    source: row.source,
+    verified: row.verified,
+    createdAt: row.createdAt,
+  };
+}
