@@ -64,6 +64,7 @@ export async function launch(env: Env): Promise<void> {
     await app.listen(config.port, config.host);
     const url = await app.getUrl();
     const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    sandbox?.connectWebhook(url);
     console.log(
       [
         '',

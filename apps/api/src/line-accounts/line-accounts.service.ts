@@ -83,6 +83,20 @@ export class LineAccountsService {
     });
   }
 
+  findByChannelId(channelId: string): Promise<LineAccount | null> {
+    return this.repository.findByChannelId(channelId);
+  }
+
+  /** The sandbox's simulator listens on a new port after a restart; the system re-points the account. */
+  async repointSandbox(id: string, apiBaseUrl: string): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const before = await this.mustFind(id, tx);
+      if (!before.isSandbox) throw new Error(`account ${id} is not the sandbox`);
+      const after = await this.repository.updateAtVersion(id, before.version, { apiBaseUrl }, tx);
+      await this.audit.record({ actorId: null, action: 'line_account.sandbox_repointed', entityType: 'line_account', entityId: id, before: { apiBaseUrl: before.apiBaseUrl }, after: { apiBaseUrl: after?.apiBaseUrl } }, tx);
+    });
+  }
+
   async mustFind(id: string, tx?: Transaction): Promise<LineAccount> {
     const account = await this.repository.findById(id, tx);
     if (!account) throw ApiError.notFound(`line account ${id}`);
