@@ -1,0 +1,16 @@
+export { startLineSimulator, createSimulatorApp } from './server';
+export type { LineSimulatorHandle, LineSimulatorOptions } from './server';
+export { SimulatorState } from './core/simulator-state';
+export type { SimulatorStateOptions } from './core/simulator-state';
+export type { SimChannel } from './core/sim-channel';
+export type { BotInfo, ChannelInput, ChannelSettings, Quota, RateLimitOverrides } from './core/channel-settings';
+export type { FaultConfig, FaultStep } from './core/faults';
+export type { RateLimit, RateLimitGroup, RateLimitTable } from './core/rate-limiter';
+export { LINE_RATE_LIMITS } from './core/rate-limiter';
+export type { RequestLogEntry, RequestOutcome } from './core/request-log';
+export type { SendRecord, DeliverySummary } from './core/delivery-log';
+export type { LineEndpoint } from './core/endpoints';
+export { signWebhookBody } from './core/webhook-sender';
+export type { WebhookEvent, WebhookDelivery, AudienceEventInput } from './core/webhook-sender';
+export { MONTHLY_LIMIT_MESSAGE, RETRY_KEY_ACCEPTED_MESSAGE } from './core/messaging-service';
+export { RATE_LIMIT_MESSAGE } from './http/line-api';

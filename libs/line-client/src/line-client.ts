@@ -1,0 +1,81 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { LineOutcome, LineSendOutcome, LineSentMessage } from './outcomes';
+
+/** A message object as LINE defines it (`{type: "text", text: "..."}`); checked by LINE, not here. */
+export type LineMessageObject = messagingApi.Message | ({ type: string } & Record<string, unknown>);
+
+export interface PushRequest {
+  /** A user, group or room id. */
+  to: string;
+  /** 1 to 5 message objects. */
+  messages: readonly LineMessageObject[];
+  /** A UUID, the same on every retry of this request (LINE remembers accepted keys for 24 h). */
+  retryKey?: string;
+  notificationDisabled?: boolean;
+}
+
+export interface MulticastRequest {
+  /** 1 to 500 user ids. */
+  to: readonly string[];
+  messages: readonly LineMessageObject[];
+  retryKey?: string;
+  notificationDisabled?: boolean;
+}
+
+export interface BroadcastRequest {
+  messages: readonly LineMessageObject[];
+  retryKey?: string;
+  notificationDisabled?: boolean;
+}
+
+export interface PushResult {
+  sentMessages: LineSentMessage[];
+}
+
+/** `GET /v2/bot/message/quota`: `value` is the free messages plus the additional-message cap set at LINE. */
+export type LineQuota = { type: 'none' } | { type: 'limited'; value: number };
+
+/** `GET /v2/bot/message/quota/consumption`: messages sent this month (LINE calls it approximate). */
+export interface LineConsumption {
+  totalUsage: number;
+}
+
+export interface LineFollowerPage {
+  userIds: string[];
+  /** Pass as `start` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export type LineBotInfo = messagingApi.BotInfoResponse;
+
+export type LineValidateKind = 'push' | 'multicast' | 'broadcast' | 'narrowcast' | 'reply';
+
+/**
+ * The one place that talks to LINE's Messaging API for a channel. Every call resolves (never
+ * rejects for anything LINE or the network does) to an outcome the caller can act on.
+ */
+export interface LineClient {
+  /** LINE's base URL this client talks to (LINE itself, or a simulator). */
+  readonly baseUrl: string;
+  push(request: PushRequest): Promise<LineSendOutcome<PushResult>>;
+  multicast(request: MulticastRequest): Promise<LineSendOutcome<Record<string, never>>>;
+  broadcast(request: BroadcastRequest): Promise<LineSendOutcome<Record<string, never>>>;
+  getQuota(): Promise<LineOutcome<LineQuota>>;
+  getConsumption(): Promise<LineOutcome<LineConsumption>>;
+  getFollowerIds(page?: { start?: string; limit?: number }): Promise<LineOutcome<LineFollowerPage>>;
+  getBotInfo(): Promise<LineOutcome<LineBotInfo>>;
+  /** LINE's own check of message objects, as for a send of this kind; nothing is sent. */
+  validateMessages(kind: LineValidateKind, messages: readonly LineMessageObject[]): Promise<LineOutcome<Record<string, never>>>;
+}
+
+export interface LineClientConfig {
+  channelAccessToken: string;
+  /** LINE's API (`https://api.line.me`) when null or left out; otherwise e.g. the simulator's URL. */
+  baseUrl?: string | null;
+  /** Per call, connection to last byte. Default 10 s. */
+  timeoutMs?: number;
+  /** Wait suggested after a rate-limit 429 without `Retry-After` (LINE sends none). Default 1 s. */
+  defaultRetryAfterMs?: number;
+}
+
+export type LineClientFactory = (config: LineClientConfig) => LineClient;
