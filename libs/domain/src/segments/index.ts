@@ -1,0 +1,45 @@
+export type {
+  AllRule,
+  AnyRule,
+  AttributeEqualityRule,
+  AttributeExistsRule,
+  AttributeInRule,
+  AttributeOp,
+  AttributeRangeRule,
+  AttributeRule,
+  AttributeScalar,
+  AudienceReferenceRule,
+  AudienceResolver,
+  AudienceRule,
+  AudienceRuleErrorCode,
+  FollowedWithinDaysRule,
+  InteractedWithinDaysRule,
+  ListRule,
+  NotRule,
+  RangeOp,
+  RuleContext,
+  RuleKind,
+  SegmentContact,
+  SegmentContactStatus,
+  TagRule,
+} from './rule.types';
+export {
+  ATTRIBUTE_NAME_PATTERN,
+  ATTRIBUTE_OPS,
+  AUDIENCE_RULE_LIMITS,
+  AudienceRuleError,
+  LINE_USER_ID_PATTERN,
+  RULE_KINDS,
+  ruleKindOf,
+  windowCutoff,
+} from './rule.types';
+export { assertValidAudienceRule, validateAudienceRule } from './validate-rule';
+export type { AudienceRuleProblem, AudienceRuleValidation } from './validate-rule';
+export { findAudienceCycle, referencedAudienceIds } from './references';
+export { inlineAudienceReferences } from './inline';
+export { createRuleMatcher, evaluateRule } from './evaluate';
+export type { ContactMatcher } from './evaluate';
+export { compileRuleToSql } from './compile-sql';
+export type { CompiledPredicate, CompileRuleOptions } from './compile-sql';
+export { ISO_INSTANT_PATTERN, compareIsoInstants, isIsoInstant, parseIsoInstant } from './iso-instant';
+export type { IsoInstant } from './iso-instant';
