@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { AudiencesController } from './audiences.controller';
+import { AudiencesRepository } from './audiences.repository';
+import { AudiencesService } from './audiences.service';
+
+/** Exports the service: campaigns and forecasts count an audience's recipients through it. */
+@Module({ imports: [LineAccountsModule], controllers: [AudiencesController], providers: [AudiencesRepository, AudiencesService], exports: [AudiencesService] })
+export class AudiencesModule {}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { Audience, Prisma } from '@lcm/database';
+import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
+import { PrismaService, Transaction } from '../database/prisma.service';
+import { CONTACT_COLUMNS_SQL, ContactRow } from '../contacts/contacts.repository';
+
+/** A compiled rule: a predicate over `contacts c` whose placeholders start at $2 ($1 is the account). */
+export interface ContactPredicate {
+  sql: string;
+  params: unknown[];
+}
+
+export interface AudienceCounts {
+  following: number;
+  blocked: number;
+  unfollowed: number;
+}
+
+export const CAMPAIGN_STATUSES_HOLDING_AUDIENCE = ['approved', 'sending', 'paused', 'blocked', 'failed'] as const;
+
+/** Arbitrary constant: with the account's hash, serializes changes to one account's audience graph. */
+const AUDIENCE_GRAPH_LOCK = 72_651_904;
+
+@Injectable()
+export class AudiencesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work);
+  }
+
+  /**
+   * Held until the transaction ends: two concurrent edits of one account's audiences can't each pass
+   * the cycle check and together close a cycle, nor delete an audience another one starts to reference.
+   */
+  async lockAccountGraph(lineAccountId: string, tx: Transaction): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIENCE_GRAPH_LOCK}::int, hashtext(${lineAccountId}::text))`;
+  }
+
+  findLive(id: string, tx?: Transaction): Promise<Audience | null> {
+    return (tx ?? this.prisma.client).audience.findFirst({ where: { id, deletedAt: null } });
+  }
+
+  /** Live audiences among `ids` (of any account: the caller checks the account). */
+  findLiveByIds(ids: string[], tx?: Transaction): Promise<Audience[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return (tx ?? this.prisma.client).audience.findMany({ where: { id: { in: ids }, deletedAt: null } });
+  }
+
+  /** Every live audience of the account with the audiences it references: the graph for cycle checks. */
+  async referenceGraph(lineAccountId: string, tx: Transaction): Promise<Map<string, string[]>> {
+    const rows = await tx.audience.findMany({ where: { lineAccountId, deletedAt: null }, select: { id: true, referencedAudienceIds: true } });
+    return new Map(rows.map((row) => [row.id, row.referencedAudienceIds]));
+  }
+
+  /** Live audiences whose definition references this one directly. */
+  findReferencing(audienceId: string, tx: Transaction): Promise<{ id: string; name: string }[]> {
+    return tx.audience.findMany({ where: { referencedAudienceIds: { has: audienceId }, deletedAt: null }, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /**
+   * Campaigns that may still send to this audience without being submitted again: approved or
+   * sending, and also paused (resumes mid-send), blocked and failed (their runs can be retried).
+   * While there is one, the audience can't be deleted. The same set as
+   * CampaignsRepository.countLiveUsingAudience (not imported: campaigns depend on audiences).
+   */
+  countActiveCampaignsUsing(audienceId: string, tx?: Transaction): Promise<number> {
+    return (tx ?? this.prisma.client).campaign.count({ where: { audienceId, status: { in: [...CAMPAIGN_STATUSES_HOLDING_AUDIENCE] } } });
+  }
+
+  list(query: PageQueryDto & { lineAccountId?: string }): Promise<(Audience & Keyset)[]> {
+    const page = keysetArgs(query);
+    return this.prisma.client.audience.findMany({
+      ...page,
+      where: { AND: [page.where, { deletedAt: null }, query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}] },
+    });
+  }
+
+  create(data: Prisma.AudienceUncheckedCreateInput, tx: Transaction): Promise<Audience> {
+    return tx.audience.create({ data });
+  }
+
+  async updateAtVersion(id: string, version: number, data: Prisma.AudienceUncheckedUpdateManyInput, tx: Transaction): Promise<Audience | null> {
+    const { count } = await tx.audience.updateMany({ where: { id, version, deletedAt: null }, data: { ...data, version: { increment: 1 } } });
+    return count === 1 ? tx.audience.findUnique({ where: { id } }) : null;
+  }
+
+  async softDelete(id: string, tx: Transaction): Promise<void> {
+    await tx.audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
+  }
+
+  /**
+   * Members of the audience by status, in one query: the predicate is evaluated in PostgreSQL over the
+   * account's contacts (each LINE user is one row per account, so nothing is counted twice).
+   */
+  async countMembers(lineAccountId: string, predicate: ContactPredicate): Promise<AudienceCounts> {
+    const rows = await this.prisma.client.$queryRawUnsafe<AudienceCounts[]>(
+      `SELECT count(*) FILTER (WHERE c.status = 'following')::int AS following,
+              count(*) FILTER (WHERE c.status = 'blocked')::int AS blocked,
+              count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed
+         FROM contacts c
+        WHERE c.line_account_id = $1::uuid AND (${predicate.sql})`,
+      lineAccountId,
+      ...predicate.params,
+    );
+    return rows[0];
+  }
+
+  /** Following members in lineUserId order. */
+  previewMembers(lineAccountId: string, predicate: ContactPredicate, limit: number): Promise<ContactRow[]> {
+    const limitParam = predicate.params.length + 2;
+    return this.prisma.client.$queryRawUnsafe<ContactRow[]>(
+      `SELECT ${CONTACT_COLUMNS_SQL}
+         FROM contacts c
+        WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
+        ORDER BY c.line_user_id
+        LIMIT $${limitParam}::int`,
+      lineAccountId,
+      ...predicate.params,
+      limit,
+    );
+  }
+}

@@ -1,0 +1,237 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Audience, Prisma } from '@lcm/database';
+import {
+  assertValidAudienceRule,
+  AudienceRule,
+  AudienceRuleError,
+  compileRuleToSql,
+  findAudienceCycle,
+  referencedAudienceIds,
+  validateAudienceRule,
+} from '@lcm/domain/segments';
+import { ApiError, FieldProblem } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { Page, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import type { Transaction } from '../database/prisma.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { toContactResponse } from '../contacts/contacts.service';
+import {
+  AudienceCreateDto,
+  AudienceListQueryDto,
+  AudiencePreviewResponseDto,
+  AudienceResponseDto,
+  AudienceSizeResponseDto,
+  AudienceUpdateDto,
+} from './audiences.dto';
+import { AudiencesRepository, ContactPredicate } from './audiences.repository';
+
+const DEFINITION = 'definition';
+
+@Injectable()
+export class AudiencesService {
+  constructor(
+    private readonly repository: AudiencesRepository,
+    private readonly accounts: LineAccountsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The tree is checked (shape, references on the same account) before anything is saved. */
+  async create(actor: AuthUser, dto: AudienceCreateDto): Promise<AudienceResponseDto> {
+    const rule = checkDefinition(dto.definition);
+    await this.accounts.mustFind(dto.lineAccountId).catch((error: unknown) => {
+      throw error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND ? ApiError.field('lineAccountId', 'no such LINE account') : error;
+    });
+    return this.repository.transaction(async (tx) => {
+      await this.repository.lockAccountGraph(dto.lineAccountId, tx);
+      await this.checkReferences(dto.lineAccountId, rule, null, tx);
+      const audience = await this.repository.create(
+        {
+          lineAccountId: dto.lineAccountId,
+          name: dto.name,
+          definition: rule as unknown as Prisma.InputJsonValue,
+          referencedAudienceIds: referencedAudienceIds(rule),
+          createdById: actor.id,
+          updatedById: actor.id,
+        },
+        tx,
+      );
+      const response = toAudienceResponse(audience);
+      await this.audit.record({ actorId: actor.id, action: 'audience.created', entityType: 'audience', entityId: audience.id, after: response }, tx);
+      return response;
+    });
+  }
+
+  async list(query: AudienceListQueryDto): Promise<Page<AudienceResponseDto>> {
+    return toPage(await this.repository.list(query), query, toAudienceResponse);
+  }
+
+  async get(id: string): Promise<AudienceResponseDto> {
+    return toAudienceResponse(await this.mustFind(id));
+  }
+
+  /** Name and/or definition, with the version read; a new definition is checked like on create, plus cycles. */
+  async update(actor: AuthUser, id: string, dto: AudienceUpdateDto): Promise<AudienceResponseDto> {
+    const rule = dto.definition === undefined ? undefined : checkDefinition(dto.definition);
+    return this.repository.transaction(async (tx) => {
+      const before = await this.mustFind(id, tx);
+      await this.repository.lockAccountGraph(before.lineAccountId, tx);
+      if (rule) await this.checkReferences(before.lineAccountId, rule, id, tx);
+      const after = await this.repository.updateAtVersion(
+        id,
+        dto.version,
+        {
+          ...(dto.name !== undefined ? { name: dto.name } : {}),
+          ...(rule ? { definition: rule as unknown as Prisma.InputJsonValue, referencedAudienceIds: referencedAudienceIds(rule) } : {}),
+          updatedById: actor.id,
+        },
+        tx,
+      );
+      if (!after) throw ApiError.staleVersion('audience', before.version);
+      const response = toAudienceResponse(after);
+      await this.audit.record(
+        { actorId: actor.id, action: 'audience.updated', entityType: 'audience', entityId: id, before: toAudienceResponse(before), after: response },
+        tx,
+      );
+      return response;
+    });
+  }
+
+  /** Refused (409) while another audience references it or an approved or sending campaign uses it. */
+  async delete(actor: AuthUser, id: string): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const before = await this.mustFind(id, tx);
+      await this.repository.lockAccountGraph(before.lineAccountId, tx);
+      const referencing = await this.repository.findReferencing(id, tx);
+      if (referencing.length) {
+        throw ApiError.conflict(
+          `audience ${id} is referenced by ${referencing.map((a) => `"${a.name}" (${a.id})`).join(', ')}; change those first`,
+          referencing.map((a) => ({ field: 'id', problem: `referenced by audience ${a.id}` })),
+        );
+      }
+      const campaigns = await this.repository.countActiveCampaignsUsing(id, tx);
+      if (campaigns > 0) throw ApiError.conflict(`audience ${id} is used by ${campaigns} approved or sending campaign(s)`);
+      await this.repository.softDelete(id, tx);
+      await this.audit.record({ actorId: actor.id, action: 'audience.deleted', entityType: 'audience', entityId: id, before: toAudienceResponse(before) }, tx);
+    });
+  }
+
+  /** Recipients (following, each user once) and the excluded members, counted by one SQL query. */
+  async size(id: string): Promise<AudienceSizeResponseDto> {
+    const audience = await this.mustFind(id);
+    const now = this.clock.now();
+    const counts = await this.repository.countMembers(audience.lineAccountId, await this.compile(audience, now));
+    return { audienceId: id, recipients: counts.following, excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed }, computedAt: now.toISOString() };
+  }
+
+  async preview(id: string, limit = 20): Promise<AudiencePreviewResponseDto> {
+    const audience = await this.mustFind(id);
+    const rows = await this.repository.previewMembers(audience.lineAccountId, await this.compile(audience, this.clock.now()), limit);
+    return { audienceId: id, items: rows.map(toContactResponse) };
+  }
+
+  /**
+   * The audience's rule as one SQL predicate over `contacts c` (placeholders from $2), with the
+   * audiences it references (transitively) loaded first and inlined by the compiler.
+   */
+  async compile(audience: Audience, now: Date): Promise<ContactPredicate> {
+    const rules = new Map<string, AudienceRule>();
+    const root = assertValidAudienceRule(audience.definition);
+    let pending = referencedAudienceIds(root);
+    // One query per level of references; each audience is loaded once.
+    while (pending.length) {
+      const next = new Set<string>();
+      for (const referenced of await this.repository.findLiveByIds(pending)) {
+        if (referenced.lineAccountId !== audience.lineAccountId) continue; // never another account's rule
+        rules.set(referenced.id, assertValidAudienceRule(referenced.definition));
+        for (const id of referenced.referencedAudienceIds) next.add(id);
+      }
+      pending = [...next].filter((id) => !rules.has(id));
+    }
+    try {
+      return compileRuleToSql(root, { alias: 'c', firstParam: 2, now, resolveAudience: (referenced) => rules.get(referenced) });
+    } catch (error) {
+      if (error instanceof AudienceRuleError) throw ApiError.unprocessable(`the audience can't be evaluated: ${error.message}`, [{ field: DEFINITION, problem: error.message }]);
+      throw error;
+    }
+  }
+
+  /**
+   * For campaigns and dispatch: the audience's account and its recipient predicate, to count
+   * (`c.status = 'following' AND <sql>`) or snapshot recipients with one INSERT … SELECT.
+   */
+  async recipientPredicate(audienceId: string, now: Date): Promise<{ lineAccountId: string; predicate: ContactPredicate }> {
+    const audience = await this.mustFind(audienceId);
+    return { lineAccountId: audience.lineAccountId, predicate: await this.compile(audience, now) };
+  }
+
+  async mustFind(id: string, tx?: Transaction): Promise<Audience> {
+    const audience = await this.repository.findLive(id, tx);
+    if (!audience) throw ApiError.notFound(`audience ${id}`);
+    return audience;
+  }
+
+  /**
+   * Every `audience` node must name a live audience of the same account, and the new graph must have
+   * no cycle (for an update: with this audience's new references). Problems name the node's path.
+   */
+  private async checkReferences(lineAccountId: string, rule: AudienceRule, selfId: string | null, tx: Transaction): Promise<void> {
+    const references = audienceReferencePaths(rule, DEFINITION);
+    if (!references.length) return;
+    const live = new Map((await this.repository.findLiveByIds([...new Set(references.map((r) => r.id))], tx)).map((a) => [a.id, a]));
+    const problems: FieldProblem[] = [];
+    for (const { id, path } of references) {
+      if (id === selfId) problems.push({ field: path, problem: 'an audience can\'t include itself (a cycle)' });
+      else if (live.get(id)?.lineAccountId !== lineAccountId) problems.push({ field: path, problem: `no audience ${id} on this LINE account` });
+    }
+    if (problems.length) throw ApiError.badRequest(`the definition references audiences it can't: ${describe(problems)}`, problems);
+    if (!selfId) return; // a new audience can't be part of a cycle: nothing references it yet
+    const graph = await this.repository.referenceGraph(lineAccountId, tx);
+    graph.set(selfId, referencedAudienceIds(rule));
+    const cycle = findAudienceCycle(selfId, (id) => {
+      const next = graph.get(id);
+      return next === undefined ? undefined : { any: next.map((audience) => ({ audience })) };
+    });
+    if (cycle) {
+      const field = references.find((reference) => reference.id === cycle[1])?.path ?? DEFINITION;
+      const problem = `audience references would form a cycle: ${cycle.join(' → ')}`;
+      throw ApiError.badRequest(`${field}: ${problem}`, [{ field, problem }]);
+    }
+  }
+}
+
+function checkDefinition(definition: unknown): AudienceRule {
+  const result = validateAudienceRule(definition, DEFINITION);
+  if (!result.ok) throw ApiError.badRequest(`the audience definition is not a valid rule tree: ${describe(result.errors)}`, result.errors);
+  return result.rule;
+}
+
+function describe(problems: FieldProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
+}
+
+/** Each `audience` node of a (valid) rule with its path, in the validator's notation. */
+export function audienceReferencePaths(rule: AudienceRule, path: string): { id: string; path: string }[] {
+  if ('all' in rule) return rule.all.flatMap((child, index) => audienceReferencePaths(child, `${path}.all[${index}]`));
+  if ('any' in rule) return rule.any.flatMap((child, index) => audienceReferencePaths(child, `${path}.any[${index}]`));
+  if ('not' in rule) return audienceReferencePaths(rule.not, `${path}.not`);
+  if ('audience' in rule) return [{ id: rule.audience, path: `${path}.audience` }];
+  return [];
+}
+
+export function toAudienceResponse(audience: Audience): AudienceResponseDto {
+  return {
+    id: audience.id,
+    lineAccountId: audience.lineAccountId,
+    name: audience.name,
+    definition: audience.definition,
+    referencedAudienceIds: audience.referencedAudienceIds,
+    version: audience.version,
+    createdById: audience.createdById,
+    updatedById: audience.updatedById,
+    createdAt: audience.createdAt.toISOString(),
+    updatedAt: audience.updatedAt.toISOString(),
+  };
+}

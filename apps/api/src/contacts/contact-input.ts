@@ -1,0 +1,160 @@
+import { isLineUserId } from '@lcm/domain/line-messages';
+import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
+
+/**
+ * One contact row to write, checked and normalised. A field left undefined was not given: an
+ * existing contact keeps its value and a new one gets the default (no name, no tags, no
+ * attributes, `following`, no dates). Attributes given are merged key by key into the existing ones.
+ */
+export interface ContactWrite {
+  lineUserId: string;
+  displayName?: string | null;
+  tags?: string[];
+  attributes?: Record<string, AttributeValue>;
+  status?: ContactStatusName;
+  followedAt?: string | null;
+  lastInteractionAt?: string | null;
+}
+
+export type AttributeValue = string | number | boolean;
+
+export const CONTACT_STATUSES = ['following', 'blocked', 'unfollowed'] as const;
+export type ContactStatusName = (typeof CONTACT_STATUSES)[number];
+
+export const MAX_CONTACTS_PER_REQUEST = 10_000;
+export const MAX_DISPLAY_NAME = 200;
+export const MAX_TAGS = 100;
+export const MAX_TAG_LENGTH = 100;
+export const MAX_ATTRIBUTES = 100;
+export const MAX_ATTRIBUTE_STRING = 1_000;
+/** Attribute names: the ones audience rules can name (1 to 64 letters, digits, _, . or -). */
+export const ATTRIBUTE_NAME = ATTRIBUTE_NAME_PATTERN;
+export const ATTRIBUTE_NAME_PROBLEM = 'is not an attribute name (1 to 64 letters, digits, _, . or -)';
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** PostgreSQL text and jsonb can't hold NUL, and a lone surrogate can't be encoded as UTF-8. */
+const UNENCODABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+  return !UNENCODABLE.test(value);
+}
+
+const KNOWN_FIELDS = new Set(['lineUserId', 'displayName', 'tags', 'attributes', 'status', 'followedAt', 'lastInteractionAt']);
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** Checks one element of a bulk upsert; every problem of the row is named in one sentence. */
+export function checkContactInput(input: unknown): Checked<ContactWrite> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, problem: 'must be an object' };
+  const row = input as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(row)) if (!KNOWN_FIELDS.has(key)) problems.push(`${key}: unknown field`);
+  const value: ContactWrite = { lineUserId: row.lineUserId as string };
+  if (!isLineUserId(row.lineUserId)) problems.push('lineUserId: must be U followed by 32 lowercase hex digits');
+  if (row.displayName !== undefined) {
+    const problem = displayNameProblem(row.displayName);
+    if (problem) problems.push(`displayName: ${problem}`);
+    else value.displayName = row.displayName as string | null;
+  }
+  if (row.tags !== undefined) {
+    const tags = checkTags(row.tags);
+    if (tags.ok) value.tags = tags.value;
+    else problems.push(`tags: ${tags.problem}`);
+  }
+  if (row.attributes !== undefined) {
+    const attributes = checkAttributes(row.attributes);
+    if (attributes.ok) value.attributes = attributes.value;
+    else problems.push(`attributes: ${attributes.problem}`);
+  }
+  if (row.status !== undefined) {
+    if (CONTACT_STATUSES.includes(row.status as ContactStatusName)) value.status = row.status as ContactStatusName;
+    else problems.push(`status: must be one of ${CONTACT_STATUSES.join(', ')}`);
+  }
+  for (const key of ['followedAt', 'lastInteractionAt'] as const) {
+    if (row[key] === undefined) continue;
+    const time = checkTime(row[key]);
+    if (time.ok) value[key] = time.value;
+    else problems.push(`${key}: ${time.problem}`);
+  }
+  return problems.length ? { ok: false, problem: problems.join('; ') } : { ok: true, value };
+}
+
+function displayNameProblem(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') return 'must be a string or null';
+  if (value.length > MAX_DISPLAY_NAME) return `at most ${MAX_DISPLAY_NAME} characters`;
+  if (!isStorableText(value)) return 'must be valid Unicode text without NUL characters';
+  return null;
+}
+
+export function checkTags(value: unknown): Checked<string[]> {
+  if (!Array.isArray(value)) return { ok: false, problem: 'must be an array of strings' };
+  const tags = new Set<string>();
+  for (const tag of value) {
+    if (typeof tag !== 'string') return { ok: false, problem: 'must be an array of strings' };
+    const trimmed = tag.trim();
+    if (!trimmed || trimmed.length > MAX_TAG_LENGTH || CONTROL_CHARACTERS.test(trimmed) || !isStorableText(trimmed)) {
+      return { ok: false, problem: `each tag must be 1 to ${MAX_TAG_LENGTH} characters without control characters` };
+    }
+    tags.add(trimmed);
+  }
+  if (tags.size > MAX_TAGS) return { ok: false, problem: `at most ${MAX_TAGS} tags` };
+  return { ok: true, value: [...tags] };
+}
+
+export function checkAttributes(value: unknown): Checked<Record<string, AttributeValue>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'must be an object' };
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_ATTRIBUTES) return { ok: false, problem: `at most ${MAX_ATTRIBUTES} attributes` };
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [name, inner] of entries) {
+    if (!ATTRIBUTE_NAME.test(name)) return { ok: false, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` };
+    const problem = attributeValueProblem(inner);
+    if (problem) return { ok: false, problem: `${name}: ${problem}` };
+    attributes[name] = inner as AttributeValue;
+  }
+  return { ok: true, value: attributes };
+}
+
+function attributeValueProblem(value: unknown): string | null {
+  if (typeof value === 'boolean') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : 'must be a finite number';
+  if (typeof value === 'string') {
+    if (value.length > MAX_ATTRIBUTE_STRING) return `at most ${MAX_ATTRIBUTE_STRING} characters`;
+    return isStorableText(value) ? null : 'must be valid Unicode text without NUL characters';
+  }
+  return 'must be a string, a number or a boolean (dates as ISO-8601 strings)';
+}
+
+function checkTime(value: unknown): Checked<string | null> {
+  if (value === null) return { ok: true, value: null };
+  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+    return { ok: false, problem: 'must be an ISO-8601 date-time with offset, or null' };
+  }
+  return { ok: true, value: new Date(value).toISOString() };
+}
+
+/**
+ * A CSV attribute cell: numbers become JSON numbers, true/false booleans, everything else stays a
+ * string (dates too). Numbers with leading zeros (phone numbers, postal codes) and integers too long
+ * to keep exactly stay strings, so no digit is ever lost. Empty cells are omitted (undefined).
+ */
+export function csvAttributeValue(cell: string): AttributeValue | undefined {
+  if (cell === '') return undefined;
+  const lower = cell.length <= 5 ? cell.toLowerCase() : '';
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  if (NUMBER.test(cell)) {
+    const number = Number(cell);
+    const digits = cell.replace(/[^0-9]/g, '').replace(/^0+/, '');
+    if (Number.isFinite(number) && (digits.length <= 15 || /[.eE]/.test(cell))) return number;
+  }
+  return cell;
+}
+/** No leading zeros: `0912345678` stays a string. */
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** The tags cell of a CSV row: `|`-separated, blanks dropped. */
+export function csvTags(cell: string): string[] {
+  return cell === '' ? [] : cell.split('|').map((tag) => tag.trim()).filter(Boolean);
+}

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
+import { CONTACT_STATUSES, ContactStatusName, MAX_CONTACTS_PER_REQUEST } from './contact-input';
+
+const ATTRIBUTES_SCHEMA = {
+  type: 'object' as const,
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+  example: { city: 'Taipei', age: 31, member: true, signupDate: '2024-05-01' },
+};
+
+/**
+ * One row of a bulk upsert. Rows are checked one by one by the service (`checkContactInput`), not by
+ * the validation pipe, so a bad row is listed in `rejected` while the good ones are written.
+ */
+export class ContactInputDto {
+  @ApiProperty({ example: 'U4af4980629aaaaaaaaaaaaaaaaaaaaaa', description: 'U and 32 lowercase hex digits; unique per account' })
+  lineUserId: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200, description: 'Omitted: kept as stored' })
+  displayName?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['vip', 'newsletter'], description: 'Replaces the stored tags; omitted: kept' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ ...ATTRIBUTES_SCHEMA, description: 'Strings, numbers, booleans (dates as ISO strings); merged key by key into the stored ones' })
+  attributes?: Record<string, string | number | boolean>;
+
+  @ApiPropertyOptional({ enum: CONTACT_STATUSES, description: 'Default for a new contact: following; omitted: kept' })
+  status?: ContactStatusName;
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' })
+  followedAt?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' })
+  lastInteractionAt?: string | null;
+}
+
+export class ContactsUpsertDto {
+  @ApiProperty({ type: [ContactInputDto], maxItems: MAX_CONTACTS_PER_REQUEST, description: `Up to ${MAX_CONTACTS_PER_REQUEST} contacts` })
+  @IsArray()
+  @ArrayMaxSize(MAX_CONTACTS_PER_REQUEST, { message: `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request; split the upload` })
+  contacts: unknown[];
+}
+
+export class ContactRejectionDto {
+  @ApiProperty({ description: 'Position of the row in `contacts` (0-based)' }) index: number;
+  @ApiProperty({ example: 'lineUserId: must be U followed by 32 lowercase hex digits' }) problem: string;
+}
+
+export class ContactsUpsertResponseDto {
+  @ApiProperty() created: number;
+  @ApiProperty() updated: number;
+  @ApiProperty({ type: [ContactRejectionDto] }) rejected: ContactRejectionDto[];
+}
+
+export class ContactImportRejectionDto {
+  @ApiProperty({ description: 'Line of the file (1 is the header) on which the rejected record starts' }) line: number;
+  @ApiProperty() problem: string;
+}
+
+export class ContactImportResponseDto {
+  @ApiProperty({ description: 'Data records read (the header and blank lines not counted)' }) rows: number;
+  @ApiProperty() created: number;
+  @ApiProperty() updated: number;
+  @ApiProperty({ description: 'How many records were rejected in all' }) rejectedCount: number;
+  @ApiProperty({ type: [ContactImportRejectionDto], description: 'The first rejected records (at most 1,000)' }) rejected: ContactImportRejectionDto[];
+  @ApiProperty({ description: 'True when more records were rejected than are listed' }) rejectedTruncated: boolean;
+}
+
+export class ContactListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only contacts with this tag' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  tag?: string;
+
+  @ApiPropertyOptional({ enum: CONTACT_STATUSES })
+  @IsOptional()
+  @IsIn(CONTACT_STATUSES)
+  status?: ContactStatusName;
+}
+
+export class ContactResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) lineAccountId: string;
+  @ApiProperty() lineUserId: string;
+  @ApiProperty({ nullable: true, type: String }) displayName: string | null;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiProperty(ATTRIBUTES_SCHEMA) attributes: Record<string, string | number | boolean>;
+  @ApiProperty({ enum: CONTACT_STATUSES }) status: ContactStatusName;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) followedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastInteractionAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ContactListResponseDto {
+  @ApiProperty({ type: [ContactResponseDto] }) items: ContactResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

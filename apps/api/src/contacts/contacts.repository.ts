@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@lcm/database';
+import { PrismaService, Transaction } from '../database/prisma.service';
+import type { AttributeValue, ContactStatusName, ContactWrite } from './contact-input';
+
+export interface ContactRow {
+  id: string;
+  lineAccountId: string;
+  lineUserId: string;
+  displayName: string | null;
+  tags: string[];
+  attributes: Record<string, AttributeValue>;
+  status: ContactStatusName;
+  followedAt: Date | null;
+  lastInteractionAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+}
+
+export interface ContactFilter {
+  tag?: string;
+  status?: ContactStatusName;
+  /** Keyset: rows with a lineUserId after this one. */
+  afterLineUserId?: string;
+  limit: number;
+}
+
+/** The optional columns of a write, in the order of the bulk statement's record type. */
+const OPTIONAL_COLUMNS = [
+  { field: 'displayName', column: 'display_name', set: 'display_name = EXCLUDED.display_name' },
+  { field: 'tags', column: 'tags', set: 'tags = EXCLUDED.tags' },
+  { field: 'attributes', column: 'attributes', set: 'attributes = c.attributes || EXCLUDED.attributes' },
+  { field: 'status', column: 'status', set: 'status = EXCLUDED.status' },
+  { field: 'followedAt', column: 'followed_at', set: 'followed_at = EXCLUDED.followed_at' },
+  { field: 'lastInteractionAt', column: 'last_interaction_at', set: 'last_interaction_at = EXCLUDED.last_interaction_at' },
+] as const;
+
+/** The columns of a ContactRow from `contacts c`, for raw queries elsewhere (audience previews). */
+export const CONTACT_COLUMNS_SQL = `c.id::text AS "id", c.line_account_id::text AS "lineAccountId", c.line_user_id AS "lineUserId",
+  c.display_name AS "displayName", coalesce(c.tags, '{}') AS "tags", c.attributes, c.status::text AS "status",
+  c.followed_at AS "followedAt", c.last_interaction_at AS "lastInteractionAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+const CONTACT_COLUMNS = Prisma.raw(CONTACT_COLUMNS_SQL);
+
+/**
+ * Contacts in PostgreSQL. Writes are set-based: one statement per batch (per shape of row), never
+ * one per contact. The followers import and the LINE webhook reuse `upsertFollowers`, `setStatus`
+ * and `touchInteraction`, so every way a contact arrives ends in the same rows.
+ */
+@Injectable()
+export class ContactsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 120_000 });
+  }
+
+  /**
+   * Inserts or updates the rows (their lineUserIds must be distinct) in one transaction. Rows are
+   * grouped by which fields they carry and each group is one INSERT … ON CONFLICT DO UPDATE fed by
+   * jsonb_to_recordset, so a field a row leaves out keeps its stored value. Rows are written in
+   * lineUserId order, so concurrent imports lock contacts in the same order and can't deadlock.
+   */
+  async upsert(lineAccountId: string, rows: ContactWrite[], tx?: Transaction): Promise<UpsertCounts> {
+    if (!rows.length) return { created: 0, updated: 0 };
+    const groups = new Map<string, ContactWrite[]>();
+    for (const row of rows) {
+      const key = OPTIONAL_COLUMNS.map(({ field }) => (row[field] === undefined ? '0' : '1')).join('');
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    const work = async (client: Transaction): Promise<UpsertCounts> => {
+      const total = { created: 0, updated: 0 };
+      for (const [key, group] of groups) {
+        const given = OPTIONAL_COLUMNS.filter((_, index) => key[index] === '1');
+        const counts = await upsertGroup(client, lineAccountId, group, given.map((column) => column.set));
+        total.created += counts.created;
+        total.updated += counts.updated;
+      }
+      return total;
+    };
+    return tx ? work(tx) : this.transaction(work);
+  }
+
+  /**
+   * Followers as LINE lists them: new ones are created as `following` with `followedAt`; known ones
+   * that were blocked or unfollowed become `following` again from `followedAt`; followers already
+   * `following` keep their own follow time. Returns how many were created and how many changed.
+   */
+  async upsertFollowers(lineAccountId: string, lineUserIds: string[], followedAt: Date, tx?: Transaction): Promise<UpsertCounts> {
+    const ids = [...new Set(lineUserIds)].sort();
+    if (!ids.length) return { created: 0, updated: 0 };
+    const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<UpsertCounts[]>(
+      `WITH up AS (
+         INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, followed_at, created_at, updated_at)
+         SELECT gen_random_uuid(), $1::uuid, u.id, '{}', '{}', 'following', $3::timestamptz, now(), now()
+           FROM unnest($2::text[]) AS u(id)
+         ON CONFLICT (line_account_id, line_user_id) DO UPDATE
+           SET status = 'following',
+               followed_at = CASE WHEN c.status = 'following' AND c.followed_at IS NOT NULL THEN c.followed_at ELSE EXCLUDED.followed_at END,
+               updated_at = now()
+           WHERE c.status <> 'following' OR c.followed_at IS NULL
+         RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
+      lineAccountId,
+      ids,
+      followedAt.toISOString(),
+    );
+    return rows[0];
+  }
+
+  /**
+   * A follow, block or unfollow of one user at `at` (a webhook event). Creates the contact when it is
+   * unknown. Becoming `following` again starts a new follow (followedAt = at).
+   */
+  async setStatus(lineAccountId: string, lineUserId: string, status: ContactStatusName, at: Date, tx?: Transaction): Promise<{ created: boolean }> {
+    const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<{ inserted: boolean }[]>(
+      `INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, followed_at, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', $3::"ContactStatus",
+               CASE WHEN $3 = 'following' THEN $4::timestamptz END, now(), now())
+       ON CONFLICT (line_account_id, line_user_id) DO UPDATE
+         SET status = EXCLUDED.status,
+             followed_at = CASE WHEN EXCLUDED.status = 'following' AND (c.status <> 'following' OR c.followed_at IS NULL)
+                                THEN $4::timestamptz ELSE c.followed_at END,
+             updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      lineAccountId,
+      lineUserId,
+      status,
+      at.toISOString(),
+    );
+    return { created: rows[0].inserted };
+  }
+
+  /** The user wrote to the account (or otherwise interacted) at `at`; an unknown user becomes a following contact. */
+  async touchInteraction(lineAccountId: string, lineUserId: string, at: Date, tx?: Transaction): Promise<void> {
+    await (tx ?? this.prisma.client).$executeRawUnsafe(
+      `INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, last_interaction_at, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', 'following', $3::timestamptz, now(), now())
+       ON CONFLICT (line_account_id, line_user_id) DO UPDATE
+         SET last_interaction_at = GREATEST(c.last_interaction_at, EXCLUDED.last_interaction_at), updated_at = now()`,
+      lineAccountId,
+      lineUserId,
+      at.toISOString(),
+    );
+  }
+
+  /** A page of an account's contacts in lineUserId order (the unique index serves it). */
+  list(lineAccountId: string, filter: ContactFilter): Promise<ContactRow[]> {
+    const conditions = [Prisma.sql`c.line_account_id = ${lineAccountId}::uuid`];
+    if (filter.tag !== undefined) conditions.push(Prisma.sql`c.tags @> ARRAY[${filter.tag}]::text[]`);
+    if (filter.status !== undefined) conditions.push(Prisma.sql`c.status = ${filter.status}::"ContactStatus"`);
+    if (filter.afterLineUserId !== undefined) conditions.push(Prisma.sql`c.line_user_id > ${filter.afterLineUserId}`);
+    return this.prisma.client.$queryRaw<ContactRow[]>`SELECT ${CONTACT_COLUMNS} FROM contacts c
+      WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY c.line_user_id LIMIT ${filter.limit}`;
+  }
+
+  findByLineUserId(lineAccountId: string, lineUserId: string): Promise<ContactRow | null> {
+    return this.prisma.client.$queryRaw<ContactRow[]>`SELECT ${CONTACT_COLUMNS} FROM contacts c
+      WHERE c.line_account_id = ${lineAccountId}::uuid AND c.line_user_id = ${lineUserId}`.then((rows) => rows[0] ?? null);
+  }
+}
+
+async function upsertGroup(client: Transaction, lineAccountId: string, rows: ContactWrite[], sets: string[]): Promise<UpsertCounts> {
+  const records = rows.map((row) => ({
+    line_user_id: row.lineUserId,
+    display_name: row.displayName ?? null,
+    tags: row.tags ?? null,
+    attributes: row.attributes ?? null,
+    status: row.status ?? null,
+    followed_at: row.followedAt ?? null,
+    last_interaction_at: row.lastInteractionAt ?? null,
+  }));
+  const result = await client.$queryRawUnsafe<UpsertCounts[]>(
+    `WITH up AS (
+       INSERT INTO contacts AS c (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
+       SELECT gen_random_uuid(), $1::uuid, r.line_user_id, r.display_name, coalesce(r.tags, '{}'), coalesce(r.attributes, '{}'),
+              coalesce(r.status, 'following'), r.followed_at, r.last_interaction_at, now(), now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(line_user_id text, display_name text, tags text[], attributes jsonb,
+              status "ContactStatus", followed_at timestamptz, last_interaction_at timestamptz)
+        ORDER BY r.line_user_id
+       ON CONFLICT (line_account_id, line_user_id) DO UPDATE SET ${[...sets, 'updated_at = now()'].join(', ')}
+       RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
+    lineAccountId,
+    JSON.stringify(records),
+  );
+  return result[0];
+}

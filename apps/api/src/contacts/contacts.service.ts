@@ -1,0 +1,130 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
+import { ApiError } from '../common/api-error';
+import { Page } from '../common/pagination';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { checkContactInput, ContactWrite } from './contact-input';
+import {
+  ContactImportResponseDto,
+  ContactListQueryDto,
+  ContactResponseDto,
+  ContactsUpsertDto,
+  ContactsUpsertResponseDto,
+} from './contacts.dto';
+import { ContactRow, ContactsRepository } from './contacts.repository';
+import { CsvParser } from './csv-parser';
+import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
+import { isLineUserId } from '@lcm/domain/line-messages';
+
+const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly repository: ContactsRepository,
+    private readonly accounts: LineAccountsService,
+  ) {}
+
+  /**
+   * Up to 10,000 contacts in one transaction of a few statements. A row with a problem (or an
+   * earlier row superseded by a later one for the same user) is listed in `rejected`; the rest are written.
+   */
+  async upsert(lineAccountId: string, dto: ContactsUpsertDto): Promise<ContactsUpsertResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const rejected: { index: number; problem: string }[] = [];
+    const accepted = new Map<string, { index: number; row: ContactWrite }>();
+    dto.contacts.forEach((input, index) => {
+      const checked = checkContactInput(input);
+      if (!checked.ok) return rejected.push({ index, problem: checked.problem });
+      const earlier = accepted.get(checked.value.lineUserId);
+      if (earlier) rejected.push({ index: earlier.index, problem: `superseded by contacts[${index}], which has the same lineUserId` });
+      accepted.set(checked.value.lineUserId, { index, row: checked.value });
+    });
+    const counts = await this.repository.upsert(lineAccountId, [...accepted.values()].map((entry) => entry.row));
+    return { ...counts, rejected: rejected.sort((a, b) => a.index - b.index) };
+  }
+
+  /**
+   * A CSV import read straight from the request stream: parsed as it arrives and written in batches
+   * of a few thousand rows (each batch its own transaction), so memory stays flat however large the
+   * file. Bad records are counted and the first 1,000 listed with their line; the rest are written.
+   */
+  async importCsv(lineAccountId: string, request: IncomingMessage): Promise<ContactImportResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!CSV_CONTENT_TYPES.includes(contentType) || request.readableEnded) {
+      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'send the CSV as the request body with Content-Type: text/csv', [
+        { field: 'Content-Type', problem: `must be text/csv, not ${contentType || 'missing'}` },
+      ]);
+    }
+    const parser = new CsvParser();
+    const decoder = new StringDecoder('utf8');
+    const rows = new CsvContactImport();
+    const take = (items: ReturnType<CsvParser['push']>) => {
+      for (const item of items) rows.add(item.line, item.fields, item.problem);
+    };
+    // One batch is written while the next one is parsed: at most two batches in memory.
+    let writing: Promise<void> | null = null;
+    const flush = async () => {
+      const batch = rows.takeBatch();
+      if (writing) await writing;
+      writing = this.repository.upsert(lineAccountId, batch).then((counts) => rows.count(counts));
+      writing.catch(() => undefined); // surfaced by the next await of `writing`
+    };
+    try {
+      // Async iteration pauses the socket while we wait for a write: backpressure, not buffering.
+      for await (const chunk of request) {
+        take(parser.push(decoder.write(chunk as Buffer)));
+        if (rows.batchSize >= IMPORT_BATCH_SIZE) await flush();
+      }
+      take(parser.end(decoder.end()));
+      if (rows.batchSize) await flush();
+      if (writing) await writing;
+    } catch (error) {
+      request.resume(); // drain what the client still sends, so the error can be answered
+      throw error;
+    }
+    return rows.finish();
+  }
+
+  async list(lineAccountId: string, query: ContactListQueryDto): Promise<Page<ContactResponseDto>> {
+    await this.accounts.mustFind(lineAccountId);
+    const limit = query.limit ?? 50;
+    const rows = await this.repository.list(lineAccountId, { tag: query.tag, status: query.status, afterLineUserId: decodeContactCursor(query.cursor), limit: limit + 1 });
+    const items = rows.slice(0, limit);
+    return { items: items.map(toContactResponse), nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].lineUserId) : null };
+  }
+}
+
+/** Contacts page by lineUserId, which the (account, lineUserId) unique index keeps in order. */
+function encodeContactCursor(lineUserId: string): string {
+  return Buffer.from(JSON.stringify({ after: lineUserId })).toString('base64url');
+}
+
+function decodeContactCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (isLineUserId(after)) return after;
+  } catch {
+    // fall through
+  }
+  throw ApiError.field('cursor', 'not a cursor this API returned');
+}
+
+export function toContactResponse(row: ContactRow): ContactResponseDto {
+  return {
+    id: row.id,
+    lineAccountId: row.lineAccountId,
+    lineUserId: row.lineUserId,
+    displayName: row.displayName,
+    tags: row.tags,
+    attributes: row.attributes,
+    status: row.status,
+    followedAt: row.followedAt?.toISOString() ?? null,
+    lastInteractionAt: row.lastInteractionAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,165 @@
+import { ApiError, FieldProblem } from '../common/api-error';
+import {
+  ATTRIBUTE_NAME,
+  ATTRIBUTE_NAME_PROBLEM,
+  AttributeValue,
+  checkAttributes,
+  checkTags,
+  ContactWrite,
+  csvAttributeValue,
+  csvTags,
+  MAX_ATTRIBUTES,
+  MAX_DISPLAY_NAME,
+  isStorableText,
+} from './contact-input';
+import { isLineUserId } from '@lcm/domain/line-messages';
+
+export const IMPORT_BATCH_SIZE = 5_000;
+export const MAX_LISTED_REJECTIONS = 1_000;
+
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  rejectedCount: number;
+  rejected: { line: number; problem: string }[];
+  rejectedTruncated: boolean;
+}
+
+interface CsvColumns {
+  lineUserId: number;
+  displayName: number | null;
+  tags: number | null;
+  attributes: { name: string; index: number }[];
+  count: number;
+}
+
+/**
+ * The rows of one CSV import: reads the header, turns records into contact writes, collects them
+ * into batches (the caller writes each batch and reports the counts back) and keeps the summary.
+ */
+export class CsvContactImport {
+  private columns: CsvColumns | null = null;
+  private batch: { row: ContactWrite; line: number }[] = [];
+  private readonly batchIndex = new Map<string, number>();
+  readonly summary: ImportSummary = { rows: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [], rejectedTruncated: false };
+
+  get hasHeader(): boolean {
+    return this.columns !== null;
+  }
+
+  get batchSize(): number {
+    return this.batch.length;
+  }
+
+  /** One parsed record (or a record the parser refused). */
+  add(line: number, fields: string[] | undefined, problem: string | undefined): void {
+    if (!this.columns) {
+      if (problem || !fields) throw ApiError.badRequest(`the header row (line ${line}) is malformed: ${problem}`, [{ field: 'header', problem: problem ?? 'malformed' }]);
+      this.columns = readHeader(fields);
+      return;
+    }
+    this.summary.rows++;
+    if (problem || !fields) return this.reject(line, problem ?? 'malformed record');
+    const converted = toContactWrite(fields, this.columns);
+    if (!converted.ok) return this.reject(line, converted.problem);
+    const earlier = this.batchIndex.get(converted.value.lineUserId);
+    if (earlier !== undefined) {
+      // The last row for a user wins; the earlier one is reported, not silently dropped.
+      const superseded = this.batch[earlier];
+      this.reject(superseded.line, `superseded by line ${line}, which has the same lineUserId`);
+      this.batch[earlier] = { row: converted.value, line };
+      return;
+    }
+    this.batchIndex.set(converted.value.lineUserId, this.batch.length);
+    this.batch.push({ row: converted.value, line });
+  }
+
+  /** The rows collected so far, in a batch of their own; the import goes on with an empty one. */
+  takeBatch(): ContactWrite[] {
+    const rows = this.batch.map((entry) => entry.row);
+    this.batch = [];
+    this.batchIndex.clear();
+    return rows;
+  }
+
+  count(counts: { created: number; updated: number }): void {
+    this.summary.created += counts.created;
+    this.summary.updated += counts.updated;
+  }
+
+  finish(): ImportSummary {
+    if (!this.columns) throw ApiError.badRequest('the CSV is empty: it needs a header row (lineUserId,displayName,tags,<attribute>…)', [{ field: 'header', problem: 'missing' }]);
+    this.summary.rejected.sort((a, b) => a.line - b.line);
+    return this.summary;
+  }
+
+  private reject(line: number, problem: string): void {
+    this.summary.rejectedCount++;
+    if (this.summary.rejected.length < MAX_LISTED_REJECTIONS) this.summary.rejected.push({ line, problem });
+    else this.summary.rejectedTruncated = true;
+  }
+}
+
+/** Header: lineUserId, displayName, tags (by name, in any order), then attribute columns. */
+function readHeader(fields: string[]): CsvColumns {
+  const names = fields.map((field) => field.trim());
+  const problems: FieldProblem[] = [];
+  const find = (name: string) => {
+    const index = names.findIndex((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return index === -1 ? null : index;
+  };
+  const lineUserId = find('lineUserId');
+  const displayName = find('displayName');
+  const tags = find('tags');
+  if (lineUserId === null) problems.push({ field: 'header', problem: 'needs a lineUserId column' });
+  const special = new Set([lineUserId, displayName, tags]);
+  const attributes: { name: string; index: number }[] = [];
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (special.has(index)) return;
+    if (!ATTRIBUTE_NAME.test(name)) problems.push({ field: `header[${index}]`, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` });
+    else if (seen.has(name) || ['lineuserid', 'displayname', 'tags'].includes(name.toLowerCase())) problems.push({ field: `header[${index}]`, problem: `column ${name} appears twice` });
+    seen.add(name);
+    attributes.push({ name, index });
+  });
+  if (attributes.length > MAX_ATTRIBUTES) problems.push({ field: 'header', problem: `at most ${MAX_ATTRIBUTES} attribute columns` });
+  if (problems.length) throw ApiError.badRequest(`the header row is not usable: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, problems);
+  return { lineUserId: lineUserId!, displayName, tags, attributes, count: names.length };
+}
+
+type Converted = { ok: true; value: ContactWrite } | { ok: false; problem: string };
+
+function toContactWrite(fields: string[], columns: CsvColumns): Converted {
+  if (fields.length !== columns.count) return { ok: false, problem: `has ${fields.length} fields; the header has ${columns.count}` };
+  const lineUserId: string = fields[columns.lineUserId].trim();
+  if (!isLineUserId(lineUserId)) return { ok: false, problem: `lineUserId: ${JSON.stringify(fields[columns.lineUserId].slice(0, 40))} is not U followed by 32 lowercase hex digits` };
+  const row: ContactWrite = { lineUserId };
+  if (columns.displayName !== null && fields[columns.displayName] !== '') {
+    const displayName = fields[columns.displayName];
+    if (displayName.length > MAX_DISPLAY_NAME) return { ok: false, problem: `displayName: at most ${MAX_DISPLAY_NAME} characters` };
+    if (!isStorableText(displayName)) return { ok: false, problem: 'displayName: must be valid Unicode text without NUL characters' };
+    row.displayName = displayName;
+  }
+  if (columns.tags !== null) {
+    const tags = checkTags(csvTags(fields[columns.tags]));
+    if (!tags.ok) return { ok: false, problem: `tags: ${tags.problem}` };
+    row.tags = tags.value;
+  }
+  if (columns.attributes.length) {
+    const values: Record<string, AttributeValue> = {};
+    let any = false;
+    for (const { name, index } of columns.attributes) {
+      const value = csvAttributeValue(fields[index]);
+      if (value === undefined) continue;
+      values[name] = value;
+      any = true;
+    }
+    if (any) {
+      const attributes = checkAttributes(values);
+      if (!attributes.ok) return { ok: false, problem: `attributes: ${attributes.problem}` };
+      row.attributes = attributes.value;
+    }
+  }
+  return { ok: true, value: row };
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { csvAttributeValue } from './contact-input';
+import { CsvItem, CsvParser } from './csv-parser';
+
+function parseAll(text: string, chunkSizes: number[] = [text.length || 1], options = {}): CsvItem[] {
+  const parser = new CsvParser(options);
+  const items: CsvItem[] = [];
+  let pos = 0;
+  let turn = 0;
+  while (pos < text.length) {
+    const size = Math.max(1, chunkSizes[turn++ % chunkSizes.length]);
+    items.push(...parser.push(text.slice(pos, pos + size)));
+    pos += size;
+  }
+  items.push(...parser.end());
+  return items;
+}
+
+describe('CsvParser', () => {
+  it('parses quoted fields with commas, doubled quotes and line breaks, and numbers lines', () => {
+    const text = 'a,b,c\r\n1,"x, y","say ""hi"""\n2,"two\nlines",z\n\n3,,\n';
+    expect(parseAll(text)).toEqual([
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 2, fields: ['1', 'x, y', 'say "hi"'] },
+      { line: 3, fields: ['2', 'two\nlines', 'z'] },
+      { line: 6, fields: ['3', '', ''] },
+    ]);
+  });
+
+  it('reports malformed records with their line and goes on with the next one', () => {
+    const text = 'h1,h2\nok,1\nbad"quote,2\n"closed"junk,3\nfine,4\n"never closed,5\n';
+    const items = parseAll(text);
+    expect(items.map((item) => [item.line, item.fields ?? item.problem])).toEqual([
+      [1, ['h1', 'h2']],
+      [2, ['ok', '1']],
+      [3, expect.stringContaining('quote inside unquoted field 1')],
+      [4, expect.stringContaining('after the closing quote')],
+      [5, ['fine', '4']],
+      [6, 'unclosed quoted field'],
+    ]);
+  });
+
+  it('skips a record longer than the limit without holding the rest of the file', () => {
+    const text = `a\n"${'x'.repeat(500)}\nb\nc\n`;
+    const items = parseAll(text, [64], { maxRecordLength: 100 });
+    expect(items[0]).toEqual({ line: 1, fields: ['a'] });
+    expect(items[1]).toMatchObject({ line: 2, problem: expect.stringContaining('longer than 100') });
+    expect(items.slice(2)).toEqual([
+      { line: 3, fields: ['b'] },
+      { line: 4, fields: ['c'] },
+    ]);
+  });
+
+  it('gives the same records however the input is split into chunks', () => {
+    const cell = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', '界') }), fc.constant(''));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }), (records, chunks) => {
+        const text = records.map((fields) => fields.map((field) => `"${field.replace(/"/g, '""')}"`).join(',')).join('\r\n');
+        const whole = parseAll(text);
+        expect(parseAll(text, chunks)).toEqual(whole);
+        expect(whole.map((item) => item.fields)).toEqual(records);
+      }),
+    );
+  });
+
+  it('strips a byte-order mark', () => {
+    expect(parseAll('\ufeffa,b\n')).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+  });
+});
+
+describe('csvAttributeValue', () => {
+  it.each([
+    ['42', 42],
+    ['-3.5', -3.5],
+    ['1e3', 1000],
+    ['true', true],
+    ['FALSE', false],
+    ['', undefined],
+    ['0912345678', '0912345678'],
+    ['12345678901234567890', '12345678901234567890'],
+    ['2024-05-01', '2024-05-01'],
+    ['Taipei', 'Taipei'],
+    ['0', 0],
+  ])('%j becomes %j', (cell, value) => {
+    expect(csvAttributeValue(cell)).toEqual(value);
+  });
+});

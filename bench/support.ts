@@ -1,0 +1,146 @@
+// What benchmarks share: a database of their own, the service in-process on a free port, a sampler
+// of the process's memory, and a few timing helpers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ensureDatabase, quoteIdentifier, runMigrations, startEmbeddedPostgres, withDatabaseName } from '@lcm/database';
+import { Client } from 'pg';
+import { readAppConfig } from '../apps/api/src/config/app-config';
+import { createApp } from '../apps/api/src/create-app';
+import { UsersService } from '../apps/api/src/users/users.service';
+
+export interface BenchDatabase {
+  url: string;
+  /** "embedded PostgreSQL 18.1" or "DATABASE_URL (PostgreSQL 15.x)". */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database: on the server of DATABASE_URL when it is set (dropped afterwards),
+ * else on an embedded PostgreSQL in a temporary folder (removed afterwards).
+ */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  const name = `lcm_bench_${randomBytes(4).toString('hex')}`;
+  let serverUrl = process.env.DATABASE_URL;
+  let stopServer = async () => undefined;
+  let kind = 'DATABASE_URL';
+  if (!serverUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-bench-pg-'));
+    fs.chmodSync(dir, 0o755); // the embedded server runs as the postgres user
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
+    serverUrl = server.url;
+    kind = 'embedded';
+    stopServer = async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  try {
+    await ensureDatabase(serverUrl, name);
+    const url = withDatabaseName(serverUrl, name);
+    await runMigrations({ connectionString: url });
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>(`SHOW server_version`);
+    await client.end();
+    const server = serverUrl;
+    return {
+      url,
+      description: `${kind} PostgreSQL ${rows[0].server_version.split(' ')[0]}`,
+      close: async () => {
+        if (kind === 'DATABASE_URL') {
+          const admin = new Client({ connectionString: server });
+          await admin.connect();
+          await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+          await admin.end();
+        }
+        await stopServer();
+      },
+    };
+  } catch (error) {
+    await stopServer();
+    throw error;
+  }
+}
+
+export interface BenchApp {
+  app: INestApplication;
+  baseUrl: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** The real service, in this process, listening on a free port of the loopback interface. */
+export async function startBenchApp(databaseUrl: string): Promise<BenchApp> {
+  const config = readAppConfig({ LOG_LEVEL: 'silent', LINE_SIMULATOR: 'off', QUOTA_SYNC_INTERVAL_SECONDS: '0', DISPATCH_ENABLED: 'false', DATABASE_URL: databaseUrl });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { token } = await app.get(UsersService).bootstrapFirstAdmin(null);
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, baseUrl: `http://127.0.0.1:${address.port}/api/v1`, adminToken: token!, close: () => app.close() };
+}
+
+/** JSON over HTTP with the token; throws on a non-2xx answer. */
+export async function api<T>(bench: BenchApp, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${bench.baseUrl}${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${bench.adminToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Samples the process's resident set size; `peak` is the largest seen since the last reset. */
+export class RssSampler {
+  private timer: NodeJS.Timeout | null = null;
+  peak = 0;
+
+  start(intervalMs = 10): this {
+    this.reset();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  sample(): number {
+    const rss = process.memoryUsage().rss;
+    if (rss > this.peak) this.peak = rss;
+    return rss;
+  }
+
+  reset(): void {
+    this.peak = process.memoryUsage().rss;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = process.hrtime.bigint();
+  const value = await work();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A plain-text table with right-aligned numbers. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  return [line(cells[0]), `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
