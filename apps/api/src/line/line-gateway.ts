@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { createLineClient, LineClient } from '@lcm/line-client';
+import { AppConfigService } from '../config/config.module';
+
+/** Hands out a LINE client for an account (LINE itself, or the simulator at apiBaseUrl). Tests swap this class. */
+@Injectable()
+export class LineGateway {
+  constructor(private readonly config: AppConfigService) {}
+
+  clientFor(account: Pick<LineAccount, 'channelAccessToken' | 'apiBaseUrl'>): LineClient {
+    return createLineClient({
+      channelAccessToken: account.channelAccessToken,
+      baseUrl: account.apiBaseUrl,
+      timeoutMs: this.config.values.lineTimeoutMs,
+    });
+  }
+}

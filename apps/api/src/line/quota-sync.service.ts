@@ -1,0 +1,106 @@
+import { HttpStatus, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { LineAccount } from '@lcm/database';
+import { describeOutcome } from '@lcm/line-client';
+import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { AppConfigService } from '../config/config.module';
+import { ForecastEngine } from '../billing/forecast-engine';
+import { LedgerRepository } from '../billing/ledger.repository';
+import { QuotaRefresher } from '../billing/quota-refresher';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { PrismaService } from '../database/prisma.service';
+import { LineGateway } from './line-gateway';
+import { QuotaSyncResponseDto } from './line.dto';
+
+const SCHEDULE_NAME = 'quota-sync';
+
+/**
+ * Reads LINE's quota and consumption into the month ledger: on demand, when a forecast finds the
+ * reading stale, and on a schedule. When LINE can't be reached the last reading stays (and ages
+ * into stale); the failure is kept on the month for the usage report.
+ */
+@Injectable()
+export class QuotaSyncService extends QuotaRefresher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(QuotaSyncService.name);
+
+  constructor(
+    private readonly accounts: LineAccountsService,
+    private readonly ledger: LedgerRepository,
+    private readonly engine: ForecastEngine,
+    private readonly gateway: LineGateway,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly prisma: PrismaService,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.values.quotaSyncIntervalSeconds;
+    if (seconds > 0) this.scheduler.addInterval(SCHEDULE_NAME, setInterval(() => void this.syncDueAccounts(), seconds * 1000));
+  }
+
+  onModuleDestroy(): void {
+    if (this.scheduler.doesExist('interval', SCHEDULE_NAME)) this.scheduler.deleteInterval(SCHEDULE_NAME);
+  }
+
+  async syncById(lineAccountId: string): Promise<QuotaSyncResponseDto> {
+    const account = await this.accounts.mustFind(lineAccountId);
+    const result = await this.sync(account);
+    if (!result.ok) throw new ApiError(HttpStatus.BAD_GATEWAY, `LINE could not be read: ${result.error}`);
+    return result.value;
+  }
+
+  async refreshIfStale(account: LineAccount): Promise<void> {
+    const month = this.engine.monthOf(account);
+    const ledger = await this.ledger.readMonth(account.id, month);
+    if (!this.engine.isFresh(ledger, account.timezone, this.clock.now())) await this.sync(account);
+  }
+
+  async sync(account: LineAccount): Promise<{ ok: true; value: QuotaSyncResponseDto } | { ok: false; error: string }> {
+    const month = this.engine.monthOf(account);
+    // Taken before asking: sends LINE accepts from here on may be missing from its figures.
+    const takenAt = this.clock.now();
+    const client = this.gateway.clientFor(account);
+    const [quota, consumption] = await Promise.all([client.getQuota(), client.getConsumption()]);
+    if (quota.kind !== 'accepted' || consumption.kind !== 'accepted') {
+      const error = [quota, consumption].filter((o) => o.kind !== 'accepted').map(describeOutcome).join('; ');
+      await this.ledger.recordSyncFailure(account.id, month, error);
+      this.logger.warn({ lineAccountId: account.id, error }, 'quota sync failed');
+      return { ok: false, error };
+    }
+    const quotaValue = quota.value.type === 'limited' ? quota.value.value : null;
+    await this.ledger.transaction(async (tx) => {
+      await this.ledger.lockMonth(tx, account.id, month);
+      await this.ledger.recordReading(tx, account.id, month, { quota: { type: quota.value.type, value: quotaValue }, consumption: consumption.value.totalUsage, takenAt });
+    });
+    return {
+      ok: true,
+      value: { month, quota: { type: quota.value.type, value: quotaValue }, consumption: { totalUsage: consumption.value.totalUsage }, syncedAt: takenAt.toISOString() },
+    };
+  }
+
+  /**
+   * The scheduled sync. Each account is claimed with a conditional UPDATE, so with several
+   * instances only one of them asks LINE per interval.
+   */
+  async syncDueAccounts(): Promise<number> {
+    const intervalSeconds = this.config.values.quotaSyncIntervalSeconds || 60;
+    const accounts = await this.prisma.client.lineAccount.findMany();
+    let synced = 0;
+    for (const account of accounts) {
+      const month = this.engine.monthOf(account);
+      const claimed = await this.prisma.client.$executeRaw`
+        INSERT INTO account_months (id, line_account_id, month, last_sync_attempt_at) VALUES (gen_random_uuid(), ${account.id}::uuid, ${month}, now())
+        ON CONFLICT (line_account_id, month) DO UPDATE SET last_sync_attempt_at = now()
+          WHERE account_months.last_sync_attempt_at IS NULL
+             OR account_months.last_sync_attempt_at < now() - make_interval(secs => ${intervalSeconds * 0.9})`;
+      if (claimed === 0) continue;
+      const result = await this.sync(account).catch((error: Error) => ({ ok: false as const, error: error.message }));
+      if (result.ok) synced++;
+    }
+    return synced;
+  }
+}

@@ -1,0 +1,78 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { PrismaService } from '../database/prisma.service';
+import { WebhookResponseDto } from './line.dto';
+
+interface LineWebhookEvent {
+  type: string;
+  timestamp: number;
+  webhookEventId: string;
+  source?: { type?: string; userId?: string };
+  follow?: { isUnblocked?: boolean };
+}
+
+/**
+ * LINE's webhook: the signature is checked against the raw body with the channel secret before
+ * anything is read. `follow` makes the contact following (new, re-followed or unblocked), `unfollow`
+ * marks it blocked. A redelivered event (same webhookEventId) is applied once.
+ */
+@Injectable()
+export class WebhookService {
+  constructor(
+    private readonly accounts: LineAccountsService,
+    private readonly contacts: ContactsRepository,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  async receive(lineAccountId: string, signature: string | undefined, rawBody: Buffer | undefined): Promise<WebhookResponseDto> {
+    const account = await this.accounts.findById(lineAccountId);
+    // Unknown account and bad signature answer alike, so the endpoint can't be used to probe ids.
+    if (!account || !rawBody || !signature || !signatureMatches(account.channelSecret, rawBody, signature)) {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'x-line-signature does not match the body');
+    }
+    const events = parseEvents(rawBody);
+    let applied = 0;
+    for (const event of events) {
+      const userId = event.source?.userId;
+      if ((event.type !== 'follow' && event.type !== 'unfollow') || !userId) continue;
+      const firstTime = await this.prisma.client.$transaction(async (tx) => {
+        const inserted = await tx.$executeRaw`INSERT INTO webhook_events (line_account_id, webhook_event_id, type)
+          VALUES (${account.id}::uuid, ${event.webhookEventId}, ${event.type}) ON CONFLICT DO NOTHING`;
+        if (inserted === 0) return false;
+        await this.contacts.setStatus(account.id, userId, event.type === 'follow' ? 'following' : 'blocked', new Date(event.timestamp), tx);
+        return true;
+      });
+      if (firstTime) applied++;
+    }
+    const relevant = events.filter((e) => (e.type === 'follow' || e.type === 'unfollow') && e.source?.userId).length;
+    return { received: events.length, applied, duplicates: relevant - applied };
+  }
+}
+
+export function signatureMatches(channelSecret: string, rawBody: Buffer, signature: string): boolean {
+  const expected = createHmac('sha256', channelSecret).update(rawBody).digest();
+  const given = Buffer.from(signature, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw ApiError.field('body', 'malformed JSON');
+  }
+  const events = (body as { events?: unknown })?.events;
+  if (!Array.isArray(events)) throw ApiError.field('events', 'must be an array');
+  return events.map((event, index) => {
+    const e = event as Partial<LineWebhookEvent>;
+    if (!e || typeof e.type !== 'string') throw ApiError.field(`events[${index}].type`, 'must be a string');
+    if (typeof e.webhookEventId !== 'string' || !e.webhookEventId || e.webhookEventId.length > 100) throw ApiError.field(`events[${index}].webhookEventId`, 'must be a non-empty string');
+    if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp)) throw ApiError.field(`events[${index}].timestamp`, 'must be a number');
+    if (e.source?.userId !== undefined && !/^U[0-9a-f]{32}$/.test(e.source.userId)) throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
+    return e as LineWebhookEvent;
+  });
+}
