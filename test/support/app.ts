@@ -19,15 +19,18 @@ export interface TestApp {
 
 let counter = 0;
 
-/** The real application on a database of its own, with a bootstrapped admin. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/**
+ * The real application on a database of its own, with a bootstrapped admin. Pass `shareWith` to
+ * start another instance on the same database (it keeps the first one's admin token).
+ */
+export async function createTestApp(env: Record<string, string> = {}, shareWith?: TestApp): Promise<TestApp> {
+  const db = shareWith?.db ?? (await createTestDatabase());
   await runMigrations({ connectionString: db.url }); // a no-op on the migrated clone; proves idempotence on every run
-  const config = readAppConfig({ LOG_LEVEL: 'silent', LINE_SIMULATOR: 'off', ...env, DATABASE_URL: db.url });
+  const config = readAppConfig({ LOG_LEVEL: 'silent', LINE_SIMULATOR: 'off', DISPATCH_ENABLED: 'false', QUOTA_SYNC_INTERVAL_SECONDS: '0', ...env, DATABASE_URL: db.url });
   const app = await createApp(config);
   await app.init();
   const { token } = await app.get(UsersService).bootstrapFirstAdmin(null);
-  const adminToken = token!;
+  const adminToken = shareWith?.adminToken ?? token!;
   const server = app.getHttpServer();
   const testApp: TestApp = {
     app,
@@ -44,7 +47,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!shareWith) await db.drop();
     },
   };
   return testApp;

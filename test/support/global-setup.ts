@@ -5,10 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { quoteIdentifier, runMigrations, startEmbeddedPostgres, withDatabaseName } from '@lcm/database';
+import { execFileSync } from 'node:child_process';
+import { quoteIdentifier, repoRoot, runMigrations, startEmbeddedPostgres, withDatabaseName } from '@lcm/database';
 import { TEST_ENV } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
+  // Tests that run the service as a real process (start, crash recovery) use the compiled code.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot(), stdio: 'ignore' });
+
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-test-pg-'));

@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { requestRetryKey, retryDelayMs, splitIntoRequests, TokenBucket } from '@lcm/domain/dispatch';
+import { describeOutcome, LineMessageObject } from '@lcm/line-client';
+import { LedgerService } from '../billing/ledger.service';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { AppConfigService } from '../config/config.module';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { LineGateway } from '../line/line-gateway';
+import { QuotaSyncService } from '../line/quota-sync.service';
+import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
+
+/** What stopped a run from the sending side; the finisher turns it into the run's final status. */
+export type StopReason = 'monthly_limit' | 'unauthorized';
+
+/**
+ * Sends one claimed batch: one multicast per 5 message objects, each with its stored retry key.
+ * Every accepted request is settled in the ledger in the same transaction that records it, so a
+ * crash between LINE's answer and the database is repaired by the retry (LINE answers 409).
+ */
+@Injectable()
+export class BatchSenderService {
+  private readonly logger = new Logger(BatchSenderService.name);
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly repository: DispatchRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly accounts: LineAccountsService,
+    private readonly ledger: LedgerService,
+    private readonly gateway: LineGateway,
+    private readonly config: AppConfigService,
+    private readonly quotaSync: QuotaSyncService,
+  ) {}
+
+  async send(batch: ClaimedBatch, owner: string): Promise<void> {
+    const [account, campaign, recipients] = await Promise.all([
+      this.accounts.mustFind(batch.lineAccountId),
+      this.campaigns.findById(batch.campaignId),
+      this.repository.batchRecipients(batch.runId, batch.batchNo),
+    ]);
+    const requests = splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]);
+    const client = this.gateway.clientFor(account);
+    for (let index = batch.requestsDone; index < requests.length; index++) {
+      await this.waitForRateLimit(account);
+      const outcome = await client.multicast({ to: recipients, messages: requests[index], retryKey: requestRetryKey(batch.retryKey, index) });
+      switch (outcome.kind) {
+        case 'accepted':
+        case 'duplicate_accepted': {
+          const requestId = outcome.kind === 'accepted' ? outcome.requestId : outcome.acceptedRequestId;
+          const kept = await this.settleRequest(batch, owner, requestId ?? 'unknown', index === requests.length - 1);
+          if (!kept) return; // the lease moved on: another instance finishes this batch
+          continue;
+        }
+        case 'rate_limited':
+          await this.repository.retryBatchLater(batch.id, owner, outcome.retryAfterMs, { kind: outcome.kind });
+          return;
+        case 'server_error':
+        case 'timeout':
+        case 'network_error':
+          if (batch.attempts >= this.config.values.dispatch.maxAttempts) {
+            await this.fail(batch, owner, { kind: outcome.kind, message: describeOutcome(outcome), attempts: batch.attempts });
+          } else {
+            const { retryBaseMs, retryMaxMs } = this.config.values.dispatch;
+            await this.repository.retryBatchLater(batch.id, owner, retryDelayMs(batch.attempts, { baseMs: retryBaseMs, maxMs: retryMaxMs }), { kind: outcome.kind, message: describeOutcome(outcome) });
+          }
+          return;
+        case 'monthly_limit':
+          this.logger.warn({ runId: batch.runId, batchNo: batch.batchNo }, 'LINE says the monthly limit is reached: stopping the run');
+          await this.stopRun(batch, owner, 'monthly_limit', { kind: outcome.kind, message: outcome.message });
+          // LINE counts more than the ledger knew (sends from elsewhere): read its figures again now.
+          await this.quotaSync.sync(account);
+          return;
+        case 'unauthorized':
+          await this.stopRun(batch, owner, 'unauthorized', { kind: outcome.kind, message: outcome.message });
+          return;
+        case 'rejected_input':
+          // LINE refused the content for these recipients; the run goes on with the other batches.
+          await this.fail(batch, owner, { kind: outcome.kind, message: outcome.message, details: outcome.details });
+          return;
+      }
+    }
+  }
+
+  /** Settles one accepted request; the last one also closes the batch. False when this instance lost the lease. */
+  private async settleRequest(batch: ClaimedBatch, owner: string, requestId: string, last: boolean): Promise<boolean> {
+    return this.repository.transaction(async (tx) => {
+      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return false;
+      const settled = batch.reservationId
+        ? await this.ledger.settleInTransaction(tx, batch.reservationId, batch.recipients, { kind: 'campaign_send', lineRequestId: requestId })
+        : null;
+      const cost = settled?.settlementCost ?? '0';
+      await this.repository.markRequestDone(tx, batch.id, requestId);
+      if (last) await this.repository.finishBatch(tx, batch.id, 'accepted', owner);
+      await this.repository.addRunProgress(tx, batch.runId, { batchesDone: last ? 1 : 0, delivered: last ? batch.recipients : 0, failed: 0, messages: batch.recipients, cost });
+      batch.requestsDone++;
+      return true;
+    });
+  }
+
+  private async fail(batch: ClaimedBatch, owner: string, error: object): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
+      await this.repository.finishBatch(tx, batch.id, 'failed', owner, error);
+      await this.repository.addRunProgress(tx, batch.runId, { batchesDone: 1, delivered: 0, failed: batch.recipients, messages: 0, cost: '0' });
+    });
+  }
+
+  /** No new request for the run from any instance: claims skip runs with a stop request. */
+  private async stopRun(batch: ClaimedBatch, owner: string, reason: StopReason, error: object): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      await this.repository.requestStop(tx, batch.runId, reason);
+      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
+      // Nothing of this request was delivered (LINE refuses such a request whole): the batch is released unsent.
+      await this.repository.finishBatch(tx, batch.id, 'released', owner, error);
+    });
+  }
+
+  private async waitForRateLimit(account: LineAccount): Promise<void> {
+    let bucket = this.buckets.get(account.id);
+    if (!bucket) {
+      const rate = this.config.values.dispatch.requestsPerSecond;
+      bucket = new TokenBucket(rate, Math.max(1, Math.floor(rate / 20)), Date.now());
+      this.buckets.set(account.id, bucket);
+    }
+    const wait = bucket.reserve(Date.now());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Campaign, CampaignRun } from '@lcm/database';
+import { uuidV5, MULTICAST_MAX_RECIPIENTS } from '@lcm/domain/dispatch';
+import { Dec, formatAmount } from '@lcm/domain/money';
+import { AudiencesService } from '../audiences/audiences.service';
+import { AuditService } from '../audit/audit.service';
+import { BlockReason, LedgerService } from '../billing/ledger.service';
+import type { ForecastResponse } from '../billing/forecast-engine';
+import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
+import { CampaignRunsService } from '../campaigns/campaign-runs.service';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Clock } from '../common/clock';
+import { AppConfigService } from '../config/config.module';
+import type { Transaction } from '../database/prisma.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { QuotaRefresher } from '../billing/quota-refresher';
+import { DispatchRepository } from './dispatch.repository';
+
+/** Namespace of the batches' retry keys: uuid v5 of "<run id>:<batch no>" in it. */
+const RETRY_KEY_NAMESPACE = '4d1a3f36-8f0e-4d1e-9a55-7f1b6f0c2a91';
+
+export type GateOutcome = 'sending' | 'blocked' | 'skipped';
+
+/**
+ * The check that matters: when a run starts, in one transaction with the campaign and the account's
+ * month locked, snapshot the recipients, forecast, and either reserve and split into batches, or
+ * block with reasons and send nothing.
+ */
+@Injectable()
+export class BudgetGateService {
+  private readonly logger = new Logger(BudgetGateService.name);
+
+  constructor(
+    private readonly repository: DispatchRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly runs: CampaignRunsRepository,
+    private readonly runHooks: CampaignRunsService,
+    private readonly audiences: AudiencesService,
+    private readonly accounts: LineAccountsService,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+    private readonly quota: QuotaRefresher,
+  ) {}
+
+  async gate(runId: string, campaignId: string): Promise<GateOutcome> {
+    const unlocked = await this.campaigns.findById(campaignId);
+    if (!unlocked) return 'skipped';
+    // Outside the transaction: LINE's figures are refreshed when stale (a stale reading under a cap
+    // blocks as quota_unknown), and the audience is compiled (it reads audiences, not the rows decided on).
+    await this.quota.refreshIfStale(await this.accounts.mustFind(unlocked.lineAccountId));
+    const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
+    return this.repository.transaction(async (tx) => {
+      const campaign = await this.campaigns.lockById(campaignId, tx);
+      if (!campaign || !(await this.repository.lockDueRun(tx, runId))) return 'skipped';
+      const run = (await this.runs.findById(runId, tx))!;
+      if (campaign.status === 'paused') return 'skipped';
+      if (!this.runHooks.mayStart(run, campaign)) {
+        await this.block(tx, run, campaign, null, [{ code: 'needs_reapproval', message: 'The campaign changed or lost its approval after this run was approved.' }]);
+        return 'blocked';
+      }
+      const account = await this.accounts.mustFind(run.lineAccountId, tx);
+      await this.ledger.lockCurrentMonth(tx, account);
+      const recipients = await this.repository.snapshotRecipients(tx, run.id, account.id, predicate, campaign.maxRecipients, MULTICAST_MAX_RECIPIENTS);
+      const messageObjects = (campaign.messages as unknown[]).length;
+      const result = await this.ledger.reserveInTransaction(tx, {
+        account,
+        recipients,
+        messageObjects,
+        costCap: campaign.costCap?.toString() ?? null,
+        policy: campaign.overBudgetPolicy === 'trim' ? 'trim' : 'block',
+        campaignId: campaign.id,
+        runId: run.id,
+        label: `run ${run.id}`,
+        extraChecks: (forecast) => this.approvalChecks(run, forecast),
+      });
+      if (!result.reservation) {
+        await this.repository.dropRecipients(tx, run.id);
+        await this.block(tx, run, campaign, result.forecastId, result.blockReasons);
+        return 'blocked';
+      }
+      if (result.trimmed) await this.repository.trimRecipients(tx, run.id, result.recipients);
+      const batches = await this.repository.createBatches(tx, run.id, (batchNo) => uuidV5(`${run.id}:${batchNo}`, RETRY_KEY_NAMESPACE));
+      const notes: BlockReason[] = result.trimmed
+        ? [{ code: 'trimmed', message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).` }]
+        : [];
+      await this.runs.update(
+        run.id,
+        {
+          status: 'sending',
+          startedAt: this.clock.now(),
+          recipients: result.recipients,
+          batches,
+          forecastId: result.forecastId,
+          reservationId: result.reservation.id,
+          reservedMessages: result.reservation.messages,
+          reservedCost: result.reservation.cost,
+          blockReasons: notes as object[],
+        },
+        tx,
+      );
+      await this.runHooks.onRunStarted(run.id, tx);
+      await this.audit.record(
+        {
+          actorId: null,
+          action: 'run.started',
+          entityType: 'campaign',
+          entityId: campaign.id,
+          after: { runId: run.id, recipients: result.recipients, batches, reserved: { messages: result.reservation.messages, cost: result.reservation.cost }, trimmed: result.trimmed, forecastId: result.forecastId },
+        },
+        tx,
+      );
+      this.logger.log({ runId: run.id, recipients: result.recipients, batches }, 'run passed the budget gate');
+      return 'sending';
+    });
+  }
+
+  /** The approver approved a cost; a run that grew past it by more than the tolerance needs a new approval. */
+  private approvalChecks(run: CampaignRun, forecast: ForecastResponse): BlockReason[] {
+    const tolerance = this.config.values.dispatch.costTolerancePercent;
+    const approved = Dec(run.approvedCost.toString());
+    const limit = approved.times(Dec(100 + tolerance).dividedBy(100));
+    if (Dec(forecast.cost.amount).lte(limit)) return [];
+    return [
+      {
+        code: 'needs_reapproval',
+        message: `The send now costs ${forecast.cost.amount} ${forecast.cost.currency}, more than the approved ${formatAmount(approved)} plus ${tolerance}% (${formatAmount(limit)}); it needs a new approval.`,
+      },
+    ];
+  }
+
+  private async block(tx: Transaction, run: CampaignRun, campaign: Campaign, forecastId: string | null, reasons: BlockReason[]): Promise<void> {
+    await this.runs.update(run.id, { status: 'blocked', finishedAt: this.clock.now(), forecastId, blockReasons: reasons as object[] }, tx);
+    await this.audit.record(
+      { actorId: null, action: 'run.blocked', entityType: 'campaign', entityId: campaign.id, after: { runId: run.id, blockReasons: reasons, forecastId }, reason: reasons.map((r) => r.code).join(', ') },
+      tx,
+    );
+    await this.runHooks.onRunFinished(run.id, tx);
+    this.logger.warn({ runId: run.id, reasons: reasons.map((r) => r.code) }, 'run blocked at the budget gate');
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CampaignRunStatus } from '@lcm/database';
+import { AuditService } from '../audit/audit.service';
+import { LedgerRepository } from '../billing/ledger.repository';
+import { LedgerService } from '../billing/ledger.service';
+import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
+import { CampaignRunsService } from '../campaigns/campaign-runs.service';
+import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Clock } from '../common/clock';
+import { DispatchRepository } from './dispatch.repository';
+
+/**
+ * Gives a sending run its final status once nothing of it is in flight: completed, partial (the
+ * monthly limit, or some batches refused), failed, cancelled — or paused, keeping its batches and
+ * reservation for resume. What the reservation still holds is released.
+ */
+@Injectable()
+export class RunFinisherService {
+  private readonly logger = new Logger(RunFinisherService.name);
+
+  constructor(
+    private readonly repository: DispatchRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly runs: CampaignRunsRepository,
+    private readonly runHooks: CampaignRunsService,
+    private readonly ledger: LedgerService,
+    private readonly ledgerRepository: LedgerRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async finish(runId: string, campaignId: string): Promise<CampaignRunStatus | null> {
+    return this.repository.transaction(async (tx) => {
+      // Lock order everywhere: campaign, then the account's month, then the run.
+      await this.campaigns.lockById(campaignId, tx);
+      const unlocked = await this.runs.findById(runId, tx);
+      if (!unlocked || unlocked.status !== 'sending') return null;
+      if (unlocked.reservationId) {
+        const reservation = await this.ledgerRepository.findReservation(unlocked.reservationId, tx);
+        if (reservation) await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+      }
+      await this.repository.lockRun(tx, runId);
+      const run = (await this.runs.findById(runId, tx))!;
+      const progress = await this.repository.progress(tx, runId);
+      if (run.status !== 'sending' || progress.sending > 0) return null;
+      if (run.stopRequested === 'pause') {
+        await this.runs.update(run.id, { status: 'paused', stopRequested: null }, tx);
+        await this.audit.record({ actorId: null, action: 'run.paused', entityType: 'campaign', entityId: run.campaignId, after: { runId: run.id, batchesDone: run.batchesDone } }, tx);
+        return 'paused';
+      }
+      if (progress.pendingOrSending > 0 && !run.stopRequested) return null;
+
+      const status = finalStatus(run.stopRequested, progress.accepted, progress.failed);
+      await this.repository.releaseUnsentBatches(tx, run.id);
+      if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
+      await this.runs.update(run.id, { status, stopRequested: null, finishedAt: this.clock.now(), leaseOwner: null, leaseExpiresAt: null }, tx);
+      await this.audit.record(
+        {
+          actorId: null,
+          action: `run.${status}`,
+          entityType: 'campaign',
+          entityId: run.campaignId,
+          after: { runId: run.id, status, delivered: run.delivered, failed: run.failed, batches: run.batches, batchesDone: run.batchesDone, actualMessages: run.actualMessages, actualCost: run.actualCost.toString() },
+          reason: run.stopRequested,
+        },
+        tx,
+      );
+      await this.runHooks.onRunFinished(run.id, tx);
+      this.logger.log({ runId: run.id, status, delivered: run.delivered }, 'run finished');
+      return status;
+    });
+  }
+}
+
+function finalStatus(stopRequested: string | null, accepted: number, failed: number): CampaignRunStatus {
+  if (stopRequested === 'cancel') return 'cancelled';
+  if (stopRequested === 'monthly_limit') return 'partial';
+  if (stopRequested === 'unauthorized') return 'failed';
+  if (failed > 0) return accepted > 0 ? 'partial' : 'failed';
+  return 'completed';
+}

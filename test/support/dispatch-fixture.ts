@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { LineSimulatorHandle } from '../../apps/line-simulator/src';
+import { bearer, TestApp } from './app';
+
+/** An account on a simulator channel whose followers are imported as contacts, with a marketer and an approver. */
+export interface SendingScenario {
+  channelId: string;
+  accountId: string;
+  audienceId: string;
+  marketer: { id: string; token: string };
+  approver: { id: string; token: string };
+}
+
+let channelCounter = 0;
+
+export async function sendingScenario(
+  t: TestApp,
+  sim: LineSimulatorHandle,
+  options: { followers: number; plan?: string; monthlyBudget?: string; quota?: { type: 'none' } | { type: 'limited'; value: number }; consumption?: number },
+): Promise<SendingScenario> {
+  const channelId = String(1_800_000_000 + process.pid * 100 + ++channelCounter);
+  const accessToken = `sim-${randomUUID()}`;
+  await request(sim.url)
+    .put(`/_sim/channels/${channelId}`)
+    .send({ accessToken, channelSecret: 'secret', quota: options.quota ?? { type: 'none' }, consumption: options.consumption ?? 0, followerCount: options.followers })
+    .expect(201);
+  const account = await t.http()
+    .post('/api/v1/line-accounts')
+    .set(bearer(t.adminToken))
+    .send({ name: `OA ${channelId}`, channelId, channelAccessToken: accessToken, channelSecret: 'secret', plan: options.plan ?? 'high', monthlyBudget: options.monthlyBudget ?? '100000', apiBaseUrl: sim.url })
+    .expect(201);
+  const accountId = account.body.id as string;
+  await t.http().post(`/api/v1/line-accounts/${accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
+  const [marketer, approver] = await Promise.all([t.createUser('marketer'), t.createUser('approver')]);
+  const audience = await t.http()
+    .post('/api/v1/audiences')
+    .set(bearer(marketer.token))
+    .send({ lineAccountId: accountId, name: 'Everyone following', definition: { not: { tag: 'do-not-contact' } } })
+    .expect(201);
+  return { channelId, accountId, audienceId: audience.body.id, marketer, approver };
+}
+
+/** A campaign written by the marketer and approved by the approver (no schedule: it goes with send-now). */
+export async function approvedCampaign(
+  t: TestApp,
+  s: SendingScenario,
+  fields: { name?: string; messages?: object[]; maxRecipients?: number | null; costCap?: string | null; overBudgetPolicy?: 'block' | 'trim' } = {},
+): Promise<string> {
+  const created = await t.http()
+    .post('/api/v1/campaigns')
+    .set(bearer(s.marketer.token))
+    .send({
+      lineAccountId: s.accountId,
+      audienceId: s.audienceId,
+      name: fields.name ?? 'Autumn sale',
+      messages: fields.messages ?? [{ type: 'text', text: 'Autumn sale: 20% off this weekend' }],
+      schedule: null,
+      maxRecipients: fields.maxRecipients ?? null,
+      costCap: fields.costCap ?? null,
+      overBudgetPolicy: fields.overBudgetPolicy ?? 'block',
+    })
+    .expect(201);
+  const id = created.body.id as string;
+  await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
+  await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({ comment: 'ok' }).expect(200);
+  return id;
+}
+
+export async function sendNow(t: TestApp, s: SendingScenario, campaignId: string): Promise<string> {
+  const run = await t.http().post(`/api/v1/campaigns/${campaignId}/send-now`).set(bearer(s.approver.token)).send({}).expect(202);
+  return run.body.id as string;
+}
+
+export interface RunView {
+  id: string;
+  status: string;
+  progress: { recipients: number; batches: number; batchesDone: number; delivered: number; failed: number };
+  reserved: { messages: number; cost: { amount: string } };
+  actual: { messages: number; cost: { amount: string } };
+  blockReasons: { code: string; message: string }[];
+}
+
+export async function getRun(t: TestApp, token: string, runId: string): Promise<RunView> {
+  return (await t.http().get(`/api/v1/runs/${runId}`).set(bearer(token)).expect(200)).body;
+}
+
+/** Polls GET /runs/:id until the run reaches one of `statuses`. */
+export async function waitForRun(t: TestApp, token: string, runId: string, statuses: string[], timeoutMs = 60_000, onPoll?: (run: RunView) => void): Promise<RunView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await getRun(t, token, runId);
+    onPoll?.(run);
+    if (statuses.includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} is still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What the simulator saw for a channel: deliveries per user and the month's consumption. */
+export async function simulatorTotals(sim: LineSimulatorHandle, channelId: string) {
+  const deliveries = (await request(sim.url).get(`/_sim/channels/${channelId}/deliveries`).expect(200)).body;
+  const consumption = (await request(sim.url).get(`/_sim/channels/${channelId}/consumption`).expect(200)).body;
+  return { ...deliveries, totalUsage: consumption.totalUsage } as { totalDeliveries: number; distinctRecipients: number; repeatedRecipients: unknown[]; totalUsage: number };
+}
