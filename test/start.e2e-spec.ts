@@ -64,9 +64,6 @@ describe('npm start on the embedded default', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-start-'));
   fs.chmodSync(dataDir, 0o755);
 
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
-  });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('serves health, docs and the API with the printed admin token, stops cleanly, and reuses its data', async () => {

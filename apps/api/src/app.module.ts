@@ -14,7 +14,12 @@ import { LineAccountsModule } from './line-accounts/line-accounts.module';
 import { HealthModule } from './health/health.module';
 import { RateCardsModule } from './rate-cards/rate-cards.module';
 import { BillingModule } from './billing/billing.module';
-import { QuotaRefresher } from './billing/quota-refresher';
+import { ContactsModule } from './contacts/contacts.module';
+import { AudiencesModule } from './audiences/audiences.module';
+import { LineModule } from './line/line.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { DispatchModule } from './dispatch/dispatch.module';
+import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
 export class AppModule {
@@ -25,6 +30,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,
         AuthModule,
@@ -33,9 +39,14 @@ export class AppModule {
         LineAccountsModule,
         RateCardsModule,
         BillingModule,
+        ContactsModule,
+        AudiencesModule,
+        LineModule,
+        CampaignsModule,
+        DispatchModule,
       ],
-      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: QuotaRefresher, useValue: { refreshIfStale: async () => undefined } }],
-      exports: [Clock, QuotaRefresher],
+      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      exports: [Clock],
     };
   }
 }

@@ -15,6 +15,6 @@ import { UsageService } from './usage.service';
   imports: [LineAccountsModule, RateCardsModule],
   controllers: [BillingController],
   providers: [LedgerRepository, LedgerService, ForecastEngine, ForecastRecordsRepository, ForecastsService, UsageService],
-  exports: [LedgerService, ForecastEngine, ForecastRecordsRepository],
+  exports: [LedgerService, LedgerRepository, ForecastEngine, ForecastRecordsRepository],
 })
 export class BillingModule {}

@@ -5,7 +5,7 @@ import { Dec, formatAmount } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
-import { ComputedForecast, ForecastEngine, SendShape } from './forecast-engine';
+import { ComputedForecast, ForecastEngine, ForecastResponse, SendShape } from './forecast-engine';
 import { ForecastRecordsRepository } from './forecast-records.repository';
 import { LedgerRepository, MonthLedger, ReservationRow } from './ledger.repository';
 
@@ -13,6 +13,8 @@ export interface ReserveRequest extends SendShape {
   account: LineAccount;
   /** `trim` reserves the largest recipient count that fits instead of refusing. */
   policy?: 'block' | 'trim';
+  /** The caller's own reasons to refuse a forecast the ledger would allow (e.g. cost past the approval). */
+  extraChecks?: (forecast: ForecastResponse) => BlockReason[];
   campaignId?: string | null;
   runId?: string | null;
   label?: string | null;
@@ -26,6 +28,16 @@ export interface ReserveResult {
   /** Recipients the reservation covers (fewer than asked when trimmed). */
   recipients: number;
   trimmed: boolean;
+  /** Why nothing was reserved: the forecast's verdicts and the caller's checks (empty when reserved). */
+  blockReasons: BlockReason[];
+}
+
+/** A reservation after a settlement, with what that settlement cost. */
+export type SettledReservation = ReservationRow & { settlementCost: string };
+
+export interface BlockReason {
+  code: string;
+  message: string;
 }
 
 /**
@@ -77,7 +89,9 @@ export class LedgerService {
       },
       tx,
     );
-    if (forecast.response.verdict !== 'ok') return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false };
+    const blockReasons = blockReasonsOf(forecast.response);
+    if (!blockReasons.length) blockReasons.push(...(request.extraChecks?.(forecast.response) ?? []));
+    if (blockReasons.length) return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
     const reservation = await this.repository.createReservation(tx, {
       lineAccountId: request.account.id,
       month,
@@ -92,18 +106,18 @@ export class LedgerService {
       label: request.label ?? null,
     });
     await this.repository.addToMonth(tx, request.account.id, month, { reservedMessages: reservation.messages, reservedCost: reservation.cost });
-    return { reservation, forecast, forecastId, recipients, trimmed };
+    return { reservation, forecast, forecastId, recipients, trimmed, blockReasons: [] };
   }
 
   /**
    * Moves messages LINE accepted from reserved to used. The reservation's free messages settle
    * first, then its paid positions in order, so the settled cost is exactly what was forecast.
    */
-  async settle(reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<ReservationRow> {
+  async settle(reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<SettledReservation> {
     return this.repository.transaction((tx) => this.settleInTransaction(tx, reservationId, accepted, meta));
   }
 
-  async settleInTransaction(tx: Transaction, reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<ReservationRow> {
+  async settleInTransaction(tx: Transaction, reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<SettledReservation> {
     const reservation = await this.lockReservationWithMonth(tx, reservationId);
     if (reservation.status !== 'held') throw ApiError.conflict(`reservation ${reservationId} is ${reservation.status}`);
     const settledBefore = reservation.settledMessages;
@@ -138,7 +152,7 @@ export class LedgerService {
       runId: reservation.runId,
       lineRequestId: meta.lineRequestId ?? null,
     });
-    return { ...reservation, settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held' };
+    return { ...reservation, settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held', settlementCost: cost };
   }
 
   /** Gives back what a reservation holds beyond what was settled (unsent recipients, a stopped run). */
@@ -159,6 +173,11 @@ export class LedgerService {
     return { ...reservation, status: 'released' };
   }
 
+  /** Locks the account's current month row until the transaction ends (the gate takes it first). */
+  async lockCurrentMonth(tx: Transaction, account: LineAccount): Promise<MonthLedger> {
+    return this.repository.lockMonth(tx, account.id, this.engine.monthOf(account));
+  }
+
   /** Reads the month for reports and previews (no lock). */
   readMonth(lineAccountId: string, month: string): Promise<MonthLedger> {
     return this.repository.readMonth(lineAccountId, month);
@@ -171,4 +190,20 @@ export class LedgerService {
     await this.repository.lockMonth(tx, unlocked.lineAccountId, unlocked.month);
     return (await this.repository.lockReservation(tx, reservationId))!;
   }
+}
+
+/** The prefix the forecast's explanation gives each blocking verdict (libs/domain/src/forecast/reasons.ts). */
+const REASON_PREFIX: Record<string, string> = {
+  over_plan_limit: 'Over the plan limit:',
+  over_line_cap: "Over LINE's cap:",
+  over_budget: 'Over budget:',
+  quota_unknown: 'Quota unknown:',
+};
+
+/** One reason per blocking verdict, with the forecast's explanation of it. */
+function blockReasonsOf(forecast: ForecastResponse): BlockReason[] {
+  return forecast.verdicts.map((code) => ({
+    code,
+    message: forecast.reasons.filter((reason) => reason.startsWith(REASON_PREFIX[code] ?? code)).join(' ') || code,
+  }));
 }

@@ -18,6 +18,26 @@ export interface AppConfig {
   quotaMaxAgeSeconds: number;
   /** How often the scheduler re-reads every account's quota and consumption; 0 turns it off. */
   quotaSyncIntervalSeconds: number;
+  dispatch: DispatchConfig;
+}
+
+export interface DispatchConfig {
+  /** false: this instance serves the API but neither gates nor sends (other instances do). */
+  enabled: boolean;
+  /** How often the scheduler looks for due runs and finished ones. */
+  pollMs: number;
+  /** Batches this instance sends at once. */
+  workers: number;
+  /** A batch whose instance stops renewing it for this long is taken over by another. */
+  leaseSeconds: number;
+  /** Multicast requests a second per account from this instance (LINE allows 200 per channel). */
+  requestsPerSecond: number;
+  /** Attempts per batch on server errors and time-outs before it is marked failed. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A run whose cost grew past the approved cost by more than this is blocked as needs_reapproval. */
+  costTolerancePercent: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +61,17 @@ export function readAppConfig(env: Env, defaults: { databaseUrl?: string; dataDi
     lineTimeoutMs: integer(env, 'LINE_TIMEOUT_MS', 10_000, 100, 120_000),
     quotaMaxAgeSeconds: integer(env, 'QUOTA_MAX_AGE_SECONDS', 900, 1, 31 * 86_400),
     quotaSyncIntervalSeconds: integer(env, 'QUOTA_SYNC_INTERVAL_SECONDS', 300, 0, 86_400),
+    dispatch: {
+      enabled: boolean(env, 'DISPATCH_ENABLED', true),
+      pollMs: integer(env, 'DISPATCH_POLL_MS', 1000, 10, 3_600_000),
+      workers: integer(env, 'DISPATCH_WORKERS', 4, 1, 64),
+      leaseSeconds: integer(env, 'DISPATCH_LEASE_SECONDS', 30, 1, 3600),
+      requestsPerSecond: integer(env, 'DISPATCH_REQUESTS_PER_SECOND', 200, 1, 100_000),
+      maxAttempts: integer(env, 'DISPATCH_MAX_ATTEMPTS', 12, 1, 1000),
+      retryBaseMs: integer(env, 'DISPATCH_RETRY_BASE_MS', 200, 1, 600_000),
+      retryMaxMs: integer(env, 'DISPATCH_RETRY_MAX_MS', 30_000, 1, 3_600_000),
+      costTolerancePercent: integer(env, 'COST_TOLERANCE_PERCENT', 10, 0, 1000),
+    },
   };
 }
 

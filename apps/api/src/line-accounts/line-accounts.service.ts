@@ -83,6 +83,10 @@ export class LineAccountsService {
     });
   }
 
+  findById(id: string): Promise<LineAccount | null> {
+    return this.repository.findById(id);
+  }
+
   findByChannelId(channelId: string): Promise<LineAccount | null> {
     return this.repository.findByChannelId(channelId);
   }

@@ -10,6 +10,15 @@ CREATE TYPE "ContactStatus" AS ENUM ('following', 'blocked', 'unfollowed');
 -- CreateEnum
 CREATE TYPE "ReservationStatus" AS ENUM ('held', 'settled', 'released');
 
+-- CreateEnum
+CREATE TYPE "CampaignStatus" AS ENUM ('draft', 'pending_approval', 'approved', 'sending', 'paused', 'completed', 'cancelled', 'blocked', 'failed');
+
+-- CreateEnum
+CREATE TYPE "CampaignRunStatus" AS ENUM ('scheduled', 'sending', 'completed', 'partial', 'blocked', 'failed', 'cancelled', 'paused');
+
+-- CreateEnum
+CREATE TYPE "RunBatchStatus" AS ENUM ('pending', 'sending', 'accepted', 'failed', 'released');
+
 -- CreateTable
 CREATE TABLE "users" (
     "id" UUID NOT NULL,
@@ -191,6 +200,139 @@ CREATE TABLE "forecasts" (
     CONSTRAINT "forecasts_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "audiences" (
+    "id" UUID NOT NULL,
+    "line_account_id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "definition" JSONB NOT NULL,
+    "referenced_audience_ids" UUID[] DEFAULT ARRAY[]::UUID[],
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "created_by_id" UUID,
+    "updated_by_id" UUID,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "deleted_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "audiences_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "campaigns" (
+    "id" UUID NOT NULL,
+    "line_account_id" UUID NOT NULL,
+    "audience_id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "messages" JSONB NOT NULL,
+    "schedule_at" TIMESTAMPTZ(3),
+    "schedule_cron" TEXT,
+    "schedule_timezone" TEXT,
+    "schedule_until" TIMESTAMPTZ(3),
+    "max_recipients" INTEGER,
+    "cost_cap" DECIMAL(18,4),
+    "over_budget_policy" TEXT NOT NULL DEFAULT 'block',
+    "status" "CampaignStatus" NOT NULL DEFAULT 'draft',
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "created_by_id" UUID NOT NULL,
+    "last_edited_by_id" UUID NOT NULL,
+    "submitted_by_id" UUID,
+    "submitted_at" TIMESTAMPTZ(3),
+    "submission_forecast_id" UUID,
+    "approved_by_id" UUID,
+    "approved_at" TIMESTAMPTZ(3),
+    "approval_comment" TEXT,
+    "approved_version" INTEGER,
+    "approved_forecast_id" UUID,
+    "approved_recipients" INTEGER,
+    "approved_messages" INTEGER,
+    "approved_cost" DECIMAL(18,4),
+    "rejected_by_id" UUID,
+    "rejected_at" TIMESTAMPTZ(3),
+    "rejection_reason" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "campaigns_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "campaign_runs" (
+    "id" UUID NOT NULL,
+    "campaign_id" UUID NOT NULL,
+    "line_account_id" UUID NOT NULL,
+    "status" "CampaignRunStatus" NOT NULL DEFAULT 'scheduled',
+    "trigger" TEXT NOT NULL DEFAULT 'schedule',
+    "triggered_by_id" UUID,
+    "scheduled_at" TIMESTAMPTZ(3) NOT NULL,
+    "started_at" TIMESTAMPTZ(3),
+    "finished_at" TIMESTAMPTZ(3),
+    "campaign_version" INTEGER NOT NULL,
+    "approved_forecast_id" UUID,
+    "approved_recipients" INTEGER NOT NULL,
+    "approved_messages" INTEGER NOT NULL,
+    "approved_cost" DECIMAL(18,4) NOT NULL,
+    "forecast_id" UUID,
+    "reservation_id" UUID,
+    "reserved_messages" INTEGER NOT NULL DEFAULT 0,
+    "reserved_cost" DECIMAL(18,4) NOT NULL DEFAULT 0,
+    "block_reasons" JSONB NOT NULL DEFAULT '[]',
+    "stop_requested" TEXT,
+    "recipients" INTEGER NOT NULL DEFAULT 0,
+    "batches" INTEGER NOT NULL DEFAULT 0,
+    "batches_done" INTEGER NOT NULL DEFAULT 0,
+    "delivered" INTEGER NOT NULL DEFAULT 0,
+    "failed" INTEGER NOT NULL DEFAULT 0,
+    "actual_messages" INTEGER NOT NULL DEFAULT 0,
+    "actual_cost" DECIMAL(18,4) NOT NULL DEFAULT 0,
+    "lease_owner" TEXT,
+    "lease_expires_at" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "campaign_runs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "webhook_events" (
+    "line_account_id" UUID NOT NULL,
+    "webhook_event_id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "webhook_events_pkey" PRIMARY KEY ("line_account_id","webhook_event_id")
+);
+
+-- CreateTable
+CREATE TABLE "run_recipients" (
+    "run_id" UUID NOT NULL,
+    "ordinal" INTEGER NOT NULL,
+    "batch_no" INTEGER NOT NULL,
+    "line_user_id" TEXT NOT NULL,
+
+    CONSTRAINT "run_recipients_pkey" PRIMARY KEY ("run_id","ordinal")
+);
+
+-- CreateTable
+CREATE TABLE "run_batches" (
+    "id" UUID NOT NULL,
+    "run_id" UUID NOT NULL,
+    "batch_no" INTEGER NOT NULL,
+    "recipients" INTEGER NOT NULL,
+    "retry_key" UUID NOT NULL,
+    "status" "RunBatchStatus" NOT NULL DEFAULT 'pending',
+    "requests_done" INTEGER NOT NULL DEFAULT 0,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lease_owner" TEXT,
+    "lease_expires_at" TIMESTAMPTZ(3),
+    "line_request_ids" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "error" JSONB,
+    "sent_by" TEXT,
+    "finished_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "run_batches_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "users_email_key" ON "users"("email");
 
@@ -248,6 +390,39 @@ CREATE INDEX "forecasts_line_account_id_created_at_idx" ON "forecasts"("line_acc
 -- CreateIndex
 CREATE INDEX "forecasts_campaign_id_created_at_idx" ON "forecasts"("campaign_id", "created_at");
 
+-- CreateIndex
+CREATE INDEX "audiences_line_account_id_created_at_idx" ON "audiences"("line_account_id", "created_at");
+
+-- CreateIndex
+CREATE INDEX "campaigns_line_account_id_status_idx" ON "campaigns"("line_account_id", "status");
+
+-- CreateIndex
+CREATE INDEX "campaigns_audience_id_status_idx" ON "campaigns"("audience_id", "status");
+
+-- CreateIndex
+CREATE INDEX "campaigns_status_created_at_idx" ON "campaigns"("status", "created_at");
+
+-- CreateIndex
+CREATE INDEX "campaign_runs_status_scheduled_at_idx" ON "campaign_runs"("status", "scheduled_at");
+
+-- CreateIndex
+CREATE INDEX "campaign_runs_campaign_id_created_at_idx" ON "campaign_runs"("campaign_id", "created_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "campaign_runs_campaign_id_campaign_version_scheduled_at_key" ON "campaign_runs"("campaign_id", "campaign_version", "scheduled_at");
+
+-- CreateIndex
+CREATE INDEX "run_recipients_run_id_batch_no_idx" ON "run_recipients"("run_id", "batch_no");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "run_recipients_run_id_line_user_id_key" ON "run_recipients"("run_id", "line_user_id");
+
+-- CreateIndex
+CREATE INDEX "run_batches_status_next_attempt_at_idx" ON "run_batches"("status", "next_attempt_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "run_batches_run_id_batch_no_key" ON "run_batches"("run_id", "batch_no");
+
 -- AddForeignKey
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -256,4 +431,10 @@ ALTER TABLE "contacts" ADD CONSTRAINT "contacts_line_account_id_fkey" FOREIGN KE
 
 -- AddForeignKey
 ALTER TABLE "account_months" ADD CONSTRAINT "account_months_line_account_id_fkey" FOREIGN KEY ("line_account_id") REFERENCES "line_accounts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "audiences" ADD CONSTRAINT "audiences_line_account_id_fkey" FOREIGN KEY ("line_account_id") REFERENCES "line_accounts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "campaign_runs" ADD CONSTRAINT "campaign_runs_campaign_id_fkey" FOREIGN KEY ("campaign_id") REFERENCES "campaigns"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

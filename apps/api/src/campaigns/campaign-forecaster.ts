@@ -1,0 +1,68 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Campaign, LineAccount } from '@lcm/database';
+import { ApiError } from '../common/api-error';
+import { AudiencesService } from '../audiences/audiences.service';
+import { ComputedForecast, ForecastEngine } from '../billing/forecast-engine';
+import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
+import { LedgerService } from '../billing/ledger.service';
+import { QuotaRefresher } from '../billing/quota-refresher';
+import type { Transaction } from '../database/prisma.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+
+export type ForecastPurpose = 'preview' | 'submission' | 'approval';
+
+/**
+ * A campaign's forecast: the audience's live size (following, deduplicated, capped by
+ * maxRecipients) against the account's month ledger, which includes what other runs hold.
+ */
+@Injectable()
+export class CampaignForecaster {
+  constructor(
+    private readonly accounts: LineAccountsService,
+    private readonly audiences: AudiencesService,
+    private readonly ledger: LedgerService,
+    private readonly engine: ForecastEngine,
+    private readonly records: ForecastRecordsRepository,
+    private readonly quota: QuotaRefresher,
+  ) {}
+
+  /** The forecast of one send at `sendAt` (now when null), in that send's month. */
+  async compute(campaign: Campaign, sendAt: Date | null, account?: LineAccount): Promise<ComputedForecast> {
+    const lineAccount = account ?? (await this.accounts.mustFind(campaign.lineAccountId));
+    await this.quota.refreshIfStale(lineAccount);
+    const recipients = await this.recipients(campaign);
+    const ledger = await this.ledger.readMonth(lineAccount.id, this.engine.monthOf(lineAccount, sendAt));
+    const messageObjects = (campaign.messages as unknown[]).length;
+    const costCap = campaign.costCap?.toString() ?? null;
+    return this.engine.compute(lineAccount, ledger, { recipients, messageObjects, costCap }, { campaignId: campaign.id, sendAt });
+  }
+
+  /** Stores the forecast with its inputs, in the caller's transaction; returns its id. */
+  store(campaign: Campaign, computed: ComputedForecast, purpose: ForecastPurpose, actorId: string | null, tx?: Transaction): Promise<string> {
+    return this.records.insert(
+      {
+        lineAccountId: campaign.lineAccountId,
+        campaignId: campaign.id,
+        purpose,
+        month: computed.response.month,
+        verdict: computed.response.verdict,
+        rateCardId: computed.rateCardId,
+        inputs: computed.input,
+        result: computed.response,
+        createdById: actorId,
+      },
+      tx,
+    );
+  }
+
+  /** Following audience members, each LINE user once (counted in SQL), capped by maxRecipients. */
+  async recipients(campaign: Pick<Campaign, 'audienceId' | 'maxRecipients'>): Promise<number> {
+    const size = await this.audiences.size(campaign.audienceId).catch((error: unknown) => {
+      if (error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND) {
+        throw ApiError.unprocessable(`the campaign's audience ${campaign.audienceId} no longer exists; choose another`, [{ field: 'audienceId', problem: 'no longer exists' }]);
+      }
+      throw error;
+    });
+    return campaign.maxRecipients === null ? size.recipients : Math.min(size.recipients, campaign.maxRecipients);
+  }
+}

@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { CampaignRunStatus } from '@lcm/database';
+import { MoneyDto } from '../common/money.dto';
+import { RUN_STATUSES } from './campaign-workflow';
+
+export class RunMessagesCostDto {
+  @ApiProperty() messages: number;
+  @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
+}
+
+export class RunApprovedDto extends RunMessagesCostDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) forecastId: string | null;
+  @ApiProperty() recipients: number;
+}
+
+export class RunProgressDto {
+  @ApiProperty() recipients: number;
+  @ApiProperty() batches: number;
+  @ApiProperty() batchesDone: number;
+  @ApiProperty() delivered: number;
+  @ApiProperty() failed: number;
+}
+
+export class RunResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) campaignId: string;
+  @ApiProperty({ format: 'uuid' }) lineAccountId: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status: CampaignRunStatus;
+  @ApiProperty({ enum: ['schedule', 'send_now'], description: 'An occurrence of the schedule, or a send-now' }) trigger: string;
+  @ApiProperty({ format: 'date-time' }) scheduledAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ description: 'The campaign version whose approval this run carries' }) campaignVersion: number;
+  @ApiProperty({ type: RunApprovedDto, description: 'What the approver approved for one send' }) approved: RunApprovedDto;
+  @ApiProperty({ nullable: true, description: 'The budget gate\'s forecast (null until the run reaches the gate)' }) forecast: unknown;
+  @ApiProperty({ type: RunMessagesCostDto, description: 'Held in the month ledger by the gate' }) reserved: RunMessagesCostDto;
+  @ApiProperty({ type: RunProgressDto }) progress: RunProgressDto;
+  @ApiProperty({ type: RunMessagesCostDto, description: 'Accepted by LINE and settled' }) actual: RunMessagesCostDto;
+  @ApiProperty({ type: [String] }) blockReasons: string[];
+  @ApiProperty({ nullable: true, type: String, enum: ['cancel', 'pause'], description: 'Asked of a sending run; honoured between batches' }) stopRequested: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class RunListResponseDto {
+  @ApiProperty({ type: [RunResponseDto] }) items: RunResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

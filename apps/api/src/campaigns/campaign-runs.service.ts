@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import type { Campaign, CampaignRun, CampaignRunStatus, CampaignStatus } from '@lcm/database';
+import { money } from '@lcm/domain/money';
+import { isRecurring, nextSendAfter } from '@lcm/domain/schedules';
+import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { Page, PageQueryDto, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
+import { LedgerService } from '../billing/ledger.service';
+import type { Transaction } from '../database/prisma.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { CURRENCY_OF_REGION } from '../line-accounts/line-accounts.dto';
+import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
+import { RunResponseDto } from './campaign-runs.dto';
+import { CampaignRunsRepository } from './campaign-runs.repository';
+import { CampaignsRepository } from './campaigns.repository';
+import { scheduleOf } from './campaign-schedule';
+
+/** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
+export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = ['completed', 'partial', 'blocked', 'failed', 'cancelled'];
+
+export type RunTrigger = 'schedule' | 'send_now';
+
+/**
+ * A campaign's runs: one per send. Approval creates the first; each later occurrence of a recurring
+ * schedule is created when the previous run finishes (onRunFinished). The scheduler and dispatch
+ * (another module) claim due runs, take them through the budget gate and send them.
+ */
+@Injectable()
+export class CampaignRunsService {
+  constructor(
+    private readonly repository: CampaignRunsRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly accounts: LineAccountsService,
+    private readonly forecasts: ForecastRecordsRepository,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(campaignId: string, query: PageQueryDto): Promise<Page<RunResponseDto>> {
+    const campaign = await this.campaigns.findById(campaignId);
+    if (!campaign) throw ApiError.notFound(`campaign ${campaignId}`);
+    const currency = await this.currencyOf(campaign.lineAccountId);
+    const rows = await this.repository.listForCampaign(campaignId, query);
+    const forecasts = await this.gateForecasts(rows);
+    return toPage(rows, query, (run) => toRunResponse(run, currency, forecasts.get(run.id) ?? null));
+  }
+
+  async get(id: string): Promise<RunResponseDto> {
+    const run = await this.repository.findById(id);
+    if (!run) throw ApiError.notFound(`run ${id}`);
+    const [currency, forecasts] = await Promise.all([this.currencyOf(run.lineAccountId), this.gateForecasts([run])]);
+    return toRunResponse(run, currency, forecasts.get(run.id) ?? null);
+  }
+
+  /** A run under the campaign's approval in force, due at `scheduledAt`. Idempotent per (approval, time). */
+  async create(campaign: Campaign, scheduledAt: Date, trigger: RunTrigger, actorId: string | null, tx: Transaction): Promise<CampaignRun> {
+    return (await this.createOnce(campaign, scheduledAt, trigger, actorId, tx)).run;
+  }
+
+  private createOnce(
+    campaign: Campaign,
+    scheduledAt: Date,
+    trigger: RunTrigger,
+    actorId: string | null,
+    tx: Transaction,
+    status: CampaignRunStatus = 'scheduled',
+  ): Promise<{ run: CampaignRun; created: boolean }> {
+    if (campaign.approvedVersion === null || campaign.approvedRecipients === null || campaign.approvedMessages === null || campaign.approvedCost === null) {
+      throw new Error(`campaign ${campaign.id} has no approval to run under`);
+    }
+    return this.repository.createOnce(
+      {
+        campaignId: campaign.id,
+        lineAccountId: campaign.lineAccountId,
+        status,
+        trigger,
+        triggeredById: actorId,
+        scheduledAt,
+        campaignVersion: campaign.approvedVersion,
+        approvedForecastId: campaign.approvedForecastId,
+        approvedRecipients: campaign.approvedRecipients,
+        approvedMessages: campaign.approvedMessages,
+        approvedCost: campaign.approvedCost,
+      },
+      tx,
+    );
+  }
+
+  /**
+   * Whether the run may go through the gate now: its campaign's approval in force is the one the
+   * run carries (an edit needs a withdrawal, which discards the approval and cancels the runs, so
+   * an edited campaign can't reach an old run) and the campaign is live. Dispatch calls this in the
+   * gate's transaction after locking the campaign row (CampaignsRepository.lockById).
+   */
+  mayStart(run: CampaignRun, campaign: Campaign): boolean {
+    return run.status === 'scheduled' && campaign.approvedVersion === run.campaignVersion && LIVE_STATUSES.includes(campaign.status);
+  }
+
+  /** Hook for dispatch when a run starts sending: the campaign shows `sending`. */
+  async onRunStarted(runId: string, tx: Transaction): Promise<void> {
+    const run = await this.mustFind(runId, tx);
+    await this.campaigns.updateWhere(run.campaignId, { statuses: ['approved', 'blocked', 'failed'] }, { status: 'sending' }, tx);
+  }
+
+  /**
+   * Hook for dispatch, in the transaction that gives a run its final status (completed, partial,
+   * blocked, failed, or cancelled on a stop request). For a recurring campaign it creates the run of
+   * the next occurrence after both the finished run's time and now (missed occurrences are skipped,
+   * not caught up), until the schedule's end; on a paused campaign that run waits paused. Then the
+   * campaign's status follows (campaignStatusAfterRun). Safe to call again for the same run, at any
+   * later time: a run already chained from it is left alone.
+   */
+  async onRunFinished(runId: string, tx: Transaction): Promise<CampaignRun | null> {
+    const finished = await this.mustFind(runId, tx);
+    if (!FINISHED_RUN_STATUSES.includes(finished.status)) throw new Error(`run ${runId} is ${finished.status}, not finished`);
+    const campaign = await this.campaigns.lockById(finished.campaignId, tx);
+    const paused = campaign?.status === 'paused';
+    if (!campaign || campaign.approvedVersion !== finished.campaignVersion || !(paused || LIVE_STATUSES.includes(campaign.status))) return null;
+    const schedule = scheduleOf(campaign);
+    let next: { run: CampaignRun; created: boolean } | null = null;
+    if (finished.trigger === 'schedule' && finished.status !== 'cancelled' && isRecurring(schedule)) {
+      const chained = await this.repository.findForCampaign(campaign.id, { campaignVersion: finished.campaignVersion, trigger: 'schedule', scheduledAt: { gt: finished.scheduledAt } }, tx);
+      const at = nextSendAfter(schedule, new Date(Math.max(finished.scheduledAt.getTime(), this.clock.now().getTime())));
+      if (!chained.length && at) next = await this.createOnce(campaign, at, 'schedule', null, tx, paused ? 'paused' : 'scheduled');
+    }
+    const waiting = await this.repository.findForCampaign(campaign.id, { campaignVersion: finished.campaignVersion, status: { in: ['scheduled', 'sending', 'paused'] } }, tx);
+    const status = paused ? campaign.status : campaignStatusAfterRun(finished.status, waiting, campaign.status);
+    if (status !== campaign.status || next?.created) {
+      await this.campaigns.updateWhere(campaign.id, { statuses: [campaign.status] }, { status }, tx);
+      await this.audit.record(
+        {
+          actorId: null,
+          action: 'campaign.run_finished',
+          entityType: 'campaign',
+          entityId: campaign.id,
+          before: { status: campaign.status },
+          after: { status, run: { id: finished.id, status: finished.status }, nextRun: next ? { id: next.run.id, scheduledAt: next.run.scheduledAt } : null },
+        },
+        tx,
+      );
+    }
+    return next?.run ?? null;
+  }
+
+  /**
+   * Waiting runs stop for good, and what a run paused mid-send still holds in the ledger is given
+   * back (locks: campaign row, then the account's month, the gate's order); a sending run is asked
+   * to stop between batches.
+   */
+  async cancelAll(campaignId: string, now: Date, tx: Transaction): Promise<{ cancelled: CampaignRun[]; stopping: CampaignRun[] }> {
+    const cancelled = await this.repository.updateForCampaign(campaignId, ['scheduled', 'paused'], { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null }, tx);
+    for (const run of cancelled) if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
+    const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
+    return { cancelled, stopping };
+  }
+
+  async pauseAll(campaignId: string, tx: Transaction): Promise<{ paused: CampaignRun[]; stopping: CampaignRun[] }> {
+    const paused = await this.repository.updateForCampaign(campaignId, ['scheduled'], { status: 'paused' }, tx);
+    const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'pause' }, tx, { stopRequested: null });
+    return { paused, stopping };
+  }
+
+  /**
+   * Paused runs go back: one that had started to `sending` with no lease (any worker may pick it
+   * up), one that hadn't to `scheduled`. An overdue occurrence of a recurring schedule moves to the
+   * next one (a weekly send paused over its Monday doesn't go out on Wednesday); an overdue one-off
+   * goes at once. A pause not yet honoured by a sending run is withdrawn.
+   */
+  async resumeAll(campaign: Campaign, now: Date, tx: Transaction): Promise<CampaignRun[]> {
+    await this.repository.updateForCampaign(campaign.id, ['sending'], { stopRequested: null }, tx, { stopRequested: 'pause' });
+    const started = await this.repository.updateForCampaign(campaign.id, ['paused'], { status: 'sending', leaseOwner: null, leaseExpiresAt: null }, tx, { startedAt: { not: null } });
+    const resumed = await this.repository.updateForCampaign(campaign.id, ['paused'], { status: 'scheduled' }, tx);
+    const schedule = scheduleOf(campaign);
+    const result: CampaignRun[] = [...started];
+    for (const run of resumed) {
+      if (run.trigger !== 'schedule' || !isRecurring(schedule) || run.scheduledAt.getTime() > now.getTime()) {
+        result.push(run);
+        continue;
+      }
+      const at = nextSendAfter(schedule, now);
+      if (at) result.push(await this.repository.update(run.id, { scheduledAt: at }, tx));
+      else await this.repository.update(run.id, { status: 'cancelled', finishedAt: now }, tx);
+    }
+    return result;
+  }
+
+  findForCampaign(campaignId: string, statuses: readonly CampaignRunStatus[], tx: Transaction, campaignVersion?: number): Promise<CampaignRun[]> {
+    return this.repository.findForCampaign(campaignId, { status: { in: [...statuses] }, ...(campaignVersion === undefined ? {} : { campaignVersion }) }, tx);
+  }
+
+  /** A waiting run brought forward to now by send-now. */
+  bringForward(run: CampaignRun, now: Date, actorId: string, tx: Transaction): Promise<CampaignRun> {
+    return this.repository.update(run.id, { status: 'scheduled', scheduledAt: now, trigger: 'send_now', triggeredById: actorId }, tx);
+  }
+
+  private async mustFind(id: string, tx?: Transaction): Promise<CampaignRun> {
+    const run = await this.repository.findById(id, tx);
+    if (!run) throw ApiError.notFound(`run ${id}`);
+    return run;
+  }
+
+  private async currencyOf(lineAccountId: string): Promise<string> {
+    const account = await this.accounts.mustFind(lineAccountId);
+    return CURRENCY_OF_REGION[account.region] ?? 'TWD';
+  }
+
+  private async gateForecasts(runs: CampaignRun[]): Promise<Map<string, unknown>> {
+    const withForecast = runs.filter((run) => run.forecastId);
+    const records = await Promise.all(withForecast.map((run) => this.forecasts.find(run.forecastId!)));
+    return new Map(withForecast.map((run, index) => [run.id, records[index]?.result ?? null]));
+  }
+}
+
+export function toRunResponse(run: CampaignRun, currency: string, forecast: unknown): RunResponseDto {
+  return {
+    id: run.id,
+    campaignId: run.campaignId,
+    lineAccountId: run.lineAccountId,
+    status: run.status,
+    trigger: run.trigger,
+    scheduledAt: run.scheduledAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    campaignVersion: run.campaignVersion,
+    approved: { forecastId: run.approvedForecastId, recipients: run.approvedRecipients, messages: run.approvedMessages, cost: money(run.approvedCost.toString(), currency) },
+    forecast,
+    reserved: { messages: run.reservedMessages, cost: money(run.reservedCost.toString(), currency) },
+    progress: { recipients: run.recipients, batches: run.batches, batchesDone: run.batchesDone, delivered: run.delivered, failed: run.failed },
+    actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
+    blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as string[]) : [],
+    stopRequested: run.stopRequested,
+    createdAt: run.createdAt.toISOString(),
+    updatedAt: run.updatedAt.toISOString(),
+  };
+}

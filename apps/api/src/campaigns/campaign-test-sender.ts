@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { splitIntoRequests } from '@lcm/domain/line-messages';
+import { money } from '@lcm/domain/money';
+import { describeOutcome, isAcceptedOutcome, isRetryableOutcome, LineClient, LineMessageObject, LineSendOutcome, PushRequest, PushResult } from '@lcm/line-client';
+import { ApiError } from '../common/api-error';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import { LedgerService } from '../billing/ledger.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { LineGateway } from '../line/line-gateway';
+import { CampaignsRepository } from './campaigns.repository';
+import { CampaignTestSendDto, TestSendResponseDto, TestSendResultDto } from './campaigns.dto';
+
+/** Attempts per request: the first, then retries with the same retry key (5xx, time-outs, rate limits). */
+const ATTEMPTS = 3;
+const MAX_RETRY_WAIT_MS = 2_000;
+
+/**
+ * Pushes a campaign's content to a few of the account's contacts, as Push messages that count in
+ * the month like any other: reserved through the ledger first (so a test can't spend budget that
+ * isn't there), then settled for what LINE accepted, the rest released.
+ */
+@Injectable()
+export class CampaignTestSender {
+  constructor(
+    private readonly campaigns: CampaignsRepository,
+    private readonly accounts: LineAccountsService,
+    private readonly ledger: LedgerService,
+    private readonly gateway: LineGateway,
+    private readonly audit: AuditService,
+  ) {}
+
+  async send(actor: AuthUser, id: string, dto: CampaignTestSendDto): Promise<TestSendResponseDto> {
+    const campaign = await this.campaigns.findById(id);
+    if (!campaign) throw ApiError.notFound(`campaign ${id}`);
+    const account = await this.accounts.mustFind(campaign.lineAccountId);
+    const following = await this.campaigns.followingContacts(account.id, dto.lineUserIds);
+    const strangers = dto.lineUserIds.flatMap((userId, index) => (following.has(userId) ? [] : [{ field: `lineUserIds[${index}]`, problem: 'is not a following contact of this LINE account' }]));
+    if (strangers.length) throw ApiError.badRequest(strangers.map((p) => `${p.field} ${p.problem}`).join('; '), strangers);
+
+    const recipients = [...new Set(dto.lineUserIds)];
+    const messages = campaign.messages as LineMessageObject[];
+    const reserved = await this.ledger.reserve({ account, recipients: recipients.length, messageObjects: messages.length, costCap: null, campaignId: id, label: 'test-send', actorId: actor.id });
+    const { response } = reserved.forecast;
+    if (!reserved.reservation) {
+      throw ApiError.unprocessable(`the month refuses this test send (${response.verdict}): ${response.reasons.join('; ')}`, [{ field: 'lineUserIds', problem: response.verdict }]);
+    }
+    const client = this.gateway.clientFor(account);
+    const results: TestSendResultDto[] = [];
+    let accepted = 0;
+    let settledCost = '0';
+    try {
+      for (const to of recipients) {
+        const outcomes: string[] = [];
+        let allAccepted = true;
+        for (const group of splitIntoRequests(messages)) {
+          const outcome = await pushWithRetries(client, { to, messages: group, retryKey: randomUUID() });
+          outcomes.push(describeOutcome(outcome));
+          if (isAcceptedOutcome(outcome)) accepted++;
+          else allAccepted = false;
+        }
+        results.push({ lineUserId: to, accepted: allAccepted, requests: outcomes.length, outcomes });
+      }
+    } finally {
+      if (accepted > 0) settledCost = (await this.ledger.settle(reserved.reservation.id, accepted, { kind: 'test_send' })).settledCost;
+      await this.ledger.release(reserved.reservation.id);
+    }
+    const cost = money(settledCost, response.cost.currency);
+    await this.audit.record({
+      actorId: actor.id,
+      action: 'campaign.test_sent',
+      entityType: 'campaign',
+      entityId: id,
+      after: { status: campaign.status, version: campaign.version, results, messagesCounted: accepted, cost, forecast: { id: reserved.forecastId, verdict: response.verdict } },
+    });
+    return { results, messagesCounted: accepted, cost };
+  }
+}
+
+async function pushWithRetries(client: LineClient, request: PushRequest): Promise<LineSendOutcome<PushResult>> {
+  let outcome = await client.push(request);
+  for (let attempt = 1; attempt < ATTEMPTS && isRetryableOutcome(outcome); attempt++) {
+    const wait = outcome.kind === 'rate_limited' ? Math.min(outcome.retryAfterMs, MAX_RETRY_WAIT_MS) : 200 * attempt;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    outcome = await client.push(request);
+  }
+  return outcome;
+}

@@ -1,0 +1,163 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
+import { PageQueryDto } from '../common/pagination';
+import { UuidParam } from '../common/uuid-param';
+import { ForecastResponseDto } from '../billing/billing.dto';
+import type { ForecastResponse } from '../billing/forecast-engine';
+import { RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
+import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignTestSender } from './campaign-test-sender';
+import {
+  CampaignApproveDto,
+  CampaignAuditResponseDto,
+  CampaignCreateDto,
+  CampaignListQueryDto,
+  CampaignListResponseDto,
+  CampaignRejectDto,
+  CampaignResponseDto,
+  CampaignTestSendDto,
+  CampaignTransitionDto,
+  CampaignUpdateDto,
+  TestSendResponseDto,
+} from './campaigns.dto';
+import { CampaignsService } from './campaigns.service';
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly runs: CampaignRunsService,
+    private readonly testSender: CampaignTestSender,
+  ) {}
+
+  @Post()
+  @Roles('marketer', 'admin')
+  @ApiOperation({ summary: 'Create a draft campaign; message objects are checked with LINE\'s rules (400 names the path)' })
+  @ApiCreatedResponse({ type: CampaignResponseDto })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CampaignCreateDto): Promise<CampaignResponseDto> {
+    return this.campaigns.create(actor, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List campaigns, optionally by status and LINE account' })
+  @ApiOkResponse({ type: CampaignListResponseDto })
+  list(@Query() query: CampaignListQueryDto): Promise<CampaignListResponseDto> {
+    return this.campaigns.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One campaign, with its submission, approval in force and last rejection' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  get(@UuidParam('id') id: string): Promise<CampaignResponseDto> {
+    return this.campaigns.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('marketer', 'admin')
+  @ApiOperation({ summary: 'Edit a draft (with version; stale → 409; not a draft → 409: withdraw first)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  update(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignUpdateDto): Promise<CampaignResponseDto> {
+    return this.campaigns.update(actor, id, dto);
+  }
+
+  @Get(':id/forecast')
+  @ApiOperation({ summary: 'Forecast of the next send: live audience size against the month ledger; stored as a preview' })
+  @ApiOkResponse({ type: ForecastResponseDto })
+  forecast(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<ForecastResponse> {
+    return this.campaigns.forecast(actor, id);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Roles('marketer', 'admin')
+  @ApiOperation({ summary: 'draft → pending_approval, with a forecast snapshot' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  submit(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.campaigns.submit(actor, id, dto);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles('marketer', 'admin')
+  @ApiOperation({ summary: 'Back to draft to edit: discards the approval and cancels waiting runs (409 while a run sends)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  withdraw(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.campaigns.withdraw(actor, id, dto);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('approver')
+  @ApiOperation({ summary: 'pending_approval → approved at the cost forecast now; creates the first run. Never by its creator or last editor (403)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  approve(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignApproveDto): Promise<CampaignResponseDto> {
+    return this.campaigns.approve(actor, id, dto);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles('approver')
+  @ApiOperation({ summary: 'pending_approval → draft with a reason. Never by its creator or last editor (403)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  reject(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignRejectDto): Promise<CampaignResponseDto> {
+    return this.campaigns.reject(actor, id, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop for good: waiting runs cancelled, a sending run stops between batches (its marketer, approvers, admins)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  cancel(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.campaigns.cancel(actor, id, dto);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hold waiting runs; a sending run pauses between batches (its marketer, approvers, admins)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  pause(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.campaigns.pause(actor, id, dto);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'paused → approved; an overdue recurring occurrence moves to the next one (its marketer, approvers, admins)' })
+  @ApiOkResponse({ type: CampaignResponseDto })
+  resume(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.campaigns.resume(actor, id, dto);
+  }
+
+  @Post(':id/send-now')
+  @HttpCode(202)
+  @Roles('approver', 'admin')
+  @ApiOperation({ summary: 'A run due now under the approval in force; the scheduler takes it through the budget gate' })
+  @ApiAcceptedResponse({ type: RunResponseDto })
+  sendNow(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<RunResponseDto> {
+    return this.campaigns.sendNow(actor, id, dto);
+  }
+
+  @Post(':id/test-send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Push the content to up to 10 following contacts of the account; counted in the month like any Push' })
+  @ApiOkResponse({ type: TestSendResponseDto })
+  testSend(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTestSendDto): Promise<TestSendResponseDto> {
+    return this.testSender.send(actor, id, dto);
+  }
+
+  @Get(':id/runs')
+  @ApiOperation({ summary: 'The campaign\'s runs (one per send), oldest first' })
+  @ApiOkResponse({ type: RunListResponseDto })
+  listRuns(@UuidParam('id') id: string, @Query() query: PageQueryDto): Promise<RunListResponseDto> {
+    return this.runs.list(id, query);
+  }
+
+  @Get(':id/audit')
+  @ApiOperation({ summary: 'Every transition with actor, reason and forecast, oldest first' })
+  @ApiOkResponse({ type: CampaignAuditResponseDto })
+  auditTrail(@UuidParam('id') id: string): Promise<CampaignAuditResponseDto> {
+    return this.campaigns.auditTrail(id);
+  }
+}

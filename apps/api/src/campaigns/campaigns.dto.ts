@@ -1,0 +1,291 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import type { CampaignStatus } from '@lcm/database';
+import { isTimeZoneName } from '@lcm/domain/schedules';
+import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
+import { PageQueryDto } from '../common/pagination';
+import { CAMPAIGN_STATUSES } from './campaign-workflow';
+
+/** An instant with its offset, as the API's conventions ask: 2026-11-23T10:00:00+08:00. */
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT_MESSAGE = 'must be an ISO-8601 date-time with an offset, such as 2026-11-23T10:00:00+08:00';
+
+@ValidatorConstraint({ name: 'instant' })
+class InstantConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value));
+  }
+  defaultMessage(): string {
+    return INSTANT_MESSAGE;
+  }
+}
+
+@ValidatorConstraint({ name: 'timeZone' })
+class TimeZoneConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && value.length <= 64 && isTimeZoneName(value);
+  }
+  defaultMessage(): string {
+    return 'must be an IANA time zone such as Asia/Taipei';
+  }
+}
+
+/** Either `{at}`, or `{cron, timezone, until}`. */
+export class CampaignScheduleDto {
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-23T10:00:00+08:00', description: 'One-off: send once at this instant' })
+  @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron === undefined || schedule.at !== undefined)
+  @Validate(InstantConstraint)
+  at?: string;
+
+  @ApiPropertyOptional({ example: '0 10 * * 1', description: 'Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`' })
+  @ValidateIf((schedule: CampaignScheduleDto) => schedule.at === undefined || schedule.cron !== undefined)
+  @IsString()
+  @MaxLength(200)
+  cron?: string;
+
+  @ApiPropertyOptional({ example: 'Asia/Taipei', description: 'Recurring: the zone the cron\'s times are read in' })
+  @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.timezone !== undefined)
+  @Validate(TimeZoneConstraint)
+  timezone?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2027-03-31T23:59:59+08:00', description: 'Recurring: no send after this instant' })
+  @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.until !== undefined)
+  @Validate(InstantConstraint)
+  until?: string;
+}
+
+export const OVER_BUDGET_POLICIES = ['block', 'trim'] as const;
+export type OverBudgetPolicy = (typeof OVER_BUDGET_POLICIES)[number];
+
+/** More than 5 objects are sent as several requests per recipient; this bounds a campaign's size. */
+export const MAX_MESSAGE_OBJECTS = 100;
+
+export class CampaignCreateDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  lineAccountId: string;
+
+  @ApiProperty({ format: 'uuid', description: 'An audience of the same LINE account' })
+  @IsUUID()
+  audienceId: string;
+
+  @ApiProperty({ example: 'November VIP sale' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  /** Checked on save against LINE's message-object rules; problems name the path (messages[0].text). */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'text', text: 'Our VIP sale starts today!' }],
+    description: `LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to ${MAX_MESSAGE_OBJECTS}; more than 5 go out as several requests per recipient`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MESSAGE_OBJECTS)
+  messages: unknown[];
+
+  @ApiPropertyOptional({ type: CampaignScheduleDto, nullable: true, description: '{at} once; {cron, timezone, until} recurring; null: only when sent with send-now' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignScheduleDto)
+  schedule?: CampaignScheduleDto | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Send to at most this many of the audience\'s following members' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  maxRecipients?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '300', description: 'Cap on one send\'s cost, in the account\'s currency' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @Matches(DECIMAL_PATTERN, { message: 'must be a non-negative decimal string with at most 4 decimals, such as "300"' })
+  costCap?: string | null;
+
+  @ApiPropertyOptional({ enum: OVER_BUDGET_POLICIES, default: 'block', description: 'At the budget gate: block the send, or trim it to the recipients that fit' })
+  @IsOptional()
+  @IsIn(OVER_BUDGET_POLICIES)
+  overBudgetPolicy?: OverBudgetPolicy;
+}
+
+export class CampaignUpdateDto extends PartialType(OmitType(CampaignCreateDto, ['lineAccountId'] as const)) {
+  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+/** Body of submit, withdraw, cancel, pause, resume and send-now. */
+export class CampaignTransitionDto {
+  @ApiPropertyOptional({ description: 'Why; kept in the audit log' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'The version you read: when given, a stale one gets 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class CampaignApproveDto {
+  @ApiPropertyOptional({ example: 'Checked the offer and the cost.', description: 'Kept with the approval and in the audit log' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'The version you reviewed: when given, a stale one gets 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class CampaignRejectDto {
+  @ApiProperty({ example: 'The coupon code is wrong.', description: 'Shown to the marketer and kept in the audit log' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'The version you reviewed: when given, a stale one gets 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export const MAX_TEST_RECIPIENTS = 10;
+
+export class CampaignTestSendDto {
+  @ApiProperty({ type: [String], example: ['U4af4980629a0b6c2b5a3f3a2c0b1d2e3'], description: `1 to ${MAX_TEST_RECIPIENTS} LINE user ids of the account's following contacts` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TEST_RECIPIENTS)
+  @Matches(/^U[0-9a-f]{32}$/, { each: true, message: 'each must be a LINE user id (U followed by 32 hex digits)' })
+  lineUserIds: string[];
+}
+
+export class CampaignListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
+  @IsOptional()
+  @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  lineAccountId?: string;
+}
+
+export class CampaignScheduleResponseDto {
+  @ApiPropertyOptional({ format: 'date-time' }) at?: string;
+  @ApiPropertyOptional() cron?: string;
+  @ApiPropertyOptional() timezone?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) until?: string;
+}
+
+export class CampaignSubmissionDto {
+  @ApiProperty({ format: 'uuid' }) submittedById: string;
+  @ApiProperty({ format: 'date-time' }) submittedAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The forecast stored with the submission' }) forecastId: string | null;
+}
+
+export class CampaignApprovalDto {
+  @ApiProperty({ format: 'uuid' }) approvedById: string;
+  @ApiProperty({ format: 'date-time' }) approvedAt: string;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty({ description: 'The campaign version approved; runs carry it' }) version: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) forecastId: string | null;
+  @ApiProperty({ description: 'Recipients the approved forecast counted' }) recipients: number;
+  @ApiProperty() messages: number;
+  @ApiProperty({ type: MoneyDto, description: 'Cost of one send as approved; the budget gate compares against it' }) cost: MoneyDto;
+}
+
+export class CampaignRejectionDto {
+  @ApiProperty({ format: 'uuid' }) rejectedById: string;
+  @ApiProperty({ format: 'date-time' }) rejectedAt: string;
+  @ApiProperty() reason: string;
+}
+
+export class CampaignResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) lineAccountId: string;
+  @ApiProperty({ format: 'uuid' }) audienceId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) messages: unknown[];
+  @ApiProperty({ description: 'Push requests per recipient: ceil(messages / 5)' }) requestsPerRecipient: number;
+  @ApiProperty({ type: CampaignScheduleResponseDto, nullable: true }) schedule: CampaignScheduleResponseDto | null;
+  @ApiProperty({ nullable: true, type: Number }) maxRecipients: number | null;
+  @ApiProperty({ type: MoneyDto, nullable: true }) costCap: MoneyDto | null;
+  @ApiProperty({ enum: OVER_BUDGET_POLICIES }) overBudgetPolicy: OverBudgetPolicy;
+  @ApiProperty({ enum: CAMPAIGN_STATUSES }) status: CampaignStatus;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'uuid' }) createdById: string;
+  @ApiProperty({ format: 'uuid' }) lastEditedById: string;
+  @ApiProperty({ type: CampaignSubmissionDto, nullable: true }) submission: CampaignSubmissionDto | null;
+  @ApiProperty({ type: CampaignApprovalDto, nullable: true, description: 'The approval in force; null when there is none' }) approval: CampaignApprovalDto | null;
+  @ApiProperty({ type: CampaignRejectionDto, nullable: true, description: 'The last rejection' }) lastRejection: CampaignRejectionDto | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class CampaignListResponseDto {
+  @ApiProperty({ type: [CampaignResponseDto] }) items: CampaignResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class CampaignAuditEventDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'campaign.approved' }) action: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: the system (scheduler, dispatch)' }) actorId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Reason, rejection reason or approval comment' }) reason: string | null;
+  @ApiProperty({ nullable: true, description: 'State before: {status, version, …}' }) before: unknown;
+  @ApiProperty({ nullable: true, description: 'State after: {status, version, forecast: {id, recipients, messages, cost, verdict}, runs, …}' }) after: unknown;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class CampaignAuditResponseDto {
+  @ApiProperty({ type: [CampaignAuditEventDto] }) items: CampaignAuditEventDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Always null: a campaign\'s history comes in one page' }) nextCursor: string | null;
+}
+
+export class TestSendResultDto {
+  @ApiProperty() lineUserId: string;
+  @ApiProperty({ description: 'Every request to this user was accepted by LINE' }) accepted: boolean;
+  @ApiProperty({ description: 'Push requests made (one per 5 message objects)' }) requests: number;
+  @ApiProperty({ description: 'What LINE answered to each request', type: [String] }) outcomes: string[];
+}
+
+export class TestSendResponseDto {
+  @ApiProperty({ type: [TestSendResultDto] }) results: TestSendResultDto[];
+  @ApiProperty({ description: 'Messages counted in the month ledger (accepted requests)' }) messagesCounted: number;
+  @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AudiencesModule } from '../audiences/audiences.module';
+import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { CampaignForecaster } from './campaign-forecaster';
+import { CampaignRunsRepository } from './campaign-runs.repository';
+import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignTestSender } from './campaign-test-sender';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsRepository } from './campaigns.repository';
+import { CampaignsService } from './campaigns.service';
+import { RunsController } from './runs.controller';
+
+/**
+ * Campaigns, their approval workflow and their runs. Exports what dispatch needs: the runs service
+ * (mayStart, onRunStarted, onRunFinished) and the repository (lockById).
+ */
+@Module({
+  imports: [LineAccountsModule, AudiencesModule],
+  controllers: [CampaignsController, RunsController],
+  providers: [CampaignsRepository, CampaignsService, CampaignRunsRepository, CampaignRunsService, CampaignForecaster, CampaignTestSender],
+  exports: [CampaignsService, CampaignsRepository, CampaignRunsService, CampaignRunsRepository],
+})
+export class CampaignsModule {}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Campaign, CampaignStatus, Prisma } from '@lcm/database';
+import { Keyset, keysetArgs } from '../common/pagination';
+import { PrismaService, Transaction } from '../database/prisma.service';
+import type { CampaignListQueryDto } from './campaigns.dto';
+
+@Injectable()
+export class CampaignsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.prisma.client.$transaction(work, { maxWait: 10_000, timeout: 60_000 });
+  }
+
+  findById(id: string, tx?: Transaction): Promise<Campaign | null> {
+    return (tx ?? this.prisma.client).campaign.findUnique({ where: { id } });
+  }
+
+  /**
+   * The campaign with its row locked until the transaction ends: actions that touch its runs
+   * (withdraw, cancel, pause, resume, send-now, the run hooks) take it first, so they serialize
+   * with each other and with the gate, which locks it too before starting a run.
+   */
+  async lockById(id: string, tx: Transaction): Promise<Campaign | null> {
+    await tx.$queryRaw`SELECT id FROM campaigns WHERE id = ${id}::uuid FOR UPDATE`;
+    return tx.campaign.findUnique({ where: { id } });
+  }
+
+  list(query: CampaignListQueryDto): Promise<(Campaign & Keyset)[]> {
+    const page = keysetArgs(query);
+    return this.prisma.client.campaign.findMany({
+      ...page,
+      where: { AND: [page.where, query.status ? { status: query.status } : {}, query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}] },
+    });
+  }
+
+  create(data: Prisma.CampaignUncheckedCreateInput, tx: Transaction): Promise<Campaign> {
+    return tx.campaign.create({ data });
+  }
+
+  /**
+   * Applies the change only while the campaign is in one of `statuses` (and at `version`, when
+   * given), and bumps the version. PostgreSQL decides between concurrent callers: the second one
+   * waits for the first's row lock, re-reads the row, no longer matches, and gets null.
+   */
+  async updateWhere(
+    id: string,
+    expected: { statuses: readonly CampaignStatus[]; version?: number },
+    data: Prisma.CampaignUncheckedUpdateManyInput,
+    tx: Transaction,
+  ): Promise<Campaign | null> {
+    const { count } = await tx.campaign.updateMany({
+      where: { id, status: { in: [...expected.statuses] }, ...(expected.version === undefined ? {} : { version: expected.version }) },
+      data: { ...data, version: { increment: 1 } },
+    });
+    return count === 1 ? tx.campaign.findUnique({ where: { id } }) : null;
+  }
+
+  /** Which of these LINE users are following contacts of the account. */
+  async followingContacts(lineAccountId: string, lineUserIds: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.client.$queryRaw<{ line_user_id: string }[]>`
+      SELECT line_user_id FROM contacts
+       WHERE line_account_id = ${lineAccountId}::uuid AND status = 'following' AND line_user_id = ANY(${lineUserIds}::text[])`;
+    return new Set(rows.map((row) => row.line_user_id));
+  }
+
+  /** Campaigns using the audience whose approval is in force: the audience can't be deleted under them. */
+  countLiveUsingAudience(audienceId: string, tx?: Transaction): Promise<number> {
+    return (tx ?? this.prisma.client).campaign.count({ where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } } });
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '../common/uuid-param';
+import { RunResponseDto } from './campaign-runs.dto';
+import { CampaignRunsService } from './campaign-runs.service';
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('runs')
+export class RunsController {
+  constructor(private readonly runs: CampaignRunsService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One run: approved snapshot, gate forecast, reservation, progress, actual messages and cost' })
+  @ApiOkResponse({ type: RunResponseDto })
+  get(@UuidParam('id') id: string): Promise<RunResponseDto> {
+    return this.runs.get(id);
+  }
+}

@@ -1,0 +1,58 @@
+import { cronProblem, parseCron } from './cron';
+import { nextOccurrence } from './next-occurrence';
+import { isTimeZoneName } from './zoned-time';
+
+/** A send once at an instant. */
+export interface OneOffSchedule {
+  at: Date;
+}
+
+/** A send at every local time the cron expression names, in the zone, up to and including `until`. */
+export interface RecurringSchedule {
+  cron: string;
+  timezone: string;
+  until: Date;
+}
+
+/** null: no schedule; the campaign sends only when told to (send-now). */
+export type CampaignSchedule = OneOffSchedule | RecurringSchedule | null;
+
+export function isRecurring(schedule: CampaignSchedule): schedule is RecurringSchedule {
+  return schedule !== null && 'cron' in schedule;
+}
+
+export interface ScheduleProblem {
+  /** Path inside the schedule object: `at`, `cron`, `timezone`, `until`. */
+  field: string;
+  problem: string;
+}
+
+/**
+ * What is wrong with a schedule as of `now`: a time already past, a bad expression or zone, or a
+ * recurrence that never happens before its end. An empty list means it will produce a send.
+ */
+export function scheduleProblems(schedule: CampaignSchedule, now: Date): ScheduleProblem[] {
+  if (schedule === null) return [];
+  if (!isRecurring(schedule)) return schedule.at.getTime() > now.getTime() ? [] : [{ field: 'at', problem: 'must be in the future' }];
+  const problems: ScheduleProblem[] = [];
+  const cron = cronProblem(schedule.cron);
+  if (cron) problems.push({ field: 'cron', problem: cron });
+  if (!isTimeZoneName(schedule.timezone)) problems.push({ field: 'timezone', problem: 'must be an IANA time zone such as Asia/Taipei' });
+  if (schedule.until.getTime() <= now.getTime()) problems.push({ field: 'until', problem: 'must be in the future' });
+  if (!problems.length && !nextOccurrence(parseCron(schedule.cron), now, schedule.timezone, { notAfter: schedule.until })) {
+    problems.push({ field: 'cron', problem: 'names no time between now and until' });
+  }
+  return problems;
+}
+
+/** When the first send is due: the one-off's time, or the recurrence's first occurrence after `now`. */
+export function firstSendAt(schedule: CampaignSchedule, now: Date): Date | null {
+  if (schedule === null) return null;
+  if (!isRecurring(schedule)) return schedule.at;
+  return nextSendAfter(schedule, now);
+}
+
+/** The recurrence's occurrence after `previous` (a run's scheduled time), or null past `until`. */
+export function nextSendAfter(schedule: RecurringSchedule, previous: Date): Date | null {
+  return nextOccurrence(parseCron(schedule.cron), previous, schedule.timezone, { notAfter: schedule.until });
+}
