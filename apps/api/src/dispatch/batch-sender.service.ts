@@ -2,13 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
 import { requestRetryKey, retryDelayMs, splitIntoRequests, TokenBucket } from '@lcm/domain/dispatch';
 import { describeOutcome, LineMessageObject } from '@lcm/line-client';
-import { LedgerService } from '../billing/ledger.service';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { AppConfigService } from '../config/config.module';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { QuotaSyncService } from '../line/quota-sync.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
+
+/** How long a worker reuses a run's account and content before reading them again (a rotated token shows within it). */
+const CONTEXT_TTL_MS = 5000;
 
 /** What stopped a run from the sending side; the finisher turns it into the run's final status. */
 export type StopReason = 'monthly_limit' | 'unauthorized';
@@ -22,24 +24,20 @@ export type StopReason = 'monthly_limit' | 'unauthorized';
 export class BatchSenderService {
   private readonly logger = new Logger(BatchSenderService.name);
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly contexts = new Map<string, { account: LineAccount; requests: LineMessageObject[][]; until: number }>();
 
   constructor(
     private readonly repository: DispatchRepository,
     private readonly campaigns: CampaignsRepository,
     private readonly accounts: LineAccountsService,
-    private readonly ledger: LedgerService,
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
     private readonly quotaSync: QuotaSyncService,
   ) {}
 
   async send(batch: ClaimedBatch, owner: string): Promise<void> {
-    const [account, campaign, recipients] = await Promise.all([
-      this.accounts.mustFind(batch.lineAccountId),
-      this.campaigns.findById(batch.campaignId),
-      this.repository.batchRecipients(batch.runId, batch.batchNo),
-    ]);
-    const requests = splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]);
+    const recipients = batch.to;
+    const { account, requests } = await this.sendingContext(batch);
     const client = this.gateway.clientFor(account);
     for (let index = batch.requestsDone; index < requests.length; index++) {
       await this.waitForRateLimit(account);
@@ -82,20 +80,11 @@ export class BatchSenderService {
     }
   }
 
-  /** Settles one accepted request; the last one also closes the batch. False when this instance lost the lease. */
+  /** Records one accepted request; the last one also closes the batch. False when this instance lost the lease. */
   private async settleRequest(batch: ClaimedBatch, owner: string, requestId: string, last: boolean): Promise<boolean> {
-    return this.repository.transaction(async (tx) => {
-      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return false;
-      const settled = batch.reservationId
-        ? await this.ledger.settleInTransaction(tx, batch.reservationId, batch.recipients, { kind: 'campaign_send', lineRequestId: requestId })
-        : null;
-      const cost = settled?.settlementCost ?? '0';
-      await this.repository.markRequestDone(tx, batch.id, requestId);
-      if (last) await this.repository.finishBatch(tx, batch.id, 'accepted', owner);
-      await this.repository.addRunProgress(tx, batch.runId, { batchesDone: last ? 1 : 0, delivered: last ? batch.recipients : 0, failed: 0, messages: batch.recipients, cost });
-      batch.requestsDone++;
-      return true;
-    });
+    const kept = await this.repository.completeRequest(batch.id, owner, requestId, last);
+    if (kept) batch.requestsDone++;
+    return kept;
   }
 
   private async fail(batch: ClaimedBatch, owner: string, error: object): Promise<void> {
@@ -114,6 +103,20 @@ export class BatchSenderService {
       // Nothing of this request was delivered (LINE refuses such a request whole): the batch is released unsent.
       await this.repository.finishBatch(tx, batch.id, 'released', owner, error);
     });
+  }
+
+  /**
+   * The account (token, base URL) and the campaign's requests, read once a few seconds per run
+   * rather than once per batch. An approved campaign's content can't change while it sends.
+   */
+  private async sendingContext(batch: ClaimedBatch): Promise<{ account: LineAccount; requests: LineMessageObject[][] }> {
+    const cached = this.contexts.get(batch.runId);
+    if (cached && cached.until > Date.now()) return cached;
+    const [account, campaign] = await Promise.all([this.accounts.mustFind(batch.lineAccountId), this.campaigns.findById(batch.campaignId)]);
+    const context = { account, requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]), until: Date.now() + CONTEXT_TTL_MS };
+    if (this.contexts.size > 1000) this.contexts.clear();
+    this.contexts.set(batch.runId, context);
+    return context;
   }
 
   private async waitForRateLimit(account: LineAccount): Promise<void> {

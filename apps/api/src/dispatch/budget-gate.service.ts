@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Campaign, CampaignRun } from '@lcm/database';
-import { uuidV5, MULTICAST_MAX_RECIPIENTS } from '@lcm/domain/dispatch';
+import { MULTICAST_MAX_RECIPIENTS } from '@lcm/domain/dispatch';
 import { Dec, formatAmount } from '@lcm/domain/money';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
@@ -15,9 +15,6 @@ import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { QuotaRefresher } from '../billing/quota-refresher';
 import { DispatchRepository } from './dispatch.repository';
-
-/** Namespace of the batches' retry keys: uuid v5 of "<run id>:<batch no>" in it. */
-const RETRY_KEY_NAMESPACE = '4d1a3f36-8f0e-4d1e-9a55-7f1b6f0c2a91';
 
 export type GateOutcome = 'sending' | 'blocked' | 'skipped';
 
@@ -62,7 +59,10 @@ export class BudgetGateService {
       }
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(tx, account);
-      const recipients = await this.repository.snapshotRecipients(tx, run.id, account.id, predicate, campaign.maxRecipients, MULTICAST_MAX_RECIPIENTS);
+      const snapshotStarted = performance.now();
+      const snapshot = await this.repository.snapshotBatches(tx, run.id, account.id, predicate, campaign.maxRecipients, MULTICAST_MAX_RECIPIENTS);
+      const recipients = snapshot.recipients;
+      const snapshotMs = Math.round(performance.now() - snapshotStarted);
       const messageObjects = (campaign.messages as unknown[]).length;
       const result = await this.ledger.reserveInTransaction(tx, {
         account,
@@ -76,12 +76,11 @@ export class BudgetGateService {
         extraChecks: (forecast) => this.approvalChecks(run, forecast),
       });
       if (!result.reservation) {
-        await this.repository.dropRecipients(tx, run.id);
+        await this.repository.dropBatches(tx, run.id);
         await this.block(tx, run, campaign, result.forecastId, result.blockReasons);
         return 'blocked';
       }
-      if (result.trimmed) await this.repository.trimRecipients(tx, run.id, result.recipients);
-      const batches = await this.repository.createBatches(tx, run.id, (batchNo) => uuidV5(`${run.id}:${batchNo}`, RETRY_KEY_NAMESPACE));
+      const batches = result.trimmed ? await this.repository.trimBatches(tx, run.id, result.recipients, MULTICAST_MAX_RECIPIENTS) : snapshot.batches;
       const notes: BlockReason[] = result.trimmed
         ? [{ code: 'trimmed', message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).` }]
         : [];
@@ -107,7 +106,7 @@ export class BudgetGateService {
           action: 'run.started',
           entityType: 'campaign',
           entityId: campaign.id,
-          after: { runId: run.id, recipients: result.recipients, batches, reserved: { messages: result.reservation.messages, cost: result.reservation.cost }, trimmed: result.trimmed, forecastId: result.forecastId },
+          after: { runId: run.id, recipients: result.recipients, batches, snapshotMs, reserved: { messages: result.reservation.messages, cost: result.reservation.cost }, trimmed: result.trimmed, forecastId: result.forecastId },
         },
         tx,
       );

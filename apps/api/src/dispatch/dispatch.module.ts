@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { UsageSettler } from '../billing/usage-settler';
 import { AudiencesModule } from '../audiences/audiences.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
@@ -9,12 +10,14 @@ import { DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunRetryController } from './run-retry.controller';
 import { RunRetryService } from './run-retry.service';
+import { RunSettlementService } from './run-settlement.service';
 
 /** The budget gate and the exactly-once, resumable, multi-instance sending pipeline. */
+@Global()
 @Module({
   imports: [AudiencesModule, CampaignsModule, LineAccountsModule],
   controllers: [RunRetryController],
-  providers: [DispatchRepository, BudgetGateService, BatchSenderService, RunFinisherService, DispatcherService, RunRetryService],
-  exports: [DispatcherService, BudgetGateService],
+  providers: [DispatchRepository, BudgetGateService, BatchSenderService, RunFinisherService, DispatcherService, RunRetryService, RunSettlementService, { provide: UsageSettler, useExisting: RunSettlementService }],
+  exports: [DispatcherService, BudgetGateService, UsageSettler],
 })
 export class DispatchModule {}

@@ -13,6 +13,8 @@ export interface ClaimedBatch {
   lineAccountId: string;
   campaignId: string;
   reservationId: string | null;
+  /** The batch's LINE user ids, read in the same statement that claims it. */
+  to: string[];
 }
 
 export interface RunProgress {
@@ -51,58 +53,56 @@ export class DispatchRepository {
   }
 
   /**
-   * The gate's snapshot: following audience members, deduplicated (one contact per LINE user id),
-   * capped at maxRecipients, numbered and put in batches of `batchSize` — one INSERT … SELECT, never
-   * through Node. The predicate's placeholders start at $2 ($1 is the account).
+   * The gate's snapshot: following audience members, deduplicated (contacts hold one row per LINE
+   * user), capped at maxRecipients, split into batches of `batchSize` with their retry keys — one
+   * INSERT … SELECT, never through Node. The predicate's placeholders start at $2 ($1 is the account).
+   * A batch's retry key is a UUID (RFC 9562 version 8) made from the md5 of run id and batch number.
    */
-  async snapshotRecipients(
+  async snapshotBatches(
     tx: Transaction,
     runId: string,
     lineAccountId: string,
     predicate: { sql: string; params: unknown[] },
     maxRecipients: number | null,
     batchSize: number,
-  ): Promise<number> {
+  ): Promise<{ recipients: number; batches: number }> {
     const n = predicate.params.length;
-    return tx.$executeRawUnsafe(
-      `INSERT INTO run_recipients (run_id, ordinal, batch_no, line_user_id)
-       SELECT $${n + 2}::uuid, s.ordinal, (s.ordinal - 1) / $${n + 4}::int, s.line_user_id
-         FROM (SELECT c.line_user_id, row_number() OVER (ORDER BY c.line_user_id)::int AS ordinal
-                 FROM contacts c
-                WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
-                ORDER BY c.line_user_id
-                LIMIT $${n + 3}::bigint) s`,
+    const rows = await tx.$queryRawUnsafe<{ recipients: number; batches: number }[]>(
+      `WITH picked AS (
+         SELECT c.line_user_id, (row_number() OVER (ORDER BY c.line_user_id) - 1) / $${n + 4}::int AS batch_no
+           FROM contacts c
+          WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
+          ORDER BY c.line_user_id
+          LIMIT $${n + 3}::bigint),
+       inserted AS (
+         INSERT INTO run_batches (id, run_id, batch_no, recipients, line_user_ids, retry_key)
+         SELECT gen_random_uuid(), $${n + 2}::uuid, p.batch_no, count(*), array_agg(p.line_user_id ORDER BY p.line_user_id),
+                (substr(h, 1, 12) || '8' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid
+           FROM picked p, LATERAL (SELECT md5($${n + 2} || ':' || p.batch_no) AS h) k
+          GROUP BY p.batch_no, k.h
+         RETURNING recipients)
+       SELECT coalesce(sum(recipients), 0)::int AS recipients, count(*)::int AS batches FROM inserted`,
       lineAccountId,
       ...predicate.params,
       runId,
       maxRecipients ?? null,
       batchSize,
     );
+    return rows[0];
   }
 
-  /** Policy `trim`: keep the first `keep` recipients. */
-  async trimRecipients(tx: Transaction, runId: string, keep: number): Promise<void> {
-    await tx.$executeRaw`DELETE FROM run_recipients WHERE run_id = ${runId}::uuid AND ordinal > ${keep}`;
+  /** Policy `trim`: keep the first `keep` recipients of the snapshot. */
+  async trimBatches(tx: Transaction, runId: string, keep: number, batchSize: number): Promise<number> {
+    await tx.$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid AND batch_no * ${batchSize} >= ${keep}`;
+    await tx.$executeRaw`UPDATE run_batches SET line_user_ids = line_user_ids[1:${keep} - batch_no * ${batchSize}], recipients = ${keep} - batch_no * ${batchSize}
+      WHERE run_id = ${runId}::uuid AND recipients > ${keep} - batch_no * ${batchSize}`;
+    const rows = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM run_batches WHERE run_id = ${runId}::uuid`;
+    return rows[0].n;
   }
 
-  /** A blocked or failed run that delivered nothing starts over: no recipients, no batches. */
-  async resetForRetry(tx: Transaction, runId: string): Promise<void> {
+  /** A blocked run keeps no snapshot; a retried one starts over. */
+  async dropBatches(tx: Transaction, runId: string): Promise<void> {
     await tx.$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid`;
-    await tx.$executeRaw`DELETE FROM run_recipients WHERE run_id = ${runId}::uuid`;
-  }
-
-  async dropRecipients(tx: Transaction, runId: string): Promise<void> {
-    await tx.$executeRaw`DELETE FROM run_recipients WHERE run_id = ${runId}::uuid`;
-  }
-
-  /** One batch per batch number, each with its retry key fixed now, before any attempt. */
-  async createBatches(tx: Transaction, runId: string, retryKeyOf: (batchNo: number) => string): Promise<number> {
-    const groups = await tx.$queryRaw<{ batch_no: number; recipients: number }[]>`
-      SELECT batch_no, count(*)::int AS recipients FROM run_recipients WHERE run_id = ${runId}::uuid GROUP BY batch_no ORDER BY batch_no`;
-    if (!groups.length) return 0;
-    const rows = groups.map((g) => Prisma.sql`(gen_random_uuid(), ${runId}::uuid, ${g.batch_no}, ${g.recipients}, ${retryKeyOf(g.batch_no)}::uuid)`);
-    await tx.$executeRaw`INSERT INTO run_batches (id, run_id, batch_no, recipients, retry_key) VALUES ${Prisma.join(rows)}`;
-    return groups.length;
   }
 
   /**
@@ -126,13 +126,9 @@ export class DispatchRepository {
          AND r.id = b.run_id
       RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
                 b.requests_done AS "requestsDone", b.attempts, r.line_account_id::text AS "lineAccountId",
-                r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId"`;
+                r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId",
+                b.line_user_ids AS "to"`;
     return rows[0] ?? null;
-  }
-
-  batchRecipients(runId: string, batchNo: number): Promise<string[]> {
-    return this.prisma.client.$queryRaw<{ line_user_id: string }[]>`
-      SELECT line_user_id FROM run_recipients WHERE run_id = ${runId}::uuid AND batch_no = ${batchNo} ORDER BY ordinal`.then((rows) => rows.map((r) => r.line_user_id));
   }
 
   /** True while this instance still holds the batch's lease (it may have expired and moved on). */
@@ -142,11 +138,51 @@ export class DispatchRepository {
     return rows.length === 1;
   }
 
-  /** One more request of the batch accepted; the lease is renewed for the next. */
-  async markRequestDone(tx: Transaction, batchId: string, requestId: string): Promise<void> {
-    await tx.$executeRaw`UPDATE run_batches SET requests_done = requests_done + 1, line_request_ids = array_append(line_request_ids, ${requestId}),
-        lease_expires_at = greatest(lease_expires_at, now() + interval '10 seconds')
-      WHERE id = ${batchId}::uuid`;
+  /**
+   * One more request of the batch accepted (the last one closes it), with the run's progress, in one
+   * statement. The ledger is settled from these counts in bulk (settleAcceptedBatches), so sending
+   * never waits for the account's month lock. False when this instance no longer holds the lease.
+   */
+  async completeRequest(batchId: string, owner: string, requestId: string, last: boolean): Promise<boolean> {
+    const updated = await this.prisma.client.$executeRaw`
+      WITH b AS (
+        UPDATE run_batches SET requests_done = requests_done + 1, line_request_ids = array_append(line_request_ids, ${requestId}),
+               sent_by = ${owner},
+               status = CASE WHEN ${last} THEN 'accepted'::"RunBatchStatus" ELSE status END,
+               finished_at = CASE WHEN ${last} THEN now() ELSE finished_at END,
+               lease_owner = CASE WHEN ${last} THEN NULL ELSE lease_owner END,
+               lease_expires_at = CASE WHEN ${last} THEN NULL ELSE greatest(lease_expires_at, now() + interval '10 seconds') END
+         WHERE id = ${batchId}::uuid AND lease_owner = ${owner} AND status = 'sending'
+        RETURNING run_id, recipients)
+      UPDATE campaign_runs r SET batches_done = r.batches_done + CASE WHEN ${last} THEN 1 ELSE 0 END,
+             delivered = r.delivered + CASE WHEN ${last} THEN b.recipients ELSE 0 END,
+             actual_messages = r.actual_messages + b.recipients, updated_at = now()
+        FROM b WHERE r.id = b.run_id`;
+    return updated === 1;
+  }
+
+  /** Messages of accepted requests not yet in the ledger, marked settled now (the caller settles them in the same transaction). */
+  async takeUnsettledMessages(tx: Transaction, runId: string): Promise<number> {
+    const rows = await tx.$queryRaw<{ messages: number }[]>`
+      WITH d AS (SELECT id, requests_done - settled_requests AS delta FROM run_batches
+                  WHERE run_id = ${runId}::uuid AND requests_done > settled_requests FOR UPDATE),
+           u AS (UPDATE run_batches b SET settled_requests = b.requests_done FROM d WHERE b.id = d.id RETURNING b.recipients * d.delta AS messages)
+      SELECT coalesce(sum(messages), 0)::int AS messages FROM u`;
+    return rows[0].messages;
+  }
+
+  /** Sending runs with accepted requests the ledger doesn't count yet. */
+  async runsWithUnsettledBatches(limit: number, lineAccountId?: string): Promise<string[]> {
+    const rows = await this.prisma.client.$queryRaw<{ run_id: string }[]>`
+      SELECT DISTINCT b.run_id::text FROM run_batches b JOIN campaign_runs r ON r.id = b.run_id
+       WHERE r.status = 'sending' AND b.requests_done > b.settled_requests
+         AND (${lineAccountId ?? null}::uuid IS NULL OR r.line_account_id = ${lineAccountId ?? null}::uuid)
+       LIMIT ${limit}`;
+    return rows.map((row) => row.run_id);
+  }
+
+  async addRunCost(tx: Transaction, runId: string, cost: string): Promise<void> {
+    await tx.$executeRaw`UPDATE campaign_runs SET actual_cost = actual_cost + ${cost}::numeric, updated_at = now() WHERE id = ${runId}::uuid`;
   }
 
   async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {

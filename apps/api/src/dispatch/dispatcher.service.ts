@@ -6,6 +6,7 @@ import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
 import { DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
+import { RunSettlementService } from './run-settlement.service';
 
 /**
  * This instance's part of the sending pipeline: a scheduler loop that gates due runs and finishes
@@ -27,6 +28,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
     private readonly sender: BatchSenderService,
     private readonly finisher: RunFinisherService,
     private readonly config: AppConfigService,
+    private readonly settlement: RunSettlementService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +61,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
     let worked = false;
     for (const run of await this.repository.dueRuns(20)) {
       worked = (await this.gate.gate(run.id, run.campaignId)) !== 'skipped' || worked;
+    }
+    for (const runId of await this.repository.runsWithUnsettledBatches(20)) {
+      worked = (await this.settlement.settle(runId)) > 0 || worked;
     }
     for (const run of await this.repository.runsToFinish(20)) {
       worked = (await this.finisher.finish(run.id, run.campaignId)) !== null || worked;

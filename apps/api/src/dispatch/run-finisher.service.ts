@@ -8,6 +8,7 @@ import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { Clock } from '../common/clock';
 import { DispatchRepository } from './dispatch.repository';
+import { RunSettlementService } from './run-settlement.service';
 
 /**
  * Gives a sending run its final status once nothing of it is in flight: completed, partial (the
@@ -27,6 +28,7 @@ export class RunFinisherService {
     private readonly ledgerRepository: LedgerRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly settlement: RunSettlementService,
   ) {}
 
   async finish(runId: string, campaignId: string): Promise<CampaignRunStatus | null> {
@@ -37,7 +39,10 @@ export class RunFinisherService {
       if (!unlocked || unlocked.status !== 'sending') return null;
       if (unlocked.reservationId) {
         const reservation = await this.ledgerRepository.findReservation(unlocked.reservationId, tx);
-        if (reservation) await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+        if (reservation) {
+          await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+          await this.settlement.settleLocked(tx, runId, unlocked.reservationId);
+        }
       }
       await this.repository.lockRun(tx, runId);
       const run = (await this.runs.findById(runId, tx))!;

@@ -40,7 +40,7 @@ export class RunRetryService {
       if ((await this.repository.progress(tx, runId)).accepted > 0 || run.delivered > 0) {
         throw ApiError.conflict('part of this run was delivered; retrying it would send to those recipients twice');
       }
-      await this.repository.resetForRetry(tx, runId);
+      await this.repository.dropBatches(tx, runId);
       await this.runs.update(runId, { status: 'scheduled', scheduledAt: this.clock.now(), finishedAt: null, startedAt: null, blockReasons: [], batches: 0, batchesDone: 0, failed: 0, recipients: 0, reservationId: null, reservedMessages: 0, reservedCost: 0 }, tx);
       await this.audit.record({ actorId: actor.id, action: 'run.retried', entityType: 'campaign', entityId: run.campaignId, before: { runId, status: run.status, blockReasons: run.blockReasons } }, tx);
     });

@@ -8,6 +8,7 @@ import { AppConfigService } from '../config/config.module';
 import { ForecastEngine } from '../billing/forecast-engine';
 import { LedgerRepository } from '../billing/ledger.repository';
 import { QuotaRefresher } from '../billing/quota-refresher';
+import { UsageSettler } from '../billing/usage-settler';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { PrismaService } from '../database/prisma.service';
 import { LineGateway } from './line-gateway';
@@ -33,6 +34,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     private readonly config: AppConfigService,
     private readonly scheduler: SchedulerRegistry,
     private readonly prisma: PrismaService,
+    private readonly settler: UsageSettler,
   ) {
     super();
   }
@@ -61,6 +63,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
 
   async sync(account: LineAccount): Promise<{ ok: true; value: QuotaSyncResponseDto } | { ok: false; error: string }> {
     const month = this.engine.monthOf(account);
+    await this.settler.settleAccount(account.id);
     // Taken before asking: sends LINE accepts from here on may be missing from its figures.
     const takenAt = this.clock.now();
     const client = this.gateway.clientFor(account);

@@ -303,24 +303,16 @@ CREATE TABLE "webhook_events" (
 );
 
 -- CreateTable
-CREATE TABLE "run_recipients" (
-    "run_id" UUID NOT NULL,
-    "ordinal" INTEGER NOT NULL,
-    "batch_no" INTEGER NOT NULL,
-    "line_user_id" TEXT NOT NULL,
-
-    CONSTRAINT "run_recipients_pkey" PRIMARY KEY ("run_id","ordinal")
-);
-
--- CreateTable
 CREATE TABLE "run_batches" (
     "id" UUID NOT NULL,
     "run_id" UUID NOT NULL,
     "batch_no" INTEGER NOT NULL,
     "recipients" INTEGER NOT NULL,
+    "line_user_ids" TEXT[],
     "retry_key" UUID NOT NULL,
     "status" "RunBatchStatus" NOT NULL DEFAULT 'pending',
     "requests_done" INTEGER NOT NULL DEFAULT 0,
+    "settled_requests" INTEGER NOT NULL DEFAULT 0,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lease_owner" TEXT,
@@ -410,12 +402,6 @@ CREATE INDEX "campaign_runs_campaign_id_created_at_idx" ON "campaign_runs"("camp
 
 -- CreateIndex
 CREATE UNIQUE INDEX "campaign_runs_campaign_id_campaign_version_scheduled_at_key" ON "campaign_runs"("campaign_id", "campaign_version", "scheduled_at");
-
--- CreateIndex
-CREATE INDEX "run_recipients_run_id_batch_no_idx" ON "run_recipients"("run_id", "batch_no");
-
--- CreateIndex
-CREATE UNIQUE INDEX "run_recipients_run_id_line_user_id_key" ON "run_recipients"("run_id", "line_user_id");
 
 -- CreateIndex
 CREATE INDEX "run_batches_status_next_attempt_at_idx" ON "run_batches"("status", "next_attempt_at");

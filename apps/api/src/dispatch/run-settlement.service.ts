@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { LedgerRepository } from '../billing/ledger.repository';
+import { LedgerService } from '../billing/ledger.service';
+import { UsageSettler } from '../billing/usage-settler';
+import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
+import type { Transaction } from '../database/prisma.service';
+import { DispatchRepository } from './dispatch.repository';
+
+/**
+ * Moves what LINE accepted from the run's reservation into the month's usage and spend, in bulk.
+ * Until then the messages stay reserved, so the month's figures are never lower than the truth;
+ * batches are marked settled in the same transaction, so nothing is counted twice.
+ */
+@Injectable()
+export class RunSettlementService extends UsageSettler {
+  constructor(
+    private readonly repository: DispatchRepository,
+    private readonly runs: CampaignRunsRepository,
+    private readonly ledger: LedgerService,
+    private readonly ledgerRepository: LedgerRepository,
+  ) {
+    super();
+  }
+
+  async settleAccount(lineAccountId: string): Promise<void> {
+    for (const runId of await this.repository.runsWithUnsettledBatches(1000, lineAccountId)) await this.settle(runId);
+  }
+
+  async settle(runId: string): Promise<number> {
+    return this.repository.transaction(async (tx) => {
+      const run = await this.runs.findById(runId, tx);
+      if (!run?.reservationId) return 0;
+      const reservation = await this.ledgerRepository.findReservation(run.reservationId, tx);
+      if (!reservation) return 0;
+      await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+      return this.settleLocked(tx, run.id, run.reservationId);
+    });
+  }
+
+  /** With the reservation's month already locked (lock order: month, then batches, then run). */
+  async settleLocked(tx: Transaction, runId: string, reservationId: string): Promise<number> {
+    const messages = await this.repository.takeUnsettledMessages(tx, runId);
+    if (messages === 0) return 0;
+    const settled = await this.ledger.settleInTransaction(tx, reservationId, messages, { kind: 'campaign_send' });
+    await this.repository.addRunCost(tx, runId, settled.settlementCost);
+    return messages;
+  }
+}

@@ -1,0 +1,184 @@
+// The sending pipeline at scale: 1,000,000 recipients through the budget gate and the dispatch
+// workers of the real service (its own process) to the LINE simulator (another process).
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { repoRoot } from '@lcm/database';
+import { mib, openBenchDatabase, table } from './support';
+
+const RECIPIENTS = Number(process.env.BENCH_DISPATCH_RECIPIENTS ?? 1_000_000);
+const LINE_CEILING_PER_SECOND = 200 * 500; // LINE's multicast limit × 500 recipients a request
+const CHANNEL_ID = '1999000001';
+
+interface Proc {
+  child: ChildProcess;
+  output(): string;
+  /** Peak resident set size so far, from the kernel (VmHWM). */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+function spawnNode(script: string, args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [path.join(repoRoot(), script), ...args], { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+  child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+  return {
+    child,
+    output: () => output,
+    peakRss: () => {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function http<T>(base: string, token: string | null, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface RunView {
+  status: string;
+  startedAt: string;
+  finishedAt: string;
+  progress: { delivered: number; batchesDone: number; batches: number };
+}
+
+export async function runDispatchBench(): Promise<void> {
+  const database = await openBenchDatabase();
+  const adminToken = `lcm_bench_${randomBytes(16).toString('hex')}`;
+  const simPort = 45_000 + Math.floor(Math.random() * 1000);
+  const sim = spawnNode('dist/apps/line-simulator/src/main.js', ['--port', String(simPort)], {});
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  let service: Proc | null = null;
+  const db = new Client({ connectionString: database.url });
+  try {
+    await waitFor('the simulator', () => fetch(`${simUrl}/_sim/health`).then((r) => r.ok), 30_000);
+    const accessToken = `bench-${randomUUID()}`;
+    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, { accessToken, channelSecret: 'bench', quota: { type: 'none' }, followerCount: RECIPIENTS });
+
+    const servicePort = simPort + 1000;
+    service = spawnNode('dist/apps/api/src/main.js', [], {
+      DATABASE_URL: database.url,
+      PORT: String(servicePort),
+      ADMIN_TOKEN: adminToken,
+      LINE_SIMULATOR: 'off',
+      LOG_LEVEL: 'warn',
+      QUOTA_SYNC_INTERVAL_SECONDS: '0',
+      DISPATCH_POLL_MS: '100',
+      DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
+    });
+    const api = `http://127.0.0.1:${servicePort}/api/v1`;
+    await waitFor('the service', () => fetch(`http://127.0.0.1:${servicePort}/health`).then((r) => r.ok), 60_000);
+
+    const account = await http<{ id: string }>(api, adminToken, 'POST', '/line-accounts', {
+      name: 'Bench OA', channelId: CHANNEL_ID, channelAccessToken: accessToken, channelSecret: 'bench', plan: 'high', monthlyBudget: '10000000', apiBaseUrl: simUrl,
+    });
+    await db.connect();
+    const seed = performance.now();
+    // The simulator's followers, as contacts: its ids are U + md5("<channel>:follower:<index>").
+    await db.query(
+      `INSERT INTO contacts (id, line_account_id, line_user_id, status, followed_at)
+       SELECT gen_random_uuid(), $1::uuid, 'U' || md5($2 || ':follower:' || i), 'following', now() FROM generate_series(0, $3 - 1) AS i`,
+      [account.id, CHANNEL_ID, RECIPIENTS],
+    );
+    await db.query('ANALYZE contacts');
+    console.log(`seeded ${RECIPIENTS.toLocaleString('en')} contacts in ${((performance.now() - seed) / 1000).toFixed(1)} s`);
+
+    const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-m@example.com', name: 'M', role: 'marketer' });
+    const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-a@example.com', name: 'A', role: 'approver' });
+    const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', { lineAccountId: account.id, name: 'All', definition: { not: { tag: 'excluded' } } });
+
+    const sendOnce = async (label: string): Promise<{ run: RunView; snapshotMs: number; seconds: number }> => {
+      const campaign = await http<{ id: string }>(api, marketer.token, 'POST', '/campaigns', {
+        lineAccountId: account.id, audienceId: audience.id, name: label, messages: [{ type: 'text', text: 'Bench' }], schedule: null, overBudgetPolicy: 'block',
+      });
+      await http(api, marketer.token, 'POST', `/campaigns/${campaign.id}/submit`, {});
+      await http(api, approver.token, 'POST', `/campaigns/${campaign.id}/approve`, {});
+      const { id: runId } = await http<{ id: string }>(api, approver.token, 'POST', `/campaigns/${campaign.id}/send-now`, {});
+      let last = -1;
+      const run = await waitFor(
+        `run ${label}`,
+        async () => {
+          const current = await http<RunView>(api, adminToken, 'GET', `/runs/${runId}`);
+          if (current.progress.batchesDone !== last && current.progress.batchesDone % 200 === 0) {
+            last = current.progress.batchesDone;
+            process.stdout.write(`  ${label}: ${current.status} ${current.progress.batchesDone}/${current.progress.batches} batches\n`);
+          }
+          return ['completed', 'partial', 'failed', 'blocked'].includes(current.status) ? current : null;
+        },
+        30 * 60_000,
+      );
+      if (run.status !== 'completed') throw new Error(`run ${label} ended ${run.status}: ${JSON.stringify(run)}`);
+      const audit = await db.query<{ ms: string }>(`SELECT after->>'snapshotMs' AS ms FROM audit_events WHERE action = 'run.started' AND after->>'runId' = $1`, [runId]);
+      const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+      return { run, snapshotMs: Number(audit.rows[0].ms), seconds };
+    };
+
+    // The same rows through a plain INSERT … SELECT, for the gate's snapshot to be compared with.
+    await db.query('CREATE TABLE IF NOT EXISTS bench_plain_copy (run_id uuid, ordinal int, batch_no int, line_user_id text)');
+    const plainStart = performance.now();
+    await db.query(
+      `INSERT INTO bench_plain_copy SELECT $2::uuid, 0, 0, line_user_id FROM contacts WHERE line_account_id = $1 AND status = 'following'`,
+      [account.id, randomUUID()],
+    );
+    const plainMs = performance.now() - plainStart;
+
+    const limited = await sendOnce('with LINE rate limit');
+    await http(simUrl, null, 'PUT', '/_sim/rate-limits', { multicast: null });
+    const unlimited = await sendOnce('without rate limit');
+    const limitedRate = RECIPIENTS / limited.seconds;
+    const peak = service.peakRss();
+
+    console.log(
+      table(
+        ['measure', 'value', 'target'],
+        [
+          ['recipients per run', RECIPIENTS.toLocaleString('en'), ''],
+          ['send phase, LINE limit 200 req/s (recipients/s)', Math.round(limitedRate).toLocaleString('en'), '≥ 90,000'],
+          ['  share of the 100,000/s ceiling', `${((limitedRate / LINE_CEILING_PER_SECOND) * 100).toFixed(1)}%`, '≥ 90%'],
+          ['send phase, no limit (recipients/s)', Math.round(RECIPIENTS / unlimited.seconds).toLocaleString('en'), ''],
+          ['gate snapshot (ms, first run)', limited.snapshotMs, ''],
+          ['plain INSERT … SELECT of the same rows (ms)', Math.round(plainMs), ''],
+          ['  snapshot / plain', (limited.snapshotMs / plainMs).toFixed(2), '≤ 2'],
+          ['service peak RSS', mib(peak), '< 300 MiB'],
+        ],
+      ),
+    );
+    console.log(`database: ${database.description}; service workers: ${process.env.BENCH_DISPATCH_WORKERS ?? '8'}`);
+  } catch (error) {
+    if (service) console.error(`service output:\n${service.output()}`);
+    console.error(`simulator output:\n${sim.output()}`);
+    throw error;
+  } finally {
+    await db.end().catch(() => undefined);
+    await service?.stop();
+    await sim.stop();
+    await database.close();
+  }
+}
