@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
 import { createPrismaClient, PrismaClient } from '@lcm/database';
 import { AppConfigService } from '../config/config.module';
 
@@ -6,14 +7,21 @@ import { AppConfigService } from '../config/config.module';
 @Injectable()
 export class PrismaService implements OnApplicationShutdown {
   readonly client: PrismaClient;
+  /**
+   * Plain `pg` for the few statements on the sending hot path (claim a batch, record a request),
+   * where Prisma's per-query overhead would cost more CPU than the statement itself.
+   */
+  readonly pool: Pool;
 
   constructor(config: AppConfigService) {
     this.client = createPrismaClient(config.values.databaseUrl, { maxConnections: 20 });
+    this.pool = new Pool({ connectionString: config.values.databaseUrl, max: 10 });
   }
 
   /** Last of all, after every module stopped its loops (onModuleDestroy) and may no longer query. */
   async onApplicationShutdown(): Promise<void> {
     await this.client.$disconnect();
+    await this.pool.end();
   }
 }
 

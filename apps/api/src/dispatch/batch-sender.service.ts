@@ -123,7 +123,8 @@ export class BatchSenderService {
     let bucket = this.buckets.get(account.id);
     if (!bucket) {
       const rate = this.config.values.dispatch.requestsPerSecond;
-      bucket = new TokenBucket(rate, Math.max(1, Math.floor(rate / 20)), Date.now());
+      // No burst: LINE counts requests per second, so an even pace never meets its limit.
+      bucket = new TokenBucket(rate, 1, Date.now());
       this.buckets.set(account.id, bucket);
     }
     const wait = bucket.reserve(Date.now());

@@ -68,15 +68,16 @@ export class DispatchRepository {
   ): Promise<{ recipients: number; batches: number }> {
     const n = predicate.params.length;
     const rows = await tx.$queryRawUnsafe<{ recipients: number; batches: number }[]>(
+      // No ORDER BY: the split only has to be fixed once stored, and sorting a million ids would
+      // cost more than the rest of the snapshot together.
       `WITH picked AS (
-         SELECT c.line_user_id, (row_number() OVER (ORDER BY c.line_user_id) - 1) / $${n + 4}::int AS batch_no
-           FROM contacts c
-          WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
-          ORDER BY c.line_user_id
-          LIMIT $${n + 3}::bigint),
+         SELECT m.line_user_id, (row_number() OVER () - 1) / $${n + 4}::int AS batch_no
+           FROM (SELECT c.line_user_id FROM contacts c
+                  WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
+                  LIMIT $${n + 3}::bigint) m),
        inserted AS (
          INSERT INTO run_batches (id, run_id, batch_no, recipients, line_user_ids, retry_key)
-         SELECT gen_random_uuid(), $${n + 2}::uuid, p.batch_no, count(*), array_agg(p.line_user_id ORDER BY p.line_user_id),
+         SELECT gen_random_uuid(), $${n + 2}::uuid, p.batch_no, count(*), array_agg(p.line_user_id),
                 (substr(h, 1, 12) || '8' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid
            FROM picked p, LATERAL (SELECT md5($${n + 2} || ':' || p.batch_no) AS h) k
           GROUP BY p.batch_no, k.h
@@ -110,24 +111,25 @@ export class DispatchRepository {
    * lease (its instance died). SKIP LOCKED lets every worker of every instance take a different one.
    */
   async claimBatch(owner: string, leaseSeconds: number): Promise<ClaimedBatch | null> {
-    const rows = await this.prisma.client.$queryRaw<ClaimedBatch[]>`
-      UPDATE run_batches b SET status = 'sending', attempts = b.attempts + 1, lease_owner = ${owner},
-             lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
-        FROM campaign_runs r
-       WHERE b.id = (
-               SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
-                WHERE r2.status = 'sending'
-                  AND ((b2.status = 'pending' AND b2.next_attempt_at <= now() AND r2.stop_requested IS NULL)
-                       -- a batch in flight when its instance died is always resolved, even on a stopping
-                       -- run: re-sent with its key, LINE delivers it or answers 409 if it already had
-                       OR (b2.status = 'sending' AND b2.lease_expires_at < now()))
-                ORDER BY r2.scheduled_at, b2.run_id, b2.batch_no
-                  FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
-         AND r.id = b.run_id
-      RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
-                b.requests_done AS "requestsDone", b.attempts, r.line_account_id::text AS "lineAccountId",
-                r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId",
-                b.line_user_ids AS "to"`;
+    const { rows } = await this.prisma.pool.query<ClaimedBatch>(
+      `UPDATE run_batches b SET status = 'sending', attempts = b.attempts + 1, lease_owner = $1,
+              lease_expires_at = now() + make_interval(secs => $2)
+         FROM campaign_runs r
+        WHERE b.id = (
+                SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
+                 WHERE r2.status = 'sending'
+                   AND ((b2.status = 'pending' AND b2.next_attempt_at <= now() AND r2.stop_requested IS NULL)
+                        -- a batch in flight when its instance died is always resolved, even on a stopping
+                        -- run: re-sent with its key, LINE delivers it or answers 409 if it already had
+                        OR (b2.status = 'sending' AND b2.lease_expires_at < now()))
+                 ORDER BY r2.scheduled_at, b2.run_id, b2.batch_no
+                   FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
+          AND r.id = b.run_id
+       RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
+                 b.requests_done AS "requestsDone", b.attempts, r.line_account_id::text AS "lineAccountId",
+                 r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId", b.line_user_ids AS "to"`,
+      [owner, leaseSeconds],
+    );
     return rows[0] ?? null;
   }
 
@@ -144,21 +146,23 @@ export class DispatchRepository {
    * never waits for the account's month lock. False when this instance no longer holds the lease.
    */
   async completeRequest(batchId: string, owner: string, requestId: string, last: boolean): Promise<boolean> {
-    const updated = await this.prisma.client.$executeRaw`
-      WITH b AS (
-        UPDATE run_batches SET requests_done = requests_done + 1, line_request_ids = array_append(line_request_ids, ${requestId}),
-               sent_by = ${owner},
-               status = CASE WHEN ${last} THEN 'accepted'::"RunBatchStatus" ELSE status END,
-               finished_at = CASE WHEN ${last} THEN now() ELSE finished_at END,
-               lease_owner = CASE WHEN ${last} THEN NULL ELSE lease_owner END,
-               lease_expires_at = CASE WHEN ${last} THEN NULL ELSE greatest(lease_expires_at, now() + interval '10 seconds') END
-         WHERE id = ${batchId}::uuid AND lease_owner = ${owner} AND status = 'sending'
-        RETURNING run_id, recipients)
-      UPDATE campaign_runs r SET batches_done = r.batches_done + CASE WHEN ${last} THEN 1 ELSE 0 END,
-             delivered = r.delivered + CASE WHEN ${last} THEN b.recipients ELSE 0 END,
-             actual_messages = r.actual_messages + b.recipients, updated_at = now()
-        FROM b WHERE r.id = b.run_id`;
-    return updated === 1;
+    const { rowCount } = await this.prisma.pool.query(
+      `WITH b AS (
+         UPDATE run_batches SET requests_done = requests_done + 1, line_request_ids = array_append(line_request_ids, $3::text),
+                sent_by = $2,
+                status = CASE WHEN $4::boolean THEN 'accepted'::"RunBatchStatus" ELSE status END,
+                finished_at = CASE WHEN $4::boolean THEN now() ELSE finished_at END,
+                lease_owner = CASE WHEN $4::boolean THEN NULL ELSE lease_owner END,
+                lease_expires_at = CASE WHEN $4::boolean THEN NULL ELSE greatest(lease_expires_at, now() + interval '10 seconds') END
+          WHERE id = $1::uuid AND lease_owner = $2 AND status = 'sending'
+         RETURNING run_id, recipients)
+       UPDATE campaign_runs r SET batches_done = r.batches_done + CASE WHEN $4::boolean THEN 1 ELSE 0 END,
+              delivered = r.delivered + CASE WHEN $4::boolean THEN b.recipients ELSE 0 END,
+              actual_messages = r.actual_messages + b.recipients, updated_at = now()
+         FROM b WHERE r.id = b.run_id`,
+      [batchId, owner, requestId, last],
+    );
+    return rowCount === 1;
   }
 
   /** Messages of accepted requests not yet in the ledger, marked settled now (the caller settles them in the same transaction). */

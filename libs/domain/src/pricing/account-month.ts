@@ -1,3 +1,4 @@
+import { isValidTimeZone, zonedFormatter } from '../time/zoned-formatter';
 /**
  * The account's month: LINE resets the quota monthly and does not document the instant, so months
  * are counted in the account's own time zone. Only Intl is used (no time-zone library).
@@ -22,39 +23,12 @@ interface LocalParts {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Intl formatters are costly to build; one per zone is reused. Throws RangeError on an unknown zone. */
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 function localParts(instantMs: number, timeZone: string): LocalParts {
   const values: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
+  for (const part of zonedFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') values[part.type] = Number(part.value);
   }
   return {

@@ -1,3 +1,4 @@
+import { isValidTimeZone, zonedFormatter } from '../time/zoned-formatter';
 /**
  * Local wall-clock time in an IANA zone and back, with Intl only (no time-zone library).
  *
@@ -23,35 +24,8 @@ export interface WallClock {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter per zone, reused (they are costly to build). Throws RangeError on an unknown zone. */
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export function isTimeZoneName(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isTimeZoneName = isValidTimeZone;
 
 interface LocalFields extends WallClock {
   second: number;
@@ -59,7 +33,7 @@ interface LocalFields extends WallClock {
 
 function localFields(instantMs: number, timeZone: string): LocalFields {
   const values: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
+  for (const part of zonedFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') values[part.type] = Number(part.value);
   }
   return { year: values.year, month: values.month, day: values.day, hour: values.hour, minute: values.minute, second: values.second };
