@@ -8,6 +8,7 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 module.exports = {
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',

@@ -45,9 +45,13 @@ function start(dataDir: string): Promise<Started> {
   });
 }
 
+/** Ctrl-C; resolves with the exit code, and shows what the service printed when it isn't 0. */
 function stop(started: Started): Promise<number | null> {
   return new Promise((resolve) => {
-    started.child.once('exit', (code) => resolve(code));
+    started.child.once('exit', (code) => {
+      if (code !== 0) console.error(`exit ${code}; the service printed:\n${started.output()}`);
+      resolve(code);
+    });
     started.child.kill('SIGINT');
   });
 }

