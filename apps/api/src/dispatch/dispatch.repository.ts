@@ -20,6 +20,8 @@ export interface ClaimedBatch {
 export interface RunProgress {
   pendingOrSending: number;
   sending: number;
+  /** Pending batches already tried once: their outcome may be unknown, so they are resolved even on a stop. */
+  pendingAttempted: number;
   accepted: number;
   failed: number;
 }
@@ -116,13 +118,13 @@ export class DispatchRepository {
               lease_expires_at = now() + make_interval(secs => $2)
          FROM campaign_runs r
         WHERE b.id = (
+                -- Walks the (status, next_attempt_at) index in order and stops at the first row no
+                -- other worker holds. A batch already tried is resolved even on a stopping run (its
+                -- outcome may be unknown): re-sent with its key, LINE delivers it or answers 409.
                 SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
-                 WHERE r2.status = 'sending'
-                   AND ((b2.status = 'pending' AND b2.next_attempt_at <= now() AND r2.stop_requested IS NULL)
-                        -- a batch in flight when its instance died is always resolved, even on a stopping
-                        -- run: re-sent with its key, LINE delivers it or answers 409 if it already had
-                        OR (b2.status = 'sending' AND b2.lease_expires_at < now()))
-                 ORDER BY r2.scheduled_at, b2.run_id, b2.batch_no
+                 WHERE b2.status = 'pending' AND b2.next_attempt_at <= now()
+                   AND r2.status = 'sending' AND (r2.stop_requested IS NULL OR b2.attempts > 0)
+                 ORDER BY b2.next_attempt_at
                    FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
           AND r.id = b.run_id
        RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
@@ -223,10 +225,17 @@ export class DispatchRepository {
     const rows = await tx.$queryRaw<RunProgress[]>`
       SELECT count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS "pendingOrSending",
              count(*) FILTER (WHERE status = 'sending')::int AS sending,
+             count(*) FILTER (WHERE status = 'pending' AND attempts > 0)::int AS "pendingAttempted",
              count(*) FILTER (WHERE status = 'accepted')::int AS accepted,
              count(*) FILTER (WHERE status = 'failed')::int AS failed
         FROM run_batches WHERE run_id = ${runId}::uuid`;
     return rows[0];
+  }
+
+  /** Batches whose instance died mid-send go back to pending (attempted, so resolved first). */
+  async reclaimExpiredLeases(): Promise<number> {
+    return this.prisma.client.$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
+      WHERE status = 'sending' AND lease_expires_at < now()`;
   }
 
   /** Sending runs that may be ready to finish: all batches done, or a stop asked and nothing in flight. */
@@ -235,7 +244,7 @@ export class DispatchRepository {
       SELECT r.id::text, r.campaign_id::text AS "campaignId" FROM campaign_runs r
        WHERE r.status = 'sending'
          AND NOT EXISTS (SELECT 1 FROM run_batches b WHERE b.run_id = r.id
-                          AND (b.status = 'sending' OR (b.status = 'pending' AND r.stop_requested IS NULL)))
+                          AND (b.status = 'sending' OR (b.status = 'pending' AND (r.stop_requested IS NULL OR b.attempts > 0))))
        ORDER BY r.scheduled_at LIMIT ${limit}`;
   }
 }

@@ -58,7 +58,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
 
   /** One pass of the scheduler: gate what is due, finish what is done. Returns whether it did anything. */
   async schedulerTick(): Promise<boolean> {
-    let worked = false;
+    let worked = (await this.repository.reclaimExpiredLeases()) > 0;
     for (const run of await this.repository.dueRuns(20)) {
       worked = (await this.gate.gate(run.id, run.campaignId)) !== 'skipped' || worked;
     }

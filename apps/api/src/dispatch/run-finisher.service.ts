@@ -47,7 +47,9 @@ export class RunFinisherService {
       await this.repository.lockRun(tx, runId);
       const run = (await this.runs.findById(runId, tx))!;
       const progress = await this.repository.progress(tx, runId);
-      if (run.status !== 'sending' || progress.sending > 0) return null;
+      // In flight, or tried with an unknown outcome on a stopping run: wait until it is resolved.
+      const unresolved = progress.sending + (run.stopRequested ? progress.pendingAttempted : 0);
+      if (run.status !== 'sending' || unresolved > 0) return null;
       if (run.stopRequested === 'pause') {
         await this.runs.update(run.id, { status: 'paused', stopRequested: null }, tx);
         await this.audit.record({ actorId: null, action: 'run.paused', entityType: 'campaign', entityId: run.campaignId, after: { runId: run.id, batchesDone: run.batchesDone } }, tx);
