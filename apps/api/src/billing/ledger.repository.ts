@@ -159,12 +159,6 @@ export class LedgerRepository {
     return rows.map((row) => ({ campaignId: row.campaign_id, messages: row.messages, paidMessages: row.paid_messages, cost: row.cost }));
   }
 
-  async heldReservationTotals(lineAccountId: string, month: string): Promise<{ messages: number; cost: string }> {
-    const rows = await this.prisma.client.$queryRaw<{ messages: number; cost: string }[]>`
-      SELECT coalesce(sum(messages - settled_messages), 0)::int AS messages, coalesce(sum(cost - settled_cost), 0)::text AS cost
-        FROM reservations WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} AND status = 'held'`;
-    return rows[0];
-  }
 }
 
 function emptyMonth(lineAccountId: string, month: string): MonthLedger {

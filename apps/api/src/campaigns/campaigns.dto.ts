@@ -21,7 +21,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import type { CampaignStatus } from '@lcm/database';
-import { isTimeZoneName } from '@lcm/domain/schedules';
+import { IsTimeZone } from '../common/time-zone';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
@@ -40,16 +40,6 @@ class InstantConstraint implements ValidatorConstraintInterface {
   }
 }
 
-@ValidatorConstraint({ name: 'timeZone' })
-class TimeZoneConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && value.length <= 64 && isTimeZoneName(value);
-  }
-  defaultMessage(): string {
-    return 'must be an IANA time zone such as Asia/Taipei';
-  }
-}
-
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
   @ApiPropertyOptional({ format: 'date-time', example: '2026-11-23T10:00:00+08:00', description: 'One-off: send once at this instant' })
@@ -65,7 +55,7 @@ export class CampaignScheduleDto {
 
   @ApiPropertyOptional({ example: 'Asia/Taipei', description: 'Recurring: the zone the cron\'s times are read in' })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.timezone !== undefined)
-  @Validate(TimeZoneConstraint)
+  @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ format: 'date-time', example: '2027-03-31T23:59:59+08:00', description: 'Recurring: no send after this instant' })

@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
-import { isTimeZone } from '../common/time-zone';
-
-@ValidatorConstraint({ name: 'timeZone' })
-class TimeZoneConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && isTimeZone(value);
-  }
-  defaultMessage(): string {
-    return 'must be an IANA time zone such as Asia/Taipei';
-  }
-}
+import { IsTimeZone } from '../common/time-zone';
 
 export class LineAccountCreateDto {
   @ApiProperty({ example: 'Taipei flagship store' })
@@ -47,7 +37,7 @@ export class LineAccountCreateDto {
 
   @ApiPropertyOptional({ example: 'Asia/Taipei', default: 'Asia/Taipei' })
   @IsOptional()
-  @Validate(TimeZoneConstraint)
+  @IsTimeZone()
   timezone?: string;
 
   @ApiProperty({ example: '500', description: 'Cap on the month\'s spend on additional messages, a decimal string' })
