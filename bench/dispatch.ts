@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { repoRoot } from '@lcm/database';
-import { mib, openBenchDatabase, table } from './support';
+import { cpuSecondsOfChildren, mib, openBenchDatabase, table } from './support';
 
 const RECIPIENTS = Number(process.env.BENCH_DISPATCH_RECIPIENTS ?? 1_000_000);
 const LINE_CEILING_PER_SECOND = 200 * 500; // LINE's multicast limit × 500 recipients a request
@@ -21,7 +21,9 @@ interface Proc {
 }
 
 function spawnNode(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [path.join(repoRoot(), script), ...args], { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the service and the simulator.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot(), script), ...args], { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
@@ -41,13 +43,13 @@ function spawnNode(script: string, args: string[], env: Record<string, string>):
   };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => null);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
@@ -90,7 +92,6 @@ export async function runDispatchBench(): Promise<void> {
       LINE_SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
       QUOTA_SYNC_INTERVAL_SECONDS: '0',
-      DISPATCH_POLL_MS: '100',
       DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
     });
     const api = `http://127.0.0.1:${servicePort}/api/v1`;
@@ -107,14 +108,25 @@ export async function runDispatchBench(): Promise<void> {
        SELECT gen_random_uuid(), $1::uuid, 'U' || md5($2 || ':follower:' || i), 'following', now() FROM generate_series(0, $3 - 1) AS i`,
       [account.id, CHANNEL_ID, RECIPIENTS],
     );
-    await db.query('ANALYZE contacts');
+    // Settle the seeding before measuring: a real account's contacts were written and vacuumed long
+    // before a send, and autovacuum merging a million fresh GIN entries would otherwise run during it,
+    await db.query('VACUUM ANALYZE contacts');
+    await db.query('CHECKPOINT').catch(() => undefined); // nor a checkpoint of the seeding's writes (needs a superuser)
     console.log(`seeded ${RECIPIENTS.toLocaleString('en')} contacts in ${((performance.now() - seed) / 1000).toFixed(1)} s`);
 
     const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-m@example.com', name: 'M', role: 'marketer' });
     const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-a@example.com', name: 'A', role: 'approver' });
     const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', { lineAccountId: account.id, name: 'All', definition: { not: { tag: 'excluded' } } });
 
-    const sendOnce = async (label: string): Promise<{ run: RunView; snapshotMs: number; seconds: number }> => {
+    /** CPU seconds spent so far by the service, the simulator and (when embedded) PostgreSQL. */
+    const cpu = () => {
+      const byChild = cpuSecondsOfChildren();
+      const of = (pid?: number) => (pid ? byChild.get(pid) ?? 0 : 0);
+      const database = [...byChild].filter(([pid]) => pid !== service!.child.pid && pid !== sim.child.pid).reduce((sum, [, seconds]) => sum + seconds, 0);
+      return { service: of(service!.child.pid), simulator: of(sim.child.pid), database };
+    };
+    const sendOnce = async (label: string): Promise<{ run: RunView; snapshotMs: number; seconds: number; cpu: ReturnType<typeof cpu> }> => {
+      const cpuBefore = cpu();
       const campaign = await http<{ id: string }>(api, marketer.token, 'POST', '/campaigns', {
         lineAccountId: account.id, audienceId: audience.id, name: label, messages: [{ type: 'text', text: 'Bench' }], schedule: null, overBudgetPolicy: 'block',
       });
@@ -126,18 +138,21 @@ export async function runDispatchBench(): Promise<void> {
         `run ${label}`,
         async () => {
           const current = await http<RunView>(api, adminToken, 'GET', `/runs/${runId}`);
-          if (current.progress.batchesDone !== last && current.progress.batchesDone % 200 === 0) {
+          if (current.progress.batchesDone !== last) {
             last = current.progress.batchesDone;
             process.stdout.write(`  ${label}: ${current.status} ${current.progress.batchesDone}/${current.progress.batches} batches\n`);
           }
           return ['completed', 'partial', 'failed', 'blocked'].includes(current.status) ? current : null;
         },
         30 * 60_000,
+        500, // the figures come from the run's own timestamps; polling is only for the progress lines
       );
       if (run.status !== 'completed') throw new Error(`run ${label} ended ${run.status}: ${JSON.stringify(run)}`);
       const audit = await db.query<{ ms: string }>(`SELECT after->>'snapshotMs' AS ms FROM audit_events WHERE action = 'run.started' AND after->>'runId' = $1`, [runId]);
       const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-      return { run, snapshotMs: Number(audit.rows[0].ms), seconds };
+      const cpuAfter = cpu();
+      const spent = { service: cpuAfter.service - cpuBefore.service, simulator: cpuAfter.simulator - cpuBefore.simulator, database: cpuAfter.database - cpuBefore.database };
+      return { run, snapshotMs: Number(audit.rows[0].ms), seconds, cpu: spent };
     };
 
     // The same rows through a plain INSERT … SELECT, for the gate's snapshot to be compared with.
@@ -154,6 +169,7 @@ export async function runDispatchBench(): Promise<void> {
     const unlimited = await sendOnce('without rate limit');
     const limitedRate = RECIPIENTS / limited.seconds;
     const peak = service.peakRss();
+    const perLakh = (seconds: number) => ((seconds * 100_000) / RECIPIENTS).toFixed(2);
 
     console.log(
       table(
@@ -167,6 +183,9 @@ export async function runDispatchBench(): Promise<void> {
           ['plain INSERT … SELECT of the same rows (ms)', Math.round(plainMs), ''],
           ['  snapshot / plain', (limited.snapshotMs / plainMs).toFixed(2), '≤ 2'],
           ['service peak RSS', mib(peak), '< 300 MiB'],
+          ['CPU s per 100,000 recipients (limited run): service', perLakh(limited.cpu.service), ''],
+          ['  simulator', perLakh(limited.cpu.simulator), ''],
+          ['  PostgreSQL (embedded only)', database.description.startsWith('embedded') ? perLakh(limited.cpu.database) : 'n/a', ''],
         ],
       ),
     );

@@ -144,3 +144,41 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const line = (row: string[]) => `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
   return [line(cells[0]), `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * CPU seconds (user + system, with reaped children) of each child process of this one and its
+ * descendants, by the child's pid: what the service, the simulator and an embedded PostgreSQL
+ * each spent, read from /proc. Empty where /proc is not there.
+ */
+export function cpuSecondsOfChildren(): Map<number, number> {
+  const ticksPerSecond = 100; // USER_HZ, the unit of /proc/<pid>/stat on Linux
+  const parentOf = new Map<number, number>();
+  const ticksOf = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return new Map();
+  }
+  for (const entry of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+      parentOf.set(Number(entry), Number(fields[1]));
+      ticksOf.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const result = new Map<number, number>();
+  for (const [pid, ticks] of ticksOf) {
+    let child = pid;
+    let parent = parentOf.get(child);
+    while (parent !== undefined && parent !== process.pid && parent > 1) {
+      child = parent;
+      parent = parentOf.get(child);
+    }
+    if (parent === process.pid) result.set(child, (result.get(child) ?? 0) + ticks / ticksPerSecond);
+  }
+  return result;
+}

@@ -8,6 +8,8 @@ import { DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunSettlementService } from './run-settlement.service';
 
+type LoopKind = 'scheduler' | 'worker';
+
 /**
  * This instance's part of the sending pipeline: a scheduler loop that gates due runs and finishes
  * done ones, and worker loops that claim and send batches. Any number of instances run the same
@@ -20,7 +22,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake: (() => void)[] = [];
+  /** Sleeping loops by kind, each with the function that wakes it early. */
+  private readonly sleepers: Record<LoopKind, Set<() => void>> = { scheduler: new Set(), worker: new Set() };
+  /** Whether this instance's workers found batches since the queue was last seen empty. */
+  private workersBusy = false;
 
   constructor(
     private readonly repository: DispatchRepository,
@@ -43,28 +48,32 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = [this.loop('scheduler', () => this.schedulerTick())];
-    for (let i = 0; i < this.config.values.dispatch.workers; i++) this.loops.push(this.loop(`worker ${i}`, () => this.workerTick()));
+    this.loops = [this.loop('scheduler', 'scheduler', () => this.schedulerTick())];
+    for (let i = 0; i < this.config.values.dispatch.workers; i++) this.loops.push(this.loop(`worker ${i}`, 'worker', () => this.workerTick()));
     this.logger.log({ instanceId: this.instanceId, workers: this.config.values.dispatch.workers }, 'dispatch started');
   }
 
   /** Lets in-flight batches finish (their results are recorded), then returns. */
   async stop(): Promise<void> {
     this.running = false;
-    for (const wake of this.wake.splice(0)) wake();
+    this.wakeAll('scheduler');
+    this.wakeAll('worker');
     await Promise.all(this.loops);
     this.loops = [];
   }
 
-  /** One pass of the scheduler: gate what is due, finish what is done. Returns whether it did anything. */
+  /** One pass of the scheduler: gate what is due, settle what was sent, finish what is done. True when it gated or finished a run. */
   async schedulerTick(): Promise<boolean> {
     let worked = (await this.repository.reclaimExpiredLeases()) > 0;
     for (const run of await this.repository.dueRuns(20)) {
-      worked = (await this.gate.gate(run.id, run.campaignId)) !== 'skipped' || worked;
+      const outcome = await this.gate.gate(run.id, run.campaignId);
+      // This instance's workers start on the new batches now rather than at their next poll.
+      if (outcome === 'sending') this.wakeAll('worker');
+      worked = outcome !== 'skipped' || worked;
     }
-    for (const runId of await this.repository.runsWithUnsettledBatches(20)) {
-      worked = (await this.settlement.settle(runId)) > 0 || worked;
-    }
+    // Settling doesn't count as work: while a run sends there is always something to settle, and
+    // settling once a poll interval keeps the ledger current without a busy loop beside the workers.
+    for (const runId of await this.repository.runsWithUnsettledBatches(20)) await this.settlement.settle(runId);
     for (const run of await this.repository.runsToFinish(20)) {
       worked = (await this.finisher.finish(run.id, run.campaignId)) !== null || worked;
     }
@@ -74,12 +83,18 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
   /** Claims and sends one batch; false when there was none. */
   async workerTick(): Promise<boolean> {
     const batch = await this.repository.claimBatch(this.instanceId, this.config.values.dispatch.leaseSeconds);
-    if (!batch) return false;
+    if (!batch) {
+      // The queue just ran dry: a run may be ready to finish, so the scheduler looks now, not at its next poll.
+      if (this.workersBusy) this.wakeAll('scheduler');
+      this.workersBusy = false;
+      return false;
+    }
+    this.workersBusy = true;
     await this.sender.send(batch, this.instanceId);
     return true;
   }
 
-  private async loop(name: string, tick: () => Promise<boolean>): Promise<void> {
+  private async loop(name: string, kind: LoopKind, tick: () => Promise<boolean>): Promise<void> {
     while (this.running) {
       let worked = false;
       try {
@@ -87,20 +102,24 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
       } catch (error) {
         this.logger.error({ err: error, loop: name }, `dispatch ${name} failed; retrying`);
       }
-      if (!worked && this.running) await this.sleep(this.config.values.dispatch.pollMs);
+      if (!worked && this.running) await this.sleep(kind, this.config.values.dispatch.pollMs);
     }
   }
 
-  /** Waits `ms`, or less when stop() wakes the loop. */
-  private sleep(ms: number): Promise<void> {
+  private wakeAll(kind: LoopKind): void {
+    for (const wake of [...this.sleepers[kind]]) wake();
+  }
+
+  /** Waits `ms`, or less when woken (stop, a run gated, the queue drained). */
+  private sleep(kind: LoopKind, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = this.wake.filter((wake) => wake !== done);
+        this.sleepers[kind].delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake.push(done);
+      this.sleepers[kind].add(done);
     });
   }
 }

@@ -7,7 +7,8 @@ import type { Transaction } from '../database/prisma.service';
 import { DispatchRepository } from './dispatch.repository';
 
 /**
- * Moves what LINE accepted from the run's reservation into the month's usage and spend, in bulk.
+ * Moves what LINE accepted from the run's reservation into the month's usage and spend, and into
+ * the run's progress, in bulk.
  * Until then the messages stay reserved, so the month's figures are never lower than the truth;
  * batches are marked settled in the same transaction, so nothing is counted twice.
  */
@@ -37,12 +38,12 @@ export class RunSettlementService extends UsageSettler {
     });
   }
 
-  /** With the reservation's month already locked (lock order: month, then batches, then run). */
+  /** With the reservation's month already locked (lock order: month, then batches, then run). Returns the messages settled. */
   async settleLocked(tx: Transaction, runId: string, reservationId: string): Promise<number> {
-    const messages = await this.repository.takeUnsettledMessages(tx, runId);
-    if (messages === 0) return 0;
-    const settled = await this.ledger.settleInTransaction(tx, reservationId, messages, { kind: 'campaign_send' });
-    await this.repository.addRunCost(tx, runId, settled.settlementCost);
-    return messages;
+    const accepted = await this.repository.takeUnsettledProgress(tx, runId);
+    if (accepted.messages === 0) return 0;
+    const settled = await this.ledger.settleInTransaction(tx, reservationId, accepted.messages, { kind: 'campaign_send' });
+    await this.repository.addRunProgress(tx, runId, { batchesDone: accepted.batchesDone, delivered: accepted.delivered, failed: 0, messages: accepted.messages, cost: settled.settlementCost });
+    return accepted.messages;
   }
 }
