@@ -1,31 +1,33 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
  * Time-outs for `@line/bot-sdk`. Its HTTP client calls the global `fetch` with no signal and
- * offers no timeout option (checked in 10.8). So a call runs inside an AsyncLocalStorage scope that
- * holds an AbortSignal, and a thin wrapper around the global `fetch` adds that signal to fetches
- * made inside the scope: the request is then really aborted (socket closed) at the deadline.
- * Outside such a scope the wrapper passes calls through untouched. The store lives on globalThis
- * so that several copies of this module (e.g. jest's module registries) share one wrapper.
+ * offers no timeout option (checked in 10.8). Its API methods reach `fetch` synchronously, before
+ * their first `await`, so a thin wrapper around the global `fetch` picks up the signal that
+ * withDeadline hands over for exactly that synchronous call: the request is then really aborted
+ * (socket closed) at the deadline. Other fetches pass through untouched. (An AsyncLocalStorage
+ * scope would also survive an `await`, but in Node 20 it puts hooks on every promise of the
+ * process, which cost the sending path more than the HTTP call itself.) The hand-over slot lives
+ * on globalThis so that several copies of this module (e.g. jest's module registries) share one
+ * wrapper.
  */
-const STORE_KEY = Symbol.for('lcm.line-client.fetch-deadline.store');
+const SLOT_KEY = Symbol.for('lcm.line-client.fetch-deadline.slot');
 const WRAPPED_KEY = Symbol.for('lcm.line-client.fetch-deadline.wrapped');
 
-type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: AsyncLocalStorage<AbortSignal> };
+type GlobalWithSlot = typeof globalThis & { [SLOT_KEY]?: { signal: AbortSignal | null } };
 type WrappedFetch = typeof fetch & { [WRAPPED_KEY]?: true };
 
-function signalStore(): AsyncLocalStorage<AbortSignal> {
-  const global = globalThis as GlobalWithStore;
-  global[STORE_KEY] ??= new AsyncLocalStorage<AbortSignal>();
-  return global[STORE_KEY];
+function signalSlot(): { signal: AbortSignal | null } {
+  const global = globalThis as GlobalWithSlot;
+  global[SLOT_KEY] ??= { signal: null };
+  return global[SLOT_KEY];
 }
 
 function ensureFetchWrapped(): void {
   const current = globalThis.fetch as WrappedFetch;
   if (current[WRAPPED_KEY]) return;
-  const store = signalStore();
+  const slot = signalSlot();
   const wrapped: WrappedFetch = (input, init) => {
-    const signal = store.getStore();
+    const signal = slot.signal;
+    slot.signal = null; // one fetch per hand-over
     if (!signal || init?.signal) return current(input, init);
     return current(input, { ...init, signal });
   };
@@ -56,7 +58,17 @@ export async function withDeadline<T>(timeoutMs: number, operation: () => Promis
       reject(error);
     }, timeoutMs);
   });
-  const running = signalStore().run(controller.signal, operation);
+  const slot = signalSlot();
+  slot.signal = controller.signal;
+  let running: Promise<T>;
+  try {
+    running = operation();
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  } finally {
+    slot.signal = null;
+  }
   running.catch(() => undefined); // its failure after the deadline is no longer anyone's concern
   try {
     return await Promise.race([running, deadline]);

@@ -27,16 +27,18 @@ export interface DeliverySummary {
 export class DeliveryLog {
   private readonly sends: SendRecord[] = [];
   private readonly byRequestId = new Map<string, SendRecord>();
-  private readonly byUser = new Map<string, SendRecord[]>();
+  /** A recipient's one send, or their sends once there is more than one: a million recipients then cost a million map entries, not a million arrays. */
+  private readonly byUser = new Map<string, SendRecord | SendRecord[]>();
   private deliveries = 0;
 
   record(send: SendRecord): void {
     this.sends.push(send);
     this.byRequestId.set(send.requestId, send);
     for (const userId of send.deliveredTo) {
-      const list = this.byUser.get(userId);
-      if (list) list.push(send);
-      else this.byUser.set(userId, [send]);
+      const earlier = this.byUser.get(userId);
+      if (earlier === undefined) this.byUser.set(userId, send);
+      else if (Array.isArray(earlier)) earlier.push(send);
+      else this.byUser.set(userId, [earlier, send]);
     }
     this.deliveries += send.deliveredTo.length;
   }
@@ -50,17 +52,17 @@ export class DeliveryLog {
   }
 
   forUser(userId: string): readonly SendRecord[] {
-    return this.byUser.get(userId) ?? [];
+    return sendsOf(this.byUser.get(userId));
   }
 
   summary(): DeliverySummary {
     const repeatedRecipients: DeliverySummary['repeatedRecipients'] = [];
-    for (const [userId, sends] of this.byUser) if (sends.length > 1) repeatedRecipients.push({ userId, deliveries: sends.length });
+    for (const [userId, sends] of this.byUser) if (Array.isArray(sends)) repeatedRecipients.push({ userId, deliveries: sends.length });
     return { sends: this.sends.length, totalDeliveries: this.deliveries, distinctRecipients: this.byUser.size, repeatedRecipients };
   }
 
   perUser(): Record<string, number> {
-    return Object.fromEntries([...this.byUser].map(([userId, sends]) => [userId, sends.length]));
+    return Object.fromEntries([...this.byUser].map(([userId, sends]) => [userId, sendsOf(sends).length]));
   }
 
   clear(): void {
@@ -69,4 +71,9 @@ export class DeliveryLog {
     this.byUser.clear();
     this.deliveries = 0;
   }
+}
+
+function sendsOf(entry: SendRecord | SendRecord[] | undefined): readonly SendRecord[] {
+  if (entry === undefined) return [];
+  return Array.isArray(entry) ? entry : [entry];
 }
