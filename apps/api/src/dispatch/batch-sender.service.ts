@@ -35,7 +35,11 @@ export class BatchSenderService {
     private readonly quotaSync: QuotaSyncService,
   ) {}
 
-  async send(batch: ClaimedBatch, owner: string): Promise<void> {
+  /**
+   * Sends the batch. When its last request is accepted and `claimNext` is set, the same statement
+   * that closes it claims the worker's next batch, which is returned.
+   */
+  async send(batch: ClaimedBatch, owner: string, claimNext: boolean): Promise<ClaimedBatch | null> {
     const recipients = batch.to;
     const { account, requests } = await this.sendingContext(batch);
     const client = this.gateway.clientFor(account);
@@ -45,14 +49,19 @@ export class BatchSenderService {
       switch (outcome.kind) {
         case 'accepted':
         case 'duplicate_accepted': {
-          const requestId = outcome.kind === 'accepted' ? outcome.requestId : outcome.acceptedRequestId;
-          const kept = await this.settleRequest(batch, owner, requestId ?? 'unknown', index === requests.length - 1);
-          if (!kept) return; // the lease moved on: another instance finishes this batch
+          const requestId = (outcome.kind === 'accepted' ? outcome.requestId : outcome.acceptedRequestId) ?? 'unknown';
+          if (index === requests.length - 1 && claimNext) {
+            const { kept, next } = await this.repository.completeBatchAndClaimNext(batch.id, owner, requestId, this.config.values.dispatch.leaseSeconds);
+            if (kept) batch.requestsDone++;
+            return next;
+          }
+          const kept = await this.recordRequest(batch, owner, requestId, index === requests.length - 1);
+          if (!kept) return null; // the lease moved on: another instance finishes this batch
           continue;
         }
         case 'rate_limited':
           await this.repository.retryBatchLater(batch.id, owner, outcome.retryAfterMs, { kind: outcome.kind });
-          return;
+          return null;
         case 'server_error':
         case 'timeout':
         case 'network_error':
@@ -62,26 +71,27 @@ export class BatchSenderService {
             const { retryBaseMs, retryMaxMs } = this.config.values.dispatch;
             await this.repository.retryBatchLater(batch.id, owner, retryDelayMs(batch.attempts, { baseMs: retryBaseMs, maxMs: retryMaxMs }), { kind: outcome.kind, message: describeOutcome(outcome) });
           }
-          return;
+          return null;
         case 'monthly_limit':
           this.logger.warn({ runId: batch.runId, batchNo: batch.batchNo }, 'LINE says the monthly limit is reached: stopping the run');
           await this.stopRun(batch, owner, 'monthly_limit', { kind: outcome.kind, message: outcome.message });
           // LINE counts more than the ledger knew (sends from elsewhere): read its figures again now.
           await this.quotaSync.sync(account);
-          return;
+          return null;
         case 'unauthorized':
           await this.stopRun(batch, owner, 'unauthorized', { kind: outcome.kind, message: outcome.message });
-          return;
+          return null;
         case 'rejected_input':
           // LINE refused the content for these recipients; the run goes on with the other batches.
           await this.fail(batch, owner, { kind: outcome.kind, message: outcome.message, details: outcome.details });
-          return;
+          return null;
       }
     }
+    return null; // every request was already accepted (nothing left to send)
   }
 
   /** Records one accepted request; the last one also closes the batch. False when this instance lost the lease. */
-  private async settleRequest(batch: ClaimedBatch, owner: string, requestId: string, last: boolean): Promise<boolean> {
+  private async recordRequest(batch: ClaimedBatch, owner: string, requestId: string, last: boolean): Promise<boolean> {
     const kept = await this.repository.completeRequest(batch.id, owner, requestId, last);
     if (kept) batch.requestsDone++;
     return kept;

@@ -19,6 +19,35 @@ export interface ClaimedBatch {
 
 type ClaimedBatchRow = Omit<ClaimedBatch, 'to'> & { to: string };
 
+/** One comma-joined string parses far cheaper than a 500-element text[] (user ids hold no comma). */
+function claimedBatch(row: ClaimedBatchRow): ClaimedBatch {
+  return {
+    id: row.id, runId: row.runId, batchNo: row.batchNo, recipients: row.recipients, retryKey: row.retryKey, requestsDone: row.requestsDone,
+    attempts: row.attempts, lineAccountId: row.lineAccountId, campaignId: row.campaignId, reservationId: row.reservationId, to: row.to.split(','),
+  };
+}
+
+/**
+ * `claimed`: the next batch any instance may send, leased to $1 for $2 seconds. It walks the
+ * (status, next_attempt_at) index in order and stops at the first row no other worker holds. A
+ * batch already tried is resolved even on a stopping run (its outcome may be unknown): re-sent with
+ * its key, LINE delivers it or answers 409.
+ */
+const CLAIM_CTE = `claimed AS (
+  UPDATE run_batches b SET status = 'sending', attempts = b.attempts + 1, lease_owner = $1,
+         lease_expires_at = now() + make_interval(secs => $2)
+    FROM campaign_runs r
+   WHERE b.id = (SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
+                  WHERE b2.status = 'pending' AND b2.next_attempt_at <= now()
+                    AND r2.status = 'sending' AND (r2.stop_requested IS NULL OR b2.attempts > 0)
+                  ORDER BY b2.next_attempt_at
+                    FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
+     AND r.id = b.run_id
+  RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
+            b.requests_done AS "requestsDone", b.attempts, r.line_account_id::text AS "lineAccountId",
+            r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId",
+            array_to_string(b.line_user_ids, ',') AS "to")`;
+
 export interface RunProgress {
   pendingOrSending: number;
   sending: number;
@@ -121,34 +150,38 @@ export class DispatchRepository {
   }
 
   /**
-   * Claims the next batch any instance may send: pending and due, or sending under an expired
-   * lease (its instance died). SKIP LOCKED lets every worker of every instance take a different one.
+   * Claims the next batch any instance may send (pending and due). SKIP LOCKED lets every worker of
+   * every instance take a different one; batches of a dead instance come back through
+   * reclaimExpiredLeases.
    */
   async claimBatch(owner: string, leaseSeconds: number): Promise<ClaimedBatch | null> {
     const { rows } = await this.prisma.pool.query<ClaimedBatchRow>({
       // Named: each connection plans it once, not on every claim.
       name: 'dispatch.claim-batch',
-      text: `UPDATE run_batches b SET status = 'sending', attempts = b.attempts + 1, lease_owner = $1,
-              lease_expires_at = now() + make_interval(secs => $2)
-         FROM campaign_runs r
-        WHERE b.id = (
-                -- Walks the (status, next_attempt_at) index in order and stops at the first row no
-                -- other worker holds. A batch already tried is resolved even on a stopping run (its
-                -- outcome may be unknown): re-sent with its key, LINE delivers it or answers 409.
-                SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
-                 WHERE b2.status = 'pending' AND b2.next_attempt_at <= now()
-                   AND r2.status = 'sending' AND (r2.stop_requested IS NULL OR b2.attempts > 0)
-                 ORDER BY b2.next_attempt_at
-                   FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
-          AND r.id = b.run_id
-       RETURNING b.id::text, b.run_id::text AS "runId", b.batch_no AS "batchNo", b.recipients, b.retry_key::text AS "retryKey",
-                 b.requests_done AS "requestsDone", b.attempts, r.line_account_id::text AS "lineAccountId",
-                 r.campaign_id::text AS "campaignId", r.reservation_id::text AS "reservationId", array_to_string(b.line_user_ids, ',') AS "to"`,
+      text: `WITH ${CLAIM_CTE} SELECT * FROM claimed`,
       values: [owner, leaseSeconds],
     });
-    if (!rows[0]) return null;
-    // One comma-joined string parses far cheaper than a 500-element text[] (user ids hold no comma).
-    return { ...rows[0], to: rows[0].to.split(',') };
+    return rows[0] ? claimedBatch(rows[0]) : null;
+  }
+
+  /**
+   * The last request of a batch accepted: closes the batch and claims the next one in the same
+   * statement, so a worker's steady state is one round trip and one commit per batch.
+   */
+  async completeBatchAndClaimNext(batchId: string, owner: string, requestId: string, leaseSeconds: number): Promise<{ kept: boolean; next: ClaimedBatch | null }> {
+    const { rows } = await this.prisma.pool.query<ClaimedBatchRow & { kept: boolean }>({
+      name: 'dispatch.complete-batch-claim-next',
+      text: `WITH done AS (
+               UPDATE run_batches SET requests_done = requests_done + 1, line_request_ids = array_append(line_request_ids, $4::text),
+                      sent_by = $1, status = 'accepted', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = $3::uuid AND lease_owner = $1 AND status = 'sending'
+               RETURNING id),
+             ${CLAIM_CTE}
+           SELECT EXISTS (SELECT 1 FROM done) AS kept, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+      values: [owner, leaseSeconds, batchId, requestId],
+    });
+    const row = rows[0];
+    return { kept: row.kept, next: row.id ? claimedBatch(row) : null };
   }
 
   /** True while this instance still holds the batch's lease (it may have expired and moved on). */

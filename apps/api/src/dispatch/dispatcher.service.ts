@@ -4,7 +4,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfigService } from '../config/config.module';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
-import { DispatchRepository } from './dispatch.repository';
+import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunSettlementService } from './run-settlement.service';
 
@@ -24,8 +24,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
   private loops: Promise<void>[] = [];
   /** Sleeping loops by kind, each with the function that wakes it early. */
   private readonly sleepers: Record<LoopKind, Set<() => void>> = { scheduler: new Set(), worker: new Set() };
-  /** Whether this instance's workers found batches since the queue was last seen empty. */
-  private workersBusy = false;
+  /** A wake-up that found no loop of its kind asleep (it was mid-tick): its next sleep is skipped. */
+  private readonly missedWake: Record<LoopKind, boolean> = { scheduler: false, worker: false };
 
   constructor(
     private readonly repository: DispatchRepository,
@@ -80,17 +80,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
     return worked;
   }
 
-  /** Claims and sends one batch; false when there was none. */
+  /** Claims and sends batches while there are any; false when there was none. */
   async workerTick(): Promise<boolean> {
     const batch = await this.repository.claimBatch(this.instanceId, this.config.values.dispatch.leaseSeconds);
-    if (!batch) {
-      // The queue just ran dry: a run may be ready to finish, so the scheduler looks now, not at its next poll.
-      if (this.workersBusy) this.wakeAll('scheduler');
-      this.workersBusy = false;
-      return false;
-    }
-    this.workersBusy = true;
-    await this.sender.send(batch, this.instanceId);
+    if (!batch) return false;
+    // Each accepted batch hands over the next one, claimed in the statement that closed it.
+    for (let next: ClaimedBatch | null = batch; next; ) next = await this.sender.send(next, this.instanceId, this.running);
+    // The chain ends when the queue ran dry (or a batch is to be retried): a run may be ready to
+    // finish, so the scheduler looks now rather than at its next poll.
+    this.wakeAll('scheduler');
     return true;
   }
 
@@ -107,11 +105,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private wakeAll(kind: LoopKind): void {
+    if (this.sleepers[kind].size === 0) this.missedWake[kind] = true;
     for (const wake of [...this.sleepers[kind]]) wake();
   }
 
   /** Waits `ms`, or less when woken (stop, a run gated, the queue drained). */
   private sleep(kind: LoopKind, ms: number): Promise<void> {
+    if (this.missedWake[kind]) {
+      this.missedWake[kind] = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -23,23 +23,21 @@ export interface DeliverySummary {
   repeatedRecipients: { userId: string; deliveries: number }[];
 }
 
-/** Every accepted send, indexed by request id and by recipient. */
+/**
+ * Every accepted send, indexed by request id, with a delivery count per recipient. A recipient's
+ * sends are found by scanning (an inspection call), so recording a send costs one counter per
+ * recipient: the simulator keeps up with a million-recipient campaign.
+ */
 export class DeliveryLog {
   private readonly sends: SendRecord[] = [];
   private readonly byRequestId = new Map<string, SendRecord>();
-  /** A recipient's one send, or their sends once there is more than one: a million recipients then cost a million map entries, not a million arrays. */
-  private readonly byUser = new Map<string, SendRecord | SendRecord[]>();
+  private readonly countByUser = new Map<string, number>();
   private deliveries = 0;
 
   record(send: SendRecord): void {
     this.sends.push(send);
     this.byRequestId.set(send.requestId, send);
-    for (const userId of send.deliveredTo) {
-      const earlier = this.byUser.get(userId);
-      if (earlier === undefined) this.byUser.set(userId, send);
-      else if (Array.isArray(earlier)) earlier.push(send);
-      else this.byUser.set(userId, [earlier, send]);
-    }
+    for (const userId of send.deliveredTo) this.countByUser.set(userId, (this.countByUser.get(userId) ?? 0) + 1);
     this.deliveries += send.deliveredTo.length;
   }
 
@@ -52,28 +50,24 @@ export class DeliveryLog {
   }
 
   forUser(userId: string): readonly SendRecord[] {
-    return sendsOf(this.byUser.get(userId));
+    if (!this.countByUser.has(userId)) return [];
+    return this.sends.filter((send) => send.deliveredTo.includes(userId));
   }
 
   summary(): DeliverySummary {
     const repeatedRecipients: DeliverySummary['repeatedRecipients'] = [];
-    for (const [userId, sends] of this.byUser) if (Array.isArray(sends)) repeatedRecipients.push({ userId, deliveries: sends.length });
-    return { sends: this.sends.length, totalDeliveries: this.deliveries, distinctRecipients: this.byUser.size, repeatedRecipients };
+    for (const [userId, deliveries] of this.countByUser) if (deliveries > 1) repeatedRecipients.push({ userId, deliveries });
+    return { sends: this.sends.length, totalDeliveries: this.deliveries, distinctRecipients: this.countByUser.size, repeatedRecipients };
   }
 
   perUser(): Record<string, number> {
-    return Object.fromEntries([...this.byUser].map(([userId, sends]) => [userId, sendsOf(sends).length]));
+    return Object.fromEntries(this.countByUser);
   }
 
   clear(): void {
     this.sends.length = 0;
     this.byRequestId.clear();
-    this.byUser.clear();
+    this.countByUser.clear();
     this.deliveries = 0;
   }
-}
-
-function sendsOf(entry: SendRecord | SendRecord[] | undefined): readonly SendRecord[] {
-  if (entry === undefined) return [];
-  return Array.isArray(entry) ? entry : [entry];
 }
