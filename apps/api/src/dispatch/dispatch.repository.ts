@@ -118,12 +118,15 @@ export class DispatchRepository {
            FROM (SELECT c.line_user_id FROM contacts c
                   WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
                   LIMIT $${n + 3}::bigint) m),
+       grouped AS (
+         SELECT batch_no, count(*) AS recipients, array_agg(line_user_id) AS ids, md5($${n + 2} || ':' || batch_no) AS h
+           FROM picked GROUP BY batch_no),
        inserted AS (
+         -- The retry key's md5 is taken per batch, after grouping: a million md5 calls would double the snapshot.
          INSERT INTO run_batches (id, run_id, batch_no, recipients, line_user_ids, retry_key)
-         SELECT gen_random_uuid(), $${n + 2}::uuid, p.batch_no, count(*), array_agg(p.line_user_id),
-                (substr(h, 1, 12) || '8' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid
-           FROM picked p, LATERAL (SELECT md5($${n + 2} || ':' || p.batch_no) AS h) k
-          GROUP BY p.batch_no, k.h
+         SELECT gen_random_uuid(), $${n + 2}::uuid, g.batch_no, g.recipients, g.ids,
+                (substr(g.h, 1, 12) || '8' || substr(g.h, 14, 3) || '8' || substr(g.h, 18, 15))::uuid
+           FROM grouped g
          RETURNING recipients)
        SELECT coalesce(sum(recipients), 0)::int AS recipients, count(*)::int AS batches FROM inserted`,
       lineAccountId,
