@@ -9,4 +9,5 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+# The same V8 flags as `npm start` (see the README: a smaller young generation, a lower peak RSS).
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/apps/api/src/main.js"]
