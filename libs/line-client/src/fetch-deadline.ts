@@ -1,9 +1,12 @@
+import { nodeHttpFetch } from './node-http-fetch';
+
 /**
  * Time-outs for `@line/bot-sdk`. Its HTTP client calls the global `fetch` with no signal and
  * offers no timeout option (checked in 10.8). Its API methods reach `fetch` synchronously, before
  * their first `await`, so a thin wrapper around the global `fetch` picks up the signal that
  * withDeadline hands over for exactly that synchronous call: the request is then really aborted
- * (socket closed) at the deadline. Other fetches pass through untouched. (An AsyncLocalStorage
+ * (socket closed) at the deadline, and goes over node:http (see node-http-fetch.ts). Other fetches
+ * pass through untouched. (An AsyncLocalStorage
  * scope would also survive an `await`, but in Node 20 it puts hooks on every promise of the
  * process, which cost the sending path more than the HTTP call itself.) The hand-over slot lives
  * on globalThis so that several copies of this module (e.g. jest's module registries) share one
@@ -29,7 +32,7 @@ function ensureFetchWrapped(): void {
     const signal = slot.signal;
     slot.signal = null; // one fetch per hand-over
     if (!signal || init?.signal) return current(input, init);
-    return current(input, { ...init, signal });
+    return nodeHttpFetch(input, init ?? {}, signal) ?? current(input, { ...init, signal });
   };
   wrapped[WRAPPED_KEY] = true;
   globalThis.fetch = wrapped;
