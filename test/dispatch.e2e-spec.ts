@@ -2,7 +2,7 @@ import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '../apps/line-simulator/src';
 import { DispatcherService } from '../apps/api/src/dispatch/dispatcher.service';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { approvedCampaign, getRun, sendingScenario, sendNow, simulatorTotals, waitForRun } from './support/dispatch-fixture';
+import { approvedCampaign, getRun, sendingScenario, sendNow, sendNowResponse, simulatorTotals, waitForRun } from './support/dispatch-fixture';
 
 const FAST_DISPATCH = { DISPATCH_ENABLED: 'true', DISPATCH_POLL_MS: '50', DISPATCH_WORKERS: '4', DISPATCH_RETRY_BASE_MS: '20', DISPATCH_RETRY_MAX_MS: '200', DISPATCH_LEASE_SECONDS: '5', LINE_TIMEOUT_MS: '2000' };
 
@@ -127,8 +127,16 @@ describe('dispatch: many runs, many instances, one budget', () => {
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
     const campaigns = [];
     for (let i = 0; i < 20; i++) campaigns.push(await approvedCampaign(t, s, { name: `Flash sale ${i}` }));
-    const runIds = await Promise.all(campaigns.map((id) => sendNow(t, s, id)));
-    const runs = await Promise.all(runIds.map((id) => waitForRun(t, s.marketer.token, id, ['completed', 'partial', 'failed', 'blocked'], 120_000)));
+    const answers = await Promise.all(campaigns.map((id) => sendNowResponse(t, s, id)));
+    // send-now goes through the gate in the request: a refused send is a 422 naming the rule, with its run.
+    const refused = answers.filter((answer) => answer.status === 422);
+    expect(refused).toHaveLength(18);
+    for (const answer of refused) {
+      expect(answer.run.status).toBe('blocked');
+      expect(answer.body.details).toEqual([expect.objectContaining({ field: 'run.blockReasons[0]', problem: expect.stringMatching(/^over_budget: .*monthly cap/) })]);
+    }
+    for (const answer of answers.filter((answer) => answer.status === 202)) expect(['sending', 'completed']).toContain(answer.run.status);
+    const runs = await Promise.all(answers.map((answer) => waitForRun(t, s.marketer.token, answer.run.id, ['completed', 'partial', 'failed', 'blocked'], 120_000)));
     const completed = runs.filter((r) => r.status === 'completed');
     const blocked = runs.filter((r) => r.status === 'blocked');
     expect(completed).toHaveLength(2);

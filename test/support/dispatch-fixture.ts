@@ -67,9 +67,17 @@ export async function approvedCampaign(
   return id;
 }
 
+/** send-now's answer: 202 with the run (gated and sending, or left to the scheduler), or 422 with the blocked run. */
+export async function sendNowResponse(t: TestApp, s: SendingScenario, campaignId: string): Promise<{ status: number; run: RunView; body: Record<string, unknown> }> {
+  const response = await t.http().post(`/api/v1/campaigns/${campaignId}/send-now`).set(bearer(s.approver.token)).send({});
+  if (response.status === 202) return { status: 202, run: response.body as RunView, body: response.body };
+  if (response.status === 422) return { status: 422, run: response.body.run as RunView, body: response.body };
+  throw new Error(`send-now answered ${response.status}: ${JSON.stringify(response.body)}`);
+}
+
+/** The run send-now started (or refused at the gate). */
 export async function sendNow(t: TestApp, s: SendingScenario, campaignId: string): Promise<string> {
-  const run = await t.http().post(`/api/v1/campaigns/${campaignId}/send-now`).set(bearer(s.approver.token)).send({}).expect(202);
-  return run.body.id as string;
+  return (await sendNowResponse(t, s, campaignId)).run.id;
 }
 
 export interface RunView {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
@@ -133,8 +133,9 @@ export class CampaignsController {
   @Post(':id/send-now')
   @HttpCode(202)
   @Roles('approver', 'admin')
-  @ApiOperation({ summary: 'A run due now under the approval in force; the scheduler takes it through the budget gate' })
+  @ApiOperation({ summary: 'A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run)' })
   @ApiAcceptedResponse({ type: RunResponseDto })
+  @ApiUnprocessableEntityResponse({ description: 'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`' })
   sendNow(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<RunResponseDto> {
     return this.campaigns.sendNow(actor, id, dto);
   }

@@ -15,7 +15,7 @@ import { CURRENCY_OF_REGION } from '../line-accounts/line-accounts.dto';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecaster } from './campaign-forecaster';
 import { RunResponseDto } from './campaign-runs.dto';
-import { CampaignRunsService, toRunResponse } from './campaign-runs.service';
+import { CampaignRunsService } from './campaign-runs.service';
 import { scheduleColumns, scheduleFromDto, scheduleOf, scheduleResponse } from './campaign-schedule';
 import { CampaignAction, assertMayDo, WORKFLOW, wrongStatus } from './campaign-workflow';
 import {
@@ -30,6 +30,7 @@ import {
   OverBudgetPolicy,
 } from './campaigns.dto';
 import { CampaignsRepository } from './campaigns.repository';
+import { RunStarter } from './run-starter';
 
 /** Columns of the approval in force; withdrawing clears them. */
 const NO_APPROVAL = {
@@ -60,6 +61,7 @@ export class CampaignsService {
     private readonly audiences: AudiencesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly runStarter: RunStarter,
   ) {}
 
   async create(actor: AuthUser, dto: CampaignCreateDto): Promise<CampaignResponseDto> {
@@ -251,12 +253,14 @@ export class CampaignsService {
   }
 
   /**
-   * A run due now under the approval in force; the scheduler takes it through the same budget gate
-   * as any run. A one-off (or unscheduled) campaign sends once per approval: its waiting run is
+   * A run due now under the approval in force, taken at once through the same budget gate as any
+   * run: a blocked send is refused with 422 and the run with its reasons (the refusal stays on
+   * record). A one-off (or unscheduled) campaign sends once per approval: its waiting run is
    * brought forward; once it ran, a blocked or failed run is retried with POST /runs/:id/retry.
+   * On an instance that doesn't dispatch, the scheduler of one that does gates it.
    */
   async sendNow(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<RunResponseDto> {
-    return this.repository.transaction(async (tx) => {
+    const due = await this.repository.transaction(async (tx) => {
       const campaign = await this.lockForAction('send_now', id, dto.version, tx);
       const now = this.clock.now();
       let run: CampaignRun;
@@ -276,9 +280,15 @@ export class CampaignsService {
         { actorId: actor.id, action: 'campaign.send_now', entityType: 'campaign', entityId: id, reason: dto.reason ?? null, after: { status: campaign.status, run: { id: run.id, scheduledAt: run.scheduledAt } } },
         tx,
       );
-      const account = await this.accounts.mustFind(campaign.lineAccountId);
-      return toRunResponse(run, currencyOf(account), null);
+      return run;
     });
+    const outcome = await this.runStarter.startNow(due.id, due.campaignId);
+    const run = await this.runs.get(due.id);
+    if (outcome === 'blocked') {
+      const reasons = (run.blockReasons as unknown as { code: string; message: string }[]).map((reason, index) => ({ field: `run.blockReasons[${index}]`, problem: `${reason.code}: ${reason.message}` }));
+      throw ApiError.unprocessable(`the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`, reasons, { run });
+    }
+    return run;
   }
 
   async auditTrail(id: string): Promise<CampaignAuditResponseDto> {

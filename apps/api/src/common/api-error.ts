@@ -7,8 +7,9 @@ export interface FieldProblem {
 
 /** An error with the API's shape: `{statusCode, error, message, details}`. */
 export class ApiError extends HttpException {
-  constructor(status: HttpStatus, message: string, readonly details: FieldProblem[] = []) {
-    super({ message, details }, status);
+  /** `extra`: more fields of the error body, e.g. the run a refused send-now created. */
+  constructor(status: HttpStatus, message: string, readonly details: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
+    super({ message, details, extra }, status);
   }
 
   static badRequest(message: string, details: FieldProblem[] = []): ApiError {
@@ -31,8 +32,8 @@ export class ApiError extends HttpException {
     return new ApiError(HttpStatus.CONFLICT, message, details);
   }
 
-  static unprocessable(message: string, details: FieldProblem[] = []): ApiError {
-    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, message, details);
+  static unprocessable(message: string, details: FieldProblem[] = [], extra: Record<string, unknown> = {}): ApiError {
+    return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, message, details, extra);
   }
 
   /** A stale `version` on an update. */

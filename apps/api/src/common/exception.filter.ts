@@ -10,6 +10,7 @@ interface ErrorBody {
   message: string;
   details: FieldProblem[];
   errorId?: string;
+  [extra: string]: unknown;
 }
 
 /**
@@ -45,15 +46,17 @@ function fromHttpException(exception: HttpException): ErrorBody {
   const payload = exception.getResponse();
   let message = exception.message;
   let details: FieldProblem[] = [];
+  let extra: Record<string, unknown> = {};
   if (typeof payload === 'object' && payload !== null) {
-    const record = payload as { message?: unknown; details?: unknown };
+    const record = payload as { message?: unknown; details?: unknown; extra?: unknown };
     if (Array.isArray(record.message)) message = record.message.join('; ');
     else if (typeof record.message === 'string') message = record.message;
     if (Array.isArray(record.details)) details = record.details as FieldProblem[];
+    if (exception instanceof ApiError && typeof record.extra === 'object' && record.extra !== null) extra = record.extra as Record<string, unknown>;
   } else if (typeof payload === 'string') {
     message = payload;
   }
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
+  return { ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
 }
 
 /** Errors thrown below Nest on a client's behalf: malformed JSON, oversized bodies, Prisma's known ones. */

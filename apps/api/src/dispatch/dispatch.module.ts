@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { UsageSettler } from '../billing/usage-settler';
+import { RunStarter } from '../campaigns/run-starter';
 import { AudiencesModule } from '../audiences/audiences.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
@@ -17,7 +18,7 @@ import { RunSettlementService } from './run-settlement.service';
 @Module({
   imports: [AudiencesModule, CampaignsModule, LineAccountsModule],
   controllers: [RunRetryController],
-  providers: [DispatchRepository, BudgetGateService, BatchSenderService, RunFinisherService, DispatcherService, RunRetryService, RunSettlementService, { provide: UsageSettler, useExisting: RunSettlementService }],
-  exports: [DispatcherService, BudgetGateService, UsageSettler],
+  providers: [DispatchRepository, BudgetGateService, BatchSenderService, RunFinisherService, DispatcherService, RunRetryService, RunSettlementService, { provide: UsageSettler, useExisting: RunSettlementService }, { provide: RunStarter, useExisting: DispatcherService }],
+  exports: [DispatcherService, BudgetGateService, UsageSettler, RunStarter],
 })
 export class DispatchModule {}

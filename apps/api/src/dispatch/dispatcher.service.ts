@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RunStarter, RunStartOutcome } from '../campaigns/run-starter';
 import { AppConfigService } from '../config/config.module';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
@@ -16,7 +17,7 @@ type LoopKind = 'scheduler' | 'worker';
  * loops against one database; PostgreSQL (row locks, SKIP LOCKED, leases) keeps them apart.
  */
 @Injectable()
-export class DispatcherService implements OnApplicationBootstrap, OnModuleDestroy {
+export class DispatcherService extends RunStarter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DispatcherService.name);
   /** Names this instance in leases and in `sent_by`, so a test or an operator can tell instances apart. */
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -34,7 +35,17 @@ export class DispatcherService implements OnApplicationBootstrap, OnModuleDestro
     private readonly finisher: RunFinisherService,
     private readonly config: AppConfigService,
     private readonly settlement: RunSettlementService,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** send-now: the budget gate at once, in the caller's request, then this instance's workers start. */
+  async startNow(runId: string, campaignId: string): Promise<RunStartOutcome> {
+    if (!this.config.values.dispatch.enabled) return 'scheduled';
+    const outcome = await this.gate.gate(runId, campaignId);
+    if (outcome === 'sending') this.wakeAll('worker');
+    return outcome === 'skipped' ? 'scheduled' : outcome;
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.values.dispatch.enabled) this.start();
