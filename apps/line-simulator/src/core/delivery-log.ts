@@ -35,8 +35,9 @@ export class DeliveryLog {
   private deliveries = 0;
 
   record(send: SendRecord): void {
-    this.sends.push(send);
-    this.byRequestId.set(send.requestId, send);
+    const kept = keptSend(send);
+    this.sends.push(kept);
+    this.byRequestId.set(send.requestId, kept);
     for (const userId of send.deliveredTo) this.countByUser.set(userId, (this.countByUser.get(userId) ?? 0) + 1);
     this.deliveries += send.deliveredTo.length;
   }
@@ -70,4 +71,17 @@ export class DeliveryLog {
     this.countByUser.clear();
     this.deliveries = 0;
   }
+}
+
+/**
+ * A send as the log keeps it: its recipients joined into one string (read back on inspection), so
+ * a million-recipient campaign leaves a couple of thousand strings for the garbage collector to
+ * trace rather than a million, and the ids parsed from each request die young.
+ */
+function keptSend(send: SendRecord): SendRecord {
+  const recipients = send.deliveredTo.join(',');
+  const count = send.deliveredTo.length;
+  const kept = { ...send } as SendRecord;
+  Object.defineProperty(kept, 'deliveredTo', { enumerable: true, get: () => (count === 0 ? [] : recipients.split(',')) });
+  return kept;
 }
