@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Audience, Prisma } from '@lcm/database';
 import {
   assertValidAudienceRule,
+  audienceReferencePaths,
   AudienceRule,
   AudienceRuleError,
   compileRuleToSql,
@@ -210,15 +211,6 @@ function checkDefinition(definition: unknown): AudienceRule {
 
 function describe(problems: FieldProblem[]): string {
   return problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
-}
-
-/** Each `audience` node of a (valid) rule with its path, in the validator's notation. */
-export function audienceReferencePaths(rule: AudienceRule, path: string): { id: string; path: string }[] {
-  if ('all' in rule) return rule.all.flatMap((child, index) => audienceReferencePaths(child, `${path}.all[${index}]`));
-  if ('any' in rule) return rule.any.flatMap((child, index) => audienceReferencePaths(child, `${path}.any[${index}]`));
-  if ('not' in rule) return audienceReferencePaths(rule.not, `${path}.not`);
-  if ('audience' in rule) return [{ id: rule.audience, path: `${path}.audience` }];
-  return [];
 }
 
 export function toAudienceResponse(audience: Audience): AudienceResponseDto {

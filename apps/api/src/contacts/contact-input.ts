@@ -1,4 +1,5 @@
 import { isLineUserId } from '@lcm/domain/line-messages';
+import { isStorableText } from '@lcm/domain/text';
 import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
 
 /**
@@ -32,13 +33,6 @@ export const ATTRIBUTE_NAME = ATTRIBUTE_NAME_PATTERN;
 export const ATTRIBUTE_NAME_PROBLEM = 'is not an attribute name (1 to 64 letters, digits, _, . or -)';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** PostgreSQL text and jsonb can't hold NUL, and a lone surrogate can't be encoded as UTF-8. */
-const UNENCODABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-export function isStorableText(value: string): boolean {
-  return !UNENCODABLE.test(value);
-}
-
 const KNOWN_FIELDS = new Set(['lineUserId', 'displayName', 'tags', 'attributes', 'status', 'followedAt', 'lastInteractionAt']);
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };

@@ -10,9 +10,9 @@ import {
   csvTags,
   MAX_ATTRIBUTES,
   MAX_DISPLAY_NAME,
-  isStorableText,
 } from './contact-input';
 import { isLineUserId } from '@lcm/domain/line-messages';
+import { isStorableText } from '@lcm/domain/text';
 
 export const IMPORT_BATCH_SIZE = 5_000;
 export const MAX_LISTED_REJECTIONS = 1_000;

@@ -1,5 +1,5 @@
 import { inlineAudienceReferences } from './inline';
-import { findAudienceCycle, referencedAudienceIds } from './references';
+import { audienceReferencePaths, findAudienceCycle, referencedAudienceIds } from './references';
 import { AUDIENCE_RULE_LIMITS, AudienceRule } from './rule.types';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -15,6 +15,18 @@ describe('referencedAudienceIds', () => {
     const rule: AudienceRule = { all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }, { list: [] }] };
     expect(referencedAudienceIds(rule)).toEqual([B, A]);
     expect(referencedAudienceIds({ tag: 'vip' })).toEqual([]);
+  });
+});
+
+describe('audienceReferencePaths', () => {
+  it('names every audience node by its path, repeats included, so a 400 can point at the one that is wrong', () => {
+    const rule: AudienceRule = { all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }] };
+    expect(audienceReferencePaths(rule, 'definition')).toEqual([
+      { id: B, path: 'definition.all[0].audience' },
+      { id: A, path: 'definition.all[1].not.any[1].audience' },
+      { id: B, path: 'definition.all[1].not.any[2].audience' },
+    ]);
+    expect(audienceReferencePaths({ tag: 'vip' }, 'definition')).toEqual([]);
   });
 });
 

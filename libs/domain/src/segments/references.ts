@@ -16,6 +16,15 @@ function collectReferences(rule: AudienceRule, ids: Set<string>): void {
   else assertNever(rule);
 }
 
+/** Each `audience` node of a (valid) rule with its path in the validator's notation (`definition.all[1].audience`). */
+export function audienceReferencePaths(rule: AudienceRule, path: string): { id: string; path: string }[] {
+  if ('all' in rule) return rule.all.flatMap((child, index) => audienceReferencePaths(child, `${path}.all[${index}]`));
+  if ('any' in rule) return rule.any.flatMap((child, index) => audienceReferencePaths(child, `${path}.any[${index}]`));
+  if ('not' in rule) return audienceReferencePaths(rule.not, `${path}.not`);
+  if ('audience' in rule) return [{ id: rule.audience, path: `${path}.audience` }];
+  return [];
+}
+
 /**
  * Looks for a cycle of audience references reachable from `rootId`, where `resolve(id)` gives an
  * audience's rule (for an update: the new rule for `rootId`). Returns the chain of ids from the root

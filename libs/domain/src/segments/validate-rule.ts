@@ -1,4 +1,5 @@
 import { isIsoInstant } from './iso-instant';
+import { isStorableText } from '../text';
 import {
   ATTRIBUTE_NAME_PATTERN,
   ATTRIBUTE_OPS,
@@ -21,8 +22,6 @@ export interface AudienceRuleProblem {
 export type AudienceRuleValidation = { ok: true; rule: AudienceRule } | { ok: false; errors: AudienceRuleProblem[] };
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// PostgreSQL text and jsonb cannot hold NUL, and a lone surrogate cannot be encoded as UTF-8.
-const UNENCODABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const KIND_LIST = RULE_KINDS.map((kind) => `"${kind}"`).join(', ');
 
 type Fields = Record<string, unknown>;
@@ -160,7 +159,7 @@ function checkText(
   if (typeof value !== 'string') return report(walk, field, 'must be a string');
   if (value.length < limits.minLength) return report(walk, field, 'must not be empty');
   if (value.length > limits.maxLength) return report(walk, field, `must be at most ${limits.maxLength} characters`);
-  if (UNENCODABLE.test(value)) return report(walk, field, 'must be valid Unicode text without NUL characters');
+  if (!isStorableText(value)) return report(walk, field, 'must be valid Unicode text without NUL characters');
   return value;
 }
 
