@@ -34,6 +34,25 @@ describe('LINE accounts', () => {
     expect(all).not.toContain('must-never-leak');
   });
 
+  it('takes regions, plans and the currency from the rate cards: a region an admin adds is one accounts can use', async () => {
+    const jp = await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account({ region: 'JP', plan: 'standard', timezone: 'Asia/Tokyo', monthlyBudget: '18000' })).expect(201);
+    expect(jp.body.monthlyBudget).toEqual({ amount: '18000.0000', currency: 'JPY' });
+    const before = await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account({ region: 'TH', plan: 'basic' })).expect(400);
+    expect(before.body.details).toEqual([{ field: 'region', problem: expect.stringMatching(/no rate cards for region TH; one of .*JP.*TW/) }]);
+    await t.http()
+      .post('/api/v1/rate-cards')
+      .set(bearer(t.adminToken))
+      .send({ region: 'TH', plan: 'basic', currency: 'THB', monthlyFee: '0', freeMessages: 300, additionalAllowed: false, tiers: [], effectiveFrom: '2024-01-01', source: 'test card', verified: true })
+      .expect(201);
+    const th = await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account({ region: 'TH', plan: 'basic', timezone: 'Asia/Bangkok' })).expect(201);
+    expect(th.body).toMatchObject({ region: 'TH', plan: 'basic', monthlyBudget: { amount: '500.0000', currency: 'THB' } });
+    const wrongPlan = await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account({ region: 'TH', plan: 'high' })).expect(400);
+    expect(wrongPlan.body.details).toEqual([{ field: 'plan', problem: 'not a plan of region TH; one of basic' }]);
+    // Moving an account to another region moves its currency with it.
+    const moved = await t.http().patch(`/api/v1/line-accounts/${th.body.id}`).set(bearer(t.adminToken)).send({ version: th.body.version, region: 'JP', plan: 'light' }).expect(200);
+    expect(moved.body.monthlyBudget.currency).toBe('JPY');
+  });
+
   it('lets every role read but only admins write', async () => {
     const marketer = await t.createUser('marketer');
     await t.http().get('/api/v1/line-accounts').set(bearer(marketer.token)).expect(200);

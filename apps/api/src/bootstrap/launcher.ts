@@ -56,6 +56,7 @@ export async function launch(env: Env): Promise<void> {
 
     const app = await createApp(config);
     stoppers.push(() => app.close());
+    await app.init(); // bootstrap hooks first: the default rate cards must exist before the sandbox account
     const token = await bootstrapAdmin(app, config, database.embedded);
 
     let sandbox: SandboxHandle | null = null;

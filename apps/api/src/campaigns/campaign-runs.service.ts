@@ -10,7 +10,6 @@ import { ForecastRecordsRepository } from '../billing/forecast-records.repositor
 import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { CURRENCY_OF_REGION } from '../line-accounts/line-accounts.dto';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
 import { RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsRepository } from './campaign-runs.repository';
@@ -204,7 +203,7 @@ export class CampaignRunsService {
 
   private async currencyOf(lineAccountId: string): Promise<string> {
     const account = await this.accounts.mustFind(lineAccountId);
-    return CURRENCY_OF_REGION[account.region] ?? 'TWD';
+    return account.currency;
   }
 
   private async gateForecasts(runs: CampaignRun[]): Promise<Map<string, unknown>> {

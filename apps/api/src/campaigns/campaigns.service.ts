@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Campaign, CampaignRun, LineAccount, Prisma } from '@lcm/database';
+import type { Campaign, CampaignRun, Prisma } from '@lcm/database';
 import { requestsPerRecipient, validateLineMessages } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import { CampaignSchedule, firstSendAt, isRecurring, scheduleProblems } from '@lcm/domain/schedules';
@@ -11,7 +11,6 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { AudiencesService } from '../audiences/audiences.service';
 import type { ComputedForecast, ForecastResponse } from '../billing/forecast-engine';
 import type { Transaction } from '../database/prisma.service';
-import { CURRENCY_OF_REGION } from '../line-accounts/line-accounts.dto';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecaster } from './campaign-forecaster';
 import { RunResponseDto } from './campaign-runs.dto';
@@ -87,14 +86,14 @@ export class CampaignsService {
         tx,
       );
       await this.audit.record({ actorId: actor.id, action: 'campaign.created', entityType: 'campaign', entityId: campaign.id, after: contentOf(campaign) }, tx);
-      return toCampaignResponse(campaign, currencyOf(account));
+      return toCampaignResponse(campaign, account.currency);
     });
   }
 
   async list(query: CampaignListQueryDto): Promise<Page<CampaignResponseDto>> {
     const rows = await this.repository.list(query);
     const accounts = await Promise.all([...new Set(rows.map((row) => row.lineAccountId))].map((id) => this.accounts.mustFind(id)));
-    const currencies = new Map(accounts.map((account) => [account.id, currencyOf(account)]));
+    const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
     return toPage(rows, query, (campaign) => toCampaignResponse(campaign, currencies.get(campaign.lineAccountId)!));
   }
 
@@ -384,7 +383,7 @@ export class CampaignsService {
   }
 
   private async respond(campaign: Campaign): Promise<CampaignResponseDto> {
-    return toCampaignResponse(campaign, currencyOf(await this.accounts.mustFind(campaign.lineAccountId)));
+    return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId)).currency);
   }
 }
 
@@ -403,10 +402,6 @@ function assertMayControl(actor: AuthUser, campaign: Campaign, verb: string): vo
 
 function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND;
-}
-
-function currencyOf(account: LineAccount): string {
-  return CURRENCY_OF_REGION[account.region] ?? 'TWD';
 }
 
 function summarize(forecastId: string, computed: ComputedForecast): Record<string, unknown> {

@@ -96,6 +96,3 @@ export class LineAccountListResponseDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export const SUPPORTED_REGIONS = ['TW', 'JP'] as const;
-export const CURRENCY_OF_REGION: Record<string, string> = { TW: 'TWD', JP: 'JPY' };
-export const PLANS_OF_REGION: Record<string, string[]> = { TW: ['light', 'medium', 'high'], JP: ['communication', 'light', 'standard'] };

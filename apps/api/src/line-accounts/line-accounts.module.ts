@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RateCardsModule } from '../rate-cards/rate-cards.module';
 import { LineAccountsController } from './line-accounts.controller';
 import { LineAccountsRepository } from './line-accounts.repository';
 import { LineAccountsService } from './line-accounts.service';
 
-@Module({ controllers: [LineAccountsController], providers: [LineAccountsRepository, LineAccountsService], exports: [LineAccountsService] })
+@Module({ imports: [RateCardsModule], controllers: [LineAccountsController], providers: [LineAccountsRepository, LineAccountsService], exports: [LineAccountsService] })
 export class LineAccountsModule {}

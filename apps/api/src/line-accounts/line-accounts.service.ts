@@ -5,13 +5,8 @@ import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
-import {
-  CURRENCY_OF_REGION,
-  LineAccountCreateDto,
-  LineAccountResponseDto,
-  LineAccountUpdateDto,
-  PLANS_OF_REGION,
-} from './line-accounts.dto';
+import { RateCardsService } from '../rate-cards/rate-cards.service';
+import { LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
 import { LineAccountsRepository } from './line-accounts.repository';
 
 @Injectable()
@@ -19,11 +14,12 @@ export class LineAccountsService {
   constructor(
     private readonly repository: LineAccountsRepository,
     private readonly audit: AuditService,
+    private readonly rateCards: RateCardsService,
   ) {}
 
   async create(actor: AuthUser | null, dto: LineAccountCreateDto, options: { isSandbox?: boolean } = {}): Promise<LineAccountResponseDto> {
     const region = dto.region ?? 'TW';
-    checkPlan(region, dto.plan);
+    const currency = await this.rateCards.currencyOfPlan(region, dto.plan);
     if (await this.repository.findByChannelId(dto.channelId)) {
       throw ApiError.conflict(`channel ${dto.channelId} is already registered`, [{ field: 'channelId', problem: 'already registered' }]);
     }
@@ -36,6 +32,7 @@ export class LineAccountsService {
           channelSecret: dto.channelSecret,
           region,
           plan: dto.plan,
+          currency,
           timezone: dto.timezone ?? 'Asia/Taipei',
           monthlyBudget: dto.monthlyBudget,
           additionalMessageCap: dto.additionalMessageCap ?? null,
@@ -63,8 +60,8 @@ export class LineAccountsService {
     const { version, ...changes } = dto;
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
-      checkPlan(changes.region ?? before.region, changes.plan ?? before.plan);
-      const after = await this.repository.updateAtVersion(id, version, changes, tx);
+      const currency = await this.rateCards.currencyOfPlan(changes.region ?? before.region, changes.plan ?? before.plan, tx);
+      const after = await this.repository.updateAtVersion(id, version, { ...changes, currency }, tx);
       if (!after) throw ApiError.staleVersion('line account', before.version);
       const secretsChanged = ['channelAccessToken', 'channelSecret'].filter((key) => key in changes);
       await this.audit.record(
@@ -108,12 +105,6 @@ export class LineAccountsService {
   }
 }
 
-function checkPlan(region: string, plan: string): void {
-  const plans = PLANS_OF_REGION[region];
-  if (!plans) throw ApiError.field('region', `unsupported region; one of ${Object.keys(PLANS_OF_REGION).join(', ')}`);
-  if (!plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${plans.join(', ')}`);
-}
-
 /** Secrets never leave the service: the response has no field for them. */
 export function toLineAccountResponse(account: LineAccount): LineAccountResponseDto {
   return {
@@ -123,7 +114,7 @@ export function toLineAccountResponse(account: LineAccount): LineAccountResponse
     region: account.region,
     plan: account.plan,
     timezone: account.timezone,
-    monthlyBudget: { amount: account.monthlyBudget.toFixed(4), currency: CURRENCY_OF_REGION[account.region] ?? 'TWD' },
+    monthlyBudget: { amount: account.monthlyBudget.toFixed(4), currency: account.currency },
     additionalMessageCap: account.additionalMessageCap,
     otherPushHeadroom: account.otherPushHeadroom,
     apiBaseUrl: account.apiBaseUrl,

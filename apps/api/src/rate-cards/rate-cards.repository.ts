@@ -26,6 +26,22 @@ export class RateCardsRepository {
     return row ? toStoredRateCard(row) : null;
   }
 
+  /** The plans the region's cards name and the currency of its newest card; null when the region has no card. */
+  async regionCatalog(region: string, tx?: Transaction): Promise<{ currency: string; plans: string[] } | null> {
+    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+      where: { region },
+      select: { plan: true, currency: true },
+      orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }],
+    });
+    if (!rows.length) return null;
+    return { currency: rows[0].currency, plans: [...new Set(rows.map((row) => row.plan))].sort() };
+  }
+
+  async regions(tx?: Transaction): Promise<string[]> {
+    const rows = await (tx ?? this.prisma.client).rateCard.findMany({ distinct: ['region'], select: { region: true }, orderBy: { region: 'asc' } });
+    return rows.map((row) => row.region);
+  }
+
   /** Cards of the region that took effect on or before the date (ordered oldest first). */
   async effectiveOn(region: string, date: string, tx?: Transaction): Promise<StoredRateCard[]> {
     const rows = await (tx ?? this.prisma.client).rateCard.findMany({

@@ -36,6 +36,17 @@ export class RateCardsService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * The currency of a region and plan that its rate cards know, for a LINE account; a 400 naming
+   * `region` or `plan` otherwise. Regions and plans are data: an admin adds a region with its cards.
+   */
+  async currencyOfPlan(region: string, plan: string, tx?: Transaction): Promise<string> {
+    const catalog = await this.repository.regionCatalog(region, tx);
+    if (!catalog) throw ApiError.field('region', `no rate cards for region ${region}; one of ${(await this.repository.regions(tx)).join(', ')}`);
+    if (!catalog.plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${catalog.plans.join(', ')}`);
+    return catalog.currency;
+  }
+
   /** The card of the region and plan in force on a local date, and every plan's card for suggestions. */
   async inForce(region: string, plan: string, localDate: string, tx?: Transaction): Promise<{ card: StoredRateCard; regionCards: StoredRateCard[] }> {
     const candidates = await this.repository.effectiveOn(region, localDate, tx);
