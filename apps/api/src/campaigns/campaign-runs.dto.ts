@@ -13,6 +13,12 @@ export class RunApprovedDto extends RunMessagesCostDto {
   @ApiProperty() recipients: number;
 }
 
+/** Why the budget gate blocked a run, or a note it left on a run that passed (`trimmed`). */
+export class RunBlockReasonDto {
+  @ApiProperty({ example: 'over_budget', description: 'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed' }) code: string;
+  @ApiProperty({ example: 'The send would cost NT$600.0000, past the monthly cap of NT$500.0000.' }) message: string;
+}
+
 export class RunProgressDto {
   @ApiProperty() recipients: number;
   @ApiProperty() batches: number;
@@ -36,7 +42,7 @@ export class RunResponseDto {
   @ApiProperty({ type: RunMessagesCostDto, description: 'Held in the month ledger by the gate' }) reserved: RunMessagesCostDto;
   @ApiProperty({ type: RunProgressDto }) progress: RunProgressDto;
   @ApiProperty({ type: RunMessagesCostDto, description: 'Accepted by LINE and settled' }) actual: RunMessagesCostDto;
-  @ApiProperty({ type: [String] }) blockReasons: string[];
+  @ApiProperty({ type: [RunBlockReasonDto] }) blockReasons: RunBlockReasonDto[];
   @ApiProperty({ nullable: true, type: String, enum: ['cancel', 'pause'], description: 'Asked of a sending run; honoured between batches' }) stopRequested: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

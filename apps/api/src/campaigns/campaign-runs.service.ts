@@ -11,7 +11,7 @@ import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
-import { RunResponseDto } from './campaign-runs.dto';
+import { RunBlockReasonDto, RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
@@ -229,7 +229,7 @@ export function toRunResponse(run: CampaignRun, currency: string, forecast: unkn
     reserved: { messages: run.reservedMessages, cost: money(run.reservedCost.toString(), currency) },
     progress: { recipients: run.recipients, batches: run.batches, batchesDone: run.batchesDone, delivered: run.delivered, failed: run.failed },
     actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
-    blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as string[]) : [],
+    blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as unknown as RunBlockReasonDto[]) : [],
     stopRequested: run.stopRequested,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),

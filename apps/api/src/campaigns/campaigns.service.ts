@@ -284,7 +284,7 @@ export class CampaignsService {
     const outcome = await this.runStarter.startNow(due.id, due.campaignId);
     const run = await this.runs.get(due.id);
     if (outcome === 'blocked') {
-      const reasons = (run.blockReasons as unknown as { code: string; message: string }[]).map((reason, index) => ({ field: `run.blockReasons[${index}]`, problem: `${reason.code}: ${reason.message}` }));
+      const reasons = run.blockReasons.map((reason, index) => ({ field: `run.blockReasons[${index}]`, problem: `${reason.code}: ${reason.message}` }));
       throw ApiError.unprocessable(`the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`, reasons, { run });
     }
     return run;
