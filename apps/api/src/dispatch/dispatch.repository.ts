@@ -21,10 +21,7 @@ type ClaimedBatchRow = Omit<ClaimedBatch, 'to'> & { to: string };
 
 /** One comma-joined string parses far cheaper than a 500-element text[] (user ids hold no comma). */
 function claimedBatch(row: ClaimedBatchRow): ClaimedBatch {
-  return {
-    id: row.id, runId: row.runId, batchNo: row.batchNo, recipients: row.recipients, retryKey: row.retryKey, requestsDone: row.requestsDone,
-    attempts: row.attempts, lineAccountId: row.lineAccountId, campaignId: row.campaignId, reservationId: row.reservationId, to: row.to.split(','),
-  };
+  return { ...row, to: row.to.split(',') };
 }
 
 /**
@@ -183,8 +180,8 @@ export class DispatchRepository {
            SELECT EXISTS (SELECT 1 FROM done) AS kept, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
       values: [owner, leaseSeconds, batchId, requestId],
     });
-    const row = rows[0];
-    return { kept: row.kept, next: row.id ? claimedBatch(row) : null };
+    const { kept, ...next } = rows[0];
+    return { kept, next: next.id ? claimedBatch(next) : null };
   }
 
   /** True while this instance still holds the batch's lease (it may have expired and moved on). */
