@@ -19,7 +19,7 @@ export class LineAccountsService {
 
   async create(actor: AuthUser | null, dto: LineAccountCreateDto, options: { isSandbox?: boolean } = {}): Promise<LineAccountResponseDto> {
     const region = dto.region ?? 'TW';
-    const currency = await this.rateCards.currencyOfPlan(region, dto.plan);
+    const currency = await this.currencyOfPlan(region, dto.plan);
     if (await this.repository.findByChannelId(dto.channelId)) {
       throw ApiError.conflict(`channel ${dto.channelId} is already registered`, [{ field: 'channelId', problem: 'already registered' }]);
     }
@@ -60,7 +60,7 @@ export class LineAccountsService {
     const { version, ...changes } = dto;
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
-      const currency = await this.rateCards.currencyOfPlan(changes.region ?? before.region, changes.plan ?? before.plan, tx);
+      const currency = await this.currencyOfPlan(changes.region ?? before.region, changes.plan ?? before.plan, tx);
       const after = await this.repository.updateAtVersion(id, version, { ...changes, currency }, tx);
       if (!after) throw ApiError.staleVersion('line account', before.version);
       const secretsChanged = ['channelAccessToken', 'channelSecret'].filter((key) => key in changes);
@@ -96,6 +96,14 @@ export class LineAccountsService {
       const after = await this.repository.updateAtVersion(id, before.version, { apiBaseUrl }, tx);
       await this.audit.record({ actorId: null, action: 'line_account.sandbox_repointed', entityType: 'line_account', entityId: id, before: { apiBaseUrl: before.apiBaseUrl }, after: { apiBaseUrl: after?.apiBaseUrl } }, tx);
     });
+  }
+
+  /** The currency of a region and plan its rate cards know: an admin who loads a region's cards can register accounts there. */
+  private async currencyOfPlan(region: string, plan: string, tx?: Transaction): Promise<string> {
+    const catalog = await this.rateCards.regionCatalog(region, tx);
+    if (!catalog) throw ApiError.field('region', `no rate cards for region ${region}; one of ${(await this.rateCards.regions(tx)).join(', ')}`);
+    if (!catalog.plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${catalog.plans.join(', ')}`);
+    return catalog.currency;
   }
 
   async mustFind(id: string, tx?: Transaction): Promise<LineAccount> {

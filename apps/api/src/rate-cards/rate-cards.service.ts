@@ -36,15 +36,14 @@ export class RateCardsService implements OnApplicationBootstrap {
     });
   }
 
-  /**
-   * The currency of a region and plan that its rate cards know, for a LINE account; a 400 naming
-   * `region` or `plan` otherwise. Regions and plans are data: an admin adds a region with its cards.
-   */
-  async currencyOfPlan(region: string, plan: string, tx?: Transaction): Promise<string> {
-    const catalog = await this.repository.regionCatalog(region, tx);
-    if (!catalog) throw ApiError.field('region', `no rate cards for region ${region}; one of ${(await this.repository.regions(tx)).join(', ')}`);
-    if (!catalog.plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${catalog.plans.join(', ')}`);
-    return catalog.currency;
+  /** The plans a region's cards name and the currency of its newest card; null when the region has none. Regions and plans are data. */
+  regionCatalog(region: string, tx?: Transaction): Promise<{ currency: string; plans: string[] } | null> {
+    return this.repository.regionCatalog(region, tx);
+  }
+
+  /** The regions that have rate cards. */
+  regions(tx?: Transaction): Promise<string[]> {
+    return this.repository.regions(tx);
   }
 
   /** The card of the region and plan in force on a local date, and every plan's card for suggestions. */
