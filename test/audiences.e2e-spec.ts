@@ -135,6 +135,25 @@ describe('audiences', () => {
     expect(size.body).toMatchObject({ recipients: 23, excluded: { blocked: 5, unfollowed: 2 } });
   });
 
+  it('a date audience follows the dates contacts are given and changed through the API', async () => {
+    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const upsert = (joined: Record<number, string | number | boolean>) =>
+      t.http()
+        .put(`/api/v1/line-accounts/${ownAccount}/contacts`)
+        .set(bearer(marketer.token))
+        .send({ contacts: Object.entries(joined).map(([n, date]) => ({ lineUserId: uid(Number(n)), attributes: { joined: date } })) })
+        .expect(200);
+    const recent = await create({ lineAccountId: ownAccount, name: 'joined since June', definition: { attribute: 'joined', op: 'gte', value: '2026-06-01' } }).expect(201);
+    const recipients = async () => (await t.http().get(`/api/v1/audiences/${recent.body.id}/size`).set(bearer(marketer.token)).expect(200)).body.recipients;
+
+    await upsert({ 1: '2026-06-01', 2: '2026-05-31T23:59:59.999Z', 3: '2026-06-01T07:59+08:00', 4: '2026-07-01', 5: 20260701 });
+    expect(await recipients()).toBe(2); // midnight UTC on the day, and July; not the minute before, nor a number
+    await upsert({ 2: '2026-06-01T00:00:00.001Z', 4: 'soon', 5: '2026-12-24' });
+    expect(await recipients()).toBe(3); // 1, 2 and 5
+    await upsert({ 1: '2025-06-01', 3: true });
+    expect(await recipients()).toBe(2);
+  });
+
   it('previews following members in lineUserId order', async () => {
     const vip = await create({ lineAccountId: accountId, name: 'VIP preview', definition: { tag: 'vip' } }).expect(201);
     const preview = await t.http().get(`/api/v1/audiences/${vip.body.id}/preview`).query({ limit: 5 }).set(bearer(approver.token)).expect(200);

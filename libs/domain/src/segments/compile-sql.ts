@@ -1,4 +1,4 @@
-import { ISO_DATE_ONLY_LENGTH, ISO_DATE_ONLY_SUFFIX, ISO_INSTANT_PATTERN, isIsoInstant, isoInstantSqlText } from './iso-instant';
+import { epochSecondsText, parseIsoInstant } from './iso-instant';
 import { inlineAudienceReferences } from './inline';
 import {
   AttributeRangeRule,
@@ -41,8 +41,9 @@ export interface CompiledPredicate {
  *   whether a range bound is a number or a date).
  * - Every leaf is NULL-free, so NOT and OR stay two-valued like the evaluator: either a guard such
  *   as `c.tags IS NOT NULL AND …` (which keeps the leaf index-friendly inside an AND), or COALESCE.
- * - No cast can fail on odd data: numbers are cast only under `jsonb_typeof(…) = 'number'`, date
- *   strings only after matching the ISO grammar, which admits only strings PostgreSQL parses.
+ * - No cast can fail on odd data: numbers are cast only under `jsonb_typeof(…) = 'number'`; date
+ *   ranges read the instants PostgreSQL derived at write time (ATTRIBUTE_INSTANTS_COLUMN), which
+ *   hold only strings in the ISO grammar.
  * - Index-friendly forms: `tags @> ARRAY[…]` and `attributes @> '{"k": v}'` (GIN), time windows as
  *   `followed_at >= $n` (btree), list as `line_user_id = ANY($n)`.
  * Throws AudienceRuleError for an unknown referenced audience, a cycle, or an expansion too large.
@@ -128,7 +129,6 @@ function compileAttribute(rule: AttributeRule, at: Compilation): string {
   const { alias, params } = at;
   // Placeholders are allocated only for what the SQL uses: PostgreSQL refuses an unreferenced one.
   const json = () => `(${alias}.attributes -> ${params.of('text', rule.attribute)})`;
-  const text = () => `(${alias}.attributes ->> ${params.of('text', rule.attribute)})`;
   // JSON null counts as missing: jsonb_typeof gives 'null' for it and SQL NULL for a missing key.
   const present = () => `jsonb_typeof(${json()}) <> 'null'`;
   const contains = (value: AttributeScalar) => `${alias}.attributes @> ${params.of('jsonb', singleKeyObjectJson(rule.attribute, value))}`;
@@ -147,29 +147,34 @@ function compileAttribute(rule: AttributeRule, at: Compilation): string {
     case 'gte':
     case 'lt':
     case 'lte':
-      return compileRange(rule, json(), text(), params);
+      return compileRange(rule, at);
   }
 }
 
 const SQL_OPERATOR: Record<RangeOp, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-// Our own constant, not user data; checked so it can sit inside a SQL string literal.
-if (/['\\]/.test(ISO_INSTANT_PATTERN)) throw new Error('the ISO pattern must not contain quotes or backslashes');
+/**
+ * The column PostgreSQL keeps beside `attributes` (generated, so every writer fills it): for each
+ * attribute whose value is a string in the ISO grammar of iso-instant.ts, its instant as epoch
+ * seconds (a JSON number, exact to the microsecond); NULL when there is none. Date ranges compare
+ * that number, so no row pays for matching the grammar or parsing a date at query time.
+ */
+export const ATTRIBUTE_INSTANTS_COLUMN = 'attribute_instants';
 
-function compileRange(rule: AttributeRangeRule, json: string, text: string, params: Placeholders): string {
+function compileRange(rule: AttributeRangeRule, at: Compilation): string {
+  const { alias, params } = at;
   const operator = SQL_OPERATOR[rule.op];
+  const name = params.of('text', rule.attribute);
   if (typeof rule.value === 'number') {
     // String(number) is the shortest text that reads back as the same double, so PostgreSQL's
     // numeric comparison orders it exactly as JavaScript orders the number.
     const bound = params.of('numeric', String(rule.value));
+    const json = `(${alias}.attributes -> ${name})`;
     return `(CASE WHEN jsonb_typeof(${json}) = 'number' THEN ${json}::numeric ${operator} ${bound} ELSE false END)`;
   }
-  if (!isIsoInstant(rule.value)) throw new TypeError(`not an ISO date: ${JSON.stringify(rule.value)}; validate the rule first`);
-  const bound = params.of('timestamptz', isoInstantSqlText(rule.value));
-  // A date-only string stands for midnight UTC, as isoInstantSqlText says for the bound.
-  const instant = `(CASE WHEN length(${text}) = ${ISO_DATE_ONLY_LENGTH} THEN ${text} || '${ISO_DATE_ONLY_SUFFIX}' ELSE ${text} END)::timestamptz`;
-  return (
-    `(CASE WHEN jsonb_typeof(${json}) = 'string' AND ${text} ~ '${ISO_INSTANT_PATTERN}' ` +
-    `THEN ${instant} ${operator} ${bound} ELSE false END)`
-  );
+  const instant = parseIsoInstant(rule.value);
+  if (!instant) throw new TypeError(`not an ISO date: ${JSON.stringify(rule.value)}; validate the rule first`);
+  const bound = params.of('numeric', epochSecondsText(instant));
+  // The column holds only numbers, so the cast cannot fail; a missing key (or a NULL column) is false.
+  return `COALESCE((${alias}.${ATTRIBUTE_INSTANTS_COLUMN} -> ${name})::numeric ${operator} ${bound}, false)`;
 }

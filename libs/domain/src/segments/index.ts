@@ -39,7 +39,7 @@ export { audienceReferencePaths, findAudienceCycle, referencedAudienceIds } from
 export { inlineAudienceReferences } from './inline';
 export { createRuleMatcher, evaluateRule } from './evaluate';
 export type { ContactMatcher } from './evaluate';
-export { compileRuleToSql } from './compile-sql';
+export { ATTRIBUTE_INSTANTS_COLUMN, compileRuleToSql } from './compile-sql';
 export type { CompiledPredicate, CompileRuleOptions } from './compile-sql';
-export { ISO_INSTANT_PATTERN, compareIsoInstants, isIsoInstant, parseIsoInstant } from './iso-instant';
+export { ISO_INSTANT_PATTERN, compareIsoInstants, epochSecondsText, isIsoInstant, parseIsoInstant } from './iso-instant';
 export type { IsoInstant } from './iso-instant';

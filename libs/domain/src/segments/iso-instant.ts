@@ -27,11 +27,6 @@ const ISO_INSTANT = new RegExp(ISO_INSTANT_PATTERN);
 // Only for taking a string that already matched ISO_INSTANT apart.
 const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:Z|([+-])(\d{2}):(\d{2})))?$/;
 
-/** Length of a date-only string ("YYYY-MM-DD"); anything longer that matches has a time and offset. */
-export const ISO_DATE_ONLY_LENGTH = 10;
-/** What turns a date-only string into the instant it stands for (midnight UTC). */
-export const ISO_DATE_ONLY_SUFFIX = 'T00:00:00Z';
-
 /** An instant at microsecond precision, exact for every year 0001-9999 (no floating-point rounding). */
 export interface IsoInstant {
   /** Whole seconds since 1970-01-01T00:00:00Z (negative before). */
@@ -63,9 +58,15 @@ export function compareIsoInstants(left: IsoInstant, right: IsoInstant): number 
   return 0;
 }
 
-/** The text PostgreSQL casts to timestamptz for a string in the grammar (date-only gets midnight UTC). */
-export function isoInstantSqlText(text: string): string {
-  return text.length === ISO_DATE_ONLY_LENGTH ? text + ISO_DATE_ONLY_SUFFIX : text;
+/**
+ * The instant as exact decimal seconds since 1970-01-01T00:00:00Z with six fraction digits
+ * ("1717200000.000000", "-0.500000"): the number PostgreSQL's `extract(epoch FROM …)` gives, so the
+ * two compare exactly as numerics.
+ */
+export function epochSecondsText({ epochSeconds, microseconds }: IsoInstant): string {
+  const total = BigInt(epochSeconds) * 1_000_000n + BigInt(microseconds);
+  const magnitude = total < 0n ? -total : total;
+  return `${total < 0n ? '-' : ''}${magnitude / 1_000_000n}.${String(magnitude % 1_000_000n).padStart(6, '0')}`;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
