@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
-import { PoolClient } from 'pg';
+import { Client, PoolClient } from 'pg';
+import { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from '@lcm/database';
 import { ATTRIBUTE_INSTANTS_COLUMN, ISO_INSTANT_PATTERN, epochSecondsText, parseIsoInstant } from '@lcm/domain/segments';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createEmptyDatabase, createTestDatabase, TestDatabase } from './support/database';
 
 // contacts.attribute_instants is derived by PostgreSQL (migration contact_attribute_instants) and read
 // by every compiled date range; these tests hold it to the domain's grammar and arithmetic.
@@ -110,5 +114,41 @@ describe('contacts.attribute_instants', () => {
     expect(await instantsAfter(`'{"joined": "2020-01-01"}'`)).toEqual({ joined: 1577836800 });
 
     await expect(client.query(`UPDATE contacts SET ${ATTRIBUTE_INSTANTS_COLUMN} = '{"joined": 0}' WHERE id = $1`, [id])).rejects.toMatchObject({ code: '428C9' });
+  });
+
+  it('is filled for the contacts that existed when its migration ran', async () => {
+    const db = await createEmptyDatabase();
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-migrations-before-'));
+    const sql = new Client({ connectionString: db.url });
+    try {
+      const introducing = readMigrations().findIndex((migration) => migration.sql.includes(`ADD COLUMN "${ATTRIBUTE_INSTANTS_COLUMN}"`));
+      expect(introducing).toBeGreaterThan(0);
+      for (const migration of readMigrations().slice(0, introducing)) {
+        fs.cpSync(path.join(DEFAULT_MIGRATIONS_DIR, migration.name), path.join(before, migration.name), { recursive: true });
+      }
+      await runMigrations({ connectionString: db.url, migrationsDir: before });
+      await sql.connect();
+      await sql.query(
+        `INSERT INTO line_accounts (id, name, channel_id, channel_access_token, channel_secret, plan, monthly_budget, updated_at)
+         VALUES ($1, 'existing', 'existing', 'token', 'secret', 'high', 1000, now())`,
+        [ACCOUNT],
+      );
+      await sql.query(
+        `INSERT INTO contacts (id, line_account_id, line_user_id, attributes, updated_at)
+         VALUES (gen_random_uuid(), $1, 'U1', '{"joined": "2024-06-01", "city": "Taipei"}', now()),
+                (gen_random_uuid(), $1, 'U2', '{"city": "Tainan"}', now())`,
+        [ACCOUNT],
+      );
+      await runMigrations({ connectionString: db.url });
+      const { rows } = await sql.query(`SELECT line_user_id, ${ATTRIBUTE_INSTANTS_COLUMN} AS instants FROM contacts ORDER BY line_user_id`);
+      expect(rows).toEqual([
+        { line_user_id: 'U1', instants: { joined: 1717200000 } },
+        { line_user_id: 'U2', instants: null },
+      ]);
+    } finally {
+      await sql.end().catch(() => undefined);
+      fs.rmSync(before, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });
