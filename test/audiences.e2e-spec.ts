@@ -135,9 +135,9 @@ describe('audiences', () => {
     expect(size.body).toMatchObject({ recipients: 23, excluded: { blocked: 5, unfollowed: 2 } });
   });
 
-  it('a date audience follows the dates contacts are given and changed through the API', async () => {
+  it('a date audience follows the dates contacts are given, changed and removed through the API', async () => {
     const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
-    const upsert = (joined: Record<number, string | number | boolean>) =>
+    const upsert = (joined: Record<number, string | number | boolean | null>) =>
       t.http()
         .put(`/api/v1/line-accounts/${ownAccount}/contacts`)
         .set(bearer(marketer.token))
@@ -152,6 +152,8 @@ describe('audiences', () => {
     expect(await recipients()).toBe(3); // 1, 2 and 5
     await upsert({ 1: '2025-06-01', 3: true });
     expect(await recipients()).toBe(2);
+    await upsert({ 2: null });
+    expect(await recipients()).toBe(1);
   });
 
   it('previews following members in lineUserId order', async () => {

@@ -74,6 +74,32 @@ describe('contacts', () => {
     ]);
   });
 
+  it('removes an attribute given as null, for known and new contacts alike, and refuses null elsewhere in attributes', async () => {
+    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const url = `/api/v1/line-accounts/${ownAccount}/contacts`;
+    await t.http().put(url).set(bearer(t.adminToken)).send({ contacts: [{ lineUserId: uid(301), attributes: { city: 'Taipei', joined: '2024-06-01', age: 30 } }] }).expect(200);
+    const removal = await t.http()
+      .put(url)
+      .set(bearer(t.adminToken))
+      .send({
+        contacts: [
+          { lineUserId: uid(301), attributes: { joined: null, age: 31, never: null } },
+          { lineUserId: uid(302), attributes: { city: 'Tainan', joined: null } },
+          { lineUserId: uid(303), attributes: { nested: { value: null } } },
+        ],
+      })
+      .expect(200);
+    expect(removal.body).toMatchObject({ created: 1, updated: 1, rejected: [{ index: 2, problem: expect.stringContaining('attributes: nested') }] });
+    const { rows } = await t.db.pool.query(
+      `SELECT line_user_id, attributes, attribute_instants FROM contacts WHERE line_account_id = $1 AND line_user_id = ANY($2) ORDER BY line_user_id`,
+      [ownAccount, [uid(301), uid(302), uid(303)]],
+    );
+    expect(rows).toEqual([
+      { line_user_id: uid(301), attributes: { city: 'Taipei', age: 31 }, attribute_instants: null },
+      { line_user_id: uid(302), attributes: { city: 'Tainan' }, attribute_instants: null },
+    ]);
+  });
+
   it('refuses 10,001 rows, unknown accounts and non-writers', async () => {
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ lineUserId: uid(100_000 + i) }));
     const refused = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send({ contacts: rows }).expect(400);

@@ -5,13 +5,16 @@ import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
 /**
  * One contact row to write, checked and normalised. A field left undefined was not given: an
  * existing contact keeps its value and a new one gets the default (no name, no tags, no
- * attributes, `following`, no dates). Attributes given are merged key by key into the existing ones.
+ * attributes, `following`, no dates). Attributes given are merged key by key into the existing ones;
+ * an attribute given as null is removed (`removedAttributes`).
  */
 export interface ContactWrite {
   lineUserId: string;
   displayName?: string | null;
   tags?: string[];
   attributes?: Record<string, AttributeValue>;
+  /** Attribute names given as null: deleted from the stored attributes. */
+  removedAttributes?: string[];
   status?: ContactStatusName;
   followedAt?: string | null;
   lastInteractionAt?: string | null;
@@ -56,9 +59,12 @@ export function checkContactInput(input: unknown): Checked<ContactWrite> {
     else problems.push(`tags: ${tags.problem}`);
   }
   if (row.attributes !== undefined) {
-    const attributes = checkAttributes(row.attributes);
-    if (attributes.ok) value.attributes = attributes.value;
-    else problems.push(`attributes: ${attributes.problem}`);
+    const attributes = checkAttributes(row.attributes, { nullRemoves: true });
+    if (attributes.ok) {
+      const removed = Object.keys(attributes.value).filter((name) => attributes.value[name] === null);
+      value.attributes = Object.fromEntries(Object.entries(attributes.value).filter(([, inner]) => inner !== null)) as Record<string, AttributeValue>;
+      if (removed.length) value.removedAttributes = removed;
+    } else problems.push(`attributes: ${attributes.problem}`);
   }
   if (row.status !== undefined) {
     if (CONTACT_STATUSES.includes(row.status as ContactStatusName)) value.status = row.status as ContactStatusName;
@@ -96,16 +102,19 @@ export function checkTags(value: unknown): Checked<string[]> {
   return { ok: true, value: [...tags] };
 }
 
-export function checkAttributes(value: unknown): Checked<Record<string, AttributeValue>> {
+/** Checks an attributes object; with `nullRemoves`, null is a value too (the caller removes those attributes). */
+export function checkAttributes(value: unknown): Checked<Record<string, AttributeValue>>;
+export function checkAttributes(value: unknown, options: { nullRemoves: true }): Checked<Record<string, AttributeValue | null>>;
+export function checkAttributes(value: unknown, options?: { nullRemoves: true }): Checked<Record<string, AttributeValue | null>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'must be an object' };
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_ATTRIBUTES) return { ok: false, problem: `at most ${MAX_ATTRIBUTES} attributes` };
-  const attributes: Record<string, AttributeValue> = {};
+  const attributes: Record<string, AttributeValue | null> = {};
   for (const [name, inner] of entries) {
     if (!ATTRIBUTE_NAME.test(name)) return { ok: false, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` };
-    const problem = attributeValueProblem(inner);
+    const problem = inner === null && options?.nullRemoves ? null : attributeValueProblem(inner);
     if (problem) return { ok: false, problem: `${name}: ${problem}` };
-    attributes[name] = inner as AttributeValue;
+    attributes[name] = inner as AttributeValue | null;
   }
   return { ok: true, value: attributes };
 }

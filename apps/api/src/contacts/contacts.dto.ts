@@ -23,8 +23,12 @@ export class ContactInputDto {
   @ApiPropertyOptional({ type: [String], example: ['vip', 'newsletter'], description: 'Replaces the stored tags; omitted: kept' })
   tags?: string[];
 
-  @ApiPropertyOptional({ ...ATTRIBUTES_SCHEMA, description: 'Strings, numbers, booleans (dates as ISO strings); merged key by key into the stored ones' })
-  attributes?: Record<string, string | number | boolean>;
+  @ApiPropertyOptional({
+    ...ATTRIBUTES_SCHEMA,
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], nullable: true },
+    description: 'Strings, numbers, booleans (dates as ISO strings); merged key by key into the stored ones; null removes an attribute',
+  })
+  attributes?: Record<string, string | number | boolean | null>;
 
   @ApiPropertyOptional({ enum: CONTACT_STATUSES, description: 'Default for a new contact: following; omitted: kept' })
   status?: ContactStatusName;

@@ -82,6 +82,7 @@ export class ContactsRepository {
         total.created += counts.created;
         total.updated += counts.updated;
       }
+      await removeAttributes(client, lineAccountId, rows);
       return total;
     };
     return tx ? work(tx) : this.transaction(work);
@@ -164,6 +165,19 @@ export class ContactsRepository {
     return this.prisma.client.$queryRaw<ContactRow[]>`SELECT ${CONTACT_COLUMNS} FROM contacts c
       WHERE c.line_account_id = ${lineAccountId}::uuid AND c.line_user_id = ${lineUserId}`.then((rows) => rows[0] ?? null);
   }
+}
+
+/** Deletes the attributes rows gave as null, in one statement, after the upsert has merged the rest. */
+async function removeAttributes(client: Transaction, lineAccountId: string, rows: ContactWrite[]): Promise<void> {
+  const removals = rows.filter((row) => row.removedAttributes?.length).map((row) => ({ line_user_id: row.lineUserId, removed: row.removedAttributes }));
+  if (!removals.length) return;
+  await client.$executeRawUnsafe(
+    `UPDATE contacts c SET attributes = c.attributes - r.removed, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS r(line_user_id text, removed text[])
+      WHERE c.line_account_id = $1::uuid AND c.line_user_id = r.line_user_id`,
+    lineAccountId,
+    JSON.stringify(removals),
+  );
 }
 
 async function upsertGroup(client: Transaction, lineAccountId: string, rows: ContactWrite[], sets: string[]): Promise<UpsertCounts> {
