@@ -61,9 +61,11 @@ export function checkContactInput(input: unknown): Checked<ContactWrite> {
   if (row.attributes !== undefined) {
     const attributes = checkAttributes(row.attributes, { nullRemoves: true });
     if (attributes.ok) {
-      const removed = Object.keys(attributes.value).filter((name) => attributes.value[name] === null);
-      value.attributes = Object.fromEntries(Object.entries(attributes.value).filter(([, inner]) => inner !== null)) as Record<string, AttributeValue>;
-      if (removed.length) value.removedAttributes = removed;
+      value.attributes = {};
+      for (const [name, inner] of Object.entries(attributes.value)) {
+        if (inner !== null) value.attributes[name] = inner;
+        else (value.removedAttributes ??= []).push(name);
+      }
     } else problems.push(`attributes: ${attributes.problem}`);
   }
   if (row.status !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The one ISO-8601 grammar that range comparisons (`gt`/`gte`/`lt`/`lte`) accept, shared verbatim by
- * the in-memory evaluator (JavaScript RegExp) and the SQL compiler (a PostgreSQL `~` regex), so
- * both sides agree on which strings are dates:
+ * the in-memory evaluator (JavaScript RegExp) and PostgreSQL (a jsonpath `like_regex` in the function
+ * behind contacts.attribute_instants, see migration contact_attribute_instants), so both sides agree
+ * on which strings are dates. Change it only together with a migration that replaces that function:
  *
  *   YYYY-MM-DD                                   a calendar date, read as midnight UTC
  *   YYYY-MM-DDTHH:MM[:SS[.f…]](Z|+HH:MM|-HH:MM)  a date-time with an explicit offset
@@ -20,7 +21,7 @@ const MONTH_DAY = '(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-
 const DATE = `(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
 const TIME = 'T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])';
 
-/** Source text of the pattern, anchored; safe to place inside a SQL string literal. */
+/** Source text of the pattern, anchored; safe inside a SQL string literal and a jsonpath string. */
 export const ISO_INSTANT_PATTERN = `^${DATE}(?:${TIME})?$`;
 
 const ISO_INSTANT = new RegExp(ISO_INSTANT_PATTERN);
