@@ -74,6 +74,21 @@ describe('contacts', () => {
     ]);
   });
 
+  it('keeps attributes whatever their valid name, "constructor" and "__proto__" included, in PUT and in CSV', async () => {
+    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const url = `/api/v1/line-accounts/${ownAccount}/contacts`;
+    // Built from JSON, as a client would send it: "__proto__" is then an own key, not the prototype.
+    const attributes = JSON.parse('{"constructor": "Acme Builders", "__proto__": "odd but valid", "city": "Taipei"}');
+    await t.http().put(url).set(bearer(marketer.token)).send({ contacts: [{ lineUserId: uid(401), attributes }] }).expect(200);
+    await t.http().post(`${url}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send(`lineUserId,constructor,__proto__\n${uid(402)},Acme Builders,odd but valid\n`).expect(200);
+    const listed = await t.http().get(url).set(bearer(marketer.token)).expect(200);
+    const stored = Object.fromEntries(listed.body.items.map((item: { lineUserId: string; attributes: object }) => [item.lineUserId, Object.entries(item.attributes).sort()]));
+    expect(stored).toEqual({
+      [uid(401)]: [['__proto__', 'odd but valid'], ['city', 'Taipei'], ['constructor', 'Acme Builders']],
+      [uid(402)]: [['__proto__', 'odd but valid'], ['constructor', 'Acme Builders']],
+    });
+  });
+
   it('removes an attribute given as null, for known and new contacts alike, and refuses null elsewhere in attributes', async () => {
     const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
     const url = `/api/v1/line-accounts/${ownAccount}/contacts`;
@@ -106,6 +121,16 @@ describe('contacts', () => {
     expect(refused.body.details[0]).toMatchObject({ field: 'contacts', problem: expect.stringContaining('10000') });
     const { rows: count } = await t.db.pool.query(`SELECT count(*)::int AS n FROM contacts WHERE line_user_id = $1`, [uid(100_000)]);
     expect(count[0].n).toBe(0);
+    const badBodies: [unknown, string][] = [
+      [{}, 'contacts'],
+      [{ contacts: { lineUserId: uid(1) } }, 'contacts'],
+      [{ contacts: [], extra: 1 }, 'extra'],
+      [[{ lineUserId: uid(1) }], 'body'],
+    ];
+    for (const [body, field] of badBodies) {
+      const response = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send(body as object).expect(400);
+      expect(response.body.details).toEqual([{ field, problem: expect.any(String) }]);
+    }
 
     const accepted = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send({ contacts: rows.slice(0, 10_000) }).expect(200);
     expect(accepted.body).toEqual({ created: 10_000, updated: 0, rejected: [] });

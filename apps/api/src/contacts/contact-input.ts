@@ -40,6 +40,19 @@ const KNOWN_FIELDS = new Set(['lineUserId', 'displayName', 'tags', 'attributes',
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
+/** The body of a bulk upsert: `{contacts: [...]}` with at most MAX_CONTACTS_PER_REQUEST rows, each checked later on its own. */
+export function checkUpsertBody(body: unknown): { ok: true; value: unknown[] } | { ok: false; field: string; problem: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, field: 'body', problem: 'must be an object {contacts: [...]}' };
+  const unknownField = Object.keys(body).find((key) => key !== 'contacts');
+  if (unknownField !== undefined) return { ok: false, field: unknownField, problem: 'unknown field' };
+  const { contacts } = body as { contacts?: unknown };
+  if (!Array.isArray(contacts)) return { ok: false, field: 'contacts', problem: 'must be an array' };
+  if (contacts.length > MAX_CONTACTS_PER_REQUEST) {
+    return { ok: false, field: 'contacts', problem: `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request; split the upload` };
+  }
+  return { ok: true, value: contacts };
+}
+
 /** Checks one element of a bulk upsert; every problem of the row is named in one sentence. */
 export function checkContactInput(input: unknown): Checked<ContactWrite> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, problem: 'must be an object' };
@@ -61,7 +74,7 @@ export function checkContactInput(input: unknown): Checked<ContactWrite> {
   if (row.attributes !== undefined) {
     const attributes = checkAttributes(row.attributes, { nullRemoves: true });
     if (attributes.ok) {
-      value.attributes = {};
+      value.attributes = attributeRecord<AttributeValue>();
       for (const [name, inner] of Object.entries(attributes.value)) {
         if (inner !== null) value.attributes[name] = inner;
         else (value.removedAttributes ??= []).push(name);
@@ -104,6 +117,14 @@ export function checkTags(value: unknown): Checked<string[]> {
   return { ok: true, value: [...tags] };
 }
 
+/**
+ * An empty record of attributes without a prototype, so that "__proto__" (a valid attribute name)
+ * is an ordinary key instead of an assignment to the object's prototype that would drop it.
+ */
+export function attributeRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 /** Checks an attributes object; with `nullRemoves`, null is a value too (the caller removes those attributes). */
 export function checkAttributes(value: unknown): Checked<Record<string, AttributeValue>>;
 export function checkAttributes(value: unknown, options: { nullRemoves: true }): Checked<Record<string, AttributeValue | null>>;
@@ -111,7 +132,7 @@ export function checkAttributes(value: unknown, options?: { nullRemoves: true })
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'must be an object' };
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_ATTRIBUTES) return { ok: false, problem: `at most ${MAX_ATTRIBUTES} attributes` };
-  const attributes: Record<string, AttributeValue | null> = {};
+  const attributes = attributeRecord<AttributeValue | null>();
   for (const [name, inner] of entries) {
     if (!ATTRIBUTE_NAME.test(name)) return { ok: false, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` };
     const problem = inner === null && options?.nullRemoves ? null : attributeValueProblem(inner);

@@ -15,9 +15,10 @@ export class ContactsController {
   @Put()
   @Roles('marketer', 'admin')
   @ApiOperation({ summary: 'Bulk upsert of up to 10,000 contacts; bad rows are listed in rejected while the rest are written' })
+  @ApiBody({ type: ContactsUpsertDto })
   @ApiOkResponse({ type: ContactsUpsertResponseDto })
-  upsert(@UuidParam('id') id: string, @Body() dto: ContactsUpsertDto): Promise<ContactsUpsertResponseDto> {
-    return this.contacts.upsert(id, dto);
+  upsert(@UuidParam('id') id: string, @Body() body: unknown /* not a class: see ContactsUpsertDto */): Promise<ContactsUpsertResponseDto> {
+    return this.contacts.upsert(id, body);
   }
 
   @Post('import')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { CONTACT_STATUSES, ContactStatusName, MAX_CONTACTS_PER_REQUEST } from './contact-input';
 
@@ -40,10 +40,14 @@ export class ContactInputDto {
   lastInteractionAt?: string | null;
 }
 
+/**
+ * The body of a bulk upsert, for the OpenAPI document only: the route takes the body as parsed and
+ * `checkUpsertBody` checks it, because the validation pipe deletes keys named "constructor" and
+ * "__proto__" from a body it validates (its guard against prototype pollution), and those are valid
+ * attribute names that would otherwise be lost without a word.
+ */
 export class ContactsUpsertDto {
   @ApiProperty({ type: [ContactInputDto], maxItems: MAX_CONTACTS_PER_REQUEST, description: `Up to ${MAX_CONTACTS_PER_REQUEST} contacts` })
-  @IsArray()
-  @ArrayMaxSize(MAX_CONTACTS_PER_REQUEST, { message: `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request; split the upload` })
   contacts: unknown[];
 }
 

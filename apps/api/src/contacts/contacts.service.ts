@@ -4,12 +4,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { checkContactInput, ContactWrite } from './contact-input';
+import { checkContactInput, checkUpsertBody, ContactWrite } from './contact-input';
 import {
   ContactImportResponseDto,
   ContactListQueryDto,
   ContactResponseDto,
-  ContactsUpsertDto,
   ContactsUpsertResponseDto,
 } from './contacts.dto';
 import { ContactRow, ContactsRepository } from './contacts.repository';
@@ -30,11 +29,13 @@ export class ContactsService {
    * Up to 10,000 contacts in one transaction of a few statements. A row with a problem (or an
    * earlier row superseded by a later one for the same user) is listed in `rejected`; the rest are written.
    */
-  async upsert(lineAccountId: string, dto: ContactsUpsertDto): Promise<ContactsUpsertResponseDto> {
+  async upsert(lineAccountId: string, body: unknown): Promise<ContactsUpsertResponseDto> {
+    const contacts = checkUpsertBody(body);
+    if (!contacts.ok) throw ApiError.field(contacts.field, contacts.problem);
     await this.accounts.mustFind(lineAccountId);
     const rejected: { index: number; problem: string }[] = [];
     const accepted = new Map<string, { index: number; row: ContactWrite }>();
-    dto.contacts.forEach((input, index) => {
+    contacts.value.forEach((input, index) => {
       const checked = checkContactInput(input);
       if (!checked.ok) return rejected.push({ index, problem: checked.problem });
       const earlier = accepted.get(checked.value.lineUserId);

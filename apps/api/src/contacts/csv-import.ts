@@ -3,6 +3,7 @@ import {
   ATTRIBUTE_NAME,
   ATTRIBUTE_NAME_PROBLEM,
   AttributeValue,
+  attributeRecord,
   checkAttributes,
   checkTags,
   ContactWrite,
@@ -147,7 +148,7 @@ function toContactWrite(fields: string[], columns: CsvColumns): Converted {
     row.tags = tags.value;
   }
   if (columns.attributes.length) {
-    const values: Record<string, AttributeValue> = {};
+    const values = attributeRecord<AttributeValue>();
     let any = false;
     for (const { name, index } of columns.attributes) {
       const value = csvAttributeValue(fields[index]);
