@@ -62,8 +62,9 @@ export class ContactsRepository {
   /**
    * Inserts or updates the rows (their lineUserIds must be distinct) in one transaction. Rows are
    * grouped by which fields they carry and each group is one INSERT … ON CONFLICT DO UPDATE fed by
-   * jsonb_to_recordset, so a field a row leaves out keeps its stored value. Rows are written in
-   * lineUserId order, so concurrent imports lock contacts in the same order and can't deadlock.
+   * jsonb_to_recordset, so a field a row leaves out keeps its stored value; then one UPDATE deletes
+   * the attributes rows gave as null (on rows this transaction has already locked). Rows are written
+   * in lineUserId order, so concurrent imports lock contacts in the same order and can't deadlock.
    */
   async upsert(lineAccountId: string, rows: ContactWrite[], tx?: Transaction): Promise<UpsertCounts> {
     if (!rows.length) return { created: 0, updated: 0 };
