@@ -32,7 +32,12 @@ const TREES: Tree[] = [
   {
     name: 'tag + attribute range + interacted 30 d',
     definition: {
-      all: [{ tag: 'newsletter' }, { attribute: 'age', op: 'gte', value: 25 }, { attribute: 'age', op: 'lt', value: 40 }, { interactedWithinDays: 30 }],
+      all: [
+        { tag: 'newsletter' },
+        { attribute: 'age', op: 'gte', value: 25 },
+        { attribute: 'age', op: 'lt', value: 40 },
+        { interactedWithinDays: 30 },
+      ],
     },
     handWritten: `c.tags @> ARRAY['newsletter'] AND (c.attributes->>'age')::int >= 25 AND (c.attributes->>'age')::int < 40
                   AND c.last_interaction_at >= $2::timestamptz - interval '30 days'`,
@@ -136,13 +141,19 @@ export async function runAudiencesBench(): Promise<void> {
       await Promise.all([worker(), worker()]);
     });
     const analyze = await timed(() => sql.query('VACUUM ANALYZE contacts'));
-    log(`seeded ${CONTACTS.toLocaleString('en')} contacts in ${(seed.ms / 1000).toFixed(1)} s (INSERT … SELECT generate_series, chunks of ${SEED_CHUNK.toLocaleString('en')} rows, 2 sessions, all indexes in place); VACUUM ANALYZE ${(analyze.ms / 1000).toFixed(1)} s`);
+    log(
+      `seeded ${CONTACTS.toLocaleString('en')} contacts in ${(seed.ms / 1000).toFixed(1)} s (INSERT … SELECT generate_series, chunks of ${SEED_CHUNK.toLocaleString('en')} rows, 2 sessions, all indexes in place); VACUUM ANALYZE ${(analyze.ms / 1000).toFixed(1)} s`,
+    );
 
     // 2. Sizes: the service over HTTP against hand-written SQL, alternating, median of RUNS after a warm-up.
     sampler.reset();
     const results: (string | number)[][] = [];
     for (const tree of TREES) {
-      const audience = await api<{ id: string }>(bench, 'POST', '/audiences', { lineAccountId: account.id, name: tree.name, definition: tree.definition });
+      const audience = await api<{ id: string }>(bench, 'POST', '/audiences', {
+        lineAccountId: account.id,
+        name: tree.name,
+        definition: tree.definition,
+      });
       type Size = { recipients: number; excluded: { blocked: number; unfollowed: number }; computedAt: string };
       const service = () => api<Size>(bench!, 'GET', `/audiences/${audience.id}/size`);
       const hand = (now: string) =>
@@ -167,15 +178,34 @@ export async function runAudiencesBench(): Promise<void> {
         handMs.push(h.ms);
         handCounts = h.value.rows[0];
       }
-      const agree = size.recipients === handCounts.following && size.excluded.blocked === handCounts.blocked && size.excluded.unfollowed === handCounts.unfollowed;
-      if (!agree) log(`MISMATCH on "${tree.name}": service ${JSON.stringify(size)}, hand-written ${JSON.stringify(handCounts)}`);
+      const agree =
+        size.recipients === handCounts.following &&
+        size.excluded.blocked === handCounts.blocked &&
+        size.excluded.unfollowed === handCounts.unfollowed;
+      if (!agree)
+        log(`MISMATCH on "${tree.name}": service ${JSON.stringify(size)}, hand-written ${JSON.stringify(handCounts)}`);
       const s = median(serviceMs);
       const h = median(handMs);
-      results.push([tree.name, size.recipients.toLocaleString('en'), `${size.excluded.blocked.toLocaleString('en')} / ${size.excluded.unfollowed.toLocaleString('en')}`, s.toFixed(0), h.toFixed(0), (s / h).toFixed(2), agree ? 'yes' : 'NO']);
+      results.push([
+        tree.name,
+        size.recipients.toLocaleString('en'),
+        `${size.excluded.blocked.toLocaleString('en')} / ${size.excluded.unfollowed.toLocaleString('en')}`,
+        s.toFixed(0),
+        h.toFixed(0),
+        (s / h).toFixed(2),
+        agree ? 'yes' : 'NO',
+      ]);
     }
     const sizePeak = sampler.peak;
-    console.log(`\nGET /audiences/:id/size on ${CONTACTS.toLocaleString('en')} contacts (median of ${RUNS}; service = HTTP round trip incl. auth)\n`);
-    console.log(table(['tree', 'recipients', 'blocked / unfollowed', 'service ms', 'hand-written ms', 'ratio', 'same counts'], results));
+    console.log(
+      `\nGET /audiences/:id/size on ${CONTACTS.toLocaleString('en')} contacts (median of ${RUNS}; service = HTTP round trip incl. auth)\n`,
+    );
+    console.log(
+      table(
+        ['tree', 'recipients', 'blocked / unfollowed', 'service ms', 'hand-written ms', 'ratio', 'same counts'],
+        results,
+      ),
+    );
     console.log(`\nservice peak RSS while sizing: ${mib(sizePeak)} (the process: the service and this benchmark)\n`);
 
     // 3. CSV imports through POST /line-accounts/:id/contacts/import: a small one and CSV_ROWS rows.
@@ -199,9 +229,16 @@ export async function runAudiencesBench(): Promise<void> {
         liveHeapPeak = Math.max(liveHeapPeak, process.memoryUsage().heapUsed);
       }, 2_000);
       const csv = csvRows(count);
-      const imported = await timed(() => postCsv(`${bench!.baseUrl}/line-accounts/${target.id}/contacts/import`, bench!.adminToken, csv.stream));
+      const imported = await timed(() =>
+        postCsv(`${bench!.baseUrl}/line-accounts/${target.id}/contacts/import`, bench!.adminToken, csv.stream),
+      );
       clearInterval(probe);
-      const summary = JSON.parse(imported.value) as { rows: number; created: number; updated: number; rejectedCount: number };
+      const summary = JSON.parse(imported.value) as {
+        rows: number;
+        created: number;
+        updated: number;
+        rejectedCount: number;
+      };
       imports.push([
         summary.rows.toLocaleString('en'),
         mib(csv.bytes()),
@@ -213,8 +250,15 @@ export async function runAudiencesBench(): Promise<void> {
         mib(liveHeapPeak),
       ]);
     }
-    console.log(`CSV import through the HTTP endpoint (streamed, batches of ${IMPORT_BATCH_SIZE.toLocaleString('en')}; 8 columns: id, name, tags, 5 attributes)\n`);
-    console.log(table(['rows', 'CSV size', 'created / rejected', 'seconds', 'rows/s', 'RSS before', 'peak RSS', 'peak live heap'], imports));
+    console.log(
+      `CSV import through the HTTP endpoint (streamed, batches of ${IMPORT_BATCH_SIZE.toLocaleString('en')}; 8 columns: id, name, tags, 5 attributes)\n`,
+    );
+    console.log(
+      table(
+        ['rows', 'CSV size', 'created / rejected', 'seconds', 'rows/s', 'RSS before', 'peak RSS', 'peak live heap'],
+        imports,
+      ),
+    );
     console.log('');
   } finally {
     sampler.stop();
@@ -238,7 +282,9 @@ function csvRows(count: number): { stream: Readable; bytes: () => number } {
         const i = next;
         const tags = [i % 20 === 0 ? 'vip' : '', i % 3 === 0 ? 'newsletter' : ''].filter(Boolean).join('|');
         const date = new Date(Date.UTC(2020, 0, 1) + (i % 2190) * DAY_MS).toISOString().slice(0, 10);
-        lines.push(`U${i.toString(16).padStart(32, '0')},"User ${i}, imported",${tags},${cities[i % 6]},${18 + (i % 60)},${(i * 7919) % 10000},${i % 4 === 0 ? 'true' : ''},${date}`);
+        lines.push(
+          `U${i.toString(16).padStart(32, '0')},"User ${i}, imported",${tags},${cities[i % 6]},${18 + (i % 60)},${(i * 7919) % 10000},${i % 4 === 0 ? 'true' : ''},${date}`,
+        );
       }
       const chunk = lines.join('\n') + '\n';
       bytes += Buffer.byteLength(chunk);
@@ -256,15 +302,19 @@ const forceGc: () => void = (() => {
 
 function postCsv(url: string, token: string, body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (response.statusCode !== 200) reject(new Error(`import: ${response.statusCode} ${text}`));
-        else resolve(text);
-      });
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (response.statusCode !== 200) reject(new Error(`import: ${response.statusCode} ${text}`));
+          else resolve(text);
+        });
+      },
+    );
     request.on('error', reject);
     body.pipe(request);
   });

@@ -22,7 +22,9 @@ interface Proc {
 
 /** The node flags `npm start` gives the service, so that the service is measured as users run it. */
 function serviceNodeFlags(): string[] {
-  const start = (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  const start = (
+    JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts.start;
   const flags = /\bnode((?: --\S+)*) dist\/apps\/api\/src\/main\.js/.exec(start);
   if (!flags) throw new Error(`can't find how \`npm start\` runs the service in: ${start}`);
   return flags[1].split(' ').filter(Boolean);
@@ -31,7 +33,11 @@ function serviceNodeFlags(): string[] {
 function spawnNode(script: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): Proc {
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the service and the simulator.
   const nodeArgs = [...nodeFlags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot(), script), ...args], { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot(), script), ...args], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => {
     output = (output + chunk).slice(-20_000);
@@ -54,7 +60,12 @@ function spawnNode(script: string, args: string[], env: Record<string, string>, 
   };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => null);
@@ -67,7 +78,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 async function http<T>(base: string, token: string | null, method: string, route: string, body?: unknown): Promise<T> {
   const response = await fetch(`${base}${route}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -93,23 +107,39 @@ export async function runDispatchBench(): Promise<void> {
   try {
     await waitFor('the simulator', () => fetch(`${simUrl}/_sim/health`).then((r) => r.ok), 30_000);
     const accessToken = `bench-${randomUUID()}`;
-    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, { accessToken, channelSecret: 'bench', quota: { type: 'none' }, followerCount: RECIPIENTS });
+    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, {
+      accessToken,
+      channelSecret: 'bench',
+      quota: { type: 'none' },
+      followerCount: RECIPIENTS,
+    });
 
     const servicePort = simPort + 1000;
-    service = spawnNode('dist/apps/api/src/main.js', [], {
-      DATABASE_URL: database.url,
-      PORT: String(servicePort),
-      ADMIN_TOKEN: adminToken,
-      LINE_SIMULATOR: 'off',
-      LOG_LEVEL: 'warn',
-      QUOTA_SYNC_INTERVAL_SECONDS: '0',
-      DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
-    }, serviceNodeFlags());
+    service = spawnNode(
+      'dist/apps/api/src/main.js',
+      [],
+      {
+        DATABASE_URL: database.url,
+        PORT: String(servicePort),
+        ADMIN_TOKEN: adminToken,
+        LINE_SIMULATOR: 'off',
+        LOG_LEVEL: 'warn',
+        QUOTA_SYNC_INTERVAL_SECONDS: '0',
+        DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
+      },
+      serviceNodeFlags(),
+    );
     const api = `http://127.0.0.1:${servicePort}/api/v1`;
     await waitFor('the service', () => fetch(`http://127.0.0.1:${servicePort}/health`).then((r) => r.ok), 60_000);
 
     const account = await http<{ id: string }>(api, adminToken, 'POST', '/line-accounts', {
-      name: 'Bench OA', channelId: CHANNEL_ID, channelAccessToken: accessToken, channelSecret: 'bench', plan: 'high', monthlyBudget: '10000000', apiBaseUrl: simUrl,
+      name: 'Bench OA',
+      channelId: CHANNEL_ID,
+      channelAccessToken: accessToken,
+      channelSecret: 'bench',
+      plan: 'high',
+      monthlyBudget: '10000000',
+      apiBaseUrl: simUrl,
     });
     await db.connect();
     const seed = performance.now();
@@ -123,27 +153,58 @@ export async function runDispatchBench(): Promise<void> {
     // before a send, and autovacuum merging a million fresh GIN entries would otherwise run during it,
     await db.query('VACUUM ANALYZE contacts');
     await db.query('CHECKPOINT').catch(() => undefined); // nor a checkpoint of the seeding's writes (needs a superuser)
-    console.log(`seeded ${RECIPIENTS.toLocaleString('en')} contacts in ${((performance.now() - seed) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${RECIPIENTS.toLocaleString('en')} contacts in ${((performance.now() - seed) / 1000).toFixed(1)} s`,
+    );
 
-    const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-m@example.com', name: 'M', role: 'marketer' });
-    const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', { email: 'bench-a@example.com', name: 'A', role: 'approver' });
-    const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', { lineAccountId: account.id, name: 'All', definition: { not: { tag: 'excluded' } } });
+    const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+      email: 'bench-m@example.com',
+      name: 'M',
+      role: 'marketer',
+    });
+    const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+      email: 'bench-a@example.com',
+      name: 'A',
+      role: 'approver',
+    });
+    const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', {
+      lineAccountId: account.id,
+      name: 'All',
+      definition: { not: { tag: 'excluded' } },
+    });
 
     /** CPU seconds spent so far by the service, the simulator and (when embedded) PostgreSQL. */
     const cpu = () => {
       const byChild = cpuSecondsOfChildren();
-      const of = (pid?: number) => (pid ? byChild.get(pid) ?? 0 : 0);
-      const database = [...byChild].filter(([pid]) => pid !== service!.child.pid && pid !== sim.child.pid).reduce((sum, [, seconds]) => sum + seconds, 0);
+      const of = (pid?: number) => (pid ? (byChild.get(pid) ?? 0) : 0);
+      const database = [...byChild]
+        .filter(([pid]) => pid !== service!.child.pid && pid !== sim.child.pid)
+        .reduce((sum, [, seconds]) => sum + seconds, 0);
       return { service: of(service!.child.pid), simulator: of(sim.child.pid), database };
     };
-    const sendOnce = async (label: string, maxRecipients: number | null = null): Promise<{ run: RunView; snapshotMs: number; seconds: number; cpu: ReturnType<typeof cpu> }> => {
+    const sendOnce = async (
+      label: string,
+      maxRecipients: number | null = null,
+    ): Promise<{ run: RunView; snapshotMs: number; seconds: number; cpu: ReturnType<typeof cpu> }> => {
       const cpuBefore = cpu();
       const campaign = await http<{ id: string }>(api, marketer.token, 'POST', '/campaigns', {
-        lineAccountId: account.id, audienceId: audience.id, name: label, messages: [{ type: 'text', text: 'Bench' }], schedule: null, overBudgetPolicy: 'block', maxRecipients,
+        lineAccountId: account.id,
+        audienceId: audience.id,
+        name: label,
+        messages: [{ type: 'text', text: 'Bench' }],
+        schedule: null,
+        overBudgetPolicy: 'block',
+        maxRecipients,
       });
       await http(api, marketer.token, 'POST', `/campaigns/${campaign.id}/submit`, {});
       await http(api, approver.token, 'POST', `/campaigns/${campaign.id}/approve`, {});
-      const { id: runId } = await http<{ id: string }>(api, approver.token, 'POST', `/campaigns/${campaign.id}/send-now`, {});
+      const { id: runId } = await http<{ id: string }>(
+        api,
+        approver.token,
+        'POST',
+        `/campaigns/${campaign.id}/send-now`,
+        {},
+      );
       let last = -1;
       const run = await waitFor(
         `run ${label}`,
@@ -151,7 +212,9 @@ export async function runDispatchBench(): Promise<void> {
           const current = await http<RunView>(api, adminToken, 'GET', `/runs/${runId}`);
           if (current.progress.batchesDone !== last) {
             last = current.progress.batchesDone;
-            process.stdout.write(`  ${label}: ${current.status} ${current.progress.batchesDone}/${current.progress.batches} batches\n`);
+            process.stdout.write(
+              `  ${label}: ${current.status} ${current.progress.batchesDone}/${current.progress.batches} batches\n`,
+            );
           }
           return ['completed', 'partial', 'failed', 'blocked'].includes(current.status) ? current : null;
         },
@@ -159,7 +222,10 @@ export async function runDispatchBench(): Promise<void> {
         500, // the figures come from the run's own timestamps; polling is only for the progress lines
       );
       if (run.status !== 'completed') throw new Error(`run ${label} ended ${run.status}: ${JSON.stringify(run)}`);
-      const audit = await db.query<{ ms: string }>(`SELECT after->>'snapshotMs' AS ms FROM audit_events WHERE action = 'run.started' AND after->>'runId' = $1`, [runId]);
+      const audit = await db.query<{ ms: string }>(
+        `SELECT after->>'snapshotMs' AS ms FROM audit_events WHERE action = 'run.started' AND after->>'runId' = $1`,
+        [runId],
+      );
       const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
       // Where the send phase's time went besides sending: up to the first accepted batch, and after the last.
       const edges = await db.query<{ first_ms: number; last_ms: number; rate_limited: number }>(
@@ -170,14 +236,22 @@ export async function runDispatchBench(): Promise<void> {
         [runId],
       );
       const { first_ms: firstMs, last_ms: lastMs, rate_limited: rateLimited } = edges.rows[0];
-      console.log(`  ${label}: first batch accepted ${Math.round(firstMs)} ms after the start, run finished ${Math.round(lastMs)} ms after the last; ${rateLimited} batches met a 429`);
+      console.log(
+        `  ${label}: first batch accepted ${Math.round(firstMs)} ms after the start, run finished ${Math.round(lastMs)} ms after the last; ${rateLimited} batches met a 429`,
+      );
       const cpuAfter = cpu();
-      const spent = { service: cpuAfter.service - cpuBefore.service, simulator: cpuAfter.simulator - cpuBefore.simulator, database: cpuAfter.database - cpuBefore.database };
+      const spent = {
+        service: cpuAfter.service - cpuBefore.service,
+        simulator: cpuAfter.simulator - cpuBefore.simulator,
+        database: cpuAfter.database - cpuBefore.database,
+      };
       return { run, snapshotMs: Number(audit.rows[0].ms), seconds, cpu: spent };
     };
 
     // The same rows through a plain INSERT … SELECT, for the gate's snapshot to be compared with.
-    await db.query('CREATE TABLE IF NOT EXISTS bench_plain_copy (run_id uuid, ordinal int, batch_no int, line_user_id text)');
+    await db.query(
+      'CREATE TABLE IF NOT EXISTS bench_plain_copy (run_id uuid, ordinal int, batch_no int, line_user_id text)',
+    );
     const plainStart = performance.now();
     await db.query(
       `INSERT INTO bench_plain_copy SELECT $2::uuid, 0, 0, line_user_id FROM contacts WHERE line_account_id = $1 AND status = 'following'`,
@@ -200,7 +274,11 @@ export async function runDispatchBench(): Promise<void> {
         [
           ['recipients per run', RECIPIENTS.toLocaleString('en'), ''],
           ['send phase, LINE limit 200 req/s (recipients/s)', Math.round(limitedRate).toLocaleString('en'), '≥ 90,000'],
-          ['  share of the 100,000/s ceiling', `${((limitedRate / LINE_CEILING_PER_SECOND) * 100).toFixed(1)}%`, '≥ 90%'],
+          [
+            '  share of the 100,000/s ceiling',
+            `${((limitedRate / LINE_CEILING_PER_SECOND) * 100).toFixed(1)}%`,
+            '≥ 90%',
+          ],
           ['send phase, no limit (recipients/s)', Math.round(RECIPIENTS / unlimited.seconds).toLocaleString('en'), ''],
           ['gate snapshot (ms, limited run)', limited.snapshotMs, ''],
           ['plain INSERT … SELECT of the same rows (ms)', Math.round(plainMs), ''],
@@ -208,7 +286,11 @@ export async function runDispatchBench(): Promise<void> {
           ['service peak RSS', mib(peak), '< 300 MiB'],
           ['CPU s per 100,000 recipients (limited run): service', perLakh(limited.cpu.service), ''],
           ['  simulator', perLakh(limited.cpu.simulator), ''],
-          ['  PostgreSQL (embedded only)', database.description.startsWith('embedded') ? perLakh(limited.cpu.database) : 'n/a', ''],
+          [
+            '  PostgreSQL (embedded only)',
+            database.description.startsWith('embedded') ? perLakh(limited.cpu.database) : 'n/a',
+            '',
+          ],
         ],
       ),
     );

@@ -75,7 +75,13 @@ export interface BenchApp {
 
 /** The real service, in this process, listening on a free port of the loopback interface. */
 export async function startBenchApp(databaseUrl: string): Promise<BenchApp> {
-  const config = readAppConfig({ LOG_LEVEL: 'silent', LINE_SIMULATOR: 'off', QUOTA_SYNC_INTERVAL_SECONDS: '0', DISPATCH_ENABLED: 'false', DATABASE_URL: databaseUrl });
+  const config = readAppConfig({
+    LOG_LEVEL: 'silent',
+    LINE_SIMULATOR: 'off',
+    QUOTA_SYNC_INTERVAL_SECONDS: '0',
+    DISPATCH_ENABLED: 'false',
+    DATABASE_URL: databaseUrl,
+  });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { token } = await app.get(UsersService).bootstrapFirstAdmin(null);
@@ -87,7 +93,10 @@ export async function startBenchApp(databaseUrl: string): Promise<BenchApp> {
 export async function api<T>(bench: BenchApp, method: string, route: string, body?: unknown): Promise<T> {
   const response = await fetch(`${bench.baseUrl}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${bench.adminToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${bench.adminToken}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -141,8 +150,13 @@ export function median(values: number[]): number {
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
-  return [line(cells[0]), `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  return [
+    line(cells[0]),
+    `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }
 
 /**
@@ -154,7 +168,7 @@ export function cpuSecondsOfChildren(): Map<number, number> {
   const ticksPerSecond = 100; // USER_HZ, the unit of /proc/<pid>/stat on Linux
   const parentOf = new Map<number, number>();
   const ticksOf = new Map<number, number>();
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
   } catch {

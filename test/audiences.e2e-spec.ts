@@ -33,7 +33,7 @@ function knownContacts(now: Date) {
       attributes,
       status: i % 7 === 0 ? 'blocked' : i % 11 === 0 ? 'unfollowed' : 'following',
       lastInteractionAt: i % 9 === 0 ? null : new Date(now.getTime() - i * DAY).toISOString(),
-      followedAt: new Date(now.getTime() - (i * 3) * DAY).toISOString(),
+      followedAt: new Date(now.getTime() - i * 3 * DAY).toISOString(),
     };
   });
 }
@@ -59,22 +59,38 @@ describe('audiences', () => {
   let otherAccountId: string;
   let contacts: Known[];
 
-  const create = (body: Record<string, unknown>, token = marketer.token) => t.http().post('/api/v1/audiences').set(bearer(token)).send(body);
+  const create = (body: Record<string, unknown>, token = marketer.token) =>
+    t.http().post('/api/v1/audiences').set(bearer(token)).send(body);
 
   beforeAll(async () => {
     t = await createTestApp();
     marketer = await t.createUser('marketer');
     approver = await t.createUser('approver');
-    accountId = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
-    otherAccountId = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    accountId = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201))
+      .body.id;
+    otherAccountId = (
+      await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)
+    ).body.id;
     contacts = knownContacts(new Date());
-    const upsert = await t.http().put(`/api/v1/line-accounts/${accountId}/contacts`).set(bearer(marketer.token)).send({ contacts }).expect(200);
+    const upsert = await t
+      .http()
+      .put(`/api/v1/line-accounts/${accountId}/contacts`)
+      .set(bearer(marketer.token))
+      .send({ contacts })
+      .expect(200);
     expect(upsert.body).toEqual({ created: 120, updated: 0, rejected: [] });
     // The same users on another account, all following VIPs: they must never be counted.
-    await t.http()
+    await t
+      .http()
       .put(`/api/v1/line-accounts/${otherAccountId}/contacts`)
       .set(bearer(marketer.token))
-      .send({ contacts: contacts.map((c) => ({ lineUserId: c.lineUserId, tags: ['vip'], attributes: { city: 'Taipei', age: 40 } })) })
+      .send({
+        contacts: contacts.map((c) => ({
+          lineUserId: c.lineUserId,
+          tags: ['vip'],
+          attributes: { city: 'Taipei', age: 40 },
+        })),
+      })
       .expect(200);
   });
   afterAll(() => t.close());
@@ -108,7 +124,13 @@ describe('audiences', () => {
       { tag: 'vip' },
       { tag: 'Vip' },
       { all: [{ tag: 'vip' }, { attribute: 'age', op: 'gte', value: 30 }, { interactedWithinDays: 60 }] },
-      { any: [{ attribute: 'city', op: 'eq', value: 'Taipei' }, { attribute: 'member', op: 'exists' }, { not: { attribute: 'age', op: 'lt', value: 70 } }] },
+      {
+        any: [
+          { attribute: 'city', op: 'eq', value: 'Taipei' },
+          { attribute: 'member', op: 'exists' },
+          { not: { attribute: 'age', op: 'lt', value: 70 } },
+        ],
+      },
       { not: { attribute: 'city', op: 'in', value: ['Taipei', 'Tainan'] } },
       { attribute: 'joined', op: 'gte', value: '2026-05-01' },
       { attribute: 'age', op: 'neq', value: 25 },
@@ -116,8 +138,16 @@ describe('audiences', () => {
       { list: [uid(1), uid(2), uid(8), uid(999)] },
     ];
     for (const definition of trees) {
-      const created = await create({ lineAccountId: accountId, name: JSON.stringify(definition).slice(0, 100), definition }).expect(201);
-      const size = await t.http().get(`/api/v1/audiences/${created.body.id}/size`).set(bearer(approver.token)).expect(200);
+      const created = await create({
+        lineAccountId: accountId,
+        name: JSON.stringify(definition).slice(0, 100),
+        definition,
+      }).expect(201);
+      const size = await t
+        .http()
+        .get(`/api/v1/audiences/${created.body.id}/size`)
+        .set(bearer(approver.token))
+        .expect(200);
       const matcher = createRuleMatcher(definition, { now });
       const members = contacts.filter((contact) => matcher(asSegmentContact(contact)));
       const count = (status: string) => members.filter((m) => m.status === status).length;
@@ -136,17 +166,37 @@ describe('audiences', () => {
   });
 
   it('a date audience follows the dates contacts are given, changed and removed through the API', async () => {
-    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const ownAccount = (
+      await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)
+    ).body.id;
     const upsert = (joined: Record<number, string | number | boolean | null>) =>
-      t.http()
+      t
+        .http()
         .put(`/api/v1/line-accounts/${ownAccount}/contacts`)
         .set(bearer(marketer.token))
-        .send({ contacts: Object.entries(joined).map(([n, date]) => ({ lineUserId: uid(Number(n)), attributes: { joined: date } })) })
+        .send({
+          contacts: Object.entries(joined).map(([n, date]) => ({
+            lineUserId: uid(Number(n)),
+            attributes: { joined: date },
+          })),
+        })
         .expect(200);
-    const recent = await create({ lineAccountId: ownAccount, name: 'joined since June', definition: { attribute: 'joined', op: 'gte', value: '2026-06-01' } }).expect(201);
-    const recipients = async () => (await t.http().get(`/api/v1/audiences/${recent.body.id}/size`).set(bearer(marketer.token)).expect(200)).body.recipients;
+    const recent = await create({
+      lineAccountId: ownAccount,
+      name: 'joined since June',
+      definition: { attribute: 'joined', op: 'gte', value: '2026-06-01' },
+    }).expect(201);
+    const recipients = async () =>
+      (await t.http().get(`/api/v1/audiences/${recent.body.id}/size`).set(bearer(marketer.token)).expect(200)).body
+        .recipients;
 
-    await upsert({ 1: '2026-06-01', 2: '2026-05-31T23:59:59.999Z', 3: '2026-06-01T07:59+08:00', 4: '2026-07-01', 5: 20260701 });
+    await upsert({
+      1: '2026-06-01',
+      2: '2026-05-31T23:59:59.999Z',
+      3: '2026-06-01T07:59+08:00',
+      4: '2026-07-01',
+      5: 20260701,
+    });
     expect(await recipients()).toBe(2); // midnight UTC on the day, and July; not the minute before, nor a number
     await upsert({ 2: '2026-06-01T00:00:00.001Z', 4: 'soon', 5: '2026-12-24' });
     expect(await recipients()).toBe(3); // 1, 2 and 5
@@ -158,71 +208,172 @@ describe('audiences', () => {
 
   it('previews following members in lineUserId order', async () => {
     const vip = await create({ lineAccountId: accountId, name: 'VIP preview', definition: { tag: 'vip' } }).expect(201);
-    const preview = await t.http().get(`/api/v1/audiences/${vip.body.id}/preview`).query({ limit: 5 }).set(bearer(approver.token)).expect(200);
-    const expected = contacts.filter((c) => c.tags.includes('vip') && c.status === 'following').slice(0, 5).map((c) => c.lineUserId);
+    const preview = await t
+      .http()
+      .get(`/api/v1/audiences/${vip.body.id}/preview`)
+      .query({ limit: 5 })
+      .set(bearer(approver.token))
+      .expect(200);
+    const expected = contacts
+      .filter((c) => c.tags.includes('vip') && c.status === 'following')
+      .slice(0, 5)
+      .map((c) => c.lineUserId);
     expect(preview.body.audienceId).toBe(vip.body.id);
     expect(preview.body.items.map((item: { lineUserId: string }) => item.lineUserId)).toEqual(expected);
-    expect(preview.body.items[0]).toMatchObject({ lineAccountId: accountId, status: 'following', tags: expect.arrayContaining(['vip']) });
-    const byDefault = await t.http().get(`/api/v1/audiences/${vip.body.id}/preview`).set(bearer(approver.token)).expect(200);
+    expect(preview.body.items[0]).toMatchObject({
+      lineAccountId: accountId,
+      status: 'following',
+      tags: expect.arrayContaining(['vip']),
+    });
+    const byDefault = await t
+      .http()
+      .get(`/api/v1/audiences/${vip.body.id}/preview`)
+      .set(bearer(approver.token))
+      .expect(200);
     expect(byDefault.body.items).toHaveLength(20);
-    await t.http().get(`/api/v1/audiences/${vip.body.id}/preview`).query({ limit: 101 }).set(bearer(approver.token)).expect(400);
+    await t
+      .http()
+      .get(`/api/v1/audiences/${vip.body.id}/preview`)
+      .query({ limit: 101 })
+      .set(bearer(approver.token))
+      .expect(400);
   });
 
-  it('resolves references, refuses other accounts\' audiences and cycles', async () => {
+  it("resolves references, refuses other accounts' audiences and cycles", async () => {
     const base = await create({ lineAccountId: accountId, name: 'base', definition: { tag: 'vip' } }).expect(201);
-    const derived = await create({ lineAccountId: accountId, name: 'derived', definition: { all: [{ audience: base.body.id }, { attribute: 'city', op: 'eq', value: 'Taipei' }] } }).expect(201);
+    const derived = await create({
+      lineAccountId: accountId,
+      name: 'derived',
+      definition: { all: [{ audience: base.body.id }, { attribute: 'city', op: 'eq', value: 'Taipei' }] },
+    }).expect(201);
     expect(derived.body.referencedAudienceIds).toEqual([base.body.id]);
-    const size = await t.http().get(`/api/v1/audiences/${derived.body.id}/size`).set(bearer(marketer.token)).expect(200);
-    const expected = contacts.filter((c) => c.tags.includes('vip') && c.attributes.city === 'Taipei' && c.status === 'following').length;
+    const size = await t
+      .http()
+      .get(`/api/v1/audiences/${derived.body.id}/size`)
+      .set(bearer(marketer.token))
+      .expect(200);
+    const expected = contacts.filter(
+      (c) => c.tags.includes('vip') && c.attributes.city === 'Taipei' && c.status === 'following',
+    ).length;
     expect(size.body.recipients).toBe(expected);
 
-    const foreign = await create({ lineAccountId: otherAccountId, name: 'foreign', definition: { tag: 'vip' } }).expect(201);
-    const crossAccount = await create({ lineAccountId: accountId, name: 'x', definition: { any: [{ tag: 'news' }, { not: { audience: foreign.body.id } }] } }).expect(400);
-    expect(crossAccount.body.details).toEqual([{ field: 'definition.any[1].not.audience', problem: `no audience ${foreign.body.id} on this LINE account` }]);
+    const foreign = await create({ lineAccountId: otherAccountId, name: 'foreign', definition: { tag: 'vip' } }).expect(
+      201,
+    );
+    const crossAccount = await create({
+      lineAccountId: accountId,
+      name: 'x',
+      definition: { any: [{ tag: 'news' }, { not: { audience: foreign.body.id } }] },
+    }).expect(400);
+    expect(crossAccount.body.details).toEqual([
+      { field: 'definition.any[1].not.audience', problem: `no audience ${foreign.body.id} on this LINE account` },
+    ]);
     const unknown = randomUUID();
-    const missing = await create({ lineAccountId: accountId, name: 'x', definition: { audience: unknown } }).expect(400);
-    expect(missing.body.details).toEqual([{ field: 'definition.audience', problem: `no audience ${unknown} on this LINE account` }]);
+    const missing = await create({ lineAccountId: accountId, name: 'x', definition: { audience: unknown } }).expect(
+      400,
+    );
+    expect(missing.body.details).toEqual([
+      { field: 'definition.audience', problem: `no audience ${unknown} on this LINE account` },
+    ]);
 
     // base → derived would close base → derived → base.
-    const cycle = await t.http()
+    const cycle = await t
+      .http()
       .patch(`/api/v1/audiences/${base.body.id}`)
       .set(bearer(marketer.token))
       .send({ version: 1, definition: { any: [{ tag: 'vip' }, { audience: derived.body.id }] } })
       .expect(400);
-    expect(cycle.body.details).toEqual([{ field: 'definition.any[1].audience', problem: expect.stringContaining(`${base.body.id} → ${derived.body.id} → ${base.body.id}`) }]);
-    const self = await t.http().patch(`/api/v1/audiences/${base.body.id}`).set(bearer(marketer.token)).send({ version: 1, definition: { not: { audience: base.body.id } } }).expect(400);
-    expect(self.body.details[0]).toMatchObject({ field: 'definition.not.audience', problem: expect.stringContaining('itself') });
+    expect(cycle.body.details).toEqual([
+      {
+        field: 'definition.any[1].audience',
+        problem: expect.stringContaining(`${base.body.id} → ${derived.body.id} → ${base.body.id}`),
+      },
+    ]);
+    const self = await t
+      .http()
+      .patch(`/api/v1/audiences/${base.body.id}`)
+      .set(bearer(marketer.token))
+      .send({ version: 1, definition: { not: { audience: base.body.id } } })
+      .expect(400);
+    expect(self.body.details[0]).toMatchObject({
+      field: 'definition.not.audience',
+      problem: expect.stringContaining('itself'),
+    });
     const unchanged = await t.http().get(`/api/v1/audiences/${base.body.id}`).set(bearer(approver.token)).expect(200);
     expect(unchanged.body).toMatchObject({ version: 1, definition: { tag: 'vip' } });
 
     // A referenced audience can't be deleted; once the reference is gone it can.
     await t.http().delete(`/api/v1/audiences/${base.body.id}`).set(bearer(marketer.token)).expect(409);
-    await t.http().patch(`/api/v1/audiences/${derived.body.id}`).set(bearer(marketer.token)).send({ version: 1, definition: { tag: 'news' } }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/audiences/${derived.body.id}`)
+      .set(bearer(marketer.token))
+      .send({ version: 1, definition: { tag: 'news' } })
+      .expect(200);
     await t.http().delete(`/api/v1/audiences/${base.body.id}`).set(bearer(marketer.token)).expect(204);
   });
 
   it('updates with version (stale → 409), deletes, lists, and audits all three', async () => {
-    const created = await create({ lineAccountId: accountId, name: 'to change', definition: { tag: 'news' } }).expect(201);
+    const created = await create({ lineAccountId: accountId, name: 'to change', definition: { tag: 'news' } }).expect(
+      201,
+    );
     const id = created.body.id;
-    expect(created.body).toMatchObject({ lineAccountId: accountId, name: 'to change', definition: { tag: 'news' }, version: 1, createdById: marketer.id, updatedById: marketer.id });
-    const updated = await t.http().patch(`/api/v1/audiences/${id}`).set(bearer(t.adminToken)).send({ version: 1, name: 'changed', definition: { all: [{ tag: 'news' }, { interactedWithinDays: 30 }] } }).expect(200);
+    expect(created.body).toMatchObject({
+      lineAccountId: accountId,
+      name: 'to change',
+      definition: { tag: 'news' },
+      version: 1,
+      createdById: marketer.id,
+      updatedById: marketer.id,
+    });
+    const updated = await t
+      .http()
+      .patch(`/api/v1/audiences/${id}`)
+      .set(bearer(t.adminToken))
+      .send({ version: 1, name: 'changed', definition: { all: [{ tag: 'news' }, { interactedWithinDays: 30 }] } })
+      .expect(200);
     expect(updated.body).toMatchObject({ name: 'changed', version: 2, createdById: marketer.id });
-    const stale = await t.http().patch(`/api/v1/audiences/${id}`).set(bearer(marketer.token)).send({ version: 1, name: 'late' }).expect(409);
+    const stale = await t
+      .http()
+      .patch(`/api/v1/audiences/${id}`)
+      .set(bearer(marketer.token))
+      .send({ version: 1, name: 'late' })
+      .expect(409);
     expect(stale.body.details[0].field).toBe('version');
-    const badPatch = await t.http().patch(`/api/v1/audiences/${id}`).set(bearer(marketer.token)).send({ version: 2, definition: { all: [{ tag: '' }] } }).expect(400);
+    const badPatch = await t
+      .http()
+      .patch(`/api/v1/audiences/${id}`)
+      .set(bearer(marketer.token))
+      .send({ version: 2, definition: { all: [{ tag: '' }] } })
+      .expect(400);
     expect(badPatch.body.details[0].field).toBe('definition.all[0].tag');
 
-    const listed = await t.http().get('/api/v1/audiences').query({ lineAccountId: accountId, limit: 500 }).set(bearer(approver.token)).expect(200);
+    const listed = await t
+      .http()
+      .get('/api/v1/audiences')
+      .query({ lineAccountId: accountId, limit: 500 })
+      .set(bearer(approver.token))
+      .expect(200);
     expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(id);
     expect(listed.body.items.every((a: { lineAccountId: string }) => a.lineAccountId === accountId)).toBe(true);
-    const otherList = await t.http().get('/api/v1/audiences').query({ lineAccountId: otherAccountId }).set(bearer(approver.token)).expect(200);
+    const otherList = await t
+      .http()
+      .get('/api/v1/audiences')
+      .query({ lineAccountId: otherAccountId })
+      .set(bearer(approver.token))
+      .expect(200);
     expect(otherList.body.items.map((a: { name: string }) => a.name)).toEqual(['foreign']);
 
     await t.http().delete(`/api/v1/audiences/${id}`).set(bearer(marketer.token)).expect(204);
     await t.http().get(`/api/v1/audiences/${id}`).set(bearer(marketer.token)).expect(404);
     await t.http().get(`/api/v1/audiences/${id}/size`).set(bearer(marketer.token)).expect(404);
     await t.http().delete(`/api/v1/audiences/${id}`).set(bearer(marketer.token)).expect(404);
-    const after = await t.http().get('/api/v1/audiences').query({ lineAccountId: accountId, limit: 500 }).set(bearer(approver.token)).expect(200);
+    const after = await t
+      .http()
+      .get('/api/v1/audiences')
+      .query({ lineAccountId: accountId, limit: 500 })
+      .set(bearer(approver.token))
+      .expect(200);
     expect(after.body.items.map((a: { id: string }) => a.id)).not.toContain(id);
 
     const { rows } = await t.db.pool.query(
@@ -231,13 +382,25 @@ describe('audiences', () => {
       [id],
     );
     expect(rows).toEqual([
-      { action: 'audience.created', actor_id: marketer.id, before_name: null, after_name: 'to change', definition: { tag: 'news' } },
-      { action: 'audience.updated', actor_id: expect.any(String), before_name: 'to change', after_name: 'changed', definition: { all: [{ tag: 'news' }, { interactedWithinDays: 30 }] } },
+      {
+        action: 'audience.created',
+        actor_id: marketer.id,
+        before_name: null,
+        after_name: 'to change',
+        definition: { tag: 'news' },
+      },
+      {
+        action: 'audience.updated',
+        actor_id: expect.any(String),
+        before_name: 'to change',
+        after_name: 'changed',
+        definition: { all: [{ tag: 'news' }, { interactedWithinDays: 30 }] },
+      },
       { action: 'audience.deleted', actor_id: marketer.id, before_name: 'changed', after_name: null, definition: null },
     ]);
   });
 
-  it('can\'t delete an audience an approved, sending, paused, blocked or failed campaign uses', async () => {
+  it("can't delete an audience an approved, sending, paused, blocked or failed campaign uses", async () => {
     const used = await create({ lineAccountId: accountId, name: 'used', definition: { tag: 'vip' } }).expect(201);
     const campaign = randomUUID();
     await t.db.pool.query(
@@ -247,7 +410,11 @@ describe('audiences', () => {
     );
     for (const status of ['approved', 'sending', 'paused', 'blocked', 'failed']) {
       await t.db.pool.query(`UPDATE campaigns SET status = $2 WHERE id = $1`, [campaign, status]);
-      const refused = await t.http().delete(`/api/v1/audiences/${used.body.id}`).set(bearer(marketer.token)).expect(409);
+      const refused = await t
+        .http()
+        .delete(`/api/v1/audiences/${used.body.id}`)
+        .set(bearer(marketer.token))
+        .expect(409);
       expect(refused.body.message).toContain('campaign');
     }
     await t.db.pool.query(`UPDATE campaigns SET status = 'completed' WHERE id = $1`, [campaign]);
@@ -256,9 +423,16 @@ describe('audiences', () => {
 
   it('lets marketers and admins write, every role read', async () => {
     const created = await create({ lineAccountId: accountId, name: 'roles', definition: { tag: 'vip' } }).expect(201);
-    await create({ lineAccountId: accountId, name: 'approver', definition: { tag: 'vip' } }, approver.token).expect(403);
+    await create({ lineAccountId: accountId, name: 'approver', definition: { tag: 'vip' } }, approver.token).expect(
+      403,
+    );
     await create({ lineAccountId: accountId, name: 'admin', definition: { tag: 'vip' } }, t.adminToken).expect(201);
-    await t.http().patch(`/api/v1/audiences/${created.body.id}`).set(bearer(approver.token)).send({ version: 1, name: 'x' }).expect(403);
+    await t
+      .http()
+      .patch(`/api/v1/audiences/${created.body.id}`)
+      .set(bearer(approver.token))
+      .send({ version: 1, name: 'x' })
+      .expect(403);
     await t.http().delete(`/api/v1/audiences/${created.body.id}`).set(bearer(approver.token)).expect(403);
     await t.http().get(`/api/v1/audiences/${created.body.id}`).set(bearer(approver.token)).expect(200);
     await t.http().get(`/api/v1/audiences/${created.body.id}/size`).set(bearer(approver.token)).expect(200);

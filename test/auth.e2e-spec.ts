@@ -9,7 +9,12 @@ describe('auth, roles and the error shape', () => {
 
   it('answers 401 in the API error shape without a token, and with an unknown one', async () => {
     const none = await t.http().get('/api/v1/me').expect(401);
-    expect(none.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('Bearer'), details: [] });
+    expect(none.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.stringContaining('Bearer'),
+      details: [],
+    });
     await t.http().get('/api/v1/me').set(bearer('lcm_not-a-real-token')).expect(401);
     await t.http().get('/api/v1/me').set('Authorization', 'Basic abc').expect(401);
   });
@@ -22,18 +27,39 @@ describe('auth, roles and the error shape', () => {
   it('answers 403 when a marketer calls an admin route', async () => {
     const marketer = await t.createUser('marketer');
     const response = await t.http().get('/api/v1/users').set(bearer(marketer.token)).expect(403);
-    expect(response.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('admin'), details: [] });
+    expect(response.body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: expect.stringContaining('admin'),
+      details: [],
+    });
   });
 
   it('answers 400 naming the field for unknown and malformed fields, and writes nothing', async () => {
-    const unknown = await t.http().post('/api/v1/users').set(bearer(t.adminToken)).send({ email: 'x@example.com', name: 'X', role: 'admin', isRoot: true }).expect(400);
+    const unknown = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(t.adminToken))
+      .send({ email: 'x@example.com', name: 'X', role: 'admin', isRoot: true })
+      .expect(400);
     expect(unknown.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(unknown.body.details).toEqual([{ field: 'isRoot', problem: expect.stringContaining('should not exist') }]);
 
-    const malformed = await t.http().post('/api/v1/users').set(bearer(t.adminToken)).send({ email: 'not-an-email', name: '', role: 'owner' }).expect(400);
+    const malformed = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(t.adminToken))
+      .send({ email: 'not-an-email', name: '', role: 'owner' })
+      .expect(400);
     expect(malformed.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['email', 'name', 'role']);
 
-    const badJson = await t.http().post('/api/v1/users').set(bearer(t.adminToken)).set('Content-Type', 'application/json').send('{"email": ').expect(400);
+    const badJson = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(t.adminToken))
+      .set('Content-Type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
     expect(badJson.body).toMatchObject({ statusCode: 400, details: [{ field: 'body', problem: 'malformed JSON' }] });
 
     const badId = await t.http().patch('/api/v1/users/123').set(bearer(t.adminToken)).send({ version: 1 }).expect(400);
@@ -44,15 +70,25 @@ describe('auth, roles and the error shape', () => {
   });
 
   it('creates users with a token shown once, and refuses a duplicate email with 409', async () => {
-    const created = await t.http().post('/api/v1/users').set(bearer(t.adminToken)).send({ email: 'Ann@Example.com', name: 'Ann', role: 'approver' }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(t.adminToken))
+      .send({ email: 'Ann@Example.com', name: 'Ann', role: 'approver' })
+      .expect(201);
     expect(created.body.user).toMatchObject({ email: 'ann@example.com', role: 'approver', version: 1 });
     expect(created.body.token).toMatch(/^lcm_/);
     await t.http().get('/api/v1/me').set(bearer(created.body.token)).expect(200);
-    const again = await t.http().post('/api/v1/users').set(bearer(t.adminToken)).send({ email: 'ann@example.com', name: 'Ann 2', role: 'approver' }).expect(409);
+    const again = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(t.adminToken))
+      .send({ email: 'ann@example.com', name: 'Ann 2', role: 'approver' })
+      .expect(409);
     expect(again.body.details).toEqual([{ field: 'email', problem: 'already taken' }]);
   });
 
-  it('stops a deactivated user\'s token at once, and a rotated token at once', async () => {
+  it("stops a deactivated user's token at once, and a rotated token at once", async () => {
     const user = await t.createUser('marketer');
     await t.http().get('/api/v1/me').set(bearer(user.token)).expect(200);
 
@@ -60,16 +96,36 @@ describe('auth, roles and the error shape', () => {
     await t.http().get('/api/v1/me').set(bearer(user.token)).expect(401);
     await t.http().get('/api/v1/me').set(bearer(rotated.body.token)).expect(200);
 
-    await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(t.adminToken)).send({ version: 1, active: false }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(t.adminToken))
+      .send({ version: 1, active: false })
+      .expect(200);
     await t.http().get('/api/v1/me').set(bearer(rotated.body.token)).expect(401);
   });
 
   it('refuses a stale version with 409 and audits the change', async () => {
     const user = await t.createUser('marketer');
-    await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(t.adminToken)).send({ version: 1, role: 'approver' }).expect(200);
-    const stale = await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(t.adminToken)).send({ version: 1, role: 'admin' }).expect(409);
-    expect(stale.body.details).toEqual([{ field: 'version', problem: expect.stringContaining('current version is 2') }]);
-    const { rows } = await t.db.pool.query(`SELECT action, before->>'role' AS before, after->>'role' AS after FROM audit_events WHERE entity_id = $1 ORDER BY created_at`, [user.id]);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(t.adminToken))
+      .send({ version: 1, role: 'approver' })
+      .expect(200);
+    const stale = await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(t.adminToken))
+      .send({ version: 1, role: 'admin' })
+      .expect(409);
+    expect(stale.body.details).toEqual([
+      { field: 'version', problem: expect.stringContaining('current version is 2') },
+    ]);
+    const { rows } = await t.db.pool.query(
+      `SELECT action, before->>'role' AS before, after->>'role' AS after FROM audit_events WHERE entity_id = $1 ORDER BY created_at`,
+      [user.id],
+    );
     expect(rows).toEqual([
       { action: 'user.created', before: null, after: 'marketer' },
       { action: 'user.updated', before: 'marketer', after: 'approver' },
@@ -78,7 +134,12 @@ describe('auth, roles and the error shape', () => {
 
   it('keeps at least one active admin', async () => {
     const me = await t.http().get('/api/v1/me').set(bearer(t.adminToken)).expect(200);
-    const response = await t.http().patch(`/api/v1/users/${me.body.id}`).set(bearer(t.adminToken)).send({ version: me.body.version, role: 'marketer' }).expect(409);
+    const response = await t
+      .http()
+      .patch(`/api/v1/users/${me.body.id}`)
+      .set(bearer(t.adminToken))
+      .send({ version: me.body.version, role: 'marketer' })
+      .expect(409);
     expect(response.body.message).toContain('at least one active admin');
   });
 
@@ -95,7 +156,8 @@ describe('auth, roles and the error shape', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http()
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t
+        .http()
         .get(`/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .set(bearer(t.adminToken))
         .expect(200);

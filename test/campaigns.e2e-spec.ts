@@ -30,17 +30,38 @@ describe('campaigns and the approval workflow', () => {
     sim = await startLineSimulator({ port: 0, seed: 'campaigns-e2e' });
     await request(sim.url)
       .put(`/_sim/channels/${channelId}`)
-      .send({ accessToken, quota: { type: 'none' }, consumption: 0, followers: [...VIPS, REGULAR], blocked: [BLOCKED_VIP] })
+      .send({
+        accessToken,
+        quota: { type: 'none' },
+        consumption: 0,
+        followers: [...VIPS, REGULAR],
+        blocked: [BLOCKED_VIP],
+      })
       .expect(201);
     t = await createTestApp();
-    const account = await t.http()
+    const account = await t
+      .http()
       .post('/api/v1/line-accounts')
       .set(bearer(t.adminToken))
-      .send({ name: 'Campaign OA', channelId, channelAccessToken: accessToken, channelSecret: 'secret', plan: 'high', monthlyBudget: '1000', apiBaseUrl: sim.url })
+      .send({
+        name: 'Campaign OA',
+        channelId,
+        channelAccessToken: accessToken,
+        channelSecret: 'secret',
+        plan: 'high',
+        monthlyBudget: '1000',
+        apiBaseUrl: sim.url,
+      })
       .expect(201);
     accountId = account.body.id;
-    [marketer, otherMarketer, approver, secondApprover] = await Promise.all([t.createUser('marketer'), t.createUser('marketer'), t.createUser('approver'), t.createUser('approver')]);
-    await t.http()
+    [marketer, otherMarketer, approver, secondApprover] = await Promise.all([
+      t.createUser('marketer'),
+      t.createUser('marketer'),
+      t.createUser('approver'),
+      t.createUser('approver'),
+    ]);
+    await t
+      .http()
       .put(`/api/v1/line-accounts/${accountId}/contacts`)
       .set(bearer(marketer.token))
       .send({
@@ -51,7 +72,12 @@ describe('campaigns and the approval workflow', () => {
         ],
       })
       .expect(200);
-    const audience = await t.http().post('/api/v1/audiences').set(bearer(marketer.token)).send({ lineAccountId: accountId, name: 'VIPs', definition: { tag: 'vip' } }).expect(201);
+    const audience = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(marketer.token))
+      .send({ lineAccountId: accountId, name: 'VIPs', definition: { tag: 'vip' } })
+      .expect(201);
     audienceId = audience.body.id;
   });
   afterAll(async () => {
@@ -63,16 +89,26 @@ describe('campaigns and the approval workflow', () => {
   const TEXT = { type: 'text', text: 'Our VIP sale starts today!' };
 
   async function createCampaign(token: string, overrides: Record<string, unknown> = {}) {
-    const response = await t.http()
+    const response = await t
+      .http()
       .post('/api/v1/campaigns')
       .set(bearer(token))
-      .send({ lineAccountId: accountId, audienceId, name: 'VIP sale', messages: [TEXT], schedule: { at: inDays(2) }, ...overrides });
+      .send({
+        lineAccountId: accountId,
+        audienceId,
+        name: 'VIP sale',
+        messages: [TEXT],
+        schedule: { at: inDays(2) },
+        ...overrides,
+      });
     expect(response.status).toBe(201);
     return response.body;
   }
-  const act = (token: string, id: string, action: string, body: object = {}) => t.http().post(`/api/v1/campaigns/${id}/${action}`).set(bearer(token)).send(body);
+  const act = (token: string, id: string, action: string, body: object = {}) =>
+    t.http().post(`/api/v1/campaigns/${id}/${action}`).set(bearer(token)).send(body);
   const get = (token: string, path: string) => t.http().get(`/api/v1${path}`).set(bearer(token));
-  const edit = (token: string, id: string, body: object) => t.http().patch(`/api/v1/campaigns/${id}`).set(bearer(token)).send(body);
+  const edit = (token: string, id: string, body: object) =>
+    t.http().patch(`/api/v1/campaigns/${id}`).set(bearer(token)).send(body);
   const promote = async (user: { id: string }, role: string) => {
     const version = (await t.db.pool.query('SELECT version FROM users WHERE id = $1', [user.id])).rows[0].version;
     await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(t.adminToken)).send({ version, role }).expect(200);
@@ -81,29 +117,72 @@ describe('campaigns and the approval workflow', () => {
   it('walks draft → submit → reject → edit → submit → approve → a scheduled run, all in the audit log', async () => {
     const at = inDays(3);
     const draft = await createCampaign(marketer.token, { schedule: { at } });
-    expect(draft).toMatchObject({ status: 'draft', version: 1, createdById: marketer.id, lastEditedById: marketer.id, requestsPerRecipient: 1, overBudgetPolicy: 'block', approval: null });
+    expect(draft).toMatchObject({
+      status: 'draft',
+      version: 1,
+      createdById: marketer.id,
+      lastEditedById: marketer.id,
+      requestsPerRecipient: 1,
+      overBudgetPolicy: 'block',
+      approval: null,
+    });
 
     const forecast = (await get(marketer.token, `/campaigns/${draft.id}/forecast`).expect(200)).body;
-    expect(forecast).toMatchObject({ campaignId: draft.id, lineAccountId: accountId, recipients: 3, requestsPerRecipient: 1, messages: 3, verdict: 'ok', cost: { amount: '0.0000' } });
+    expect(forecast).toMatchObject({
+      campaignId: draft.id,
+      lineAccountId: accountId,
+      recipients: 3,
+      requestsPerRecipient: 1,
+      messages: 3,
+      verdict: 'ok',
+      cost: { amount: '0.0000' },
+    });
 
     const submitted = (await act(marketer.token, draft.id, 'submit').expect(200)).body;
-    expect(submitted).toMatchObject({ status: 'pending_approval', version: 2, submission: { submittedById: marketer.id, forecastId: expect.any(String) } });
+    expect(submitted).toMatchObject({
+      status: 'pending_approval',
+      version: 2,
+      submission: { submittedById: marketer.id, forecastId: expect.any(String) },
+    });
     // Pending: no edits until withdrawn.
     const refusedEdit = await edit(marketer.token, draft.id, { version: 2, name: 'x' }).expect(409);
     expect(refusedEdit.body.message).toMatch(/pending_approval.*withdraw/);
 
-    const rejected = (await act(approver.token, draft.id, 'reject', { reason: 'Say which stores take part.' }).expect(200)).body;
-    expect(rejected).toMatchObject({ status: 'draft', submission: null, lastRejection: { rejectedById: approver.id, reason: 'Say which stores take part.' } });
+    const rejected = (
+      await act(approver.token, draft.id, 'reject', { reason: 'Say which stores take part.' }).expect(200)
+    ).body;
+    expect(rejected).toMatchObject({
+      status: 'draft',
+      submission: null,
+      lastRejection: { rejectedById: approver.id, reason: 'Say which stores take part.' },
+    });
 
     await edit(marketer.token, draft.id, { version: 2, name: 'stale' }).expect(409);
-    const edited = (await edit(marketer.token, draft.id, { version: rejected.version, messages: [{ type: 'text', text: 'VIP sale in all Taipei stores!' }] }).expect(200)).body;
-    expect(edited).toMatchObject({ status: 'draft', version: rejected.version + 1, messages: [{ type: 'text', text: 'VIP sale in all Taipei stores!' }] });
+    const edited = (
+      await edit(marketer.token, draft.id, {
+        version: rejected.version,
+        messages: [{ type: 'text', text: 'VIP sale in all Taipei stores!' }],
+      }).expect(200)
+    ).body;
+    expect(edited).toMatchObject({
+      status: 'draft',
+      version: rejected.version + 1,
+      messages: [{ type: 'text', text: 'VIP sale in all Taipei stores!' }],
+    });
 
     await act(marketer.token, draft.id, 'submit', { version: edited.version }).expect(200);
     const approved = (await act(approver.token, draft.id, 'approve', { comment: 'Looks right.' }).expect(200)).body;
     expect(approved).toMatchObject({
       status: 'approved',
-      approval: { approvedById: approver.id, comment: 'Looks right.', version: approved.version, recipients: 3, messages: 3, cost: { amount: '0.0000', currency: 'TWD' }, forecastId: expect.any(String) },
+      approval: {
+        approvedById: approver.id,
+        comment: 'Looks right.',
+        version: approved.version,
+        recipients: 3,
+        messages: 3,
+        cost: { amount: '0.0000', currency: 'TWD' },
+        forecastId: expect.any(String),
+      },
     });
 
     const runs = (await get(marketer.token, `/campaigns/${draft.id}/runs`).expect(200)).body.items;
@@ -114,7 +193,12 @@ describe('campaigns and the approval workflow', () => {
       trigger: 'schedule',
       scheduledAt: new Date(at).toISOString(),
       campaignVersion: approved.version,
-      approved: { forecastId: approved.approval.forecastId, recipients: 3, messages: 3, cost: { amount: '0.0000', currency: 'TWD' } },
+      approved: {
+        forecastId: approved.approval.forecastId,
+        recipients: 3,
+        messages: 3,
+        cost: { amount: '0.0000', currency: 'TWD' },
+      },
       forecast: null,
       reserved: { messages: 0 },
       progress: { recipients: 0, batches: 0, batchesDone: 0, delivered: 0, failed: 0 },
@@ -132,17 +216,32 @@ describe('campaigns and the approval workflow', () => {
       'campaign.approved',
     ]);
     const [, submittedEvent, rejectedEvent, updatedEvent, , approvedEvent] = audit;
-    expect(submittedEvent).toMatchObject({ actorId: marketer.id, before: { status: 'draft' }, after: { status: 'pending_approval', forecast: { recipients: 3, messages: 3, verdict: 'ok' } } });
-    expect(rejectedEvent).toMatchObject({ actorId: approver.id, reason: 'Say which stores take part.', after: { status: 'draft' } });
+    expect(submittedEvent).toMatchObject({
+      actorId: marketer.id,
+      before: { status: 'draft' },
+      after: { status: 'pending_approval', forecast: { recipients: 3, messages: 3, verdict: 'ok' } },
+    });
+    expect(rejectedEvent).toMatchObject({
+      actorId: approver.id,
+      reason: 'Say which stores take part.',
+      after: { status: 'draft' },
+    });
     expect(updatedEvent.before.messages).toEqual([TEXT]);
     expect(approvedEvent).toMatchObject({
       actorId: approver.id,
       reason: 'Looks right.',
       before: { status: 'pending_approval' },
-      after: { status: 'approved', forecast: { id: approved.approval.forecastId, recipients: 3, cost: { amount: '0.0000' } }, runs: [{ id: runs[0].id }] },
+      after: {
+        status: 'approved',
+        forecast: { id: approved.approval.forecastId, recipients: 3, cost: { amount: '0.0000' } },
+        runs: [{ id: runs[0].id }],
+      },
     });
     // The forecasts behind the decisions are stored with their inputs.
-    const { rows } = await t.db.pool.query(`SELECT purpose, inputs->>'recipients' AS recipients FROM forecasts WHERE campaign_id = $1 ORDER BY created_at`, [draft.id]);
+    const { rows } = await t.db.pool.query(
+      `SELECT purpose, inputs->>'recipients' AS recipients FROM forecasts WHERE campaign_id = $1 ORDER BY created_at`,
+      [draft.id],
+    );
     expect(rows.map((r) => r.purpose)).toEqual(['preview', 'submission', 'submission', 'approval']);
     expect(rows.every((r) => r.recipients === '3')).toBe(true);
   });
@@ -155,7 +254,12 @@ describe('campaigns and the approval workflow', () => {
     expect(byMarketer.body.message).toMatch(/approver/);
     await act(t.adminToken, campaign.id, 'approve').expect(403);
     await edit(approver.token, campaign.id, { version: 2, name: 'Approver edit' }).expect(403);
-    await t.http().post('/api/v1/campaigns').set(bearer(approver.token)).send({ lineAccountId: accountId, audienceId, name: 'x', messages: [TEXT] }).expect(403);
+    await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(approver.token))
+      .send({ lineAccountId: accountId, audienceId, name: 'x', messages: [TEXT] })
+      .expect(403);
 
     // The creator, made an approver later, still can't approve their own campaign.
     const author = await t.createUser('marketer');
@@ -184,40 +288,66 @@ describe('campaigns and the approval workflow', () => {
   it('lets exactly one of several concurrent approvals through', async () => {
     const campaign = await createCampaign(marketer.token);
     await act(marketer.token, campaign.id, 'submit').expect(200);
-    const approvers = [approver, secondApprover, ...(await Promise.all([t.createUser('approver'), t.createUser('approver'), t.createUser('approver')]))];
-    const responses = await Promise.all(approvers.map((a) => act(a.token, campaign.id, 'approve', { comment: `by ${a.id}` })));
+    const approvers = [
+      approver,
+      secondApprover,
+      ...(await Promise.all([t.createUser('approver'), t.createUser('approver'), t.createUser('approver')])),
+    ];
+    const responses = await Promise.all(
+      approvers.map((a) => act(a.token, campaign.id, 'approve', { comment: `by ${a.id}` })),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409, 409, 409, 409]);
-    for (const refused of responses.filter((r) => r.status === 409)) expect(refused.body.message).toMatch(/is approved/);
+    for (const refused of responses.filter((r) => r.status === 409))
+      expect(refused.body.message).toMatch(/is approved/);
     const winner = responses.find((r) => r.status === 200)!.body;
 
     const runs = (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items;
     expect(runs).toHaveLength(1);
     const audit = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items;
-    expect(audit.filter((e: { action: string }) => e.action === 'campaign.approved')).toEqual([expect.objectContaining({ actorId: winner.approval.approvedById })]);
-    const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM forecasts WHERE campaign_id = $1 AND purpose = 'approval'`, [campaign.id]);
+    expect(audit.filter((e: { action: string }) => e.action === 'campaign.approved')).toEqual([
+      expect.objectContaining({ actorId: winner.approval.approvedById }),
+    ]);
+    const { rows } = await t.db.pool.query(
+      `SELECT count(*)::int AS n FROM forecasts WHERE campaign_id = $1 AND purpose = 'approval'`,
+      [campaign.id],
+    );
     expect(rows[0].n).toBe(1); // the losers' forecasts rolled back with their transactions
   });
 
-  it('creates a recurring campaign\'s runs one at a time, on the right local times across a month boundary', async () => {
+  it("creates a recurring campaign's runs one at a time, on the right local times across a month boundary", async () => {
     // Mondays 07:30 in Taipei (UTC+8) are Sundays 23:30 UTC: the run of Monday 1 February is still January in UTC.
     const clock = t.app.get(Clock);
     let now = new Date('2027-01-20T00:00:00Z');
     const spy = jest.spyOn(clock, 'now').mockImplementation(() => now);
     try {
-      const campaign = await createCampaign(marketer.token, { schedule: { cron: '30 7 * * 1', timezone: 'Asia/Taipei', until: '2027-02-10T00:00:00+08:00' } });
-      expect(campaign.schedule).toEqual({ cron: '30 7 * * 1', timezone: 'Asia/Taipei', until: '2027-02-09T16:00:00.000Z' });
+      const campaign = await createCampaign(marketer.token, {
+        schedule: { cron: '30 7 * * 1', timezone: 'Asia/Taipei', until: '2027-02-10T00:00:00+08:00' },
+      });
+      expect(campaign.schedule).toEqual({
+        cron: '30 7 * * 1',
+        timezone: 'Asia/Taipei',
+        until: '2027-02-09T16:00:00.000Z',
+      });
       await act(marketer.token, campaign.id, 'submit').expect(200);
       await act(approver.token, campaign.id, 'approve').expect(200);
 
       const runsService = t.app.get(CampaignRunsService);
       const prisma = t.app.get(PrismaService);
-      const listRuns = async () => (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items as { id: string; status: string; scheduledAt: string }[];
+      const listRuns = async () =>
+        (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items as {
+          id: string;
+          status: string;
+          scheduledAt: string;
+        }[];
       /** What dispatch does when a run ends: its final status, then the hook, in one transaction. */
       const finish = async (runId: string, at: string) => {
         now = new Date(at);
         await prisma.client.$transaction(async (tx) => {
-          await tx.campaignRun.update({ where: { id: runId }, data: { status: 'completed', startedAt: now, finishedAt: now } });
+          await tx.campaignRun.update({
+            where: { id: runId },
+            data: { status: 'completed', startedAt: now, finishedAt: now },
+          });
           await runsService.onRunFinished(runId, tx);
         });
       };
@@ -245,11 +375,30 @@ describe('campaigns and the approval workflow', () => {
 
       runs = await listRuns();
       expect(runs).toHaveLength(3); // the next Monday, 15 February, is past `until`
-      const taipei = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Taipei', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-      expect(runs.map((r) => taipei.format(new Date(r.scheduledAt)))).toEqual(['Mon, Jan 25, 07:30', 'Mon, Feb 1, 07:30', 'Mon, Feb 8, 07:30']);
+      const taipei = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'Asia/Taipei',
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      expect(runs.map((r) => taipei.format(new Date(r.scheduledAt)))).toEqual([
+        'Mon, Jan 25, 07:30',
+        'Mon, Feb 1, 07:30',
+        'Mon, Feb 8, 07:30',
+      ]);
       expect((await get(marketer.token, `/campaigns/${campaign.id}`).expect(200)).body.status).toBe('completed');
-      const runFinished = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items.filter((e: { action: string }) => e.action === 'campaign.run_finished');
-      expect(runFinished.map((e: { actorId: string | null; after: { nextRun: unknown } }) => [e.actorId, e.after.nextRun === null])).toEqual([
+      const runFinished = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items.filter(
+        (e: { action: string }) => e.action === 'campaign.run_finished',
+      );
+      expect(
+        runFinished.map((e: { actorId: string | null; after: { nextRun: unknown } }) => [
+          e.actorId,
+          e.after.nextRun === null,
+        ]),
+      ).toEqual([
         [null, false],
         [null, false],
         [null, true],
@@ -273,13 +422,19 @@ describe('campaigns and the approval workflow', () => {
     expect(await mayStart(oldRun.id)).toBe(true);
 
     // Approved content can't be edited in place.
-    const refused = await edit(marketer.token, campaign.id, { version: approved.version, messages: [{ type: 'text', text: 'Changed after approval' }] }).expect(409);
+    const refused = await edit(marketer.token, campaign.id, {
+      version: approved.version,
+      messages: [{ type: 'text', text: 'Changed after approval' }],
+    }).expect(409);
     expect(refused.body.message).toMatch(/is approved.*withdraw/);
 
     // Withdrawing discards the approval and cancels the waiting run; then the edit goes through.
     const withdrawn = (await act(marketer.token, campaign.id, 'withdraw', { reason: 'wrong coupon' }).expect(200)).body;
     expect(withdrawn).toMatchObject({ status: 'draft', approval: null });
-    await edit(marketer.token, campaign.id, { version: withdrawn.version, messages: [{ type: 'text', text: 'Changed after approval' }] }).expect(200);
+    await edit(marketer.token, campaign.id, {
+      version: withdrawn.version,
+      messages: [{ type: 'text', text: 'Changed after approval' }],
+    }).expect(200);
     expect((await get(marketer.token, `/runs/${oldRun.id}`).expect(200)).body.status).toBe('cancelled');
     await act(approver.token, campaign.id, 'send-now').expect(409);
 
@@ -297,48 +452,109 @@ describe('campaigns and the approval workflow', () => {
     expect(newRun).toMatchObject({ status: 'scheduled', campaignVersion: reapproved.approval.version });
     expect(await mayStart(newRun.id)).toBe(true);
     expect(await mayStart(oldRun.id)).toBe(false);
-    const actions = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['campaign.created', 'campaign.submitted', 'campaign.approved', 'campaign.withdrawn', 'campaign.updated', 'campaign.submitted', 'campaign.approved']);
+    const actions = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items.map(
+      (e: { action: string }) => e.action,
+    );
+    expect(actions).toEqual([
+      'campaign.created',
+      'campaign.submitted',
+      'campaign.approved',
+      'campaign.withdrawn',
+      'campaign.updated',
+      'campaign.submitted',
+      'campaign.approved',
+    ]);
   });
 
   it('checks message objects on save with the field path, and forecasts more than 5 as several requests', async () => {
-    const bad = await t.http()
+    const bad = await t
+      .http()
       .post('/api/v1/campaigns')
       .set(bearer(marketer.token))
-      .send({ lineAccountId: accountId, audienceId, name: 'Bad', messages: [TEXT, { type: 'text', text: '' }, { type: 'image', originalContentUrl: 'http://example.com/a.jpg', previewImageUrl: 'https://example.com/p.jpg' }, { type: 'carousel' }] })
+      .send({
+        lineAccountId: accountId,
+        audienceId,
+        name: 'Bad',
+        messages: [
+          TEXT,
+          { type: 'text', text: '' },
+          {
+            type: 'image',
+            originalContentUrl: 'http://example.com/a.jpg',
+            previewImageUrl: 'https://example.com/p.jpg',
+          },
+          { type: 'carousel' },
+        ],
+      })
       .expect(400);
     const fields = bad.body.details.map((d: { field: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['messages[1].text', 'messages[2].originalContentUrl', 'messages[3].type']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['messages[1].text', 'messages[2].originalContentUrl', 'messages[3].type']),
+    );
 
-    const seven = await createCampaign(marketer.token, { messages: Array.from({ length: 7 }, (_, i) => ({ type: 'text', text: `Part ${i + 1}` })) });
+    const seven = await createCampaign(marketer.token, {
+      messages: Array.from({ length: 7 }, (_, i) => ({ type: 'text', text: `Part ${i + 1}` })),
+    });
     expect(seven.requestsPerRecipient).toBe(2);
     const forecast = (await get(marketer.token, `/campaigns/${seven.id}/forecast`).expect(200)).body;
     expect(forecast).toMatchObject({ recipients: 3, requestsPerRecipient: 2, messages: 6 });
 
     const capped = await createCampaign(marketer.token, { maxRecipients: 2, costCap: '50', overBudgetPolicy: 'trim' });
-    expect(capped).toMatchObject({ maxRecipients: 2, costCap: { amount: '50.0000', currency: 'TWD' }, overBudgetPolicy: 'trim' });
+    expect(capped).toMatchObject({
+      maxRecipients: 2,
+      costCap: { amount: '50.0000', currency: 'TWD' },
+      overBudgetPolicy: 'trim',
+    });
     expect((await get(marketer.token, `/campaigns/${capped.id}/forecast`).expect(200)).body.recipients).toBe(2);
   });
 
   it('refuses bad schedules, audiences of other accounts and unknown ids with 400 naming the field', async () => {
-    const post = (body: object) => t.http().post('/api/v1/campaigns').set(bearer(marketer.token)).send({ lineAccountId: accountId, audienceId, name: 'x', messages: [TEXT], ...body });
-    const fieldsOf = async (body: object) => (await post(body).expect(400)).body.details.map((d: { field: string }) => d.field);
+    const post = (body: object) =>
+      t
+        .http()
+        .post('/api/v1/campaigns')
+        .set(bearer(marketer.token))
+        .send({ lineAccountId: accountId, audienceId, name: 'x', messages: [TEXT], ...body });
+    const fieldsOf = async (body: object) =>
+      (await post(body).expect(400)).body.details.map((d: { field: string }) => d.field);
     expect(await fieldsOf({ schedule: { at: '2020-01-01T00:00:00Z' } })).toEqual(['schedule.at']);
     expect(await fieldsOf({ schedule: { at: 'tomorrow' } })).toEqual(['schedule.at']);
-    expect(await fieldsOf({ schedule: { cron: '0 25 * * *', timezone: 'Asia/Taipei', until: inDays(30) } })).toEqual(['schedule.cron']);
-    expect(await fieldsOf({ schedule: { cron: '0 10 * * 1', timezone: 'Mars/Olympus', until: inDays(30) } })).toEqual(['schedule.timezone']);
-    expect(await fieldsOf({ schedule: { cron: '0 10 * * 1' } })).toEqual(expect.arrayContaining(['schedule.timezone', 'schedule.until']));
-    expect(await fieldsOf({ schedule: { at: inDays(1), cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: inDays(30) } })).toEqual(['schedule']);
+    expect(await fieldsOf({ schedule: { cron: '0 25 * * *', timezone: 'Asia/Taipei', until: inDays(30) } })).toEqual([
+      'schedule.cron',
+    ]);
+    expect(await fieldsOf({ schedule: { cron: '0 10 * * 1', timezone: 'Mars/Olympus', until: inDays(30) } })).toEqual([
+      'schedule.timezone',
+    ]);
+    expect(await fieldsOf({ schedule: { cron: '0 10 * * 1' } })).toEqual(
+      expect.arrayContaining(['schedule.timezone', 'schedule.until']),
+    );
+    expect(
+      await fieldsOf({ schedule: { at: inDays(1), cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: inDays(30) } }),
+    ).toEqual(['schedule']);
     expect(await fieldsOf({ audienceId: randomUUID() })).toEqual(['audienceId']);
     expect(await fieldsOf({ lineAccountId: randomUUID() })).toEqual(['lineAccountId']);
     expect(await fieldsOf({ overBudgetPolicy: 'spend' })).toEqual(['overBudgetPolicy']);
 
-    const other = await t.http()
+    const other = await t
+      .http()
       .post('/api/v1/line-accounts')
       .set(bearer(t.adminToken))
-      .send({ name: 'Other OA', channelId: '1600000602', channelAccessToken: 'x', channelSecret: 'y', plan: 'high', monthlyBudget: '10', apiBaseUrl: sim.url })
+      .send({
+        name: 'Other OA',
+        channelId: '1600000602',
+        channelAccessToken: 'x',
+        channelSecret: 'y',
+        plan: 'high',
+        monthlyBudget: '10',
+        apiBaseUrl: sim.url,
+      })
       .expect(201);
-    const foreignAudience = await t.http().post('/api/v1/audiences').set(bearer(marketer.token)).send({ lineAccountId: other.body.id, name: 'Elsewhere', definition: { tag: 'vip' } }).expect(201);
+    const foreignAudience = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(marketer.token))
+      .send({ lineAccountId: other.body.id, name: 'Elsewhere', definition: { tag: 'vip' } })
+      .expect(201);
     expect(await fieldsOf({ audienceId: foreignAudience.body.id })).toEqual(['audienceId']);
     await get(marketer.token, `/campaigns/${randomUUID()}`).expect(404);
     await get(marketer.token, `/campaigns/${randomUUID()}/runs`).expect(404);
@@ -348,7 +564,10 @@ describe('campaigns and the approval workflow', () => {
   it('answers a wrong transition with 409 naming the current state', async () => {
     const campaign = await createCampaign(marketer.token);
     const approveDraft = await act(approver.token, campaign.id, 'approve').expect(409);
-    expect(approveDraft.body).toMatchObject({ message: expect.stringMatching(/can't approve a campaign that is draft/), details: [{ field: 'status', problem: 'is draft' }] });
+    expect(approveDraft.body).toMatchObject({
+      message: expect.stringMatching(/can't approve a campaign that is draft/),
+      details: [{ field: 'status', problem: 'is draft' }],
+    });
     await act(marketer.token, campaign.id, 'submit').expect(200);
     expect((await act(marketer.token, campaign.id, 'submit').expect(409)).body.message).toMatch(/is pending_approval/);
     await act(marketer.token, campaign.id, 'resume').expect(409);
@@ -362,10 +581,15 @@ describe('campaigns and the approval workflow', () => {
     const campaign = await createCampaign(marketer.token);
     await act(marketer.token, campaign.id, 'submit').expect(200);
     await act(approver.token, campaign.id, 'approve').expect(200);
-    const runStatus = async () => (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items.map((r: { status: string }) => r.status);
+    const runStatus = async () =>
+      (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items.map(
+        (r: { status: string }) => r.status,
+      );
 
     await act(otherMarketer.token, campaign.id, 'pause').expect(403); // not their campaign
-    expect((await act(marketer.token, campaign.id, 'pause', { reason: 'stock late' }).expect(200)).body.status).toBe('paused');
+    expect((await act(marketer.token, campaign.id, 'pause', { reason: 'stock late' }).expect(200)).body.status).toBe(
+      'paused',
+    );
     expect(await runStatus()).toEqual(['paused']);
     await act(approver.token, campaign.id, 'send-now').expect(409);
     expect((await act(approver.token, campaign.id, 'resume').expect(200)).body.status).toBe('approved');
@@ -378,7 +602,9 @@ describe('campaigns and the approval workflow', () => {
     expect(new Date(sent.body.scheduledAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(await runStatus()).toEqual(['scheduled']); // brought forward, not a second send
 
-    expect((await act(approver.token, campaign.id, 'cancel', { reason: 'campaign dropped' }).expect(200)).body.status).toBe('cancelled');
+    expect(
+      (await act(approver.token, campaign.id, 'cancel', { reason: 'campaign dropped' }).expect(200)).body.status,
+    ).toBe('cancelled');
     expect(await runStatus()).toEqual(['cancelled']);
     const audit = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual([
@@ -395,29 +621,44 @@ describe('campaigns and the approval workflow', () => {
   });
 
   it('test-sends to a few following contacts, counted in the month like any Push', async () => {
-    const campaign = await createCampaign(marketer.token, { messages: Array.from({ length: 6 }, (_, i) => ({ type: 'text', text: `Part ${i + 1}` })) });
+    const campaign = await createCampaign(marketer.token, {
+      messages: Array.from({ length: 6 }, (_, i) => ({ type: 'text', text: `Part ${i + 1}` })),
+    });
     const usedBefore = (await get(t.adminToken, `/line-accounts/${accountId}/usage`).expect(200)).body.used;
 
-    const refused = await act(marketer.token, campaign.id, 'test-send', { lineUserIds: [VIPS[0], STRANGER, BLOCKED_VIP] }).expect(400);
+    const refused = await act(marketer.token, campaign.id, 'test-send', {
+      lineUserIds: [VIPS[0], STRANGER, BLOCKED_VIP],
+    }).expect(400);
     expect(refused.body.details.map((d: { field: string }) => d.field)).toEqual(['lineUserIds[1]', 'lineUserIds[2]']);
-    await act(marketer.token, campaign.id, 'test-send', { lineUserIds: Array.from({ length: 11 }, (_, i) => userId(i + 1)) }).expect(400);
+    await act(marketer.token, campaign.id, 'test-send', {
+      lineUserIds: Array.from({ length: 11 }, (_, i) => userId(i + 1)),
+    }).expect(400);
     await act(marketer.token, campaign.id, 'test-send', { lineUserIds: ['not-a-user'] }).expect(400);
 
-    const sent = (await act(marketer.token, campaign.id, 'test-send', { lineUserIds: [VIPS[0], REGULAR] }).expect(200)).body;
+    const sent = (await act(marketer.token, campaign.id, 'test-send', { lineUserIds: [VIPS[0], REGULAR] }).expect(200))
+      .body;
     expect(sent).toMatchObject({ messagesCounted: 4, cost: { amount: '0.0000', currency: 'TWD' } }); // 2 users × 2 requests (6 objects)
     expect(sent.results).toEqual([
       expect.objectContaining({ lineUserId: VIPS[0], accepted: true, requests: 2 }),
       expect.objectContaining({ lineUserId: REGULAR, accepted: true, requests: 2 }),
     ]);
-    const delivered = (await request(sim.url).get(`/_sim/channels/${channelId}/deliveries?userId=${REGULAR}`).expect(200)).body;
-    expect(delivered.deliveries.flatMap((d: { messages: { text: string }[] }) => d.messages.map((m) => m.text))).toEqual(['Part 1', 'Part 2', 'Part 3', 'Part 4', 'Part 5', 'Part 6']);
+    const delivered = (
+      await request(sim.url).get(`/_sim/channels/${channelId}/deliveries?userId=${REGULAR}`).expect(200)
+    ).body;
+    expect(
+      delivered.deliveries.flatMap((d: { messages: { text: string }[] }) => d.messages.map((m) => m.text)),
+    ).toEqual(['Part 1', 'Part 2', 'Part 3', 'Part 4', 'Part 5', 'Part 6']);
 
     const usage = (await get(t.adminToken, `/line-accounts/${accountId}/usage`).expect(200)).body;
     expect(usage.used).toBe(usedBefore + 4);
     expect(usage.reserved).toBe(0);
     expect(usage.byCampaign).toContainEqual(expect.objectContaining({ campaignId: campaign.id, messages: 4 }));
     const audit = (await get(marketer.token, `/campaigns/${campaign.id}/audit`).expect(200)).body.items;
-    expect(audit.at(-1)).toMatchObject({ action: 'campaign.test_sent', actorId: marketer.id, after: { messagesCounted: 4 } });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'campaign.test_sent',
+      actorId: marketer.id,
+      after: { messagesCounted: 4 },
+    });
     expect((await get(marketer.token, `/campaigns/${campaign.id}`).expect(200)).body.status).toBe('draft');
   });
 

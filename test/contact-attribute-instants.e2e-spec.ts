@@ -5,7 +5,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { Client, PoolClient } from 'pg';
 import { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from '@lcm/database';
-import { ATTRIBUTE_INSTANTS_COLUMN, ISO_INSTANT_PATTERN, epochSecondsText, parseIsoInstant } from '@lcm/domain/segments';
+import {
+  ATTRIBUTE_INSTANTS_COLUMN,
+  ISO_INSTANT_PATTERN,
+  epochSecondsText,
+  parseIsoInstant,
+} from '@lcm/domain/segments';
 import { createEmptyDatabase, createTestDatabase, TestDatabase } from './support/database';
 
 // contacts.attribute_instants is derived by PostgreSQL (migration contact_attribute_instants) and read
@@ -68,7 +73,8 @@ const isoLikeText: fc.Arbitrary<string> = fc
   .map(({ year, month, day, time }) => {
     const date = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
     if (!time) return date;
-    const seconds = time.second === null ? '' : `:${two(time.second)}${time.fraction === null ? '' : `.${time.fraction}`}`;
+    const seconds =
+      time.second === null ? '' : `:${two(time.second)}${time.fraction === null ? '' : `.${time.fraction}`}`;
     const offset =
       typeof time.offset === 'string'
         ? time.offset
@@ -78,7 +84,9 @@ const isoLikeText: fc.Arbitrary<string> = fc
 
 describe('contacts.attribute_instants', () => {
   it('is derived with the domain grammar verbatim', async () => {
-    const { rows } = await client.query<{ source: string }>(`SELECT prosrc AS source FROM pg_proc WHERE proname = 'contact_attribute_instants'`);
+    const { rows } = await client.query<{ source: string }>(
+      `SELECT prosrc AS source FROM pg_proc WHERE proname = 'contact_attribute_instants'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].source).toContain(`like_regex "${ISO_INSTANT_PATTERN}"`);
   });
@@ -90,10 +98,25 @@ describe('contacts.attribute_instants', () => {
       }),
       { numRuns: 50 },
     );
-    const edges = ['2024-02-29', '2023-02-29', '0001-01-01T00:00+14:00', '9999-12-31T23:59:59.999999-14:59', '1969-12-31T23:59:59.5Z', '2024-06-01 ', '2024-06-01\n', 'Taipei', ''];
+    const edges = [
+      '2024-02-29',
+      '2023-02-29',
+      '0001-01-01T00:00+14:00',
+      '9999-12-31T23:59:59.999999-14:59',
+      '1969-12-31T23:59:59.5Z',
+      '2024-06-01 ',
+      '2024-06-01\n',
+      'Taipei',
+      '',
+    ];
     expect(await derivedInstants(edges)).toEqual(edges.map(expectedInstant));
-    expect(await derivedInstants(['2024-06-01', '2024-06-01T08:00+08:00'])).toEqual(['1717200000.000000', '1717200000.000000']);
-    const { rows } = await client.query(`SELECT contact_attribute_instants('["2024-06-01"]') AS array, contact_attribute_instants('"2024-06-01"') AS string`);
+    expect(await derivedInstants(['2024-06-01', '2024-06-01T08:00+08:00'])).toEqual([
+      '1717200000.000000',
+      '1717200000.000000',
+    ]);
+    const { rows } = await client.query(
+      `SELECT contact_attribute_instants('["2024-06-01"]') AS array, contact_attribute_instants('"2024-06-01"') AS string`,
+    );
     expect(rows[0]).toEqual({ array: null, string: null }); // attributes that are not an object hold no dates
   });
 
@@ -108,12 +131,19 @@ describe('contacts.attribute_instants', () => {
     const id = insert.rows[0].id;
 
     const instantsAfter = async (update: string) =>
-      (await client.query(`UPDATE contacts SET attributes = ${update} WHERE id = $1 RETURNING ${ATTRIBUTE_INSTANTS_COLUMN} AS instants`, [id])).rows[0].instants;
+      (
+        await client.query(
+          `UPDATE contacts SET attributes = ${update} WHERE id = $1 RETURNING ${ATTRIBUTE_INSTANTS_COLUMN} AS instants`,
+          [id],
+        )
+      ).rows[0].instants;
     expect(await instantsAfter(`attributes || '{"joined": "not yet"}'`)).toEqual({ seen: 1717236000.25 });
     expect(await instantsAfter(`'{"city": "Tainan"}'`)).toBeNull();
     expect(await instantsAfter(`'{"joined": "2020-01-01"}'`)).toEqual({ joined: 1577836800 });
 
-    await expect(client.query(`UPDATE contacts SET ${ATTRIBUTE_INSTANTS_COLUMN} = '{"joined": 0}' WHERE id = $1`, [id])).rejects.toMatchObject({ code: '428C9' });
+    await expect(
+      client.query(`UPDATE contacts SET ${ATTRIBUTE_INSTANTS_COLUMN} = '{"joined": 0}' WHERE id = $1`, [id]),
+    ).rejects.toMatchObject({ code: '428C9' });
   });
 
   it('is filled for the contacts that existed when its migration ran', async () => {
@@ -121,10 +151,14 @@ describe('contacts.attribute_instants', () => {
     const before = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-migrations-before-'));
     const sql = new Client({ connectionString: db.url });
     try {
-      const introducing = readMigrations().findIndex((migration) => migration.sql.includes(`ADD COLUMN "${ATTRIBUTE_INSTANTS_COLUMN}"`));
+      const introducing = readMigrations().findIndex((migration) =>
+        migration.sql.includes(`ADD COLUMN "${ATTRIBUTE_INSTANTS_COLUMN}"`),
+      );
       expect(introducing).toBeGreaterThan(0);
       for (const migration of readMigrations().slice(0, introducing)) {
-        fs.cpSync(path.join(DEFAULT_MIGRATIONS_DIR, migration.name), path.join(before, migration.name), { recursive: true });
+        fs.cpSync(path.join(DEFAULT_MIGRATIONS_DIR, migration.name), path.join(before, migration.name), {
+          recursive: true,
+        });
       }
       await runMigrations({ connectionString: db.url, migrationsDir: before });
       await sql.connect();
@@ -140,7 +174,9 @@ describe('contacts.attribute_instants', () => {
         [ACCOUNT],
       );
       await runMigrations({ connectionString: db.url });
-      const { rows } = await sql.query(`SELECT line_user_id, ${ATTRIBUTE_INSTANTS_COLUMN} AS instants FROM contacts ORDER BY line_user_id`);
+      const { rows } = await sql.query(
+        `SELECT line_user_id, ${ATTRIBUTE_INSTANTS_COLUMN} AS instants FROM contacts ORDER BY line_user_id`,
+      );
       expect(rows).toEqual([
         { line_user_id: 'U1', instants: { joined: 1717200000 } },
         { line_user_id: 'U2', instants: null },

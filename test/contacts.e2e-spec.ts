@@ -24,17 +24,26 @@ describe('contacts', () => {
     t = await createTestApp();
     marketer = await t.createUser('marketer');
     approver = await t.createUser('approver');
-    accountId = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    accountId = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201))
+      .body.id;
   });
   afterAll(() => t.close());
 
   it('upserts in bulk, lists rows with problems by index and writes the rest', async () => {
-    const first = await t.http()
+    const first = await t
+      .http()
       .put(contactsUrl())
       .set(bearer(marketer.token))
       .send({
         contacts: [
-          { lineUserId: uid(1), displayName: 'Mei', tags: ['vip', 'vip', ' news '], attributes: { city: 'Taipei', age: 31, member: true }, status: 'following', lastInteractionAt: '2026-11-01T10:00:00+08:00' },
+          {
+            lineUserId: uid(1),
+            displayName: 'Mei',
+            tags: ['vip', 'vip', ' news '],
+            attributes: { city: 'Taipei', age: 31, member: true },
+            status: 'following',
+            lastInteractionAt: '2026-11-01T10:00:00+08:00',
+          },
           { lineUserId: 'not-a-line-id', displayName: 'Bad' },
           { lineUserId: uid(2), attributes: { nested: { no: 1 } } },
           { lineUserId: uid(3), status: 'sleeping', tags: 'vip' },
@@ -48,7 +57,9 @@ describe('contacts', () => {
     expect(first.body.created).toBe(2);
     expect(first.body.updated).toBe(0);
     expect(first.body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2, 3, 4, 6, 7]);
-    const problems = Object.fromEntries(first.body.rejected.map((r: { index: number; problem: string }) => [r.index, r.problem]));
+    const problems = Object.fromEntries(
+      first.body.rejected.map((r: { index: number; problem: string }) => [r.index, r.problem]),
+    );
     expect(problems[1]).toContain('lineUserId');
     expect(problems[2]).toContain('attributes: nested');
     expect(problems[3]).toMatch(/tags: .*status: |status: .*tags: /s);
@@ -57,7 +68,8 @@ describe('contacts', () => {
     expect(problems[7]).toContain('extra: unknown field');
 
     // A second upsert updates, keeps fields it leaves out and merges attributes.
-    const second = await t.http()
+    const second = await t
+      .http()
       .put(contactsUrl())
       .set(bearer(t.adminToken))
       .send({ contacts: [{ lineUserId: uid(1), attributes: { age: 32, plan: 'gold' } }, { lineUserId: uid(6) }] })
@@ -68,32 +80,86 @@ describe('contacts', () => {
       [accountId],
     );
     expect(rows).toEqual([
-      { line_user_id: uid(1), display_name: 'Mei', tags: ['vip', 'news'], attributes: { city: 'Taipei', age: 32, member: true, plan: 'gold' }, status: 'following', last_interaction_at: new Date('2026-11-01T02:00:00Z') },
-      { line_user_id: uid(4), display_name: 'second version', tags: [], attributes: {}, status: 'blocked', last_interaction_at: null },
-      { line_user_id: uid(6), display_name: null, tags: [], attributes: {}, status: 'following', last_interaction_at: null },
+      {
+        line_user_id: uid(1),
+        display_name: 'Mei',
+        tags: ['vip', 'news'],
+        attributes: { city: 'Taipei', age: 32, member: true, plan: 'gold' },
+        status: 'following',
+        last_interaction_at: new Date('2026-11-01T02:00:00Z'),
+      },
+      {
+        line_user_id: uid(4),
+        display_name: 'second version',
+        tags: [],
+        attributes: {},
+        status: 'blocked',
+        last_interaction_at: null,
+      },
+      {
+        line_user_id: uid(6),
+        display_name: null,
+        tags: [],
+        attributes: {},
+        status: 'following',
+        last_interaction_at: null,
+      },
     ]);
   });
 
   it('keeps attributes whatever their valid name, "constructor" and "__proto__" included, in PUT and in CSV', async () => {
-    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const ownAccount = (
+      await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)
+    ).body.id;
     const url = `/api/v1/line-accounts/${ownAccount}/contacts`;
     // Built from JSON, as a client would send it: "__proto__" is then an own key, not the prototype.
     const attributes = JSON.parse('{"constructor": "Acme Builders", "__proto__": "odd but valid", "city": "Taipei"}');
-    await t.http().put(url).set(bearer(marketer.token)).send({ contacts: [{ lineUserId: uid(401), attributes }] }).expect(200);
-    await t.http().post(`${url}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send(`lineUserId,constructor,__proto__\n${uid(402)},Acme Builders,odd but valid\n`).expect(200);
+    await t
+      .http()
+      .put(url)
+      .set(bearer(marketer.token))
+      .send({ contacts: [{ lineUserId: uid(401), attributes }] })
+      .expect(200);
+    await t
+      .http()
+      .post(`${url}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send(`lineUserId,constructor,__proto__\n${uid(402)},Acme Builders,odd but valid\n`)
+      .expect(200);
     const listed = await t.http().get(url).set(bearer(marketer.token)).expect(200);
-    const stored = Object.fromEntries(listed.body.items.map((item: { lineUserId: string; attributes: object }) => [item.lineUserId, Object.entries(item.attributes).sort()]));
+    const stored = Object.fromEntries(
+      listed.body.items.map((item: { lineUserId: string; attributes: object }) => [
+        item.lineUserId,
+        Object.entries(item.attributes).sort(),
+      ]),
+    );
     expect(stored).toEqual({
-      [uid(401)]: [['__proto__', 'odd but valid'], ['city', 'Taipei'], ['constructor', 'Acme Builders']],
-      [uid(402)]: [['__proto__', 'odd but valid'], ['constructor', 'Acme Builders']],
+      [uid(401)]: [
+        ['__proto__', 'odd but valid'],
+        ['city', 'Taipei'],
+        ['constructor', 'Acme Builders'],
+      ],
+      [uid(402)]: [
+        ['__proto__', 'odd but valid'],
+        ['constructor', 'Acme Builders'],
+      ],
     });
   });
 
   it('removes an attribute given as null, for known and new contacts alike, and refuses null elsewhere in attributes', async () => {
-    const ownAccount = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const ownAccount = (
+      await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)
+    ).body.id;
     const url = `/api/v1/line-accounts/${ownAccount}/contacts`;
-    await t.http().put(url).set(bearer(t.adminToken)).send({ contacts: [{ lineUserId: uid(301), attributes: { city: 'Taipei', joined: '2024-06-01', age: 30 } }] }).expect(200);
-    const removal = await t.http()
+    await t
+      .http()
+      .put(url)
+      .set(bearer(t.adminToken))
+      .send({ contacts: [{ lineUserId: uid(301), attributes: { city: 'Taipei', joined: '2024-06-01', age: 30 } }] })
+      .expect(200);
+    const removal = await t
+      .http()
       .put(url)
       .set(bearer(t.adminToken))
       .send({
@@ -104,7 +170,11 @@ describe('contacts', () => {
         ],
       })
       .expect(200);
-    expect(removal.body).toMatchObject({ created: 1, updated: 1, rejected: [{ index: 2, problem: expect.stringContaining('attributes: nested') }] });
+    expect(removal.body).toMatchObject({
+      created: 1,
+      updated: 1,
+      rejected: [{ index: 2, problem: expect.stringContaining('attributes: nested') }],
+    });
     const { rows } = await t.db.pool.query(
       `SELECT line_user_id, attributes, attribute_instants FROM contacts WHERE line_account_id = $1 AND line_user_id = ANY($2) ORDER BY line_user_id`,
       [ownAccount, [uid(301), uid(302), uid(303)]],
@@ -119,7 +189,9 @@ describe('contacts', () => {
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ lineUserId: uid(100_000 + i) }));
     const refused = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send({ contacts: rows }).expect(400);
     expect(refused.body.details[0]).toMatchObject({ field: 'contacts', problem: expect.stringContaining('10000') });
-    const { rows: count } = await t.db.pool.query(`SELECT count(*)::int AS n FROM contacts WHERE line_user_id = $1`, [uid(100_000)]);
+    const { rows: count } = await t.db.pool.query(`SELECT count(*)::int AS n FROM contacts WHERE line_user_id = $1`, [
+      uid(100_000),
+    ]);
     expect(count[0].n).toBe(0);
     const badBodies: [unknown, string][] = [
       [{}, 'contacts'],
@@ -128,16 +200,37 @@ describe('contacts', () => {
       [[{ lineUserId: uid(1) }], 'body'],
     ];
     for (const [body, field] of badBodies) {
-      const response = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send(body as object).expect(400);
+      const response = await t
+        .http()
+        .put(contactsUrl())
+        .set(bearer(marketer.token))
+        .send(body as object)
+        .expect(400);
       expect(response.body.details).toEqual([{ field, problem: expect.any(String) }]);
     }
 
-    const accepted = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send({ contacts: rows.slice(0, 10_000) }).expect(200);
+    const accepted = await t
+      .http()
+      .put(contactsUrl())
+      .set(bearer(marketer.token))
+      .send({ contacts: rows.slice(0, 10_000) })
+      .expect(200);
     expect(accepted.body).toEqual({ created: 10_000, updated: 0, rejected: [] });
 
-    await t.http().put('/api/v1/line-accounts/00000000-0000-4000-8000-000000000000/contacts').set(bearer(marketer.token)).send({ contacts: [] }).expect(404);
+    await t
+      .http()
+      .put('/api/v1/line-accounts/00000000-0000-4000-8000-000000000000/contacts')
+      .set(bearer(marketer.token))
+      .send({ contacts: [] })
+      .expect(404);
     await t.http().put(contactsUrl()).set(bearer(approver.token)).send({ contacts: [] }).expect(403);
-    await t.http().post(`${contactsUrl()}/import`).set(bearer(approver.token)).set('Content-Type', 'text/csv').send('lineUserId\n').expect(403);
+    await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(approver.token))
+      .set('Content-Type', 'text/csv')
+      .send('lineUserId\n')
+      .expect(403);
     await t.http().get(contactsUrl()).set(bearer(approver.token)).expect(200);
   });
 
@@ -154,7 +247,13 @@ Taipei",,false,,`,
       `${uid(205)},Five,a| b ||c,Tainan,1.5,TRUE,,`,
       `${uid(201)},"Lin again",vip,Taichung,32,,,`,
     ].join('\r\n');
-    const response = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv; charset=utf-8').send(csv).expect(200);
+    const response = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .send(csv)
+      .expect(200);
     expect(response.body).toEqual({
       rows: 7,
       created: 3,
@@ -174,24 +273,66 @@ Taipei",,false,,`,
     );
     expect(rows).toEqual([
       { line_user_id: uid(201), display_name: 'Lin again', tags: ['vip'], attributes: { city: 'Taichung', age: 32 } },
-      { line_user_id: uid(202), display_name: 'He said "hi"', tags: [], attributes: { city: 'New\nTaipei', member: false } },
-      { line_user_id: uid(205), display_name: 'Five', tags: ['a', 'b', 'c'], attributes: { city: 'Tainan', age: 1.5, member: true } },
+      {
+        line_user_id: uid(202),
+        display_name: 'He said "hi"',
+        tags: [],
+        attributes: { city: 'New\nTaipei', member: false },
+      },
+      {
+        line_user_id: uid(205),
+        display_name: 'Five',
+        tags: ['a', 'b', 'c'],
+        attributes: { city: 'Tainan', age: 1.5, member: true },
+      },
     ]);
 
     // Importing again updates; an empty cell keeps the stored attribute.
-    const again = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send(`lineUserId,city,age\n${uid(205)},,2\n`).expect(200);
+    const again = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send(`lineUserId,city,age\n${uid(205)},,2\n`)
+      .expect(200);
     expect(again.body).toMatchObject({ rows: 1, created: 0, updated: 1, rejectedCount: 0 });
-    const { rows: after } = await t.db.pool.query(`SELECT attributes, tags FROM contacts WHERE line_account_id = $1 AND line_user_id = $2`, [accountId, uid(205)]);
+    const { rows: after } = await t.db.pool.query(
+      `SELECT attributes, tags FROM contacts WHERE line_account_id = $1 AND line_user_id = $2`,
+      [accountId, uid(205)],
+    );
     expect(after[0]).toEqual({ attributes: { city: 'Tainan', age: 2, member: true }, tags: ['a', 'b', 'c'] });
   });
 
   it('refuses a CSV without a usable header, or not sent as CSV', async () => {
-    const noId = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send('displayName,tags\nx,y\n').expect(400);
+    const noId = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send('displayName,tags\nx,y\n')
+      .expect(400);
     expect(noId.body.details).toContainEqual({ field: 'header', problem: 'needs a lineUserId column' });
-    const badName = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send('lineUserId,city,city,has space\n').expect(400);
+    const badName = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send('lineUserId,city,city,has space\n')
+      .expect(400);
     expect(badName.body.details.map((d: { field: string }) => d.field)).toEqual(['header[2]', 'header[3]']);
-    await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send('').expect(400);
-    const json = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).send({ lineUserId: uid(1) }).expect(415);
+    await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send('')
+      .expect(400);
+    const json = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .send({ lineUserId: uid(1) })
+      .expect(415);
     expect(json.body.details[0].field).toBe('Content-Type');
   });
 
@@ -199,7 +340,13 @@ Taipei",,false,,`,
     const lines = ['lineUserId'];
     for (let i = 0; i < 1_500; i++) lines.push(`bad-${i}`);
     lines.push(uid(300));
-    const response = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send(lines.join('\n')).expect(200);
+    const response = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send(lines.join('\n'))
+      .expect(200);
     expect(response.body).toMatchObject({ rows: 1_501, created: 1, rejectedCount: 1_500, rejectedTruncated: true });
     expect(response.body.rejected).toHaveLength(1_000);
     expect(response.body.rejected[999].line).toBe(1_001);
@@ -208,26 +355,42 @@ Taipei",,false,,`,
   it('imports across several batches', async () => {
     const lines = ['lineUserId,displayName,tags,score'];
     for (let i = 0; i < 12_000; i++) lines.push(`${uid(500_000 + i)},User ${i},${i % 2 ? 'odd' : 'even'},${i}`);
-    const response = await t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', 'text/csv').send(lines.join('\n') + '\n').expect(200);
+    const response = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send(lines.join('\n') + '\n')
+      .expect(200);
     expect(response.body).toMatchObject({ rows: 12_000, created: 12_000, updated: 0, rejectedCount: 0 });
-    const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n, sum((attributes->>'score')::int)::bigint AS total FROM contacts WHERE line_account_id = $1 AND 'odd' = ANY(tags)`, [accountId]);
-    expect(rows[0]).toEqual({ n: 6_000, total: String((6_000 * 6_000)) });
+    const { rows } = await t.db.pool.query(
+      `SELECT count(*)::int AS n, sum((attributes->>'score')::int)::bigint AS total FROM contacts WHERE line_account_id = $1 AND 'odd' = ANY(tags)`,
+      [accountId],
+    );
+    expect(rows[0]).toEqual({ n: 6_000, total: String(6_000 * 6_000) });
   });
 
   it('lists with tag and status filters and cursor paging', async () => {
-    const other = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)).body.id;
+    const other = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201))
+      .body.id;
     const contacts = Array.from({ length: 25 }, (_, i) => ({
       lineUserId: uid(900 + i),
       tags: i % 3 === 0 ? ['vip'] : ['regular'],
       status: i % 5 === 0 ? 'blocked' : 'following',
     }));
-    await t.http().put(`/api/v1/line-accounts/${other}/contacts`).set(bearer(marketer.token)).send({ contacts }).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/line-accounts/${other}/contacts`)
+      .set(bearer(marketer.token))
+      .send({ contacts })
+      .expect(200);
     const url = `/api/v1/line-accounts/${other}/contacts`;
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { lineUserId: string }[]; nextCursor: string | null } } = await t.http()
+      const page: { body: { items: { lineUserId: string }[]; nextCursor: string | null } } = await t
+        .http()
         .get(url)
         .query({ limit: 10, ...(cursor ? { cursor } : {}) })
         .set(bearer(approver.token))
@@ -237,10 +400,22 @@ Taipei",,false,,`,
     } while (cursor);
     expect(seen).toEqual(contacts.map((c) => c.lineUserId));
 
-    const vipFollowing = await t.http().get(url).query({ tag: 'vip', status: 'following' }).set(bearer(marketer.token)).expect(200);
+    const vipFollowing = await t
+      .http()
+      .get(url)
+      .query({ tag: 'vip', status: 'following' })
+      .set(bearer(marketer.token))
+      .expect(200);
     const expected = contacts.filter((c, i) => i % 3 === 0 && i % 5 !== 0).map((c) => c.lineUserId);
     expect(vipFollowing.body.items.map((item: { lineUserId: string }) => item.lineUserId)).toEqual(expected);
-    expect(vipFollowing.body.items[0]).toMatchObject({ lineAccountId: other, tags: ['vip'], status: 'following', attributes: {}, displayName: null, followedAt: null });
+    expect(vipFollowing.body.items[0]).toMatchObject({
+      lineAccountId: other,
+      tags: ['vip'],
+      status: 'following',
+      attributes: {},
+      displayName: null,
+      followedAt: null,
+    });
     expect(vipFollowing.body.nextCursor).toBeNull();
 
     await t.http().get(url).query({ status: 'asleep' }).set(bearer(marketer.token)).expect(400);
@@ -255,13 +430,24 @@ Taipei",,false,,`,
     const counts = await repository.upsertFollowers(accountId, [uid(1), uid(6), uid(7001), uid(7001)], followedAt);
     // uid(1) was blocked: following again; uid(6) had no follow time: gets one; uid(7001) is new.
     expect(counts).toEqual({ created: 1, updated: 2 });
-    expect(await repository.upsertFollowers(accountId, [uid(1), uid(6)], new Date('2026-11-11T00:00:00Z'))).toEqual({ created: 0, updated: 0 });
+    expect(await repository.upsertFollowers(accountId, [uid(1), uid(6)], new Date('2026-11-11T00:00:00Z'))).toEqual({
+      created: 0,
+      updated: 0,
+    });
     expect(await repository.setStatus(accountId, uid(7002), 'following', followedAt)).toEqual({ created: true });
     await repository.setStatus(accountId, uid(7002), 'unfollowed', new Date('2026-11-12T00:00:00Z'));
     await repository.touchInteraction(accountId, uid(7002), new Date('2026-11-13T00:00:00Z'));
     await repository.touchInteraction(accountId, uid(7002), new Date('2026-11-01T00:00:00Z'));
     const contact = await repository.findByLineUserId(accountId, uid(7002));
-    expect(contact).toMatchObject({ status: 'unfollowed', followedAt, lastInteractionAt: new Date('2026-11-13T00:00:00Z') });
-    expect(await repository.findByLineUserId(accountId, uid(1))).toMatchObject({ status: 'following', followedAt, displayName: 'Mei' });
+    expect(contact).toMatchObject({
+      status: 'unfollowed',
+      followedAt,
+      lastInteractionAt: new Date('2026-11-13T00:00:00Z'),
+    });
+    expect(await repository.findByLineUserId(accountId, uid(1))).toMatchObject({
+      status: 'following',
+      followedAt,
+      displayName: 'Mei',
+    });
   });
 });

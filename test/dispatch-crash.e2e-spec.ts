@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '../apps/line-simulator/src';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { approvedCampaign, getRun, sendingScenario, sendNow, simulatorTotals, waitForRun } from './support/dispatch-fixture';
+import {
+  approvedCampaign,
+  getRun,
+  sendingScenario,
+  sendNow,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
 import { startServiceProcess } from './support/service-process';
 
 /**
@@ -25,10 +32,21 @@ describe('dispatch survives SIGKILL mid-run', () => {
   it('resumes from the database: no recipient twice, none lost, ledger = LINE', async () => {
     const s = await sendingScenario(t, sim, { followers: 20_000 });
     // Slow LINE down so the kill lands mid-run, and lose some responses for good measure.
-    await request(sim.url).put(`/_sim/channels/${s.channelId}/faults`).send({ latencyMs: 60, lostResponseRate: 0.05, endpoints: ['multicast'] }).expect(200);
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/faults`)
+      .send({ latencyMs: 60, lostResponseRate: 0.05, endpoints: ['multicast'] })
+      .expect(200);
     const runId = await sendNow(t, s, await approvedCampaign(t, s));
 
-    const env = { DATABASE_URL: t.db.url, DISPATCH_POLL_MS: '50', DISPATCH_WORKERS: '2', DISPATCH_LEASE_SECONDS: '2', DISPATCH_RETRY_BASE_MS: '20', DISPATCH_RETRY_MAX_MS: '200', LINE_TIMEOUT_MS: '1000' };
+    const env = {
+      DATABASE_URL: t.db.url,
+      DISPATCH_POLL_MS: '50',
+      DISPATCH_WORKERS: '2',
+      DISPATCH_LEASE_SECONDS: '2',
+      DISPATCH_RETRY_BASE_MS: '20',
+      DISPATCH_RETRY_MAX_MS: '200',
+      LINE_TIMEOUT_MS: '1000',
+    };
     const first = startServiceProcess(env);
     await waitForRun(t, s.marketer.token, runId, ['sending'], 60_000);
     for (let done = 0; done < 8; done = (await getRun(t, s.marketer.token, runId)).progress.batchesDone) {
@@ -43,14 +61,19 @@ describe('dispatch survives SIGKILL mid-run', () => {
     const second = startServiceProcess(env);
     try {
       const run = await waitForRun(t, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked'], 120_000);
-      expect(run).toMatchObject({ status: 'completed', progress: { recipients: 20_000, batchesDone: 40, delivered: 20_000, failed: 0 } });
+      expect(run).toMatchObject({
+        status: 'completed',
+        progress: { recipients: 20_000, batchesDone: 40, delivered: 20_000, failed: 0 },
+      });
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
     }
     const seen = await simulatorTotals(sim, s.channelId);
     expect(seen).toMatchObject({ totalDeliveries: 20_000, distinctRecipients: 20_000, repeatedRecipients: [] });
-    const usage = (await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)).body;
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
     expect(usage).toMatchObject({ used: seen.totalUsage, reserved: 0 });
   });
 });

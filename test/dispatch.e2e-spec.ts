@@ -2,9 +2,24 @@ import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '../apps/line-simulator/src';
 import { DispatcherService } from '../apps/api/src/dispatch/dispatcher.service';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { approvedCampaign, getRun, sendingScenario, sendNow, sendNowResponse, simulatorTotals, waitForRun } from './support/dispatch-fixture';
+import {
+  approvedCampaign,
+  sendingScenario,
+  sendNow,
+  sendNowResponse,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
 
-const FAST_DISPATCH = { DISPATCH_ENABLED: 'true', DISPATCH_POLL_MS: '50', DISPATCH_WORKERS: '4', DISPATCH_RETRY_BASE_MS: '20', DISPATCH_RETRY_MAX_MS: '200', DISPATCH_LEASE_SECONDS: '5', LINE_TIMEOUT_MS: '2000' };
+const FAST_DISPATCH = {
+  DISPATCH_ENABLED: 'true',
+  DISPATCH_POLL_MS: '50',
+  DISPATCH_WORKERS: '4',
+  DISPATCH_RETRY_BASE_MS: '20',
+  DISPATCH_RETRY_MAX_MS: '200',
+  DISPATCH_LEASE_SECONDS: '5',
+  LINE_TIMEOUT_MS: '2000',
+};
 
 /** The budget gate and the sending pipeline, in process, against the simulator over HTTP. */
 describe('dispatch: the budget gate and exactly-once sending', () => {
@@ -24,14 +39,28 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
     return (await t.http().get(`/api/v1/line-accounts/${accountId}/usage`).set(bearer(t.adminToken)).expect(200)).body;
   }
 
-  it('sends 20,000 recipients exactly once through 10% server errors and 5% lost responses; the ledger equals LINE\'s count', async () => {
+  it("sends 20,000 recipients exactly once through 10% server errors and 5% lost responses; the ledger equals LINE's count", async () => {
     const s = await sendingScenario(t, sim, { followers: 20_000 });
-    await request(sim.url).put(`/_sim/channels/${s.channelId}/faults`).send({ serverErrorRate: 0.1, lostResponseRate: 0.05, endpoints: ['multicast'] }).expect(200);
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/faults`)
+      .send({ serverErrorRate: 0.1, lostResponseRate: 0.05, endpoints: ['multicast'] })
+      .expect(200);
     const campaignId = await approvedCampaign(t, s);
     const runId = await sendNow(t, s, campaignId);
     const progressSeen: number[] = [];
-    const run = await waitForRun(t, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked'], 120_000, (r) => progressSeen.push(r.progress.batchesDone));
-    expect(run).toMatchObject({ status: 'completed', progress: { recipients: 20_000, batches: 40, batchesDone: 40, delivered: 20_000, failed: 0 }, actual: { messages: 20_000 } });
+    const run = await waitForRun(
+      t,
+      s.marketer.token,
+      runId,
+      ['completed', 'partial', 'failed', 'blocked'],
+      120_000,
+      (r) => progressSeen.push(r.progress.batchesDone),
+    );
+    expect(run).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 20_000, batches: 40, batchesDone: 40, delivered: 20_000, failed: 0 },
+      actual: { messages: 20_000 },
+    });
     expect(Math.max(...progressSeen)).toBe(40);
 
     const seen = await simulatorTotals(sim, s.channelId);
@@ -42,7 +71,8 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
     const month = await usage(s.accountId);
     expect(month.used).toBe(seen.totalUsage);
     expect(month.reserved).toBe(0);
-    const campaign = (await t.http().get(`/api/v1/campaigns/${campaignId}`).set(bearer(s.marketer.token)).expect(200)).body;
+    const campaign = (await t.http().get(`/api/v1/campaigns/${campaignId}`).set(bearer(s.marketer.token)).expect(200))
+      .body;
     expect(campaign.status).toBe('completed');
   });
 
@@ -51,7 +81,11 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
     const messages = Array.from({ length: 7 }, (_, i) => ({ type: 'text', text: `Part ${i + 1}` }));
     const runId = await sendNow(t, s, await approvedCampaign(t, s, { messages }));
     const run = await waitForRun(t, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked']);
-    expect(run).toMatchObject({ status: 'completed', progress: { recipients: 700, batches: 2, delivered: 700 }, actual: { messages: 1400 } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 700, batches: 2, delivered: 700 },
+      actual: { messages: 1400 },
+    });
     const seen = await simulatorTotals(sim, s.channelId);
     expect(seen.totalUsage).toBe(1400);
     expect((await usage(s.accountId)).used).toBe(1400);
@@ -64,8 +98,16 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
     try {
       // LINE's limit is 2,300 messages this month. The service read 0 used; then 600 Push messages go
       // out from LINE's OA Manager: only 1,700 of the run's 2,000 fit, so its 4th batch of 500 is refused.
-      const s = await sendingScenario(single, sim, { followers: 3000, quota: { type: 'limited', value: 2300 }, plan: 'high' });
-      await single.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(single.adminToken)).expect(200);
+      const s = await sendingScenario(single, sim, {
+        followers: 3000,
+        quota: { type: 'limited', value: 2300 },
+        plan: 'high',
+      });
+      await single
+        .http()
+        .post(`/api/v1/line-accounts/${s.accountId}/quota-sync`)
+        .set(bearer(single.adminToken))
+        .expect(200);
       const campaignId = await approvedCampaign(single, s, { maxRecipients: 2000 });
       await request(sim.url).put(`/_sim/channels/${s.channelId}/consumption`).send({ totalUsage: 600 }).expect(200);
       const runId = await sendNow(single, s, campaignId);
@@ -78,7 +120,9 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
       const firstLimit = multicasts.findIndex((e) => e.status === 429);
       expect(firstLimit).toBeGreaterThanOrEqual(0);
       expect(multicasts.slice(firstLimit + 1)).toEqual([]);
-      const month = (await single.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(single.adminToken)).expect(200)).body;
+      const month = (
+        await single.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(single.adminToken)).expect(200)
+      ).body;
       expect(month.reserved).toBe(0);
       expect(month.used).toBe(1500 + 600);
     } finally {
@@ -111,9 +155,14 @@ describe('dispatch: many runs, many instances, one budget', () => {
       expect(run).toMatchObject({ status: 'completed', progress: { delivered: 20_000, batchesDone: 40 } });
       const seen = await simulatorTotals(sim, s.channelId);
       expect(seen).toMatchObject({ totalDeliveries: 20_000, distinctRecipients: 20_000, repeatedRecipients: [] });
-      const { rows } = await t.db.pool.query('SELECT count(DISTINCT sent_by)::int AS instances, count(*)::int AS batches FROM run_batches WHERE run_id = $1', [runId]);
+      const { rows } = await t.db.pool.query(
+        'SELECT count(DISTINCT sent_by)::int AS instances, count(*)::int AS batches FROM run_batches WHERE run_id = $1',
+        [runId],
+      );
       expect(rows[0]).toEqual({ instances: 2, batches: 40 });
-      const usage = (await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)).body;
+      const usage = (
+        await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+      ).body;
       expect(usage.used).toBe(seen.totalUsage);
     } finally {
       await second.close();
@@ -133,10 +182,20 @@ describe('dispatch: many runs, many instances, one budget', () => {
     expect(refused).toHaveLength(18);
     for (const answer of refused) {
       expect(answer.run.status).toBe('blocked');
-      expect(answer.body.details).toEqual([expect.objectContaining({ field: 'run.blockReasons[0]', problem: expect.stringMatching(/^over_budget: .*monthly cap/) })]);
+      expect(answer.body.details).toEqual([
+        expect.objectContaining({
+          field: 'run.blockReasons[0]',
+          problem: expect.stringMatching(/^over_budget: .*monthly cap/),
+        }),
+      ]);
     }
-    for (const answer of answers.filter((answer) => answer.status === 202)) expect(['sending', 'completed']).toContain(answer.run.status);
-    const runs = await Promise.all(answers.map((answer) => waitForRun(t, s.marketer.token, answer.run.id, ['completed', 'partial', 'failed', 'blocked'], 120_000)));
+    for (const answer of answers.filter((answer) => answer.status === 202))
+      expect(['sending', 'completed']).toContain(answer.run.status);
+    const runs = await Promise.all(
+      answers.map((answer) =>
+        waitForRun(t, s.marketer.token, answer.run.id, ['completed', 'partial', 'failed', 'blocked'], 120_000),
+      ),
+    );
     const completed = runs.filter((r) => r.status === 'completed');
     const blocked = runs.filter((r) => r.status === 'blocked');
     expect(completed).toHaveLength(2);
@@ -147,18 +206,32 @@ describe('dispatch: many runs, many instances, one budget', () => {
       expect(run.progress.delivered).toBe(0);
     }
     for (const run of completed) expect(run.progress.delivered).toBe(1000);
-    const usage = (await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)).body;
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
     expect(Number(usage.spend.amount)).toBeLessThanOrEqual(500);
     expect(usage.spend.amount).toBe('400.0000');
     expect(usage.reserved).toBe(0);
     expect((await simulatorTotals(sim, s.channelId)).totalUsage).toBe(6000 + 2000);
 
     // An admin raises the cap by NT$200: one blocked run goes through the gate again and fits.
-    const account = (await t.http().get(`/api/v1/line-accounts/${s.accountId}`).set(bearer(t.adminToken)).expect(200)).body;
-    await t.http().patch(`/api/v1/line-accounts/${s.accountId}`).set(bearer(t.adminToken)).send({ version: account.version, monthlyBudget: '700' }).expect(200);
-    const retried = await t.http().post(`/api/v1/runs/${blocked[0].id}/retry`).set(bearer(s.approver.token)).expect(200);
+    const account = (await t.http().get(`/api/v1/line-accounts/${s.accountId}`).set(bearer(t.adminToken)).expect(200))
+      .body;
+    await t
+      .http()
+      .patch(`/api/v1/line-accounts/${s.accountId}`)
+      .set(bearer(t.adminToken))
+      .send({ version: account.version, monthlyBudget: '700' })
+      .expect(200);
+    const retried = await t
+      .http()
+      .post(`/api/v1/runs/${blocked[0].id}/retry`)
+      .set(bearer(s.approver.token))
+      .expect(200);
     expect(retried.body.status).toBe('scheduled');
-    expect((await waitForRun(t, s.marketer.token, blocked[0].id, ['completed', 'partial', 'failed', 'blocked'])).status).toBe('completed');
+    expect(
+      (await waitForRun(t, s.marketer.token, blocked[0].id, ['completed', 'partial', 'failed', 'blocked'])).status,
+    ).toBe('completed');
     await t.http().post(`/api/v1/runs/${completed[0].id}/retry`).set(bearer(s.approver.token)).expect(409);
     await t.http().post(`/api/v1/runs/${blocked[1].id}/retry`).set(bearer(s.marketer.token)).expect(403);
   });
@@ -168,8 +241,17 @@ describe('dispatch: many runs, many instances, one budget', () => {
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
     // 1,000 free left, then NT$100 buys 500 at NT$0.2: 1,500 of the 3,000 fit.
     const campaignId = await approvedCampaign(t, s, { overBudgetPolicy: 'trim' });
-    const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), ['completed', 'partial', 'failed', 'blocked']);
-    expect(run).toMatchObject({ status: 'completed', progress: { recipients: 1500, delivered: 1500 }, actual: { cost: { amount: '100.0000' } } });
+    const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), [
+      'completed',
+      'partial',
+      'failed',
+      'blocked',
+    ]);
+    expect(run).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 1500, delivered: 1500 },
+      actual: { cost: { amount: '100.0000' } },
+    });
     expect(run.blockReasons).toEqual([expect.objectContaining({ code: 'trimmed' })]);
   });
 
@@ -179,11 +261,20 @@ describe('dispatch: many runs, many instances, one budget', () => {
     const campaignId = await approvedCampaign(t, s); // 40 recipients, all free: approved at NT$0
     await request(sim.url).post(`/_sim/channels/${s.channelId}/followers`).send({ count: 60 }).expect(200);
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
-    const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), ['completed', 'partial', 'failed', 'blocked']);
+    const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), [
+      'completed',
+      'partial',
+      'failed',
+      'blocked',
+    ]);
     expect(run.status).toBe('blocked');
-    expect(run.blockReasons).toEqual([expect.objectContaining({ code: 'needs_reapproval', message: expect.stringContaining('approved') })]);
+    expect(run.blockReasons).toEqual([
+      expect.objectContaining({ code: 'needs_reapproval', message: expect.stringContaining('approved') }),
+    ]);
     expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(0);
-    const audit = (await t.http().get(`/api/v1/campaigns/${campaignId}/audit`).set(bearer(s.marketer.token)).expect(200)).body;
+    const audit = (
+      await t.http().get(`/api/v1/campaigns/${campaignId}/audit`).set(bearer(s.marketer.token)).expect(200)
+    ).body;
     expect(JSON.stringify(audit)).toContain('needs_reapproval');
   });
 });

@@ -18,7 +18,9 @@ describe('guard rails over every route in the OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const spec = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, Operation>> };
+    const spec = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     routes = Object.entries(spec.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => ({ method, path, operation: item[method] })),
     );
@@ -40,7 +42,8 @@ describe('guard rails over every route in the OpenAPI document', () => {
       if (!operation.security?.length) failures.push(`${method} ${path}: no bearer security in the document`);
       const response = await t.http()[method](fill(path, randomUUID())).send({});
       if (response.status !== 401) failures.push(`${method} ${path}: ${response.status}`);
-      else if (response.body.statusCode !== 401 || !Array.isArray(response.body.details)) failures.push(`${method} ${path}: not the error shape`);
+      else if (response.body.statusCode !== 401 || !Array.isArray(response.body.details))
+        failures.push(`${method} ${path}: not the error shape`);
     }
     expect(failures).toEqual([]);
   });
@@ -48,16 +51,30 @@ describe('guard rails over every route in the OpenAPI document', () => {
   it('never answers 5xx to malformed ids, bodies or queries', async () => {
     const failures: string[] = [];
     const bodies: unknown[] = [{ __unknown: { $where: "1'; DROP TABLE users; --" } }, [], { version: 'x', limit: -1 }];
+    const call = (method: (typeof METHODS)[number], url: string) => t.http()[method](url);
     for (const { method, path } of routes) {
       const attempts = [
         t.http()[method](fill(path, 'not-a-uuid')).set(bearer(t.adminToken)).send({}),
-        t.http()[method](`${fill(path, randomUUID())}?limit=abc&cursor=%25%25&month=2026-13`).set(bearer(t.adminToken)).send({}),
-        ...bodies.map((body) => t.http()[method](fill(path, randomUUID())).set(bearer(t.adminToken)).send(body as object)),
-        t.http()[method](fill(path, randomUUID())).set(bearer(t.adminToken)).set('Content-Type', 'application/json').send('{"broken": '),
+        call(method, `${fill(path, randomUUID())}?limit=abc&cursor=%25%25&month=2026-13`)
+          .set(bearer(t.adminToken))
+          .send({}),
+        ...bodies.map((body) =>
+          call(method, fill(path, randomUUID()))
+            .set(bearer(t.adminToken))
+            .send(body as object),
+        ),
+        call(method, fill(path, randomUUID()))
+          .set(bearer(t.adminToken))
+          .set('Content-Type', 'application/json')
+          .send('{"broken": '),
       ];
       for (const response of await Promise.all(attempts)) {
-        if (response.status >= 500) failures.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-        else if (response.status >= 400 && (typeof response.body.message !== 'string' || !Array.isArray(response.body.details))) {
+        if (response.status >= 500)
+          failures.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+        else if (
+          response.status >= 400 &&
+          (typeof response.body.message !== 'string' || !Array.isArray(response.body.details))
+        ) {
           failures.push(`${method} ${path}: ${response.status} without the error shape`);
         }
       }

@@ -26,7 +26,12 @@ describe('migration runner', () => {
       const second = await runMigrations({ connectionString: db.url });
       expect(second.applied).toEqual([]);
       expect(second.alreadyApplied).toEqual(migrations.map((m) => m.name));
-      const rows = await query<{ migration_name: string; checksum: string; finished_at: Date; applied_steps_count: number }>(
+      const rows = await query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date;
+        applied_steps_count: number;
+      }>(
         db.url,
         'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
       );
@@ -40,7 +45,10 @@ describe('migration runner', () => {
   it('applies each migration exactly once when two runners start together', async () => {
     const db = await createEmptyDatabase();
     try {
-      const results = await Promise.all([runMigrations({ connectionString: db.url }), runMigrations({ connectionString: db.url })]);
+      const results = await Promise.all([
+        runMigrations({ connectionString: db.url }),
+        runMigrations({ connectionString: db.url }),
+      ]);
       const appliedBoth = [...results[0].applied, ...results[1].applied].sort();
       expect(appliedBoth).toEqual(migrations.map((m) => m.name));
       const rows = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM _prisma_migrations');
@@ -65,9 +73,15 @@ describe('migration runner', () => {
       expect((error as MigrationError).migration).toBe(broken);
       expect((error as Error).message).toContain(broken);
       expect((error as Error).message).toContain('no_such_table');
-      const tables = await query<{ n: string }>(db.url, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'half_done'");
+      const tables = await query<{ n: string }>(
+        db.url,
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'half_done'",
+      );
       expect(Number(tables[0].n)).toBe(0);
-      const recorded = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM _prisma_migrations WHERE migration_name = '${broken}'`);
+      const recorded = await query<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM _prisma_migrations WHERE migration_name = '${broken}'`,
+      );
       expect(Number(recorded[0].n)).toBe(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -83,7 +97,9 @@ describe('migration runner', () => {
       fs.writeFileSync(path.join(dir, '00000000000001_first', 'migration.sql'), 'CREATE TABLE first (id int);');
       await runMigrations({ connectionString: db.url, migrationsDir: dir });
       fs.writeFileSync(path.join(dir, '00000000000001_first', 'migration.sql'), 'CREATE TABLE first (id bigint);');
-      await expect(runMigrations({ connectionString: db.url, migrationsDir: dir })).rejects.toThrow(/00000000000001_first.*changed after it was applied/);
+      await expect(runMigrations({ connectionString: db.url, migrationsDir: dir })).rejects.toThrow(
+        /00000000000001_first.*changed after it was applied/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       await db.drop();

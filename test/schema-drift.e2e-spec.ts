@@ -75,13 +75,17 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcm-drift-'));
     const drifted = path.join(dir, 'schema.prisma');
     const original = fs.readFileSync(schemaPath, 'utf8');
-    const withExtraColumn = original.replace(/(model User \{\n)/, '$1  nickname String?\n').replace(/output\s*=\s*"[^"]*"/, `output = "${dir}/client"`);
+    const withExtraColumn = original
+      .replace(/(model User \{\n)/, '$1  nickname String?\n')
+      .replace(/output\s*=\s*"[^"]*"/, `output = "${dir}/client"`);
     fs.writeFileSync(drifted, withExtraColumn);
     const migrated = await schemaOfMigrations();
     try {
       const facts = await schemaOf(drifted);
       expect(facts).not.toEqual(migrated.facts);
-      expect(facts.filter((fact) => !migrated.facts.includes(fact))).toEqual([expect.stringContaining('column users.nickname text')]);
+      expect(facts.filter((fact) => !migrated.facts.includes(fact))).toEqual([
+        expect.stringContaining('column users.nickname text'),
+      ]);
     } finally {
       await migrated.drop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -82,7 +82,10 @@ async function loadContacts(contacts: readonly SegmentContact[], otherAccountCop
 }
 
 /** The LINE user ids the service's query selects, sorted. */
-async function selectedBySql(rule: AudienceRule, resolveAudience?: (id: string) => AudienceRule | undefined): Promise<string[]> {
+async function selectedBySql(
+  rule: AudienceRule,
+  resolveAudience?: (id: string) => AudienceRule | undefined,
+): Promise<string[]> {
   const predicate = compileRuleToSql(rule, { alias: 'c', firstParam: 2, now: SEGMENT_NOW, resolveAudience });
   const { rows } = await client.query<{ line_user_id: string }>(
     `SELECT c.line_user_id FROM contacts c WHERE c.line_account_id = $1 AND c.status = 'following' AND (${predicate.sql})`,
@@ -124,8 +127,12 @@ async function expectSameSelection(
   if (evaluator.length > 0 && evaluator.length < following) selections.partial += 1;
   if (sql.join() !== evaluator.join()) {
     const byId = new Map(contacts.map((contact) => [contact.lineUserId, contact]));
-    const differing = [...sql, ...evaluator].filter((id) => !(sql.includes(id) && evaluator.includes(id))).map((id) => byId.get(id));
-    throw new Error(`${difference(sql, evaluator)}\nrule: ${JSON.stringify(rule)}\ncontacts that differ: ${JSON.stringify(differing)}`);
+    const differing = [...sql, ...evaluator]
+      .filter((id) => !(sql.includes(id) && evaluator.includes(id)))
+      .map((id) => byId.get(id));
+    throw new Error(
+      `${difference(sql, evaluator)}\nrule: ${JSON.stringify(rule)}\ncontacts that differ: ${JSON.stringify(differing)}`,
+    );
   }
 }
 
@@ -141,7 +148,10 @@ describe('audience SQL against PostgreSQL', () => {
       fc.asyncProperty(
         contactsArbitrary({ minLength: 20, maxLength: 50 }),
         storedAudiences,
-        fc.array(ruleArbitrary({ depth: 4, allowEmpty: true, audienceIds: [AUDIENCE_BASE, AUDIENCE_DERIVED] }), { minLength: 1, maxLength: 5 }),
+        fc.array(ruleArbitrary({ depth: 4, allowEmpty: true, audienceIds: [AUDIENCE_BASE, AUDIENCE_DERIVED] }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
         async (contacts, [base, derived], rules) => {
           const audiences = new Map([
             [AUDIENCE_BASE, base],
@@ -180,13 +190,24 @@ describe('audience SQL against PostgreSQL', () => {
       const leaf = fc.oneof(
         fc.record({ tag: pick }),
         fc.record({ attribute: pick, op: fc.constantFrom('eq' as const, 'neq' as const), value: pick }),
-        fc.record({ attribute: pick, op: fc.constant('in' as const), value: fc.array(pick, { minLength: 1, maxLength: 3 }) }),
+        fc.record({
+          attribute: pick,
+          op: fc.constant('in' as const),
+          value: fc.array(pick, { minLength: 1, maxLength: 3 }),
+        }),
         attributeRuleArbitrary(pick),
         fc.record({ list: fc.array(pick, { minLength: 1, maxLength: 4 }) }),
       );
       const contacts = fc
         .uniqueArray(
-          fc.tuple(pick, contactShapeArbitrary({ tags: pick, names: pick, values: fc.oneof(pick, fc.constantFrom<unknown>(5, null, true)) })),
+          fc.tuple(
+            pick,
+            contactShapeArbitrary({
+              tags: pick,
+              names: pick,
+              values: fc.oneof(pick, fc.constantFrom<unknown>(5, null, true)),
+            }),
+          ),
           { selector: ([lineUserId]) => lineUserId, minLength: 1, maxLength: 10 },
         )
         .map((entries) => entries.map(([lineUserId, shape]): SegmentContact => ({ ...shape, lineUserId })));
@@ -237,7 +258,8 @@ describe('audience SQL against PostgreSQL', () => {
       followedAt: null,
       lastInteractionAt: null,
     }));
-    const idsOf = (...values: unknown[]) => values.map((value) => contacts[storedValues.indexOf(value)].lineUserId).sort();
+    const idsOf = (...values: unknown[]) =>
+      values.map((value) => contacts[storedValues.indexOf(value)].lineUserId).sort();
     await loadContacts(contacts);
     const rules: AudienceRule[] = [
       { attribute: 'value', op: 'gt', value: 0 },
@@ -252,7 +274,9 @@ describe('audience SQL against PostgreSQL', () => {
     ];
     for (const rule of rules) await expectSameSelection(rule, contacts);
     expect(await selectedBySql({ attribute: 'value', op: 'gte', value: 0 })).toEqual(idsOf(12, 1e300));
-    expect(await selectedBySql({ attribute: 'value', op: 'lte', value: '9999-12-31T23:59:59.999999Z' })).toEqual(idsOf('2024-02-29', '0001-01-01T00:00+14:00'));
+    expect(await selectedBySql({ attribute: 'value', op: 'lte', value: '9999-12-31T23:59:59.999999Z' })).toEqual(
+      idsOf('2024-02-29', '0001-01-01T00:00+14:00'),
+    );
   });
 
   it('a rule whose audiences form a cycle is refused before any SQL runs', () => {
@@ -260,8 +284,8 @@ describe('audience SQL against PostgreSQL', () => {
       [AUDIENCE_BASE, { any: [{ tag: 'vip' }, { audience: AUDIENCE_DERIVED }] }],
       [AUDIENCE_DERIVED, { audience: AUDIENCE_BASE }],
     ]);
-    expect(() => compileRuleToSql({ audience: AUDIENCE_BASE }, { now: SEGMENT_NOW, resolveAudience: (id) => audiences.get(id) })).toThrow(
-      /cycle/,
-    );
+    expect(() =>
+      compileRuleToSql({ audience: AUDIENCE_BASE }, { now: SEGMENT_NOW, resolveAudience: (id) => audiences.get(id) }),
+    ).toThrow(/cycle/);
   });
 });

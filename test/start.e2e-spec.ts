@@ -19,10 +19,20 @@ interface Started {
 const root = repoRoot();
 
 function start(dataDir: string): Promise<Started> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, PORT: '0', LINE_SIMULATOR_PORT: '0', LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LINE_SIMULATOR_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   delete env.ADMIN_TOKEN;
-  const child = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -77,9 +87,15 @@ describe('npm start on the embedded default', () => {
       expect(first.output()).toMatch(/Docs\s+http:\/\/\S+\/api\/docs/);
       await request(first.apiUrl).get('/health').expect(200);
       await request(first.apiUrl).get('/api/docs-json').expect(200);
-      const me = await request(first.apiUrl).get('/api/v1/me').set('Authorization', `Bearer ${first.token}`).expect(200);
+      const me = await request(first.apiUrl)
+        .get('/api/v1/me')
+        .set('Authorization', `Bearer ${first.token}`)
+        .expect(200);
       expect(me.body.role).toBe('admin');
-      const accounts = await request(first.apiUrl).get('/api/v1/line-accounts').set('Authorization', `Bearer ${first.token}`).expect(200);
+      const accounts = await request(first.apiUrl)
+        .get('/api/v1/line-accounts')
+        .set('Authorization', `Bearer ${first.token}`)
+        .expect(200);
       const sandbox = accounts.body.items.find((a: { isSandbox: boolean }) => a.isSandbox);
       expect(sandbox).toMatchObject({ plan: 'high', apiBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
       accountId = sandbox.id;
@@ -94,7 +110,10 @@ describe('npm start on the embedded default', () => {
     try {
       expect(second.token).toBe(first.token);
       expect(second.output()).toContain('0 applied');
-      const accounts = await request(second.apiUrl).get('/api/v1/line-accounts').set('Authorization', `Bearer ${second.token}`).expect(200);
+      const accounts = await request(second.apiUrl)
+        .get('/api/v1/line-accounts')
+        .set('Authorization', `Bearer ${second.token}`)
+        .expect(200);
       expect(accounts.body.items.map((a: { id: string }) => a.id)).toEqual([accountId!]);
     } finally {
       expect(await stop(second)).toBe(0);
@@ -105,13 +124,20 @@ describe('npm start on the embedded default', () => {
   it('stops with one line naming a misconfigured variable', () => {
     const result = (() => {
       try {
-        execFileSync(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], { cwd: root, env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], {
+          cwd: root,
+          env: { ...process.env, PORT: 'eighty' },
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
         return null;
       } catch (error) {
         return error as { status: number; stderr: string };
       }
     })();
     expect(result?.status).toBe(1);
-    expect(result?.stderr.trim()).toBe('configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")');
+    expect(result?.stderr.trim()).toBe(
+      'configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    );
   });
 });

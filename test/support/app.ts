@@ -26,7 +26,14 @@ let counter = 0;
 export async function createTestApp(env: Record<string, string> = {}, shareWith?: TestApp): Promise<TestApp> {
   const db = shareWith?.db ?? (await createTestDatabase());
   await runMigrations({ connectionString: db.url }); // a no-op on the migrated clone; proves idempotence on every run
-  const config = readAppConfig({ LOG_LEVEL: 'silent', LINE_SIMULATOR: 'off', DISPATCH_ENABLED: 'false', QUOTA_SYNC_INTERVAL_SECONDS: '0', ...env, DATABASE_URL: db.url });
+  const config = readAppConfig({
+    LOG_LEVEL: 'silent',
+    LINE_SIMULATOR: 'off',
+    DISPATCH_ENABLED: 'false',
+    QUOTA_SYNC_INTERVAL_SECONDS: '0',
+    ...env,
+    DATABASE_URL: db.url,
+  });
   const app = await createApp(config);
   await app.init();
   const { token } = await app.get(UsersService).bootstrapFirstAdmin(null);

@@ -15,7 +15,8 @@ export interface TestDatabase {
 function templateInfo(): { serverUrl: string; template: string } {
   const serverUrl = process.env[TEST_ENV.serverUrl];
   const template = process.env[TEST_ENV.templateDatabase];
-  if (!serverUrl || !template) throw new Error('the e2e global setup did not run (use `npm test` or `jest --selectProjects e2e`)');
+  if (!serverUrl || !template)
+    throw new Error('the e2e global setup did not run (use `npm test` or `jest --selectProjects e2e`)');
   return { serverUrl, template };
 }
 
@@ -23,7 +24,9 @@ function templateInfo(): { serverUrl: string; template: string } {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { serverUrl, template } = templateInfo();
   const name = `${template.replace('lcm_tpl_', 'lcm_t_')}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`));
+  await withAdmin(serverUrl, (admin) =>
+    admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`),
+  );
   const url = withDatabaseName(serverUrl, name);
   const pool = new Pool({ connectionString: url, max: 5 });
   // pool.end() resolves before its idle connections have finished closing, so the DROP … WITH (FORCE)
@@ -38,7 +41,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     pool,
     drop: async () => {
       await pool.end();
-      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+      await withAdmin(serverUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
+      );
     },
   };
 }
@@ -51,7 +56,10 @@ export async function createEmptyDatabase(): Promise<Omit<TestDatabase, 'pool'>>
   return {
     url: withDatabaseName(serverUrl, name),
     serverUrl,
-    drop: () => withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(serverUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }
 

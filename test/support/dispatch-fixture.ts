@@ -17,23 +17,45 @@ let channelCounter = 0;
 export async function sendingScenario(
   t: TestApp,
   sim: LineSimulatorHandle,
-  options: { followers: number; plan?: string; monthlyBudget?: string; quota?: { type: 'none' } | { type: 'limited'; value: number }; consumption?: number },
+  options: {
+    followers: number;
+    plan?: string;
+    monthlyBudget?: string;
+    quota?: { type: 'none' } | { type: 'limited'; value: number };
+    consumption?: number;
+  },
 ): Promise<SendingScenario> {
   const channelId = String(1_800_000_000 + process.pid * 100 + ++channelCounter);
   const accessToken = `sim-${randomUUID()}`;
   await request(sim.url)
     .put(`/_sim/channels/${channelId}`)
-    .send({ accessToken, channelSecret: 'secret', quota: options.quota ?? { type: 'none' }, consumption: options.consumption ?? 0, followerCount: options.followers })
+    .send({
+      accessToken,
+      channelSecret: 'secret',
+      quota: options.quota ?? { type: 'none' },
+      consumption: options.consumption ?? 0,
+      followerCount: options.followers,
+    })
     .expect(201);
-  const account = await t.http()
+  const account = await t
+    .http()
     .post('/api/v1/line-accounts')
     .set(bearer(t.adminToken))
-    .send({ name: `OA ${channelId}`, channelId, channelAccessToken: accessToken, channelSecret: 'secret', plan: options.plan ?? 'high', monthlyBudget: options.monthlyBudget ?? '100000', apiBaseUrl: sim.url })
+    .send({
+      name: `OA ${channelId}`,
+      channelId,
+      channelAccessToken: accessToken,
+      channelSecret: 'secret',
+      plan: options.plan ?? 'high',
+      monthlyBudget: options.monthlyBudget ?? '100000',
+      apiBaseUrl: sim.url,
+    })
     .expect(201);
   const accountId = account.body.id as string;
   await t.http().post(`/api/v1/line-accounts/${accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
   const [marketer, approver] = await Promise.all([t.createUser('marketer'), t.createUser('approver')]);
-  const audience = await t.http()
+  const audience = await t
+    .http()
     .post('/api/v1/audiences')
     .set(bearer(marketer.token))
     .send({ lineAccountId: accountId, name: 'Everyone following', definition: { not: { tag: 'do-not-contact' } } })
@@ -45,9 +67,16 @@ export async function sendingScenario(
 export async function approvedCampaign(
   t: TestApp,
   s: SendingScenario,
-  fields: { name?: string; messages?: object[]; maxRecipients?: number | null; costCap?: string | null; overBudgetPolicy?: 'block' | 'trim' } = {},
+  fields: {
+    name?: string;
+    messages?: object[];
+    maxRecipients?: number | null;
+    costCap?: string | null;
+    overBudgetPolicy?: 'block' | 'trim';
+  } = {},
 ): Promise<string> {
-  const created = await t.http()
+  const created = await t
+    .http()
     .post('/api/v1/campaigns')
     .set(bearer(s.marketer.token))
     .send({
@@ -63,13 +92,26 @@ export async function approvedCampaign(
     .expect(201);
   const id = created.body.id as string;
   await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
-  await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({ comment: 'ok' }).expect(200);
+  await t
+    .http()
+    .post(`/api/v1/campaigns/${id}/approve`)
+    .set(bearer(s.approver.token))
+    .send({ comment: 'ok' })
+    .expect(200);
   return id;
 }
 
 /** send-now's answer: 202 with the run (gated and sending, or left to the scheduler), or 422 with the blocked run. */
-export async function sendNowResponse(t: TestApp, s: SendingScenario, campaignId: string): Promise<{ status: number; run: RunView; body: Record<string, unknown> }> {
-  const response = await t.http().post(`/api/v1/campaigns/${campaignId}/send-now`).set(bearer(s.approver.token)).send({});
+export async function sendNowResponse(
+  t: TestApp,
+  s: SendingScenario,
+  campaignId: string,
+): Promise<{ status: number; run: RunView; body: Record<string, unknown> }> {
+  const response = await t
+    .http()
+    .post(`/api/v1/campaigns/${campaignId}/send-now`)
+    .set(bearer(s.approver.token))
+    .send({});
   if (response.status === 202) return { status: 202, run: response.body as RunView, body: response.body };
   if (response.status === 422) return { status: 422, run: response.body.run as RunView, body: response.body };
   throw new Error(`send-now answered ${response.status}: ${JSON.stringify(response.body)}`);
@@ -94,13 +136,21 @@ export async function getRun(t: TestApp, token: string, runId: string): Promise<
 }
 
 /** Polls GET /runs/:id until the run reaches one of `statuses`. */
-export async function waitForRun(t: TestApp, token: string, runId: string, statuses: string[], timeoutMs = 60_000, onPoll?: (run: RunView) => void): Promise<RunView> {
+export async function waitForRun(
+  t: TestApp,
+  token: string,
+  runId: string,
+  statuses: string[],
+  timeoutMs = 60_000,
+  onPoll?: (run: RunView) => void,
+): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await getRun(t, token, runId);
     onPoll?.(run);
     if (statuses.includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} is still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} is still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -109,5 +159,10 @@ export async function waitForRun(t: TestApp, token: string, runId: string, statu
 export async function simulatorTotals(sim: LineSimulatorHandle, channelId: string) {
   const deliveries = (await request(sim.url).get(`/_sim/channels/${channelId}/deliveries`).expect(200)).body;
   const consumption = (await request(sim.url).get(`/_sim/channels/${channelId}/consumption`).expect(200)).body;
-  return { ...deliveries, totalUsage: consumption.totalUsage } as { totalDeliveries: number; distinctRecipients: number; repeatedRecipients: unknown[]; totalUsage: number };
+  return { ...deliveries, totalUsage: consumption.totalUsage } as {
+    totalDeliveries: number;
+    distinctRecipients: number;
+    repeatedRecipients: unknown[];
+    totalUsage: number;
+  };
 }

@@ -14,12 +14,21 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
   const root = repoRoot();
   const child = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LINE_SIMULATOR: 'off', LOG_LEVEL: 'warn', QUOTA_SYNC_INTERVAL_SECONDS: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LINE_SIMULATOR: 'off',
+      LOG_LEVEL: 'warn',
+      QUOTA_SYNC_INTERVAL_SECONDS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return { child, output: () => output, exited };
 }

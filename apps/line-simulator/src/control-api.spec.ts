@@ -45,21 +45,44 @@ describe('LINE simulator: control and inspection API', () => {
   afterAll(() => sim.close());
   beforeEach(async () => {
     await request(sim.url).post('/_sim/reset').expect(200);
-    await createChannel(sim, 'ch1', { accessToken: TOKEN, channelSecret: 'secret-1', quota: { type: 'limited', value: 100 }, followers });
+    await createChannel(sim, 'ch1', {
+      accessToken: TOKEN,
+      channelSecret: 'secret-1',
+      quota: { type: 'limited', value: 100 },
+      followers,
+    });
   });
 
   const control = () => request(sim.url);
-  const multicast = (to: string[], token = TOKEN) => request(sim.url).post('/v2/bot/message/multicast').set(bearer(token)).send({ to, messages: hello });
-  const consumption = async () => (await request(sim.url).get('/v2/bot/message/quota/consumption').set(bearer()).expect(200)).body.totalUsage as number;
+  const multicast = (to: string[], token = TOKEN) =>
+    request(sim.url).post('/v2/bot/message/multicast').set(bearer(token)).send({ to, messages: hello });
+  const consumption = async () =>
+    (await request(sim.url).get('/v2/bot/message/quota/consumption').set(bearer()).expect(200)).body
+      .totalUsage as number;
 
   describe('channels', () => {
     it('creates, reads, updates and deletes channels', async () => {
-      const created = await control().put('/_sim/channels/ch2').send({ accessToken: 'token-2', quota: { type: 'none' }, consumption: 5, followerCount: 3 }).expect(201);
-      expect(created.body).toMatchObject({ channelId: 'ch2', quota: { type: 'none' }, consumption: { totalUsage: 5 }, audience: { followers: 3, blocked: 0 } });
+      const created = await control()
+        .put('/_sim/channels/ch2')
+        .send({ accessToken: 'token-2', quota: { type: 'none' }, consumption: 5, followerCount: 3 })
+        .expect(201);
+      expect(created.body).toMatchObject({
+        channelId: 'ch2',
+        quota: { type: 'none' },
+        consumption: { totalUsage: 5 },
+        audience: { followers: 3, blocked: 0 },
+      });
       expect(created.body.channelSecret).toMatch(/^[0-9a-f]{32}$/);
-      expect((await control().get('/_sim/channels').expect(200)).body.channels.map((c: { channelId: string }) => c.channelId)).toEqual(['ch1', 'ch2']);
+      expect(
+        (await control().get('/_sim/channels').expect(200)).body.channels.map(
+          (c: { channelId: string }) => c.channelId,
+        ),
+      ).toEqual(['ch1', 'ch2']);
 
-      await control().patch('/_sim/channels/ch2').send({ accessToken: 'token-2b', webhookUrl: 'https://example.com/hook' }).expect(200);
+      await control()
+        .patch('/_sim/channels/ch2')
+        .send({ accessToken: 'token-2b', webhookUrl: 'https://example.com/hook' })
+        .expect(200);
       await request(sim.url).get('/v2/bot/info').set(bearer('token-2')).expect(401);
       await request(sim.url).get('/v2/bot/info').set(bearer('token-2b')).expect(200);
 
@@ -69,9 +92,21 @@ describe('LINE simulator: control and inspection API', () => {
     });
 
     it('refuses bad settings with the reasons, and a token another channel uses', async () => {
-      const bad = await control().put('/_sim/channels/ch3').send({ accessToken: 't3', quota: { type: 'limited' }, followers: ['nobody'], typo: 1 }).expect(400);
-      expect(bad.body.problems).toEqual(expect.arrayContaining([expect.stringMatching(/unknown property typo/), expect.stringMatching(/quota/), expect.stringMatching(/followers/)]));
-      await control().put('/_sim/channels/ch3').send({ quota: { type: 'none' } }).expect(400);
+      const bad = await control()
+        .put('/_sim/channels/ch3')
+        .send({ accessToken: 't3', quota: { type: 'limited' }, followers: ['nobody'], typo: 1 })
+        .expect(400);
+      expect(bad.body.problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/unknown property typo/),
+          expect.stringMatching(/quota/),
+          expect.stringMatching(/followers/),
+        ]),
+      );
+      await control()
+        .put('/_sim/channels/ch3')
+        .send({ quota: { type: 'none' } })
+        .expect(400);
       await control().put('/_sim/channels/ch3').send({ accessToken: TOKEN }).expect(409);
       await control().post('/_sim/channels').send({ channelId: 'ch1', accessToken: 'x' }).expect(409);
       await control().post('/_sim/channels').send({ channelId: 'ch4', accessToken: 'token-4' }).expect(201);
@@ -83,12 +118,21 @@ describe('LINE simulator: control and inspection API', () => {
       expect(await consumption()).toBe(14);
       await control().post('/_sim/channels/ch1/reset').expect(200);
       expect(await consumption()).toBe(10);
-      expect((await control().get('/_sim/channels/ch1/deliveries')).body).toMatchObject({ sends: 0, totalDeliveries: 0 });
+      expect((await control().get('/_sim/channels/ch1/deliveries')).body).toMatchObject({
+        sends: 0,
+        totalDeliveries: 0,
+      });
     });
 
     it('adds followers and blocks users directly', async () => {
-      await control().post('/_sim/channels/ch1/followers').send({ userIds: [userId(50)], count: 2 }).expect(200, { followers: 7, blocked: 0 });
-      await control().post('/_sim/channels/ch1/blocked').send({ userIds: [followers[0], userId(60)] }).expect(200, { followers: 6, blocked: 2 });
+      await control()
+        .post('/_sim/channels/ch1/followers')
+        .send({ userIds: [userId(50)], count: 2 })
+        .expect(200, { followers: 7, blocked: 0 });
+      await control()
+        .post('/_sim/channels/ch1/blocked')
+        .send({ userIds: [followers[0], userId(60)] })
+        .expect(200, { followers: 6, blocked: 2 });
       const audience = (await control().get('/_sim/channels/ch1/followers').expect(200)).body;
       expect(audience.followers).toContain(userId(50));
       expect(audience.blocked).toEqual([followers[0], userId(60)]);
@@ -104,22 +148,46 @@ describe('LINE simulator: control and inspection API', () => {
         userId: followers[0],
         status: 'following',
         count: 1,
-        deliveries: [{ requestId, endpoint: 'multicast', retryKey: null, deliveredAt: expect.any(String), messages: hello }],
+        deliveries: [
+          { requestId, endpoint: 'multicast', retryKey: null, deliveredAt: expect.any(String), messages: hello },
+        ],
       });
       const send = (await control().get(`/_sim/channels/ch1/sends/${requestId}`).expect(200)).body;
-      expect(send).toMatchObject({ requestId, delivered: 2, counted: 2, deliveredTo: [followers[0], followers[1]], skipped: { blocked: [], unknown: [userId(77)] } });
-      expect((await control().get('/_sim/channels/ch1/deliveries?perUser=true')).body.perUser).toEqual({ [followers[0]]: 1, [followers[1]]: 1 });
+      expect(send).toMatchObject({
+        requestId,
+        delivered: 2,
+        counted: 2,
+        deliveredTo: [followers[0], followers[1]],
+        skipped: { blocked: [], unknown: [userId(77)] },
+      });
+      expect((await control().get('/_sim/channels/ch1/deliveries?perUser=true')).body.perUser).toEqual({
+        [followers[0]]: 1,
+        [followers[1]]: 1,
+      });
       await control().get('/_sim/channels/ch1/sends/not-a-request').expect(404);
     });
 
     it('logs every API call, so a test can check that nothing was sent after a 429', async () => {
-      await control().patch('/_sim/channels/ch1').send({ quota: { type: 'limited', value: 4 } }).expect(200);
+      await control()
+        .patch('/_sim/channels/ch1')
+        .send({ quota: { type: 'limited', value: 4 } })
+        .expect(200);
       await multicast(followers).expect(200);
       await multicast(followers).expect(429);
       await request(sim.url).get('/v2/bot/info').expect(401);
       const log = (await control().get('/_sim/channels/ch1/requests').expect(200)).body;
       expect(log.requests.map((entry: { outcome: string }) => entry.outcome)).toEqual(['accepted', 'monthly_limit']);
-      expect(log.requests[0]).toMatchObject({ channelId: 'ch1', method: 'POST', path: '/v2/bot/message/multicast', endpoint: 'multicast', status: 200, recipients: 4, delivered: 4, counted: 4, responseLost: false });
+      expect(log.requests[0]).toMatchObject({
+        channelId: 'ch1',
+        method: 'POST',
+        path: '/v2/bot/message/multicast',
+        endpoint: 'multicast',
+        status: 200,
+        recipients: 4,
+        delivered: 4,
+        counted: 4,
+        responseLost: false,
+      });
       const after429 = log.requests[1].seq;
       expect((await control().get(`/_sim/channels/ch1/requests?sinceSeq=${after429}`)).body.requests).toEqual([]);
       const everything = (await control().get('/_sim/requests').expect(200)).body.requests;
@@ -137,7 +205,12 @@ describe('LINE simulator: control and inspection API', () => {
       expect(await consumption()).toBe(0);
       await multicast(followers.slice(0, 1)).expect(200);
       const view = (await control().get('/_sim/channels/ch1/consumption').expect(200)).body;
-      expect(view).toEqual({ month: '2026-12', totalUsage: 1, quota: { type: 'limited', value: 100 }, byMonth: { '2026-11': 3, '2026-12': 1 } });
+      expect(view).toEqual({
+        month: '2026-12',
+        totalUsage: 1,
+        quota: { type: 'limited', value: 100 },
+        byMonth: { '2026-11': 3, '2026-12': 1 },
+      });
     });
 
     it('takes another time zone, a month to move to, and a reset to real time', async () => {
@@ -168,13 +241,21 @@ describe('LINE simulator: control and inspection API', () => {
     afterEach(() => receiver.close());
 
     const webhookSchema = lineOpenApiFile('webhook.yml');
-    const callbackRequest = webhookSchema ? OpenApiSchemas.load(webhookSchema, { closed: true }).schema('CallbackRequest') : null;
+    const callbackRequest = webhookSchema
+      ? OpenApiSchemas.load(webhookSchema, { closed: true }).schema('CallbackRequest')
+      : null;
 
     it('sends signed follow and unfollow events and updates the audience', async () => {
       const newcomer = userId(500);
       const result = await control()
         .post('/_sim/channels/ch1/webhook-events')
-        .send({ events: [{ type: 'unfollow', userId: followers[0] }, { type: 'follow', userId: newcomer }, { type: 'follow', userId: followers[0] }] })
+        .send({
+          events: [
+            { type: 'unfollow', userId: followers[0] },
+            { type: 'follow', userId: newcomer },
+            { type: 'follow', userId: followers[0] },
+          ],
+        })
         .expect(200);
       expect(result.body).toMatchObject({ sent: true, status: 200, url: receiver.url });
 
@@ -190,7 +271,12 @@ describe('LINE simulator: control and inspection API', () => {
         ['follow', { isUnblocked: true }],
       ]);
       for (const event of body.events) {
-        expect(event).toMatchObject({ mode: 'active', source: { type: 'user' }, deliveryContext: { isRedelivery: false }, webhookEventId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
+        expect(event).toMatchObject({
+          mode: 'active',
+          source: { type: 'user' },
+          deliveryContext: { isRedelivery: false },
+          webhookEventId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+        });
       }
       expect(body.events[1].replyToken).toEqual(expect.any(String));
       if (callbackRequest) expect(callbackRequest(body) ? null : callbackRequest.errors).toBeNull();
@@ -200,15 +286,24 @@ describe('LINE simulator: control and inspection API', () => {
     });
 
     it('stops delivering to a user who unfollowed', async () => {
-      await control().post('/_sim/channels/ch1/webhook-events').send({ events: [{ type: 'unfollow', userId: followers[1] }] }).expect(200);
+      await control()
+        .post('/_sim/channels/ch1/webhook-events')
+        .send({ events: [{ type: 'unfollow', userId: followers[1] }] })
+        .expect(200);
       await multicast(followers).expect(200);
       expect(await consumption()).toBe(3);
-      expect((await control().get(`/_sim/channels/ch1/deliveries?userId=${followers[1]}`)).body).toMatchObject({ status: 'blocked', count: 0 });
+      expect((await control().get(`/_sim/channels/ch1/deliveries?userId=${followers[1]}`)).body).toMatchObject({
+        status: 'blocked',
+        count: 0,
+      });
     });
 
     it('updates the audience and says so when the channel has no webhook URL or it is unreachable', async () => {
       await control().patch('/_sim/channels/ch1').send({ webhookUrl: null }).expect(200);
-      const noUrl = await control().post('/_sim/channels/ch1/webhook-events').send({ events: [{ type: 'follow', userId: userId(501) }] }).expect(200);
+      const noUrl = await control()
+        .post('/_sim/channels/ch1/webhook-events')
+        .send({ events: [{ type: 'follow', userId: userId(501) }] })
+        .expect(200);
       expect(noUrl.body).toMatchObject({ sent: false, url: null });
       const unreachable = await control()
         .post('/_sim/channels/ch1/webhook-events')
@@ -216,7 +311,10 @@ describe('LINE simulator: control and inspection API', () => {
         .expect(200);
       expect(unreachable.body).toMatchObject({ sent: false, error: expect.any(String) });
       expect((await control().get('/_sim/channels/ch1')).body.audience.followers).toBe(followers.length + 2);
-      await control().post('/_sim/channels/ch1/webhook-events').send({ events: [{ type: 'block', userId: userId(1) }] }).expect(400);
+      await control()
+        .post('/_sim/channels/ch1/webhook-events')
+        .send({ events: [{ type: 'block', userId: userId(1) }] })
+        .expect(400);
     });
   });
 

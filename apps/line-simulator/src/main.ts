@@ -19,16 +19,20 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: main.js --port 4500 [--host 127.0.0.1] [--seed S] [--time-zone Asia/Taipei] [--retry-after] [--channel id:token[:secret]]...');
+    console.log(
+      'usage: main.js --port 4500 [--host 127.0.0.1] [--seed S] [--time-zone Asia/Taipei] [--retry-after] [--channel id:token[:secret]]...',
+    );
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got ${values.port}`);
 
   const channels: Record<string, { accessToken: string; channelSecret?: string }> = {};
   for (const spec of values.channel ?? []) {
     const [channelId, accessToken, channelSecret] = spec.split(':');
-    if (!channelId || !accessToken) throw new Error(`--channel must be <channelId>:<accessToken>[:<channelSecret>], got ${spec}`);
+    if (!channelId || !accessToken)
+      throw new Error(`--channel must be <channelId>:<accessToken>[:<channelSecret>], got ${spec}`);
     channels[channelId] = { accessToken, ...(channelSecret ? { channelSecret } : {}) };
   }
 

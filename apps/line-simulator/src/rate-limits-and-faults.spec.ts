@@ -18,8 +18,10 @@ describe('LINE simulator: rate limits', () => {
     await createChannel(sim, 'ch1', { accessToken: TOKEN, quota: { type: 'none' }, followers });
   });
 
-  const multicast = () => request(sim.url).post('/v2/bot/message/multicast').set(bearer()).send({ to: followers, messages: hello });
-  const push = () => request(sim.url).post('/v2/bot/message/push').set(bearer()).send({ to: followers[0], messages: hello });
+  const multicast = () =>
+    request(sim.url).post('/v2/bot/message/multicast').set(bearer()).send({ to: followers, messages: hello });
+  const push = () =>
+    request(sim.url).post('/v2/bot/message/push').set(bearer()).send({ to: followers[0], messages: hello });
 
   it("defaults to LINE's limits", async () => {
     const response = await request(sim.url).get('/_sim/rate-limits').expect(200);
@@ -31,14 +33,22 @@ describe('LINE simulator: rate limits', () => {
   });
 
   it('refuses the 61st broadcast in an hour under the default limits', async () => {
-    for (let i = 0; i < 60; i += 1) await request(sim.url).post('/v2/bot/message/broadcast').set(bearer()).send({ messages: hello }).expect(200);
-    const refused = await request(sim.url).post('/v2/bot/message/broadcast').set(bearer()).send({ messages: hello }).expect(429);
+    for (let i = 0; i < 60; i += 1)
+      await request(sim.url).post('/v2/bot/message/broadcast').set(bearer()).send({ messages: hello }).expect(200);
+    const refused = await request(sim.url)
+      .post('/v2/bot/message/broadcast')
+      .set(bearer())
+      .send({ messages: hello })
+      .expect(429);
     expect(refused.body).toEqual(RATE_LIMITED);
     expect(refused.headers['retry-after']).toBeUndefined(); // LINE sends none
   });
 
   it('applies a per-channel limit to its own endpoint group, delivering nothing when refused', async () => {
-    await request(sim.url).put('/_sim/channels/ch1/rate-limits').send({ multicast: { limit: 2, windowMs: 60_000 } }).expect(200);
+    await request(sim.url)
+      .put('/_sim/channels/ch1/rate-limits')
+      .send({ multicast: { limit: 2, windowMs: 60_000 } })
+      .expect(200);
     await multicast().expect(200);
     await multicast().expect(200);
     expect((await multicast().expect(429)).body).toEqual(RATE_LIMITED);
@@ -52,11 +62,16 @@ describe('LINE simulator: rate limits', () => {
       'push:200',
     ]);
     expect(requests[2]).toMatchObject({ outcome: 'rate_limited', delivered: null });
-    expect((await request(sim.url).get('/_sim/channels/ch1/deliveries').expect(200)).body.totalDeliveries).toBe(followers.length * 2 + 1);
+    expect((await request(sim.url).get('/_sim/channels/ch1/deliveries').expect(200)).body.totalDeliveries).toBe(
+      followers.length * 2 + 1,
+    );
   });
 
   it('admits requests again once the window has slid past (moving the clock, not waiting)', async () => {
-    await request(sim.url).put('/_sim/channels/ch1/rate-limits').send({ multicast: { limit: 1, windowMs: 60_000 } }).expect(200);
+    await request(sim.url)
+      .put('/_sim/channels/ch1/rate-limits')
+      .send({ multicast: { limit: 1, windowMs: 60_000 } })
+      .expect(200);
     await multicast().expect(200);
     await multicast().expect(429);
     await request(sim.url).put('/_sim/clock').send({ offsetMs: 61_000 }).expect(200);
@@ -64,15 +79,26 @@ describe('LINE simulator: rate limits', () => {
   });
 
   it('takes simulator-wide limits, which a channel can lift with null', async () => {
-    await request(sim.url).put('/_sim/rate-limits').send({ push: { limit: 1, windowMs: 60_000 } }).expect(200);
+    await request(sim.url)
+      .put('/_sim/rate-limits')
+      .send({ push: { limit: 1, windowMs: 60_000 } })
+      .expect(200);
     await createChannel(sim, 'ch2', { accessToken: 'token-2', followers, rateLimits: { push: null } });
     await push().expect(200);
     await push().expect(429);
-    for (let i = 0; i < 3; i += 1) await request(sim.url).post('/v2/bot/message/push').set(bearer('token-2')).send({ to: followers[0], messages: hello }).expect(200);
+    for (let i = 0; i < 3; i += 1)
+      await request(sim.url)
+        .post('/v2/bot/message/push')
+        .set(bearer('token-2'))
+        .send({ to: followers[0], messages: hello })
+        .expect(200);
   });
 
   it('can be started with limits, and can send Retry-After', async () => {
-    const strict = await startTestSimulator({ rateLimits: { other: { limit: 1, windowMs: 30_000 } }, retryAfterHeader: true });
+    const strict = await startTestSimulator({
+      rateLimits: { other: { limit: 1, windowMs: 30_000 } },
+      retryAfterHeader: true,
+    });
     try {
       await createChannel(strict, 'ch', { accessToken: TOKEN });
       await request(strict.url).get('/v2/bot/message/quota').set(bearer()).expect(200);
@@ -104,9 +130,11 @@ describe('LINE simulator: fault injection', () => {
       .set(bearer())
       .set(retryKey ? { 'X-Line-Retry-Key': retryKey } : {})
       .send({ to: followers, messages: hello });
-  const setFaults = (faults: Record<string, unknown>) => request(sim.url).put('/_sim/channels/ch1/faults').send(faults).expect(200);
+  const setFaults = (faults: Record<string, unknown>) =>
+    request(sim.url).put('/_sim/channels/ch1/faults').send(faults).expect(200);
   const deliveries = async () => (await request(sim.url).get('/_sim/channels/ch1/deliveries').expect(200)).body;
-  const consumption = async () => (await request(sim.url).get('/_sim/channels/ch1/consumption').expect(200)).body.totalUsage as number;
+  const consumption = async () =>
+    (await request(sim.url).get('/_sim/channels/ch1/consumption').expect(200)).body.totalUsage as number;
 
   it('answers a share of requests with 5xx, delivering nothing and leaving the retry key free', async () => {
     await setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
@@ -129,7 +157,9 @@ describe('LINE simulator: fault injection', () => {
     expect(lost?.code).toBe('ECONNRESET');
     const duplicate = await multicast(retryKey).expect(409);
     const { requests } = (await request(sim.url).get('/_sim/channels/ch1/requests')).body;
-    expect(requests.map((entry: { status: number; responseLost: boolean }) => [entry.status, entry.responseLost])).toEqual([
+    expect(
+      requests.map((entry: { status: number; responseLost: boolean }) => [entry.status, entry.responseLost]),
+    ).toEqual([
       [500, false],
       [200, true],
       [409, false],
@@ -157,7 +187,8 @@ describe('LINE simulator: fault injection', () => {
       await request(sim.url).post('/_sim/channels/ch1/reset').expect(200);
       await setFaults({ serverErrorRate: 0.5, seed });
       const seen: number[] = [];
-      for (let i = 0; i < 24; i += 1) seen.push((await request(sim.url).get('/v2/bot/message/quota').set(bearer())).status);
+      for (let i = 0; i < 24; i += 1)
+        seen.push((await request(sim.url).get('/v2/bot/message/quota').set(bearer())).status);
       return seen;
     };
     const first = await statuses('alpha');
@@ -171,7 +202,8 @@ describe('LINE simulator: fault injection', () => {
     const runOn = async (target: LineSimulatorHandle) => {
       await createChannel(target, 'seeded', { accessToken: 'seeded-token', faults: { serverErrorRate: 0.5 } });
       const seen: number[] = [];
-      for (let i = 0; i < 16; i += 1) seen.push((await request(target.url).get('/v2/bot/info').set(bearer('seeded-token'))).status);
+      for (let i = 0; i < 16; i += 1)
+        seen.push((await request(target.url).get('/v2/bot/info').set(bearer('seeded-token'))).status);
       return seen;
     };
     const other = await startTestSimulator({ seed: 'test' });

@@ -47,15 +47,25 @@ export function createSimulatorApp(state: SimulatorState, shutdown: AbortSignal)
   // Last resort: body-parser's 4xx keep their status (bad JSON to the control API); a bug in the
   // simulator answers 500 with its message rather than hanging the caller.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
-    res.status(status >= 400 && status < 600 ? status : 500).json({ message: error instanceof Error ? error.message : 'simulator error' });
+    const status =
+      typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+        ? error.status
+        : 500;
+    res
+      .status(status >= 400 && status < 600 ? status : 500)
+      .json({ message: error instanceof Error ? error.message : 'simulator error' });
   });
   return app;
 }
 
 /** Starts the LINE Messaging API simulator; resolves once it listens. */
 export async function startLineSimulator(options: LineSimulatorOptions): Promise<LineSimulatorHandle> {
-  const state = new SimulatorState({ seed: options.seed, timeZone: options.timeZone, rateLimits: options.rateLimits, retryAfterHeader: options.retryAfterHeader });
+  const state = new SimulatorState({
+    seed: options.seed,
+    timeZone: options.timeZone,
+    rateLimits: options.rateLimits,
+    retryAfterHeader: options.retryAfterHeader,
+  });
   for (const [channelId, input] of Object.entries(options.channels ?? {})) state.putChannel(channelId, input);
 
   const shutdown = new AbortController();

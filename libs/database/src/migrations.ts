@@ -29,7 +29,9 @@ export class MigrationError extends Error {
     readonly migration: string,
     readonly cause: unknown,
   ) {
-    super(`migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'MigrationError';
   }
 }
@@ -84,7 +86,10 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<Migr
       const appliedChecksum = done.get(migration.name);
       if (appliedChecksum !== undefined) {
         if (appliedChecksum !== migration.checksum) {
-          throw new MigrationError(migration.name, new Error('the file changed after it was applied; add a new migration instead'));
+          throw new MigrationError(
+            migration.name,
+            new Error('the file changed after it was applied; add a new migration instead'),
+          );
         }
         result.alreadyApplied.push(migration.name);
         continue;

@@ -16,7 +16,11 @@ export async function diffSchemas(options: { from: string | null; to: string; da
   const { stdout } = await run(
     path.join(root, 'node_modules', '.bin', 'prisma'),
     ['migrate', 'diff', ...from, '--to-schema-datamodel', options.to, '--script'],
-    { cwd: root, env: { ...process.env, DATABASE_URL: options.databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' }, maxBuffer: 64 * 1024 * 1024 },
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: options.databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
   return stdout;
 }

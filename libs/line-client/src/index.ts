@@ -31,4 +31,10 @@ export type {
   Unauthorized,
 } from './outcomes';
 export { describeOutcome, isAcceptedOutcome, isRetryableOutcome } from './outcomes';
-export { createLineClient, DEFAULT_RETRY_AFTER_MS, DEFAULT_TIMEOUT_MS, LINE_API_BASE_URL, SdkLineClient } from './sdk-line-client';
+export {
+  createLineClient,
+  DEFAULT_RETRY_AFTER_MS,
+  DEFAULT_TIMEOUT_MS,
+  LINE_API_BASE_URL,
+  SdkLineClient,
+} from './sdk-line-client';

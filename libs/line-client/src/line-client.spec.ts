@@ -3,7 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { startLineSimulator, LineSimulatorHandle } from '../../../apps/line-simulator/src';
-import { createLineClient, describeOutcome, isAcceptedOutcome, isRetryableOutcome, LineClient, LineSendOutcome } from './index';
+import {
+  createLineClient,
+  describeOutcome,
+  isAcceptedOutcome,
+  isRetryableOutcome,
+  LineClient,
+  LineSendOutcome,
+} from './index';
 import { retryAfterMs } from './sdk-line-client';
 
 const TOKEN = 'secret-channel-token-0123456789';
@@ -27,7 +34,11 @@ describe('LineClient against the LINE simulator', () => {
   const followers = userIds(1, 20);
 
   const control = (method: string, path: string, body?: unknown) =>
-    fetch(`${sim.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (response) => {
+    fetch(`${sim.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (response) => {
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as Record<string, unknown>;
     });
@@ -38,22 +49,36 @@ describe('LineClient against the LINE simulator', () => {
   afterAll(() => sim.close());
   beforeEach(async () => {
     await control('POST', '/_sim/reset');
-    await control('PUT', '/_sim/channels/ch1', { accessToken: TOKEN, quota: { type: 'limited', value: 10_000 }, followers, blocked: [userId(900)] });
+    await control('PUT', '/_sim/channels/ch1', {
+      accessToken: TOKEN,
+      quota: { type: 'limited', value: 10_000 },
+      followers,
+      blocked: [userId(900)],
+    });
     client = createLineClient({ channelAccessToken: TOKEN, baseUrl: sim.url, timeoutMs: 2000 });
   });
 
   /** The channel access token must not show up in anything the client hands back. */
-  const expectNoToken = (value: unknown) => expect(JSON.stringify(value) + inspect(value, { depth: 10 })).not.toContain(TOKEN);
+  const expectNoToken = (value: unknown) =>
+    expect(JSON.stringify(value) + inspect(value, { depth: 10 })).not.toContain(TOKEN);
 
   describe('outcomes', () => {
     it('accepted: multicast and push, with LINE request ids', async () => {
       const multicast = await client.multicast({ to: followers.slice(0, 3), messages: hello, retryKey: randomUUID() });
       expect(multicast).toEqual({ kind: 'accepted', requestId: expect.stringMatching(UUID), value: {} });
-      const push = await client.push({ to: followers[0], messages: [...hello, { type: 'sticker', packageId: '446', stickerId: '1988' }] });
+      const push = await client.push({
+        to: followers[0],
+        messages: [...hello, { type: 'sticker', packageId: '446', stickerId: '1988' }],
+      });
       expect(push).toEqual({
         kind: 'accepted',
         requestId: expect.stringMatching(UUID),
-        value: { sentMessages: [{ id: expect.any(String), quoteToken: expect.any(String) }, { id: expect.any(String), quoteToken: expect.any(String) }] },
+        value: {
+          sentMessages: [
+            { id: expect.any(String), quoteToken: expect.any(String) },
+            { id: expect.any(String), quoteToken: expect.any(String) },
+          ],
+        },
       });
       expect(await client.broadcast({ messages: hello })).toMatchObject({ kind: 'accepted' });
     });
@@ -63,31 +88,57 @@ describe('LineClient against the LINE simulator', () => {
       const first = await client.multicast({ to: followers.slice(0, 3), messages: hello, retryKey });
       const again = await client.multicast({ to: followers.slice(0, 3), messages: hello, retryKey });
       expect(first.kind).toBe('accepted');
-      expect(again).toEqual({ kind: 'duplicate_accepted', requestId: expect.stringMatching(UUID), acceptedRequestId: first.kind === 'accepted' ? first.requestId : '' });
+      expect(again).toEqual({
+        kind: 'duplicate_accepted',
+        requestId: expect.stringMatching(UUID),
+        acceptedRequestId: first.kind === 'accepted' ? first.requestId : '',
+      });
       expect(isAcceptedOutcome(again)).toBe(true);
 
       const pushKey = randomUUID();
       const pushed = await client.push({ to: followers[0], messages: hello, retryKey: pushKey });
       const pushedAgain = await client.push({ to: followers[0], messages: hello, retryKey: pushKey });
-      expect(pushedAgain).toMatchObject({ kind: 'duplicate_accepted', sentMessages: pushed.kind === 'accepted' ? pushed.value.sentMessages : [] });
+      expect(pushedAgain).toMatchObject({
+        kind: 'duplicate_accepted',
+        sentMessages: pushed.kind === 'accepted' ? pushed.value.sentMessages : [],
+      });
     });
 
     it('rate_limited: with the default wait, or Retry-After when sent', async () => {
       await control('PUT', '/_sim/channels/ch1/rate-limits', { multicast: { limit: 0, windowMs: 60_000 } });
-      const limited = await createLineClient({ channelAccessToken: TOKEN, baseUrl: sim.url, defaultRetryAfterMs: 750 }).multicast({ to: followers, messages: hello });
-      expect(limited).toEqual({ kind: 'rate_limited', requestId: expect.stringMatching(UUID), retryAfterMs: 750, message: 'The API rate limit has been exceeded. Try again later.' });
+      const limited = await createLineClient({
+        channelAccessToken: TOKEN,
+        baseUrl: sim.url,
+        defaultRetryAfterMs: 750,
+      }).multicast({ to: followers, messages: hello });
+      expect(limited).toEqual({
+        kind: 'rate_limited',
+        requestId: expect.stringMatching(UUID),
+        retryAfterMs: 750,
+        message: 'The API rate limit has been exceeded. Try again later.',
+      });
       expect(isRetryableOutcome(limited)).toBe(true);
 
-      await control('PUT', '/_sim/channels/ch1/rate-limits', { multicast: { limit: 0, windowMs: 60_000 }, retryAfterHeader: true });
-      expect(await client.multicast({ to: followers, messages: hello })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 60_000 });
+      await control('PUT', '/_sim/channels/ch1/rate-limits', {
+        multicast: { limit: 0, windowMs: 60_000 },
+        retryAfterHeader: true,
+      });
+      expect(await client.multicast({ to: followers, messages: hello })).toMatchObject({
+        kind: 'rate_limited',
+        retryAfterMs: 60_000,
+      });
     });
 
     it('monthly_limit: nothing sent, not retryable', async () => {
       await control('PATCH', '/_sim/channels/ch1', { quota: { type: 'limited', value: 5 } });
       const outcome = await client.multicast({ to: followers.slice(0, 6), messages: hello, retryKey: randomUUID() });
-      expect(outcome).toEqual({ kind: 'monthly_limit', requestId: expect.stringMatching(UUID), message: 'You have reached your monthly limit.' });
+      expect(outcome).toEqual({
+        kind: 'monthly_limit',
+        requestId: expect.stringMatching(UUID),
+        message: 'You have reached your monthly limit.',
+      });
       expect(isRetryableOutcome(outcome)).toBe(false);
-      expect((await client.getConsumption())).toMatchObject({ value: { totalUsage: 0 } });
+      expect(await client.getConsumption()).toMatchObject({ value: { totalUsage: 0 } });
     });
 
     it("rejected_input: LINE's message and details", async () => {
@@ -100,12 +151,19 @@ describe('LineClient against the LINE simulator', () => {
         details: [{ message: 'May not be empty', property: 'messages[0].text' }],
       });
       expect(isRetryableOutcome(outcome)).toBe(false);
-      expect(await client.multicast({ to: followers, messages: hello, retryKey: 'not-a-uuid' })).toMatchObject({ kind: 'rejected_input', status: 400 });
+      expect(await client.multicast({ to: followers, messages: hello, retryKey: 'not-a-uuid' })).toMatchObject({
+        kind: 'rejected_input',
+        status: 400,
+      });
     });
 
     it('unauthorized: a wrong token', async () => {
       const outcome = await createLineClient({ channelAccessToken: 'wrong-token', baseUrl: sim.url }).getQuota();
-      expect(outcome).toMatchObject({ kind: 'unauthorized', status: 401, message: expect.stringMatching(/Authentication failed/) });
+      expect(outcome).toMatchObject({
+        kind: 'unauthorized',
+        status: 401,
+        message: expect.stringMatching(/Authentication failed/),
+      });
     });
 
     it('server_error: the status, retryable', async () => {
@@ -131,7 +189,10 @@ describe('LineClient against the LINE simulator', () => {
       expect(lost).toMatchObject({ kind: 'network_error', message: expect.any(String) });
       expect(isRetryableOutcome(lost)).toBe(true);
 
-      const refused = await createLineClient({ channelAccessToken: TOKEN, baseUrl: `http://127.0.0.1:${await closedPort()}` }).getBotInfo();
+      const refused = await createLineClient({
+        channelAccessToken: TOKEN,
+        baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      }).getBotInfo();
       expect(refused).toMatchObject({ kind: 'network_error', code: 'ECONNREFUSED' });
       expectNoToken(refused);
     });
@@ -143,7 +204,11 @@ describe('LineClient against the LINE simulator', () => {
     const silent = http.createServer((req) => req.socket.on('close', () => closed())); // never answers
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const quick = createLineClient({ channelAccessToken: TOKEN, baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 100 });
+      const quick = createLineClient({
+        channelAccessToken: TOKEN,
+        baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        timeoutMs: 100,
+      });
       expect(await quick.getBotInfo()).toEqual({ kind: 'timeout', timeoutMs: 100 });
       await connectionClosed; // the test would time out if the socket stayed open
     } finally {
@@ -157,7 +222,10 @@ describe('LineClient against the LINE simulator', () => {
       expect(await client.getQuota()).toMatchObject({ kind: 'accepted', value: { type: 'limited', value: 10_000 } });
       await client.multicast({ to: [...followers.slice(0, 4), userId(900), userId(901)], messages: hello });
       expect(await client.getConsumption()).toMatchObject({ kind: 'accepted', value: { totalUsage: 4 } });
-      expect(await client.getBotInfo()).toMatchObject({ kind: 'accepted', value: { userId: expect.stringMatching(/^U[0-9a-f]{32}$/), chatMode: 'bot' } });
+      expect(await client.getBotInfo()).toMatchObject({
+        kind: 'accepted',
+        value: { userId: expect.stringMatching(/^U[0-9a-f]{32}$/), chatMode: 'bot' },
+      });
       await control('PATCH', '/_sim/channels/ch1', { quota: { type: 'none' } });
       expect(await client.getQuota()).toMatchObject({ value: { type: 'none' } });
     });
@@ -176,7 +244,11 @@ describe('LineClient against the LINE simulator', () => {
 
     it("validates messages with LINE's own check", async () => {
       expect(await client.validateMessages('multicast', hello)).toMatchObject({ kind: 'accepted' });
-      expect(await client.validateMessages('push', [{ type: 'image', originalContentUrl: 'http://x.example/a.png', previewImageUrl: 'https://x.example/p.png' }])).toMatchObject({
+      expect(
+        await client.validateMessages('push', [
+          { type: 'image', originalContentUrl: 'http://x.example/a.png', previewImageUrl: 'https://x.example/p.png' },
+        ]),
+      ).toMatchObject({
         kind: 'rejected_input',
         details: [{ property: 'messages[0].originalContentUrl' }],
       });
@@ -191,7 +263,12 @@ describe('LineClient against the LINE simulator', () => {
     const kindsSeen: string[] = [];
     for (const [index, to] of batches.entries()) {
       // Each batch's first attempt is delivered and its response lost; later attempts meet seeded random faults.
-      await control('PUT', '/_sim/channels/ch1/faults', { lostResponseRate: 0.5, serverErrorRate: 0.3, seed: 42 + index, script: ['lost_response'] });
+      await control('PUT', '/_sim/channels/ch1/faults', {
+        lostResponseRate: 0.5,
+        serverErrorRate: 0.3,
+        seed: 42 + index,
+        script: ['lost_response'],
+      });
       const retryKey = randomUUID();
       let attempts = 0;
       let outcome: LineSendOutcome<unknown>;
@@ -205,12 +282,23 @@ describe('LineClient against the LINE simulator', () => {
     await control('DELETE', '/_sim/channels/ch1/faults');
 
     const summary = await control('GET', '/_sim/channels/ch1/deliveries');
-    expect(summary).toMatchObject({ sends: batches.length, totalDeliveries: batches.length * 40, distinctRecipients: batches.length * 40, repeatedRecipients: [] });
+    expect(summary).toMatchObject({
+      sends: batches.length,
+      totalDeliveries: batches.length * 40,
+      distinctRecipients: batches.length * 40,
+      repeatedRecipients: [],
+    });
     expect(await client.getConsumption()).toMatchObject({ value: { totalUsage: batches.length * 40 } });
-    for (const to of batches) expect((await control('GET', `/_sim/channels/ch1/deliveries?userId=${to[0]}`)).count).toBe(1);
+    for (const to of batches)
+      expect((await control('GET', `/_sim/channels/ch1/deliveries?userId=${to[0]}`)).count).toBe(1);
 
     // The faults really happened: one lost (but delivered) response per batch, 5xx on the way, 409s at the end.
-    const log = (await control('GET', '/_sim/channels/ch1/requests')).requests as { endpoint: string; status: number; responseLost: boolean; delivered: number | null }[];
+    const log = (await control('GET', '/_sim/channels/ch1/requests')).requests as {
+      endpoint: string;
+      status: number;
+      responseLost: boolean;
+      delivered: number | null;
+    }[];
     const multicasts = log.filter((entry) => entry.endpoint === 'multicast');
     expect(multicasts.filter((entry) => entry.responseLost)).toHaveLength(batches.length);
     expect(multicasts.filter((entry) => entry.responseLost).every((entry) => entry.delivered === 40)).toBe(true);
@@ -221,7 +309,12 @@ describe('LineClient against the LINE simulator', () => {
   it('never shows the access token: not in outcomes, not when the client is logged', async () => {
     await control('PUT', '/_sim/channels/ch1/faults', { script: [{ kind: 'server_error', status: 500 }] });
     expectNoToken(await client.multicast({ to: followers, messages: hello }));
-    expectNoToken(await createLineClient({ channelAccessToken: TOKEN, baseUrl: `http://127.0.0.1:${await closedPort()}/${TOKEN}` }).getQuota());
+    expectNoToken(
+      await createLineClient({
+        channelAccessToken: TOKEN,
+        baseUrl: `http://127.0.0.1:${await closedPort()}/${TOKEN}`,
+      }).getQuota(),
+    );
     expectNoToken(client);
     expect(JSON.stringify({ client })).toBe(JSON.stringify({ client: { baseUrl: sim.url } }));
   });

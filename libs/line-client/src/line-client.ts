@@ -65,7 +65,10 @@ export interface LineClient {
   getFollowerIds(page?: { start?: string; limit?: number }): Promise<LineOutcome<LineFollowerPage>>;
   getBotInfo(): Promise<LineOutcome<LineBotInfo>>;
   /** LINE's own check of message objects, as for a send of this kind; nothing is sent. */
-  validateMessages(kind: LineValidateKind, messages: readonly LineMessageObject[]): Promise<LineOutcome<Record<string, never>>>;
+  validateMessages(
+    kind: LineValidateKind,
+    messages: readonly LineMessageObject[],
+  ): Promise<LineOutcome<Record<string, never>>>;
 }
 
 export interface LineClientConfig {

@@ -16,8 +16,13 @@ const AGENTS = {
 /** Statuses whose responses have no body (a Response refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-export function nodeHttpFetch(input: string | URL | Request, init: RequestInit, signal: AbortSignal): Promise<Response> | null {
-  if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== 'string')) return null;
+export function nodeHttpFetch(
+  input: string | URL | Request,
+  init: RequestInit,
+  signal: AbortSignal,
+): Promise<Response> | null {
+  if (input instanceof Request || (init.body !== undefined && init.body !== null && typeof init.body !== 'string'))
+    return null;
   const url = new URL(String(input));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   const headers: Record<string, string> = {};
@@ -26,17 +31,28 @@ export function nodeHttpFetch(input: string | URL | Request, init: RequestInit, 
   if (body) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<Response>((resolve, reject) => {
-    const request = transport.request(url, { method: init.method ?? 'GET', headers, agent: AGENTS[url.protocol as 'http:' | 'https:'], signal }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => reject(asFetchError(error)));
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        const responseHeaders = new Headers();
-        for (let i = 0; i < response.rawHeaders.length; i += 2) responseHeaders.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
-        resolve(new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage, headers: responseHeaders }));
-      });
-    });
+    const request = transport.request(
+      url,
+      { method: init.method ?? 'GET', headers, agent: AGENTS[url.protocol as 'http:' | 'https:'], signal },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => reject(asFetchError(error)));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          const responseHeaders = new Headers();
+          for (let i = 0; i < response.rawHeaders.length; i += 2)
+            responseHeaders.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
+          resolve(
+            new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
+              status,
+              statusText: response.statusMessage,
+              headers: responseHeaders,
+            }),
+          );
+        });
+      },
+    );
     request.on('error', (error) => reject(asFetchError(error)));
     request.end(body);
   });

@@ -80,7 +80,8 @@ export interface NetworkError {
   code: string | null;
 }
 
-export type LineFailure = RateLimited | MonthlyLimit | RejectedInput | Unauthorized | ServerError | TimedOut | NetworkError;
+export type LineFailure =
+  RateLimited | MonthlyLimit | RejectedInput | Unauthorized | ServerError | TimedOut | NetworkError;
 
 /** What a read (quota, consumption, followers, bot info, validation) comes to. */
 export type LineOutcome<T> = Accepted<T> | LineFailure;
@@ -91,7 +92,9 @@ export type LineSendOutcome<T> = Accepted<T> | DuplicateAccepted | LineFailure;
 export type LineOutcomeKind = (LineSendOutcome<unknown> | LineOutcome<unknown>)['kind'];
 
 /** LINE has the request (now or from an earlier attempt): the recipients are served. */
-export function isAcceptedOutcome<T>(outcome: LineSendOutcome<T> | LineOutcome<T>): outcome is Accepted<T> | DuplicateAccepted {
+export function isAcceptedOutcome<T>(
+  outcome: LineSendOutcome<T> | LineOutcome<T>,
+): outcome is Accepted<T> | DuplicateAccepted {
   return outcome.kind === 'accepted' || outcome.kind === 'duplicate_accepted';
 }
 
@@ -100,8 +103,15 @@ export function isAcceptedOutcome<T>(outcome: LineSendOutcome<T> | LineOutcome<T
  * request may have taken effect, the key makes the retry safe) and rate limits (after the wait).
  * Never the other 4xx, and never the monthly limit.
  */
-export function isRetryableOutcome(outcome: LineSendOutcome<unknown> | LineOutcome<unknown>): outcome is ServerError | TimedOut | NetworkError | RateLimited {
-  return outcome.kind === 'server_error' || outcome.kind === 'timeout' || outcome.kind === 'network_error' || outcome.kind === 'rate_limited';
+export function isRetryableOutcome(
+  outcome: LineSendOutcome<unknown> | LineOutcome<unknown>,
+): outcome is ServerError | TimedOut | NetworkError | RateLimited {
+  return (
+    outcome.kind === 'server_error' ||
+    outcome.kind === 'timeout' ||
+    outcome.kind === 'network_error' ||
+    outcome.kind === 'rate_limited'
+  );
 }
 
 /** A one-line description for logs; it carries no credentials (outcomes never hold the token). */

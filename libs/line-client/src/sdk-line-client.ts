@@ -49,35 +49,65 @@ export class SdkLineClient implements LineClient {
     this.#token = config.channelAccessToken;
     this.#timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#defaultRetryAfterMs = config.defaultRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-    this.#sdk = new messagingApi.MessagingApiClient({ channelAccessToken: config.channelAccessToken, baseURL: this.baseUrl });
+    this.#sdk = new messagingApi.MessagingApiClient({
+      channelAccessToken: config.channelAccessToken,
+      baseURL: this.baseUrl,
+    });
   }
 
   push(request: PushRequest): Promise<LineSendOutcome<PushResult>> {
-    const body: messagingApi.PushMessageRequest = { to: request.to, messages: asSdkMessages(request.messages), notificationDisabled: request.notificationDisabled };
-    return this.#send(() => this.#sdk.pushMessageWithHttpInfo(body, request.retryKey), (response) => ({
-      sentMessages: (response.sentMessages ?? []).map((sent): LineSentMessage => ({ id: String(sent.id), ...(sent.quoteToken ? { quoteToken: sent.quoteToken } : {}) })),
-    }));
+    const body: messagingApi.PushMessageRequest = {
+      to: request.to,
+      messages: asSdkMessages(request.messages),
+      notificationDisabled: request.notificationDisabled,
+    };
+    return this.#send(
+      () => this.#sdk.pushMessageWithHttpInfo(body, request.retryKey),
+      (response) => ({
+        sentMessages: (response.sentMessages ?? []).map((sent): LineSentMessage => ({
+          id: String(sent.id),
+          ...(sent.quoteToken ? { quoteToken: sent.quoteToken } : {}),
+        })),
+      }),
+    );
   }
 
   multicast(request: MulticastRequest): Promise<LineSendOutcome<Empty>> {
-    const body: messagingApi.MulticastRequest = { to: [...request.to], messages: asSdkMessages(request.messages), notificationDisabled: request.notificationDisabled };
-    return this.#send(() => this.#sdk.multicastWithHttpInfo(body, request.retryKey), () => ({}));
+    const body: messagingApi.MulticastRequest = {
+      to: [...request.to],
+      messages: asSdkMessages(request.messages),
+      notificationDisabled: request.notificationDisabled,
+    };
+    return this.#send(
+      () => this.#sdk.multicastWithHttpInfo(body, request.retryKey),
+      () => ({}),
+    );
   }
 
   broadcast(request: BroadcastRequest): Promise<LineSendOutcome<Empty>> {
-    const body: messagingApi.BroadcastRequest = { messages: asSdkMessages(request.messages), notificationDisabled: request.notificationDisabled };
-    return this.#send(() => this.#sdk.broadcastWithHttpInfo(body, request.retryKey), () => ({}));
+    const body: messagingApi.BroadcastRequest = {
+      messages: asSdkMessages(request.messages),
+      notificationDisabled: request.notificationDisabled,
+    };
+    return this.#send(
+      () => this.#sdk.broadcastWithHttpInfo(body, request.retryKey),
+      () => ({}),
+    );
   }
 
   getQuota(): Promise<LineOutcome<LineQuota>> {
     return this.#read(
       () => this.#sdk.getMessageQuotaWithHttpInfo(),
-      (quota): LineQuota => (quota.type === 'limited' ? { type: 'limited', value: Number(quota.value ?? 0) } : { type: 'none' }),
+      (quota): LineQuota =>
+        quota.type === 'limited' ? { type: 'limited', value: Number(quota.value ?? 0) } : { type: 'none' },
     );
   }
 
   getConsumption(): Promise<LineOutcome<LineConsumption>> {
-    return this.#read(() => this.#sdk.getMessageQuotaConsumptionWithHttpInfo(), (consumption) => ({ totalUsage: Number(consumption.totalUsage) }));
+    return this.#read(
+      () => this.#sdk.getMessageQuotaConsumptionWithHttpInfo(),
+      (consumption) => ({ totalUsage: Number(consumption.totalUsage) }),
+    );
   }
 
   getFollowerIds(page: { start?: string; limit?: number } = {}): Promise<LineOutcome<LineFollowerPage>> {
@@ -88,7 +118,10 @@ export class SdkLineClient implements LineClient {
   }
 
   getBotInfo(): Promise<LineOutcome<LineBotInfo>> {
-    return this.#read(() => this.#sdk.getBotInfoWithHttpInfo(), (info) => info);
+    return this.#read(
+      () => this.#sdk.getBotInfoWithHttpInfo(),
+      (info) => info,
+    );
   }
 
   validateMessages(kind: LineValidateKind, messages: readonly LineMessageObject[]): Promise<LineOutcome<Empty>> {
@@ -149,7 +182,9 @@ export class SdkLineClient implements LineClient {
       // fetch's errors come from Node's own realm, so they are read by shape, not `instanceof`.
       const cause = errorLike(error)?.cause;
       const code = errorCode(cause) ?? errorCode(error);
-      const message = [errorLike(error)?.message ?? String(error), errorLike(cause)?.message].filter(Boolean).join(': ');
+      const message = [errorLike(error)?.message ?? String(error), errorLike(cause)?.message]
+        .filter(Boolean)
+        .join(': ');
       return { kind: 'network_error', message: this.#scrub(message), code };
     }
 
@@ -158,10 +193,22 @@ export class SdkLineClient implements LineClient {
     const message = this.#scrub(parsed.message ?? (error.statusText || `HTTP ${error.status}`));
     if (error.status === 429) {
       if (MONTHLY_LIMIT.test(parsed.message ?? '')) return { kind: 'monthly_limit', requestId, message };
-      return { kind: 'rate_limited', requestId, message, retryAfterMs: retryAfterMs(error.headers.get('retry-after')) ?? this.#defaultRetryAfterMs };
+      return {
+        kind: 'rate_limited',
+        requestId,
+        message,
+        retryAfterMs: retryAfterMs(error.headers.get('retry-after')) ?? this.#defaultRetryAfterMs,
+      };
     }
-    if (error.status === 401 || error.status === 403) return { kind: 'unauthorized', status: error.status, requestId, message };
-    if (error.status >= 500) return { kind: 'server_error', status: error.status, requestId, message: parsed.message === undefined ? null : message };
+    if (error.status === 401 || error.status === 403)
+      return { kind: 'unauthorized', status: error.status, requestId, message };
+    if (error.status >= 500)
+      return {
+        kind: 'server_error',
+        status: error.status,
+        requestId,
+        message: parsed.message === undefined ? null : message,
+      };
     const details = (parsed.details ?? []).map((detail) => ({
       ...(detail.message !== undefined ? { message: this.#scrub(detail.message) } : {}),
       ...(detail.property !== undefined ? { property: detail.property } : {}),
@@ -183,14 +230,20 @@ function requestIdOf(headers: Headers): string | null {
   return headers.get('x-line-request-id');
 }
 
-function parseErrorBody(body: string): { message?: string; details?: LineErrorDetail[]; sentMessages?: LineSentMessage[] } {
+function parseErrorBody(body: string): {
+  message?: string;
+  details?: LineErrorDetail[];
+  sentMessages?: LineSentMessage[];
+} {
   try {
     const parsed: unknown = JSON.parse(body);
     if (typeof parsed !== 'object' || parsed === null) return {};
     const record = parsed as Record<string, unknown>;
     return {
       message: typeof record.message === 'string' ? record.message : undefined,
-      details: Array.isArray(record.details) ? (record.details.filter((d) => typeof d === 'object' && d !== null) as LineErrorDetail[]) : undefined,
+      details: Array.isArray(record.details)
+        ? (record.details.filter((d) => typeof d === 'object' && d !== null) as LineErrorDetail[])
+        : undefined,
       sentMessages: Array.isArray(record.sentMessages) ? (record.sentMessages as LineSentMessage[]) : undefined,
     };
   } catch {

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
 import {
@@ -22,7 +29,9 @@ export class AudiencesController {
 
   @Post()
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Create an audience from a rule tree; a bad tree gets 400 with the path of the bad node; audited' })
+  @ApiOperation({
+    summary: 'Create an audience from a rule tree; a bad tree gets 400 with the path of the bad node; audited',
+  })
   @ApiCreatedResponse({ type: AudienceResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: AudienceCreateDto): Promise<AudienceResponseDto> {
     return this.audiences.create(actor, dto);
@@ -44,30 +53,40 @@ export class AudiencesController {
 
   @Patch(':id')
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Rename an audience or change its definition (with version; stale → 409; cycles → 400); audited' })
+  @ApiOperation({
+    summary: 'Rename an audience or change its definition (with version; stale → 409; cycles → 400); audited',
+  })
   @ApiOkResponse({ type: AudienceResponseDto })
-  update(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: AudienceUpdateDto): Promise<AudienceResponseDto> {
+  update(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: AudienceUpdateDto,
+  ): Promise<AudienceResponseDto> {
     return this.audiences.update(actor, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Delete an audience (409 while another audience or an approved or sending campaign uses it); audited' })
+  @ApiOperation({
+    summary: 'Delete an audience (409 while another audience or an approved or sending campaign uses it); audited',
+  })
   @ApiNoContentResponse()
   delete(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<void> {
     return this.audiences.delete(actor, id);
   }
 
   @Get(':id/size')
-  @ApiOperation({ summary: 'Recipients (following, each user once) and excluded members (blocked, unfollowed), counted in SQL' })
+  @ApiOperation({
+    summary: 'Recipients (following, each user once) and excluded members (blocked, unfollowed), counted in SQL',
+  })
   @ApiOkResponse({ type: AudienceSizeResponseDto })
   size(@UuidParam('id') id: string): Promise<AudienceSizeResponseDto> {
     return this.audiences.size(id);
   }
 
   @Get(':id/preview')
-  @ApiOperation({ summary: 'A sample of the audience\'s following members' })
+  @ApiOperation({ summary: "A sample of the audience's following members" })
   @ApiOkResponse({ type: AudiencePreviewResponseDto })
   preview(@UuidParam('id') id: string, @Query() query: AudiencePreviewQueryDto): Promise<AudiencePreviewResponseDto> {
     return this.audiences.preview(id, query.limit);

@@ -11,7 +11,12 @@ const DEFINITION_DESCRIPTION =
   'A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.';
 
 const DEFINITION_EXAMPLE = {
-  all: [{ tag: 'vip' }, { attribute: 'age', op: 'gte', value: 30 }, { not: { attribute: 'city', op: 'eq', value: 'Taipei' } }, { interactedWithinDays: 90 }],
+  all: [
+    { tag: 'vip' },
+    { attribute: 'age', op: 'gte', value: 30 },
+    { not: { attribute: 'city', op: 'eq', value: 'Taipei' } },
+    { interactedWithinDays: 90 },
+  ],
 };
 
 export class AudienceCreateDto {
@@ -25,7 +30,12 @@ export class AudienceCreateDto {
   name: string;
 
   /** Checked by the domain's validator (validateAudienceRule), which names the bad node's path. */
-  @ApiProperty({ type: 'object', additionalProperties: true, description: DEFINITION_DESCRIPTION, example: DEFINITION_EXAMPLE })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: DEFINITION_DESCRIPTION,
+    example: DEFINITION_EXAMPLE,
+  })
   @IsDefined()
   definition: unknown;
 }
@@ -49,7 +59,7 @@ export class AudienceUpdateDto {
 }
 
 export class AudienceListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only this account\'s audiences' })
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this account's audiences" })
   @IsOptional()
   @IsUUID()
   lineAccountId?: string;
@@ -69,8 +79,15 @@ export class AudienceResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) lineAccountId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: DEFINITION_DESCRIPTION, example: DEFINITION_EXAMPLE }) definition: unknown;
-  @ApiProperty({ type: [String], description: 'Audiences the definition references directly' }) referencedAudienceIds: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: DEFINITION_DESCRIPTION,
+    example: DEFINITION_EXAMPLE,
+  })
+  definition: unknown;
+  @ApiProperty({ type: [String], description: 'Audiences the definition references directly' })
+  referencedAudienceIds: string[];
   @ApiProperty() version: number;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) createdById: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) updatedById: string | null;
@@ -90,12 +107,14 @@ export class AudienceExcludedDto {
 
 export class AudienceSizeResponseDto {
   @ApiProperty({ format: 'uuid' }) audienceId: string;
-  @ApiProperty({ description: 'Members who are following: who a campaign would reach (each LINE user once)' }) recipients: number;
+  @ApiProperty({ description: 'Members who are following: who a campaign would reach (each LINE user once)' })
+  recipients: number;
   @ApiProperty({ type: AudienceExcludedDto }) excluded: AudienceExcludedDto;
   @ApiProperty({ format: 'date-time' }) computedAt: string;
 }
 
 export class AudiencePreviewResponseDto {
   @ApiProperty({ format: 'uuid' }) audienceId: string;
-  @ApiProperty({ type: [ContactResponseDto], description: 'Following members, in lineUserId order' }) items: ContactResponseDto[];
+  @ApiProperty({ type: [ContactResponseDto], description: 'Following members, in lineUserId order' })
+  items: ContactResponseDto[];
 }

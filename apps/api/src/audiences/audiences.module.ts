@@ -5,5 +5,10 @@ import { AudiencesRepository } from './audiences.repository';
 import { AudiencesService } from './audiences.service';
 
 /** Exports the service: campaigns and forecasts count an audience's recipients through it. */
-@Module({ imports: [LineAccountsModule], controllers: [AudiencesController], providers: [AudiencesRepository, AudiencesService], exports: [AudiencesService] })
+@Module({
+  imports: [LineAccountsModule],
+  controllers: [AudiencesController],
+  providers: [AudiencesRepository, AudiencesService],
+  exports: [AudiencesService],
+})
 export class AudiencesModule {}

@@ -49,13 +49,20 @@ export class AudiencesRepository {
 
   /** Every live audience of the account with the audiences it references: the graph for cycle checks. */
   async referenceGraph(lineAccountId: string, tx: Transaction): Promise<Map<string, string[]>> {
-    const rows = await tx.audience.findMany({ where: { lineAccountId, deletedAt: null }, select: { id: true, referencedAudienceIds: true } });
+    const rows = await tx.audience.findMany({
+      where: { lineAccountId, deletedAt: null },
+      select: { id: true, referencedAudienceIds: true },
+    });
     return new Map(rows.map((row) => [row.id, row.referencedAudienceIds]));
   }
 
   /** Live audiences whose definition references this one directly. */
   findReferencing(audienceId: string, tx: Transaction): Promise<{ id: string; name: string }[]> {
-    return tx.audience.findMany({ where: { referencedAudienceIds: { has: audienceId }, deletedAt: null }, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } });
+    return tx.audience.findMany({
+      where: { referencedAudienceIds: { has: audienceId }, deletedAt: null },
+      select: { id: true, name: true },
+      orderBy: { createdAt: 'asc' },
+    });
   }
 
   /**
@@ -65,14 +72,18 @@ export class AudiencesRepository {
    * CampaignsRepository.countLiveUsingAudience (not imported: campaigns depend on audiences).
    */
   countActiveCampaignsUsing(audienceId: string, tx?: Transaction): Promise<number> {
-    return (tx ?? this.prisma.client).campaign.count({ where: { audienceId, status: { in: [...CAMPAIGN_STATUSES_HOLDING_AUDIENCE] } } });
+    return (tx ?? this.prisma.client).campaign.count({
+      where: { audienceId, status: { in: [...CAMPAIGN_STATUSES_HOLDING_AUDIENCE] } },
+    });
   }
 
   list(query: PageQueryDto & { lineAccountId?: string }): Promise<(Audience & Keyset)[]> {
     const page = keysetArgs(query);
     return this.prisma.client.audience.findMany({
       ...page,
-      where: { AND: [page.where, { deletedAt: null }, query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}] },
+      where: {
+        AND: [page.where, { deletedAt: null }, query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}],
+      },
     });
   }
 
@@ -80,8 +91,16 @@ export class AudiencesRepository {
     return tx.audience.create({ data });
   }
 
-  async updateAtVersion(id: string, version: number, data: Prisma.AudienceUncheckedUpdateManyInput, tx: Transaction): Promise<Audience | null> {
-    const { count } = await tx.audience.updateMany({ where: { id, version, deletedAt: null }, data: { ...data, version: { increment: 1 } } });
+  async updateAtVersion(
+    id: string,
+    version: number,
+    data: Prisma.AudienceUncheckedUpdateManyInput,
+    tx: Transaction,
+  ): Promise<Audience | null> {
+    const { count } = await tx.audience.updateMany({
+      where: { id, version, deletedAt: null },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? tx.audience.findUnique({ where: { id } }) : null;
   }
 

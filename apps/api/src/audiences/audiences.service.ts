@@ -43,7 +43,9 @@ export class AudiencesService {
   async create(actor: AuthUser, dto: AudienceCreateDto): Promise<AudienceResponseDto> {
     const rule = checkDefinition(dto.definition);
     await this.accounts.mustFind(dto.lineAccountId).catch((error: unknown) => {
-      throw error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND ? ApiError.field('lineAccountId', 'no such LINE account') : error;
+      throw error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND
+        ? ApiError.field('lineAccountId', 'no such LINE account')
+        : error;
     });
     return this.repository.transaction(async (tx) => {
       await this.repository.lockAccountGraph(dto.lineAccountId, tx);
@@ -60,7 +62,16 @@ export class AudiencesService {
         tx,
       );
       const response = toAudienceResponse(audience);
-      await this.audit.record({ actorId: actor.id, action: 'audience.created', entityType: 'audience', entityId: audience.id, after: response }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'audience.created',
+          entityType: 'audience',
+          entityId: audience.id,
+          after: response,
+        },
+        tx,
+      );
       return response;
     });
   }
@@ -85,7 +96,12 @@ export class AudiencesService {
         dto.version,
         {
           ...(dto.name !== undefined ? { name: dto.name } : {}),
-          ...(rule ? { definition: rule as unknown as Prisma.InputJsonValue, referencedAudienceIds: referencedAudienceIds(rule) } : {}),
+          ...(rule
+            ? {
+                definition: rule as unknown as Prisma.InputJsonValue,
+                referencedAudienceIds: referencedAudienceIds(rule),
+              }
+            : {}),
           updatedById: actor.id,
         },
         tx,
@@ -93,7 +109,14 @@ export class AudiencesService {
       if (!after) throw ApiError.staleVersion('audience', before.version);
       const response = toAudienceResponse(after);
       await this.audit.record(
-        { actorId: actor.id, action: 'audience.updated', entityType: 'audience', entityId: id, before: toAudienceResponse(before), after: response },
+        {
+          actorId: actor.id,
+          action: 'audience.updated',
+          entityType: 'audience',
+          entityId: id,
+          before: toAudienceResponse(before),
+          after: response,
+        },
         tx,
       );
       return response;
@@ -113,9 +136,19 @@ export class AudiencesService {
         );
       }
       const campaigns = await this.repository.countActiveCampaignsUsing(id, tx);
-      if (campaigns > 0) throw ApiError.conflict(`audience ${id} is used by ${campaigns} approved or sending campaign(s)`);
+      if (campaigns > 0)
+        throw ApiError.conflict(`audience ${id} is used by ${campaigns} approved or sending campaign(s)`);
       await this.repository.softDelete(id, tx);
-      await this.audit.record({ actorId: actor.id, action: 'audience.deleted', entityType: 'audience', entityId: id, before: toAudienceResponse(before) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'audience.deleted',
+          entityType: 'audience',
+          entityId: id,
+          before: toAudienceResponse(before),
+        },
+        tx,
+      );
     });
   }
 
@@ -124,12 +157,21 @@ export class AudiencesService {
     const audience = await this.mustFind(id);
     const now = this.clock.now();
     const counts = await this.repository.countMembers(audience.lineAccountId, await this.compile(audience, now));
-    return { audienceId: id, recipients: counts.following, excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed }, computedAt: now.toISOString() };
+    return {
+      audienceId: id,
+      recipients: counts.following,
+      excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed },
+      computedAt: now.toISOString(),
+    };
   }
 
   async preview(id: string, limit = 20): Promise<AudiencePreviewResponseDto> {
     const audience = await this.mustFind(id);
-    const rows = await this.repository.previewMembers(audience.lineAccountId, await this.compile(audience, this.clock.now()), limit);
+    const rows = await this.repository.previewMembers(
+      audience.lineAccountId,
+      await this.compile(audience, this.clock.now()),
+      limit,
+    );
     return { audienceId: id, items: rows.map(toContactResponse) };
   }
 
@@ -152,9 +194,17 @@ export class AudiencesService {
       pending = [...next].filter((id) => !rules.has(id));
     }
     try {
-      return compileRuleToSql(root, { alias: 'c', firstParam: 2, now, resolveAudience: (referenced) => rules.get(referenced) });
+      return compileRuleToSql(root, {
+        alias: 'c',
+        firstParam: 2,
+        now,
+        resolveAudience: (referenced) => rules.get(referenced),
+      });
     } catch (error) {
-      if (error instanceof AudienceRuleError) throw ApiError.unprocessable(`the audience can't be evaluated: ${error.message}`, [{ field: DEFINITION, problem: error.message }]);
+      if (error instanceof AudienceRuleError)
+        throw ApiError.unprocessable(`the audience can't be evaluated: ${error.message}`, [
+          { field: DEFINITION, problem: error.message },
+        ]);
       throw error;
     }
   }
@@ -163,7 +213,10 @@ export class AudiencesService {
    * For campaigns and dispatch: the audience's account and its recipient predicate, to count
    * (`c.status = 'following' AND <sql>`) or snapshot recipients with one INSERT … SELECT.
    */
-  async recipientPredicate(audienceId: string, now: Date): Promise<{ lineAccountId: string; predicate: ContactPredicate }> {
+  async recipientPredicate(
+    audienceId: string,
+    now: Date,
+  ): Promise<{ lineAccountId: string; predicate: ContactPredicate }> {
     const audience = await this.mustFind(audienceId);
     return { lineAccountId: audience.lineAccountId, predicate: await this.compile(audience, now) };
   }
@@ -178,16 +231,25 @@ export class AudiencesService {
    * Every `audience` node must name a live audience of the same account, and the new graph must have
    * no cycle (for an update: with this audience's new references). Problems name the node's path.
    */
-  private async checkReferences(lineAccountId: string, rule: AudienceRule, selfId: string | null, tx: Transaction): Promise<void> {
+  private async checkReferences(
+    lineAccountId: string,
+    rule: AudienceRule,
+    selfId: string | null,
+    tx: Transaction,
+  ): Promise<void> {
     const references = audienceReferencePaths(rule, DEFINITION);
     if (!references.length) return;
-    const live = new Map((await this.repository.findLiveByIds([...new Set(references.map((r) => r.id))], tx)).map((a) => [a.id, a]));
+    const live = new Map(
+      (await this.repository.findLiveByIds([...new Set(references.map((r) => r.id))], tx)).map((a) => [a.id, a]),
+    );
     const problems: FieldProblem[] = [];
     for (const { id, path } of references) {
-      if (id === selfId) problems.push({ field: path, problem: 'an audience can\'t include itself (a cycle)' });
-      else if (live.get(id)?.lineAccountId !== lineAccountId) problems.push({ field: path, problem: `no audience ${id} on this LINE account` });
+      if (id === selfId) problems.push({ field: path, problem: "an audience can't include itself (a cycle)" });
+      else if (live.get(id)?.lineAccountId !== lineAccountId)
+        problems.push({ field: path, problem: `no audience ${id} on this LINE account` });
     }
-    if (problems.length) throw ApiError.badRequest(`the definition references audiences it can't: ${describe(problems)}`, problems);
+    if (problems.length)
+      throw ApiError.badRequest(`the definition references audiences it can't: ${describe(problems)}`, problems);
     if (!selfId) return; // a new audience can't be part of a cycle: nothing references it yet
     const graph = await this.repository.referenceGraph(lineAccountId, tx);
     graph.set(selfId, referencedAudienceIds(rule));
@@ -205,7 +267,11 @@ export class AudiencesService {
 
 function checkDefinition(definition: unknown): AudienceRule {
   const result = validateAudienceRule(definition, DEFINITION);
-  if (!result.ok) throw ApiError.badRequest(`the audience definition is not a valid rule tree: ${describe(result.errors)}`, result.errors);
+  if (!result.ok)
+    throw ApiError.badRequest(
+      `the audience definition is not a valid rule tree: ${describe(result.errors)}`,
+      result.errors,
+    );
   return result.rule;
 }
 

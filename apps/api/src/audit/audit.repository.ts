@@ -46,5 +46,7 @@ export class AuditRepository {
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
-  return value === undefined || value === null ? Prisma.JsonNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+  return value === undefined || value === null
+    ? Prisma.JsonNull
+    : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 }

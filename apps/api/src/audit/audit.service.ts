@@ -11,7 +11,10 @@ export class AuditService {
 
   /** Pass the transaction of the change so the entry commits or rolls back with it. */
   record(entry: AuditEntry, tx?: Transaction): Promise<void> {
-    return this.repository.insert({ ...entry, before: redactSecrets(entry.before), after: redactSecrets(entry.after) }, tx);
+    return this.repository.insert(
+      { ...entry, before: redactSecrets(entry.before), after: redactSecrets(entry.after) },
+      tx,
+    );
   }
 
   listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {
@@ -25,7 +28,10 @@ export function redactSecrets(value: unknown): unknown {
   if (value && typeof value === 'object') {
     if (typeof (value as { toFixed?: unknown }).toFixed === 'function' && 'd' in value) return String(value); // Prisma.Decimal
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, SECRET_KEYS.test(key) ? '[redacted]' : redactSecrets(inner)]),
+      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+        key,
+        SECRET_KEYS.test(key) ? '[redacted]' : redactSecrets(inner),
+      ]),
     );
   }
   return value;

@@ -23,7 +23,8 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new ApiError(HttpStatus.UNAUTHORIZED, 'an Authorization: Bearer <token> header is required');
     const user = await this.repository.findUserByTokenHash(this.crypto.hash(token));
-    if (!user) throw new ApiError(HttpStatus.UNAUTHORIZED, 'the token is unknown, rotated or belongs to a deactivated user');
+    if (!user)
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'the token is unknown, rotated or belongs to a deactivated user');
     request.user = user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) {

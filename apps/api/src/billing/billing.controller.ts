@@ -17,14 +17,18 @@ export class BillingController {
 
   @Post('forecasts')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Forecast a send of this shape (not saved): cost, free and paid parts, verdict, suggestions' })
+  @ApiOperation({
+    summary: 'Forecast a send of this shape (not saved): cost, free and paid parts, verdict, suggestions',
+  })
   @ApiOkResponse({ type: ForecastResponseDto })
   forecast(@Body() dto: ForecastCreateDto): Promise<ForecastResponse> {
     return this.forecasts.preview(dto);
   }
 
   @Get('line-accounts/:id/usage')
-  @ApiOperation({ summary: 'The month\'s usage, spend, budget, per-campaign breakdown, projection and recommended plan' })
+  @ApiOperation({
+    summary: "The month's usage, spend, budget, per-campaign breakdown, projection and recommended plan",
+  })
   @ApiOkResponse({ type: UsageResponseDto })
   usage(@UuidParam('id') id: string, @Query() query: UsageQueryDto): Promise<UsageResponseDto> {
     return this.usageService.usage(id, query.month);

@@ -13,18 +13,24 @@ export class ForecastCreateDto {
   @Max(100_000_000)
   recipients: number;
 
-  @ApiProperty({ example: 1, description: 'Message objects of the content; more than 5 means several requests per recipient' })
+  @ApiProperty({
+    example: 1,
+    description: 'Message objects of the content; more than 5 means several requests per recipient',
+  })
   @IsInt()
   @Min(1)
   @Max(100)
   messageObjects: number;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the send would happen (defaults to now); picks the month and the rate card' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the send would happen (defaults to now); picks the month and the rate card',
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   sendAt?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: '300', description: 'Cap on this send\'s cost' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: '300', description: "Cap on this send's cost" })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -33,7 +39,10 @@ export class ForecastCreateDto {
 }
 
 export class UsageQueryDto {
-  @ApiPropertyOptional({ example: '2026-11', description: 'The account\'s month (its time zone); defaults to the current one' })
+  @ApiPropertyOptional({
+    example: '2026-11',
+    description: "The account's month (its time zone); defaults to the current one",
+  })
   @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month such as 2026-11' })
   month?: string;
@@ -48,20 +57,31 @@ export class ForecastResponseDto {
   @ApiProperty() recipients: number;
   @ApiProperty() requestsPerRecipient: number;
   @ApiProperty() messages: number;
-  @ApiProperty({ description: '{free, used, reserved, headroom, remainingFree, source, fresh, paidSoFar, lineLimit, additionalCap}' }) quota: object;
+  @ApiProperty({
+    description: '{free, used, reserved, headroom, remainingFree, source, fresh, paidSoFar, lineLimit, additionalCap}',
+  })
+  quota: object;
   @ApiProperty() freeMessages: number;
   @ApiProperty() paidMessages: number;
   @ApiProperty({ description: '{amount, currency, bands: [{from, to, unitPrice, messages, amount}]}' }) cost: object;
-  @ApiProperty({ description: '{monthlyCap, spentThisMonth, reservedThisMonth, remainingAfter, overBy, costCap, currency}' }) budget: object;
+  @ApiProperty({
+    description: '{monthlyCap, spentThisMonth, reservedThisMonth, remainingAfter, overBy, costCap, currency}',
+  })
+  budget: object;
   @ApiProperty({ enum: ['ok', 'over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'] }) verdict: string;
   @ApiProperty({ type: [String] }) verdicts: string[];
   @ApiProperty({ type: [String] }) reasons: string[];
-  @ApiProperty({ type: [Object], description: 'trim {maxRecipients}, plan {plan, monthlyCost}, next_month {month, cost, verdict}' }) suggestions: object[];
+  @ApiProperty({
+    type: [Object],
+    description: 'trim {maxRecipients}, plan {plan, monthlyCost}, next_month {month, cost, verdict}',
+  })
+  suggestions: object[];
   @ApiProperty({ description: '{id, region, plan, currency, effectiveFrom, verified, source}' }) rateCard: object;
 }
 
 export class CampaignUsageDto {
-  @ApiProperty({ nullable: true, type: String, description: 'null: sends outside campaigns' }) campaignId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'null: sends outside campaigns' }) campaignId:
+    string | null;
   @ApiProperty() messages: number;
   @ApiProperty() paidMessages: number;
   @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
@@ -70,7 +90,8 @@ export class CampaignUsageDto {
 export class UsageResponseDto {
   @ApiProperty() month: string;
   @ApiProperty() plan: string;
-  @ApiProperty({ description: 'The rate card in force: {id, region, plan, currency, effectiveFrom, verified, source}' }) rateCard: object;
+  @ApiProperty({ description: 'The rate card in force: {id, region, plan, currency, effectiveFrom, verified, source}' })
+  rateCard: object;
   @ApiProperty() freeQuota: number;
   @ApiProperty() used: number;
   @ApiProperty() reserved: number;
@@ -82,7 +103,11 @@ export class UsageResponseDto {
   @ApiProperty({ type: MoneyDto }) budget: MoneyDto;
   @ApiProperty({ type: MoneyDto }) budgetRemaining: MoneyDto;
   @ApiProperty({ type: [CampaignUsageDto] }) byCampaign: CampaignUsageDto[];
-  @ApiProperty({ description: '{endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month\'s end' }) projection: object;
-  @ApiProperty({ nullable: true, description: '{plan, monthlyCost}: the cheapest plan for the projected volume' }) recommendedPlan: object | null;
-  @ApiProperty({ description: '{quota, consumption, readAt, fresh, lastError}: LINE\'s last reading' }) line: object;
+  @ApiProperty({
+    description: "{endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month's end",
+  })
+  projection: object;
+  @ApiProperty({ nullable: true, description: '{plan, monthlyCost}: the cheapest plan for the projected volume' })
+  recommendedPlan: object | null;
+  @ApiProperty({ description: "{quota, consumption, readAt, fresh, lastError}: LINE's last reading" }) line: object;
 }

@@ -14,7 +14,14 @@ import { UsageService } from './usage.service';
 @Module({
   imports: [LineAccountsModule, RateCardsModule],
   controllers: [BillingController],
-  providers: [LedgerRepository, LedgerService, ForecastEngine, ForecastRecordsRepository, ForecastsService, UsageService],
+  providers: [
+    LedgerRepository,
+    LedgerService,
+    ForecastEngine,
+    ForecastRecordsRepository,
+    ForecastsService,
+    UsageService,
+  ],
   exports: [LedgerService, LedgerRepository, ForecastEngine, ForecastRecordsRepository],
 })
 export class BillingModule {}

@@ -45,7 +45,12 @@ export class ForecastEngine {
     return monthOf(sendAt ?? this.clock.now(), account.timezone);
   }
 
-  async compute(account: LineAccount, ledger: MonthLedger, send: SendShape, options: { campaignId?: string | null; sendAt?: Date | null; tx?: Transaction } = {}): Promise<ComputedForecast> {
+  async compute(
+    account: LineAccount,
+    ledger: MonthLedger,
+    send: SendShape,
+    options: { campaignId?: string | null; sendAt?: Date | null; tx?: Transaction } = {},
+  ): Promise<ComputedForecast> {
     const now = this.clock.now();
     const month = ledger.month;
     const cardDate = localDateOf(options.sendAt && options.sendAt > now ? options.sendAt : now, account.timezone);
@@ -58,16 +63,28 @@ export class ForecastEngine {
       regionCards,
       quota: {
         lineQuota: ledger.lineQuota,
-        lineConsumption: ledger.lineConsumption === null ? null : { totalUsage: ledger.lineConsumption, sentAfterReading: ledger.sentSinceReading },
+        lineConsumption:
+          ledger.lineConsumption === null
+            ? null
+            : { totalUsage: ledger.lineConsumption, sentAfterReading: ledger.sentSinceReading },
         ledgerUsed: ledger.usedMessages,
         reserved: ledger.reservedMessages,
         headroom: account.otherPushHeadroom,
         fresh: this.isFresh(ledger, account.timezone, now),
       },
-      budget: { monthlyCap: account.monthlyBudget.toString(), spentThisMonth: ledger.spend, reservedThisMonth: ledger.reservedCost },
+      budget: {
+        monthlyCap: account.monthlyBudget.toString(),
+        spentThisMonth: ledger.spend,
+        reservedThisMonth: ledger.reservedCost,
+      },
       costCap: send.costCap,
       additionalMessageCap: account.additionalMessageCap,
-      projectedMonthMessages: projectMonthMessages(ledger.usedMessages + ledger.reservedMessages, now, month, account.timezone),
+      projectedMonthMessages: projectMonthMessages(
+        ledger.usedMessages + ledger.reservedMessages,
+        now,
+        month,
+        account.timezone,
+      ),
     };
     const forecast = computeForecast(input);
     return {

@@ -7,17 +7,36 @@ export class ForecastRecordsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async insert(
-    record: { lineAccountId: string; campaignId: string | null; purpose: string; month: string; verdict: string; rateCardId: string; inputs: unknown; result: unknown; createdById: string | null },
+    record: {
+      lineAccountId: string;
+      campaignId: string | null;
+      purpose: string;
+      month: string;
+      verdict: string;
+      rateCardId: string;
+      inputs: unknown;
+      result: unknown;
+      createdById: string | null;
+    },
     tx?: Transaction,
   ): Promise<string> {
     const row = await (tx ?? this.prisma.client).forecastRecord.create({
-      data: { ...record, inputs: record.inputs as Prisma.InputJsonValue, result: record.result as Prisma.InputJsonValue },
+      data: {
+        ...record,
+        inputs: record.inputs as Prisma.InputJsonValue,
+        result: record.result as Prisma.InputJsonValue,
+      },
       select: { id: true },
     });
     return row.id;
   }
 
-  async find(id: string): Promise<{ id: string; purpose: string; inputs: unknown; result: unknown; createdAt: Date } | null> {
-    return this.prisma.client.forecastRecord.findUnique({ where: { id }, select: { id: true, purpose: true, inputs: true, result: true, createdAt: true } });
+  async find(
+    id: string,
+  ): Promise<{ id: string; purpose: string; inputs: unknown; result: unknown; createdAt: Date } | null> {
+    return this.prisma.client.forecastRecord.findUnique({
+      where: { id },
+      select: { id: true, purpose: true, inputs: true, result: true, createdAt: true },
+    });
   }
 }

@@ -21,11 +21,17 @@ export class ForecastsService {
   async preview(dto: ForecastCreateDto): Promise<ForecastResponse> {
     const account = await this.accounts.mustFind(dto.lineAccountId);
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
-    if (sendAt && sendAt.getTime() < this.clock.now().getTime() - 60_000) throw ApiError.field('sendAt', 'must not be in the past');
+    if (sendAt && sendAt.getTime() < this.clock.now().getTime() - 60_000)
+      throw ApiError.field('sendAt', 'must not be in the past');
     await this.quota.refreshIfStale(account);
     const month = this.engine.monthOf(account, sendAt);
     const ledger = await this.ledger.readMonth(account.id, month);
-    const computed = await this.engine.compute(account, ledger, { recipients: dto.recipients, messageObjects: dto.messageObjects, costCap: dto.costCap ?? null }, { sendAt });
+    const computed = await this.engine.compute(
+      account,
+      ledger,
+      { recipients: dto.recipients, messageObjects: dto.messageObjects, costCap: dto.costCap ?? null },
+      { sendAt },
+    );
     return computed.response;
   }
 }

@@ -85,7 +85,14 @@ export class LedgerRepository {
     tx: Transaction,
     lineAccountId: string,
     month: string,
-    delta: { used?: number; paid?: number; spend?: string; reservedMessages?: number; reservedCost?: string; sentSinceReading?: number },
+    delta: {
+      used?: number;
+      paid?: number;
+      spend?: string;
+      reservedMessages?: number;
+      reservedCost?: string;
+      sentSinceReading?: number;
+    },
   ): Promise<void> {
     await tx.$executeRaw`UPDATE account_months SET
         used_messages = used_messages + ${delta.used ?? 0},
@@ -115,21 +122,27 @@ export class LedgerRepository {
   }
 
   async recordSyncFailure(lineAccountId: string, month: string, error: string): Promise<void> {
-    await this.prisma.client.$executeRaw`INSERT INTO account_months (id, line_account_id, month, last_sync_error, last_sync_attempt_at)
+    await this.prisma.client
+      .$executeRaw`INSERT INTO account_months (id, line_account_id, month, last_sync_error, last_sync_attempt_at)
       VALUES (gen_random_uuid(), ${lineAccountId}::uuid, ${month}, ${error}, now())
       ON CONFLICT (line_account_id, month) DO UPDATE SET last_sync_error = EXCLUDED.last_sync_error, last_sync_attempt_at = now()`;
   }
 
   async createReservation(
     tx: Transaction,
-    data: Omit<ReservationRow, 'id' | 'status' | 'settledMessages' | 'settledCost'> & { forecastId: string | null; label: string | null },
+    data: Omit<ReservationRow, 'id' | 'status' | 'settledMessages' | 'settledCost'> & {
+      forecastId: string | null;
+      label: string | null;
+    },
   ): Promise<ReservationRow> {
     const row = await tx.reservation.create({ data: { ...data } });
     return toReservation(row);
   }
 
   async lockReservation(tx: Transaction, id: string): Promise<ReservationRow | null> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM reservations WHERE id = ${id}::uuid FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id::text FROM reservations WHERE id = ${id}::uuid FOR UPDATE`;
     if (!rows[0]) return null;
     return toReservation((await tx.reservation.findUnique({ where: { id } }))!);
   }
@@ -139,26 +152,50 @@ export class LedgerRepository {
     return row ? toReservation(row) : null;
   }
 
-  async updateReservation(tx: Transaction, id: string, data: { settledMessages: number; settledCost: string; status: ReservationRow['status'] }): Promise<void> {
+  async updateReservation(
+    tx: Transaction,
+    id: string,
+    data: { settledMessages: number; settledCost: string; status: ReservationRow['status'] },
+  ): Promise<void> {
     await tx.reservation.update({ where: { id }, data });
   }
 
   async insertUsage(
     tx: Transaction,
-    entry: { lineAccountId: string; month: string; kind: string; messages: number; paidMessages: number; cost: string; reservationId?: string | null; campaignId?: string | null; runId?: string | null; lineRequestId?: string | null },
+    entry: {
+      lineAccountId: string;
+      month: string;
+      kind: string;
+      messages: number;
+      paidMessages: number;
+      cost: string;
+      reservationId?: string | null;
+      campaignId?: string | null;
+      runId?: string | null;
+      lineRequestId?: string | null;
+    },
   ): Promise<void> {
     await tx.usageEntry.create({ data: entry });
   }
 
   /** Settled usage of the month grouped by campaign (null: sends outside campaigns, such as test sends). */
-  async usageByCampaign(lineAccountId: string, month: string): Promise<{ campaignId: string | null; messages: number; paidMessages: number; cost: string }[]> {
-    const rows = await this.prisma.client.$queryRaw<{ campaign_id: string | null; messages: number; paid_messages: number; cost: string }[]>`
+  async usageByCampaign(
+    lineAccountId: string,
+    month: string,
+  ): Promise<{ campaignId: string | null; messages: number; paidMessages: number; cost: string }[]> {
+    const rows = await this.prisma.client.$queryRaw<
+      { campaign_id: string | null; messages: number; paid_messages: number; cost: string }[]
+    >`
       SELECT campaign_id::text, sum(messages)::int AS messages, sum(paid_messages)::int AS paid_messages, sum(cost)::text AS cost
         FROM usage_entries WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}
        GROUP BY campaign_id ORDER BY sum(messages) DESC`;
-    return rows.map((row) => ({ campaignId: row.campaign_id, messages: row.messages, paidMessages: row.paid_messages, cost: row.cost }));
+    return rows.map((row) => ({
+      campaignId: row.campaign_id,
+      messages: row.messages,
+      paidMessages: row.paid_messages,
+      cost: row.cost,
+    }));
   }
-
 }
 
 function emptyMonth(lineAccountId: string, month: string): MonthLedger {
@@ -188,7 +225,9 @@ function toMonthLedger(row: MonthRow): MonthLedger {
     spend: row.spend,
     reservedMessages: row.reserved_messages,
     reservedCost: row.reserved_cost,
-    lineQuota: row.line_quota_type ? { type: row.line_quota_type as 'none' | 'limited', value: row.line_quota_value } : null,
+    lineQuota: row.line_quota_type
+      ? { type: row.line_quota_type as 'none' | 'limited', value: row.line_quota_value }
+      : null,
     lineConsumption: row.line_consumption,
     lineReadingAt: row.line_reading_at,
     sentSinceReading: row.sent_since_reading,
@@ -198,8 +237,19 @@ function toMonthLedger(row: MonthRow): MonthLedger {
 }
 
 function toReservation(row: {
-  id: string; lineAccountId: string; month: string; status: string; messages: number; freeMessages: number; paidFrom: number;
-  cost: Prisma.Decimal; settledMessages: number; settledCost: Prisma.Decimal; rateCardId: string; campaignId: string | null; runId: string | null;
+  id: string;
+  lineAccountId: string;
+  month: string;
+  status: string;
+  messages: number;
+  freeMessages: number;
+  paidFrom: number;
+  cost: Prisma.Decimal;
+  settledMessages: number;
+  settledCost: Prisma.Decimal;
+  rateCardId: string;
+  campaignId: string | null;
+  runId: string | null;
 }): ReservationRow {
   return {
     id: row.id,

@@ -72,7 +72,12 @@ export class LedgerService {
       if (trim && trim.kind === 'trim' && trim.maxRecipients > 0) {
         recipients = trim.maxRecipients;
         trimmed = true;
-        forecast = await this.engine.compute(request.account, ledger, { ...request, recipients }, { campaignId: request.campaignId, tx });
+        forecast = await this.engine.compute(
+          request.account,
+          ledger,
+          { ...request, recipients },
+          { campaignId: request.campaignId, tx },
+        );
       }
     }
     const forecastId = await this.records.insert(
@@ -91,7 +96,8 @@ export class LedgerService {
     );
     const blockReasons = blockReasonsOf(forecast.response);
     if (!blockReasons.length) blockReasons.push(...(request.extraChecks?.(forecast.response) ?? []));
-    if (blockReasons.length) return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
+    if (blockReasons.length)
+      return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
     const reservation = await this.repository.createReservation(tx, {
       lineAccountId: request.account.id,
       month,
@@ -105,7 +111,10 @@ export class LedgerService {
       runId: request.runId ?? null,
       label: request.label ?? null,
     });
-    await this.repository.addToMonth(tx, request.account.id, month, { reservedMessages: reservation.messages, reservedCost: reservation.cost });
+    await this.repository.addToMonth(tx, request.account.id, month, {
+      reservedMessages: reservation.messages,
+      reservedCost: reservation.cost,
+    });
     return { reservation, forecast, forecastId, recipients, trimmed, blockReasons: [] };
   }
 
@@ -113,25 +122,43 @@ export class LedgerService {
    * Moves messages LINE accepted from reserved to used. The reservation's free messages settle
    * first, then its paid positions in order, so the settled cost is exactly what was forecast.
    */
-  async settle(reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<SettledReservation> {
+  async settle(
+    reservationId: string,
+    accepted: number,
+    meta: { kind?: string; lineRequestId?: string | null } = {},
+  ): Promise<SettledReservation> {
     return this.repository.transaction((tx) => this.settleInTransaction(tx, reservationId, accepted, meta));
   }
 
-  async settleInTransaction(tx: Transaction, reservationId: string, accepted: number, meta: { kind?: string; lineRequestId?: string | null } = {}): Promise<SettledReservation> {
+  async settleInTransaction(
+    tx: Transaction,
+    reservationId: string,
+    accepted: number,
+    meta: { kind?: string; lineRequestId?: string | null } = {},
+  ): Promise<SettledReservation> {
     const reservation = await this.lockReservationWithMonth(tx, reservationId);
     if (reservation.status !== 'held') throw ApiError.conflict(`reservation ${reservationId} is ${reservation.status}`);
     const settledBefore = reservation.settledMessages;
     const settledAfter = settledBefore + accepted;
     if (!Number.isInteger(accepted) || accepted < 0 || settledAfter > reservation.messages) {
-      throw new RangeError(`cannot settle ${accepted} more messages of reservation ${reservationId} (${settledBefore}/${reservation.messages} settled)`);
+      throw new RangeError(
+        `cannot settle ${accepted} more messages of reservation ${reservationId} (${settledBefore}/${reservation.messages} settled)`,
+      );
     }
     const paidBefore = Math.max(0, settledBefore - reservation.freeMessages);
     const paidAfter = Math.max(0, settledAfter - reservation.freeMessages);
     const card = await this.rateCards.get(reservation.rateCardId, tx);
-    const cost = paidAfter > paidBefore ? costOfPaidPositions(card, reservation.paidFrom + paidBefore, paidAfter - paidBefore).amount : formatAmount(0);
+    const cost =
+      paidAfter > paidBefore
+        ? costOfPaidPositions(card, reservation.paidFrom + paidBefore, paidAfter - paidBefore).amount
+        : formatAmount(0);
     const done = settledAfter === reservation.messages;
     const settledCost = formatAmount(Dec(reservation.settledCost).plus(cost));
-    await this.repository.updateReservation(tx, reservation.id, { settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held' });
+    await this.repository.updateReservation(tx, reservation.id, {
+      settledMessages: settledAfter,
+      settledCost,
+      status: done ? 'settled' : 'held',
+    });
     await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
       used: accepted,
       paid: paidAfter - paidBefore,
@@ -152,7 +179,13 @@ export class LedgerService {
       runId: reservation.runId,
       lineRequestId: meta.lineRequestId ?? null,
     });
-    return { ...reservation, settledMessages: settledAfter, settledCost, status: done ? 'settled' : 'held', settlementCost: cost };
+    return {
+      ...reservation,
+      settledMessages: settledAfter,
+      settledCost,
+      status: done ? 'settled' : 'held',
+      settlementCost: cost,
+    };
   }
 
   /** Gives back what a reservation holds beyond what was settled (unsent recipients, a stopped run). */
@@ -165,7 +198,11 @@ export class LedgerService {
     if (reservation.status !== 'held') return reservation;
     const messages = reservation.messages - reservation.settledMessages;
     const cost = Dec(reservation.cost).minus(reservation.settledCost);
-    await this.repository.updateReservation(tx, reservation.id, { settledMessages: reservation.settledMessages, settledCost: reservation.settledCost, status: 'released' });
+    await this.repository.updateReservation(tx, reservation.id, {
+      settledMessages: reservation.settledMessages,
+      settledCost: reservation.settledCost,
+      status: 'released',
+    });
     await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
       reservedMessages: -messages,
       reservedCost: formatAmount(cost.negated()),

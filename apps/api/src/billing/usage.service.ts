@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cheapestPlan, isMonth, monthBounds, projectEndOfMonth } from '@lcm/domain/pricing';
-import { Dec, formatAmount, money } from '@lcm/domain/money';
+import { Dec, money } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -26,7 +26,12 @@ export class UsageService {
     const ledger = await this.ledger.readMonth(account.id, month);
     // A zero-recipient forecast gives the month's quota and budget figures by the same rules as a send.
     const sendAt = monthBounds(month, account.timezone).start > now ? monthBounds(month, account.timezone).start : null;
-    const { response, input } = await this.engine.compute(account, ledger, { recipients: 0, messageObjects: 1, costCap: null }, { sendAt });
+    const { response, input } = await this.engine.compute(
+      account,
+      ledger,
+      { recipients: 0, messageObjects: 1, costCap: null },
+      { sendAt },
+    );
     const currency = response.cost.currency;
     const spent = Dec(response.budget.spentThisMonth);
     const reservedCost = Dec(ledger.reservedCost);
@@ -38,7 +43,9 @@ export class UsageService {
       timeZone: account.timezone,
       card: input.rateCard,
     });
-    const recommended = input.regionCards?.length ? cheapestPlan(input.regionCards, projection.endOfMonthMessages) : null;
+    const recommended = input.regionCards?.length
+      ? cheapestPlan(input.regionCards, projection.endOfMonthMessages)
+      : null;
     const byCampaign = await this.ledger.usageByCampaign(account.id, month);
     return {
       month,
@@ -61,7 +68,9 @@ export class UsageService {
         endOfMonthSpend: money(projection.endOfMonthSpend, currency),
         exceedsPlanLimit: projection.exceedsPlanLimit,
       },
-      recommendedPlan: recommended ? { plan: recommended.plan, monthlyCost: money(recommended.monthlyCost, recommended.currency) } : null,
+      recommendedPlan: recommended
+        ? { plan: recommended.plan, monthlyCost: money(recommended.monthlyCost, recommended.currency) }
+        : null,
       line: {
         quota: ledger.lineQuota,
         consumption: ledger.lineConsumption,

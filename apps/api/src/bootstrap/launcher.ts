@@ -45,7 +45,11 @@ export async function launch(env: Env): Promise<void> {
 
   try {
     // The launcher stops the database itself, after the service: it owns Ctrl-C.
-    const database: LocalDatabase = await openLocalDatabase({ dataDir: config.dataDir, log: (line) => console.log(line), signals: 'caller' });
+    const database: LocalDatabase = await openLocalDatabase({
+      dataDir: config.dataDir,
+      log: (line) => console.log(line),
+      signals: 'caller',
+    });
     stoppers.push(() => database.stop());
     config = { ...config, databaseUrl: database.url };
 
@@ -76,7 +80,9 @@ export async function launch(env: Env): Promise<void> {
         `Docs       ${base}/api/docs`,
         `Health     ${base}/health`,
         sandbox ? `LINE sim   ${sandbox.url}  (sandbox account ${sandbox.accountId})` : null,
-        token ? `Admin token ${token}` : 'Admin token: printed on first start (or set ADMIN_TOKEN; rotate with POST /api/v1/users/:id/tokens)',
+        token
+          ? `Admin token ${token}`
+          : 'Admin token: printed on first start (or set ADMIN_TOKEN; rotate with POST /api/v1/users/:id/tokens)',
         '',
       ]
         .filter((line) => line !== null)

@@ -29,7 +29,12 @@ export async function startSandbox(app: INestApplication, config: AppConfig): Pr
   const simulator = await startLineSimulator({
     port: config.lineSimulatorPort,
     channels: {
-      [SANDBOX_CHANNEL_ID]: { accessToken, channelSecret, quota: { type: 'limited', value: 6000 }, followerCount: SANDBOX_FOLLOWERS },
+      [SANDBOX_CHANNEL_ID]: {
+        accessToken,
+        channelSecret,
+        quota: { type: 'limited', value: 6000 },
+        followerCount: SANDBOX_FOLLOWERS,
+      },
     },
   });
   let accountId: string;

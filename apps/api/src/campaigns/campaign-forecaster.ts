@@ -34,11 +34,22 @@ export class CampaignForecaster {
     const ledger = await this.ledger.readMonth(lineAccount.id, this.engine.monthOf(lineAccount, sendAt));
     const messageObjects = (campaign.messages as unknown[]).length;
     const costCap = campaign.costCap?.toString() ?? null;
-    return this.engine.compute(lineAccount, ledger, { recipients, messageObjects, costCap }, { campaignId: campaign.id, sendAt });
+    return this.engine.compute(
+      lineAccount,
+      ledger,
+      { recipients, messageObjects, costCap },
+      { campaignId: campaign.id, sendAt },
+    );
   }
 
   /** Stores the forecast with its inputs, in the caller's transaction; returns its id. */
-  store(campaign: Campaign, computed: ComputedForecast, purpose: ForecastPurpose, actorId: string | null, tx?: Transaction): Promise<string> {
+  store(
+    campaign: Campaign,
+    computed: ComputedForecast,
+    purpose: ForecastPurpose,
+    actorId: string | null,
+    tx?: Transaction,
+  ): Promise<string> {
     return this.records.insert(
       {
         lineAccountId: campaign.lineAccountId,
@@ -59,7 +70,10 @@ export class CampaignForecaster {
   async recipients(campaign: Pick<Campaign, 'audienceId' | 'maxRecipients'>): Promise<number> {
     const size = await this.audiences.size(campaign.audienceId).catch((error: unknown) => {
       if (error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND) {
-        throw ApiError.unprocessable(`the campaign's audience ${campaign.audienceId} no longer exists; choose another`, [{ field: 'audienceId', problem: 'no longer exists' }]);
+        throw ApiError.unprocessable(
+          `the campaign's audience ${campaign.audienceId} no longer exists; choose another`,
+          [{ field: 'audienceId', problem: 'no longer exists' }],
+        );
       }
       throw error;
     });

@@ -15,7 +15,11 @@ export class RunApprovedDto extends RunMessagesCostDto {
 
 /** Why the budget gate blocked a run, or a note it left on a run that passed (`trimmed`). */
 export class RunBlockReasonDto {
-  @ApiProperty({ example: 'over_budget', description: 'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed' }) code: string;
+  @ApiProperty({
+    example: 'over_budget',
+    description: 'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed',
+  })
+  code: string;
   @ApiProperty({ example: 'The send would cost NT$600.0000, past the monthly cap of NT$500.0000.' }) message: string;
 }
 
@@ -32,18 +36,28 @@ export class RunResponseDto {
   @ApiProperty({ format: 'uuid' }) campaignId: string;
   @ApiProperty({ format: 'uuid' }) lineAccountId: string;
   @ApiProperty({ enum: RUN_STATUSES }) status: CampaignRunStatus;
-  @ApiProperty({ enum: ['schedule', 'send_now'], description: 'An occurrence of the schedule, or a send-now' }) trigger: string;
+  @ApiProperty({ enum: ['schedule', 'send_now'], description: 'An occurrence of the schedule, or a send-now' })
+  trigger: string;
   @ApiProperty({ format: 'date-time' }) scheduledAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
   @ApiProperty({ description: 'The campaign version whose approval this run carries' }) campaignVersion: number;
-  @ApiProperty({ type: RunApprovedDto, description: 'What the approver approved for one send' }) approved: RunApprovedDto;
-  @ApiProperty({ nullable: true, description: 'The budget gate\'s forecast (null until the run reaches the gate)' }) forecast: unknown;
-  @ApiProperty({ type: RunMessagesCostDto, description: 'Held in the month ledger by the gate' }) reserved: RunMessagesCostDto;
+  @ApiProperty({ type: RunApprovedDto, description: 'What the approver approved for one send' })
+  approved: RunApprovedDto;
+  @ApiProperty({ nullable: true, description: "The budget gate's forecast (null until the run reaches the gate)" })
+  forecast: unknown;
+  @ApiProperty({ type: RunMessagesCostDto, description: 'Held in the month ledger by the gate' })
+  reserved: RunMessagesCostDto;
   @ApiProperty({ type: RunProgressDto }) progress: RunProgressDto;
   @ApiProperty({ type: RunMessagesCostDto, description: 'Accepted by LINE and settled' }) actual: RunMessagesCostDto;
   @ApiProperty({ type: [RunBlockReasonDto] }) blockReasons: RunBlockReasonDto[];
-  @ApiProperty({ nullable: true, type: String, enum: ['cancel', 'pause'], description: 'Asked of a sending run; honoured between batches' }) stopRequested: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['cancel', 'pause'],
+    description: 'Asked of a sending run; honoured between batches',
+  })
+  stopRequested: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

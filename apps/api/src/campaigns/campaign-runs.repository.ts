@@ -17,23 +17,41 @@ export class CampaignRunsRepository {
   }
 
   findForCampaign(campaignId: string, where: Prisma.CampaignRunWhereInput, tx: Transaction): Promise<CampaignRun[]> {
-    return tx.campaignRun.findMany({ where: { ...where, campaignId }, orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }] });
+    return tx.campaignRun.findMany({
+      where: { ...where, campaignId },
+      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+    });
   }
 
   /**
    * Creates the run unless one exists for the same campaign, approved version and time, and returns
    * whichever is there: asking twice for the same occurrence (a retried hook) makes one run.
    */
-  async createOnce(data: Prisma.CampaignRunUncheckedCreateInput, tx: Transaction): Promise<{ run: CampaignRun; created: boolean }> {
+  async createOnce(
+    data: Prisma.CampaignRunUncheckedCreateInput,
+    tx: Transaction,
+  ): Promise<{ run: CampaignRun; created: boolean }> {
     const { count } = await tx.campaignRun.createMany({ data: [data], skipDuplicates: true });
     const run = await tx.campaignRun.findUniqueOrThrow({
-      where: { campaignId_campaignVersion_scheduledAt: { campaignId: data.campaignId, campaignVersion: data.campaignVersion, scheduledAt: data.scheduledAt } },
+      where: {
+        campaignId_campaignVersion_scheduledAt: {
+          campaignId: data.campaignId,
+          campaignVersion: data.campaignVersion,
+          scheduledAt: data.scheduledAt,
+        },
+      },
     });
     return { run, created: count === 1 };
   }
 
   /** Changes the campaign's runs that are in one of `statuses`; returns the changed rows. */
-  updateForCampaign(campaignId: string, statuses: readonly CampaignRunStatus[], data: Prisma.CampaignRunUncheckedUpdateManyInput, tx: Transaction, where: Prisma.CampaignRunWhereInput = {}): Promise<CampaignRun[]> {
+  updateForCampaign(
+    campaignId: string,
+    statuses: readonly CampaignRunStatus[],
+    data: Prisma.CampaignRunUncheckedUpdateManyInput,
+    tx: Transaction,
+    where: Prisma.CampaignRunWhereInput = {},
+  ): Promise<CampaignRun[]> {
     return tx.campaignRun.updateManyAndReturn({ where: { ...where, campaignId, status: { in: [...statuses] } }, data });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign, CampaignRun, CampaignRunStatus, CampaignStatus } from '@lcm/database';
+import type { Campaign, CampaignRun, CampaignRunStatus } from '@lcm/database';
 import { money } from '@lcm/domain/money';
 import { isRecurring, nextSendAfter } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
@@ -17,7 +17,13 @@ import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
 
 /** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
-export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = ['completed', 'partial', 'blocked', 'failed', 'cancelled'];
+export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
+  'completed',
+  'partial',
+  'blocked',
+  'failed',
+  'cancelled',
+];
 
 export type RunTrigger = 'schedule' | 'send_now';
 
@@ -55,7 +61,13 @@ export class CampaignRunsService {
   }
 
   /** A run under the campaign's approval in force, due at `scheduledAt`. Idempotent per (approval, time). */
-  async create(campaign: Campaign, scheduledAt: Date, trigger: RunTrigger, actorId: string | null, tx: Transaction): Promise<CampaignRun> {
+  async create(
+    campaign: Campaign,
+    scheduledAt: Date,
+    trigger: RunTrigger,
+    actorId: string | null,
+    tx: Transaction,
+  ): Promise<CampaignRun> {
     return (await this.createOnce(campaign, scheduledAt, trigger, actorId, tx)).run;
   }
 
@@ -67,7 +79,12 @@ export class CampaignRunsService {
     tx: Transaction,
     status: CampaignRunStatus = 'scheduled',
   ): Promise<{ run: CampaignRun; created: boolean }> {
-    if (campaign.approvedVersion === null || campaign.approvedRecipients === null || campaign.approvedMessages === null || campaign.approvedCost === null) {
+    if (
+      campaign.approvedVersion === null ||
+      campaign.approvedRecipients === null ||
+      campaign.approvedMessages === null ||
+      campaign.approvedCost === null
+    ) {
       throw new Error(`campaign ${campaign.id} has no approval to run under`);
     }
     return this.repository.createOnce(
@@ -95,13 +112,22 @@ export class CampaignRunsService {
    * gate's transaction after locking the campaign row (CampaignsRepository.lockById).
    */
   mayStart(run: CampaignRun, campaign: Campaign): boolean {
-    return run.status === 'scheduled' && campaign.approvedVersion === run.campaignVersion && LIVE_STATUSES.includes(campaign.status);
+    return (
+      run.status === 'scheduled' &&
+      campaign.approvedVersion === run.campaignVersion &&
+      LIVE_STATUSES.includes(campaign.status)
+    );
   }
 
   /** Hook for dispatch when a run starts sending: the campaign shows `sending`. */
   async onRunStarted(runId: string, tx: Transaction): Promise<void> {
     const run = await this.mustFind(runId, tx);
-    await this.campaigns.updateWhere(run.campaignId, { statuses: ['approved', 'blocked', 'failed'] }, { status: 'sending' }, tx);
+    await this.campaigns.updateWhere(
+      run.campaignId,
+      { statuses: ['approved', 'blocked', 'failed'] },
+      { status: 'sending' },
+      tx,
+    );
   }
 
   /**
@@ -114,18 +140,36 @@ export class CampaignRunsService {
    */
   async onRunFinished(runId: string, tx: Transaction): Promise<CampaignRun | null> {
     const finished = await this.mustFind(runId, tx);
-    if (!FINISHED_RUN_STATUSES.includes(finished.status)) throw new Error(`run ${runId} is ${finished.status}, not finished`);
+    if (!FINISHED_RUN_STATUSES.includes(finished.status))
+      throw new Error(`run ${runId} is ${finished.status}, not finished`);
     const campaign = await this.campaigns.lockById(finished.campaignId, tx);
     const paused = campaign?.status === 'paused';
-    if (!campaign || campaign.approvedVersion !== finished.campaignVersion || !(paused || LIVE_STATUSES.includes(campaign.status))) return null;
+    if (
+      !campaign ||
+      campaign.approvedVersion !== finished.campaignVersion ||
+      !(paused || LIVE_STATUSES.includes(campaign.status))
+    )
+      return null;
     const schedule = scheduleOf(campaign);
     let next: { run: CampaignRun; created: boolean } | null = null;
     if (finished.trigger === 'schedule' && finished.status !== 'cancelled' && isRecurring(schedule)) {
-      const chained = await this.repository.findForCampaign(campaign.id, { campaignVersion: finished.campaignVersion, trigger: 'schedule', scheduledAt: { gt: finished.scheduledAt } }, tx);
-      const at = nextSendAfter(schedule, new Date(Math.max(finished.scheduledAt.getTime(), this.clock.now().getTime())));
-      if (!chained.length && at) next = await this.createOnce(campaign, at, 'schedule', null, tx, paused ? 'paused' : 'scheduled');
+      const chained = await this.repository.findForCampaign(
+        campaign.id,
+        { campaignVersion: finished.campaignVersion, trigger: 'schedule', scheduledAt: { gt: finished.scheduledAt } },
+        tx,
+      );
+      const at = nextSendAfter(
+        schedule,
+        new Date(Math.max(finished.scheduledAt.getTime(), this.clock.now().getTime())),
+      );
+      if (!chained.length && at)
+        next = await this.createOnce(campaign, at, 'schedule', null, tx, paused ? 'paused' : 'scheduled');
     }
-    const waiting = await this.repository.findForCampaign(campaign.id, { campaignVersion: finished.campaignVersion, status: { in: ['scheduled', 'sending', 'paused'] } }, tx);
+    const waiting = await this.repository.findForCampaign(
+      campaign.id,
+      { campaignVersion: finished.campaignVersion, status: { in: ['scheduled', 'sending', 'paused'] } },
+      tx,
+    );
     const status = paused ? campaign.status : campaignStatusAfterRun(finished.status, waiting, campaign.status);
     if (status !== campaign.status || next?.created) {
       await this.campaigns.updateWhere(campaign.id, { statuses: [campaign.status] }, { status }, tx);
@@ -136,7 +180,11 @@ export class CampaignRunsService {
           entityType: 'campaign',
           entityId: campaign.id,
           before: { status: campaign.status },
-          after: { status, run: { id: finished.id, status: finished.status }, nextRun: next ? { id: next.run.id, scheduledAt: next.run.scheduledAt } : null },
+          after: {
+            status,
+            run: { id: finished.id, status: finished.status },
+            nextRun: next ? { id: next.run.id, scheduledAt: next.run.scheduledAt } : null,
+          },
         },
         tx,
       );
@@ -149,8 +197,17 @@ export class CampaignRunsService {
    * back (locks: campaign row, then the account's month, the gate's order); a sending run is asked
    * to stop between batches.
    */
-  async cancelAll(campaignId: string, now: Date, tx: Transaction): Promise<{ cancelled: CampaignRun[]; stopping: CampaignRun[] }> {
-    const cancelled = await this.repository.updateForCampaign(campaignId, ['scheduled', 'paused'], { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null }, tx);
+  async cancelAll(
+    campaignId: string,
+    now: Date,
+    tx: Transaction,
+  ): Promise<{ cancelled: CampaignRun[]; stopping: CampaignRun[] }> {
+    const cancelled = await this.repository.updateForCampaign(
+      campaignId,
+      ['scheduled', 'paused'],
+      { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+      tx,
+    );
     for (const run of cancelled) if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
     const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
     return { cancelled, stopping };
@@ -158,7 +215,9 @@ export class CampaignRunsService {
 
   async pauseAll(campaignId: string, tx: Transaction): Promise<{ paused: CampaignRun[]; stopping: CampaignRun[] }> {
     const paused = await this.repository.updateForCampaign(campaignId, ['scheduled'], { status: 'paused' }, tx);
-    const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'pause' }, tx, { stopRequested: null });
+    const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'pause' }, tx, {
+      stopRequested: null,
+    });
     return { paused, stopping };
   }
 
@@ -169,8 +228,16 @@ export class CampaignRunsService {
    * goes at once. A pause not yet honoured by a sending run is withdrawn.
    */
   async resumeAll(campaign: Campaign, now: Date, tx: Transaction): Promise<CampaignRun[]> {
-    await this.repository.updateForCampaign(campaign.id, ['sending'], { stopRequested: null }, tx, { stopRequested: 'pause' });
-    const started = await this.repository.updateForCampaign(campaign.id, ['paused'], { status: 'sending', leaseOwner: null, leaseExpiresAt: null }, tx, { startedAt: { not: null } });
+    await this.repository.updateForCampaign(campaign.id, ['sending'], { stopRequested: null }, tx, {
+      stopRequested: 'pause',
+    });
+    const started = await this.repository.updateForCampaign(
+      campaign.id,
+      ['paused'],
+      { status: 'sending', leaseOwner: null, leaseExpiresAt: null },
+      tx,
+      { startedAt: { not: null } },
+    );
     const resumed = await this.repository.updateForCampaign(campaign.id, ['paused'], { status: 'scheduled' }, tx);
     const schedule = scheduleOf(campaign);
     const result: CampaignRun[] = [...started];
@@ -186,13 +253,26 @@ export class CampaignRunsService {
     return result;
   }
 
-  findForCampaign(campaignId: string, statuses: readonly CampaignRunStatus[], tx: Transaction, campaignVersion?: number): Promise<CampaignRun[]> {
-    return this.repository.findForCampaign(campaignId, { status: { in: [...statuses] }, ...(campaignVersion === undefined ? {} : { campaignVersion }) }, tx);
+  findForCampaign(
+    campaignId: string,
+    statuses: readonly CampaignRunStatus[],
+    tx: Transaction,
+    campaignVersion?: number,
+  ): Promise<CampaignRun[]> {
+    return this.repository.findForCampaign(
+      campaignId,
+      { status: { in: [...statuses] }, ...(campaignVersion === undefined ? {} : { campaignVersion }) },
+      tx,
+    );
   }
 
   /** A waiting run brought forward to now by send-now. */
   bringForward(run: CampaignRun, now: Date, actorId: string, tx: Transaction): Promise<CampaignRun> {
-    return this.repository.update(run.id, { status: 'scheduled', scheduledAt: now, trigger: 'send_now', triggeredById: actorId }, tx);
+    return this.repository.update(
+      run.id,
+      { status: 'scheduled', scheduledAt: now, trigger: 'send_now', triggeredById: actorId },
+      tx,
+    );
   }
 
   private async mustFind(id: string, tx?: Transaction): Promise<CampaignRun> {
@@ -224,10 +304,21 @@ export function toRunResponse(run: CampaignRun, currency: string, forecast: unkn
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     campaignVersion: run.campaignVersion,
-    approved: { forecastId: run.approvedForecastId, recipients: run.approvedRecipients, messages: run.approvedMessages, cost: money(run.approvedCost.toString(), currency) },
+    approved: {
+      forecastId: run.approvedForecastId,
+      recipients: run.approvedRecipients,
+      messages: run.approvedMessages,
+      cost: money(run.approvedCost.toString(), currency),
+    },
     forecast,
     reserved: { messages: run.reservedMessages, cost: money(run.reservedCost.toString(), currency) },
-    progress: { recipients: run.recipients, batches: run.batches, batchesDone: run.batchesDone, delivered: run.delivered, failed: run.failed },
+    progress: {
+      recipients: run.recipients,
+      batches: run.batches,
+      batchesDone: run.batchesDone,
+      delivered: run.delivered,
+      failed: run.failed,
+    },
     actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
     blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as unknown as RunBlockReasonDto[]) : [],
     stopRequested: run.stopRequested,

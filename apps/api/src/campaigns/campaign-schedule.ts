@@ -26,8 +26,14 @@ export function scheduleFromDto(dto: CampaignScheduleDto | null | undefined): Ca
 
 export function scheduleColumns(schedule: CampaignSchedule): ScheduleColumns {
   if (schedule === null) return { scheduleAt: null, scheduleCron: null, scheduleTimezone: null, scheduleUntil: null };
-  if ('at' in schedule) return { scheduleAt: schedule.at, scheduleCron: null, scheduleTimezone: null, scheduleUntil: null };
-  return { scheduleAt: null, scheduleCron: schedule.cron, scheduleTimezone: schedule.timezone, scheduleUntil: schedule.until };
+  if ('at' in schedule)
+    return { scheduleAt: schedule.at, scheduleCron: null, scheduleTimezone: null, scheduleUntil: null };
+  return {
+    scheduleAt: null,
+    scheduleCron: schedule.cron,
+    scheduleTimezone: schedule.timezone,
+    scheduleUntil: schedule.until,
+  };
 }
 
 export function scheduleResponse(schedule: CampaignSchedule): CampaignScheduleResponseDto | null {

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
-import { describeOutcome, isAcceptedOutcome, isRetryableOutcome, LineClient, LineMessageObject, LineSendOutcome, PushRequest, PushResult } from '@lcm/line-client';
+import {
+  describeOutcome,
+  isAcceptedOutcome,
+  isRetryableOutcome,
+  LineClient,
+  LineMessageObject,
+  LineSendOutcome,
+  PushRequest,
+  PushResult,
+} from '@lcm/line-client';
 import { ApiError } from '../common/api-error';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -36,15 +45,31 @@ export class CampaignTestSender {
     if (!campaign) throw ApiError.notFound(`campaign ${id}`);
     const account = await this.accounts.mustFind(campaign.lineAccountId);
     const following = await this.campaigns.followingContacts(account.id, dto.lineUserIds);
-    const strangers = dto.lineUserIds.flatMap((userId, index) => (following.has(userId) ? [] : [{ field: `lineUserIds[${index}]`, problem: 'is not a following contact of this LINE account' }]));
-    if (strangers.length) throw ApiError.badRequest(strangers.map((p) => `${p.field} ${p.problem}`).join('; '), strangers);
+    const strangers = dto.lineUserIds.flatMap((userId, index) =>
+      following.has(userId)
+        ? []
+        : [{ field: `lineUserIds[${index}]`, problem: 'is not a following contact of this LINE account' }],
+    );
+    if (strangers.length)
+      throw ApiError.badRequest(strangers.map((p) => `${p.field} ${p.problem}`).join('; '), strangers);
 
     const recipients = [...new Set(dto.lineUserIds)];
     const messages = campaign.messages as LineMessageObject[];
-    const reserved = await this.ledger.reserve({ account, recipients: recipients.length, messageObjects: messages.length, costCap: null, campaignId: id, label: 'test-send', actorId: actor.id });
+    const reserved = await this.ledger.reserve({
+      account,
+      recipients: recipients.length,
+      messageObjects: messages.length,
+      costCap: null,
+      campaignId: id,
+      label: 'test-send',
+      actorId: actor.id,
+    });
     const { response } = reserved.forecast;
     if (!reserved.reservation) {
-      throw ApiError.unprocessable(`the month refuses this test send (${response.verdict}): ${response.reasons.join('; ')}`, [{ field: 'lineUserIds', problem: response.verdict }]);
+      throw ApiError.unprocessable(
+        `the month refuses this test send (${response.verdict}): ${response.reasons.join('; ')}`,
+        [{ field: 'lineUserIds', problem: response.verdict }],
+      );
     }
     const client = this.gateway.clientFor(account);
     const results: TestSendResultDto[] = [];
@@ -63,7 +88,8 @@ export class CampaignTestSender {
         results.push({ lineUserId: to, accepted: allAccepted, requests: outcomes.length, outcomes });
       }
     } finally {
-      if (accepted > 0) settledCost = (await this.ledger.settle(reserved.reservation.id, accepted, { kind: 'test_send' })).settledCost;
+      if (accepted > 0)
+        settledCost = (await this.ledger.settle(reserved.reservation.id, accepted, { kind: 'test_send' })).settledCost;
       await this.ledger.release(reserved.reservation.id);
     }
     const cost = money(settledCost, response.cost.currency);
@@ -72,7 +98,14 @@ export class CampaignTestSender {
       action: 'campaign.test_sent',
       entityType: 'campaign',
       entityId: id,
-      after: { status: campaign.status, version: campaign.version, results, messagesCounted: accepted, cost, forecast: { id: reserved.forecastId, verdict: response.verdict } },
+      after: {
+        status: campaign.status,
+        version: campaign.version,
+        results,
+        messagesCounted: accepted,
+        cost,
+        forecast: { id: reserved.forecastId, verdict: response.verdict },
+      },
     });
     return { results, messagesCounted: accepted, cost };
   }

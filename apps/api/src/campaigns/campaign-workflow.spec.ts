@@ -4,7 +4,13 @@ describe('the campaign workflow', () => {
   it('edits only drafts and approves only pending campaigns', () => {
     expect(CAMPAIGN_STATUSES.filter((status) => mayDo('edit', status))).toEqual(['draft']);
     expect(CAMPAIGN_STATUSES.filter((status) => mayDo('approve', status))).toEqual(['pending_approval']);
-    expect(CAMPAIGN_STATUSES.filter((status) => mayDo('withdraw', status))).toEqual(['pending_approval', 'approved', 'paused', 'blocked', 'failed']);
+    expect(CAMPAIGN_STATUSES.filter((status) => mayDo('withdraw', status))).toEqual([
+      'pending_approval',
+      'approved',
+      'paused',
+      'blocked',
+      'failed',
+    ]);
   });
 
   it('never leaves a finished campaign', () => {

@@ -1,13 +1,33 @@
 import type { CampaignRun, CampaignRunStatus, CampaignStatus } from '@lcm/database';
 import { ApiError } from '../common/api-error';
 
-export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['draft', 'pending_approval', 'approved', 'sending', 'paused', 'completed', 'cancelled', 'blocked', 'failed'];
-export const RUN_STATUSES: readonly CampaignRunStatus[] = ['scheduled', 'sending', 'completed', 'partial', 'blocked', 'failed', 'cancelled', 'paused'];
+export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = [
+  'draft',
+  'pending_approval',
+  'approved',
+  'sending',
+  'paused',
+  'completed',
+  'cancelled',
+  'blocked',
+  'failed',
+];
+export const RUN_STATUSES: readonly CampaignRunStatus[] = [
+  'scheduled',
+  'sending',
+  'completed',
+  'partial',
+  'blocked',
+  'failed',
+  'cancelled',
+  'paused',
+];
 
 /** Statuses in which the campaign's approval is in force and its runs may go through the gate. */
 export const LIVE_STATUSES: readonly CampaignStatus[] = ['approved', 'sending', 'blocked', 'failed'];
 
-export type CampaignAction = 'edit' | 'submit' | 'withdraw' | 'approve' | 'reject' | 'cancel' | 'pause' | 'resume' | 'send_now';
+export type CampaignAction =
+  'edit' | 'submit' | 'withdraw' | 'approve' | 'reject' | 'cancel' | 'pause' | 'resume' | 'send_now';
 
 /**
  * Where each action may start, and where it leads. `sending`, `completed`, `blocked` and `failed`
@@ -21,7 +41,10 @@ export const WORKFLOW: Record<CampaignAction, { from: readonly CampaignStatus[];
   withdraw: { from: ['pending_approval', 'approved', 'paused', 'blocked', 'failed'], to: 'draft' },
   approve: { from: ['pending_approval'], to: 'approved' },
   reject: { from: ['pending_approval'], to: 'draft' },
-  cancel: { from: ['draft', 'pending_approval', 'approved', 'sending', 'paused', 'blocked', 'failed'], to: 'cancelled' },
+  cancel: {
+    from: ['draft', 'pending_approval', 'approved', 'sending', 'paused', 'blocked', 'failed'],
+    to: 'cancelled',
+  },
   pause: { from: LIVE_STATUSES, to: 'paused' },
   resume: { from: ['paused'], to: 'approved' },
   send_now: { from: LIVE_STATUSES, to: null },
@@ -65,7 +88,11 @@ export function assertMayDo(action: CampaignAction, status: CampaignStatus): voi
  * `failed` when the run was refused or failed (API.md: the last run's outcome), even if a later
  * occurrence waits; after a send, `approved` while a run waits, else `completed`.
  */
-export function campaignStatusAfterRun(finished: CampaignRunStatus, waiting: Pick<CampaignRun, 'status'>[], current: CampaignStatus): CampaignStatus {
+export function campaignStatusAfterRun(
+  finished: CampaignRunStatus,
+  waiting: Pick<CampaignRun, 'status'>[],
+  current: CampaignStatus,
+): CampaignStatus {
   if (waiting.some((run) => run.status === 'sending')) return 'sending';
   switch (finished) {
     case 'blocked':

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
@@ -35,7 +43,9 @@ export class CampaignsController {
 
   @Post()
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Create a draft campaign; message objects are checked with LINE\'s rules (400 names the path)' })
+  @ApiOperation({
+    summary: "Create a draft campaign; message objects are checked with LINE's rules (400 names the path)",
+  })
   @ApiCreatedResponse({ type: CampaignResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CampaignCreateDto): Promise<CampaignResponseDto> {
     return this.campaigns.create(actor, dto);
@@ -59,12 +69,18 @@ export class CampaignsController {
   @Roles('marketer', 'admin')
   @ApiOperation({ summary: 'Edit a draft (with version; stale → 409; not a draft → 409: withdraw first)' })
   @ApiOkResponse({ type: CampaignResponseDto })
-  update(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignUpdateDto): Promise<CampaignResponseDto> {
+  update(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignUpdateDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.update(actor, id, dto);
   }
 
   @Get(':id/forecast')
-  @ApiOperation({ summary: 'Forecast of the next send: live audience size against the month ledger; stored as a preview' })
+  @ApiOperation({
+    summary: 'Forecast of the next send: live audience size against the month ledger; stored as a preview',
+  })
   @ApiOkResponse({ type: ForecastResponseDto })
   forecast(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<ForecastResponse> {
     return this.campaigns.forecast(actor, id);
@@ -75,25 +91,42 @@ export class CampaignsController {
   @Roles('marketer', 'admin')
   @ApiOperation({ summary: 'draft → pending_approval, with a forecast snapshot' })
   @ApiOkResponse({ type: CampaignResponseDto })
-  submit(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  submit(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.submit(actor, id, dto);
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Back to draft to edit: discards the approval and cancels waiting runs (409 while a run sends)' })
+  @ApiOperation({
+    summary: 'Back to draft to edit: discards the approval and cancels waiting runs (409 while a run sends)',
+  })
   @ApiOkResponse({ type: CampaignResponseDto })
-  withdraw(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  withdraw(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.withdraw(actor, id, dto);
   }
 
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('approver')
-  @ApiOperation({ summary: 'pending_approval → approved at the cost forecast now; creates the first run. Never by its creator or last editor (403)' })
+  @ApiOperation({
+    summary:
+      'pending_approval → approved at the cost forecast now; creates the first run. Never by its creator or last editor (403)',
+  })
   @ApiOkResponse({ type: CampaignResponseDto })
-  approve(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignApproveDto): Promise<CampaignResponseDto> {
+  approve(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignApproveDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.approve(actor, id, dto);
   }
 
@@ -102,54 +135,94 @@ export class CampaignsController {
   @Roles('approver')
   @ApiOperation({ summary: 'pending_approval → draft with a reason. Never by its creator or last editor (403)' })
   @ApiOkResponse({ type: CampaignResponseDto })
-  reject(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignRejectDto): Promise<CampaignResponseDto> {
+  reject(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignRejectDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.reject(actor, id, dto);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop for good: waiting runs cancelled, a sending run stops between batches (its marketer, approvers, admins)' })
+  @ApiOperation({
+    summary:
+      'Stop for good: waiting runs cancelled, a sending run stops between batches (its marketer, approvers, admins)',
+  })
   @ApiOkResponse({ type: CampaignResponseDto })
-  cancel(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  cancel(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.cancel(actor, id, dto);
   }
 
   @Post(':id/pause')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Hold waiting runs; a sending run pauses between batches (its marketer, approvers, admins)' })
+  @ApiOperation({
+    summary: 'Hold waiting runs; a sending run pauses between batches (its marketer, approvers, admins)',
+  })
   @ApiOkResponse({ type: CampaignResponseDto })
-  pause(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  pause(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.pause(actor, id, dto);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'paused → approved; an overdue recurring occurrence moves to the next one (its marketer, approvers, admins)' })
+  @ApiOperation({
+    summary:
+      'paused → approved; an overdue recurring occurrence moves to the next one (its marketer, approvers, admins)',
+  })
   @ApiOkResponse({ type: CampaignResponseDto })
-  resume(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  resume(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<CampaignResponseDto> {
     return this.campaigns.resume(actor, id, dto);
   }
 
   @Post(':id/send-now')
   @HttpCode(202)
   @Roles('approver', 'admin')
-  @ApiOperation({ summary: 'A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run)' })
+  @ApiOperation({
+    summary:
+      'A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run)',
+  })
   @ApiAcceptedResponse({ type: RunResponseDto })
-  @ApiUnprocessableEntityResponse({ description: 'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`' })
-  sendNow(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTransitionDto): Promise<RunResponseDto> {
+  @ApiUnprocessableEntityResponse({
+    description:
+      'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`',
+  })
+  sendNow(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTransitionDto,
+  ): Promise<RunResponseDto> {
     return this.campaigns.sendNow(actor, id, dto);
   }
 
   @Post(':id/test-send')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Push the content to up to 10 following contacts of the account; counted in the month like any Push' })
+  @ApiOperation({
+    summary: 'Push the content to up to 10 following contacts of the account; counted in the month like any Push',
+  })
   @ApiOkResponse({ type: TestSendResponseDto })
-  testSend(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: CampaignTestSendDto): Promise<TestSendResponseDto> {
+  testSend(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: CampaignTestSendDto,
+  ): Promise<TestSendResponseDto> {
     return this.testSender.send(actor, id, dto);
   }
 
   @Get(':id/runs')
-  @ApiOperation({ summary: 'The campaign\'s runs (one per send), oldest first' })
+  @ApiOperation({ summary: "The campaign's runs (one per send), oldest first" })
   @ApiOkResponse({ type: RunListResponseDto })
   listRuns(@UuidParam('id') id: string, @Query() query: PageQueryDto): Promise<RunListResponseDto> {
     return this.runs.list(id, query);

@@ -42,23 +42,34 @@ class InstantConstraint implements ValidatorConstraintInterface {
 
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-23T10:00:00+08:00', description: 'One-off: send once at this instant' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-11-23T10:00:00+08:00',
+    description: 'One-off: send once at this instant',
+  })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron === undefined || schedule.at !== undefined)
   @Validate(InstantConstraint)
   at?: string;
 
-  @ApiPropertyOptional({ example: '0 10 * * 1', description: 'Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`' })
+  @ApiPropertyOptional({
+    example: '0 10 * * 1',
+    description: 'Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`',
+  })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.at === undefined || schedule.cron !== undefined)
   @IsString()
   @MaxLength(200)
   cron?: string;
 
-  @ApiPropertyOptional({ example: 'Asia/Taipei', description: 'Recurring: the zone the cron\'s times are read in' })
+  @ApiPropertyOptional({ example: 'Asia/Taipei', description: "Recurring: the zone the cron's times are read in" })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.timezone !== undefined)
   @IsTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2027-03-31T23:59:59+08:00', description: 'Recurring: no send after this instant' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-03-31T23:59:59+08:00',
+    description: 'Recurring: no send after this instant',
+  })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.until !== undefined)
   @Validate(InstantConstraint)
   until?: string;
@@ -96,13 +107,21 @@ export class CampaignCreateDto {
   @ArrayMaxSize(MAX_MESSAGE_OBJECTS)
   messages: unknown[];
 
-  @ApiPropertyOptional({ type: CampaignScheduleDto, nullable: true, description: '{at} once; {cron, timezone, until} recurring; null: only when sent with send-now' })
+  @ApiPropertyOptional({
+    type: CampaignScheduleDto,
+    nullable: true,
+    description: '{at} once; {cron, timezone, until} recurring; null: only when sent with send-now',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => CampaignScheduleDto)
   schedule?: CampaignScheduleDto | null;
 
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Send to at most this many of the audience\'s following members' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: "Send to at most this many of the audience's following members",
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -110,14 +129,23 @@ export class CampaignCreateDto {
   @Max(100_000_000)
   maxRecipients?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: '300', description: 'Cap on one send\'s cost, in the account\'s currency' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '300',
+    description: "Cap on one send's cost, in the account's currency",
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsString()
   @Matches(DECIMAL_PATTERN, { message: 'must be a non-negative decimal string with at most 4 decimals, such as "300"' })
   costCap?: string | null;
 
-  @ApiPropertyOptional({ enum: OVER_BUDGET_POLICIES, default: 'block', description: 'At the budget gate: block the send, or trim it to the recipients that fit' })
+  @ApiPropertyOptional({
+    enum: OVER_BUDGET_POLICIES,
+    default: 'block',
+    description: 'At the budget gate: block the send, or trim it to the recipients that fit',
+  })
   @IsOptional()
   @IsIn(OVER_BUDGET_POLICIES)
   overBudgetPolicy?: OverBudgetPolicy;
@@ -146,7 +174,10 @@ export class CampaignTransitionDto {
 }
 
 export class CampaignApproveDto {
-  @ApiPropertyOptional({ example: 'Checked the offer and the cost.', description: 'Kept with the approval and in the audit log' })
+  @ApiPropertyOptional({
+    example: 'Checked the offer and the cost.',
+    description: 'Kept with the approval and in the audit log',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -175,7 +206,11 @@ export class CampaignRejectDto {
 export const MAX_TEST_RECIPIENTS = 10;
 
 export class CampaignTestSendDto {
-  @ApiProperty({ type: [String], example: ['U4af4980629a0b6c2b5a3f3a2c0b1d2e3'], description: `1 to ${MAX_TEST_RECIPIENTS} LINE user ids of the account's following contacts` })
+  @ApiProperty({
+    type: [String],
+    example: ['U4af4980629a0b6c2b5a3f3a2c0b1d2e3'],
+    description: `1 to ${MAX_TEST_RECIPIENTS} LINE user ids of the account's following contacts`,
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TEST_RECIPIENTS)
@@ -205,7 +240,8 @@ export class CampaignScheduleResponseDto {
 export class CampaignSubmissionDto {
   @ApiProperty({ format: 'uuid' }) submittedById: string;
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The forecast stored with the submission' }) forecastId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The forecast stored with the submission' })
+  forecastId: string | null;
 }
 
 export class CampaignApprovalDto {
@@ -216,7 +252,8 @@ export class CampaignApprovalDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) forecastId: string | null;
   @ApiProperty({ description: 'Recipients the approved forecast counted' }) recipients: number;
   @ApiProperty() messages: number;
-  @ApiProperty({ type: MoneyDto, description: 'Cost of one send as approved; the budget gate compares against it' }) cost: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Cost of one send as approved; the budget gate compares against it' })
+  cost: MoneyDto;
 }
 
 export class CampaignRejectionDto {
@@ -241,8 +278,14 @@ export class CampaignResponseDto {
   @ApiProperty({ format: 'uuid' }) createdById: string;
   @ApiProperty({ format: 'uuid' }) lastEditedById: string;
   @ApiProperty({ type: CampaignSubmissionDto, nullable: true }) submission: CampaignSubmissionDto | null;
-  @ApiProperty({ type: CampaignApprovalDto, nullable: true, description: 'The approval in force; null when there is none' }) approval: CampaignApprovalDto | null;
-  @ApiProperty({ type: CampaignRejectionDto, nullable: true, description: 'The last rejection' }) lastRejection: CampaignRejectionDto | null;
+  @ApiProperty({
+    type: CampaignApprovalDto,
+    nullable: true,
+    description: 'The approval in force; null when there is none',
+  })
+  approval: CampaignApprovalDto | null;
+  @ApiProperty({ type: CampaignRejectionDto, nullable: true, description: 'The last rejection' })
+  lastRejection: CampaignRejectionDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -255,16 +298,23 @@ export class CampaignListResponseDto {
 export class CampaignAuditEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'campaign.approved' }) action: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: the system (scheduler, dispatch)' }) actorId: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Reason, rejection reason or approval comment' }) reason: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: the system (scheduler, dispatch)' })
+  actorId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Reason, rejection reason or approval comment' }) reason:
+    string | null;
   @ApiProperty({ nullable: true, description: 'State before: {status, version, …}' }) before: unknown;
-  @ApiProperty({ nullable: true, description: 'State after: {status, version, forecast: {id, recipients, messages, cost, verdict}, runs, …}' }) after: unknown;
+  @ApiProperty({
+    nullable: true,
+    description: 'State after: {status, version, forecast: {id, recipients, messages, cost, verdict}, runs, …}',
+  })
+  after: unknown;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class CampaignAuditResponseDto {
   @ApiProperty({ type: [CampaignAuditEventDto] }) items: CampaignAuditEventDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Always null: a campaign\'s history comes in one page' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "Always null: a campaign's history comes in one page" })
+  nextCursor: string | null;
 }
 
 export class TestSendResultDto {

@@ -17,7 +17,14 @@ import { RunsController } from './runs.controller';
 @Module({
   imports: [LineAccountsModule, AudiencesModule],
   controllers: [CampaignsController, RunsController],
-  providers: [CampaignsRepository, CampaignsService, CampaignRunsRepository, CampaignRunsService, CampaignForecaster, CampaignTestSender],
+  providers: [
+    CampaignsRepository,
+    CampaignsService,
+    CampaignRunsRepository,
+    CampaignRunsService,
+    CampaignForecaster,
+    CampaignTestSender,
+  ],
   exports: [CampaignsService, CampaignsRepository, CampaignRunsService, CampaignRunsRepository],
 })
 export class CampaignsModule {}

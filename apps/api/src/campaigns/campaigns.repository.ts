@@ -30,7 +30,13 @@ export class CampaignsRepository {
     const page = keysetArgs(query);
     return this.prisma.client.campaign.findMany({
       ...page,
-      where: { AND: [page.where, query.status ? { status: query.status } : {}, query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}] },
+      where: {
+        AND: [
+          page.where,
+          query.status ? { status: query.status } : {},
+          query.lineAccountId ? { lineAccountId: query.lineAccountId } : {},
+        ],
+      },
     });
   }
 
@@ -50,7 +56,11 @@ export class CampaignsRepository {
     tx: Transaction,
   ): Promise<Campaign | null> {
     const { count } = await tx.campaign.updateMany({
-      where: { id, status: { in: [...expected.statuses] }, ...(expected.version === undefined ? {} : { version: expected.version }) },
+      where: {
+        id,
+        status: { in: [...expected.statuses] },
+        ...(expected.version === undefined ? {} : { version: expected.version }),
+      },
       data: { ...data, version: { increment: 1 } },
     });
     return count === 1 ? tx.campaign.findUnique({ where: { id } }) : null;
@@ -66,6 +76,8 @@ export class CampaignsRepository {
 
   /** Campaigns using the audience whose approval is in force: the audience can't be deleted under them. */
   countLiveUsingAudience(audienceId: string, tx?: Transaction): Promise<number> {
-    return (tx ?? this.prisma.client).campaign.count({ where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } } });
+    return (tx ?? this.prisma.client).campaign.count({
+      where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } },
+    });
   }
 }

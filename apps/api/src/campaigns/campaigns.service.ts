@@ -43,7 +43,11 @@ const NO_APPROVAL = {
   approvedCost: null,
 } satisfies Prisma.CampaignUncheckedUpdateManyInput;
 
-const NO_SUBMISSION = { submittedById: null, submittedAt: null, submissionForecastId: null } satisfies Prisma.CampaignUncheckedUpdateManyInput;
+const NO_SUBMISSION = {
+  submittedById: null,
+  submittedAt: null,
+  submissionForecastId: null,
+} satisfies Prisma.CampaignUncheckedUpdateManyInput;
 
 /**
  * Campaigns and their approval workflow (see campaign-workflow.ts). Marketers write and submit,
@@ -85,14 +89,25 @@ export class CampaignsService {
         },
         tx,
       );
-      await this.audit.record({ actorId: actor.id, action: 'campaign.created', entityType: 'campaign', entityId: campaign.id, after: contentOf(campaign) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'campaign.created',
+          entityType: 'campaign',
+          entityId: campaign.id,
+          after: contentOf(campaign),
+        },
+        tx,
+      );
       return toCampaignResponse(campaign, account.currency);
     });
   }
 
   async list(query: CampaignListQueryDto): Promise<Page<CampaignResponseDto>> {
     const rows = await this.repository.list(query);
-    const accounts = await Promise.all([...new Set(rows.map((row) => row.lineAccountId))].map((id) => this.accounts.mustFind(id)));
+    const accounts = await Promise.all(
+      [...new Set(rows.map((row) => row.lineAccountId))].map((id) => this.accounts.mustFind(id)),
+    );
     const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
     return toPage(rows, query, (campaign) => toCampaignResponse(campaign, currencies.get(campaign.lineAccountId)!));
   }
@@ -120,7 +135,17 @@ export class CampaignsService {
     };
     return this.repository.transaction(async (tx) => {
       const after = await this.transition(before, 'edit', changes, tx, dto.version);
-      await this.audit.record({ actorId: actor.id, action: 'campaign.updated', entityType: 'campaign', entityId: id, before: contentOf(before), after: contentOf(after) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'campaign.updated',
+          entityType: 'campaign',
+          entityId: id,
+          before: contentOf(before),
+          after: contentOf(after),
+        },
+        tx,
+      );
       return this.respond(after);
     });
   }
@@ -141,8 +166,16 @@ export class CampaignsService {
     const computed = await this.forecaster.compute(campaign, this.nextSendAt(campaign));
     return this.repository.transaction(async (tx) => {
       const forecastId = await this.forecaster.store(campaign, computed, 'submission', actor.id, tx);
-      const after = await this.transition(campaign, 'submit', { submittedById: actor.id, submittedAt: this.clock.now(), submissionForecastId: forecastId }, tx);
-      await this.recordTransition(actor, 'campaign.submitted', campaign, after, tx, { reason: dto.reason, forecast: summarize(forecastId, computed) });
+      const after = await this.transition(
+        campaign,
+        'submit',
+        { submittedById: actor.id, submittedAt: this.clock.now(), submissionForecastId: forecastId },
+        tx,
+      );
+      await this.recordTransition(actor, 'campaign.submitted', campaign, after, tx, {
+        reason: dto.reason,
+        forecast: summarize(forecastId, computed),
+      });
       return this.respond(after);
     });
   }
@@ -193,7 +226,12 @@ export class CampaignsService {
     this.checkAction('reject', campaign, dto.version);
     assertIndependent(actor, campaign, 'reject');
     return this.repository.transaction(async (tx) => {
-      const after = await this.transition(campaign, 'reject', { ...NO_SUBMISSION, rejectedById: actor.id, rejectedAt: this.clock.now(), rejectionReason: dto.reason }, tx);
+      const after = await this.transition(
+        campaign,
+        'reject',
+        { ...NO_SUBMISSION, rejectedById: actor.id, rejectedAt: this.clock.now(), rejectionReason: dto.reason },
+        tx,
+      );
       await this.recordTransition(actor, 'campaign.rejected', campaign, after, tx, { reason: dto.reason });
       return this.respond(after);
     });
@@ -204,10 +242,16 @@ export class CampaignsService {
     return this.repository.transaction(async (tx) => {
       const campaign = await this.lockForAction('withdraw', id, dto.version, tx);
       const sending = await this.runs.findForCampaign(id, ['sending'], tx);
-      if (sending.length) throw ApiError.conflict(`run ${sending[0].id} is sending; pause or cancel the campaign before withdrawing it`, [{ field: 'status', problem: 'a run is sending' }]);
+      if (sending.length)
+        throw ApiError.conflict(`run ${sending[0].id} is sending; pause or cancel the campaign before withdrawing it`, [
+          { field: 'status', problem: 'a run is sending' },
+        ]);
       const { cancelled } = await this.runs.cancelAll(id, this.clock.now(), tx);
       const after = await this.transition(campaign, 'withdraw', { ...NO_APPROVAL, ...NO_SUBMISSION }, tx);
-      await this.recordTransition(actor, 'campaign.withdrawn', campaign, after, tx, { reason: dto.reason, cancelledRuns: cancelled.map((run) => run.id) });
+      await this.recordTransition(actor, 'campaign.withdrawn', campaign, after, tx, {
+        reason: dto.reason,
+        cancelledRuns: cancelled.map((run) => run.id),
+      });
       return this.respond(after);
     });
   }
@@ -234,7 +278,11 @@ export class CampaignsService {
       assertMayControl(actor, campaign, 'pause');
       const { paused, stopping } = await this.runs.pauseAll(id, tx);
       const after = await this.transition(campaign, 'pause', {}, tx);
-      await this.recordTransition(actor, 'campaign.paused', campaign, after, tx, { reason: dto.reason, pausedRuns: paused.map((run) => run.id), stoppingRuns: stopping.map((run) => run.id) });
+      await this.recordTransition(actor, 'campaign.paused', campaign, after, tx, {
+        reason: dto.reason,
+        pausedRuns: paused.map((run) => run.id),
+        stoppingRuns: stopping.map((run) => run.id),
+      });
       return this.respond(after);
     });
   }
@@ -244,9 +292,14 @@ export class CampaignsService {
       const campaign = await this.lockForAction('resume', id, dto.version, tx);
       assertMayControl(actor, campaign, 'resume');
       const resumed = await this.runs.resumeAll(campaign, this.clock.now(), tx);
-      const sending = resumed.some((run) => run.status === 'sending') || (await this.runs.findForCampaign(id, ['sending'], tx)).length > 0;
+      const sending =
+        resumed.some((run) => run.status === 'sending') ||
+        (await this.runs.findForCampaign(id, ['sending'], tx)).length > 0;
       const after = await this.transition(campaign, 'resume', sending ? { status: 'sending' } : {}, tx);
-      await this.recordTransition(actor, 'campaign.resumed', campaign, after, tx, { reason: dto.reason, resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })) });
+      await this.recordTransition(actor, 'campaign.resumed', campaign, after, tx, {
+        reason: dto.reason,
+        resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
+      });
       return this.respond(after);
     });
   }
@@ -266,17 +319,30 @@ export class CampaignsService {
       if (isRecurring(scheduleOf(campaign))) {
         run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
       } else {
-        const runs = await this.runs.findForCampaign(id, ['scheduled', 'sending', 'paused', 'completed', 'partial', 'blocked', 'failed'], tx, campaign.approvedVersion!);
+        const runs = await this.runs.findForCampaign(
+          id,
+          ['scheduled', 'sending', 'paused', 'completed', 'partial', 'blocked', 'failed'],
+          tx,
+          campaign.approvedVersion!,
+        );
         const waiting = runs.find((candidate) => candidate.status === 'scheduled');
         if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx);
         else if (runs.length) {
-          throw ApiError.conflict(`this campaign's send already ran under its approval (run ${runs[0].id} is ${runs[0].status}); retry a blocked or failed run with POST /runs/:id/retry`, [
-            { field: 'status', problem: `run ${runs[0].id} is ${runs[0].status}` },
-          ]);
+          throw ApiError.conflict(
+            `this campaign's send already ran under its approval (run ${runs[0].id} is ${runs[0].status}); retry a blocked or failed run with POST /runs/:id/retry`,
+            [{ field: 'status', problem: `run ${runs[0].id} is ${runs[0].status}` }],
+          );
         } else run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
       }
       await this.audit.record(
-        { actorId: actor.id, action: 'campaign.send_now', entityType: 'campaign', entityId: id, reason: dto.reason ?? null, after: { status: campaign.status, run: { id: run.id, scheduledAt: run.scheduledAt } } },
+        {
+          actorId: actor.id,
+          action: 'campaign.send_now',
+          entityType: 'campaign',
+          entityId: id,
+          reason: dto.reason ?? null,
+          after: { status: campaign.status, run: { id: run.id, scheduledAt: run.scheduledAt } },
+        },
         tx,
       );
       return run;
@@ -284,8 +350,15 @@ export class CampaignsService {
     const outcome = await this.runStarter.startNow(due.id, due.campaignId);
     const run = await this.runs.get(due.id);
     if (outcome === 'blocked') {
-      const reasons = run.blockReasons.map((reason, index) => ({ field: `run.blockReasons[${index}]`, problem: `${reason.code}: ${reason.message}` }));
-      throw ApiError.unprocessable(`the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`, reasons, { run });
+      const reasons = run.blockReasons.map((reason, index) => ({
+        field: `run.blockReasons[${index}]`,
+        problem: `${reason.code}: ${reason.message}`,
+      }));
+      throw ApiError.unprocessable(
+        `the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`,
+        reasons,
+        { run },
+      );
     }
     return run;
   }
@@ -294,7 +367,15 @@ export class CampaignsService {
     await this.mustFind(id);
     const events = await this.audit.listFor('campaign', id);
     return {
-      items: events.map((event) => ({ id: event.id, action: event.action, actorId: event.actorId, reason: event.reason, before: event.before, after: event.after, createdAt: event.createdAt.toISOString() })),
+      items: events.map((event) => ({
+        id: event.id,
+        action: event.action,
+        actorId: event.actorId,
+        reason: event.reason,
+        before: event.before,
+        after: event.after,
+        createdAt: event.createdAt.toISOString(),
+      })),
       nextCursor: null,
     };
   }
@@ -306,13 +387,26 @@ export class CampaignsService {
   }
 
   /** The content checks of create and edit, all problems at once; only what is given is checked. */
-  private async checkContent(lineAccountId: string, content: { audienceId?: string; messages?: unknown[]; schedule?: CampaignSchedule }): Promise<void> {
+  private async checkContent(
+    lineAccountId: string,
+    content: { audienceId?: string; messages?: unknown[]; schedule?: CampaignSchedule },
+  ): Promise<void> {
     const problems: FieldProblem[] = [];
     if (content.messages !== undefined) {
-      problems.push(...validateLineMessages(content.messages, { pathPrefix: 'messages' }).map((p) => ({ field: p.property, problem: p.message })));
+      problems.push(
+        ...validateLineMessages(content.messages, { pathPrefix: 'messages' }).map((p) => ({
+          field: p.property,
+          problem: p.message,
+        })),
+      );
     }
     if (content.schedule !== undefined) {
-      problems.push(...scheduleProblems(content.schedule, this.clock.now()).map((p) => ({ field: `schedule.${p.field}`, problem: p.problem })));
+      problems.push(
+        ...scheduleProblems(content.schedule, this.clock.now()).map((p) => ({
+          field: `schedule.${p.field}`,
+          problem: p.problem,
+        })),
+      );
     }
     if (content.audienceId !== undefined) {
       const audience = await this.audiences.get(content.audienceId).catch((error: unknown) => {
@@ -320,17 +414,25 @@ export class CampaignsService {
         throw error;
       });
       if (!audience) problems.push({ field: 'audienceId', problem: 'no such audience' });
-      else if (audience.lineAccountId !== lineAccountId) problems.push({ field: 'audienceId', problem: 'is an audience of another LINE account' });
+      else if (audience.lineAccountId !== lineAccountId)
+        problems.push({ field: 'audienceId', problem: 'is an audience of another LINE account' });
     }
-    if (problems.length) throw ApiError.badRequest(problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
+    if (problems.length)
+      throw ApiError.badRequest(problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
   }
 
   private checkAction(action: CampaignAction, campaign: Campaign, version: number | undefined): void {
     assertMayDo(action, campaign.status);
-    if (version !== undefined && version !== campaign.version) throw ApiError.staleVersion('campaign', campaign.version);
+    if (version !== undefined && version !== campaign.version)
+      throw ApiError.staleVersion('campaign', campaign.version);
   }
 
-  private async lockForAction(action: CampaignAction, id: string, version: number | undefined, tx: Transaction): Promise<Campaign> {
+  private async lockForAction(
+    action: CampaignAction,
+    id: string,
+    version: number | undefined,
+    tx: Transaction,
+  ): Promise<Campaign> {
     const campaign = await this.repository.lockById(id, tx);
     if (!campaign) throw ApiError.notFound(`campaign ${id}`);
     this.checkAction(action, campaign, version);
@@ -341,16 +443,34 @@ export class CampaignsService {
    * Moves the campaign along the workflow, only from the status and version it was read at; when
    * someone got there first, 409 names the status it is in now (or the version it has).
    */
-  private async transition(campaign: Campaign, action: CampaignAction, data: Prisma.CampaignUncheckedUpdateManyInput, tx: Transaction, version = campaign.version): Promise<Campaign> {
+  private async transition(
+    campaign: Campaign,
+    action: CampaignAction,
+    data: Prisma.CampaignUncheckedUpdateManyInput,
+    tx: Transaction,
+    version = campaign.version,
+  ): Promise<Campaign> {
     const to = WORKFLOW[action].to;
-    const after = await this.repository.updateWhere(campaign.id, { statuses: WORKFLOW[action].from, version }, { ...(to ? { status: to } : {}), ...data }, tx);
+    const after = await this.repository.updateWhere(
+      campaign.id,
+      { statuses: WORKFLOW[action].from, version },
+      { ...(to ? { status: to } : {}), ...data },
+      tx,
+    );
     if (after) return after;
     const current = await this.mustFind(campaign.id, tx);
     if (!WORKFLOW[action].from.includes(current.status)) throw wrongStatus(action, current.status);
     throw ApiError.staleVersion('campaign', current.version);
   }
 
-  private recordTransition(actor: AuthUser, action: string, before: Campaign, after: Campaign, tx: Transaction, details: { reason?: string | null } & Record<string, unknown>): Promise<void> {
+  private recordTransition(
+    actor: AuthUser,
+    action: string,
+    before: Campaign,
+    after: Campaign,
+    tx: Transaction,
+    details: { reason?: string | null } & Record<string, unknown>,
+  ): Promise<void> {
     const { reason, ...rest } = details;
     return this.audit.record(
       {
@@ -378,7 +498,10 @@ export class CampaignsService {
     const problems = scheduleProblems(scheduleOf(campaign), this.clock.now());
     if (problems.length) {
       const details = problems.map((p) => ({ field: `schedule.${p.field}`, problem: p.problem }));
-      throw ApiError.unprocessable(`the campaign's schedule no longer holds (${details.map((d) => `${d.field} ${d.problem}`).join('; ')}); edit it before ${doing}`, details);
+      throw ApiError.unprocessable(
+        `the campaign's schedule no longer holds (${details.map((d) => `${d.field} ${d.problem}`).join('; ')}); edit it before ${doing}`,
+        details,
+      );
     }
   }
 
@@ -389,8 +512,10 @@ export class CampaignsService {
 
 /** Approvers decide on other people's campaigns only: not one they created, nor one they last edited. */
 function assertIndependent(actor: AuthUser, campaign: Campaign, verb: 'approve' | 'reject'): void {
-  if (campaign.createdById === actor.id) throw ApiError.forbidden(`you created this campaign; another approver must ${verb} it`);
-  if (campaign.lastEditedById === actor.id) throw ApiError.forbidden(`you last edited this campaign; another approver must ${verb} it`);
+  if (campaign.createdById === actor.id)
+    throw ApiError.forbidden(`you created this campaign; another approver must ${verb} it`);
+  if (campaign.lastEditedById === actor.id)
+    throw ApiError.forbidden(`you last edited this campaign; another approver must ${verb} it`);
 }
 
 /** Cancel, pause and resume: the marketer who created the campaign, any approver, any admin. */
@@ -454,7 +579,11 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
     lastEditedById: campaign.lastEditedById,
     submission:
       campaign.submittedById && campaign.submittedAt
-        ? { submittedById: campaign.submittedById, submittedAt: campaign.submittedAt.toISOString(), forecastId: campaign.submissionForecastId }
+        ? {
+            submittedById: campaign.submittedById,
+            submittedAt: campaign.submittedAt.toISOString(),
+            forecastId: campaign.submissionForecastId,
+          }
         : null,
     approval:
       campaign.approvedById && campaign.approvedAt && campaign.approvedVersion !== null
@@ -471,7 +600,11 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
         : null,
     lastRejection:
       campaign.rejectedById && campaign.rejectedAt && campaign.rejectionReason
-        ? { rejectedById: campaign.rejectedById, rejectedAt: campaign.rejectedAt.toISOString(), reason: campaign.rejectionReason }
+        ? {
+            rejectedById: campaign.rejectedById,
+            rejectedAt: campaign.rejectedAt.toISOString(),
+            reason: campaign.rejectionReason,
+          }
         : null,
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString(),

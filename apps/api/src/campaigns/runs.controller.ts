@@ -11,7 +11,9 @@ export class RunsController {
   constructor(private readonly runs: CampaignRunsService) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'One run: approved snapshot, gate forecast, reservation, progress, actual messages and cost' })
+  @ApiOperation({
+    summary: 'One run: approved snapshot, gate forecast, reservation, progress, actual messages and cost',
+  })
   @ApiOkResponse({ type: RunResponseDto })
   get(@UuidParam('id') id: string): Promise<RunResponseDto> {
     return this.runs.get(id);

@@ -8,7 +8,12 @@ export interface FieldProblem {
 /** An error with the API's shape: `{statusCode, error, message, details}`. */
 export class ApiError extends HttpException {
   /** `extra`: more fields of the error body, e.g. the run a refused send-now created. */
-  constructor(status: HttpStatus, message: string, readonly details: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
+  constructor(
+    status: HttpStatus,
+    message: string,
+    readonly details: FieldProblem[] = [],
+    extra: Record<string, unknown> = {},
+  ) {
     super({ message, details, extra }, status);
   }
 
@@ -38,8 +43,10 @@ export class ApiError extends HttpException {
 
   /** A stale `version` on an update. */
   static staleVersion(what: string, current: number): ApiError {
-    return new ApiError(HttpStatus.CONFLICT, `${what} was changed by someone else (current version ${current}); reload and retry`, [
-      { field: 'version', problem: `stale; current version is ${current}` },
-    ]);
+    return new ApiError(
+      HttpStatus.CONFLICT,
+      `${what} was changed by someone else (current version ${current}); reload and retry`,
+      [{ field: 'version', problem: `stale; current version is ${current}` }],
+    );
   }
 }

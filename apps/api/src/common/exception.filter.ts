@@ -1,4 +1,12 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
@@ -30,14 +38,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     if (isJsonSyntaxError(exception)) {
-      return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [{ field: 'body', problem: 'malformed JSON' }]);
+      return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [
+        { field: 'body', problem: 'malformed JSON' },
+      ]);
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
     const clientError = fromClientError(exception);
     if (clientError) return clientError;
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, `unexpected error ${errorId}`);
-    return { statusCode: 500, error: STATUS_CODES[500]!, message: `Internal error; quote error id ${errorId}`, details: [], errorId };
+    return {
+      statusCode: 500,
+      error: STATUS_CODES[500]!,
+      message: `Internal error; quote error id ${errorId}`,
+      details: [],
+      errorId,
+    };
   }
 }
 
@@ -52,7 +68,8 @@ function fromHttpException(exception: HttpException): ErrorBody {
     if (Array.isArray(record.message)) message = record.message.join('; ');
     else if (typeof record.message === 'string') message = record.message;
     if (Array.isArray(record.details)) details = record.details as FieldProblem[];
-    if (exception instanceof ApiError && typeof record.extra === 'object' && record.extra !== null) extra = record.extra as Record<string, unknown>;
+    if (exception instanceof ApiError && typeof record.extra === 'object' && record.extra !== null)
+      extra = record.extra as Record<string, unknown>;
   } else if (typeof payload === 'string') {
     message = payload;
   }
@@ -61,21 +78,34 @@ function fromHttpException(exception: HttpException): ErrorBody {
 
 /** Errors thrown below Nest on a client's behalf: malformed JSON, oversized bodies, Prisma's known ones. */
 function fromClientError(exception: unknown): ErrorBody | null {
-  const error = exception as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; meta?: { target?: unknown } };
+  const error = exception as {
+    status?: number;
+    statusCode?: number;
+    type?: string;
+    code?: string;
+    message?: string;
+    meta?: { target?: unknown };
+  };
   if (!error || typeof error !== 'object') return null;
   const status = error.status ?? error.statusCode;
   if (error.type === 'entity.parse.failed') {
-    return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [{ field: 'body', problem: 'malformed JSON' }]);
+    return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [
+      { field: 'body', problem: 'malformed JSON' },
+    ]);
   }
   if (error.type === 'entity.too.large') {
-    return body(HttpStatus.PAYLOAD_TOO_LARGE, 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
+    return body(HttpStatus.PAYLOAD_TOO_LARGE, 'the request body is too large', [
+      { field: 'body', problem: 'too large' },
+    ]);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return body(status, error.message ?? STATUS_CODES[status] ?? 'Bad Request');
   }
   if (error.code === 'P2002') {
     const target = Array.isArray(error.meta?.target) ? (error.meta!.target as string[]).join(', ') : 'a unique field';
-    return body(HttpStatus.CONFLICT, `already exists (${target} must be unique)`, [{ field: target, problem: 'already taken' }]);
+    return body(HttpStatus.CONFLICT, `already exists (${target} must be unique)`, [
+      { field: target, problem: 'already taken' },
+    ]);
   }
   if (error.code === 'P2025') return body(HttpStatus.NOT_FOUND, 'not found');
   return null;

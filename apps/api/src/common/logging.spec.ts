@@ -12,11 +12,18 @@ describe('log redaction', () => {
       },
     });
     const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    logger.info({ req: { headers: { authorization: 'Bearer lcm_secret1', 'x-line-signature': 'sig-secret2' } } }, 'request');
-    logger.info({ account: { channelAccessToken: 'secret3', channelSecret: 'secret4' }, user: { token: 'secret5' } }, 'account');
+    logger.info(
+      { req: { headers: { authorization: 'Bearer lcm_secret1', 'x-line-signature': 'sig-secret2' } } },
+      'request',
+    );
+    logger.info(
+      { account: { channelAccessToken: 'secret3', channelSecret: 'secret4' }, user: { token: 'secret5' } },
+      'account',
+    );
     logger.info({ body: { account: { channelSecret: 'secret6' } } }, 'nested');
     const output = lines.join('');
-    for (const secret of ['lcm_secret1', 'sig-secret2', 'secret3', 'secret4', 'secret5', 'secret6']) expect(output).not.toContain(secret);
+    for (const secret of ['lcm_secret1', 'sig-secret2', 'secret3', 'secret4', 'secret5', 'secret6'])
+      expect(output).not.toContain(secret);
     expect(output.match(/\[redacted\]/g)?.length).toBe(6);
   });
 });

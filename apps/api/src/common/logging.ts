@@ -34,7 +34,11 @@ export function loggerOptions(level: string): Params {
       },
       customProps: (req) => ({ requestId: (req as IncomingMessage & { id: string }).id }),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url?.split('?')[0],
+        }),
       },
       autoLogging: { ignore: (req) => req.url === '/health' },
     },

@@ -51,7 +51,9 @@ export function keysetArgs(query: PageQueryDto): { take: number; where: object; 
   const after = decodeCursor(query.cursor);
   return {
     take: (query.limit ?? 50) + 1,
-    where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+    where: after
+      ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+      : {},
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   };
 }

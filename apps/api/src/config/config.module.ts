@@ -12,7 +12,13 @@ export class AppConfigModule {
     return {
       module: AppConfigModule,
       imports: [ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, load: [() => ({ [APP_CONFIG]: config })] })],
-      providers: [{ provide: AppConfigService, useFactory: (service: ConfigService) => new AppConfigService(service), inject: [ConfigService] }],
+      providers: [
+        {
+          provide: AppConfigService,
+          useFactory: (service: ConfigService) => new AppConfigService(service),
+          inject: [ConfigService],
+        },
+      ],
       exports: [AppConfigService],
     };
   }

@@ -36,26 +36,42 @@ export const ATTRIBUTE_NAME = ATTRIBUTE_NAME_PATTERN;
 export const ATTRIBUTE_NAME_PROBLEM = 'is not an attribute name (1 to 64 letters, digits, _, . or -)';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const KNOWN_FIELDS = new Set(['lineUserId', 'displayName', 'tags', 'attributes', 'status', 'followedAt', 'lastInteractionAt']);
+const KNOWN_FIELDS = new Set([
+  'lineUserId',
+  'displayName',
+  'tags',
+  'attributes',
+  'status',
+  'followedAt',
+  'lastInteractionAt',
+]);
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** The body of a bulk upsert: `{contacts: [...]}` with at most MAX_CONTACTS_PER_REQUEST rows, each checked later on its own. */
-export function checkUpsertBody(body: unknown): { ok: true; value: unknown[] } | { ok: false; field: string; problem: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, field: 'body', problem: 'must be an object {contacts: [...]}' };
+export function checkUpsertBody(
+  body: unknown,
+): { ok: true; value: unknown[] } | { ok: false; field: string; problem: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, field: 'body', problem: 'must be an object {contacts: [...]}' };
   const unknownField = Object.keys(body).find((key) => key !== 'contacts');
   if (unknownField !== undefined) return { ok: false, field: unknownField, problem: 'unknown field' };
   const { contacts } = body as { contacts?: unknown };
   if (!Array.isArray(contacts)) return { ok: false, field: 'contacts', problem: 'must be an array' };
   if (contacts.length > MAX_CONTACTS_PER_REQUEST) {
-    return { ok: false, field: 'contacts', problem: `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request; split the upload` };
+    return {
+      ok: false,
+      field: 'contacts',
+      problem: `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request; split the upload`,
+    };
   }
   return { ok: true, value: contacts };
 }
 
 /** Checks one element of a bulk upsert; every problem of the row is named in one sentence. */
 export function checkContactInput(input: unknown): Checked<ContactWrite> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, problem: 'must be an object' };
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, problem: 'must be an object' };
   const row = input as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(row)) if (!KNOWN_FIELDS.has(key)) problems.push(`${key}: unknown field`);
@@ -127,14 +143,22 @@ export function attributeRecord<T>(): Record<string, T> {
 
 /** Checks an attributes object; with `nullRemoves`, null is a value too (the caller removes those attributes). */
 export function checkAttributes(value: unknown): Checked<Record<string, AttributeValue>>;
-export function checkAttributes(value: unknown, options: { nullRemoves: true }): Checked<Record<string, AttributeValue | null>>;
-export function checkAttributes(value: unknown, options?: { nullRemoves: true }): Checked<Record<string, AttributeValue | null>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'must be an object' };
+export function checkAttributes(
+  value: unknown,
+  options: { nullRemoves: true },
+): Checked<Record<string, AttributeValue | null>>;
+export function checkAttributes(
+  value: unknown,
+  options?: { nullRemoves: true },
+): Checked<Record<string, AttributeValue | null>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problem: 'must be an object' };
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_ATTRIBUTES) return { ok: false, problem: `at most ${MAX_ATTRIBUTES} attributes` };
   const attributes = attributeRecord<AttributeValue | null>();
   for (const [name, inner] of entries) {
-    if (!ATTRIBUTE_NAME.test(name)) return { ok: false, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` };
+    if (!ATTRIBUTE_NAME.test(name))
+      return { ok: false, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` };
     const problem = inner === null && options?.nullRemoves ? null : attributeValueProblem(inner);
     if (problem) return { ok: false, problem: `${name}: ${problem}` };
     attributes[name] = inner as AttributeValue | null;
@@ -182,5 +206,10 @@ const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** The tags cell of a CSV row: `|`-separated, blanks dropped. */
 export function csvTags(cell: string): string[] {
-  return cell === '' ? [] : cell.split('|').map((tag) => tag.trim()).filter(Boolean);
+  return cell === ''
+    ? []
+    : cell
+        .split('|')
+        .map((tag) => tag.trim())
+        .filter(Boolean);
 }

@@ -3,7 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTa
 import type { Request } from 'express';
 import { Roles } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
-import { ContactImportResponseDto, ContactListQueryDto, ContactListResponseDto, ContactsUpsertDto, ContactsUpsertResponseDto } from './contacts.dto';
+import {
+  ContactImportResponseDto,
+  ContactListQueryDto,
+  ContactListResponseDto,
+  ContactsUpsertDto,
+  ContactsUpsertResponseDto,
+} from './contacts.dto';
 import { ContactsService } from './contacts.service';
 
 @ApiTags('contacts')
@@ -14,26 +20,38 @@ export class ContactsController {
 
   @Put()
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Bulk upsert of up to 10,000 contacts; bad rows are listed in rejected while the rest are written' })
+  @ApiOperation({
+    summary: 'Bulk upsert of up to 10,000 contacts; bad rows are listed in rejected while the rest are written',
+  })
   @ApiBody({ type: ContactsUpsertDto })
   @ApiOkResponse({ type: ContactsUpsertResponseDto })
-  upsert(@UuidParam('id') id: string, @Body() body: unknown /* not a class: see ContactsUpsertDto */): Promise<ContactsUpsertResponseDto> {
+  upsert(
+    @UuidParam('id') id: string,
+    @Body() body: unknown /* not a class: see ContactsUpsertDto */,
+  ): Promise<ContactsUpsertResponseDto> {
     return this.contacts.upsert(id, body);
   }
 
   @Post('import')
   @HttpCode(200)
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'Streamed CSV import: header lineUserId,displayName,tags (|-separated), then attribute columns' })
+  @ApiOperation({
+    summary: 'Streamed CSV import: header lineUserId,displayName,tags (|-separated), then attribute columns',
+  })
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'lineUserId,displayName,tags,city,age\nU4af4980629aaaaaaaaaaaaaaaaaaaaaa,Mei,vip|newsletter,Taipei,31\n' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'lineUserId,displayName,tags,city,age\nU4af4980629aaaaaaaaaaaaaaaaaaaaaa,Mei,vip|newsletter,Taipei,31\n',
+    },
+  })
   @ApiOkResponse({ type: ContactImportResponseDto })
   import(@UuidParam('id') id: string, @Req() request: Request): Promise<ContactImportResponseDto> {
     return this.contacts.importCsv(id, request);
   }
 
   @Get()
-  @ApiOperation({ summary: 'An account\'s contacts, filtered by tag and status, in lineUserId order' })
+  @ApiOperation({ summary: "An account's contacts, filtered by tag and status, in lineUserId order" })
   @ApiOkResponse({ type: ContactListResponseDto })
   list(@UuidParam('id') id: string, @Query() query: ContactListQueryDto): Promise<ContactListResponseDto> {
     return this.contacts.list(id, query);

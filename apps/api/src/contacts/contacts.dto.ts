@@ -14,19 +14,27 @@ const ATTRIBUTES_SCHEMA = {
  * the validation pipe, so a bad row is listed in `rejected` while the good ones are written.
  */
 export class ContactInputDto {
-  @ApiProperty({ example: 'U4af4980629aaaaaaaaaaaaaaaaaaaaaa', description: 'U and 32 lowercase hex digits; unique per account' })
+  @ApiProperty({
+    example: 'U4af4980629aaaaaaaaaaaaaaaaaaaaaa',
+    description: 'U and 32 lowercase hex digits; unique per account',
+  })
   lineUserId: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200, description: 'Omitted: kept as stored' })
   displayName?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['vip', 'newsletter'], description: 'Replaces the stored tags; omitted: kept' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['vip', 'newsletter'],
+    description: 'Replaces the stored tags; omitted: kept',
+  })
   tags?: string[];
 
   @ApiPropertyOptional({
     ...ATTRIBUTES_SCHEMA,
     additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], nullable: true },
-    description: 'Strings, numbers, booleans (dates as ISO strings); merged key by key into the stored ones; null removes an attribute',
+    description:
+      'Strings, numbers, booleans (dates as ISO strings); merged key by key into the stored ones; null removes an attribute',
   })
   attributes?: Record<string, string | number | boolean | null>;
 
@@ -47,7 +55,11 @@ export class ContactInputDto {
  * attribute names that would otherwise be lost without a word.
  */
 export class ContactsUpsertDto {
-  @ApiProperty({ type: [ContactInputDto], maxItems: MAX_CONTACTS_PER_REQUEST, description: `Up to ${MAX_CONTACTS_PER_REQUEST} contacts` })
+  @ApiProperty({
+    type: [ContactInputDto],
+    maxItems: MAX_CONTACTS_PER_REQUEST,
+    description: `Up to ${MAX_CONTACTS_PER_REQUEST} contacts`,
+  })
   contacts: unknown[];
 }
 
@@ -72,7 +84,8 @@ export class ContactImportResponseDto {
   @ApiProperty() created: number;
   @ApiProperty() updated: number;
   @ApiProperty({ description: 'How many records were rejected in all' }) rejectedCount: number;
-  @ApiProperty({ type: [ContactImportRejectionDto], description: 'The first rejected records (at most 1,000)' }) rejected: ContactImportRejectionDto[];
+  @ApiProperty({ type: [ContactImportRejectionDto], description: 'The first rejected records (at most 1,000)' })
+  rejected: ContactImportRejectionDto[];
   @ApiProperty({ description: 'True when more records were rejected than are listed' }) rejectedTruncated: boolean;
 }
 

@@ -37,7 +37,11 @@ const OPTIONAL_COLUMNS = [
   { field: 'attributes', column: 'attributes', set: 'attributes = c.attributes || EXCLUDED.attributes' },
   { field: 'status', column: 'status', set: 'status = EXCLUDED.status' },
   { field: 'followedAt', column: 'followed_at', set: 'followed_at = EXCLUDED.followed_at' },
-  { field: 'lastInteractionAt', column: 'last_interaction_at', set: 'last_interaction_at = EXCLUDED.last_interaction_at' },
+  {
+    field: 'lastInteractionAt',
+    column: 'last_interaction_at',
+    set: 'last_interaction_at = EXCLUDED.last_interaction_at',
+  },
 ] as const;
 
 /** The columns of a ContactRow from `contacts c`, for raw queries elsewhere (audience previews). */
@@ -79,7 +83,12 @@ export class ContactsRepository {
       const total = { created: 0, updated: 0 };
       for (const [key, group] of groups) {
         const given = OPTIONAL_COLUMNS.filter((_, index) => key[index] === '1');
-        const counts = await upsertGroup(client, lineAccountId, group, given.map((column) => column.set));
+        const counts = await upsertGroup(
+          client,
+          lineAccountId,
+          group,
+          given.map((column) => column.set),
+        );
         total.created += counts.created;
         total.updated += counts.updated;
       }
@@ -94,7 +103,12 @@ export class ContactsRepository {
    * that were blocked or unfollowed become `following` again from `followedAt`; followers already
    * `following` keep their own follow time. Returns how many were created and how many changed.
    */
-  async upsertFollowers(lineAccountId: string, lineUserIds: string[], followedAt: Date, tx?: Transaction): Promise<UpsertCounts> {
+  async upsertFollowers(
+    lineAccountId: string,
+    lineUserIds: string[],
+    followedAt: Date,
+    tx?: Transaction,
+  ): Promise<UpsertCounts> {
     const ids = [...new Set(lineUserIds)].sort();
     if (!ids.length) return { created: 0, updated: 0 };
     const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<UpsertCounts[]>(
@@ -120,7 +134,13 @@ export class ContactsRepository {
    * A follow, block or unfollow of one user at `at` (a webhook event). Creates the contact when it is
    * unknown. Becoming `following` again starts a new follow (followedAt = at).
    */
-  async setStatus(lineAccountId: string, lineUserId: string, status: ContactStatusName, at: Date, tx?: Transaction): Promise<{ created: boolean }> {
+  async setStatus(
+    lineAccountId: string,
+    lineUserId: string,
+    status: ContactStatusName,
+    at: Date,
+    tx?: Transaction,
+  ): Promise<{ created: boolean }> {
     const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<{ inserted: boolean }[]>(
       `INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, followed_at, created_at, updated_at)
        VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', $3::"ContactStatus",
@@ -164,13 +184,17 @@ export class ContactsRepository {
 
   findByLineUserId(lineAccountId: string, lineUserId: string): Promise<ContactRow | null> {
     return this.prisma.client.$queryRaw<ContactRow[]>`SELECT ${CONTACT_COLUMNS} FROM contacts c
-      WHERE c.line_account_id = ${lineAccountId}::uuid AND c.line_user_id = ${lineUserId}`.then((rows) => rows[0] ?? null);
+      WHERE c.line_account_id = ${lineAccountId}::uuid AND c.line_user_id = ${lineUserId}`.then(
+      (rows) => rows[0] ?? null,
+    );
   }
 }
 
 /** Deletes the attributes rows gave as null, in one statement, after the upsert has merged the rest. */
 async function removeAttributes(client: Transaction, lineAccountId: string, rows: ContactWrite[]): Promise<void> {
-  const removals = rows.filter((row) => row.removedAttributes?.length).map((row) => ({ line_user_id: row.lineUserId, removed: row.removedAttributes }));
+  const removals = rows
+    .filter((row) => row.removedAttributes?.length)
+    .map((row) => ({ line_user_id: row.lineUserId, removed: row.removedAttributes }));
   if (!removals.length) return;
   await client.$executeRawUnsafe(
     `UPDATE contacts c SET attributes = c.attributes - r.removed, updated_at = now()
@@ -181,7 +205,12 @@ async function removeAttributes(client: Transaction, lineAccountId: string, rows
   );
 }
 
-async function upsertGroup(client: Transaction, lineAccountId: string, rows: ContactWrite[], sets: string[]): Promise<UpsertCounts> {
+async function upsertGroup(
+  client: Transaction,
+  lineAccountId: string,
+  rows: ContactWrite[],
+  sets: string[],
+): Promise<UpsertCounts> {
   const records = rows.map((row) => ({
     line_user_id: row.lineUserId,
     display_name: row.displayName ?? null,

@@ -39,10 +39,17 @@ export class ContactsService {
       const checked = checkContactInput(input);
       if (!checked.ok) return rejected.push({ index, problem: checked.problem });
       const earlier = accepted.get(checked.value.lineUserId);
-      if (earlier) rejected.push({ index: earlier.index, problem: `superseded by contacts[${index}], which has the same lineUserId` });
+      if (earlier)
+        rejected.push({
+          index: earlier.index,
+          problem: `superseded by contacts[${index}], which has the same lineUserId`,
+        });
       accepted.set(checked.value.lineUserId, { index, row: checked.value });
     });
-    const counts = await this.repository.upsert(lineAccountId, [...accepted.values()].map((entry) => entry.row));
+    const counts = await this.repository.upsert(
+      lineAccountId,
+      [...accepted.values()].map((entry) => entry.row),
+    );
     return { ...counts, rejected: rejected.sort((a, b) => a.index - b.index) };
   }
 
@@ -55,9 +62,11 @@ export class ContactsService {
     await this.accounts.mustFind(lineAccountId);
     const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!CSV_CONTENT_TYPES.includes(contentType) || request.readableEnded) {
-      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'send the CSV as the request body with Content-Type: text/csv', [
-        { field: 'Content-Type', problem: `must be text/csv, not ${contentType || 'missing'}` },
-      ]);
+      throw new ApiError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'send the CSV as the request body with Content-Type: text/csv',
+        [{ field: 'Content-Type', problem: `must be text/csv, not ${contentType || 'missing'}` }],
+      );
     }
     const parser = new CsvParser();
     const decoder = new StringDecoder('utf8');
@@ -92,9 +101,17 @@ export class ContactsService {
   async list(lineAccountId: string, query: ContactListQueryDto): Promise<Page<ContactResponseDto>> {
     await this.accounts.mustFind(lineAccountId);
     const limit = query.limit ?? 50;
-    const rows = await this.repository.list(lineAccountId, { tag: query.tag, status: query.status, afterLineUserId: decodeContactCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.repository.list(lineAccountId, {
+      tag: query.tag,
+      status: query.status,
+      afterLineUserId: decodeContactCursor(query.cursor),
+      limit: limit + 1,
+    });
     const items = rows.slice(0, limit);
-    return { items: items.map(toContactResponse), nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].lineUserId) : null };
+    return {
+      items: items.map(toContactResponse),
+      nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].lineUserId) : null,
+    };
   }
 }
 

@@ -43,7 +43,14 @@ export class CsvContactImport {
   private columns: CsvColumns | null = null;
   private batch: { row: ContactWrite; line: number }[] = [];
   private readonly batchIndex = new Map<string, number>();
-  readonly summary: ImportSummary = { rows: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [], rejectedTruncated: false };
+  readonly summary: ImportSummary = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    rejectedCount: 0,
+    rejected: [],
+    rejectedTruncated: false,
+  };
 
   get hasHeader(): boolean {
     return this.columns !== null;
@@ -56,7 +63,10 @@ export class CsvContactImport {
   /** One parsed record (or a record the parser refused). */
   add(line: number, fields: string[] | undefined, problem: string | undefined): void {
     if (!this.columns) {
-      if (problem || !fields) throw ApiError.badRequest(`the header row (line ${line}) is malformed: ${problem}`, [{ field: 'header', problem: problem ?? 'malformed' }]);
+      if (problem || !fields)
+        throw ApiError.badRequest(`the header row (line ${line}) is malformed: ${problem}`, [
+          { field: 'header', problem: problem ?? 'malformed' },
+        ]);
       this.columns = readHeader(fields);
       return;
     }
@@ -90,7 +100,10 @@ export class CsvContactImport {
   }
 
   finish(): ImportSummary {
-    if (!this.columns) throw ApiError.badRequest('the CSV is empty: it needs a header row (lineUserId,displayName,tags,<attribute>…)', [{ field: 'header', problem: 'missing' }]);
+    if (!this.columns)
+      throw ApiError.badRequest('the CSV is empty: it needs a header row (lineUserId,displayName,tags,<attribute>…)', [
+        { field: 'header', problem: 'missing' },
+      ]);
     this.summary.rejected.sort((a, b) => a.line - b.line);
     return this.summary;
   }
@@ -119,27 +132,44 @@ function readHeader(fields: string[]): CsvColumns {
   const seen = new Set<string>();
   names.forEach((name, index) => {
     if (special.has(index)) return;
-    if (!ATTRIBUTE_NAME.test(name)) problems.push({ field: `header[${index}]`, problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}` });
-    else if (seen.has(name) || ['lineuserid', 'displayname', 'tags'].includes(name.toLowerCase())) problems.push({ field: `header[${index}]`, problem: `column ${name} appears twice` });
+    if (!ATTRIBUTE_NAME.test(name))
+      problems.push({
+        field: `header[${index}]`,
+        problem: `${JSON.stringify(name.slice(0, 70))} ${ATTRIBUTE_NAME_PROBLEM}`,
+      });
+    else if (seen.has(name) || ['lineuserid', 'displayname', 'tags'].includes(name.toLowerCase()))
+      problems.push({ field: `header[${index}]`, problem: `column ${name} appears twice` });
     seen.add(name);
     attributes.push({ name, index });
   });
-  if (attributes.length > MAX_ATTRIBUTES) problems.push({ field: 'header', problem: `at most ${MAX_ATTRIBUTES} attribute columns` });
-  if (problems.length) throw ApiError.badRequest(`the header row is not usable: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, problems);
+  if (attributes.length > MAX_ATTRIBUTES)
+    problems.push({ field: 'header', problem: `at most ${MAX_ATTRIBUTES} attribute columns` });
+  if (problems.length)
+    throw ApiError.badRequest(
+      `the header row is not usable: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`,
+      problems,
+    );
   return { lineUserId: lineUserId!, displayName, tags, attributes, count: names.length };
 }
 
 type Converted = { ok: true; value: ContactWrite } | { ok: false; problem: string };
 
 function toContactWrite(fields: string[], columns: CsvColumns): Converted {
-  if (fields.length !== columns.count) return { ok: false, problem: `has ${fields.length} fields; the header has ${columns.count}` };
+  if (fields.length !== columns.count)
+    return { ok: false, problem: `has ${fields.length} fields; the header has ${columns.count}` };
   const lineUserId: string = fields[columns.lineUserId].trim();
-  if (!isLineUserId(lineUserId)) return { ok: false, problem: `lineUserId: ${JSON.stringify(fields[columns.lineUserId].slice(0, 40))} is not U followed by 32 lowercase hex digits` };
+  if (!isLineUserId(lineUserId))
+    return {
+      ok: false,
+      problem: `lineUserId: ${JSON.stringify(fields[columns.lineUserId].slice(0, 40))} is not U followed by 32 lowercase hex digits`,
+    };
   const row: ContactWrite = { lineUserId };
   if (columns.displayName !== null && fields[columns.displayName] !== '') {
     const displayName = fields[columns.displayName];
-    if (displayName.length > MAX_DISPLAY_NAME) return { ok: false, problem: `displayName: at most ${MAX_DISPLAY_NAME} characters` };
-    if (!isStorableText(displayName)) return { ok: false, problem: 'displayName: must be valid Unicode text without NUL characters' };
+    if (displayName.length > MAX_DISPLAY_NAME)
+      return { ok: false, problem: `displayName: at most ${MAX_DISPLAY_NAME} characters` };
+    if (!isStorableText(displayName))
+      return { ok: false, problem: 'displayName: must be valid Unicode text without NUL characters' };
     row.displayName = displayName;
   }
   if (columns.tags !== null) {

@@ -52,14 +52,23 @@ describe('CsvParser', () => {
   });
 
   it('gives the same records however the input is split into chunks', () => {
-    const cell = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', '界') }), fc.constant(''));
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', '界') }),
+      fc.constant(''),
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }), (records, chunks) => {
-        const text = records.map((fields) => fields.map((field) => `"${field.replace(/"/g, '""')}"`).join(',')).join('\r\n');
-        const whole = parseAll(text);
-        expect(parseAll(text, chunks)).toEqual(whole);
-        expect(whole.map((item) => item.fields)).toEqual(records);
-      }),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }),
+        (records, chunks) => {
+          const text = records
+            .map((fields) => fields.map((field) => `"${field.replace(/"/g, '""')}"`).join(','))
+            .join('\r\n');
+          const whole = parseAll(text);
+          expect(parseAll(text, chunks)).toEqual(whole);
+          expect(whole.map((item) => item.fields)).toEqual(records);
+        },
+      ),
     );
   });
 

@@ -7,8 +7,7 @@
  */
 export type CsvItem =
   /** `line` is the physical line (1-based) on which the record starts. */
-  | { line: number; fields: string[]; problem?: undefined }
-  | { line: number; fields?: undefined; problem: string };
+  { line: number; fields: string[]; problem?: undefined } | { line: number; fields?: undefined; problem: string };
 
 export interface CsvParserOptions {
   maxRecordLength?: number;
@@ -71,7 +70,10 @@ export class CsvParser {
       const scan = scanRecord(text, pos, final);
       if (scan.kind === 'incomplete') {
         if (text.length - pos > this.maxRecordLength) {
-          items.push({ line: this.line, problem: `record longer than ${this.maxRecordLength} characters (an unclosed quote?); skipped to the next line` });
+          items.push({
+            line: this.line,
+            problem: `record longer than ${this.maxRecordLength} characters (an unclosed quote?); skipped to the next line`,
+          });
           this.skipping = true;
           this.line += countLineBreaks(text, pos, text.length);
           pos = text.length;
@@ -118,7 +120,8 @@ function scanRecord(text: string, start: number, final: boolean): Scan {
       let from = i + 1;
       for (;;) {
         const quote = text.indexOf('"', from);
-        if (quote === -1) return final ? { kind: 'error', problem: 'unclosed quoted field', at: length } : { kind: 'incomplete' };
+        if (quote === -1)
+          return final ? { kind: 'error', problem: 'unclosed quoted field', at: length } : { kind: 'incomplete' };
         if (quote + 1 >= length && !final) return { kind: 'incomplete' };
         if (text.charCodeAt(quote + 1) === QUOTE) {
           value += text.slice(from, quote + 1);
@@ -140,14 +143,23 @@ function scanRecord(text: string, start: number, final: boolean): Scan {
         if (code === CR && i + 1 >= length && !final) return { kind: 'incomplete' };
         return { kind: 'record', fields, end: afterLineBreak(text, i) };
       }
-      return { kind: 'error', problem: `unexpected character after the closing quote of field ${fields.length}`, at: i };
+      return {
+        kind: 'error',
+        problem: `unexpected character after the closing quote of field ${fields.length}`,
+        at: i,
+      };
     }
     // An unquoted field: runs to a comma or a line break; a quote inside it is malformed.
     let j = i;
     for (; j < length; j++) {
       const code = text.charCodeAt(j);
       if (code === COMMA || code === LF || code === CR) break;
-      if (code === QUOTE) return { kind: 'error', problem: `a quote inside unquoted field ${fields.length + 1} (quote the whole field and double the quote)`, at: j };
+      if (code === QUOTE)
+        return {
+          kind: 'error',
+          problem: `a quote inside unquoted field ${fields.length + 1} (quote the whole field and double the quote)`,
+          at: j,
+        };
     }
     fields.push(text.slice(i, j));
     if (j >= length) return final ? { kind: 'record', fields, end: j } : { kind: 'incomplete' };

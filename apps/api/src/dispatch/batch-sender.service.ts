@@ -24,7 +24,10 @@ export type StopReason = 'monthly_limit' | 'unauthorized';
 export class BatchSenderService {
   private readonly logger = new Logger(BatchSenderService.name);
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly contexts = new Map<string, { account: LineAccount; requests: LineMessageObject[][]; until: number }>();
+  private readonly contexts = new Map<
+    string,
+    { account: LineAccount; requests: LineMessageObject[][]; until: number }
+  >();
 
   constructor(
     private readonly repository: DispatchRepository,
@@ -45,13 +48,22 @@ export class BatchSenderService {
     const client = this.gateway.clientFor(account);
     for (let index = batch.requestsDone; index < requests.length; index++) {
       await this.waitForRateLimit(account);
-      const outcome = await client.multicast({ to: recipients, messages: requests[index], retryKey: requestRetryKey(batch.retryKey, index) });
+      const outcome = await client.multicast({
+        to: recipients,
+        messages: requests[index],
+        retryKey: requestRetryKey(batch.retryKey, index),
+      });
       switch (outcome.kind) {
         case 'accepted':
         case 'duplicate_accepted': {
           const requestId = (outcome.kind === 'accepted' ? outcome.requestId : outcome.acceptedRequestId) ?? 'unknown';
           if (index === requests.length - 1 && claimNext) {
-            const { kept, next } = await this.repository.completeBatchAndClaimNext(batch.id, owner, requestId, this.config.values.dispatch.leaseSeconds);
+            const { kept, next } = await this.repository.completeBatchAndClaimNext(
+              batch.id,
+              owner,
+              requestId,
+              this.config.values.dispatch.leaseSeconds,
+            );
             if (kept) batch.requestsDone++;
             return next;
           }
@@ -66,14 +78,26 @@ export class BatchSenderService {
         case 'timeout':
         case 'network_error':
           if (batch.attempts >= this.config.values.dispatch.maxAttempts) {
-            await this.fail(batch, owner, { kind: outcome.kind, message: describeOutcome(outcome), attempts: batch.attempts });
+            await this.fail(batch, owner, {
+              kind: outcome.kind,
+              message: describeOutcome(outcome),
+              attempts: batch.attempts,
+            });
           } else {
             const { retryBaseMs, retryMaxMs } = this.config.values.dispatch;
-            await this.repository.retryBatchLater(batch.id, owner, retryDelayMs(batch.attempts, { baseMs: retryBaseMs, maxMs: retryMaxMs }), { kind: outcome.kind, message: describeOutcome(outcome) });
+            await this.repository.retryBatchLater(
+              batch.id,
+              owner,
+              retryDelayMs(batch.attempts, { baseMs: retryBaseMs, maxMs: retryMaxMs }),
+              { kind: outcome.kind, message: describeOutcome(outcome) },
+            );
           }
           return null;
         case 'monthly_limit':
-          this.logger.warn({ runId: batch.runId, batchNo: batch.batchNo }, 'LINE says the monthly limit is reached: stopping the run');
+          this.logger.warn(
+            { runId: batch.runId, batchNo: batch.batchNo },
+            'LINE says the monthly limit is reached: stopping the run',
+          );
           await this.stopRun(batch, owner, 'monthly_limit', { kind: outcome.kind, message: outcome.message });
           // LINE counts more than the ledger knew (sends from elsewhere): read its figures again now.
           await this.quotaSync.sync(account);
@@ -101,7 +125,13 @@ export class BatchSenderService {
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
       await this.repository.finishBatch(tx, batch.id, 'failed', owner, error);
-      await this.repository.addRunProgress(tx, batch.runId, { batchesDone: 1, delivered: 0, failed: batch.recipients, messages: 0, cost: '0' });
+      await this.repository.addRunProgress(tx, batch.runId, {
+        batchesDone: 1,
+        delivered: 0,
+        failed: batch.recipients,
+        messages: 0,
+        cost: '0',
+      });
     });
   }
 
@@ -119,11 +149,20 @@ export class BatchSenderService {
    * The account (token, base URL) and the campaign's requests, read once a few seconds per run
    * rather than once per batch. An approved campaign's content can't change while it sends.
    */
-  private async sendingContext(batch: ClaimedBatch): Promise<{ account: LineAccount; requests: LineMessageObject[][] }> {
+  private async sendingContext(
+    batch: ClaimedBatch,
+  ): Promise<{ account: LineAccount; requests: LineMessageObject[][] }> {
     const cached = this.contexts.get(batch.runId);
     if (cached && cached.until > Date.now()) return cached;
-    const [account, campaign] = await Promise.all([this.accounts.mustFind(batch.lineAccountId), this.campaigns.findById(batch.campaignId)]);
-    const context = { account, requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]), until: Date.now() + CONTEXT_TTL_MS };
+    const [account, campaign] = await Promise.all([
+      this.accounts.mustFind(batch.lineAccountId),
+      this.campaigns.findById(batch.campaignId),
+    ]);
+    const context = {
+      account,
+      requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]),
+      until: Date.now() + CONTEXT_TTL_MS,
+    };
     if (this.contexts.size > 1000) this.contexts.clear();
     this.contexts.set(batch.runId, context);
     return context;

@@ -54,13 +54,25 @@ export class BudgetGateService {
       const run = (await this.runs.findById(runId, tx))!;
       if (campaign.status === 'paused') return 'skipped';
       if (!this.runHooks.mayStart(run, campaign)) {
-        await this.block(tx, run, campaign, null, [{ code: 'needs_reapproval', message: 'The campaign changed or lost its approval after this run was approved.' }]);
+        await this.block(tx, run, campaign, null, [
+          {
+            code: 'needs_reapproval',
+            message: 'The campaign changed or lost its approval after this run was approved.',
+          },
+        ]);
         return 'blocked';
       }
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(tx, account);
       const snapshotStarted = performance.now();
-      const snapshot = await this.repository.snapshotBatches(tx, run.id, account.id, predicate, campaign.maxRecipients, MULTICAST_MAX_RECIPIENTS);
+      const snapshot = await this.repository.snapshotBatches(
+        tx,
+        run.id,
+        account.id,
+        predicate,
+        campaign.maxRecipients,
+        MULTICAST_MAX_RECIPIENTS,
+      );
       const recipients = snapshot.recipients;
       const snapshotMs = Math.round(performance.now() - snapshotStarted);
       const messageObjects = (campaign.messages as unknown[]).length;
@@ -80,9 +92,16 @@ export class BudgetGateService {
         await this.block(tx, run, campaign, result.forecastId, result.blockReasons);
         return 'blocked';
       }
-      const batches = result.trimmed ? await this.repository.trimBatches(tx, run.id, result.recipients, MULTICAST_MAX_RECIPIENTS) : snapshot.batches;
+      const batches = result.trimmed
+        ? await this.repository.trimBatches(tx, run.id, result.recipients, MULTICAST_MAX_RECIPIENTS)
+        : snapshot.batches;
       const notes: BlockReason[] = result.trimmed
-        ? [{ code: 'trimmed', message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).` }]
+        ? [
+            {
+              code: 'trimmed',
+              message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
+            },
+          ]
         : [];
       await this.runs.update(
         run.id,
@@ -106,7 +125,15 @@ export class BudgetGateService {
           action: 'run.started',
           entityType: 'campaign',
           entityId: campaign.id,
-          after: { runId: run.id, recipients: result.recipients, batches, snapshotMs, reserved: { messages: result.reservation.messages, cost: result.reservation.cost }, trimmed: result.trimmed, forecastId: result.forecastId },
+          after: {
+            runId: run.id,
+            recipients: result.recipients,
+            batches,
+            snapshotMs,
+            reserved: { messages: result.reservation.messages, cost: result.reservation.cost },
+            trimmed: result.trimmed,
+            forecastId: result.forecastId,
+          },
         },
         tx,
       );
@@ -129,10 +156,27 @@ export class BudgetGateService {
     ];
   }
 
-  private async block(tx: Transaction, run: CampaignRun, campaign: Campaign, forecastId: string | null, reasons: BlockReason[]): Promise<void> {
-    await this.runs.update(run.id, { status: 'blocked', finishedAt: this.clock.now(), forecastId, blockReasons: reasons as object[] }, tx);
+  private async block(
+    tx: Transaction,
+    run: CampaignRun,
+    campaign: Campaign,
+    forecastId: string | null,
+    reasons: BlockReason[],
+  ): Promise<void> {
+    await this.runs.update(
+      run.id,
+      { status: 'blocked', finishedAt: this.clock.now(), forecastId, blockReasons: reasons as object[] },
+      tx,
+    );
     await this.audit.record(
-      { actorId: null, action: 'run.blocked', entityType: 'campaign', entityId: campaign.id, after: { runId: run.id, blockReasons: reasons, forecastId }, reason: reasons.map((r) => r.code).join(', ') },
+      {
+        actorId: null,
+        action: 'run.blocked',
+        entityType: 'campaign',
+        entityId: campaign.id,
+        after: { runId: run.id, blockReasons: reasons, forecastId },
+        reason: reasons.map((r) => r.code).join(', '),
+      },
       tx,
     );
     await this.runHooks.onRunFinished(run.id, tx);

@@ -18,7 +18,17 @@ import { RunSettlementService } from './run-settlement.service';
 @Module({
   imports: [AudiencesModule, CampaignsModule, LineAccountsModule],
   controllers: [RunRetryController],
-  providers: [DispatchRepository, BudgetGateService, BatchSenderService, RunFinisherService, DispatcherService, RunRetryService, RunSettlementService, { provide: UsageSettler, useExisting: RunSettlementService }, { provide: RunStarter, useExisting: DispatcherService }],
+  providers: [
+    DispatchRepository,
+    BudgetGateService,
+    BatchSenderService,
+    RunFinisherService,
+    DispatcherService,
+    RunRetryService,
+    RunSettlementService,
+    { provide: UsageSettler, useExisting: RunSettlementService },
+    { provide: RunStarter, useExisting: DispatcherService },
+  ],
   exports: [DispatcherService, BudgetGateService, UsageSettler, RunStarter],
 })
 export class DispatchModule {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
 export interface ClaimedBatch {
@@ -140,7 +139,9 @@ export class DispatchRepository {
     await tx.$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid AND batch_no * ${batchSize} >= ${keep}`;
     await tx.$executeRaw`UPDATE run_batches SET line_user_ids = line_user_ids[1:${keep} - batch_no * ${batchSize}], recipients = ${keep} - batch_no * ${batchSize}
       WHERE run_id = ${runId}::uuid AND recipients > ${keep} - batch_no * ${batchSize}`;
-    const rows = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM run_batches WHERE run_id = ${runId}::uuid`;
+    const rows = await tx.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM run_batches WHERE run_id = ${runId}::uuid`;
     return rows[0].n;
   }
 
@@ -168,7 +169,12 @@ export class DispatchRepository {
    * The last request of a batch accepted: closes the batch and claims the next one in the same
    * statement, so a worker's steady state is one round trip and one commit per batch.
    */
-  async completeBatchAndClaimNext(batchId: string, owner: string, requestId: string, leaseSeconds: number): Promise<{ kept: boolean; next: ClaimedBatch | null }> {
+  async completeBatchAndClaimNext(
+    batchId: string,
+    owner: string,
+    requestId: string,
+    leaseSeconds: number,
+  ): Promise<{ kept: boolean; next: ClaimedBatch | null }> {
     const { rows } = await this.prisma.pool.query<ClaimedBatchRow & { kept: boolean }>({
       name: 'dispatch.complete-batch-claim-next',
       text: `WITH done AS (
@@ -238,12 +244,17 @@ export class DispatchRepository {
     return rows.map((row) => row.run_id);
   }
 
-
   async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
     await tx.$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
   }
 
-  async finishBatch(tx: Transaction, batchId: string, status: 'accepted' | 'failed' | 'released', owner: string, error: unknown = null): Promise<void> {
+  async finishBatch(
+    tx: Transaction,
+    batchId: string,
+    status: 'accepted' | 'failed' | 'released',
+    owner: string,
+    error: unknown = null,
+  ): Promise<void> {
     await tx.$executeRaw`UPDATE run_batches SET status = ${status}::"RunBatchStatus", finished_at = now(), sent_by = ${owner},
         lease_owner = NULL, lease_expires_at = NULL, error = ${error === null ? null : JSON.stringify(error)}::jsonb
       WHERE id = ${batchId}::uuid`;
@@ -251,12 +262,17 @@ export class DispatchRepository {
 
   /** Back to pending, to be retried no sooner than `delayMs` from now. */
   async retryBatchLater(batchId: string, owner: string, delayMs: number, error: unknown): Promise<void> {
-    await this.prisma.client.$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
+    await this.prisma.client
+      .$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
         next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}), error = ${JSON.stringify(error)}::jsonb
       WHERE id = ${batchId}::uuid AND lease_owner = ${owner} AND status = 'sending'`;
   }
 
-  async addRunProgress(tx: Transaction, runId: string, delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string }): Promise<void> {
+  async addRunProgress(
+    tx: Transaction,
+    runId: string,
+    delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
+  ): Promise<void> {
     await tx.$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},
         failed = failed + ${delta.failed}, actual_messages = actual_messages + ${delta.messages}, actual_cost = actual_cost + ${delta.cost}::numeric,
         updated_at = now()
@@ -282,7 +298,8 @@ export class DispatchRepository {
 
   /** Batches whose instance died mid-send go back to pending (attempted, so resolved first). */
   async reclaimExpiredLeases(): Promise<number> {
-    return this.prisma.client.$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
+    return this.prisma.client
+      .$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
       WHERE status = 'sending' AND lease_expires_at < now()`;
   }
 

@@ -60,7 +60,8 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     if (this.running) return;
     this.running = true;
     this.loops = [this.loop('scheduler', 'scheduler', () => this.schedulerTick())];
-    for (let i = 0; i < this.config.values.dispatch.workers; i++) this.loops.push(this.loop(`worker ${i}`, 'worker', () => this.workerTick()));
+    for (let i = 0; i < this.config.values.dispatch.workers; i++)
+      this.loops.push(this.loop(`worker ${i}`, 'worker', () => this.workerTick()));
     this.logger.log({ instanceId: this.instanceId, workers: this.config.values.dispatch.workers }, 'dispatch started');
   }
 
@@ -96,7 +97,8 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     const batch = await this.repository.claimBatch(this.instanceId, this.config.values.dispatch.leaseSeconds);
     if (!batch) return false;
     // Each accepted batch hands over the next one, claimed in the statement that closed it.
-    for (let next: ClaimedBatch | null = batch; next; ) next = await this.sender.send(next, this.instanceId, this.running);
+    for (let next: ClaimedBatch | null = batch; next;)
+      next = await this.sender.send(next, this.instanceId, this.running);
     // The chain ends when the queue ran dry (or a batch is to be retried): a run may be ready to
     // finish, so the scheduler looks now rather than at its next poll.
     this.wakeAll('scheduler');

@@ -52,7 +52,16 @@ export class RunFinisherService {
       if (run.status !== 'sending' || unresolved > 0) return null;
       if (run.stopRequested === 'pause') {
         await this.runs.update(run.id, { status: 'paused', stopRequested: null }, tx);
-        await this.audit.record({ actorId: null, action: 'run.paused', entityType: 'campaign', entityId: run.campaignId, after: { runId: run.id, batchesDone: run.batchesDone } }, tx);
+        await this.audit.record(
+          {
+            actorId: null,
+            action: 'run.paused',
+            entityType: 'campaign',
+            entityId: run.campaignId,
+            after: { runId: run.id, batchesDone: run.batchesDone },
+          },
+          tx,
+        );
         return 'paused';
       }
       if (progress.pendingOrSending > 0 && !run.stopRequested) return null;
@@ -60,14 +69,27 @@ export class RunFinisherService {
       const status = finalStatus(run.stopRequested, progress.accepted, progress.failed);
       await this.repository.releaseUnsentBatches(tx, run.id);
       if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
-      await this.runs.update(run.id, { status, stopRequested: null, finishedAt: this.clock.now(), leaseOwner: null, leaseExpiresAt: null }, tx);
+      await this.runs.update(
+        run.id,
+        { status, stopRequested: null, finishedAt: this.clock.now(), leaseOwner: null, leaseExpiresAt: null },
+        tx,
+      );
       await this.audit.record(
         {
           actorId: null,
           action: `run.${status}`,
           entityType: 'campaign',
           entityId: run.campaignId,
-          after: { runId: run.id, status, delivered: run.delivered, failed: run.failed, batches: run.batches, batchesDone: run.batchesDone, actualMessages: run.actualMessages, actualCost: run.actualCost.toString() },
+          after: {
+            runId: run.id,
+            status,
+            delivered: run.delivered,
+            failed: run.failed,
+            batches: run.batches,
+            batchesDone: run.batchesDone,
+            actualMessages: run.actualMessages,
+            actualCost: run.actualCost.toString(),
+          },
           reason: run.stopRequested,
         },
         tx,

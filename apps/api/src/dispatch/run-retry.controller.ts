@@ -14,7 +14,9 @@ export class RunRetryController {
   @Post(':id/retry')
   @HttpCode(200)
   @Roles('approver', 'admin')
-  @ApiOperation({ summary: 'Send a blocked or failed run through the budget gate again (never one that delivered to anyone)' })
+  @ApiOperation({
+    summary: 'Send a blocked or failed run through the budget gate again (never one that delivered to anyone)',
+  })
   @ApiOkResponse({ type: RunResponseDto })
   retry(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<RunResponseDto> {
     return this.retries.retry(actor, id);

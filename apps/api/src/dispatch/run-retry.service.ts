@@ -35,14 +35,42 @@ export class RunRetryService {
         throw ApiError.conflict(`only a blocked or failed run can be retried; this one is ${run.status}`);
       }
       if (!campaign || campaign.approvedVersion !== run.campaignVersion) {
-        throw ApiError.conflict('the campaign changed or lost its approval since this run was approved; submit it for approval again');
+        throw ApiError.conflict(
+          'the campaign changed or lost its approval since this run was approved; submit it for approval again',
+        );
       }
       if ((await this.repository.progress(tx, runId)).accepted > 0 || run.delivered > 0) {
         throw ApiError.conflict('part of this run was delivered; retrying it would send to those recipients twice');
       }
       await this.repository.dropBatches(tx, runId);
-      await this.runs.update(runId, { status: 'scheduled', scheduledAt: this.clock.now(), finishedAt: null, startedAt: null, blockReasons: [], batches: 0, batchesDone: 0, failed: 0, recipients: 0, reservationId: null, reservedMessages: 0, reservedCost: 0 }, tx);
-      await this.audit.record({ actorId: actor.id, action: 'run.retried', entityType: 'campaign', entityId: run.campaignId, before: { runId, status: run.status, blockReasons: run.blockReasons } }, tx);
+      await this.runs.update(
+        runId,
+        {
+          status: 'scheduled',
+          scheduledAt: this.clock.now(),
+          finishedAt: null,
+          startedAt: null,
+          blockReasons: [],
+          batches: 0,
+          batchesDone: 0,
+          failed: 0,
+          recipients: 0,
+          reservationId: null,
+          reservedMessages: 0,
+          reservedCost: 0,
+        },
+        tx,
+      );
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'run.retried',
+          entityType: 'campaign',
+          entityId: run.campaignId,
+          before: { runId, status: run.status, blockReasons: run.blockReasons },
+        },
+        tx,
+      );
     });
     return this.runsService.get(runId);
   }

@@ -42,8 +42,16 @@ export class RunSettlementService extends UsageSettler {
   async settleLocked(tx: Transaction, runId: string, reservationId: string): Promise<number> {
     const accepted = await this.repository.takeUnsettledProgress(tx, runId);
     if (accepted.messages === 0) return 0;
-    const settled = await this.ledger.settleInTransaction(tx, reservationId, accepted.messages, { kind: 'campaign_send' });
-    await this.repository.addRunProgress(tx, runId, { batchesDone: accepted.batchesDone, delivered: accepted.delivered, failed: 0, messages: accepted.messages, cost: settled.settlementCost });
+    const settled = await this.ledger.settleInTransaction(tx, reservationId, accepted.messages, {
+      kind: 'campaign_send',
+    });
+    await this.repository.addRunProgress(tx, runId, {
+      batchesDone: accepted.batchesDone,
+      delivered: accepted.delivered,
+      failed: 0,
+      messages: accepted.messages,
+      cost: settled.settlementCost,
+    });
     return accepted.messages;
   }
 }

@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
-import { LineAccountCreateDto, LineAccountListResponseDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
+import {
+  LineAccountCreateDto,
+  LineAccountListResponseDto,
+  LineAccountResponseDto,
+  LineAccountUpdateDto,
+} from './line-accounts.dto';
 import { LineAccountsService } from './line-accounts.service';
 
 @ApiTags('line-accounts')
@@ -38,7 +43,11 @@ export class LineAccountsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change an account (plan, budget, caps, secrets…) with version; audited' })
   @ApiOkResponse({ type: LineAccountResponseDto })
-  update(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: LineAccountUpdateDto): Promise<LineAccountResponseDto> {
+  update(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: LineAccountUpdateDto,
+  ): Promise<LineAccountResponseDto> {
     return this.accounts.update(actor, id, dto);
   }
 }

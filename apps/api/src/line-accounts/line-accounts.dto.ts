@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsTimeZone } from '../common/time-zone';
 
@@ -30,7 +30,10 @@ export class LineAccountCreateDto {
   @Matches(/^[A-Z]{2}$/, { message: 'must be a two-letter region code such as TW or JP' })
   region?: string;
 
-  @ApiProperty({ example: 'high', description: 'A plan code of the region\'s rate cards: TW light|medium|high, JP communication|light|standard' })
+  @ApiProperty({
+    example: 'high',
+    description: "A plan code of the region's rate cards: TW light|medium|high, JP communication|light|standard",
+  })
   @IsString()
   @Matches(/^[a-z_]{1,40}$/, { message: 'must be a plan code such as light, medium or high' })
   plan: string;
@@ -40,12 +43,16 @@ export class LineAccountCreateDto {
   @IsTimeZone()
   timezone?: string;
 
-  @ApiProperty({ example: '500', description: 'Cap on the month\'s spend on additional messages, a decimal string' })
+  @ApiProperty({ example: '500', description: "Cap on the month's spend on additional messages, a decimal string" })
   @IsString()
   @Matches(DECIMAL_PATTERN, { message: 'must be a non-negative decimal string with at most 4 decimals, such as "500"' })
   monthlyBudget: string;
 
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'The additional-message cap set in LINE\'s console; null when none' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: "The additional-message cap set in LINE's console; null when none",
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -53,14 +60,21 @@ export class LineAccountCreateDto {
   @Max(1_000_000_000)
   additionalMessageCap?: number | null;
 
-  @ApiPropertyOptional({ default: 0, description: 'Messages a month set aside for Push traffic this service does not send' })
+  @ApiPropertyOptional({
+    default: 0,
+    description: 'Messages a month set aside for Push traffic this service does not send',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
   otherPushHeadroom?: number;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'LINE API base URL; null for LINE itself, or the simulator\'s URL' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "LINE API base URL; null for LINE itself, or the simulator's URL",
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
@@ -95,4 +109,3 @@ export class LineAccountListResponseDto {
   @ApiProperty({ type: [LineAccountResponseDto] }) items: LineAccountResponseDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
-

@@ -4,5 +4,10 @@ import { LineAccountsController } from './line-accounts.controller';
 import { LineAccountsRepository } from './line-accounts.repository';
 import { LineAccountsService } from './line-accounts.service';
 
-@Module({ imports: [RateCardsModule], controllers: [LineAccountsController], providers: [LineAccountsRepository, LineAccountsService], exports: [LineAccountsService] })
+@Module({
+  imports: [RateCardsModule],
+  controllers: [LineAccountsController],
+  providers: [LineAccountsRepository, LineAccountsService],
+  exports: [LineAccountsService],
+})
 export class LineAccountsModule {}

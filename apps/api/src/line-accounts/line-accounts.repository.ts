@@ -27,8 +27,16 @@ export class LineAccountsRepository {
     return tx.lineAccount.create({ data });
   }
 
-  async updateAtVersion(id: string, version: number, data: Prisma.LineAccountUpdateInput, tx: Transaction): Promise<LineAccount | null> {
-    const { count } = await tx.lineAccount.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } as Prisma.LineAccountUpdateManyMutationInput });
+  async updateAtVersion(
+    id: string,
+    version: number,
+    data: Prisma.LineAccountUpdateInput,
+    tx: Transaction,
+  ): Promise<LineAccount | null> {
+    const { count } = await tx.lineAccount.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } } as Prisma.LineAccountUpdateManyMutationInput,
+    });
     return count === 1 ? tx.lineAccount.findUnique({ where: { id } }) : null;
   }
 }

@@ -17,11 +17,17 @@ export class LineAccountsService {
     private readonly rateCards: RateCardsService,
   ) {}
 
-  async create(actor: AuthUser | null, dto: LineAccountCreateDto, options: { isSandbox?: boolean } = {}): Promise<LineAccountResponseDto> {
+  async create(
+    actor: AuthUser | null,
+    dto: LineAccountCreateDto,
+    options: { isSandbox?: boolean } = {},
+  ): Promise<LineAccountResponseDto> {
     const region = dto.region ?? 'TW';
     const currency = await this.currencyOfPlan(region, dto.plan);
     if (await this.repository.findByChannelId(dto.channelId)) {
-      throw ApiError.conflict(`channel ${dto.channelId} is already registered`, [{ field: 'channelId', problem: 'already registered' }]);
+      throw ApiError.conflict(`channel ${dto.channelId} is already registered`, [
+        { field: 'channelId', problem: 'already registered' },
+      ]);
     }
     return this.repository.transaction(async (tx) => {
       const account = await this.repository.create(
@@ -42,7 +48,16 @@ export class LineAccountsService {
         },
         tx,
       );
-      await this.audit.record({ actorId: actor?.id ?? null, action: 'line_account.created', entityType: 'line_account', entityId: account.id, after: toLineAccountResponse(account) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor?.id ?? null,
+          action: 'line_account.created',
+          entityType: 'line_account',
+          entityId: account.id,
+          after: toLineAccountResponse(account),
+        },
+        tx,
+      );
       return toLineAccountResponse(account);
     });
   }
@@ -94,15 +109,30 @@ export class LineAccountsService {
       const before = await this.mustFind(id, tx);
       if (!before.isSandbox) throw new Error(`account ${id} is not the sandbox`);
       const after = await this.repository.updateAtVersion(id, before.version, { apiBaseUrl }, tx);
-      await this.audit.record({ actorId: null, action: 'line_account.sandbox_repointed', entityType: 'line_account', entityId: id, before: { apiBaseUrl: before.apiBaseUrl }, after: { apiBaseUrl: after?.apiBaseUrl } }, tx);
+      await this.audit.record(
+        {
+          actorId: null,
+          action: 'line_account.sandbox_repointed',
+          entityType: 'line_account',
+          entityId: id,
+          before: { apiBaseUrl: before.apiBaseUrl },
+          after: { apiBaseUrl: after?.apiBaseUrl },
+        },
+        tx,
+      );
     });
   }
 
   /** The currency of a region and plan its rate cards know: an admin who loads a region's cards can register accounts there. */
   private async currencyOfPlan(region: string, plan: string, tx?: Transaction): Promise<string> {
     const catalog = await this.rateCards.regionCatalog(region, tx);
-    if (!catalog) throw ApiError.field('region', `no rate cards for region ${region}; one of ${(await this.rateCards.regions(tx)).join(', ')}`);
-    if (!catalog.plans.includes(plan)) throw ApiError.field('plan', `not a plan of region ${region}; one of ${catalog.plans.join(', ')}`);
+    if (!catalog)
+      throw ApiError.field(
+        'region',
+        `no rate cards for region ${region}; one of ${(await this.rateCards.regions(tx)).join(', ')}`,
+      );
+    if (!catalog.plans.includes(plan))
+      throw ApiError.field('plan', `not a plan of region ${region}; one of ${catalog.plans.join(', ')}`);
     return catalog.currency;
   }
 

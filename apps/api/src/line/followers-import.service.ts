@@ -30,9 +30,11 @@ export class FollowersImportService {
     do {
       const page = await client.getFollowerIds({ start, limit: PAGE_SIZE });
       if (page.kind !== 'accepted') {
-        throw new ApiError(HttpStatus.BAD_GATEWAY, `LINE's follower list could not be read after ${totals.followers} followers: ${describeOutcome(page)}`, [
-          { field: 'lineAccountId', problem: `LINE answered ${page.kind}` },
-        ]);
+        throw new ApiError(
+          HttpStatus.BAD_GATEWAY,
+          `LINE's follower list could not be read after ${totals.followers} followers: ${describeOutcome(page)}`,
+          [{ field: 'lineAccountId', problem: `LINE answered ${page.kind}` }],
+        );
       }
       const counts = await this.contacts.upsertFollowers(account.id, page.value.userIds, started);
       totals.pages++;
@@ -40,7 +42,8 @@ export class FollowersImportService {
       totals.created += counts.created;
       totals.updated += counts.updated;
       totals.unchanged += page.value.userIds.length - counts.created - counts.updated;
-      if (totals.pages % 10 === 0) this.logger.log({ lineAccountId, ...totals }, `followers import: ${totals.followers} so far`);
+      if (totals.pages % 10 === 0)
+        this.logger.log({ lineAccountId, ...totals }, `followers import: ${totals.followers} so far`);
       start = page.value.next ?? undefined;
     } while (start);
     const durationMs = this.clock.now().getTime() - started.getTime();

@@ -21,7 +21,7 @@ export class LineController {
   @Post('line-accounts/:id/quota-sync')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Read LINE\'s quota and this month\'s consumption into the ledger now' })
+  @ApiOperation({ summary: "Read LINE's quota and this month's consumption into the ledger now" })
   @ApiOkResponse({ type: QuotaSyncResponseDto })
   syncQuota(@UuidParam('id') id: string): Promise<QuotaSyncResponseDto> {
     return this.quotaSync.syncById(id);
@@ -31,7 +31,7 @@ export class LineController {
   @HttpCode(200)
   @Roles('admin', 'marketer')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Import the account\'s followers from LINE as following contacts (idempotent)' })
+  @ApiOperation({ summary: "Import the account's followers from LINE as following contacts (idempotent)" })
   @ApiOkResponse({ type: FollowersImportResponseDto })
   importFollowers(@UuidParam('id') id: string): Promise<FollowersImportResponseDto> {
     return this.followers.import(id);
@@ -40,10 +40,20 @@ export class LineController {
   @Post('webhooks/line/:accountId')
   @Public()
   @HttpCode(200)
-  @ApiHeader({ name: 'x-line-signature', required: true, description: 'base64 HMAC-SHA256 of the raw body with the channel secret' })
-  @ApiOperation({ summary: 'LINE\'s webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current' })
+  @ApiHeader({
+    name: 'x-line-signature',
+    required: true,
+    description: 'base64 HMAC-SHA256 of the raw body with the channel secret',
+  })
+  @ApiOperation({
+    summary: "LINE's webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current",
+  })
   @ApiOkResponse({ type: WebhookResponseDto })
-  webhook(@UuidParam('accountId') accountId: string, @Headers('x-line-signature') signature: string | undefined, @Req() req: RawBodyRequest<Request>): Promise<WebhookResponseDto> {
+  webhook(
+    @UuidParam('accountId') accountId: string,
+    @Headers('x-line-signature') signature: string | undefined,
+    @Req() req: RawBodyRequest<Request>,
+  ): Promise<WebhookResponseDto> {
     return this.webhooks.receive(accountId, signature, req.rawBody);
   }
 }

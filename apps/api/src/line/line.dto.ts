@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class QuotaSyncResponseDto {
-  @ApiProperty({ description: '{type: "none"|"limited", value}: free messages plus the additional cap set at LINE' }) quota: object;
-  @ApiProperty({ description: '{totalUsage}: this month\'s messages, all senders' }) consumption: object;
+  @ApiProperty({ description: '{type: "none"|"limited", value}: free messages plus the additional cap set at LINE' })
+  quota: object;
+  @ApiProperty({ description: "{totalUsage}: this month's messages, all senders" }) consumption: object;
   @ApiProperty({ format: 'date-time' }) syncedAt: string;
   @ApiProperty() month: string;
 }

@@ -13,7 +13,13 @@ import { WebhookService } from './webhook.service';
 @Module({
   imports: [LineAccountsModule, ContactsModule],
   controllers: [LineController],
-  providers: [LineGateway, QuotaSyncService, FollowersImportService, WebhookService, { provide: QuotaRefresher, useExisting: QuotaSyncService }],
+  providers: [
+    LineGateway,
+    QuotaSyncService,
+    FollowersImportService,
+    WebhookService,
+    { provide: QuotaRefresher, useExisting: QuotaSyncService },
+  ],
   exports: [LineGateway, QuotaRefresher, QuotaSyncService],
 })
 export class LineModule {}

@@ -41,7 +41,11 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
 
   onApplicationBootstrap(): void {
     const seconds = this.config.values.quotaSyncIntervalSeconds;
-    if (seconds > 0) this.scheduler.addInterval(SCHEDULE_NAME, setInterval(() => void this.syncDueAccounts(), seconds * 1000));
+    if (seconds > 0)
+      this.scheduler.addInterval(
+        SCHEDULE_NAME,
+        setInterval(() => void this.syncDueAccounts(), seconds * 1000),
+      );
   }
 
   onModuleDestroy(): void {
@@ -69,7 +73,10 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     const client = this.gateway.clientFor(account);
     const [quota, consumption] = await Promise.all([client.getQuota(), client.getConsumption()]);
     if (quota.kind !== 'accepted' || consumption.kind !== 'accepted') {
-      const error = [quota, consumption].filter((o) => o.kind !== 'accepted').map(describeOutcome).join('; ');
+      const error = [quota, consumption]
+        .filter((o) => o.kind !== 'accepted')
+        .map(describeOutcome)
+        .join('; ');
       await this.ledger.recordSyncFailure(account.id, month, error);
       this.logger.warn({ lineAccountId: account.id, error }, 'quota sync failed');
       return { ok: false, error };
@@ -77,11 +84,20 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     const quotaValue = quota.value.type === 'limited' ? quota.value.value : null;
     await this.ledger.transaction(async (tx) => {
       await this.ledger.lockMonth(tx, account.id, month);
-      await this.ledger.recordReading(tx, account.id, month, { quota: { type: quota.value.type, value: quotaValue }, consumption: consumption.value.totalUsage, takenAt });
+      await this.ledger.recordReading(tx, account.id, month, {
+        quota: { type: quota.value.type, value: quotaValue },
+        consumption: consumption.value.totalUsage,
+        takenAt,
+      });
     });
     return {
       ok: true,
-      value: { month, quota: { type: quota.value.type, value: quotaValue }, consumption: { totalUsage: consumption.value.totalUsage }, syncedAt: takenAt.toISOString() },
+      value: {
+        month,
+        quota: { type: quota.value.type, value: quotaValue },
+        consumption: { totalUsage: consumption.value.totalUsage },
+        syncedAt: takenAt.toISOString(),
+      },
     };
   }
 

@@ -27,7 +27,11 @@ export class WebhookService {
     private readonly prisma: PrismaService,
   ) {}
 
-  async receive(lineAccountId: string, signature: string | undefined, rawBody: Buffer | undefined): Promise<WebhookResponseDto> {
+  async receive(
+    lineAccountId: string,
+    signature: string | undefined,
+    rawBody: Buffer | undefined,
+  ): Promise<WebhookResponseDto> {
     const account = await this.accounts.findById(lineAccountId);
     // Unknown account and bad signature answer alike, so the endpoint can't be used to probe ids.
     if (!account || !rawBody || !signature || !signatureMatches(account.channelSecret, rawBody, signature)) {
@@ -42,7 +46,13 @@ export class WebhookService {
         const inserted = await tx.$executeRaw`INSERT INTO webhook_events (line_account_id, webhook_event_id, type)
           VALUES (${account.id}::uuid, ${event.webhookEventId}, ${event.type}) ON CONFLICT DO NOTHING`;
         if (inserted === 0) return false;
-        await this.contacts.setStatus(account.id, userId, event.type === 'follow' ? 'following' : 'blocked', new Date(event.timestamp), tx);
+        await this.contacts.setStatus(
+          account.id,
+          userId,
+          event.type === 'follow' ? 'following' : 'blocked',
+          new Date(event.timestamp),
+          tx,
+        );
         return true;
       });
       if (firstTime) applied++;
@@ -70,9 +80,12 @@ function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
   return events.map((event, index) => {
     const e = event as Partial<LineWebhookEvent>;
     if (!e || typeof e.type !== 'string') throw ApiError.field(`events[${index}].type`, 'must be a string');
-    if (typeof e.webhookEventId !== 'string' || !e.webhookEventId || e.webhookEventId.length > 100) throw ApiError.field(`events[${index}].webhookEventId`, 'must be a non-empty string');
-    if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp)) throw ApiError.field(`events[${index}].timestamp`, 'must be a number');
-    if (e.source?.userId !== undefined && !/^U[0-9a-f]{32}$/.test(e.source.userId)) throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
+    if (typeof e.webhookEventId !== 'string' || !e.webhookEventId || e.webhookEventId.length > 100)
+      throw ApiError.field(`events[${index}].webhookEventId`, 'must be a non-empty string');
+    if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp))
+      throw ApiError.field(`events[${index}].timestamp`, 'must be a number');
+    if (e.source?.userId !== undefined && !/^U[0-9a-f]{32}$/.test(e.source.userId))
+      throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
     return e as LineWebhookEvent;
   });
 }

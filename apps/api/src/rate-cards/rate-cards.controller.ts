@@ -1,7 +1,12 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
-import { RateCardCreateDto, RateCardListQueryDto, RateCardListResponseDto, RateCardResponseDto } from './rate-cards.dto';
+import {
+  RateCardCreateDto,
+  RateCardListQueryDto,
+  RateCardListResponseDto,
+  RateCardResponseDto,
+} from './rate-cards.dto';
 import { RateCardsService } from './rate-cards.service';
 
 @ApiTags('rate-cards')
@@ -19,7 +24,9 @@ export class RateCardsController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Add a rate card version; it takes effect from effectiveFrom. Never mark guessed bands verified.' })
+  @ApiOperation({
+    summary: 'Add a rate card version; it takes effect from effectiveFrom. Never mark guessed bands verified.',
+  })
   @ApiCreatedResponse({ type: RateCardResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: RateCardCreateDto): Promise<RateCardResponseDto> {
     return this.rateCards.create(actor, dto);

@@ -6,7 +6,11 @@ import { Allow, IsOptional, IsString, Matches } from 'class-validator';
  * non-negative decimals…), which names the bad field; class-validator only lets them through.
  */
 export class RateBandDto {
-  @ApiProperty({ nullable: true, type: Number, description: 'Last additional-message position of the band; null for the open last band' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Last additional-message position of the band; null for the open last band',
+  })
   upTo: number | null;
 
   @ApiProperty({ example: '0.2', description: 'Price per message, a decimal string' })
@@ -21,9 +25,11 @@ export class RateCardCreateDto {
   @ApiProperty({ example: 6000 }) @Allow() freeMessages: number;
   @ApiProperty({ example: true }) @Allow() additionalAllowed: boolean;
   @ApiProperty({ type: [RateBandDto] }) @Allow() tiers: RateBandDto[];
-  @ApiProperty({ example: '2023-09-01', description: 'Local date from which the card is in force' }) @Allow() effectiveFrom: string;
+  @ApiProperty({ example: '2023-09-01', description: 'Local date from which the card is in force' })
+  @Allow()
+  effectiveFrom: string;
   @ApiProperty({ example: 'LINE OA pricing (TW), price list PDF of 2023-09' }) @Allow() source: string;
-  @ApiProperty({ description: 'True only for bands copied from LINE\'s own price list' }) @Allow() verified: boolean;
+  @ApiProperty({ description: "True only for bands copied from LINE's own price list" }) @Allow() verified: boolean;
 }
 
 export class RateCardListQueryDto {

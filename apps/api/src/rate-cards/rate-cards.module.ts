@@ -3,5 +3,9 @@ import { RateCardsController } from './rate-cards.controller';
 import { RateCardsRepository } from './rate-cards.repository';
 import { RateCardsService } from './rate-cards.service';
 
-@Module({ controllers: [RateCardsController], providers: [RateCardsRepository, RateCardsService], exports: [RateCardsService] })
+@Module({
+  controllers: [RateCardsController],
+  providers: [RateCardsRepository, RateCardsService],
+  exports: [RateCardsService],
+})
 export class RateCardsModule {}

@@ -38,7 +38,11 @@ export class RateCardsRepository {
   }
 
   async regions(tx?: Transaction): Promise<string[]> {
-    const rows = await (tx ?? this.prisma.client).rateCard.findMany({ distinct: ['region'], select: { region: true }, orderBy: { region: 'asc' } });
+    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+      distinct: ['region'],
+      select: { region: true },
+      orderBy: { region: 'asc' },
+    });
     return rows.map((row) => row.region);
   }
 

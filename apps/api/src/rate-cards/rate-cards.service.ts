@@ -31,7 +31,16 @@ export class RateCardsService implements OnApplicationBootstrap {
     }
     return this.repository.transaction(async (tx) => {
       const card = await this.repository.create(validation.card, actor.id, tx);
-      await this.audit.record({ actorId: actor.id, action: 'rate_card.created', entityType: 'rate_card', entityId: card.id, after: toRateCardResponse(card) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'rate_card.created',
+          entityType: 'rate_card',
+          entityId: card.id,
+          after: toRateCardResponse(card),
+        },
+        tx,
+      );
       return toRateCardResponse(card);
     });
   }
@@ -47,10 +56,18 @@ export class RateCardsService implements OnApplicationBootstrap {
   }
 
   /** The card of the region and plan in force on a local date, and every plan's card for suggestions. */
-  async inForce(region: string, plan: string, localDate: string, tx?: Transaction): Promise<{ card: StoredRateCard; regionCards: StoredRateCard[] }> {
+  async inForce(
+    region: string,
+    plan: string,
+    localDate: string,
+    tx?: Transaction,
+  ): Promise<{ card: StoredRateCard; regionCards: StoredRateCard[] }> {
     const candidates = await this.repository.effectiveOn(region, localDate, tx);
     const card = selectRateCard(candidates, region, plan, localDate);
-    if (!card) throw ApiError.unprocessable(`no rate card for ${region}/${plan} is in force on ${localDate}; an admin must add one`);
+    if (!card)
+      throw ApiError.unprocessable(
+        `no rate card for ${region}/${plan} is in force on ${localDate}; an admin must add one`,
+      );
     return { card, regionCards: cardsInForce(candidates, region, localDate) };
   }
 

@@ -1,8 +1,16 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
-import { TokenResponseDto, UserCreateDto, UserCreatedResponseDto, UserListQueryDto, UserPageResponseDto, UserResponseDto, UserUpdateDto } from './users.dto';
+import {
+  TokenResponseDto,
+  UserCreateDto,
+  UserCreatedResponseDto,
+  UserListQueryDto,
+  UserPageResponseDto,
+  UserResponseDto,
+  UserUpdateDto,
+} from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -29,14 +37,18 @@ export class UsersController {
 
   @Patch('users/:id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a user\'s role, name or active flag (with version)' })
+  @ApiOperation({ summary: "Change a user's role, name or active flag (with version)" })
   @ApiOkResponse({ type: UserResponseDto })
-  update(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string, @Body() dto: UserUpdateDto): Promise<UserResponseDto> {
+  update(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Body() dto: UserUpdateDto,
+  ): Promise<UserResponseDto> {
     return this.users.update(actor, id, dto);
   }
 
   @Post('users/:id/tokens')
-  @ApiOperation({ summary: 'Rotate a user\'s API token (admins: anyone; others: themselves); old tokens stop working' })
+  @ApiOperation({ summary: "Rotate a user's API token (admins: anyone; others: themselves); old tokens stop working" })
   @ApiCreatedResponse({ type: TokenResponseDto })
   rotate(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<TokenResponseDto> {
     return this.users.rotateToken(actor, id);

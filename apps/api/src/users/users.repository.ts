@@ -33,8 +33,16 @@ export class UsersRepository {
   }
 
   /** Applies the change only at the expected version; null when the version was stale. */
-  async updateAtVersion(id: string, version: number, data: Partial<Pick<User, 'role' | 'active' | 'name'>>, tx: Transaction): Promise<User | null> {
-    const { count } = await tx.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updateAtVersion(
+    id: string,
+    version: number,
+    data: Partial<Pick<User, 'role' | 'active' | 'name'>>,
+    tx: Transaction,
+  ): Promise<User | null> {
+    const { count } = await tx.user.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? tx.user.findUnique({ where: { id } }) : null;
   }
 

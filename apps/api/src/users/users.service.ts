@@ -21,11 +21,21 @@ export class UsersService {
 
   async create(actor: AuthUser, dto: UserCreateDto): Promise<UserCreatedResponseDto> {
     const email = dto.email.toLowerCase();
-    if (await this.repository.findByEmail(email)) throw ApiError.conflict(`a user with email ${email} exists`, [{ field: 'email', problem: 'already taken' }]);
+    if (await this.repository.findByEmail(email))
+      throw ApiError.conflict(`a user with email ${email} exists`, [{ field: 'email', problem: 'already taken' }]);
     return this.repository.transaction(async (tx) => {
       const user = await this.repository.create({ ...dto, email }, tx);
       const token = await this.issueToken(user.id, tx);
-      await this.audit.record({ actorId: actor.id, action: 'user.created', entityType: 'user', entityId: user.id, after: toUserResponse(user) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: toUserResponse(user),
+        },
+        tx,
+      );
       return { user: toUserResponse(user), token };
     });
   }
@@ -42,24 +52,41 @@ export class UsersService {
     const { version, ...changes } = dto;
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
-      const losesAdmin = before.role === 'admin' && before.active && (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
+      const losesAdmin =
+        before.role === 'admin' &&
+        before.active &&
+        (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
       if (losesAdmin && (await this.repository.countOtherActiveAdminsForUpdate(id, tx)) === 0) {
         throw ApiError.conflict('at least one active admin must remain');
       }
       const after = await this.repository.updateAtVersion(id, version, changes, tx);
       if (!after) throw ApiError.staleVersion('user', before.version);
-      await this.audit.record({ actorId: actor.id, action: 'user.updated', entityType: 'user', entityId: id, before: toUserResponse(before), after: toUserResponse(after) }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'user.updated',
+          entityType: 'user',
+          entityId: id,
+          before: toUserResponse(before),
+          after: toUserResponse(after),
+        },
+        tx,
+      );
       return toUserResponse(after);
     });
   }
 
   /** Admins rotate anyone's token, users their own; the old tokens stop working at once. */
   async rotateToken(actor: AuthUser, id: string): Promise<{ token: string }> {
-    if (actor.role !== 'admin' && actor.id !== id) throw ApiError.forbidden('only an admin can rotate another user\'s token');
+    if (actor.role !== 'admin' && actor.id !== id)
+      throw ApiError.forbidden("only an admin can rotate another user's token");
     return this.repository.transaction(async (tx) => {
       await this.mustFind(id, tx);
       const token = await this.issueToken(id, tx);
-      await this.audit.record({ actorId: actor.id, action: 'user.token_rotated', entityType: 'user', entityId: id }, tx);
+      await this.audit.record(
+        { actorId: actor.id, action: 'user.token_rotated', entityType: 'user', entityId: id },
+        tx,
+      );
       return { token };
     });
   }
@@ -74,17 +101,37 @@ export class UsersService {
       // Two instances starting together: the advisory lock lets one create the admin.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7265190311)`;
       if ((await tx.user.count()) > 0) return { created: false, token: null };
-      const user = await this.repository.create({ email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin' }, tx);
+      const user = await this.repository.create(
+        { email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin' },
+        tx,
+      );
       const token = preferredToken ?? this.crypto.generate();
-      await this.repository.replaceTokens(user.id, { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) }, tx);
-      await this.audit.record({ actorId: null, action: 'user.bootstrapped', entityType: 'user', entityId: user.id, after: toUserResponse(user) }, tx);
+      await this.repository.replaceTokens(
+        user.id,
+        { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) },
+        tx,
+      );
+      await this.audit.record(
+        {
+          actorId: null,
+          action: 'user.bootstrapped',
+          entityType: 'user',
+          entityId: user.id,
+          after: toUserResponse(user),
+        },
+        tx,
+      );
       return { created: true, token };
     });
   }
 
   private async issueToken(userId: string, tx: Transaction): Promise<string> {
     const token = this.crypto.generate();
-    await this.repository.replaceTokens(userId, { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) }, tx);
+    await this.repository.replaceTokens(
+      userId,
+      { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) },
+      tx,
+    );
     return token;
   }
 

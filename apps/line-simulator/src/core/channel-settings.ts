@@ -57,7 +57,13 @@ export function isChannelId(value: string): boolean {
 
 export function defaultBotInfo(channelId: string): BotInfo {
   const digest = createHash('md5').update(`bot:${channelId}`).digest('hex');
-  return { userId: `U${digest}`, basicId: `@${digest.slice(0, 8)}`, displayName: `Simulated OA ${channelId}`, chatMode: 'bot', markAsReadMode: 'auto' };
+  return {
+    userId: `U${digest}`,
+    basicId: `@${digest.slice(0, 8)}`,
+    displayName: `Simulated OA ${channelId}`,
+    chatMode: 'bot',
+    markAsReadMode: 'auto',
+  };
 }
 
 export function defaultChannelSecret(channelId: string): string {
@@ -96,7 +102,10 @@ export function settingsFrom(channelId: string, input: ChannelInput, previous?: 
     }),
     botInfo: { ...base.botInfo, ...definedOnly(input.botInfo ?? {}) },
     rateLimits: input.rateLimits !== undefined ? { ...input.rateLimits } : base.rateLimits,
-    faults: input.faults !== undefined ? { ...NO_FAULTS, ...definedOnly(input.faults), script: [...(input.faults.script ?? [])] } : base.faults,
+    faults:
+      input.faults !== undefined
+        ? { ...NO_FAULTS, ...definedOnly(input.faults), script: [...(input.faults.script ?? [])] }
+        : base.faults,
     channelId,
   };
 }
@@ -109,16 +118,32 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 export function parseChannelInput(body: unknown, { requireToken }: { requireToken: boolean }): Parsed<ChannelInput> {
   const errors: string[] = [];
   if (!isRecord(body)) return { ok: false, errors: ['body must be a JSON object'] };
-  const known = new Set(['channelId', 'accessToken', 'channelSecret', 'quota', 'consumption', 'followers', 'followerCount', 'blocked', 'webhookUrl', 'botInfo', 'rateLimits', 'retryAfterHeader', 'faults']);
+  const known = new Set([
+    'channelId',
+    'accessToken',
+    'channelSecret',
+    'quota',
+    'consumption',
+    'followers',
+    'followerCount',
+    'blocked',
+    'webhookUrl',
+    'botInfo',
+    'rateLimits',
+    'retryAfterHeader',
+    'faults',
+  ]);
   for (const key of Object.keys(body)) if (!known.has(key)) errors.push(`unknown property ${key}`);
 
   const input: ChannelInput = {};
   if (body.accessToken !== undefined || requireToken) {
-    if (typeof body.accessToken !== 'string' || body.accessToken.length === 0) errors.push('accessToken must be a non-empty string');
+    if (typeof body.accessToken !== 'string' || body.accessToken.length === 0)
+      errors.push('accessToken must be a non-empty string');
     else input.accessToken = body.accessToken;
   }
   if (body.channelSecret !== undefined) {
-    if (typeof body.channelSecret !== 'string' || body.channelSecret.length === 0) errors.push('channelSecret must be a non-empty string');
+    if (typeof body.channelSecret !== 'string' || body.channelSecret.length === 0)
+      errors.push('channelSecret must be a non-empty string');
     else input.channelSecret = body.channelSecret;
   }
   if (body.quota !== undefined) {
@@ -131,7 +156,8 @@ export function parseChannelInput(body: unknown, { requireToken }: { requireToke
     else input.consumption = body.consumption;
   }
   if (body.followerCount !== undefined) {
-    if (!isCount(body.followerCount) || body.followerCount > 5_000_000) errors.push('followerCount must be an integer from 0 to 5000000');
+    if (!isCount(body.followerCount) || body.followerCount > 5_000_000)
+      errors.push('followerCount must be an integer from 0 to 5000000');
     else input.followerCount = body.followerCount;
   }
   for (const key of ['followers', 'blocked'] as const) {
@@ -155,7 +181,8 @@ export function parseChannelInput(body: unknown, { requireToken }: { requireToke
     else errors.push(...limits.errors);
   }
   if (body.retryAfterHeader !== undefined) {
-    if (body.retryAfterHeader !== null && typeof body.retryAfterHeader !== 'boolean') errors.push('retryAfterHeader must be a boolean or null');
+    if (body.retryAfterHeader !== null && typeof body.retryAfterHeader !== 'boolean')
+      errors.push('retryAfterHeader must be a boolean or null');
     else input.retryAfterHeader = body.retryAfterHeader;
   }
   if (body.faults !== undefined) {
@@ -168,14 +195,21 @@ export function parseChannelInput(body: unknown, { requireToken }: { requireToke
 
 export function parseQuota(value: unknown): Parsed<Quota> {
   if (isRecord(value) && value.type === 'none') return { ok: true, value: { type: 'none' } };
-  if (isRecord(value) && value.type === 'limited' && isCount(value.value)) return { ok: true, value: { type: 'limited', value: value.value } };
+  if (isRecord(value) && value.type === 'limited' && isCount(value.value))
+    return { ok: true, value: { type: 'limited', value: value.value } };
   return { ok: false, errors: ['quota must be {"type":"none"} or {"type":"limited","value":<non-negative integer>}'] };
 }
 
 export function parseUserIds(value: unknown, name: string): Parsed<string[]> {
   if (!Array.isArray(value)) return { ok: false, errors: [`${name} must be an array of user ids`] };
   const bad = value.filter((id) => !isLineUserId(id));
-  if (bad.length) return { ok: false, errors: [`${name} has ${bad.length} invalid user id(s), e.g. ${JSON.stringify(bad[0])}; a user id is U and 32 lowercase hex digits`] };
+  if (bad.length)
+    return {
+      ok: false,
+      errors: [
+        `${name} has ${bad.length} invalid user id(s), e.g. ${JSON.stringify(bad[0])}; a user id is U and 32 lowercase hex digits`,
+      ],
+    };
   return { ok: true, value: value as string[] };
 }
 
@@ -193,14 +227,19 @@ function parseBotInfo(value: unknown): Parsed<Partial<BotInfo>> {
     else info.chatMode = value.chatMode;
   }
   if (value.markAsReadMode !== undefined) {
-    if (value.markAsReadMode !== 'auto' && value.markAsReadMode !== 'manual') errors.push('botInfo.markAsReadMode must be auto or manual');
+    if (value.markAsReadMode !== 'auto' && value.markAsReadMode !== 'manual')
+      errors.push('botInfo.markAsReadMode must be auto or manual');
     else info.markAsReadMode = value.markAsReadMode;
   }
   return errors.length ? { ok: false, errors } : { ok: true, value: info };
 }
 
 export function parseRateLimitOverrides(value: unknown): Parsed<RateLimitOverrides> {
-  if (!isRecord(value)) return { ok: false, errors: ['rate limits must be an object keyed by push, multicast, broadcast, narrowcast, other'] };
+  if (!isRecord(value))
+    return {
+      ok: false,
+      errors: ['rate limits must be an object keyed by push, multicast, broadcast, narrowcast, other'],
+    };
   const errors: string[] = [];
   const limits: RateLimitOverrides = {};
   for (const [key, rule] of Object.entries(value)) {
@@ -223,7 +262,16 @@ export function parseFaults(value: unknown): Parsed<Partial<FaultConfig>> {
   if (!isRecord(value)) return { ok: false, errors: ['faults must be an object'] };
   const errors: string[] = [];
   const faults: Partial<FaultConfig> = {};
-  const known = new Set(['serverErrorRate', 'serverErrorStatus', 'lostResponseRate', 'latencyMs', 'latencyJitterMs', 'endpoints', 'script', 'seed']);
+  const known = new Set([
+    'serverErrorRate',
+    'serverErrorStatus',
+    'lostResponseRate',
+    'latencyMs',
+    'latencyJitterMs',
+    'endpoints',
+    'script',
+    'seed',
+  ]);
   for (const key of Object.keys(value)) if (!known.has(key)) errors.push(`unknown fault property ${key}`);
   for (const key of ['serverErrorRate', 'lostResponseRate'] as const) {
     if (value[key] === undefined) continue;
@@ -238,21 +286,27 @@ export function parseFaults(value: unknown): Parsed<Partial<FaultConfig>> {
     else faults[key] = ms;
   }
   if (value.serverErrorStatus !== undefined) {
-    if (!isServerErrorStatus(value.serverErrorStatus)) errors.push('serverErrorStatus must be an integer from 500 to 599');
+    if (!isServerErrorStatus(value.serverErrorStatus))
+      errors.push('serverErrorStatus must be an integer from 500 to 599');
     else faults.serverErrorStatus = value.serverErrorStatus;
   }
   if (value.endpoints !== undefined) {
     if (value.endpoints === null) faults.endpoints = null;
-    else if (Array.isArray(value.endpoints) && value.endpoints.every(isLineEndpoint)) faults.endpoints = value.endpoints as LineEndpoint[];
+    else if (Array.isArray(value.endpoints) && value.endpoints.every(isLineEndpoint))
+      faults.endpoints = value.endpoints as LineEndpoint[];
     else errors.push('endpoints must be null or an array of endpoint names (push, multicast, broadcast, quota, ...)');
   }
   if (value.script !== undefined) {
     const steps = Array.isArray(value.script) ? value.script.map(parseFaultStep) : [null];
-    if (steps.some((step) => step === null)) errors.push('script must be an array of "ok", "server_error", "lost_response", {"kind":"server_error","status":5xx} or {"kind":"latency","ms":n}');
+    if (steps.some((step) => step === null))
+      errors.push(
+        'script must be an array of "ok", "server_error", "lost_response", {"kind":"server_error","status":5xx} or {"kind":"latency","ms":n}',
+      );
     else faults.script = steps as FaultStep[];
   }
   if (value.seed !== undefined) {
-    if (value.seed !== null && typeof value.seed !== 'number' && typeof value.seed !== 'string') errors.push('seed must be a number, a string or null');
+    if (value.seed !== null && typeof value.seed !== 'number' && typeof value.seed !== 'string')
+      errors.push('seed must be a number, a string or null');
     else faults.seed = value.seed;
   }
   return errors.length ? { ok: false, errors } : { ok: true, value: faults };
@@ -260,7 +314,8 @@ export function parseFaults(value: unknown): Parsed<Partial<FaultConfig>> {
 
 function parseFaultStep(step: unknown): FaultStep | null {
   if (step === 'ok' || step === 'server_error' || step === 'lost_response') return step;
-  if (isRecord(step) && step.kind === 'server_error' && isServerErrorStatus(step.status)) return { kind: 'server_error', status: step.status };
+  if (isRecord(step) && step.kind === 'server_error' && isServerErrorStatus(step.status))
+    return { kind: 'server_error', status: step.status };
   if (isRecord(step) && step.kind === 'latency' && isCount(step.ms)) return { kind: 'latency', ms: step.ms };
   return null;
 }

@@ -52,7 +52,11 @@ describe('RetryKeyRegistry', () => {
 describe('FaultInjector', () => {
   it('plays its script first, then its rates', () => {
     const faults = new FaultInjector('seed');
-    faults.configure({ ...NO_FAULTS, serverErrorRate: 1, script: ['lost_response', 'ok', { kind: 'latency', ms: 20 }] });
+    faults.configure({
+      ...NO_FAULTS,
+      serverErrorRate: 1,
+      script: ['lost_response', 'ok', { kind: 'latency', ms: 20 }],
+    });
     expect(faults.decide('push')).toEqual({ latencyMs: 0, serverErrorStatus: null, loseResponse: true });
     expect(faults.decide('push')).toEqual({ latencyMs: 0, serverErrorStatus: null, loseResponse: false });
     expect(faults.decide('push')).toEqual({ latencyMs: 20, serverErrorStatus: null, loseResponse: false });

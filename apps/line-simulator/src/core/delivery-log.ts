@@ -57,8 +57,14 @@ export class DeliveryLog {
 
   summary(): DeliverySummary {
     const repeatedRecipients: DeliverySummary['repeatedRecipients'] = [];
-    for (const [userId, deliveries] of this.countByUser) if (deliveries > 1) repeatedRecipients.push({ userId, deliveries });
-    return { sends: this.sends.length, totalDeliveries: this.deliveries, distinctRecipients: this.countByUser.size, repeatedRecipients };
+    for (const [userId, deliveries] of this.countByUser)
+      if (deliveries > 1) repeatedRecipients.push({ userId, deliveries });
+    return {
+      sends: this.sends.length,
+      totalDeliveries: this.deliveries,
+      distinctRecipients: this.countByUser.size,
+      repeatedRecipients,
+    };
   }
 
   perUser(): Record<string, number> {
@@ -82,6 +88,9 @@ function keptSend(send: SendRecord): SendRecord {
   const recipients = send.deliveredTo.join(',');
   const count = send.deliveredTo.length;
   const kept = { ...send } as SendRecord;
-  Object.defineProperty(kept, 'deliveredTo', { enumerable: true, get: () => (count === 0 ? [] : recipients.split(',')) });
+  Object.defineProperty(kept, 'deliveredTo', {
+    enumerable: true,
+    get: () => (count === 0 ? [] : recipients.split(',')),
+  });
   return kept;
 }

@@ -2,7 +2,8 @@ import type { LineEndpoint } from './endpoints';
 import { SeededRandom } from './random';
 
 /** One scripted answer: consumed in order, one per request the faults apply to, before any rates. */
-export type FaultStep = 'ok' | 'server_error' | 'lost_response' | { kind: 'server_error'; status: number } | { kind: 'latency'; ms: number };
+export type FaultStep =
+  'ok' | 'server_error' | 'lost_response' | { kind: 'server_error'; status: number } | { kind: 'latency'; ms: number };
 
 export interface FaultConfig {
   /** Share of requests answered with a 5xx before anything is processed (nothing delivered). */
@@ -55,7 +56,11 @@ export class FaultInjector {
   }
 
   get current(): FaultConfig {
-    return { ...this.config, script: [...this.config.script], endpoints: this.config.endpoints ? [...this.config.endpoints] : null };
+    return {
+      ...this.config,
+      script: [...this.config.script],
+      endpoints: this.config.endpoints ? [...this.config.endpoints] : null,
+    };
   }
 
   configure(config: FaultConfig): void {
@@ -74,10 +79,15 @@ export class FaultInjector {
     const step = config.script.shift();
     if (step !== undefined) return fromStep(step, config);
 
-    const latencyMs = config.latencyMs + (config.latencyJitterMs > 0 ? this.random.below(config.latencyJitterMs + 1) : 0);
+    const latencyMs =
+      config.latencyMs + (config.latencyJitterMs > 0 ? this.random.below(config.latencyJitterMs + 1) : 0);
     const serverError = this.random.chance(config.serverErrorRate);
     const loseResponse = this.random.chance(config.lostResponseRate);
-    return { latencyMs, serverErrorStatus: serverError ? config.serverErrorStatus : null, loseResponse: !serverError && loseResponse };
+    return {
+      latencyMs,
+      serverErrorStatus: serverError ? config.serverErrorStatus : null,
+      loseResponse: !serverError && loseResponse,
+    };
   }
 }
 

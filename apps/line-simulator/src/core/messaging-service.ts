@@ -87,7 +87,11 @@ export class MessagingService {
 
   quota(channel: SimChannel): ApiReply {
     const quota = channel.quota;
-    return { status: 200, body: quota.type === 'limited' ? { type: 'limited', value: quota.value } : { type: 'none' }, outcome: 'ok' };
+    return {
+      status: 200,
+      body: quota.type === 'limited' ? { type: 'limited', value: quota.value } : { type: 'none' },
+      outcome: 'ok',
+    };
   }
 
   consumption(channel: SimChannel): ApiReply {
@@ -117,14 +121,16 @@ export class MessagingService {
     const problems: LineMessageProblem[] = [];
     if (endpoint === 'push') {
       if (body.to === undefined || body.to === null) problems.push({ property: 'to', message: 'must be specified' });
-      else if (!isLinePushTargetId(body.to)) problems.push({ property: 'to', message: 'must be a valid user, group or room ID' });
+      else if (!isLinePushTargetId(body.to))
+        problems.push({ property: 'to', message: 'must be a valid user, group or room ID' });
     }
     if (endpoint === 'multicast') problems.push(...multicastRecipientProblems(body.to));
     problems.push(...messageProblems(body.messages));
     if (body.notificationDisabled !== undefined && typeof body.notificationDisabled !== 'boolean') {
       problems.push({ property: 'notificationDisabled', message: 'must be a boolean' });
     }
-    if (endpoint !== 'broadcast' && body.customAggregationUnits !== undefined) problems.push(...aggregationUnitProblems(body.customAggregationUnits));
+    if (endpoint !== 'broadcast' && body.customAggregationUnits !== undefined)
+      problems.push(...aggregationUnitProblems(body.customAggregationUnits));
     return problems;
   }
 
@@ -145,14 +151,27 @@ export class MessagingService {
     };
   }
 
-  private deliver(call: SendCall, endpoint: SendEndpoint, recipients: readonly string[], messages: Record<string, unknown>[]): ApiReply {
+  private deliver(
+    call: SendCall,
+    endpoint: SendEndpoint,
+    recipients: readonly string[],
+    messages: Record<string, unknown>[],
+  ): ApiReply {
     const { channel } = call;
     const split = channel.splitRecipients(recipients);
     const counted = split.deliverable.length;
     if (channel.wouldPassMonthlyLimit(counted)) {
-      return { status: 429, body: { message: MONTHLY_LIMIT_MESSAGE }, outcome: 'monthly_limit', recipients: recipients.length, delivered: 0, counted: 0 };
+      return {
+        status: 429,
+        body: { message: MONTHLY_LIMIT_MESSAGE },
+        outcome: 'monthly_limit',
+        recipients: recipients.length,
+        delivered: 0,
+        counted: 0,
+      };
     }
-    const sentMessages = endpoint === 'push' ? messages.map((message) => sentMessageFor(channel, message, call.requestId)) : undefined;
+    const sentMessages =
+      endpoint === 'push' ? messages.map((message) => sentMessageFor(channel, message, call.requestId)) : undefined;
     channel.countMessages(counted);
     channel.deliveries.record({
       requestId: call.requestId,
@@ -165,7 +184,8 @@ export class MessagingService {
       counted,
       sentMessages,
     });
-    if (call.retryKey) channel.retryKeys.remember(call.retryKey, { requestId: call.requestId, acceptedAt: call.now, sentMessages });
+    if (call.retryKey)
+      channel.retryKeys.remember(call.retryKey, { requestId: call.requestId, acceptedAt: call.now, sentMessages });
     return {
       status: 200,
       body: sentMessages ? { sentMessages } : {},
@@ -190,7 +210,8 @@ function messageProblems(messages: unknown): LineMessageProblem[] {
 function multicastRecipientProblems(to: unknown): LineMessageProblem[] {
   if (to === undefined || to === null) return [{ property: 'to', message: 'must be specified' }];
   if (!Array.isArray(to)) return [{ property: 'to', message: 'must be an array' }];
-  if (to.length < 1 || to.length > MAX_MULTICAST_RECIPIENTS) return [{ property: 'to', message: `Size must be between 1 and ${MAX_MULTICAST_RECIPIENTS}` }];
+  if (to.length < 1 || to.length > MAX_MULTICAST_RECIPIENTS)
+    return [{ property: 'to', message: `Size must be between 1 and ${MAX_MULTICAST_RECIPIENTS}` }];
   const problems: LineMessageProblem[] = [];
   to.forEach((id, index) => {
     if (!isLineUserId(id)) problems.push({ property: `to[${index}]`, message: 'must be a valid user ID' });
@@ -199,7 +220,8 @@ function multicastRecipientProblems(to: unknown): LineMessageProblem[] {
 }
 
 function aggregationUnitProblems(units: unknown): LineMessageProblem[] {
-  if (!Array.isArray(units) || units.length > 1) return [{ property: 'customAggregationUnits', message: 'must be an array of at most 1 unit name' }];
+  if (!Array.isArray(units) || units.length > 1)
+    return [{ property: 'customAggregationUnits', message: 'must be an array of at most 1 unit name' }];
   return units.flatMap((unit, index) =>
     typeof unit === 'string' && /^[a-zA-Z0-9_]{1,30}$/.test(unit)
       ? []

@@ -43,7 +43,10 @@ export class SlidingWindowLimiter {
     if (log.length >= rule.limit) {
       // A slot frees up when the oldest of the last `limit` admitted requests leaves the window.
       const oldest = log[log.length - rule.limit];
-      return { allowed: false, retryAfterMs: oldest === undefined ? rule.windowMs : Math.max(1, oldest + rule.windowMs - now) };
+      return {
+        allowed: false,
+        retryAfterMs: oldest === undefined ? rule.windowMs : Math.max(1, oldest + rule.windowMs - now),
+      };
     }
     log.push(now);
     this.admitted.set(group, log);

@@ -55,7 +55,9 @@ export class RequestLog {
 
   query(query: RequestLogQuery = {}): RequestLogEntry[] {
     const sinceSeq = query.sinceSeq ?? 0;
-    const matching = this.entries.filter((entry) => entry.seq > sinceSeq && (query.channelId === undefined || entry.channelId === query.channelId));
+    const matching = this.entries.filter(
+      (entry) => entry.seq > sinceSeq && (query.channelId === undefined || entry.channelId === query.channelId),
+    );
     return query.limit !== undefined ? matching.slice(0, query.limit) : matching;
   }
 

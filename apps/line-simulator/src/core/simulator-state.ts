@@ -130,6 +130,7 @@ export class SimulatorState {
 
   private assertTokenFree(accessToken: string, channelId: string): void {
     const holder = this.channelsByToken.get(accessToken);
-    if (holder && holder.id !== channelId) throw new ChannelConflictError(`channel ${holder.id} already uses this access token`);
+    if (holder && holder.id !== channelId)
+      throw new ChannelConflictError(`channel ${holder.id} already uses this access token`);
   }
 }

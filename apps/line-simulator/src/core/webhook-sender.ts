@@ -4,7 +4,8 @@ import { isRecord, Parsed } from './channel-settings';
 import type { SimChannel } from './sim-channel';
 
 /** A user action to simulate: following (or unblocking) the account, or blocking it. */
-export type AudienceEventInput = { type: 'follow'; userId: string; isUnblocked?: boolean } | { type: 'unfollow'; userId: string };
+export type AudienceEventInput =
+  { type: 'follow'; userId: string; isUnblocked?: boolean } | { type: 'unfollow'; userId: string };
 
 /** A webhook event as webhook.yml describes it (FollowEvent / UnfollowEvent). */
 export interface WebhookEvent {
@@ -30,7 +31,12 @@ export interface WebhookDelivery {
 
 export function parseAudienceEvents(body: unknown): Parsed<{ events: AudienceEventInput[]; url?: string }> {
   if (!isRecord(body) || !Array.isArray(body.events) || body.events.length === 0) {
-    return { ok: false, errors: ['body must be {"events": [{"type": "follow"|"unfollow", "userId": "U...", "isUnblocked"?: boolean}, ...]}'] };
+    return {
+      ok: false,
+      errors: [
+        'body must be {"events": [{"type": "follow"|"unfollow", "userId": "U...", "isUnblocked"?: boolean}, ...]}',
+      ],
+    };
   }
   const errors: string[] = [];
   const events: AudienceEventInput[] = [];
@@ -38,7 +44,8 @@ export function parseAudienceEvents(body: unknown): Parsed<{ events: AudienceEve
     if (!isRecord(event) || (event.type !== 'follow' && event.type !== 'unfollow') || !isLineUserId(event.userId)) {
       errors.push(`events[${index}] must have type follow or unfollow and a userId of U and 32 hex digits`);
     } else if (event.type === 'follow') {
-      if (event.isUnblocked !== undefined && typeof event.isUnblocked !== 'boolean') errors.push(`events[${index}].isUnblocked must be a boolean`);
+      if (event.isUnblocked !== undefined && typeof event.isUnblocked !== 'boolean')
+        errors.push(`events[${index}].isUnblocked must be a boolean`);
       else events.push({ type: 'follow', userId: event.userId, isUnblocked: event.isUnblocked as boolean | undefined });
     } else {
       events.push({ type: 'unfollow', userId: event.userId });
@@ -95,7 +102,12 @@ export class WebhookSender {
       return { type: 'unfollow', ...base };
     }
     const { wasBlocked } = channel.audience.follow(input.userId);
-    return { type: 'follow', ...base, replyToken: randomBytes(16).toString('hex'), follow: { isUnblocked: input.isUnblocked ?? wasBlocked } };
+    return {
+      type: 'follow',
+      ...base,
+      replyToken: randomBytes(16).toString('hex'),
+      follow: { isUnblocked: input.isUnblocked ?? wasBlocked },
+    };
   }
 }
 

@@ -1,6 +1,14 @@
 import express, { Request, RequestHandler, Response, Router } from 'express';
 import { isLineUserId } from '@lcm/domain/line-messages';
-import { ChannelInput, isCount, isRecord, parseChannelInput, parseFaults, parseRateLimitOverrides, parseUserIds } from '../core/channel-settings';
+import {
+  ChannelInput,
+  isCount,
+  isRecord,
+  parseChannelInput,
+  parseFaults,
+  parseRateLimitOverrides,
+  parseUserIds,
+} from '../core/channel-settings';
 import { isMonthKey, isTimeZone } from '../core/clock';
 import type { SendRecord } from '../core/delivery-log';
 import { NO_FAULTS } from '../core/faults';
@@ -32,9 +40,13 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
   });
   router.put('/_sim/clock', (req, res) => {
     const body: unknown = req.body;
-    if (!isRecord(body)) return badRequest(res, ['body must be {"month": "YYYY-MM"} | {"now": ISO-8601} | {"offsetMs": n}, optionally with "timeZone"']);
+    if (!isRecord(body))
+      return badRequest(res, [
+        'body must be {"month": "YYYY-MM"} | {"now": ISO-8601} | {"offsetMs": n}, optionally with "timeZone"',
+      ]);
     if (body.timeZone !== undefined) {
-      if (typeof body.timeZone !== 'string' || !isTimeZone(body.timeZone)) return badRequest(res, ['timeZone must be an IANA time zone such as Asia/Taipei']);
+      if (typeof body.timeZone !== 'string' || !isTimeZone(body.timeZone))
+        return badRequest(res, ['timeZone must be an IANA time zone such as Asia/Taipei']);
       state.clock.setTimeZone(body.timeZone);
     }
     if (body.month !== undefined) {
@@ -63,7 +75,8 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
     const { retryAfterHeader, ...limits } = isRecord(req.body) ? req.body : {};
     const parsed = parseRateLimitOverrides(limits);
     if (!parsed.ok) return badRequest(res, parsed.errors);
-    if (retryAfterHeader !== undefined && typeof retryAfterHeader !== 'boolean') return badRequest(res, ['retryAfterHeader must be a boolean']);
+    if (retryAfterHeader !== undefined && typeof retryAfterHeader !== 'boolean')
+      return badRequest(res, ['retryAfterHeader must be a boolean']);
     state.setGlobalRateLimits(parsed.value, retryAfterHeader);
     res.json({ limits: state.rateLimits, retryAfterHeader: state.retryAfterHeader });
   });
@@ -93,7 +106,10 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
   router.post('/_sim/channels', (req, res) => {
     const channelId = isRecord(req.body) ? req.body.channelId : undefined;
     if (typeof channelId !== 'string') return badRequest(res, ['channelId is required']);
-    if (state.channel(channelId)) return res.status(409).json({ error: `channel ${channelId} exists; PUT /_sim/channels/${channelId} replaces it` });
+    if (state.channel(channelId))
+      return res
+        .status(409)
+        .json({ error: `channel ${channelId} exists; PUT /_sim/channels/${channelId} replaces it` });
     const parsed = parseChannelInput(req.body, { requireToken: true });
     if (!parsed.ok) return badRequest(res, parsed.errors);
     try {
@@ -114,7 +130,10 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
       await handler(channel, req, res);
     };
 
-  router.get('/_sim/channels/:channelId', withChannel((channel, _req, res) => res.json(channelView(state, channel))));
+  router.get(
+    '/_sim/channels/:channelId',
+    withChannel((channel, _req, res) => res.json(channelView(state, channel))),
+  );
   router.patch(
     '/_sim/channels/:channelId',
     withChannel((channel, req, res) => {
@@ -128,7 +147,10 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
       }
     }),
   );
-  router.delete('/_sim/channels/:channelId', withChannel((channel, _req, res) => res.json({ deleted: state.removeChannel(channel.id) })));
+  router.delete(
+    '/_sim/channels/:channelId',
+    withChannel((channel, _req, res) => res.json({ deleted: state.removeChannel(channel.id) })),
+  );
   router.post(
     '/_sim/channels/:channelId/reset',
     withChannel((channel, _req, res) => {
@@ -137,10 +159,15 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
     }),
   );
 
-  router.put('/_sim/channels/:channelId/faults', withChannel((channel, req, res) => applyChannelChange(res, state, channel, 'faults', parseFaults(req.body))));
+  router.put(
+    '/_sim/channels/:channelId/faults',
+    withChannel((channel, req, res) => applyChannelChange(res, state, channel, 'faults', parseFaults(req.body))),
+  );
   router.delete(
     '/_sim/channels/:channelId/faults',
-    withChannel((channel, _req, res) => applyChannelChange(res, state, channel, 'faults', { ok: true, value: { ...NO_FAULTS, script: [] } })),
+    withChannel((channel, _req, res) =>
+      applyChannelChange(res, state, channel, 'faults', { ok: true, value: { ...NO_FAULTS, script: [] } }),
+    ),
   );
   router.put(
     '/_sim/channels/:channelId/rate-limits',
@@ -151,7 +178,10 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
       }
       const parsed = parseRateLimitOverrides(limits);
       if (!parsed.ok) return badRequest(res, parsed.errors);
-      state.updateChannel(channel, { rateLimits: parsed.value, retryAfterHeader: retryAfterHeader as boolean | null | undefined });
+      state.updateChannel(channel, {
+        rateLimits: parsed.value,
+        retryAfterHeader: retryAfterHeader as boolean | null | undefined,
+      });
       res.json(channelView(state, channel));
     }),
   );
@@ -166,7 +196,9 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
   // Audience: direct changes (no webhook), and simulated user actions (with a signed webhook).
   router.get(
     '/_sim/channels/:channelId/followers',
-    withChannel((channel, _req, res) => res.json({ followers: channel.audience.followers(), blocked: channel.audience.blocked() })),
+    withChannel((channel, _req, res) =>
+      res.json({ followers: channel.audience.followers(), blocked: channel.audience.blocked() }),
+    ),
   );
   router.post(
     '/_sim/channels/:channelId/followers',
@@ -174,7 +206,8 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
       const body: Record<string, unknown> = isRecord(req.body) ? req.body : {};
       const ids = body.userIds === undefined ? { ok: true as const, value: [] } : parseUserIds(body.userIds, 'userIds');
       if (!ids.ok) return badRequest(res, ids.errors);
-      if (body.count !== undefined && (!isCount(body.count) || body.count > 5_000_000)) return badRequest(res, ['count must be an integer from 0 to 5000000']);
+      if (body.count !== undefined && (!isCount(body.count) || body.count > 5_000_000))
+        return badRequest(res, ['count must be an integer from 0 to 5000000']);
       const generated = (body.count as number | undefined) ?? 0;
       for (const userId of ids.value) channel.audience.follow(userId);
       const start = channel.audience.followerCount + channel.audience.blockedCount;
@@ -206,7 +239,10 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
     withChannel((channel, req, res) => {
       const userId = req.query.userId;
       if (userId === undefined) {
-        return res.json({ ...channel.deliveries.summary(), ...(req.query.perUser === 'true' ? { perUser: channel.deliveries.perUser() } : {}) });
+        return res.json({
+          ...channel.deliveries.summary(),
+          ...(req.query.perUser === 'true' ? { perUser: channel.deliveries.perUser() } : {}),
+        });
       }
       if (!isLineUserId(userId)) return badRequest(res, ['userId must be U and 32 hex digits']);
       const sends = channel.deliveries.forUser(userId);
@@ -214,21 +250,42 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
         userId,
         status: channel.statusOf(userId),
         count: sends.length,
-        deliveries: sends.map((send) => ({ requestId: send.requestId, endpoint: send.endpoint, retryKey: send.retryKey, deliveredAt: iso(send.acceptedAt), messages: send.messages })),
+        deliveries: sends.map((send) => ({
+          requestId: send.requestId,
+          endpoint: send.endpoint,
+          retryKey: send.retryKey,
+          deliveredAt: iso(send.acceptedAt),
+          messages: send.messages,
+        })),
       });
     }),
   );
-  router.get('/_sim/channels/:channelId/sends', withChannel((channel, _req, res) => res.json({ sends: channel.deliveries.all().map(sendSummary) })));
+  router.get(
+    '/_sim/channels/:channelId/sends',
+    withChannel((channel, _req, res) => res.json({ sends: channel.deliveries.all().map(sendSummary) })),
+  );
   router.get(
     '/_sim/channels/:channelId/sends/:requestId',
     withChannel((channel, req, res) => {
       const send = channel.deliveries.find(String(req.params.requestId));
       if (!send) return res.status(404).json({ error: `no accepted send ${req.params.requestId}` });
-      res.json({ ...sendSummary(send), messages: send.messages, deliveredTo: send.deliveredTo, skipped: send.skipped, sentMessages: send.sentMessages });
+      res.json({
+        ...sendSummary(send),
+        messages: send.messages,
+        deliveredTo: send.deliveredTo,
+        skipped: send.skipped,
+        sentMessages: send.sentMessages,
+      });
     }),
   );
-  router.get('/_sim/channels/:channelId/requests', withChannel((channel, req, res) => res.json(requestLogView(state, req, channel.id))));
-  router.get('/_sim/channels/:channelId/consumption', withChannel((channel, _req, res) => res.json(consumptionView(channel))));
+  router.get(
+    '/_sim/channels/:channelId/requests',
+    withChannel((channel, req, res) => res.json(requestLogView(state, req, channel.id))),
+  );
+  router.get(
+    '/_sim/channels/:channelId/consumption',
+    withChannel((channel, _req, res) => res.json(consumptionView(channel))),
+  );
   router.put(
     '/_sim/channels/:channelId/consumption',
     withChannel((channel, req, res) => {
@@ -243,7 +300,8 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
     '/_sim/channels/:channelId/consumption/reset',
     withChannel((channel, req, res) => {
       const month = isRecord(req.body) ? req.body.month : undefined;
-      if (month !== undefined && month !== 'all' && !isMonthKey(month)) return badRequest(res, ['month must be YYYY-MM or "all"']);
+      if (month !== undefined && month !== 'all' && !isMonthKey(month))
+        return badRequest(res, ['month must be YYYY-MM or "all"']);
       channel.usage.reset(month === 'all' ? undefined : ((month as string | undefined) ?? channel.currentMonth()));
       res.json(consumptionView(channel));
     }),
@@ -303,11 +361,21 @@ export function channelView(state: SimulatorState, channel: SimChannel) {
 
 function clockView(state: SimulatorState) {
   const now = state.clock.now();
-  return { now: iso(now), month: state.clock.monthOf(now), timeZone: state.clock.timeZone, offsetMs: state.clock.offset };
+  return {
+    now: iso(now),
+    month: state.clock.monthOf(now),
+    timeZone: state.clock.timeZone,
+    offsetMs: state.clock.offset,
+  };
 }
 
 function consumptionView(channel: SimChannel) {
-  return { month: channel.currentMonth(), totalUsage: channel.usedThisMonth(), quota: channel.quota, byMonth: channel.usage.toJSON() };
+  return {
+    month: channel.currentMonth(),
+    totalUsage: channel.usedThisMonth(),
+    quota: channel.quota,
+    byMonth: channel.usage.toJSON(),
+  };
 }
 
 function sendSummary(send: SendRecord) {
@@ -326,7 +394,11 @@ function sendSummary(send: SendRecord) {
 function requestLogView(state: SimulatorState, req: Request, channelId: string | undefined) {
   const sinceSeq = Number(req.query.sinceSeq ?? 0);
   const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-  const requests = state.requestLog.query({ channelId, sinceSeq: Number.isFinite(sinceSeq) ? sinceSeq : 0, limit: limit !== undefined && Number.isFinite(limit) ? limit : undefined });
+  const requests = state.requestLog.query({
+    channelId,
+    sinceSeq: Number.isFinite(sinceSeq) ? sinceSeq : 0,
+    limit: limit !== undefined && Number.isFinite(limit) ? limit : undefined,
+  });
   return { lastSeq: state.requestLog.lastSeq, requests };
 }
 

@@ -7,8 +7,10 @@ import type { SimulatorState } from '../core/simulator-state';
 import { requestIdOf } from './request-id';
 
 export const RATE_LIMIT_MESSAGE = 'The API rate limit has been exceeded. Try again later.';
-export const MISSING_TOKEN_MESSAGE = "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'";
-export const INVALID_TOKEN_MESSAGE = 'Authentication failed. Confirm that the access token in the authorization header is valid.';
+export const MISSING_TOKEN_MESSAGE =
+  "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'";
+export const INVALID_TOKEN_MESSAGE =
+  'Authentication failed. Confirm that the access token in the authorization header is valid.';
 
 const RETRY_KEY_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,25 +35,68 @@ export function lineApiRouter(deps: LineApiDependencies): Router {
   // LINE reads every body as JSON whatever its content type.
   router.use('/v2', express.json({ limit: '10mb', type: () => true }));
 
-  router.post('/v2/bot/message/push', endpoint('push', (call) => messaging.push(call)));
-  router.post('/v2/bot/message/multicast', endpoint('multicast', (call) => messaging.multicast(call)));
-  router.post('/v2/bot/message/broadcast', endpoint('broadcast', (call) => messaging.broadcast(call)));
-  router.post('/v2/bot/message/validate/push', endpoint('validate_push', (call) => messaging.validate(call.body)));
-  router.post('/v2/bot/message/validate/multicast', endpoint('validate_multicast', (call) => messaging.validate(call.body)));
-  router.post('/v2/bot/message/validate/broadcast', endpoint('validate_broadcast', (call) => messaging.validate(call.body)));
-  router.post('/v2/bot/message/validate/narrowcast', endpoint('validate_narrowcast', (call) => messaging.validate(call.body)));
-  router.post('/v2/bot/message/validate/reply', endpoint('validate_reply', (call) => messaging.validate(call.body)));
-  router.get('/v2/bot/message/quota', endpoint('quota', (call) => messaging.quota(call.channel)));
-  router.get('/v2/bot/message/quota/consumption', endpoint('consumption', (call) => messaging.consumption(call.channel)));
-  router.get('/v2/bot/followers/ids', endpoint('followers', (call) => messaging.followers(call.channel, call.query)));
-  router.get('/v2/bot/info', endpoint('bot_info', (call) => messaging.botInfo(call.channel)));
+  router.post(
+    '/v2/bot/message/push',
+    endpoint('push', (call) => messaging.push(call)),
+  );
+  router.post(
+    '/v2/bot/message/multicast',
+    endpoint('multicast', (call) => messaging.multicast(call)),
+  );
+  router.post(
+    '/v2/bot/message/broadcast',
+    endpoint('broadcast', (call) => messaging.broadcast(call)),
+  );
+  router.post(
+    '/v2/bot/message/validate/push',
+    endpoint('validate_push', (call) => messaging.validate(call.body)),
+  );
+  router.post(
+    '/v2/bot/message/validate/multicast',
+    endpoint('validate_multicast', (call) => messaging.validate(call.body)),
+  );
+  router.post(
+    '/v2/bot/message/validate/broadcast',
+    endpoint('validate_broadcast', (call) => messaging.validate(call.body)),
+  );
+  router.post(
+    '/v2/bot/message/validate/narrowcast',
+    endpoint('validate_narrowcast', (call) => messaging.validate(call.body)),
+  );
+  router.post(
+    '/v2/bot/message/validate/reply',
+    endpoint('validate_reply', (call) => messaging.validate(call.body)),
+  );
+  router.get(
+    '/v2/bot/message/quota',
+    endpoint('quota', (call) => messaging.quota(call.channel)),
+  );
+  router.get(
+    '/v2/bot/message/quota/consumption',
+    endpoint('consumption', (call) => messaging.consumption(call.channel)),
+  );
+  router.get(
+    '/v2/bot/followers/ids',
+    endpoint('followers', (call) => messaging.followers(call.channel, call.query)),
+  );
+  router.get(
+    '/v2/bot/info',
+    endpoint('bot_info', (call) => messaging.botInfo(call.channel)),
+  );
 
   router.use('/v2', (req, res) => {
     const reply: ApiReply = { status: 404, body: { message: 'Not found' }, outcome: 'not_found' };
     send(res, reply);
-    logCall(deps.state, req, res, { channel: authenticate(req, deps.state).channel ?? null, endpoint: null, reply, startedAt: Date.now() });
+    logCall(deps.state, req, res, {
+      channel: authenticate(req, deps.state).channel ?? null,
+      endpoint: null,
+      reply,
+      startedAt: Date.now(),
+    });
   });
-  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => bodyErrorHandler(deps.state, error, req, res, next));
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) =>
+    bodyErrorHandler(deps.state, error, req, res, next),
+  );
   return router;
 }
 
@@ -83,10 +128,15 @@ function endpointHandlerFactory(deps: LineApiDependencies) {
       }
 
       const now = state.clock.now();
-      const rate = channel.limiter.tryAdmit(rateLimitGroupOf(name), state.effectiveRateLimit(channel, rateLimitGroupOf(name)), now);
+      const rate = channel.limiter.tryAdmit(
+        rateLimitGroupOf(name),
+        state.effectiveRateLimit(channel, rateLimitGroupOf(name)),
+        now,
+      );
       if (!rate.allowed) {
         const reply: ApiReply = { status: 429, body: { message: RATE_LIMIT_MESSAGE }, outcome: 'rate_limited' };
-        if (state.sendsRetryAfter(channel)) reply.headers = { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)) };
+        if (state.sendsRetryAfter(channel))
+          reply.headers = { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)) };
         send(res, reply);
         return log(channel, reply);
       }
@@ -101,12 +151,23 @@ function endpointHandlerFactory(deps: LineApiDependencies) {
         }
       }
       if (fault.serverErrorStatus !== null) {
-        const reply: ApiReply = { status: fault.serverErrorStatus, body: { message: 'An error occurred in the server' }, outcome: 'server_error' };
+        const reply: ApiReply = {
+          status: fault.serverErrorStatus,
+          body: { message: 'An error occurred in the server' },
+          outcome: 'server_error',
+        };
         send(res, reply);
         return log(channel, reply);
       }
 
-      const reply = behaviour({ channel, body: req.body, query: req.query as Record<string, unknown>, retryKey, requestId: requestIdOf(res), now: state.clock.now() });
+      const reply = behaviour({
+        channel,
+        body: req.body,
+        query: req.query as Record<string, unknown>,
+        retryKey,
+        requestId: requestIdOf(res),
+        now: state.clock.now(),
+      });
       if (fault.loseResponse && reply.status < 300) {
         log(channel, reply, true);
         req.socket.destroy();
@@ -120,10 +181,18 @@ function endpointHandlerFactory(deps: LineApiDependencies) {
 function retryKeyProblem(name: LineEndpoint, retryKey: string | null): ApiReply | null {
   if (retryKey === null) return null;
   if (!acceptsRetryKey(name)) {
-    return { status: 400, body: { message: 'The X-Line-Retry-Key header is not supported by this API' }, outcome: 'invalid' };
+    return {
+      status: 400,
+      body: { message: 'The X-Line-Retry-Key header is not supported by this API' },
+      outcome: 'invalid',
+    };
   }
   if (!RETRY_KEY_FORMAT.test(retryKey)) {
-    return { status: 400, body: { message: 'The value of the X-Line-Retry-Key header must be a UUID' }, outcome: 'invalid' };
+    return {
+      status: 400,
+      body: { message: 'The value of the X-Line-Retry-Key header must be a UUID' },
+      outcome: 'invalid',
+    };
   }
   return null;
 }
@@ -140,8 +209,15 @@ function authenticate(req: Request, state: SimulatorState): AuthResult {
 }
 
 /** Unparseable or oversized bodies: an unknown token still gets 401 first, like a well-formed call. */
-function bodyErrorHandler(state: SimulatorState, error: unknown, req: Request, res: Response, next: NextFunction): void {
-  const type = typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined;
+function bodyErrorHandler(
+  state: SimulatorState,
+  error: unknown,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  const type =
+    typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined;
   if (type !== 'entity.parse.failed' && type !== 'entity.too.large') return next(error);
   const auth = authenticate(req, state);
   const reply: ApiReply =
@@ -163,7 +239,14 @@ function logCall(
   state: SimulatorState,
   req: Request,
   res: Response,
-  call: { channel: SimChannel | null; endpoint: LineEndpoint | null; reply: ApiReply; retryKey?: string | null; startedAt: number; responseLost?: boolean },
+  call: {
+    channel: SimChannel | null;
+    endpoint: LineEndpoint | null;
+    reply: ApiReply;
+    retryKey?: string | null;
+    startedAt: number;
+    responseLost?: boolean;
+  },
 ): void {
   state.requestLog.append({
     at: new Date(state.clock.now()).toISOString(),

@@ -74,7 +74,10 @@ export class OpenApiSchemas {
 
   static load(file: string, options: { closed?: boolean } = {}): OpenApiSchemas {
     const document = parse(fs.readFileSync(file, 'utf8')) as OpenApiDocument;
-    return new OpenApiSchemas(document, { closed: options.closed ?? false, name: path.basename(file, path.extname(file)) });
+    return new OpenApiSchemas(document, {
+      closed: options.closed ?? false,
+      name: path.basename(file, path.extname(file)),
+    });
   }
 
   /** A validator for `components.schemas[name]`. */
@@ -84,7 +87,10 @@ export class OpenApiSchemas {
 
   /** The JSON schema `$ref` of an operation's JSON request body. */
   requestSchemaName(route: string, method: string): string {
-    return schemaName(this.operation(route, method).requestBody?.content?.['application/json']?.schema, `${method} ${route} request`);
+    return schemaName(
+      this.operation(route, method).requestBody?.content?.['application/json']?.schema,
+      `${method} ${route} request`,
+    );
   }
 
   /** The JSON schema of a response; undefined when the spec declares the status without a body. */
@@ -101,7 +107,8 @@ export class OpenApiSchemas {
 
   /** Mapping keys of a discriminated schema (e.g. all message types), to check test coverage. */
   discriminatorValues(name: string): string[] {
-    const discriminator = this.document.components.schemas[name]?.discriminator as { mapping?: Record<string, string> } | undefined;
+    const discriminator = this.document.components.schemas[name]?.discriminator as
+      { mapping?: Record<string, string> } | undefined;
     return Object.keys(discriminator?.mapping ?? {});
   }
 
@@ -123,7 +130,8 @@ export class OpenApiSchemas {
 
 function schemaName(schema: SchemaNode | undefined, what: string): string {
   const ref = schema?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith(COMPONENT_PREFIX)) throw new Error(`${what}: expected a $ref to a component schema`);
+  if (typeof ref !== 'string' || !ref.startsWith(COMPONENT_PREFIX))
+    throw new Error(`${what}: expected a $ref to a component schema`);
   return ref.slice(COMPONENT_PREFIX.length);
 }
 
@@ -133,7 +141,8 @@ function convertComponents(schemas: Record<string, SchemaNode>, closed: boolean)
   for (const [name, schema] of Object.entries(schemas)) {
     // A discriminated base is extended by its subtypes, so it can't itself refuse their properties.
     const plain = convertNode(schema, discriminated, closed, !discriminated.has(name)) as SchemaNode;
-    const discriminator = schema.discriminator as { propertyName: string; mapping?: Record<string, string> } | undefined;
+    const discriminator = schema.discriminator as
+      { propertyName: string; mapping?: Record<string, string> } | undefined;
     if (!discriminator) {
       converted[name] = plain;
       continue;
@@ -167,11 +176,14 @@ function convertNode(node: unknown, discriminated: Set<string>, closed: boolean,
       // A subtype extends its discriminated base: point it at the base without the dispatch.
       out.allOf = value.map((member) => {
         const ref = isRecord(member) ? member.$ref : undefined;
-        if (typeof ref === 'string' && discriminated.has(ref.slice(COMPONENT_PREFIX.length))) return { $ref: `${ref}${BASE_SUFFIX}` };
+        if (typeof ref === 'string' && discriminated.has(ref.slice(COMPONENT_PREFIX.length)))
+          return { $ref: `${ref}${BASE_SUFFIX}` };
         return convertNode(member, discriminated, closed, false);
       });
     } else if (key === 'properties' && isRecord(value)) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, convertNode(schema, discriminated, closed)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, schema]) => [name, convertNode(schema, discriminated, closed)]),
+      );
     } else {
       out[key] = convertNode(value, discriminated, closed);
     }
@@ -180,7 +192,13 @@ function convertNode(node: unknown, discriminated: Set<string>, closed: boolean,
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     else return { anyOf: [out, { type: 'null' }] };
   }
-  if (closed && closeHere && (out.type === 'object' || isRecord(out.properties)) && out.additionalProperties === undefined) out.unevaluatedProperties = false;
+  if (
+    closed &&
+    closeHere &&
+    (out.type === 'object' || isRecord(out.properties)) &&
+    out.additionalProperties === undefined
+  )
+    out.unevaluatedProperties = false;
   return out;
 }
 

@@ -21,9 +21,14 @@ export function bearer(token = TOKEN): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
 
-export async function createChannel(sim: LineSimulatorHandle, channelId: string, body: Record<string, unknown>): Promise<void> {
+export async function createChannel(
+  sim: LineSimulatorHandle,
+  channelId: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   const response = await request(sim.url).put(`/_sim/channels/${channelId}`).send(body);
-  if (response.status !== 201 && response.status !== 200) throw new Error(`channel setup failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201 && response.status !== 200)
+    throw new Error(`channel setup failed: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
 export const hello = [{ type: 'text', text: 'Hello' }];

@@ -11,7 +11,9 @@ describe('retryDelayMs', () => {
     );
   });
   it('grows with attempts at the same draw', () => {
-    expect([1, 2, 3, 4].map((a) => retryDelayMs(a, { baseMs: 100, maxMs: 10_000 }, () => 0.5))).toEqual([50, 100, 200, 400]);
+    expect([1, 2, 3, 4].map((a) => retryDelayMs(a, { baseMs: 100, maxMs: 10_000 }, () => 0.5))).toEqual([
+      50, 100, 200, 400,
+    ]);
   });
 });
 
@@ -26,7 +28,9 @@ describe('splitIntoRequests', () => {
 describe('retry keys', () => {
   it('matches the RFC 4122 version-5 example', () => {
     // uuid v5 of "www.example.com" in the DNS namespace
-    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
   it('are stable per request and distinct across requests of a batch', () => {
     const key = '0f9d7a52-3c11-4a8e-9d6e-6f0a3b1c2d4e';

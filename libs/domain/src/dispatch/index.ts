@@ -1,4 +1,10 @@
 export { retryDelayMs } from './backoff';
 export type { BackoffPolicy } from './backoff';
-export { MAX_OBJECTS_PER_REQUEST, MULTICAST_MAX_RECIPIENTS, requestRetryKey, splitIntoRequests, uuidV5 } from './requests';
+export {
+  MAX_OBJECTS_PER_REQUEST,
+  MULTICAST_MAX_RECIPIENTS,
+  requestRetryKey,
+  splitIntoRequests,
+  uuidV5,
+} from './requests';
 export { TokenBucket } from './token-bucket';

@@ -9,7 +9,8 @@ export const MULTICAST_MAX_RECIPIENTS = 500;
 export function splitIntoRequests<T>(messages: readonly T[]): T[][] {
   if (messages.length === 0) throw new RangeError('a send needs at least one message object');
   const requests: T[][] = [];
-  for (let i = 0; i < messages.length; i += MAX_OBJECTS_PER_REQUEST) requests.push(messages.slice(i, i + MAX_OBJECTS_PER_REQUEST));
+  for (let i = 0; i < messages.length; i += MAX_OBJECTS_PER_REQUEST)
+    requests.push(messages.slice(i, i + MAX_OBJECTS_PER_REQUEST));
   return requests;
 }
 

@@ -35,10 +35,18 @@ export function hasHardCap(situation: MonthSituation): boolean {
   );
 }
 
-function priceablePaidCost(situation: MonthSituation, paidSoFar: number, paidMessages: number): { cost: PaidCost; total: Decimal } {
+function priceablePaidCost(
+  situation: MonthSituation,
+  paidSoFar: number,
+  paidMessages: number,
+): { cost: PaidCost; total: Decimal } {
   const { card } = situation;
-  if (!card.additionalAllowed) return { cost: { amount: formatAmount(0), currency: card.currency, bands: [] }, total: new Dec(0) };
-  return { cost: costOfPaidPositions(card, paidSoFar, paidMessages), total: paidPositionsTotal(card, paidSoFar, paidMessages) };
+  if (!card.additionalAllowed)
+    return { cost: { amount: formatAmount(0), currency: card.currency, bands: [] }, total: new Dec(0) };
+  return {
+    cost: costOfPaidPositions(card, paidSoFar, paidMessages),
+    total: paidPositionsTotal(card, paidSoFar, paidMessages),
+  };
 }
 
 /** DESIGN.md's forecast arithmetic and verdicts for `recipients` recipients. */
@@ -56,7 +64,10 @@ export function assess(situation: MonthSituation, recipients: number): Assessmen
 
   const overPlanLimit = paidMessages > 0 && !situation.card.additionalAllowed;
   const overLineCap =
-    paidMessages > 0 && situation.card.additionalAllowed && situation.additionalCap !== null && paidSoFar + paidMessages > situation.additionalCap;
+    paidMessages > 0 &&
+    situation.card.additionalAllowed &&
+    situation.additionalCap !== null &&
+    paidSoFar + paidMessages > situation.additionalCap;
   // A send that adds no spend cannot pass a money cap, even in a month already over it.
   const overMonthlyCap = costTotal.gt(0) && situation.monthlyCap !== null && monthSpendAfter.gt(situation.monthlyCap);
   const overCostCap = situation.costCap !== null && costTotal.gt(situation.costCap);

@@ -14,7 +14,14 @@ function input(overrides: Partial<ForecastInput> & { used?: number } = {}): Fore
     messageObjects: 1,
     rateCard: twPlan('high'),
     regionCards: twCards,
-    quota: { lineQuota: { type: 'none' }, lineConsumption: null, ledgerUsed: used, reserved: 0, headroom: 0, fresh: true },
+    quota: {
+      lineQuota: { type: 'none' },
+      lineConsumption: null,
+      ledgerUsed: used,
+      reserved: 0,
+      headroom: 0,
+      fresh: true,
+    },
     budget: { monthlyCap: null, spentThisMonth: '0', reservedThisMonth: '0' },
     costCap: null,
     additionalMessageCap: null,
@@ -36,7 +43,14 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
     });
     expect(forecast.suggestions).toEqual([
       { kind: 'trim', maxRecipients: 50, messages: 50, cost: '0.0000', currency: 'TWD' },
-      { kind: 'plan', plan: 'medium', monthlyCost: '800.0000', currency: 'TWD', projectedMessages: 250, currentPlanMonthlyCost: null },
+      {
+        kind: 'plan',
+        plan: 'medium',
+        monthlyCost: '800.0000',
+        currency: 'TWD',
+        projectedMessages: 250,
+        currentPlanMonthlyCost: null,
+      },
       { kind: 'next_month', month: '2026-12', cost: '0.0000', currency: 'TWD', verdict: 'ok', verdicts: [] },
     ]);
     expect(forecast.reasons.join('\n')).toContain('the light plan cannot buy additional messages');
@@ -48,7 +62,10 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
       quota: { free: 6000, used: 5000, remainingFree: 1000, paidSoFar: 0 },
       freeMessages: 1000,
       paidMessages: 11_000,
-      cost: { amount: '2200.0000', bands: [{ from: 1, to: 11_000, unitPrice: '0.2', messages: 11_000, amount: '2200.0000' }] },
+      cost: {
+        amount: '2200.0000',
+        bands: [{ from: 1, to: 11_000, unitPrice: '0.2', messages: 11_000, amount: '2200.0000' }],
+      },
       verdict: 'ok',
       rateCard: { region: 'TW', plan: 'high', verified: false },
     });
@@ -56,13 +73,29 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
   });
 
   it("API.md's example: 1,500 used, 12,000 recipients, cap 2000 → 1500.0000, 500.0000 left", () => {
-    const forecast = computeForecast(input({ used: 1500, recipients: 12_000, budget: { monthlyCap: '2000', spentThisMonth: '0', reservedThisMonth: '0' } }));
+    const forecast = computeForecast(
+      input({
+        used: 1500,
+        recipients: 12_000,
+        budget: { monthlyCap: '2000', spentThisMonth: '0', reservedThisMonth: '0' },
+      }),
+    );
     expect(forecast).toMatchObject({
       quota: { free: 6000, used: 1500, reserved: 0, headroom: 0, remainingFree: 4500 },
       freeMessages: 4500,
       paidMessages: 7500,
-      cost: { amount: '1500.0000', currency: 'TWD', bands: [{ from: 1, to: 7500, unitPrice: '0.2', messages: 7500, amount: '1500.0000' }] },
-      budget: { monthlyCap: '2000.0000', spentThisMonth: '0.0000', reservedThisMonth: '0.0000', remainingAfter: '500.0000', overBy: '0.0000' },
+      cost: {
+        amount: '1500.0000',
+        currency: 'TWD',
+        bands: [{ from: 1, to: 7500, unitPrice: '0.2', messages: 7500, amount: '1500.0000' }],
+      },
+      budget: {
+        monthlyCap: '2000.0000',
+        spentThisMonth: '0.0000',
+        reservedThisMonth: '0.0000',
+        remainingAfter: '500.0000',
+        overBy: '0.0000',
+      },
       verdict: 'ok',
     });
     // Fits, and costs money: next month (a fresh 6,000 free) is offered; no trim, high is already cheapest.
@@ -72,17 +105,33 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
   });
 
   it('over the monthly cap: trims to exactly the count that fits', () => {
-    const forecast = computeForecast(input({ used: 5000, recipients: 12_000, budget: { monthlyCap: '2000', spentThisMonth: '0', reservedThisMonth: '0' } }));
+    const forecast = computeForecast(
+      input({
+        used: 5000,
+        recipients: 12_000,
+        budget: { monthlyCap: '2000', spentThisMonth: '0', reservedThisMonth: '0' },
+      }),
+    );
     expect(forecast.verdict).toBe('over_budget');
     expect(forecast.budget).toMatchObject({ remainingAfter: '0.0000', overBy: '200.0000' });
     // 1,000 free + 10,000 × 0.2 = 2,000 exactly; one more recipient costs 2,000.2.
-    expect(forecast.suggestions[0]).toEqual({ kind: 'trim', maxRecipients: 11_000, messages: 11_000, cost: '2000.0000', currency: 'TWD' });
+    expect(forecast.suggestions[0]).toEqual({
+      kind: 'trim',
+      maxRecipients: 11_000,
+      messages: 11_000,
+      cost: '2000.0000',
+      currency: 'TWD',
+    });
   });
 
   it('a verified multi-band card splits one send across its bands', () => {
     const banded: RateCard = {
       ...twPlan('high'),
-      tiers: [{ upTo: 1000, unitPrice: '0.2' }, { upTo: 5000, unitPrice: '0.15' }, { upTo: null, unitPrice: '0.1' }],
+      tiers: [
+        { upTo: 1000, unitPrice: '0.2' },
+        { upTo: 5000, unitPrice: '0.15' },
+        { upTo: null, unitPrice: '0.1' },
+      ],
       verified: true,
       source: 'test card',
     };
@@ -105,29 +154,73 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
 
 describe('computeForecast: quota sources and LINE caps', () => {
   it('takes used as the larger of the LINE reading plus later sends and the ledger', () => {
-    const quota = { lineQuota: null, lineConsumption: { totalUsage: 5200, sentAfterReading: 300 }, ledgerUsed: 5000, reserved: 0, headroom: 0, fresh: true };
+    const quota = {
+      lineQuota: null,
+      lineConsumption: { totalUsage: 5200, sentAfterReading: 300 },
+      ledgerUsed: 5000,
+      reserved: 0,
+      headroom: 0,
+      fresh: true,
+    };
     expect(computeForecast(input({ quota })).quota).toMatchObject({ used: 5500, source: 'line' });
-    expect(computeForecast(input({ quota: { ...quota, ledgerUsed: 5600 } })).quota).toMatchObject({ used: 5600, source: 'line' });
+    expect(computeForecast(input({ quota: { ...quota, ledgerUsed: 5600 } })).quota).toMatchObject({
+      used: 5600,
+      source: 'line',
+    });
   });
 
   it('reserves other runs and headroom before this send', () => {
-    const quota = { lineQuota: null, lineConsumption: null, ledgerUsed: 4000, reserved: 1500, headroom: 1000, fresh: true };
+    const quota = {
+      lineQuota: null,
+      lineConsumption: null,
+      ledgerUsed: 4000,
+      reserved: 1500,
+      headroom: 1000,
+      fresh: true,
+    };
     const forecast = computeForecast(input({ quota, recipients: 1000 }));
-    expect(forecast).toMatchObject({ quota: { remainingFree: 0, paidSoFar: 500 }, freeMessages: 0, paidMessages: 1000 });
+    expect(forecast).toMatchObject({
+      quota: { remainingFree: 0, paidSoFar: 500 },
+      freeMessages: 0,
+      paidMessages: 1000,
+    });
     expect(forecast.cost.bands[0]).toMatchObject({ from: 501, to: 1500 });
   });
 
   it('reads LINE quota value as free + the additional cap set at LINE', () => {
-    const quota = { lineQuota: { type: 'limited' as const, value: 7000 }, lineConsumption: null, ledgerUsed: 6500, reserved: 0, headroom: 0, fresh: true };
+    const quota = {
+      lineQuota: { type: 'limited' as const, value: 7000 },
+      lineConsumption: null,
+      ledgerUsed: 6500,
+      reserved: 0,
+      headroom: 0,
+      fresh: true,
+    };
     const forecast = computeForecast(input({ quota, recipients: 1000 }));
-    expect(forecast).toMatchObject({ quota: { free: 6000, lineLimit: 7000, additionalCap: 1000 }, paidMessages: 1000, verdict: 'over_line_cap' });
+    expect(forecast).toMatchObject({
+      quota: { free: 6000, lineLimit: 7000, additionalCap: 1000 },
+      paidMessages: 1000,
+      verdict: 'over_line_cap',
+    });
     expect(forecast.suggestions[0]).toMatchObject({ kind: 'trim', maxRecipients: 500 });
   });
 
   it("uses LINE's value as the free quota where it is lower than the plan's", () => {
-    const quota = { lineQuota: { type: 'limited' as const, value: 2500 }, lineConsumption: null, ledgerUsed: 2000, reserved: 0, headroom: 0, fresh: true };
+    const quota = {
+      lineQuota: { type: 'limited' as const, value: 2500 },
+      lineConsumption: null,
+      ledgerUsed: 2000,
+      reserved: 0,
+      headroom: 0,
+      fresh: true,
+    };
     const forecast = computeForecast(input({ rateCard: twPlan('medium'), quota, recipients: 600 }));
-    expect(forecast).toMatchObject({ quota: { free: 2500, remainingFree: 500 }, freeMessages: 500, paidMessages: 100, verdict: 'over_plan_limit' });
+    expect(forecast).toMatchObject({
+      quota: { free: 2500, remainingFree: 500 },
+      freeMessages: 500,
+      paidMessages: 100,
+      verdict: 'over_plan_limit',
+    });
   });
 
   it("applies the account's configured cap when it is below LINE's", () => {
@@ -159,26 +252,41 @@ describe('computeForecast: verdicts', () => {
   });
 
   it('reports every cap passed, the most severe as the verdict', () => {
-    const quota = { lineQuota: { type: 'limited' as const, value: 6500 }, lineConsumption: null, ledgerUsed: 6000, reserved: 0, headroom: 0, fresh: false };
-    const forecast = computeForecast(input({ quota, recipients: 1000, budget: { monthlyCap: '50', spentThisMonth: '0', reservedThisMonth: '0' } }));
+    const quota = {
+      lineQuota: { type: 'limited' as const, value: 6500 },
+      lineConsumption: null,
+      ledgerUsed: 6000,
+      reserved: 0,
+      headroom: 0,
+      fresh: false,
+    };
+    const forecast = computeForecast(
+      input({ quota, recipients: 1000, budget: { monthlyCap: '50', spentThisMonth: '0', reservedThisMonth: '0' } }),
+    );
     expect(forecast.verdicts).toEqual(['over_line_cap', 'over_budget', 'quota_unknown']);
     expect(forecast.verdict).toBe('over_line_cap');
   });
 
   it('counts spend and reservations of other runs against the monthly cap', () => {
     const forecast = computeForecast(
-      input({ used: 6000, recipients: 1000, budget: { monthlyCap: '500', spentThisMonth: '250', reservedThisMonth: '100' } }),
+      input({
+        used: 6000,
+        recipients: 1000,
+        budget: { monthlyCap: '500', spentThisMonth: '250', reservedThisMonth: '100' },
+      }),
     );
     expect(forecast).toMatchObject({ verdict: 'over_budget', budget: { remainingAfter: '0.0000', overBy: '50.0000' } });
     expect(forecast.suggestions[0]).toMatchObject({ kind: 'trim', maxRecipients: 750 });
   });
 
   it('lets a free send through in a month already over its cap', () => {
-    const forecast = computeForecast(input({ used: 0, recipients: 100, budget: { monthlyCap: '0', spentThisMonth: '10', reservedThisMonth: '0' } }));
+    const forecast = computeForecast(
+      input({ used: 0, recipients: 100, budget: { monthlyCap: '0', spentThisMonth: '10', reservedThisMonth: '0' } }),
+    );
     expect(forecast.verdict).toBe('ok');
   });
 
-  it('costs a scheduled send at next month\'s figures when given them', () => {
+  it("costs a scheduled send at next month's figures when given them", () => {
     const forecast = computeForecast(
       input({ used: 6000, recipients: 1000, nextMonth: { used: 5500, spentThisMonth: '0' }, costCap: '50' }),
     );

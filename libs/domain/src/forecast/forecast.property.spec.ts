@@ -34,7 +34,14 @@ const forecastInputArbitrary: fc.Arbitrary<ForecastInput> = fc
     recipients: r.recipients,
     messageObjects: r.messageObjects,
     rateCard: r.card,
-    quota: { lineQuota: r.lineQuota, lineConsumption: r.lineConsumption, ledgerUsed: r.ledgerUsed, reserved: r.reserved, headroom: r.headroom, fresh: r.fresh },
+    quota: {
+      lineQuota: r.lineQuota,
+      lineConsumption: r.lineConsumption,
+      ledgerUsed: r.ledgerUsed,
+      reserved: r.reserved,
+      headroom: r.headroom,
+      fresh: r.fresh,
+    },
     budget: { monthlyCap: r.monthlyCap, spentThisMonth: r.spentThisMonth, reservedThisMonth: r.reservedThisMonth },
     costCap: r.costCap,
     additionalMessageCap: r.additionalMessageCap,
@@ -55,7 +62,11 @@ describe('computeForecast properties (random cards and inputs)', () => {
         expect(quota.remainingFree).toBe(Math.max(0, quota.free - quota.used - quota.reserved - quota.headroom));
         expect(quota.paidSoFar).toBe(Math.max(0, quota.used + quota.reserved + quota.headroom - quota.free));
         if (input.rateCard.additionalAllowed) {
-          expect(new Dec(forecast.cost.amount).eq(paidPositionsTotal(input.rateCard, quota.paidSoFar, forecast.paidMessages))).toBe(true);
+          expect(
+            new Dec(forecast.cost.amount).eq(
+              paidPositionsTotal(input.rateCard, quota.paidSoFar, forecast.paidMessages),
+            ),
+          ).toBe(true);
         }
       }),
     );
@@ -65,10 +76,23 @@ describe('computeForecast properties (random cards and inputs)', () => {
     fc.assert(
       fc.property(forecastInputArbitrary, (input) => {
         const forecast = computeForecast(input);
-        const counts = [forecast.messages, forecast.freeMessages, forecast.paidMessages, forecast.quota.remainingFree, forecast.quota.paidSoFar, forecast.quota.used];
+        const counts = [
+          forecast.messages,
+          forecast.freeMessages,
+          forecast.paidMessages,
+          forecast.quota.remainingFree,
+          forecast.quota.paidSoFar,
+          forecast.quota.used,
+        ];
         for (const value of counts) expect(value).toBeGreaterThanOrEqual(0);
         const { budget } = forecast;
-        const amounts = [forecast.cost.amount, budget.spentThisMonth, budget.reservedThisMonth, budget.remainingAfter, budget.overBy];
+        const amounts = [
+          forecast.cost.amount,
+          budget.spentThisMonth,
+          budget.reservedThisMonth,
+          budget.remainingAfter,
+          budget.overBy,
+        ];
         for (const value of amounts) expect(isNonNegativeAmount(value)).toBe(true);
         for (const band of forecast.cost.bands) expect(isNonNegativeAmount(band.amount)).toBe(true);
       }),
@@ -90,7 +114,9 @@ describe('computeForecast properties (random cards and inputs)', () => {
           expect(quota.paidSoFar + forecast.paidMessages).toBeLessThanOrEqual(quota.additionalCap);
         }
         if (budget.monthlyCap !== null && cost.gt(0)) {
-          expect(new Dec(budget.spentThisMonth).plus(budget.reservedThisMonth).plus(cost).lte(budget.monthlyCap)).toBe(true);
+          expect(new Dec(budget.spentThisMonth).plus(budget.reservedThisMonth).plus(cost).lte(budget.monthlyCap)).toBe(
+            true,
+          );
         }
         if (input.costCap !== null) expect(cost.lte(input.costCap)).toBe(true);
       }),
@@ -106,7 +132,8 @@ describe('computeForecast properties (random cards and inputs)', () => {
           expect(trim).toBeUndefined();
           return;
         }
-        if (!trim || trim.kind !== 'trim') throw new Error('a blocked forecast without quota_unknown must offer a trim');
+        if (!trim || trim.kind !== 'trim')
+          throw new Error('a blocked forecast without quota_unknown must offer a trim');
         expect(trim.maxRecipients).toBeLessThan(input.recipients);
         expect(computeForecast({ ...input, recipients: trim.maxRecipients }).verdict).toBe('ok');
         expect(computeForecast({ ...input, recipients: trim.maxRecipients + 1 }).verdict).not.toBe('ok');

@@ -13,7 +13,12 @@ export type BlockingVerdict = Exclude<Verdict, 'ok'>;
  * - over_budget: the account's monthly cap or the campaign's cost cap would be passed; an admin can raise it.
  * - quota_unknown: LINE's figures are stale; the send may well fit once they are read again.
  */
-export const VERDICT_SEVERITY: readonly BlockingVerdict[] = ['over_plan_limit', 'over_line_cap', 'over_budget', 'quota_unknown'];
+export const VERDICT_SEVERITY: readonly BlockingVerdict[] = [
+  'over_plan_limit',
+  'over_line_cap',
+  'over_budget',
+  'quota_unknown',
+];
 
 /** LINE's GET /v2/bot/message/quota. `value` = free messages + the additional-message cap set in LINE's console. */
 export interface LineQuotaReading {

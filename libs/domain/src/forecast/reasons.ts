@@ -38,7 +38,9 @@ function describeQuota(situation: MonthSituation, assessment: Assessment): strin
       ? `LINE's monthly limit of ${count(situation.free)} (lower than the plan's ${count(situation.planFree)} free messages)`
       : `the ${situation.card.plan} plan's ${count(situation.free)} free messages`;
   const usedSource =
-    situation.source === 'line' ? "LINE's usage reading plus this service's later sends, or its ledger if higher" : "this service's ledger";
+    situation.source === 'line'
+      ? "LINE's usage reading plus this service's later sends, or its ledger if higher"
+      : "this service's ledger";
   return (
     `Free quota: ${freeSource}; used ${count(situation.used)} (from ${usedSource}), reserved by other runs ` +
     `${count(situation.reserved)}, headroom for other Push traffic ${count(situation.headroom)}: ` +
@@ -52,7 +54,9 @@ function describeSplit(situation: MonthSituation, assessment: Assessment): strin
   const first = assessment.paidSoFar + 1;
   const last = assessment.paidSoFar + assessment.paidMessages;
   if (!situation.card.additionalAllowed) {
-    return [`${count(assessment.freeMessages)} free and ${plural(assessment.paidMessages, 'message')} past the free quota.`];
+    return [
+      `${count(assessment.freeMessages)} free and ${plural(assessment.paidMessages, 'message')} past the free quota.`,
+    ];
   }
   return [
     `${count(assessment.freeMessages)} free and ${count(assessment.paidMessages)} additional ` +
@@ -104,7 +108,9 @@ function describeProblems(situation: MonthSituation, assessment: Assessment): st
         'may be missing from the figures; with a cap in force the send is held until they are read again.',
     );
   } else if (!situation.fresh && assessment.messages > 0) {
-    problems.push("LINE's quota and usage have not been read recently; no cap applies, so the figures above are a lower bound.");
+    problems.push(
+      "LINE's quota and usage have not been read recently; no cap applies, so the figures above are a lower bound.",
+    );
   }
   return problems;
 }

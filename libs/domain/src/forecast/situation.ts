@@ -40,11 +40,13 @@ export interface SituationInput {
 }
 
 export function assertCount(value: number, name: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number, 0 or more (got ${value})`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a whole number, 0 or more (got ${value})`);
 }
 
 function amount(value: string, name: string): Decimal {
-  if (!isDecimalString(value) || value.startsWith('-')) throw new RangeError(`${name} must be a non-negative decimal string (got "${value}")`);
+  if (!isDecimalString(value) || value.startsWith('-'))
+    throw new RangeError(`${name} must be a non-negative decimal string (got "${value}")`);
   return toDecimal(value);
 }
 

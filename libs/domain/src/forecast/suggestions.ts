@@ -25,11 +25,20 @@ export function trimSuggestion(situation: MonthSituation, assessment: Assessment
  * The cheapest plan of the region for the month's volume (used + reserved + headroom + this send,
  * or the service's projection if larger). Offered only when it is not the current plan.
  */
-export function planSuggestion(input: ForecastInput, situation: MonthSituation, assessment: Assessment): PlanSuggestion | null {
+export function planSuggestion(
+  input: ForecastInput,
+  situation: MonthSituation,
+  assessment: Assessment,
+): PlanSuggestion | null {
   const { card } = situation;
-  const comparable = (input.regionCards ?? []).filter((other) => other.region === card.region && other.currency === card.currency);
+  const comparable = (input.regionCards ?? []).filter(
+    (other) => other.region === card.region && other.currency === card.currency,
+  );
   if (comparable.length === 0) return null;
-  const volume = Math.max(situation.used + situation.reserved + situation.headroom + assessment.messages, input.projectedMonthMessages ?? 0);
+  const volume = Math.max(
+    situation.used + situation.reserved + situation.headroom + assessment.messages,
+    input.projectedMonthMessages ?? 0,
+  );
   const best = cheapestPlan(comparable, volume);
   if (!best || best.plan === card.plan) return null;
   const current = planMonthlyCost(card, volume);

@@ -25,7 +25,17 @@ const LABEL_RULES: Record<ActionPlace, LabelRule> = {
   tap_area: { required: false, max: 20 },
 };
 
-export const ACTION_TYPES = ['postback', 'message', 'uri', 'datetimepicker', 'camera', 'cameraRoll', 'location', 'clipboard', 'richmenuswitch'] as const;
+export const ACTION_TYPES = [
+  'postback',
+  'message',
+  'uri',
+  'datetimepicker',
+  'camera',
+  'cameraRoll',
+  'location',
+  'clipboard',
+  'richmenuswitch',
+] as const;
 
 /** Actions that open the device's camera, camera roll or location picker exist only on quick reply buttons. */
 const QUICK_REPLY_ONLY = new Set(['camera', 'cameraRoll', 'location']);

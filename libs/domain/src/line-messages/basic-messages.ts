@@ -19,7 +19,8 @@ export function validateTextMessage(message: JsonObject, path: string, problems:
     checkString(emoji, 'productId', emojiPath, problems, { required: true });
     checkString(emoji, 'emojiId', emojiPath, problems, { required: true });
     // Each LINE emoji replaces a `$` placeholder in the text at the given index.
-    if (text !== undefined && at !== undefined && text[at] !== '$') problems.add(childPath(emojiPath, 'index'), 'must point at a $ character in text');
+    if (text !== undefined && at !== undefined && text[at] !== '$')
+      problems.add(childPath(emojiPath, 'index'), 'must point at a $ character in text');
   });
 }
 

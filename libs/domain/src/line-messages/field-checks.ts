@@ -17,7 +17,13 @@ export interface StringRule {
   max?: number;
 }
 
-export function checkString(obj: JsonObject, key: string, path: string, problems: ProblemList, rule: StringRule = {}): string | undefined {
+export function checkString(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  rule: StringRule = {},
+): string | undefined {
   const property = childPath(path, key);
   const value = obj[key];
   if (value === undefined || value === null) {
@@ -68,7 +74,13 @@ export interface NumberRule {
   max?: number;
 }
 
-export function checkNumber(obj: JsonObject, key: string, path: string, problems: ProblemList, rule: NumberRule = {}): number | undefined {
+export function checkNumber(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  rule: NumberRule = {},
+): number | undefined {
   const property = childPath(path, key);
   const value = obj[key];
   if (value === undefined || value === null) {
@@ -100,7 +112,13 @@ export function checkBoolean(obj: JsonObject, key: string, path: string, problem
   return value;
 }
 
-export function checkObject(obj: JsonObject, key: string, path: string, problems: ProblemList, required = false): JsonObject | undefined {
+export function checkObject(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  required = false,
+): JsonObject | undefined {
   const property = childPath(path, key);
   const value = obj[key];
   if (value === undefined || value === null) {
@@ -120,7 +138,13 @@ export interface ArrayRule {
   max?: number;
 }
 
-export function checkArray(obj: JsonObject, key: string, path: string, problems: ProblemList, rule: ArrayRule = {}): unknown[] | undefined {
+export function checkArray(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  rule: ArrayRule = {},
+): unknown[] | undefined {
   const property = childPath(path, key);
   const value = obj[key];
   if (value === undefined || value === null) {
@@ -140,7 +164,13 @@ export function checkArray(obj: JsonObject, key: string, path: string, problems:
 }
 
 /** Media URLs: LINE fetches them over HTTPS only, at most 2000 characters. */
-export function checkHttpsUrl(obj: JsonObject, key: string, path: string, problems: ProblemList, rule: { required?: boolean; max?: number } = {}): string | undefined {
+export function checkHttpsUrl(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  rule: { required?: boolean; max?: number } = {},
+): string | undefined {
   const value = checkString(obj, key, path, problems, { required: rule.required, max: rule.max ?? 2000 });
   if (value === undefined) return undefined;
   if (!hasScheme(value, ['https:'])) {
@@ -151,7 +181,13 @@ export function checkHttpsUrl(obj: JsonObject, key: string, path: string, proble
 }
 
 /** Link URIs (URI actions, imagemap links): http, https, line and tel schemes, at most 1000 characters. */
-export function checkLinkUri(obj: JsonObject, key: string, path: string, problems: ProblemList, rule: { required?: boolean; max?: number } = {}): string | undefined {
+export function checkLinkUri(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  rule: { required?: boolean; max?: number } = {},
+): string | undefined {
   const value = checkString(obj, key, path, problems, { required: rule.required, max: rule.max ?? 1000 });
   if (value === undefined) return undefined;
   if (!hasScheme(value, ['http:', 'https:', 'line:', 'tel:'])) {
@@ -165,7 +201,8 @@ const HEX_COLOR = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/;
 
 export function checkColor(obj: JsonObject, key: string, path: string, problems: ProblemList): void {
   const value = checkString(obj, key, path, problems);
-  if (value !== undefined && !HEX_COLOR.test(value)) problems.add(childPath(path, key), 'must be a hex color code such as #RRGGBB');
+  if (value !== undefined && !HEX_COLOR.test(value))
+    problems.add(childPath(path, key), 'must be a hex color code such as #RRGGBB');
 }
 
 function hasScheme(value: string, schemes: readonly string[]): boolean {

@@ -1,5 +1,15 @@
 import { validateAction } from './actions';
-import { checkArray, checkBoolean, checkColor, checkEnum, checkHttpsUrl, checkNumber, checkObject, checkString, MUST_BE_SPECIFIED } from './field-checks';
+import {
+  checkArray,
+  checkBoolean,
+  checkColor,
+  checkEnum,
+  checkHttpsUrl,
+  checkNumber,
+  checkObject,
+  checkString,
+  MUST_BE_SPECIFIED,
+} from './field-checks';
 import { childPath, isJsonObject, JsonObject, ProblemList } from './problems';
 import { ALT_TEXT_MAX } from './template-message';
 
@@ -10,7 +20,17 @@ import { ALT_TEXT_MAX } from './template-message';
  */
 
 export const FLEX_CONTAINER_TYPES = ['bubble', 'carousel'] as const;
-export const FLEX_COMPONENT_TYPES = ['box', 'button', 'image', 'video', 'icon', 'text', 'span', 'separator', 'filler'] as const;
+export const FLEX_COMPONENT_TYPES = [
+  'box',
+  'button',
+  'image',
+  'video',
+  'icon',
+  'text',
+  'span',
+  'separator',
+  'filler',
+] as const;
 export const FLEX_CAROUSEL_MAX_BUBBLES = 12;
 /** LINE refuses a bubble whose JSON is over 30 KB, and a carousel over 50 KB. */
 export const FLEX_BUBBLE_MAX_BYTES = 30 * 1024;
@@ -40,7 +60,11 @@ export function validateFlexMessage(message: JsonObject, path: string, problems:
 }
 
 function validateCarousel(carousel: JsonObject, path: string, problems: ProblemList): void {
-  const bubbles = checkArray(carousel, 'contents', path, problems, { required: true, min: 1, max: FLEX_CAROUSEL_MAX_BUBBLES });
+  const bubbles = checkArray(carousel, 'contents', path, problems, {
+    required: true,
+    min: 1,
+    max: FLEX_CAROUSEL_MAX_BUBBLES,
+  });
   bubbles?.forEach((bubble, index) => {
     const bubblePath = childPath(childPath(path, 'contents'), index);
     if (!isJsonObject(bubble)) {
@@ -53,7 +77,8 @@ function validateCarousel(carousel: JsonObject, path: string, problems: ProblemL
     }
     validateBubble(bubble, bubblePath, problems);
   });
-  if (jsonBytes(carousel) > FLEX_CAROUSEL_MAX_BYTES) problems.add(path, `The size of the carousel must be ${FLEX_CAROUSEL_MAX_BYTES / 1024} KB or less`);
+  if (jsonBytes(carousel) > FLEX_CAROUSEL_MAX_BYTES)
+    problems.add(path, `The size of the carousel must be ${FLEX_CAROUSEL_MAX_BYTES / 1024} KB or less`);
 }
 
 function validateBubble(bubble: JsonObject, path: string, problems: ProblemList): void {
@@ -65,7 +90,8 @@ function validateBubble(bubble: JsonObject, path: string, problems: ProblemList)
   }
   if (bubble.hero !== undefined) validateComponent(bubble.hero, childPath(path, 'hero'), 'hero', 0, problems);
   if (bubble.action !== undefined) validateAction(bubble.action, childPath(path, 'action'), 'tap_area', problems);
-  if (jsonBytes(bubble) > FLEX_BUBBLE_MAX_BYTES) problems.add(path, `The size of the bubble must be ${FLEX_BUBBLE_MAX_BYTES / 1024} KB or less`);
+  if (jsonBytes(bubble) > FLEX_BUBBLE_MAX_BYTES)
+    problems.add(path, `The size of the bubble must be ${FLEX_BUBBLE_MAX_BYTES / 1024} KB or less`);
 }
 
 /** Which component types each slot accepts (LINE's flex message element rules). */
@@ -142,9 +168,18 @@ function validateBox(box: JsonObject, path: string, depth: number, problems: Pro
   const layout = checkEnum(box, 'layout', path, problems, BOX_LAYOUTS, true);
   const contents = checkArray(box, 'contents', path, problems, { required: true });
   const childSlot: Slot = layout === 'baseline' ? 'baseline_child' : 'box_child';
-  contents?.forEach((child, index) => validateComponent(child, childPath(childPath(path, 'contents'), index), childSlot, depth + 1, problems));
+  contents?.forEach((child, index) =>
+    validateComponent(child, childPath(childPath(path, 'contents'), index), childSlot, depth + 1, problems),
+  );
   checkEnum(box, 'position', path, problems, POSITIONS);
-  checkEnum(box, 'justifyContent', path, problems, ['center', 'flex-start', 'flex-end', 'space-between', 'space-around', 'space-evenly']);
+  checkEnum(box, 'justifyContent', path, problems, [
+    'center',
+    'flex-start',
+    'flex-end',
+    'space-between',
+    'space-around',
+    'space-evenly',
+  ]);
   checkEnum(box, 'alignItems', path, problems, ['center', 'flex-start', 'flex-end']);
   checkColor(box, 'backgroundColor', path, problems);
   checkColor(box, 'borderColor', path, problems);
@@ -204,7 +239,10 @@ function checkAspectRatio(component: JsonObject, path: string, problems: Problem
   const width = match ? Number(match[1]) : NaN;
   const height = match ? Number(match[2]) : NaN;
   if (!(width >= 1 && width <= 100000 && height >= 1 && height <= 100000 && height <= width * 3)) {
-    problems.add(childPath(path, 'aspectRatio'), 'must be {width}:{height}, each 1 to 100000, height at most 3 times width');
+    problems.add(
+      childPath(path, 'aspectRatio'),
+      'must be {width}:{height}, each 1 to 100000, height at most 3 times width',
+    );
   }
 }
 

@@ -1,4 +1,12 @@
-import { checkArray, checkEnum, checkHttpsUrl, checkLinkUri, checkNumber, checkObject, checkString } from './field-checks';
+import {
+  checkArray,
+  checkEnum,
+  checkHttpsUrl,
+  checkLinkUri,
+  checkNumber,
+  checkObject,
+  checkString,
+} from './field-checks';
 import { childPath, isJsonObject, JsonObject, ProblemList } from './problems';
 import { ALT_TEXT_MAX } from './template-message';
 
@@ -15,12 +23,15 @@ export function validateImagemapMessage(message: JsonObject, path: string, probl
   if (baseSize) {
     const sizePath = childPath(path, 'baseSize');
     const width = checkNumber(baseSize, 'width', sizePath, problems, { required: true, integer: true });
-    if (width !== undefined && width !== IMAGEMAP_BASE_WIDTH) problems.add(childPath(sizePath, 'width'), `must be ${IMAGEMAP_BASE_WIDTH}`);
+    if (width !== undefined && width !== IMAGEMAP_BASE_WIDTH)
+      problems.add(childPath(sizePath, 'width'), `must be ${IMAGEMAP_BASE_WIDTH}`);
     checkNumber(baseSize, 'height', sizePath, problems, { required: true, integer: true, min: 1 });
   }
 
   const actions = checkArray(message, 'actions', path, problems, { required: true, max: 50 });
-  actions?.forEach((action, index) => validateImagemapAction(action, childPath(childPath(path, 'actions'), index), problems));
+  actions?.forEach((action, index) =>
+    validateImagemapAction(action, childPath(childPath(path, 'actions'), index), problems),
+  );
 
   const video = checkObject(message, 'video', path, problems);
   if (video) {

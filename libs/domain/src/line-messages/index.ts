@@ -13,6 +13,11 @@ export type { MessageCountOptions, ValidateLineMessagesOptions } from './validat
 export { isLinePushTargetId, isLineUserId, MAX_MULTICAST_RECIPIENTS } from './user-ids';
 export { TEXT_MAX_LENGTH } from './basic-messages';
 export { ALT_TEXT_MAX, TEMPLATE_TYPES } from './template-message';
-export { FLEX_BUBBLE_MAX_BYTES, FLEX_CAROUSEL_MAX_BYTES, FLEX_CAROUSEL_MAX_BUBBLES, FLEX_COMPONENT_TYPES } from './flex-message';
+export {
+  FLEX_BUBBLE_MAX_BYTES,
+  FLEX_CAROUSEL_MAX_BYTES,
+  FLEX_CAROUSEL_MAX_BUBBLES,
+  FLEX_COMPONENT_TYPES,
+} from './flex-message';
 export { ACTION_TYPES } from './actions';
 export { IMAGEMAP_ACTION_TYPES } from './imagemap-message';

@@ -33,9 +33,16 @@ export function validateTemplateMessage(message: JsonObject, path: string, probl
   }
 }
 
-function validateActions(owner: JsonObject, path: string, problems: ProblemList, size: { min: number; max: number }): unknown[] | undefined {
+function validateActions(
+  owner: JsonObject,
+  path: string,
+  problems: ProblemList,
+  size: { min: number; max: number },
+): unknown[] | undefined {
   const actions = checkArray(owner, 'actions', path, problems, { required: true, ...size });
-  actions?.forEach((action, index) => validateAction(action, childPath(childPath(path, 'actions'), index), 'template', problems));
+  actions?.forEach((action, index) =>
+    validateAction(action, childPath(childPath(path, 'actions'), index), 'template', problems),
+  );
   return actions;
 }
 
@@ -51,7 +58,8 @@ function validateButtons(template: JsonObject, path: string, problems: ProblemLi
   checkColor(template, 'imageBackgroundColor', path, problems);
   checkString(template, 'title', path, problems, { max: 40 });
   checkString(template, 'text', path, problems, { required: true, max: textLimit(template, 160) });
-  if (template.defaultAction !== undefined) validateAction(template.defaultAction, childPath(path, 'defaultAction'), 'tap_area', problems);
+  if (template.defaultAction !== undefined)
+    validateAction(template.defaultAction, childPath(path, 'defaultAction'), 'tap_area', problems);
   validateActions(template, path, problems, { min: 1, max: 4 });
 }
 
@@ -76,11 +84,13 @@ function validateCarousel(template: JsonObject, path: string, problems: ProblemL
     checkColor(column, 'imageBackgroundColor', columnPath, problems);
     checkString(column, 'title', columnPath, problems, { max: 40 });
     checkString(column, 'text', columnPath, problems, { required: true, max: textLimit(column, 120) });
-    if (column.defaultAction !== undefined) validateAction(column.defaultAction, childPath(columnPath, 'defaultAction'), 'tap_area', problems);
+    if (column.defaultAction !== undefined)
+      validateAction(column.defaultAction, childPath(columnPath, 'defaultAction'), 'tap_area', problems);
     const actions = validateActions(column, columnPath, problems, { min: 1, max: 3 });
     if (actions) actionCounts.add(actions.length);
   });
-  if (actionCounts.size > 1) problems.add(childPath(path, 'columns'), 'all columns must have the same number of actions');
+  if (actionCounts.size > 1)
+    problems.add(childPath(path, 'columns'), 'all columns must have the same number of actions');
 }
 
 function validateImageCarousel(template: JsonObject, path: string, problems: ProblemList): void {

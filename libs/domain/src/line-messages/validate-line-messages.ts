@@ -49,7 +49,10 @@ export interface ValidateLineMessagesOptions {
  * It does not check how many objects there are: a request takes 1 to 5
  * (see {@link validateMessageCount}), while a campaign may hold more and need several requests.
  */
-export function validateLineMessages(messages: unknown, options: ValidateLineMessagesOptions = {}): LineMessageProblem[] {
+export function validateLineMessages(
+  messages: unknown,
+  options: ValidateLineMessagesOptions = {},
+): LineMessageProblem[] {
   const prefix = options.pathPrefix ?? 'messages';
   const problems = new ProblemList();
   if (!Array.isArray(messages)) {
@@ -70,7 +73,8 @@ function validateLineMessage(message: unknown, path: string, problems: ProblemLi
     return;
   }
   // hasOwn: a type such as `constructor` must not reach Object.prototype.
-  const validator = typeof message.type === 'string' && Object.hasOwn(VALIDATORS, message.type) ? VALIDATORS[message.type] : undefined;
+  const validator =
+    typeof message.type === 'string' && Object.hasOwn(VALIDATORS, message.type) ? VALIDATORS[message.type] : undefined;
   if (!validator) {
     problems.add(childPath(path, 'type'), `Must be one of the following values: [${LINE_MESSAGE_TYPES.join(', ')}]`);
     return;
@@ -92,13 +96,15 @@ export function validateMessageCount(messages: unknown, options: MessageCountOpt
   const max = options.max ?? MAX_MESSAGES_PER_REQUEST;
   if (messages === undefined || messages === null) return [{ property, message: MUST_BE_SPECIFIED }];
   if (!Array.isArray(messages)) return [{ property, message: 'must be an array' }];
-  if (messages.length < min || messages.length > max) return [{ property, message: `Size must be between ${min} and ${max}` }];
+  if (messages.length < min || messages.length > max)
+    return [{ property, message: `Size must be between ${min} and ${max}` }];
   return [];
 }
 
 /** How many Push requests one recipient needs for a campaign of `objectCount` message objects. */
 export function requestsPerRecipient(objectCount: number): number {
-  if (!Number.isInteger(objectCount) || objectCount < 0) throw new RangeError(`objectCount must be a non-negative integer, got ${objectCount}`);
+  if (!Number.isInteger(objectCount) || objectCount < 0)
+    throw new RangeError(`objectCount must be a non-negative integer, got ${objectCount}`);
   return Math.ceil(objectCount / MAX_MESSAGES_PER_REQUEST);
 }
 

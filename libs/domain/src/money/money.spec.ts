@@ -10,7 +10,9 @@ describe('money', () => {
   });
 
   it('keeps sums exact far past binary floats', () => {
-    const total = Array.from({ length: 1_000_000 / 1000 }, () => new Dec('0.011').times(1000)).reduce((a, b) => a.plus(b));
+    const total = Array.from({ length: 1_000_000 / 1000 }, () => new Dec('0.011').times(1000)).reduce((a, b) =>
+      a.plus(b),
+    );
     expect(total.toFixed()).toBe('11000');
     expect(new Dec('99999999999999.9999').plus('0.0001').toFixed(4)).toBe('100000000000000.0000');
   });

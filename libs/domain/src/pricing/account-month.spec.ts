@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { firstDayOf, isInMonth, isValidTimeZone, localDateOf, monthBounds, monthOf, nextMonth, previousMonth } from './account-month';
+import {
+  firstDayOf,
+  isInMonth,
+  isValidTimeZone,
+  localDateOf,
+  monthBounds,
+  monthOf,
+  nextMonth,
+  previousMonth,
+} from './account-month';
 
 describe('the account month', () => {
   it('puts 2026-11-30T16:30Z in December for an account in Asia/Taipei (UTC+8)', () => {
@@ -49,19 +58,32 @@ describe('the account month', () => {
   });
 
   it('has every instant inside the bounds of its own month, and months tile time', () => {
-    const zones = ['Asia/Taipei', 'Asia/Tokyo', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'America/Asuncion', 'Pacific/Chatham', 'UTC'];
+    const zones = [
+      'Asia/Taipei',
+      'Asia/Tokyo',
+      'America/New_York',
+      'Europe/London',
+      'Australia/Lord_Howe',
+      'America/Asuncion',
+      'Pacific/Chatham',
+      'UTC',
+    ];
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
-        const instant = new Date(ms);
-        const month = monthOf(instant, zone);
-        const { start, end } = monthBounds(month, zone);
-        expect(start.getTime()).toBeLessThanOrEqual(ms);
-        expect(ms).toBeLessThan(end.getTime());
-        expect(monthOf(new Date(start.getTime() - 1), zone)).toBe(previousMonth(month));
-        expect(monthOf(new Date(end.getTime() - 1), zone)).toBe(month);
-        expect(monthOf(end, zone)).toBe(nextMonth(month));
-        expect(isInMonth(instant, month, zone)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const instant = new Date(ms);
+          const month = monthOf(instant, zone);
+          const { start, end } = monthBounds(month, zone);
+          expect(start.getTime()).toBeLessThanOrEqual(ms);
+          expect(ms).toBeLessThan(end.getTime());
+          expect(monthOf(new Date(start.getTime() - 1), zone)).toBe(previousMonth(month));
+          expect(monthOf(new Date(end.getTime() - 1), zone)).toBe(month);
+          expect(monthOf(end, zone)).toBe(nextMonth(month));
+          expect(isInMonth(instant, month, zone)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -23,7 +23,6 @@ interface LocalParts {
   second: number;
 }
 
-
 export { isValidTimeZone };
 
 function localParts(instantMs: number, timeZone: string): LocalParts {

@@ -55,29 +55,41 @@ describe('costOfPaidPositions', () => {
 
   it('is additive over any split of the positions', () => {
     fc.assert(
-      fc.property(rateCardArbitrary({ additionalAllowed: true }), fc.nat(30_000), fc.nat(20_000), fc.nat(20_000), (card, start, first, second) => {
-        const whole = paidPositionsTotal(card, start, first + second);
-        const parts = paidPositionsTotal(card, start, first).plus(paidPositionsTotal(card, start + first, second));
-        expect(whole.eq(parts)).toBe(true);
-      }),
+      fc.property(
+        rateCardArbitrary({ additionalAllowed: true }),
+        fc.nat(30_000),
+        fc.nat(20_000),
+        fc.nat(20_000),
+        (card, start, first, second) => {
+          const whole = paidPositionsTotal(card, start, first + second);
+          const parts = paidPositionsTotal(card, start, first).plus(paidPositionsTotal(card, start + first, second));
+          expect(whole.eq(parts)).toBe(true);
+        },
+      ),
     );
   });
 
   it('never decreases with more messages, is never negative, and its bands add up', () => {
     fc.assert(
-      fc.property(rateCardArbitrary({ additionalAllowed: true }), fc.nat(30_000), fc.nat(20_000), fc.nat(100), (card, start, count, extra) => {
-        const cost = costOfPaidPositions(card, start, count);
-        const bigger = paidPositionsTotal(card, start, count + extra);
-        expect(bigger.gte(new Dec(cost.amount))).toBe(true);
-        expect(new Dec(cost.amount).isNegative()).toBe(false);
-        const bandSum = cost.bands.reduce((sum, band) => sum.plus(band.amount), new Dec(0));
-        expect(bandSum.eq(cost.amount)).toBe(true);
-        expect(cost.bands.reduce((sum, band) => sum + band.messages, 0)).toBe(count);
-        if (count > 0) {
-          expect(cost.bands[0].from).toBe(start + 1);
-          expect(cost.bands[cost.bands.length - 1].to).toBe(start + count);
-        }
-      }),
+      fc.property(
+        rateCardArbitrary({ additionalAllowed: true }),
+        fc.nat(30_000),
+        fc.nat(20_000),
+        fc.nat(100),
+        (card, start, count, extra) => {
+          const cost = costOfPaidPositions(card, start, count);
+          const bigger = paidPositionsTotal(card, start, count + extra);
+          expect(bigger.gte(new Dec(cost.amount))).toBe(true);
+          expect(new Dec(cost.amount).isNegative()).toBe(false);
+          const bandSum = cost.bands.reduce((sum, band) => sum.plus(band.amount), new Dec(0));
+          expect(bandSum.eq(cost.amount)).toBe(true);
+          expect(cost.bands.reduce((sum, band) => sum + band.messages, 0)).toBe(count);
+          if (count > 0) {
+            expect(cost.bands[0].from).toBe(start + 1);
+            expect(cost.bands[cost.bands.length - 1].to).toBe(start + count);
+          }
+        },
+      ),
     );
   });
 });

@@ -19,7 +19,8 @@ export interface PaidCost {
 }
 
 function assertCount(value: number, name: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number, 0 or more (got ${value})`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a whole number, 0 or more (got ${value})`);
 }
 
 /** Bands as position ranges: [first, last] with last = Infinity for the open band. */

@@ -2,7 +2,13 @@ export type { RateBand, RateCard, RateCardSummary } from './rate-card';
 export { summarizeRateCard } from './rate-card';
 export { assertValidRateCard, isIsoDate, validateRateCard } from './validate-rate-card';
 export type { FieldProblem, RateCardValidation } from './validate-rate-card';
-export { additionalMessagesOf, additionalSpendOf, costOfPaidPositions, paidPositionsTotal, planMonthlyCost } from './cost';
+export {
+  additionalMessagesOf,
+  additionalSpendOf,
+  costOfPaidPositions,
+  paidPositionsTotal,
+  planMonthlyCost,
+} from './cost';
 export type { BandCost, PaidCost } from './cost';
 export { cardsInForce, selectRateCard } from './select-rate-card';
 export { cheapestPlan } from './plans';

@@ -24,7 +24,12 @@ describe('cheapestPlan', () => {
   });
 
   it('is null when no plan can carry the volume, and refuses mixed currencies', () => {
-    expect(cheapestPlan(tw.filter((card) => !card.additionalAllowed), 5000)).toBeNull();
+    expect(
+      cheapestPlan(
+        tw.filter((card) => !card.additionalAllowed),
+        5000,
+      ),
+    ).toBeNull();
     expect(() => cheapestPlan(DEFAULT_RATE_CARDS, 10)).toThrow(RangeError);
   });
 

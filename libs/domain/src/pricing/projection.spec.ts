@@ -8,7 +8,9 @@ const halfWay = new Date('2026-11-15T16:00:00Z');
 
 describe('end-of-month projection', () => {
   it('extends the pace so far: 4,000 by half-way → 8,000, of which 2,000 additional at 0.2', () => {
-    expect(projectEndOfMonth({ usedSoFar: 4000, now: halfWay, month: '2026-11', timeZone: 'Asia/Taipei', card: twHigh })).toEqual({
+    expect(
+      projectEndOfMonth({ usedSoFar: 4000, now: halfWay, month: '2026-11', timeZone: 'Asia/Taipei', card: twHigh }),
+    ).toEqual({
       month: '2026-11',
       elapsedFraction: '0.500000',
       endOfMonthMessages: 8000,
@@ -26,7 +28,9 @@ describe('end-of-month projection', () => {
   });
 
   it('flags a projection past the free quota of a plan that cannot buy more, with no spend', () => {
-    expect(projectEndOfMonth({ usedSoFar: 150, now: halfWay, month: '2026-11', timeZone: 'Asia/Taipei', card: twLight })).toMatchObject({
+    expect(
+      projectEndOfMonth({ usedSoFar: 150, now: halfWay, month: '2026-11', timeZone: 'Asia/Taipei', card: twLight }),
+    ).toMatchObject({
       endOfMonthMessages: 300,
       endOfMonthAdditionalMessages: 100,
       endOfMonthSpend: '0.0000',

@@ -23,14 +23,21 @@ export interface EndOfMonthProjection {
  * is the projection; once it is over, the usage is final.
  */
 export function projectMonthMessages(usedSoFar: number, now: Date, month: string, timeZone: string): number {
-  if (!Number.isSafeInteger(usedSoFar) || usedSoFar < 0) throw new RangeError(`usedSoFar must be a whole number, 0 or more (got ${usedSoFar})`);
+  if (!Number.isSafeInteger(usedSoFar) || usedSoFar < 0)
+    throw new RangeError(`usedSoFar must be a whole number, 0 or more (got ${usedSoFar})`);
   const fraction = elapsedFraction(now, month, timeZone);
   if (fraction.lte(0) || fraction.gte(1)) return usedSoFar;
   return new Dec(usedSoFar).div(fraction).ceil().toNumber();
 }
 
 /** The end-of-month projection of the usage endpoint: messages and additional spend under the card. */
-export function projectEndOfMonth(input: { usedSoFar: number; now: Date; month: string; timeZone: string; card: RateCard }): EndOfMonthProjection {
+export function projectEndOfMonth(input: {
+  usedSoFar: number;
+  now: Date;
+  month: string;
+  timeZone: string;
+  card: RateCard;
+}): EndOfMonthProjection {
   const messages = projectMonthMessages(input.usedSoFar, input.now, input.month, input.timeZone);
   const additional = additionalMessagesOf(input.card, messages);
   return {

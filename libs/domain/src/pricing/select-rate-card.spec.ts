@@ -6,11 +6,17 @@ const defaultHigh = DEFAULT_RATE_CARDS.find((card) => card.region === 'TW' && ca
 const loadedTable: RateCard & { id: string } = {
   ...defaultHigh,
   id: 'loaded',
-  tiers: [{ upTo: 10_000, unitPrice: '0.2' }, { upTo: null, unitPrice: '0.011' }],
+  tiers: [
+    { upTo: 10_000, unitPrice: '0.2' },
+    { upTo: null, unitPrice: '0.011' },
+  ],
   effectiveFrom: '2026-12-01',
   verified: true,
 };
-const cards: (RateCard & { id: string })[] = [...DEFAULT_RATE_CARDS.map((card, index) => ({ ...card, id: `default-${index}` })), loadedTable];
+const cards: (RateCard & { id: string })[] = [
+  ...DEFAULT_RATE_CARDS.map((card, index) => ({ ...card, id: `default-${index}` })),
+  loadedTable,
+];
 
 describe('selectRateCard', () => {
   it('takes the latest card in force on the date', () => {
@@ -28,7 +34,15 @@ describe('selectRateCard', () => {
   });
 
   it('lists one card per plan of the region', () => {
-    expect(cardsInForce(cards, 'TW', '2026-12-15').map((card) => card.id)).toEqual(['default-0', 'default-1', 'loaded']);
-    expect(cardsInForce(cards, 'JP', '2026-12-15').map((card) => card.plan)).toEqual(['communication', 'light', 'standard']);
+    expect(cardsInForce(cards, 'TW', '2026-12-15').map((card) => card.id)).toEqual([
+      'default-0',
+      'default-1',
+      'loaded',
+    ]);
+    expect(cardsInForce(cards, 'JP', '2026-12-15').map((card) => card.plan)).toEqual([
+      'communication',
+      'light',
+      'standard',
+    ]);
   });
 });

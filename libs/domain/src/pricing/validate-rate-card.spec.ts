@@ -27,10 +27,23 @@ function problemsOf(input: unknown) {
 
 describe('validateRateCard', () => {
   it('accepts a multi-band card and returns it in canonical form', () => {
-    const result = validateRateCard({ ...highPlan, monthlyFee: '1200.00', tiers: [{ upTo: 10, unitPrice: '0.20' }, { upTo: null, unitPrice: 0.011 }] });
+    const result = validateRateCard({
+      ...highPlan,
+      monthlyFee: '1200.00',
+      tiers: [
+        { upTo: 10, unitPrice: '0.20' },
+        { upTo: null, unitPrice: 0.011 },
+      ],
+    });
     expect(result).toEqual({
       ok: true,
-      card: { ...highPlan, tiers: [{ upTo: 10, unitPrice: '0.2' }, { upTo: null, unitPrice: '0.011' }] },
+      card: {
+        ...highPlan,
+        tiers: [
+          { upTo: 10, unitPrice: '0.2' },
+          { upTo: null, unitPrice: '0.011' },
+        ],
+      },
     });
   });
 
@@ -43,20 +56,38 @@ describe('validateRateCard', () => {
   });
 
   it('refuses bands whose upTo does not ascend, naming the band', () => {
-    const tiers = [{ upTo: 1000, unitPrice: '0.2' }, { upTo: 1000, unitPrice: '0.15' }, { upTo: null, unitPrice: '0.1' }];
+    const tiers = [
+      { upTo: 1000, unitPrice: '0.2' },
+      { upTo: 1000, unitPrice: '0.15' },
+      { upTo: null, unitPrice: '0.1' },
+    ];
     expect(problemsOf({ ...highPlan, tiers })).toEqual([
       { field: 'tiers[1].upTo', problem: "must be greater than the previous band's upTo (1000)" },
     ]);
   });
 
   it('refuses a closed last band and an open middle band', () => {
-    const fields = problemsOf({ ...highPlan, tiers: [{ upTo: null, unitPrice: '0.2' }, { upTo: 5000, unitPrice: '0.1' }] }).map((e) => e.field);
+    const fields = problemsOf({
+      ...highPlan,
+      tiers: [
+        { upTo: null, unitPrice: '0.2' },
+        { upTo: 5000, unitPrice: '0.1' },
+      ],
+    }).map((e) => e.field);
     expect(fields).toEqual(['tiers[0].upTo', 'tiers[1].upTo']);
   });
 
   it('refuses negative, malformed and over-precise prices', () => {
-    const tiers = [{ upTo: 10, unitPrice: '-0.2' }, { upTo: 20, unitPrice: '1e-3' }, { upTo: null, unitPrice: '0.01234' }];
-    expect(problemsOf({ ...highPlan, tiers }).map((e) => e.field)).toEqual(['tiers[0].unitPrice', 'tiers[1].unitPrice', 'tiers[2].unitPrice']);
+    const tiers = [
+      { upTo: 10, unitPrice: '-0.2' },
+      { upTo: 20, unitPrice: '1e-3' },
+      { upTo: null, unitPrice: '0.01234' },
+    ];
+    expect(problemsOf({ ...highPlan, tiers }).map((e) => e.field)).toEqual([
+      'tiers[0].unitPrice',
+      'tiers[1].unitPrice',
+      'tiers[2].unitPrice',
+    ]);
   });
 
   it('refuses bands on a plan that cannot buy additional messages, and no bands on one that can', () => {
@@ -65,8 +96,30 @@ describe('validateRateCard', () => {
   });
 
   it('lists every bad field at once', () => {
-    const fields = problemsOf({ region: 'taiwan', plan: 'High', currency: 'NT', monthlyFee: '-1', freeMessages: 1.5, additionalAllowed: 'yes', tiers: {}, effectiveFrom: '2023-02-30', source: ' ', verified: 1 }).map((e) => e.field);
-    expect(fields).toEqual(['region', 'plan', 'currency', 'monthlyFee', 'freeMessages', 'additionalAllowed', 'tiers', 'effectiveFrom', 'source', 'verified']);
+    const fields = problemsOf({
+      region: 'taiwan',
+      plan: 'High',
+      currency: 'NT',
+      monthlyFee: '-1',
+      freeMessages: 1.5,
+      additionalAllowed: 'yes',
+      tiers: {},
+      effectiveFrom: '2023-02-30',
+      source: ' ',
+      verified: 1,
+    }).map((e) => e.field);
+    expect(fields).toEqual([
+      'region',
+      'plan',
+      'currency',
+      'monthlyFee',
+      'freeMessages',
+      'additionalAllowed',
+      'tiers',
+      'effectiveFrom',
+      'source',
+      'verified',
+    ]);
   });
 
   it('refuses a non-object', () => {

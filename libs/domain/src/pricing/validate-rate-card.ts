@@ -38,9 +38,21 @@ export function validateRateCard(input: unknown): RateCardValidation {
   const errors: FieldProblem[] = [];
   const problem = (field: string, text: string) => errors.push({ field, problem: text });
 
-  const region = checkPattern(input.region, REGION, 'region', 'must be a two-letter upper-case region code such as "TW"', problem);
+  const region = checkPattern(
+    input.region,
+    REGION,
+    'region',
+    'must be a two-letter upper-case region code such as "TW"',
+    problem,
+  );
   const plan = checkPattern(input.plan, PLAN_CODE, 'plan', 'must be a lower-case plan code such as "high"', problem);
-  const currency = checkPattern(input.currency, CURRENCY, 'currency', 'must be a three-letter ISO-4217 code such as "TWD"', problem);
+  const currency = checkPattern(
+    input.currency,
+    CURRENCY,
+    'currency',
+    'must be a three-letter ISO-4217 code such as "TWD"',
+    problem,
+  );
   const monthlyFee = checkPrice(input.monthlyFee, 'monthlyFee', problem);
   const freeMessages = checkCount(input.freeMessages, 'freeMessages', problem);
   const additionalAllowed = checkBoolean(input.additionalAllowed, 'additionalAllowed', problem);
@@ -77,7 +89,13 @@ export function assertValidRateCard(input: unknown): RateCard {
 
 type Report = (field: string, problem: string) => void;
 
-function checkPattern(value: unknown, pattern: RegExp, field: string, text: string, report: Report): string | undefined {
+function checkPattern(
+  value: unknown,
+  pattern: RegExp,
+  field: string,
+  text: string,
+  report: Report,
+): string | undefined {
   if (typeof value === 'string' && pattern.test(value)) return value;
   report(field, text);
   return undefined;
@@ -153,7 +171,13 @@ function checkTiers(value: unknown, additionalAllowed: boolean | undefined, repo
   return valid ? bands : undefined;
 }
 
-function checkUpTo(value: unknown, isLast: boolean, previousUpTo: number, field: string, report: Report): number | null | undefined {
+function checkUpTo(
+  value: unknown,
+  isLast: boolean,
+  previousUpTo: number,
+  field: string,
+  report: Report,
+): number | null | undefined {
   if (isLast) {
     if (value === null) return null;
     report(field, 'must be null: the last band is open-ended');

@@ -33,13 +33,18 @@ export interface ScheduleProblem {
  */
 export function scheduleProblems(schedule: CampaignSchedule, now: Date): ScheduleProblem[] {
   if (schedule === null) return [];
-  if (!isRecurring(schedule)) return schedule.at.getTime() > now.getTime() ? [] : [{ field: 'at', problem: 'must be in the future' }];
+  if (!isRecurring(schedule))
+    return schedule.at.getTime() > now.getTime() ? [] : [{ field: 'at', problem: 'must be in the future' }];
   const problems: ScheduleProblem[] = [];
   const cron = cronProblem(schedule.cron);
   if (cron) problems.push({ field: 'cron', problem: cron });
-  if (!isTimeZoneName(schedule.timezone)) problems.push({ field: 'timezone', problem: 'must be an IANA time zone such as Asia/Taipei' });
+  if (!isTimeZoneName(schedule.timezone))
+    problems.push({ field: 'timezone', problem: 'must be an IANA time zone such as Asia/Taipei' });
   if (schedule.until.getTime() <= now.getTime()) problems.push({ field: 'until', problem: 'must be in the future' });
-  if (!problems.length && !nextOccurrence(parseCron(schedule.cron), now, schedule.timezone, { notAfter: schedule.until })) {
+  if (
+    !problems.length &&
+    !nextOccurrence(parseCron(schedule.cron), now, schedule.timezone, { notAfter: schedule.until })
+  ) {
     problems.push({ field: 'cron', problem: 'names no time between now and until' });
   }
   return problems;

@@ -71,14 +71,23 @@ describe('parseCron', () => {
 
   it('never throws anything but CronSyntaxError, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.constantFrom('*', '/', '-', ',', ' ', '1', '7', '59', 'MON', 'x'), { maxLength: 20 }).map((a) => a.join(''))), (text) => {
-        try {
-          const cron = parseCron(text);
-          for (const field of [cron.minutes, cron.hours, cron.daysOfMonth, cron.months, cron.daysOfWeek]) expect(field.values.length).toBeGreaterThan(0);
-        } catch (error) {
-          expect(error).toBeInstanceOf(CronSyntaxError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc
+            .array(fc.constantFrom('*', '/', '-', ',', ' ', '1', '7', '59', 'MON', 'x'), { maxLength: 20 })
+            .map((a) => a.join('')),
+        ),
+        (text) => {
+          try {
+            const cron = parseCron(text);
+            for (const field of [cron.minutes, cron.hours, cron.daysOfMonth, cron.months, cron.daysOfWeek])
+              expect(field.values.length).toBeGreaterThan(0);
+          } catch (error) {
+            expect(error).toBeInstanceOf(CronSyntaxError);
+          }
+        },
+      ),
     );
   });
 });

@@ -60,10 +60,14 @@ const MAX_EXPRESSION_LENGTH = 200;
 
 export function parseCron(source: string): CronExpression {
   if (typeof source !== 'string') throw new CronSyntaxError(null, 'must be a string');
-  if (source.length > MAX_EXPRESSION_LENGTH) throw new CronSyntaxError(null, `must be at most ${MAX_EXPRESSION_LENGTH} characters`);
+  if (source.length > MAX_EXPRESSION_LENGTH)
+    throw new CronSyntaxError(null, `must be at most ${MAX_EXPRESSION_LENGTH} characters`);
   const texts = source.trim().split(/\s+/);
   if (texts.length !== FIELDS.length || texts[0] === '') {
-    throw new CronSyntaxError(null, 'must have 5 fields: minute hour day-of-month month day-of-week (e.g. "0 10 * * 1")');
+    throw new CronSyntaxError(
+      null,
+      'must have 5 fields: minute hour day-of-month month day-of-week (e.g. "0 10 * * 1")',
+    );
   }
   const [minutes, hours, daysOfMonth, months, daysOfWeek] = FIELDS.map((spec, index) => parseField(texts[index], spec));
   return { source: texts.join(' '), minutes, hours, daysOfMonth, months, daysOfWeek };
@@ -125,7 +129,11 @@ function parseValue(text: string, spec: FieldSpec, fail: (problem: string) => ne
   }
   const named = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   if (named >= 0) return spec.name === 'month' ? named + 1 : named;
-  return fail(spec.names ? `is not a number ${spec.min}-${spec.max} or a name such as ${spec.names[1]}` : `is not a number ${spec.min}-${spec.max}`);
+  return fail(
+    spec.names
+      ? `is not a number ${spec.min}-${spec.max} or a name such as ${spec.names[1]}`
+      : `is not a number ${spec.min}-${spec.max}`,
+  );
 }
 
 /**

@@ -25,12 +25,18 @@ describe('nextOccurrence, by hand', () => {
       '2026-12-31T23:00:00.000Z',
     ]);
     // And 23:30 on the local 30th is 15:30Z the same day.
-    expect(nextOccurrence('30 23 30 * *', new Date('2026-11-30T00:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe('2026-11-30T15:30:00.000Z');
+    expect(nextOccurrence('30 23 30 * *', new Date('2026-11-30T00:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe(
+      '2026-11-30T15:30:00.000Z',
+    );
   });
 
   it('is strictly after `after`, even when `after` is an occurrence', () => {
-    expect(nextOccurrence('0 10 * * 1', new Date('2026-11-23T02:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe('2026-11-30T02:00:00.000Z');
-    expect(nextOccurrence('0 10 * * 1', new Date('2026-11-23T01:59:59.999Z'), 'Asia/Taipei')?.toISOString()).toBe('2026-11-23T02:00:00.000Z');
+    expect(nextOccurrence('0 10 * * 1', new Date('2026-11-23T02:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe(
+      '2026-11-30T02:00:00.000Z',
+    );
+    expect(nextOccurrence('0 10 * * 1', new Date('2026-11-23T01:59:59.999Z'), 'Asia/Taipei')?.toISOString()).toBe(
+      '2026-11-23T02:00:00.000Z',
+    );
   });
 
   it('keeps 10:00 local across the US spring-forward and fall-back days', () => {
@@ -66,7 +72,9 @@ describe('nextOccurrence, by hand', () => {
       '2026-11-02T06:30:00.000Z',
     ]);
     // Asked during the second 01:xx, the next 01:30 is tomorrow's.
-    expect(nextOccurrence('30 1 * * *', new Date('2026-11-01T06:10:00Z'), 'America/New_York')?.toISOString()).toBe('2026-11-02T06:30:00.000Z');
+    expect(nextOccurrence('30 1 * * *', new Date('2026-11-01T06:10:00Z'), 'America/New_York')?.toISOString()).toBe(
+      '2026-11-02T06:30:00.000Z',
+    );
     // An hourly schedule gets the repeated hour once: 01:00 EDT, then 02:00 EST.
     expect(iso(nextOccurrences('0 * * * *', new Date('2026-11-01T04:30:00Z'), 'America/New_York', 3))).toEqual([
       '2026-11-01T05:00:00.000Z',
@@ -75,33 +83,48 @@ describe('nextOccurrence, by hand', () => {
     ]);
   });
 
-  it('follows Vixie cron\'s OR of the two day fields', () => {
+  it("follows Vixie cron's OR of the two day fields", () => {
     // The 13th or any Friday, at midnight UTC, from Sunday 2026-11-08.
     expect(iso(nextOccurrences('0 0 13 * 5', new Date('2026-11-08T00:00:00Z'), 'UTC', 3))).toEqual([
       '2026-11-13T00:00:00.000Z', // a Friday the 13th
       '2026-11-20T00:00:00.000Z',
       '2026-11-27T00:00:00.000Z',
     ]);
-    expect(iso(nextOccurrences('0 0 1 * 1', new Date('2026-11-24T00:00:00Z'), 'UTC', 2))).toEqual(['2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+    expect(iso(nextOccurrences('0 0 1 * 1', new Date('2026-11-24T00:00:00Z'), 'UTC', 2))).toEqual([
+      '2026-11-30T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+    ]);
   });
 
   it('finds leap days, and says null for dates that never come', () => {
-    expect(nextOccurrence('0 12 29 2 *', new Date('2026-03-01T00:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe('2028-02-29T04:00:00.000Z');
+    expect(nextOccurrence('0 12 29 2 *', new Date('2026-03-01T00:00:00Z'), 'Asia/Taipei')?.toISOString()).toBe(
+      '2028-02-29T04:00:00.000Z',
+    );
     expect(nextOccurrence('0 0 30 2 *', new Date('2026-01-01T00:00:00Z'), 'UTC')).toBeNull();
     expect(nextOccurrence('0 0 31 4,6,9,11 *', new Date('2026-01-01T00:00:00Z'), 'UTC')).toBeNull();
   });
 
   it('stops at notAfter, inclusive', () => {
     const after = new Date('2026-11-22T00:00:00Z');
-    expect(nextOccurrence('0 10 * * 1', after, 'Asia/Taipei', { notAfter: new Date('2026-11-23T02:00:00Z') })?.toISOString()).toBe('2026-11-23T02:00:00.000Z');
-    expect(nextOccurrence('0 10 * * 1', after, 'Asia/Taipei', { notAfter: new Date('2026-11-23T01:59:59Z') })).toBeNull();
-    expect(nextOccurrences('0 10 * * 1', after, 'Asia/Taipei', 10, { notAfter: new Date('2026-12-01T00:00:00Z') })).toHaveLength(2);
+    expect(
+      nextOccurrence('0 10 * * 1', after, 'Asia/Taipei', { notAfter: new Date('2026-11-23T02:00:00Z') })?.toISOString(),
+    ).toBe('2026-11-23T02:00:00.000Z');
+    expect(
+      nextOccurrence('0 10 * * 1', after, 'Asia/Taipei', { notAfter: new Date('2026-11-23T01:59:59Z') }),
+    ).toBeNull();
+    expect(
+      nextOccurrences('0 10 * * 1', after, 'Asia/Taipei', 10, { notAfter: new Date('2026-12-01T00:00:00Z') }),
+    ).toHaveLength(2);
   });
 
   it('handles half-hour and quarter-hour offsets (Asia/Kathmandu, Australia/Lord_Howe)', () => {
-    expect(nextOccurrence('0 0 1 1 *', new Date('2026-06-01T00:00:00Z'), 'Asia/Kathmandu')?.toISOString()).toBe('2026-12-31T18:15:00.000Z');
+    expect(nextOccurrence('0 0 1 1 *', new Date('2026-06-01T00:00:00Z'), 'Asia/Kathmandu')?.toISOString()).toBe(
+      '2026-12-31T18:15:00.000Z',
+    );
     // Lord Howe moves its clocks by 30 minutes: 02:00 → 02:30 on 2026-10-04; 02:15 does not exist.
-    expect(nextOccurrence('15 2 * * *', new Date('2026-10-03T12:00:00Z'), 'Australia/Lord_Howe')?.toISOString()).toBe('2026-10-03T15:30:00.000Z');
+    expect(nextOccurrence('15 2 * * *', new Date('2026-10-03T12:00:00Z'), 'Australia/Lord_Howe')?.toISOString()).toBe(
+      '2026-10-03T15:30:00.000Z',
+    );
   });
 });
 
@@ -121,7 +144,16 @@ describe('zoned wall-clock times', () => {
   });
 });
 
-const ZONES = ['Asia/Taipei', 'UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'America/Asuncion', 'Pacific/Chatham', 'Asia/Kathmandu'];
+const ZONES = [
+  'Asia/Taipei',
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'America/Asuncion',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+];
 
 /** DST changes of the zones above, where mistakes live, each with its zone. */
 const TRANSITIONS: [string, number][] = (
@@ -141,17 +173,33 @@ const TRANSITIONS: [string, number][] = (
 
 /** A zone and an instant: mostly within hours of one of its DST changes, sometimes anywhere. */
 function nearTransitionOrAnywhere(): fc.Arbitrary<[string, number]> {
-  const near = fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -6 * HOUR, max: 3 * HOUR })).map(([[zone, at], shift]): [string, number] => [zone, at + shift]);
-  const anywhere = fc.tuple(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }));
+  const near = fc
+    .tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -6 * HOUR, max: 3 * HOUR }))
+    .map(([[zone, at], shift]): [string, number] => [zone, at + shift]);
+  const anywhere = fc.tuple(
+    fc.constantFrom(...ZONES),
+    fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }),
+  );
   return fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: anywhere, weight: 1 });
 }
 
 function cronText(): fc.Arbitrary<string> {
-  const list = (min: number, max: number) => fc.uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength: 4 }).map((values) => values.join(','));
-  const step = (min: number, max: number) => fc.tuple(fc.integer({ min, max }), fc.integer({ min: 1, max: Math.max(1, max - min) })).map(([from, by]) => `${from}-${max}/${by}`);
+  const list = (min: number, max: number) =>
+    fc.uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength: 4 }).map((values) => values.join(','));
+  const step = (min: number, max: number) =>
+    fc
+      .tuple(fc.integer({ min, max }), fc.integer({ min: 1, max: Math.max(1, max - min) }))
+      .map(([from, by]) => `${from}-${max}/${by}`);
   const field = (min: number, max: number, star = 3) =>
-    fc.oneof({ arbitrary: fc.constant('*'), weight: star }, { arbitrary: list(min, max), weight: 2 }, { arbitrary: step(min, max), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 6 }).map((n) => `*/${n}`), weight: 1 });
-  return fc.tuple(field(0, 59, 1), field(0, 23), field(1, 31, 6), field(1, 12, 8), field(0, 7, 4)).map((fields) => fields.join(' '));
+    fc.oneof(
+      { arbitrary: fc.constant('*'), weight: star },
+      { arbitrary: list(min, max), weight: 2 },
+      { arbitrary: step(min, max), weight: 1 },
+      { arbitrary: fc.integer({ min: 1, max: 6 }).map((n) => `*/${n}`), weight: 1 },
+    );
+  return fc
+    .tuple(field(0, 59, 1), field(0, 23), field(1, 31, 6), field(1, 12, 8), field(0, 7, 4))
+    .map((fields) => fields.join(' '));
 }
 
 /**
@@ -184,17 +232,13 @@ function referenceNext(cron: CronExpression, after: number, zone: string, horizo
 describe('nextOccurrence, against a minute-by-minute reference', () => {
   it('agrees near DST changes (zones with 30-minute changes and changes at midnight too), and elsewhere', () => {
     fc.assert(
-      fc.property(
-        cronText(),
-        nearTransitionOrAnywhere(),
-        (text, [zone, after]) => {
-          const cron = parseCron(text);
-          const horizon = 2 * DAY;
-          const expected = referenceNext(cron, after, zone, horizon);
-          const actual = nextOccurrence(cron, new Date(after), zone, { notAfter: new Date(after + horizon) });
-          expect(actual?.toISOString() ?? null).toBe(expected === null ? null : new Date(expected).toISOString());
-        },
-      ),
+      fc.property(cronText(), nearTransitionOrAnywhere(), (text, [zone, after]) => {
+        const cron = parseCron(text);
+        const horizon = 2 * DAY;
+        const expected = referenceNext(cron, after, zone, horizon);
+        const actual = nextOccurrence(cron, new Date(after), zone, { notAfter: new Date(after + horizon) });
+        expect(actual?.toISOString() ?? null).toBe(expected === null ? null : new Date(expected).toISOString());
+      }),
       { numRuns: 300 },
     );
   });
@@ -209,8 +253,12 @@ describe('nextOccurrence, against a minute-by-minute reference', () => {
         let expected: number | null = null;
         for (let t = Math.floor(after / MINUTE) * MINUTE + MINUTE; t <= after + horizon; t += MINUTE) {
           const wall = new Date(t + 8 * HOUR);
-          if (!cron.minutes.values.includes(wall.getUTCMinutes()) || !cron.hours.values.includes(wall.getUTCHours())) continue;
-          if (cron.months.values.includes(wall.getUTCMonth() + 1) && matchesDay(cron, wall.getUTCDate(), wall.getUTCDay())) {
+          if (!cron.minutes.values.includes(wall.getUTCMinutes()) || !cron.hours.values.includes(wall.getUTCHours()))
+            continue;
+          if (
+            cron.months.values.includes(wall.getUTCMonth() + 1) &&
+            matchesDay(cron, wall.getUTCDate(), wall.getUTCDay())
+          ) {
             expected = t;
             break;
           }
@@ -224,14 +272,20 @@ describe('nextOccurrence, against a minute-by-minute reference', () => {
 
   it('never skips: from any instant before an occurrence, the next one is that occurrence', () => {
     fc.assert(
-      fc.property(cronText(), fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.double({ min: 0, max: 1, noNaN: true }), (text, zone, after, fraction) => {
-        const cron = parseCron(text);
-        const next = nextOccurrence(cron, new Date(after), zone);
-        if (!next) return;
-        expect(next.getTime()).toBeGreaterThan(after);
-        const between = after + Math.floor((next.getTime() - after - 1) * fraction);
-        expect(nextOccurrence(cron, new Date(between), zone)?.toISOString()).toBe(next.toISOString());
-      }),
+      fc.property(
+        cronText(),
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (text, zone, after, fraction) => {
+          const cron = parseCron(text);
+          const next = nextOccurrence(cron, new Date(after), zone);
+          if (!next) return;
+          expect(next.getTime()).toBeGreaterThan(after);
+          const between = after + Math.floor((next.getTime() - after - 1) * fraction);
+          expect(nextOccurrence(cron, new Date(between), zone)?.toISOString()).toBe(next.toISOString());
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -242,11 +296,22 @@ describe('campaign schedules', () => {
 
   it('checks one-off and recurring schedules against now', () => {
     expect(scheduleProblems(null, now)).toEqual([]);
-    expect(scheduleProblems({ at: new Date('2026-11-19T00:00:00Z') }, now)).toEqual([{ field: 'at', problem: 'must be in the future' }]);
-    expect(scheduleProblems({ cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: new Date('2026-12-31T00:00:00Z') }, now)).toEqual([]);
-    expect(scheduleProblems({ cron: '0 10 * * 8', timezone: 'Mars/Olympus', until: new Date('2026-11-01T00:00:00Z') }, now).map((p) => p.field)).toEqual(['cron', 'timezone', 'until']);
+    expect(scheduleProblems({ at: new Date('2026-11-19T00:00:00Z') }, now)).toEqual([
+      { field: 'at', problem: 'must be in the future' },
+    ]);
+    expect(
+      scheduleProblems({ cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: new Date('2026-12-31T00:00:00Z') }, now),
+    ).toEqual([]);
+    expect(
+      scheduleProblems(
+        { cron: '0 10 * * 8', timezone: 'Mars/Olympus', until: new Date('2026-11-01T00:00:00Z') },
+        now,
+      ).map((p) => p.field),
+    ).toEqual(['cron', 'timezone', 'until']);
     // Monday 10:00 Taipei first falls on 11-23; an end before it leaves nothing to send.
-    expect(scheduleProblems({ cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: new Date('2026-11-23T01:00:00Z') }, now)).toEqual([{ field: 'cron', problem: 'names no time between now and until' }]);
+    expect(
+      scheduleProblems({ cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: new Date('2026-11-23T01:00:00Z') }, now),
+    ).toEqual([{ field: 'cron', problem: 'names no time between now and until' }]);
   });
 
   it('gives the first send and each next one until the end', () => {

@@ -22,7 +22,12 @@ export interface NextOccurrenceOptions {
  * instant, once (see zoned-time.ts). That mapping never puts a later wall-clock time at an earlier
  * instant, so walking wall-clock candidates in order finds the earliest instant.
  */
-export function nextOccurrence(cron: CronExpression | string, after: Date, timeZone: string, options: NextOccurrenceOptions = {}): Date | null {
+export function nextOccurrence(
+  cron: CronExpression | string,
+  after: Date,
+  timeZone: string,
+  options: NextOccurrenceOptions = {},
+): Date | null {
   const expression = typeof cron === 'string' ? parseCron(cron) : cron;
   const afterMs = after.getTime();
   if (Number.isNaN(afterMs)) throw new RangeError('invalid Date');
@@ -52,10 +57,17 @@ export function nextOccurrence(cron: CronExpression | string, after: Date, timeZ
 }
 
 /** The next `count` occurrences after `after` (fewer when the schedule ends). */
-export function nextOccurrences(cron: CronExpression | string, after: Date, timeZone: string, count: number, options: NextOccurrenceOptions = {}): Date[] {
+export function nextOccurrences(
+  cron: CronExpression | string,
+  after: Date,
+  timeZone: string,
+  count: number,
+  options: NextOccurrenceOptions = {},
+): Date[] {
   const expression = typeof cron === 'string' ? parseCron(cron) : cron;
   const occurrences: Date[] = [];
   let cursor: Date | null = after;
-  while (occurrences.length < count && (cursor = nextOccurrence(expression, cursor, timeZone, options))) occurrences.push(cursor);
+  while (occurrences.length < count && (cursor = nextOccurrence(expression, cursor, timeZone, options)))
+    occurrences.push(cursor);
   return occurrences;
 }

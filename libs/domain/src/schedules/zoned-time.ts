@@ -24,7 +24,6 @@ export interface WallClock {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-
 export const isTimeZoneName = isValidTimeZone;
 
 interface LocalFields extends WallClock {
@@ -36,7 +35,14 @@ function localFields(instantMs: number, timeZone: string): LocalFields {
   for (const part of zonedFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') values[part.type] = Number(part.value);
   }
-  return { year: values.year, month: values.month, day: values.day, hour: values.hour, minute: values.minute, second: values.second };
+  return {
+    year: values.year,
+    month: values.month,
+    day: values.day,
+    hour: values.hour,
+    minute: values.minute,
+    second: values.second,
+  };
 }
 
 /** The wall-clock minute of an instant in the zone. */
@@ -68,7 +74,9 @@ function wallMinuteAsUtc(instantMs: number, timeZone: string): number {
 export function instantOfWallClock(wall: WallClock, timeZone: string): Date {
   const target = wallClockAsUtc(wall);
   const offsets = new Set([offsetAt(target - DAY_MS, timeZone), offsetAt(target + DAY_MS, timeZone)]);
-  const exact = [...offsets].map((offset) => target - offset).filter((candidate) => wallMinuteAsUtc(candidate, timeZone) === target);
+  const exact = [...offsets]
+    .map((offset) => target - offset)
+    .filter((candidate) => wallMinuteAsUtc(candidate, timeZone) === target);
   if (exact.length) return new Date(Math.min(...exact));
   // A gap: the offset before it is the smaller one. Search for the first instant past the gap,
   // which lies between "target read with the new offset" and "target read with the old one".

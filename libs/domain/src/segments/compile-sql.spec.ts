@@ -30,7 +30,11 @@ function mapOperands(rule: AudienceRule, rename: (text: string) => string): Audi
       return rule.value === undefined ? { attribute, op: rule.op } : { attribute, op: rule.op, value: rule.value };
     default:
       // Range bounds keep their kind (number or date), which is all the SQL text depends on.
-      return { attribute, op: rule.op, value: typeof rule.value === 'number' ? -rule.value : rule.value === '2024-01-01' ? '1999-12-31' : '2024-01-01' };
+      return {
+        attribute,
+        op: rule.op,
+        value: typeof rule.value === 'number' ? -rule.value : rule.value === '2024-01-01' ? '1999-12-31' : '2024-01-01',
+      };
   }
 }
 
@@ -41,9 +45,21 @@ function withoutOwnLiterals(sql: string): string {
 
 const hostileLeaf: fc.Arbitrary<AudienceRule> = fc.oneof(
   fc.record({ tag: nastyStringArbitrary }),
-  fc.record({ attribute: nastyStringArbitrary, op: fc.constantFrom('eq' as const, 'neq' as const), value: nastyStringArbitrary }),
-  fc.record({ attribute: nastyStringArbitrary, op: fc.constant('in' as const), value: fc.array(nastyStringArbitrary, { minLength: 1, maxLength: 3 }) }),
-  fc.record({ attribute: nastyStringArbitrary, op: fc.constantFrom('gt' as const, 'lte' as const), value: fc.constantFrom(5, '2024-01-01T00:00:00Z') }),
+  fc.record({
+    attribute: nastyStringArbitrary,
+    op: fc.constantFrom('eq' as const, 'neq' as const),
+    value: nastyStringArbitrary,
+  }),
+  fc.record({
+    attribute: nastyStringArbitrary,
+    op: fc.constant('in' as const),
+    value: fc.array(nastyStringArbitrary, { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    attribute: nastyStringArbitrary,
+    op: fc.constantFrom('gt' as const, 'lte' as const),
+    value: fc.constantFrom(5, '2024-01-01T00:00:00Z'),
+  }),
   fc.record({ attribute: nastyStringArbitrary, op: fc.constant('exists' as const), value: fc.boolean() }),
   fc.record({ list: fc.array(nastyStringArbitrary, { minLength: 1, maxLength: 3 }) }),
 );
@@ -78,7 +94,9 @@ describe('compileRuleToSql', () => {
         any: NASTY_STRINGS.map((text) => ({ attribute: text, op: 'eq' as const, value: text })),
       });
       expect(sql).not.toMatch(/DROP|DELETE/);
-      expect(params).toContain(`{${JSON.stringify("'); DROP TABLE contacts; --")}:${JSON.stringify("'); DROP TABLE contacts; --")}}`);
+      expect(params).toContain(
+        `{${JSON.stringify("'); DROP TABLE contacts; --")}:${JSON.stringify("'); DROP TABLE contacts; --")}}`,
+      );
     });
   });
 
@@ -97,7 +115,12 @@ describe('compileRuleToSql', () => {
 
     it('reuses one placeholder for a repeated value of one type', () => {
       const { sql, params } = compile({
-        all: [{ tag: 'city' }, { attribute: 'city', op: 'gt', value: 3 }, { attribute: 'city', op: 'lt', value: 9 }, { tag: 'city' }],
+        all: [
+          { tag: 'city' },
+          { attribute: 'city', op: 'gt', value: 3 },
+          { attribute: 'city', op: 'lt', value: 9 },
+          { tag: 'city' },
+        ],
       });
       expect(params).toEqual(['city', '3', '9']);
       expect(sql).toContain('$1::text');
@@ -107,7 +130,12 @@ describe('compileRuleToSql', () => {
   describe('index-friendly, NULL-free forms', () => {
     it.each<[string, AudienceRule, string, unknown[]]>([
       ['tag', { tag: 'vip' }, '(c.tags IS NOT NULL AND c.tags @> ARRAY[$1::text])', ['vip']],
-      ['eq by containment', { attribute: 'city', op: 'eq', value: 'Taipei' }, 'c.attributes @> $1::jsonb', ['{"city":"Taipei"}']],
+      [
+        'eq by containment',
+        { attribute: 'city', op: 'eq', value: 'Taipei' },
+        'c.attributes @> $1::jsonb',
+        ['{"city":"Taipei"}'],
+      ],
       ['eq a number', { attribute: 'age', op: 'eq', value: 30 }, 'c.attributes @> $1::jsonb', ['{"age":30}']],
       [
         'neq',
@@ -115,9 +143,24 @@ describe('compileRuleToSql', () => {
         "COALESCE(jsonb_typeof((c.attributes -> $1::text)) <> 'null' AND NOT (c.attributes @> $2::jsonb), false)",
         ['city', '{"city":"Taipei"}'],
       ],
-      ['in', { attribute: 'age', op: 'in', value: [30, '30', true] }, 'COALESCE((c.attributes -> $1::text) = ANY($2::jsonb[]), false)', ['age', '{"30","\\"30\\"","true"}']],
-      ['exists', { attribute: 'city', op: 'exists' }, "COALESCE(jsonb_typeof((c.attributes -> $1::text)) <> 'null', false)", ['city']],
-      ['exists false', { attribute: 'city', op: 'exists', value: false }, "(NOT COALESCE(jsonb_typeof((c.attributes -> $1::text)) <> 'null', false))", ['city']],
+      [
+        'in',
+        { attribute: 'age', op: 'in', value: [30, '30', true] },
+        'COALESCE((c.attributes -> $1::text) = ANY($2::jsonb[]), false)',
+        ['age', '{"30","\\"30\\"","true"}'],
+      ],
+      [
+        'exists',
+        { attribute: 'city', op: 'exists' },
+        "COALESCE(jsonb_typeof((c.attributes -> $1::text)) <> 'null', false)",
+        ['city'],
+      ],
+      [
+        'exists false',
+        { attribute: 'city', op: 'exists', value: false },
+        "(NOT COALESCE(jsonb_typeof((c.attributes -> $1::text)) <> 'null', false))",
+        ['city'],
+      ],
       [
         'a numeric range casts only numbers',
         { attribute: 'age', op: 'gte', value: 1e21 },
@@ -148,8 +191,14 @@ describe('compileRuleToSql', () => {
       const { sql, params } = compile({ attribute: 'joined', op: 'lt', value: '2024-01-01' });
       expect(sql).toBe('COALESCE((c.attribute_instants -> $1::text)::numeric < $2::numeric, false)');
       expect(params).toEqual(['joined', '1704067200.000000']);
-      expect(compile({ attribute: 'joined', op: 'gte', value: '2024-01-01T08:00:00.5+08:00' }).params).toEqual(['joined', '1704067200.500000']);
-      expect(compile({ attribute: 'joined', op: 'gt', value: '1969-12-31T23:59:59.5Z' }).params).toEqual(['joined', '-0.500000']);
+      expect(compile({ attribute: 'joined', op: 'gte', value: '2024-01-01T08:00:00.5+08:00' }).params).toEqual([
+        'joined',
+        '1704067200.500000',
+      ]);
+      expect(compile({ attribute: 'joined', op: 'gt', value: '1969-12-31T23:59:59.5Z' }).params).toEqual([
+        'joined',
+        '-0.500000',
+      ]);
       expect(() => compile({ attribute: 'joined', op: 'gt', value: '2023-02-29' })).toThrow(TypeError);
     });
 
@@ -169,7 +218,9 @@ describe('compileRuleToSql', () => {
     });
 
     it('passes arrays as PostgreSQL array literals, escaped, so every param is a string', () => {
-      expect(compile({ list: ['a"b', 'c\\d', 'NULL', '{,}', ''] }).params).toEqual(['{"a\\"b","c\\\\d","NULL","{,}",""}']);
+      expect(compile({ list: ['a"b', 'c\\d', 'NULL', '{,}', ''] }).params).toEqual([
+        '{"a\\"b","c\\\\d","NULL","{,}",""}',
+      ]);
       fc.assert(
         fc.property(ruleArbitrary({ depth: 3, leaf: hostileLeaf }), (rule) => {
           expect(compile(rule).params.every((param) => typeof param === 'string')).toBe(true);
@@ -191,8 +242,13 @@ describe('compileRuleToSql', () => {
         [A, { tag: 'vip' }],
         [B, { not: { audience: A } }],
       ]);
-      const { sql, params } = compileRuleToSql({ all: [{ audience: B }, { audience: A }] }, { now: NOW, resolveAudience: (id) => audiences.get(id) });
-      expect(sql).toBe('((NOT (c.tags IS NOT NULL AND c.tags @> ARRAY[$1::text])) AND (c.tags IS NOT NULL AND c.tags @> ARRAY[$1::text]))');
+      const { sql, params } = compileRuleToSql(
+        { all: [{ audience: B }, { audience: A }] },
+        { now: NOW, resolveAudience: (id) => audiences.get(id) },
+      );
+      expect(sql).toBe(
+        '((NOT (c.tags IS NOT NULL AND c.tags @> ARRAY[$1::text])) AND (c.tags IS NOT NULL AND c.tags @> ARRAY[$1::text]))',
+      );
       expect(params).toEqual(['vip']);
     });
 
@@ -201,16 +257,23 @@ describe('compileRuleToSql', () => {
         [A, { any: [{ tag: 'x' }, { audience: B }] }],
         [B, { audience: A }],
       ]);
-      const compileWith = (audiences: Map<string, AudienceRule>, rule: AudienceRule = { audience: A }) =>
-        () => compileRuleToSql(rule, { now: NOW, resolveAudience: (id) => audiences.get(id) });
+      const compileWith =
+        (audiences: Map<string, AudienceRule>, rule: AudienceRule = { audience: A }) =>
+        () =>
+          compileRuleToSql(rule, { now: NOW, resolveAudience: (id) => audiences.get(id) });
       expect(compileWith(cyclic)).toThrow(expect.objectContaining({ code: 'audience_cycle', audienceIds: [A, B, A] }));
-      expect(compileWith(new Map([[A, { audience: A }]]))).toThrow(expect.objectContaining({ code: 'audience_cycle', audienceIds: [A, A] }));
+      expect(compileWith(new Map([[A, { audience: A }]]))).toThrow(
+        expect.objectContaining({ code: 'audience_cycle', audienceIds: [A, A] }),
+      );
       expect(compileWith(new Map())).toThrow(expect.objectContaining({ code: 'unknown_audience', audienceIds: [A] }));
       expect(() => compile({ audience: A })).toThrow(AudienceRuleError);
       // Each level doubles: 2^20 leaves if expanded.
       const ids = Array.from({ length: 20 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
       const doubling = new Map<string, AudienceRule>(
-        ids.map((id, n) => [id, n === 0 ? { tag: 'x' } : { any: [{ audience: ids[n - 1] }, { audience: ids[n - 1] }] }]),
+        ids.map((id, n) => [
+          id,
+          n === 0 ? { tag: 'x' } : { any: [{ audience: ids[n - 1] }, { audience: ids[n - 1] }] },
+        ]),
       );
       expect(compileWith(doubling, { audience: ids[19] })).toThrow(expect.objectContaining({ code: 'rule_too_large' }));
     });

@@ -50,9 +50,11 @@ export interface CompiledPredicate {
  */
 export function compileRuleToSql(rule: AudienceRule, options: CompileRuleOptions): CompiledPredicate {
   const alias = options.alias ?? 'c';
-  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new RangeError(`alias must be a plain lower-case SQL identifier, got ${JSON.stringify(alias)}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias))
+    throw new RangeError(`alias must be a plain lower-case SQL identifier, got ${JSON.stringify(alias)}`);
   const firstParam = options.firstParam ?? 1;
-  if (!Number.isInteger(firstParam) || firstParam < 1) throw new RangeError('firstParam must be a whole number, 1 or more');
+  if (!Number.isInteger(firstParam) || firstParam < 1)
+    throw new RangeError('firstParam must be a whole number, 1 or more');
   assertValidNow(options.now);
 
   const params = new Placeholders(firstParam);
@@ -103,13 +105,16 @@ interface Compilation {
 
 function compileNode(rule: AudienceRule, at: Compilation): string {
   const { alias, params } = at;
-  if ('all' in rule) return rule.all.length === 0 ? 'TRUE' : `(${rule.all.map((child) => compileNode(child, at)).join(' AND ')})`;
-  if ('any' in rule) return rule.any.length === 0 ? 'FALSE' : `(${rule.any.map((child) => compileNode(child, at)).join(' OR ')})`;
+  if ('all' in rule)
+    return rule.all.length === 0 ? 'TRUE' : `(${rule.all.map((child) => compileNode(child, at)).join(' AND ')})`;
+  if ('any' in rule)
+    return rule.any.length === 0 ? 'FALSE' : `(${rule.any.map((child) => compileNode(child, at)).join(' OR ')})`;
   if ('not' in rule) return `(NOT ${compileNode(rule.not, at)})`;
   if ('tag' in rule) return `(${alias}.tags IS NOT NULL AND ${alias}.tags @> ARRAY[${params.of('text', rule.tag)}])`;
   if ('attribute' in rule) return compileAttribute(rule, at);
   if ('followedWithinDays' in rule) return compileWindow(`${alias}.followed_at`, rule.followedWithinDays, at);
-  if ('interactedWithinDays' in rule) return compileWindow(`${alias}.last_interaction_at`, rule.interactedWithinDays, at);
+  if ('interactedWithinDays' in rule)
+    return compileWindow(`${alias}.last_interaction_at`, rule.interactedWithinDays, at);
   if ('list' in rule) return `${alias}.line_user_id = ANY(${params.of('text[]', rule.list)})`;
   if ('audience' in rule) throw new TypeError('audience references are inlined before compiling');
   return assertNever(rule);
@@ -131,7 +136,8 @@ function compileAttribute(rule: AttributeRule, at: Compilation): string {
   const json = () => `(${alias}.attributes -> ${params.of('text', rule.attribute)})`;
   // JSON null counts as missing: jsonb_typeof gives 'null' for it and SQL NULL for a missing key.
   const present = () => `jsonb_typeof(${json()}) <> 'null'`;
-  const contains = (value: AttributeScalar) => `${alias}.attributes @> ${params.of('jsonb', singleKeyObjectJson(rule.attribute, value))}`;
+  const contains = (value: AttributeScalar) =>
+    `${alias}.attributes @> ${params.of('jsonb', singleKeyObjectJson(rule.attribute, value))}`;
   switch (rule.op) {
     case 'eq':
       // Containment at the top level matches exactly "same JSON type and equal" for a scalar value.
@@ -140,7 +146,10 @@ function compileAttribute(rule: AttributeRule, at: Compilation): string {
       return `COALESCE(${present()} AND NOT (${contains(rule.value)}), false)`;
     case 'in':
       // jsonb equality: same type and equal (numbers numerically, strings byte for byte).
-      return `COALESCE(${json()} = ANY(${params.of('jsonb[]', rule.value.map((value) => JSON.stringify(value)))}), false)`;
+      return `COALESCE(${json()} = ANY(${params.of(
+        'jsonb[]',
+        rule.value.map((value) => JSON.stringify(value)),
+      )}), false)`;
     case 'exists':
       return (rule.value ?? true) ? `COALESCE(${present()}, false)` : `(NOT COALESCE(${present()}, false))`;
     case 'gt':

@@ -150,9 +150,9 @@ describe('evaluateRule', () => {
     it('refuse an unknown audience and a cycle', () => {
       expect(() => evaluateRule({ audience: LOYAL }, contact(), { now: NOW })).toThrow(AudienceRuleError);
       const cyclic = new Map<string, AudienceRule>([[VIPS, { any: [{ tag: 'x' }, { audience: VIPS }] }]]);
-      expect(() => createRuleMatcher({ audience: VIPS }, { now: NOW, resolveAudience: (id) => cyclic.get(id) })).toThrow(
-        expect.objectContaining({ code: 'audience_cycle', audienceIds: [VIPS, VIPS] }),
-      );
+      expect(() =>
+        createRuleMatcher({ audience: VIPS }, { now: NOW, resolveAudience: (id) => cyclic.get(id) }),
+      ).toThrow(expect.objectContaining({ code: 'audience_cycle', audienceIds: [VIPS, VIPS] }));
     });
   });
 
@@ -180,19 +180,29 @@ describe('evaluateRule', () => {
     it("De Morgan's laws hold", () => {
       fc.assert(
         fc.property(fc.array(trees, { maxLength: 3 }), contacts, (rules, people) => {
-          expect(select({ not: { all: rules } }, people)).toEqual(select({ any: rules.map((rule) => ({ not: rule })) }, people));
-          expect(select({ not: { any: rules } }, people)).toEqual(select({ all: rules.map((rule) => ({ not: rule })) }, people));
+          expect(select({ not: { all: rules } }, people)).toEqual(
+            select({ any: rules.map((rule) => ({ not: rule })) }, people),
+          );
+          expect(select({ not: { any: rules } }, people)).toEqual(
+            select({ all: rules.map((rule) => ({ not: rule })) }, people),
+          );
         }),
       );
     });
 
     it('neq is "has the attribute and not eq"', () => {
       fc.assert(
-        fc.property(trees, contacts, fc.constantFrom('city', 'age', 'joined'), fc.constantFrom('Taipei', 5, true), (_, people, attribute, value) => {
-          expect(select({ attribute, op: 'neq', value }, people)).toEqual(
-            select({ all: [{ attribute, op: 'exists' }, { not: { attribute, op: 'eq', value } }] }, people),
-          );
-        }),
+        fc.property(
+          trees,
+          contacts,
+          fc.constantFrom('city', 'age', 'joined'),
+          fc.constantFrom('Taipei', 5, true),
+          (_, people, attribute, value) => {
+            expect(select({ attribute, op: 'neq', value }, people)).toEqual(
+              select({ all: [{ attribute, op: 'exists' }, { not: { attribute, op: 'eq', value } }] }, people),
+            );
+          },
+        ),
       );
     });
   });

@@ -41,5 +41,11 @@ export { createRuleMatcher, evaluateRule } from './evaluate';
 export type { ContactMatcher } from './evaluate';
 export { ATTRIBUTE_INSTANTS_COLUMN, compileRuleToSql } from './compile-sql';
 export type { CompiledPredicate, CompileRuleOptions } from './compile-sql';
-export { ISO_INSTANT_PATTERN, compareIsoInstants, epochSecondsText, isIsoInstant, parseIsoInstant } from './iso-instant';
+export {
+  ISO_INSTANT_PATTERN,
+  compareIsoInstants,
+  epochSecondsText,
+  isIsoInstant,
+  parseIsoInstant,
+} from './iso-instant';
 export type { IsoInstant } from './iso-instant';

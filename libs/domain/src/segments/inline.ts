@@ -1,4 +1,10 @@
-import { AUDIENCE_RULE_LIMITS as LIMITS, AudienceResolver, AudienceRule, AudienceRuleError, assertNever } from './rule.types';
+import {
+  AUDIENCE_RULE_LIMITS as LIMITS,
+  AudienceResolver,
+  AudienceRule,
+  AudienceRuleError,
+  assertNever,
+} from './rule.types';
 
 /**
  * Replaces every `audience` node by the referenced audience's rule, recursively, so that the
@@ -25,17 +31,28 @@ export function inlineAudienceReferences(rule: AudienceRule, resolveAudience?: A
     if ('audience' in node) {
       const id = node.audience;
       if (chain.includes(id)) {
-        throw new AudienceRuleError('audience_cycle', `audience references form a cycle: ${[...chain, id].join(' → ')}`, [...chain, id]);
+        throw new AudienceRuleError(
+          'audience_cycle',
+          `audience references form a cycle: ${[...chain, id].join(' → ')}`,
+          [...chain, id],
+        );
       }
       const referenced = resolveAudience?.(id);
-      if (referenced === undefined) throw new AudienceRuleError('unknown_audience', `audience ${id} does not exist`, [...chain, id]);
+      if (referenced === undefined)
+        throw new AudienceRuleError('unknown_audience', `audience ${id} does not exist`, [...chain, id]);
       chain.push(id);
       // The inlined rule takes the reference's place: one level, not two.
       const inlined = expand(referenced, depth);
       chain.pop();
       return inlined;
     }
-    if ('tag' in node || 'attribute' in node || 'followedWithinDays' in node || 'interactedWithinDays' in node || 'list' in node) {
+    if (
+      'tag' in node ||
+      'attribute' in node ||
+      'followedWithinDays' in node ||
+      'interactedWithinDays' in node ||
+      'list' in node
+    ) {
       return node;
     }
     return assertNever(node);

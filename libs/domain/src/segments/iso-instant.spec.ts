@@ -57,11 +57,14 @@ describe('the ISO instant grammar', () => {
     expect(midnight).toEqual({ epochSeconds: Date.UTC(2024, 0, 1) / 1000, microseconds: 0 });
     expect(parseIsoInstant('2024-01-01T08:00+08:00')).toEqual(midnight);
     expect(parseIsoInstant('2023-12-31T16:00:00.000000-08:00')).toEqual(midnight);
-    expect(parseIsoInstant('2024-01-01T00:00:00.5Z')).toEqual({ epochSeconds: Date.UTC(2024, 0, 1) / 1000, microseconds: 500_000 });
+    expect(parseIsoInstant('2024-01-01T00:00:00.5Z')).toEqual({
+      epochSeconds: Date.UTC(2024, 0, 1) / 1000,
+      microseconds: 500_000,
+    });
   });
 
   it('agrees with Date for every millisecond instant from year 1 to 9999 (property)', () => {
-    const min = Date.UTC(1, 0, 1) - Date.UTC(1, 0, 1) % 1000 + 86_400_000; // keep the offset-shifted year ≥ 1
+    const min = Date.UTC(1, 0, 1) - (Date.UTC(1, 0, 1) % 1000) + 86_400_000; // keep the offset-shifted year ≥ 1
     const dates = fc.date({ min: new Date(min), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true });
     fc.assert(
       fc.property(dates, fc.integer({ min: -14 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
@@ -72,7 +75,10 @@ describe('the ISO instant grammar', () => {
         const text = `${local.toISOString().slice(0, 23)}${offset}`;
         if (!isIsoInstant(text)) return; // the shifted local date may fall outside years 1-9999
         const parsed = parseIsoInstant(text);
-        expect(parsed).toEqual({ epochSeconds: Math.floor(date.getTime() / 1000), microseconds: (((date.getTime() % 1000) + 1000) % 1000) * 1000 });
+        expect(parsed).toEqual({
+          epochSeconds: Math.floor(date.getTime() / 1000),
+          microseconds: (((date.getTime() % 1000) + 1000) % 1000) * 1000,
+        });
       }),
     );
   });

@@ -45,7 +45,9 @@ export function parseIsoInstant(text: string): IsoInstant | undefined {
   if (!ISO_INSTANT.test(text)) return undefined;
   const parts = PARTS.exec(text);
   if (!parts) return undefined;
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part)));
+  const [year, month, day, hour, minute, second] = parts
+    .slice(1, 7)
+    .map((part) => (part === undefined ? 0 : Number(part)));
   const fraction = parts[7] ?? '';
   const offsetSign = parts[8] === '-' ? -1 : 1;
   const offsetSeconds = parts[8] === undefined ? 0 : offsetSign * (Number(parts[9]) * 3600 + Number(parts[10]) * 60);

@@ -12,7 +12,9 @@ function resolverOf(entries: Array<[string, AudienceRule]>) {
 
 describe('referencedAudienceIds', () => {
   it('lists the direct references once each, in order, at any depth', () => {
-    const rule: AudienceRule = { all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }, { list: [] }] };
+    const rule: AudienceRule = {
+      all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }, { list: [] }],
+    };
     expect(referencedAudienceIds(rule)).toEqual([B, A]);
     expect(referencedAudienceIds({ tag: 'vip' })).toEqual([]);
   });
@@ -20,7 +22,9 @@ describe('referencedAudienceIds', () => {
 
 describe('audienceReferencePaths', () => {
   it('names every audience node by its path, repeats included, so a 400 can point at the one that is wrong', () => {
-    const rule: AudienceRule = { all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }] };
+    const rule: AudienceRule = {
+      all: [{ audience: B }, { not: { any: [{ tag: 'x' }, { audience: A }, { audience: B }] } }],
+    };
     expect(audienceReferencePaths(rule, 'definition')).toEqual([
       { id: B, path: 'definition.all[0].audience' },
       { id: A, path: 'definition.all[1].not.any[1].audience' },
@@ -36,7 +40,15 @@ describe('findAudienceCycle', () => {
   });
 
   it('finds a → b → a', () => {
-    expect(findAudienceCycle(A, resolverOf([[A, { audience: B }], [B, { not: { audience: A } }]]))).toEqual([A, B, A]);
+    expect(
+      findAudienceCycle(
+        A,
+        resolverOf([
+          [A, { audience: B }],
+          [B, { not: { audience: A } }],
+        ]),
+      ),
+    ).toEqual([A, B, A]);
   });
 
   it('finds a cycle below the root, naming the chain from the root', () => {
@@ -73,7 +85,9 @@ describe('findAudienceCycle', () => {
       calls += 1;
       const n = ids.indexOf(audienceId);
       if (n < 0) return undefined;
-      return n === 0 ? { tag: 'x' } : { any: [{ audience: ids[n - 1] }, { audience: ids[n - 1] }, { audience: ids[Math.max(0, n - 2)] }] };
+      return n === 0
+        ? { tag: 'x' }
+        : { any: [{ audience: ids[n - 1] }, { audience: ids[n - 1] }, { audience: ids[Math.max(0, n - 2)] }] };
     };
     expect(findAudienceCycle(ids[199], resolve)).toBeNull();
     expect(calls).toBe(200);
@@ -86,7 +100,9 @@ describe('inlineAudienceReferences', () => {
       [A, { tag: 'vip' }],
       [B, { any: [{ audience: A }, { followedWithinDays: 7 }] }],
     ]);
-    expect(inlineAudienceReferences({ not: { audience: B } }, resolve)).toEqual({ not: { any: [{ tag: 'vip' }, { followedWithinDays: 7 }] } });
+    expect(inlineAudienceReferences({ not: { audience: B } }, resolve)).toEqual({
+      not: { any: [{ tag: 'vip' }, { followedWithinDays: 7 }] },
+    });
   });
 
   it('refuses a chain of references deeper than the limit', () => {
@@ -96,7 +112,9 @@ describe('inlineAudienceReferences', () => {
       const n = ids.indexOf(audienceId);
       return n === ids.length - 1 ? { tag: 'x' } : { not: { audience: ids[n + 1] } };
     };
-    expect(() => inlineAudienceReferences({ audience: ids[0] }, resolve)).toThrow(expect.objectContaining({ code: 'rule_too_large' }));
+    expect(() => inlineAudienceReferences({ audience: ids[0] }, resolve)).toThrow(
+      expect.objectContaining({ code: 'rule_too_large' }),
+    );
     expect(() => inlineAudienceReferences({ audience: ids[depth / 2] }, resolve)).not.toThrow();
   });
 });

@@ -12,7 +12,14 @@ function collectReferences(rule: AudienceRule, ids: Set<string>): void {
   else if ('any' in rule) rule.any.forEach((child) => collectReferences(child, ids));
   else if ('not' in rule) collectReferences(rule.not, ids);
   else if ('audience' in rule) ids.add(rule.audience);
-  else if ('tag' in rule || 'attribute' in rule || 'followedWithinDays' in rule || 'interactedWithinDays' in rule || 'list' in rule) return;
+  else if (
+    'tag' in rule ||
+    'attribute' in rule ||
+    'followedWithinDays' in rule ||
+    'interactedWithinDays' in rule ||
+    'list' in rule
+  )
+    return;
   else assertNever(rule);
 }
 

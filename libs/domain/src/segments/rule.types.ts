@@ -109,7 +109,17 @@ export interface ListRule {
 }
 
 /** The key that says what kind a node is. */
-export const RULE_KINDS = ['all', 'any', 'not', 'tag', 'attribute', 'followedWithinDays', 'interactedWithinDays', 'audience', 'list'] as const;
+export const RULE_KINDS = [
+  'all',
+  'any',
+  'not',
+  'tag',
+  'attribute',
+  'followedWithinDays',
+  'interactedWithinDays',
+  'audience',
+  'list',
+] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** Limits the validator enforces (and the expansion of audience references, see inline.ts). */

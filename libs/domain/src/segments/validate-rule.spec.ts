@@ -22,23 +22,34 @@ describe('validateAudienceRule', () => {
   describe('accepts', () => {
     it.each<[string, unknown]>([
       ['a tag', { tag: 'vip' }],
-      ['every attribute op', {
-        all: [
-          { attribute: 'city', op: 'eq', value: 'Taipei' },
-          { attribute: 'city', op: 'neq', value: '' },
-          { attribute: 'age', op: 'in', value: ['30', 30, true] },
-          { attribute: 'age', op: 'gt', value: 30 },
-          { attribute: 'score', op: 'lte', value: -2.5 },
-          { attribute: 'joined', op: 'gte', value: '2024-01-01' },
-          { attribute: 'joined', op: 'lt', value: '2024-01-01T08:00:00.123456+08:00' },
-          { attribute: 'plan.tier-2_x', op: 'exists' },
-          { attribute: 'opt_out', op: 'exists', value: false },
-        ],
-      }],
+      [
+        'every attribute op',
+        {
+          all: [
+            { attribute: 'city', op: 'eq', value: 'Taipei' },
+            { attribute: 'city', op: 'neq', value: '' },
+            { attribute: 'age', op: 'in', value: ['30', 30, true] },
+            { attribute: 'age', op: 'gt', value: 30 },
+            { attribute: 'score', op: 'lte', value: -2.5 },
+            { attribute: 'joined', op: 'gte', value: '2024-01-01' },
+            { attribute: 'joined', op: 'lt', value: '2024-01-01T08:00:00.123456+08:00' },
+            { attribute: 'plan.tier-2_x', op: 'exists' },
+            { attribute: 'opt_out', op: 'exists', value: false },
+          ],
+        },
+      ],
       ['time windows', { any: [{ followedWithinDays: 1 }, { interactedWithinDays: 36_500 }] }],
       ['a reference and a list', { all: [{ audience: AUDIENCE_ID }, { not: { list: [USER(1), USER(2)] } }] }],
       ['32 levels', nestedNots(AUDIENCE_RULE_LIMITS.maxDepth)],
-      ['lists of 10,000 ids in total', { any: [{ list: Array.from({ length: 4000 }, (_, n) => USER(n)) }, { list: Array.from({ length: 6000 }, (_, n) => USER(n)) }] }],
+      [
+        'lists of 10,000 ids in total',
+        {
+          any: [
+            { list: Array.from({ length: 4000 }, (_, n) => USER(n)) },
+            { list: Array.from({ length: 6000 }, (_, n) => USER(n)) },
+          ],
+        },
+      ],
     ])('%s', (_, input) => {
       const result = validateAudienceRule(input);
       expect(result).toEqual({ ok: true, rule: input });
@@ -75,29 +86,79 @@ describe('validateAudienceRule', () => {
       ['all not an array', { all: { tag: 'vip' } }, 'definition.all', /array of rules/],
       ['empty all', { all: [] }, 'definition.all', /at least one rule/],
       ['empty any', { any: [] }, 'definition.any', /at least one rule/],
-      ['a bad op', { all: [{ tag: 'a' }, { tag: 'b' }, { attribute: 'city', op: 'like', value: 'T%' }] }, 'definition.all[2].op', /one of "eq"/],
+      [
+        'a bad op',
+        { all: [{ tag: 'a' }, { tag: 'b' }, { attribute: 'city', op: 'like', value: 'T%' }] },
+        'definition.all[2].op',
+        /one of "eq"/,
+      ],
       ['a missing op', { attribute: 'city', value: 'Taipei' }, 'definition.op', /one of/],
-      ['an empty tag deep down', { any: [{ tag: 'a' }, { not: { tag: '' } }] }, 'definition.any[1].not.tag', /not be empty/],
+      [
+        'an empty tag deep down',
+        { any: [{ tag: 'a' }, { not: { tag: '' } }] },
+        'definition.any[1].not.tag',
+        /not be empty/,
+      ],
       ['a tag that is not a string', { tag: 5 }, 'definition.tag', /must be a string/],
       ['a long tag', { tag: 'x'.repeat(101) }, 'definition.tag', /at most 100/],
       ['a NUL in a tag', { tag: 'a\u0000b' }, 'definition.tag', /without NUL/],
       ['a lone surrogate', { tag: 'a\uD800' }, 'definition.tag', /valid Unicode/],
-      ['a space in an attribute name', { attribute: 'home city', op: 'eq', value: 'x' }, 'definition.attribute', /attribute name/],
+      [
+        'a space in an attribute name',
+        { attribute: 'home city', op: 'eq', value: 'x' },
+        'definition.attribute',
+        /attribute name/,
+      ],
       ['a long attribute name', { attribute: 'a'.repeat(65), op: 'exists' }, 'definition.attribute', /attribute name/],
-      ['a quote in an attribute name', { attribute: "city'--", op: 'exists' }, 'definition.attribute', /attribute name/],
+      [
+        'a quote in an attribute name',
+        { attribute: "city'--", op: 'exists' },
+        'definition.attribute',
+        /attribute name/,
+      ],
       ['eq null', { attribute: 'city', op: 'eq', value: null }, 'definition.value', /use "exists"/],
       ['eq without value', { attribute: 'city', op: 'eq' }, 'definition.value', /string, a number or a boolean/],
-      ['neq an object', { attribute: 'city', op: 'neq', value: { a: 1 } }, 'definition.value', /string, a number or a boolean/],
+      [
+        'neq an object',
+        { attribute: 'city', op: 'neq', value: { a: 1 } },
+        'definition.value',
+        /string, a number or a boolean/,
+      ],
       ['eq Infinity', { attribute: 'age', op: 'eq', value: Infinity }, 'definition.value', /finite/],
       ['a long value', { attribute: 'city', op: 'eq', value: 'x'.repeat(1001) }, 'definition.value', /at most 1000/],
       ['in not an array', { attribute: 'city', op: 'in', value: 'Taipei' }, 'definition.value', /array of 1 to 1000/],
       ['in empty', { attribute: 'city', op: 'in', value: [] }, 'definition.value', /array of 1 to 1000/],
-      ['in too long', { attribute: 'city', op: 'in', value: Array.from({ length: 1001 }, (_, n) => n) }, 'definition.value', /array of 1 to 1000/],
-      ['a null among in values', { attribute: 'city', op: 'in', value: ['a', null] }, 'definition.value[1]', /string, a number or a boolean/],
+      [
+        'in too long',
+        { attribute: 'city', op: 'in', value: Array.from({ length: 1001 }, (_, n) => n) },
+        'definition.value',
+        /array of 1 to 1000/,
+      ],
+      [
+        'a null among in values',
+        { attribute: 'city', op: 'in', value: ['a', null] },
+        'definition.value[1]',
+        /string, a number or a boolean/,
+      ],
       ['gt a word', { attribute: 'age', op: 'gt', value: 'abc' }, 'definition.value', /number or an ISO-8601 date/],
-      ['gt a numeric string', { attribute: 'age', op: 'gt', value: '30' }, 'definition.value', /number or an ISO-8601 date/],
-      ['lt a day that does not exist', { attribute: 'joined', op: 'lt', value: '2023-02-29' }, 'definition.value', /ISO-8601/],
-      ['lte a local date-time', { attribute: 'joined', op: 'lte', value: '2024-01-01T10:00:00' }, 'definition.value', /ISO-8601/],
+      [
+        'gt a numeric string',
+        { attribute: 'age', op: 'gt', value: '30' },
+        'definition.value',
+        /number or an ISO-8601 date/,
+      ],
+      [
+        'lt a day that does not exist',
+        { attribute: 'joined', op: 'lt', value: '2023-02-29' },
+        'definition.value',
+        /ISO-8601/,
+      ],
+      [
+        'lte a local date-time',
+        { attribute: 'joined', op: 'lte', value: '2024-01-01T10:00:00' },
+        'definition.value',
+        /ISO-8601/,
+      ],
       ['gte a boolean', { attribute: 'joined', op: 'gte', value: true }, 'definition.value', /ISO-8601/],
       ['exists "yes"', { attribute: 'city', op: 'exists', value: 'yes' }, 'definition.value', /true or false/],
       ['exists null', { attribute: 'city', op: 'exists', value: null }, 'definition.value', /true or false/],
@@ -113,7 +174,12 @@ describe('validateAudienceRule', () => {
       ['a list too long', { list: Array.from({ length: 10_001 }, (_, n) => USER(n)) }, 'definition.list', /1 to 10000/],
       [
         'lists too long together',
-        { any: [{ list: Array.from({ length: 6000 }, (_, n) => USER(n)) }, { list: Array.from({ length: 6000 }, (_, n) => USER(n)) }] },
+        {
+          any: [
+            { list: Array.from({ length: 6000 }, (_, n) => USER(n)) },
+            { list: Array.from({ length: 6000 }, (_, n) => USER(n)) },
+          ],
+        },
         'definition.any[1].list',
         /past 10000 LINE user ids in total/,
       ],
@@ -124,7 +190,12 @@ describe('validateAudienceRule', () => {
 
     it('nesting deeper than 32 levels, at the level past the limit', () => {
       const errors = problemsOf(nestedNots(AUDIENCE_RULE_LIMITS.maxDepth + 1));
-      expect(errors).toEqual([{ field: `definition${'.not'.repeat(AUDIENCE_RULE_LIMITS.maxDepth)}`, problem: expect.stringMatching(/nested too deeply/) }]);
+      expect(errors).toEqual([
+        {
+          field: `definition${'.not'.repeat(AUDIENCE_RULE_LIMITS.maxDepth)}`,
+          problem: expect.stringMatching(/nested too deeply/),
+        },
+      ]);
     });
 
     it('more than 1000 nodes, once, at the root', () => {
@@ -134,7 +205,9 @@ describe('validateAudienceRule', () => {
     });
 
     it('every problem of the tree, each at its own path', () => {
-      const errors = problemsOf({ all: [{ tag: '' }, { followedWithinDays: 0 }, { attribute: 'a b', op: 'gt', value: 'x' }] });
+      const errors = problemsOf({
+        all: [{ tag: '' }, { followedWithinDays: 0 }, { attribute: 'a b', op: 'gt', value: 'x' }],
+      });
       expect(errors.map((error) => error.field)).toEqual([
         'definition.all[0].tag',
         'definition.all[1].followedWithinDays',
@@ -144,11 +217,15 @@ describe('validateAudienceRule', () => {
     });
 
     it('at most 50 problems', () => {
-      expect(problemsOf({ list: Array.from({ length: 200 }, () => 'nope') })).toHaveLength(AUDIENCE_RULE_LIMITS.maxProblems);
+      expect(problemsOf({ list: Array.from({ length: 200 }, () => 'nope') })).toHaveLength(
+        AUDIENCE_RULE_LIMITS.maxProblems,
+      );
     });
 
     it('under the path the caller names', () => {
-      expect(problemsOf({ all: [{}] }, 'body.definition')).toEqual([{ field: 'body.definition.all[0]', problem: expect.any(String) }]);
+      expect(problemsOf({ all: [{}] }, 'body.definition')).toEqual([
+        { field: 'body.definition.all[0]', problem: expect.any(String) },
+      ]);
     });
 
     it('anything but a valid tree, without throwing (fuzz)', () => {

@@ -53,7 +53,9 @@ export function validateAudienceRule(input: unknown, path = 'definition'): Audie
 export function assertValidAudienceRule(input: unknown, path = 'definition'): AudienceRule {
   const result = validateAudienceRule(input, path);
   if (result.ok) return result.rule;
-  throw new RangeError(`invalid audience rule: ${result.errors.map((error) => `${error.field}: ${error.problem}`).join('; ')}`);
+  throw new RangeError(
+    `invalid audience rule: ${result.errors.map((error) => `${error.field}: ${error.problem}`).join('; ')}`,
+  );
 }
 
 function report(walk: Walk, field: string, problem: string): undefined {
@@ -86,7 +88,11 @@ function checkNode(input: unknown, path: string, depth: number, walk: Walk): Aud
     return report(walk, path, `must have one of ${KIND_LIST} (${found})`);
   }
   if (kinds.length > 1) {
-    return report(walk, path, `must have exactly one of ${KIND_LIST}, not ${kinds.map((kind) => `"${kind}"`).join(' and ')}`);
+    return report(
+      walk,
+      path,
+      `must have exactly one of ${KIND_LIST}, not ${kinds.map((kind) => `"${kind}"`).join(' and ')}`,
+    );
   }
   const kind = kinds[0];
   const allowed = kind === 'attribute' ? ['attribute', 'op', 'value'] : [kind];
@@ -129,7 +135,8 @@ function checkKind(kind: RuleKind, input: Fields, path: string, depth: number, w
       return kind === 'followedWithinDays' ? { followedWithinDays: value } : { interactedWithinDays: value };
     }
     case 'audience': {
-      if (typeof value !== 'string' || !UUID_PATTERN.test(value)) return report(walk, field, 'must be the id (a UUID) of another audience');
+      if (typeof value !== 'string' || !UUID_PATTERN.test(value))
+        return report(walk, field, 'must be the id (a UUID) of another audience');
       return { audience: value.toLowerCase() };
     }
     case 'list':
@@ -166,18 +173,29 @@ function checkText(
 function checkAttribute(input: Fields, path: string, walk: Walk): AttributeRule | undefined {
   const rawName = input.attribute;
   const name = typeof rawName === 'string' && ATTRIBUTE_NAME_PATTERN.test(rawName) ? rawName : undefined;
-  if (name === undefined) report(walk, `${path}.attribute`, 'must be an attribute name of 1 to 64 letters, digits, "_", "." or "-"');
+  if (name === undefined)
+    report(walk, `${path}.attribute`, 'must be an attribute name of 1 to 64 letters, digits, "_", "." or "-"');
 
   const op = ATTRIBUTE_OPS.find((candidate) => candidate === input.op);
   if (op === undefined) {
-    return report(walk, `${path}.op`, `must be one of ${ATTRIBUTE_OPS.map((candidate) => `"${candidate}"`).join(', ')}`);
+    return report(
+      walk,
+      `${path}.op`,
+      `must be one of ${ATTRIBUTE_OPS.map((candidate) => `"${candidate}"`).join(', ')}`,
+    );
   }
   // The value is checked even when the name is bad, so that one answer lists both problems.
   const rule = checkAttributeValue(name ?? '', op, input, `${path}.value`, walk);
   return name === undefined ? undefined : rule;
 }
 
-function checkAttributeValue(attribute: string, op: AttributeOp, input: Fields, field: string, walk: Walk): AttributeRule | undefined {
+function checkAttributeValue(
+  attribute: string,
+  op: AttributeOp,
+  input: Fields,
+  field: string,
+  walk: Walk,
+): AttributeRule | undefined {
   const value = input.value;
   switch (op) {
     case 'eq':
@@ -215,7 +233,8 @@ function checkAttributeValue(attribute: string, op: AttributeOp, input: Fields, 
 function checkScalar(value: unknown, field: string, walk: Walk): AttributeScalar | undefined {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : report(walk, field, 'must be a finite number');
-  if (typeof value === 'string') return checkText(value, field, { minLength: 0, maxLength: LIMITS.maxStringValueLength }, walk);
+  if (typeof value === 'string')
+    return checkText(value, field, { minLength: 0, maxLength: LIMITS.maxStringValueLength }, walk);
   return report(walk, field, 'must be a string, a number or a boolean (use "exists" to test for a missing attribute)');
 }
 

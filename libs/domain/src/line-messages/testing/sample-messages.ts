@@ -6,19 +6,38 @@
 export const SAMPLE_USER_ID = 'U4af4980629a1b2c3d4e5f60718293a4b';
 
 export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
-  text: { type: 'text', text: 'Hello $ world', emojis: [{ index: 6, productId: '5ac1bfd5040ab15980c9b435', emojiId: '001' }] },
+  text: {
+    type: 'text',
+    text: 'Hello $ world',
+    emojis: [{ index: 6, productId: '5ac1bfd5040ab15980c9b435', emojiId: '001' }],
+  },
   textWithQuickReply: {
     type: 'text',
     text: 'Pick one',
     sender: { name: 'Cony', iconUrl: 'https://example.com/cony.png' },
     quickReply: {
       items: [
-        { type: 'action', imageUrl: 'https://example.com/sushi.png', action: { type: 'message', label: 'Sushi', text: 'Sushi' } },
+        {
+          type: 'action',
+          imageUrl: 'https://example.com/sushi.png',
+          action: { type: 'message', label: 'Sushi', text: 'Sushi' },
+        },
         { type: 'action', action: { type: 'postback', label: 'Buy', data: 'action=buy&itemid=1', displayText: 'Buy' } },
         { type: 'action', action: { type: 'camera', label: 'Camera' } },
         { type: 'action', action: { type: 'cameraRoll', label: 'Camera roll' } },
         { type: 'action', action: { type: 'location', label: 'Location' } },
-        { type: 'action', action: { type: 'datetimepicker', label: 'When', data: 'storeId=12345', mode: 'datetime', initial: '2026-12-25t00:00', max: '2027-01-24t23:59', min: '2026-12-25t00:00' } },
+        {
+          type: 'action',
+          action: {
+            type: 'datetimepicker',
+            label: 'When',
+            data: 'storeId=12345',
+            mode: 'datetime',
+            initial: '2026-12-25t00:00',
+            max: '2027-01-24t23:59',
+            min: '2026-12-25t00:00',
+          },
+        },
         { type: 'action', action: { type: 'uri', label: 'Site', uri: 'https://example.com/' } },
       ],
     },
@@ -33,10 +52,25 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
     },
   },
   sticker: { type: 'sticker', packageId: '446', stickerId: '1988' },
-  image: { type: 'image', originalContentUrl: 'https://example.com/original.jpg', previewImageUrl: 'https://example.com/preview.jpg' },
-  video: { type: 'video', originalContentUrl: 'https://example.com/original.mp4', previewImageUrl: 'https://example.com/preview.jpg', trackingId: 'track-1' },
+  image: {
+    type: 'image',
+    originalContentUrl: 'https://example.com/original.jpg',
+    previewImageUrl: 'https://example.com/preview.jpg',
+  },
+  video: {
+    type: 'video',
+    originalContentUrl: 'https://example.com/original.mp4',
+    previewImageUrl: 'https://example.com/preview.jpg',
+    trackingId: 'track-1',
+  },
   audio: { type: 'audio', originalContentUrl: 'https://example.com/original.m4a', duration: 60000 },
-  location: { type: 'location', title: 'my location', address: '1-3 Kioicho, Chiyoda-ku, Tokyo', latitude: 35.67966, longitude: 139.73669 },
+  location: {
+    type: 'location',
+    title: 'my location',
+    address: '1-3 Kioicho, Chiyoda-ku, Tokyo',
+    latitude: 35.67966,
+    longitude: 139.73669,
+  },
   imagemap: {
     type: 'imagemap',
     baseUrl: 'https://example.com/bot/images/rm001',
@@ -51,7 +85,12 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
     actions: [
       { type: 'uri', linkUri: 'https://example.com/', area: { x: 0, y: 586, width: 520, height: 454 } },
       { type: 'message', text: 'Hello', area: { x: 520, y: 586, width: 260, height: 454 } },
-      { type: 'clipboard', clipboardText: 'COUPON-1', label: 'Copy', area: { x: 780, y: 586, width: 260, height: 454 } },
+      {
+        type: 'clipboard',
+        clipboardText: 'COUPON-1',
+        label: 'Copy',
+        area: { x: 780, y: 586, width: 260, height: 454 },
+      },
     ],
   },
   buttonsTemplate: {
@@ -69,7 +108,12 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
       actions: [
         { type: 'postback', label: 'Buy', data: 'action=buy&itemid=123' },
         { type: 'message', label: 'Say hi', text: 'hi' },
-        { type: 'uri', label: 'View detail', uri: 'https://example.com/page/123', altUri: { desktop: 'https://example.com/desktop' } },
+        {
+          type: 'uri',
+          label: 'View detail',
+          uri: 'https://example.com/page/123',
+          altUri: { desktop: 'https://example.com/desktop' },
+        },
         { type: 'clipboard', label: 'Copy', clipboardText: 'COUPON-1' },
       ],
     },
@@ -121,7 +165,10 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
     template: {
       type: 'image_carousel',
       columns: [
-        { imageUrl: 'https://example.com/bot/images/item1.jpg', action: { type: 'postback', label: 'Buy', data: 'action=buy&itemid=111' } },
+        {
+          imageUrl: 'https://example.com/bot/images/item1.jpg',
+          action: { type: 'postback', label: 'Buy', data: 'action=buy&itemid=111' },
+        },
         { imageUrl: 'https://example.com/bot/images/item2.jpg', action: { type: 'uri', uri: 'https://example.com/' } },
       ],
     },
@@ -134,14 +181,27 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
       size: 'mega',
       direction: 'ltr',
       styles: { footer: { separator: true } },
-      hero: { type: 'image', url: 'https://example.com/hero.png', size: 'full', aspectRatio: '20:13', aspectMode: 'cover', action: { type: 'uri', uri: 'https://example.com/' } },
+      hero: {
+        type: 'image',
+        url: 'https://example.com/hero.png',
+        size: 'full',
+        aspectRatio: '20:13',
+        aspectMode: 'cover',
+        action: { type: 'uri', uri: 'https://example.com/' },
+      },
       body: {
         type: 'box',
         layout: 'vertical',
         background: { type: 'linearGradient', angle: '90deg', startColor: '#FFFFFF', endColor: '#000000' },
         contents: [
           { type: 'text', text: 'Brown Cafe', weight: 'bold', size: 'xl', wrap: true, maxLines: 2 },
-          { type: 'text', contents: [{ type: 'span', text: 'Hello, ' }, { type: 'span', text: 'World', weight: 'bold', color: '#FF0000' }] },
+          {
+            type: 'text',
+            contents: [
+              { type: 'span', text: 'Hello, ' },
+              { type: 'span', text: 'World', weight: 'bold', color: '#FF0000' },
+            ],
+          },
           {
             type: 'box',
             layout: 'baseline',
@@ -157,7 +217,14 @@ export const SAMPLE_MESSAGES: Record<string, Record<string, unknown>> = {
       footer: {
         type: 'box',
         layout: 'horizontal',
-        contents: [{ type: 'button', style: 'primary', height: 'sm', action: { type: 'uri', label: 'Website', uri: 'https://example.com' } }],
+        contents: [
+          {
+            type: 'button',
+            style: 'primary',
+            height: 'sm',
+            action: { type: 'uri', label: 'Website', uri: 'https://example.com' },
+          },
+        ],
       },
     },
   },

@@ -6,7 +6,9 @@ import { RateBand, RateCard } from '../rate-card';
 export const priceArbitrary = (maxTenThousandths = 50_000): fc.Arbitrary<string> =>
   fc.integer({ min: 0, max: maxTenThousandths }).map((units) => {
     const whole = Math.floor(units / 10_000);
-    const fraction = String(units % 10_000).padStart(4, '0').replace(/0+$/, '');
+    const fraction = String(units % 10_000)
+      .padStart(4, '0')
+      .replace(/0+$/, '');
     return fraction ? `${whole}.${fraction}` : String(whole);
   });
 
@@ -19,7 +21,10 @@ export const bandsArbitrary: fc.Arbitrary<RateBand[]> = fc.integer({ min: 1, max
     )
     .map(([limits, prices]) => {
       const ascending = [...limits].sort((a, b) => a - b);
-      return prices.map((unitPrice, index) => ({ upTo: index < ascending.length ? ascending[index] : null, unitPrice }));
+      return prices.map((unitPrice, index) => ({
+        upTo: index < ascending.length ? ascending[index] : null,
+        unitPrice,
+      }));
     }),
 );
 
@@ -30,7 +35,8 @@ export const rateCardArbitrary = (options: { additionalAllowed?: boolean } = {})
       plan: fc.constantFrom('light', 'medium', 'high', 'standard'),
       monthlyFee: priceArbitrary(20_000_000),
       freeMessages: fc.integer({ min: 0, max: 10_000 }),
-      additionalAllowed: options.additionalAllowed === undefined ? fc.boolean() : fc.constant(options.additionalAllowed),
+      additionalAllowed:
+        options.additionalAllowed === undefined ? fc.boolean() : fc.constant(options.additionalAllowed),
       bands: bandsArbitrary,
       verified: fc.boolean(),
     })

@@ -67,10 +67,16 @@ const RANGE_BOUNDS = [0, 5, 2.5, -1, 1e21, 0.1, ...DATE_BOUNDS] as const;
 
 const scalarArbitrary = fc.constantFrom(...RULE_SCALARS);
 
-export const attributeRuleArbitrary = (names: fc.Arbitrary<string> = fc.constantFrom(...SEGMENT_ATTRIBUTE_NAMES)): fc.Arbitrary<AttributeRule> =>
+export const attributeRuleArbitrary = (
+  names: fc.Arbitrary<string> = fc.constantFrom(...SEGMENT_ATTRIBUTE_NAMES),
+): fc.Arbitrary<AttributeRule> =>
   fc.oneof(
     fc.record({ attribute: names, op: fc.constantFrom('eq' as const, 'neq' as const), value: scalarArbitrary }),
-    fc.record({ attribute: names, op: fc.constant('in' as const), value: fc.array(scalarArbitrary, { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      attribute: names,
+      op: fc.constant('in' as const),
+      value: fc.array(scalarArbitrary, { minLength: 1, maxLength: 3 }),
+    }),
     fc.record({
       attribute: names,
       op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
@@ -140,12 +146,21 @@ export const contactShapeArbitrary = (
   options: { tags?: fc.Arbitrary<string>; names?: fc.Arbitrary<string>; values?: fc.Arbitrary<unknown> } = {},
 ): fc.Arbitrary<ContactShape> =>
   fc.record({
-    tags: fc.option(fc.uniqueArray(options.tags ?? fc.constantFrom(...SEGMENT_TAGS), { maxLength: 3 }), { nil: null, freq: 5 }),
+    tags: fc.option(fc.uniqueArray(options.tags ?? fc.constantFrom(...SEGMENT_TAGS), { maxLength: 3 }), {
+      nil: null,
+      freq: 5,
+    }),
     // Object.fromEntries defines own properties, so even "__proto__" is an ordinary key.
     attributes: fc
-      .array(fc.tuple(options.names ?? fc.constantFrom(...SEGMENT_ATTRIBUTE_NAMES), options.values ?? fc.constantFrom(...STORED_VALUES)), {
-        maxLength: 4,
-      })
+      .array(
+        fc.tuple(
+          options.names ?? fc.constantFrom(...SEGMENT_ATTRIBUTE_NAMES),
+          options.values ?? fc.constantFrom(...STORED_VALUES),
+        ),
+        {
+          maxLength: 4,
+        },
+      )
       .map((entries) => Object.fromEntries(entries)),
     status: fc.constantFrom<SegmentContactStatus>('following', 'following', 'following', 'blocked', 'unfollowed'),
     followedAt: instantArbitrary,
