@@ -13,7 +13,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/scripts'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,
