@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError, FieldProblem } from './api-error';
 
 interface ErrorBody {
@@ -33,6 +33,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
     const body = this.toBody(exception);
+    const request = host.switchToHttp().getRequest<Request>();
+    if (!request.complete) {
+      // Refused before its body was read to the end (a CSV refused at its header, a guard): what the
+      // client still sends would be parsed as its next request on this connection, so close it.
+      response.setHeader('Connection', 'close');
+      request.resume();
+    }
     response.status(body.statusCode).json(body);
   }
 
