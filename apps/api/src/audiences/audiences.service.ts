@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Audience, Prisma } from '@lcm/database';
 import {
   assertValidAudienceRule,
@@ -17,7 +17,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { toContactResponse } from '../contacts/contacts.service';
+import { toContactResponse } from '../contacts/contacts.mapper';
 import {
   AudienceCreateDto,
   AudienceListQueryDto,
@@ -27,6 +27,7 @@ import {
   AudienceUpdateDto,
 } from './audiences.dto';
 import { AudiencesRepository, ContactPredicate } from './audiences.repository';
+import { toAudienceResponse } from './audiences.mapper';
 
 const DEFINITION = 'definition';
 
@@ -42,11 +43,8 @@ export class AudiencesService {
   /** The tree is checked (shape, references on the same account) before anything is saved. */
   async create(actor: AuthUser, dto: AudienceCreateDto): Promise<AudienceResponseDto> {
     const rule = checkDefinition(dto.definition);
-    await this.accounts.mustFind(dto.lineAccountId).catch((error: unknown) => {
-      throw error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND
-        ? ApiError.field('lineAccountId', 'no such LINE account')
-        : error;
-    });
+    if (!(await this.accounts.findById(dto.lineAccountId)))
+      throw ApiError.field('lineAccountId', 'no such LINE account');
     return this.repository.transaction(async (tx) => {
       await this.repository.lockAccountGraph(dto.lineAccountId, tx);
       await this.checkReferences(dto.lineAccountId, rule, null, tx);
@@ -154,11 +152,14 @@ export class AudiencesService {
 
   /** Recipients (following, each user once) and the excluded members, counted by one SQL query. */
   async size(id: string): Promise<AudienceSizeResponseDto> {
-    const audience = await this.mustFind(id);
+    return this.sizeOf(await this.mustFind(id));
+  }
+
+  async sizeOf(audience: Audience): Promise<AudienceSizeResponseDto> {
     const now = this.clock.now();
     const counts = await this.repository.countMembers(audience.lineAccountId, await this.compile(audience, now));
     return {
-      audienceId: id,
+      audienceId: audience.id,
       recipients: counts.following,
       excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed },
       computedAt: now.toISOString(),
@@ -221,8 +222,13 @@ export class AudiencesService {
     return { lineAccountId: audience.lineAccountId, predicate: await this.compile(audience, now) };
   }
 
+  /** The audience unless it was deleted (or never existed). */
+  find(id: string, tx?: Transaction): Promise<Audience | null> {
+    return this.repository.findLive(id, tx);
+  }
+
   async mustFind(id: string, tx?: Transaction): Promise<Audience> {
-    const audience = await this.repository.findLive(id, tx);
+    const audience = await this.find(id, tx);
     if (!audience) throw ApiError.notFound(`audience ${id}`);
     return audience;
   }
@@ -277,19 +283,4 @@ function checkDefinition(definition: unknown): AudienceRule {
 
 function describe(problems: FieldProblem[]): string {
   return problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
-}
-
-export function toAudienceResponse(audience: Audience): AudienceResponseDto {
-  return {
-    id: audience.id,
-    lineAccountId: audience.lineAccountId,
-    name: audience.name,
-    definition: audience.definition,
-    referencedAudienceIds: audience.referencedAudienceIds,
-    version: audience.version,
-    createdById: audience.createdById,
-    updatedById: audience.updatedById,
-    createdAt: audience.createdAt.toISOString(),
-    updatedAt: audience.updatedAt.toISOString(),
-  };
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Campaign, LineAccount } from '@lcm/database';
 import { ApiError } from '../common/api-error';
 import { AudiencesService } from '../audiences/audiences.service';
@@ -68,15 +68,12 @@ export class CampaignForecaster {
 
   /** Following audience members, each LINE user once (counted in SQL), capped by maxRecipients. */
   async recipients(campaign: Pick<Campaign, 'audienceId' | 'maxRecipients'>): Promise<number> {
-    const size = await this.audiences.size(campaign.audienceId).catch((error: unknown) => {
-      if (error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND) {
-        throw ApiError.unprocessable(
-          `the campaign's audience ${campaign.audienceId} no longer exists; choose another`,
-          [{ field: 'audienceId', problem: 'no longer exists' }],
-        );
-      }
-      throw error;
-    });
+    const audience = await this.audiences.find(campaign.audienceId);
+    if (!audience)
+      throw ApiError.unprocessable(`the campaign's audience ${campaign.audienceId} no longer exists; choose another`, [
+        { field: 'audienceId', problem: 'no longer exists' },
+      ]);
+    const size = await this.audiences.sizeOf(audience);
     return campaign.maxRecipients === null ? size.recipients : Math.min(size.recipients, campaign.maxRecipients);
   }
 }

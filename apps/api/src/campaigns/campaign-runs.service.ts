@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Campaign, CampaignRun, CampaignRunStatus } from '@lcm/database';
-import { money } from '@lcm/domain/money';
 import { isRecurring, nextSendAfter } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -11,10 +10,11 @@ import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
-import { RunBlockReasonDto, RunResponseDto } from './campaign-runs.dto';
+import { RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
+import { toRunResponse } from './campaign-runs.mapper';
 
 /** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
 export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
@@ -291,38 +291,4 @@ export class CampaignRunsService {
     const records = await Promise.all(withForecast.map((run) => this.forecasts.find(run.forecastId!)));
     return new Map(withForecast.map((run, index) => [run.id, records[index]?.result ?? null]));
   }
-}
-
-export function toRunResponse(run: CampaignRun, currency: string, forecast: unknown): RunResponseDto {
-  return {
-    id: run.id,
-    campaignId: run.campaignId,
-    lineAccountId: run.lineAccountId,
-    status: run.status,
-    trigger: run.trigger,
-    scheduledAt: run.scheduledAt.toISOString(),
-    startedAt: run.startedAt?.toISOString() ?? null,
-    finishedAt: run.finishedAt?.toISOString() ?? null,
-    campaignVersion: run.campaignVersion,
-    approved: {
-      forecastId: run.approvedForecastId,
-      recipients: run.approvedRecipients,
-      messages: run.approvedMessages,
-      cost: money(run.approvedCost.toString(), currency),
-    },
-    forecast,
-    reserved: { messages: run.reservedMessages, cost: money(run.reservedCost.toString(), currency) },
-    progress: {
-      recipients: run.recipients,
-      batches: run.batches,
-      batchesDone: run.batchesDone,
-      delivered: run.delivered,
-      failed: run.failed,
-    },
-    actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
-    blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as unknown as RunBlockReasonDto[]) : [],
-    stopRequested: run.stopRequested,
-    createdAt: run.createdAt.toISOString(),
-    updatedAt: run.updatedAt.toISOString(),
-  };
 }

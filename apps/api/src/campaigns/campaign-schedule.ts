@@ -1,5 +1,5 @@
 import type { Campaign } from '@lcm/database';
-import type { CampaignSchedule } from '@lcm/domain/schedules';
+import { CampaignSchedule, firstSendAt } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import type { CampaignScheduleDto, CampaignScheduleResponseDto } from './campaigns.dto';
 
@@ -40,4 +40,10 @@ export function scheduleResponse(schedule: CampaignSchedule): CampaignScheduleRe
   if (schedule === null) return null;
   if ('at' in schedule) return { at: schedule.at.toISOString() };
   return { cron: schedule.cron, timezone: schedule.timezone, until: schedule.until.toISOString() };
+}
+
+/** When the campaign's next send is due, if it is after `now`; null means now (no schedule, or past it). */
+export function nextSendAt(campaign: ScheduleColumns, now: Date): Date | null {
+  const at = firstSendAt(scheduleOf(campaign), now);
+  return at && at.getTime() > now.getTime() ? at : null;
 }

@@ -14,8 +14,11 @@ import { UuidParam } from '../common/uuid-param';
 import { ForecastResponseDto } from '../billing/billing.dto';
 import type { ForecastResponse } from '../billing/forecast-engine';
 import { RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
+import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignSendNowService } from './campaign-send-now.service';
 import { CampaignTestSender } from './campaign-test-sender';
+import { CampaignWorkflowService } from './campaign-workflow.service';
 import {
   CampaignApproveDto,
   CampaignAuditResponseDto,
@@ -29,14 +32,15 @@ import {
   CampaignUpdateDto,
   TestSendResponseDto,
 } from './campaigns.dto';
-import { CampaignsService } from './campaigns.service';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @Controller('campaigns')
 export class CampaignsController {
   constructor(
-    private readonly campaigns: CampaignsService,
+    private readonly workflow: CampaignWorkflowService,
+    private readonly reads: CampaignReadsService,
+    private readonly sendNowService: CampaignSendNowService,
     private readonly runs: CampaignRunsService,
     private readonly testSender: CampaignTestSender,
   ) {}
@@ -48,21 +52,21 @@ export class CampaignsController {
   })
   @ApiCreatedResponse({ type: CampaignResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CampaignCreateDto): Promise<CampaignResponseDto> {
-    return this.campaigns.create(actor, dto);
+    return this.workflow.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List campaigns, optionally by status and LINE account' })
   @ApiOkResponse({ type: CampaignListResponseDto })
   list(@Query() query: CampaignListQueryDto): Promise<CampaignListResponseDto> {
-    return this.campaigns.list(query);
+    return this.reads.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One campaign, with its submission, approval in force and last rejection' })
   @ApiOkResponse({ type: CampaignResponseDto })
   get(@UuidParam('id') id: string): Promise<CampaignResponseDto> {
-    return this.campaigns.get(id);
+    return this.reads.get(id);
   }
 
   @Patch(':id')
@@ -74,7 +78,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignUpdateDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.update(actor, id, dto);
+    return this.workflow.update(actor, id, dto);
   }
 
   @Get(':id/forecast')
@@ -83,7 +87,7 @@ export class CampaignsController {
   })
   @ApiOkResponse({ type: ForecastResponseDto })
   forecast(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<ForecastResponse> {
-    return this.campaigns.forecast(actor, id);
+    return this.reads.forecast(actor, id);
   }
 
   @Post(':id/submit')
@@ -96,7 +100,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.submit(actor, id, dto);
+    return this.workflow.submit(actor, id, dto);
   }
 
   @Post(':id/withdraw')
@@ -111,7 +115,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.withdraw(actor, id, dto);
+    return this.workflow.withdraw(actor, id, dto);
   }
 
   @Post(':id/approve')
@@ -127,7 +131,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignApproveDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.approve(actor, id, dto);
+    return this.workflow.approve(actor, id, dto);
   }
 
   @Post(':id/reject')
@@ -140,7 +144,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignRejectDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.reject(actor, id, dto);
+    return this.workflow.reject(actor, id, dto);
   }
 
   @Post(':id/cancel')
@@ -155,7 +159,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.cancel(actor, id, dto);
+    return this.workflow.cancel(actor, id, dto);
   }
 
   @Post(':id/pause')
@@ -169,7 +173,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.pause(actor, id, dto);
+    return this.workflow.pause(actor, id, dto);
   }
 
   @Post(':id/resume')
@@ -184,7 +188,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<CampaignResponseDto> {
-    return this.campaigns.resume(actor, id, dto);
+    return this.workflow.resume(actor, id, dto);
   }
 
   @Post(':id/send-now')
@@ -204,7 +208,7 @@ export class CampaignsController {
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
   ): Promise<RunResponseDto> {
-    return this.campaigns.sendNow(actor, id, dto);
+    return this.sendNowService.sendNow(actor, id, dto);
   }
 
   @Post(':id/test-send')
@@ -232,6 +236,6 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Every transition with actor, reason and forecast, oldest first' })
   @ApiOkResponse({ type: CampaignAuditResponseDto })
   auditTrail(@UuidParam('id') id: string): Promise<CampaignAuditResponseDto> {
-    return this.campaigns.auditTrail(id);
+    return this.reads.auditTrail(id);
   }
 }

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { AudiencesModule } from '../audiences/audiences.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { CampaignForecaster } from './campaign-forecaster';
+import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignSendNowService } from './campaign-send-now.service';
 import { CampaignTestSender } from './campaign-test-sender';
+import { CampaignWorkflowService } from './campaign-workflow.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsRepository } from './campaigns.repository';
-import { CampaignsService } from './campaigns.service';
 import { RunsController } from './runs.controller';
 
 /**
@@ -19,12 +21,14 @@ import { RunsController } from './runs.controller';
   controllers: [CampaignsController, RunsController],
   providers: [
     CampaignsRepository,
-    CampaignsService,
+    CampaignReadsService,
+    CampaignWorkflowService,
+    CampaignSendNowService,
     CampaignRunsRepository,
     CampaignRunsService,
     CampaignForecaster,
     CampaignTestSender,
   ],
-  exports: [CampaignsService, CampaignsRepository, CampaignRunsService, CampaignRunsRepository],
+  exports: [CampaignsRepository, CampaignRunsService, CampaignRunsRepository],
 })
 export class CampaignsModule {}

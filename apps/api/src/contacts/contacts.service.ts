@@ -11,10 +11,11 @@ import {
   ContactResponseDto,
   ContactsUpsertResponseDto,
 } from './contacts.dto';
-import { ContactRow, ContactsRepository } from './contacts.repository';
+import { ContactsRepository } from './contacts.repository';
 import { CsvParser } from './csv-parser';
 import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
 import { isLineUserId } from '@lcm/domain/line-messages';
+import { toContactResponse } from './contacts.mapper';
 
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
@@ -129,20 +130,4 @@ function decodeContactCursor(cursor: string | undefined): string | undefined {
     // fall through
   }
   throw ApiError.field('cursor', 'not a cursor this API returned');
-}
-
-export function toContactResponse(row: ContactRow): ContactResponseDto {
-  return {
-    id: row.id,
-    lineAccountId: row.lineAccountId,
-    lineUserId: row.lineUserId,
-    displayName: row.displayName,
-    tags: row.tags,
-    attributes: row.attributes,
-    status: row.status,
-    followedAt: row.followedAt?.toISOString() ?? null,
-    lastInteractionAt: row.lastInteractionAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
 }

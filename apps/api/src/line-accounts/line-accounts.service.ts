@@ -8,6 +8,7 @@ import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import { LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
 import { LineAccountsRepository } from './line-accounts.repository';
+import { toLineAccountResponse } from './line-accounts.mapper';
 
 @Injectable()
 export class LineAccountsService {
@@ -141,24 +142,4 @@ export class LineAccountsService {
     if (!account) throw ApiError.notFound(`line account ${id}`);
     return account;
   }
-}
-
-/** Secrets never leave the service: the response has no field for them. */
-export function toLineAccountResponse(account: LineAccount): LineAccountResponseDto {
-  return {
-    id: account.id,
-    name: account.name,
-    channelId: account.channelId,
-    region: account.region,
-    plan: account.plan,
-    timezone: account.timezone,
-    monthlyBudget: { amount: account.monthlyBudget.toFixed(4), currency: account.currency },
-    additionalMessageCap: account.additionalMessageCap,
-    otherPushHeadroom: account.otherPushHeadroom,
-    apiBaseUrl: account.apiBaseUrl,
-    isSandbox: account.isSandbox,
-    version: account.version,
-    createdAt: account.createdAt.toISOString(),
-    updatedAt: account.updatedAt.toISOString(),
-  };
 }

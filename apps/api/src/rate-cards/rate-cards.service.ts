@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardCreateDto, RateCardListQueryDto, RateCardResponseDto } from './rate-cards.dto';
 import { RateCardsRepository, StoredRateCard } from './rate-cards.repository';
+import { toRateCardResponse } from './rate-cards.mapper';
 
 @Injectable()
 export class RateCardsService implements OnApplicationBootstrap {
@@ -76,9 +77,4 @@ export class RateCardsService implements OnApplicationBootstrap {
     if (!card) throw ApiError.notFound(`rate card ${id}`);
     return card;
   }
-}
-
-export function toRateCardResponse(card: StoredRateCard): RateCardResponseDto {
-  const { createdAt, ...rest } = card;
-  return { ...rest, createdAt: createdAt.toISOString() };
 }

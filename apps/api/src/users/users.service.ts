@@ -8,6 +8,7 @@ import { TokenCrypto } from '../auth/token-crypto';
 import { UserCreateDto, UserCreatedResponseDto, UserResponseDto, UserUpdateDto } from './users.dto';
 import { UsersRepository } from './users.repository';
 import type { Transaction } from '../database/prisma.service';
+import { toUserResponse } from './users.mapper';
 
 export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
 
@@ -140,17 +141,4 @@ export class UsersService {
     if (!user) throw ApiError.notFound(`user ${id}`);
     return user;
   }
-}
-
-export function toUserResponse(user: User): UserResponseDto {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    active: user.active,
-    version: user.version,
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
-  };
 }

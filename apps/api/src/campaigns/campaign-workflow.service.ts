@@ -1,35 +1,30 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Campaign, CampaignRun, Prisma } from '@lcm/database';
-import { requestsPerRecipient, validateLineMessages } from '@lcm/domain/line-messages';
-import { money } from '@lcm/domain/money';
-import { CampaignSchedule, firstSendAt, isRecurring, scheduleProblems } from '@lcm/domain/schedules';
+import { Injectable } from '@nestjs/common';
+import type { Campaign, Prisma } from '@lcm/database';
+import { validateLineMessages } from '@lcm/domain/line-messages';
+import { CampaignSchedule, firstSendAt, scheduleProblems } from '@lcm/domain/schedules';
 import { ApiError, FieldProblem } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { Page, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { AudiencesService } from '../audiences/audiences.service';
-import type { ComputedForecast, ForecastResponse } from '../billing/forecast-engine';
+import type { ComputedForecast } from '../billing/forecast-engine';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecaster } from './campaign-forecaster';
-import { RunResponseDto } from './campaign-runs.dto';
+import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
-import { scheduleColumns, scheduleFromDto, scheduleOf, scheduleResponse } from './campaign-schedule';
+import { nextSendAt, scheduleColumns, scheduleFromDto, scheduleOf, scheduleResponse } from './campaign-schedule';
 import { CampaignAction, assertMayDo, WORKFLOW, wrongStatus } from './campaign-workflow';
 import {
   CampaignApproveDto,
-  CampaignAuditResponseDto,
   CampaignCreateDto,
-  CampaignListQueryDto,
   CampaignRejectDto,
   CampaignResponseDto,
   CampaignTransitionDto,
   CampaignUpdateDto,
-  OverBudgetPolicy,
 } from './campaigns.dto';
+import { toCampaignResponse } from './campaigns.mapper';
 import { CampaignsRepository } from './campaigns.repository';
-import { RunStarter } from './run-starter';
 
 /** Columns of the approval in force; withdrawing clears them. */
 const NO_APPROVAL = {
@@ -50,27 +45,26 @@ const NO_SUBMISSION = {
 } satisfies Prisma.CampaignUncheckedUpdateManyInput;
 
 /**
- * Campaigns and their approval workflow (see campaign-workflow.ts). Marketers write and submit,
+ * Campaigns' content and their approval workflow (see campaign-workflow.ts). Marketers write and submit,
  * approvers decide, never on a campaign they created or last edited; every transition is audited
  * with its actor, reason and forecast.
  */
 @Injectable()
-export class CampaignsService {
+export class CampaignWorkflowService {
   constructor(
     private readonly repository: CampaignsRepository,
+    private readonly reads: CampaignReadsService,
     private readonly runs: CampaignRunsService,
     private readonly forecaster: CampaignForecaster,
     private readonly accounts: LineAccountsService,
     private readonly audiences: AudiencesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly runStarter: RunStarter,
   ) {}
 
   async create(actor: AuthUser, dto: CampaignCreateDto): Promise<CampaignResponseDto> {
-    const account = await this.accounts.mustFind(dto.lineAccountId).catch((error: unknown) => {
-      throw isNotFound(error) ? ApiError.field('lineAccountId', 'no such LINE account') : error;
-    });
+    const account = await this.accounts.findById(dto.lineAccountId);
+    if (!account) throw ApiError.field('lineAccountId', 'no such LINE account');
     const schedule = scheduleFromDto(dto.schedule);
     await this.checkContent(account.id, { audienceId: dto.audienceId, messages: dto.messages, schedule });
     return this.repository.transaction(async (tx) => {
@@ -103,22 +97,9 @@ export class CampaignsService {
     });
   }
 
-  async list(query: CampaignListQueryDto): Promise<Page<CampaignResponseDto>> {
-    const rows = await this.repository.list(query);
-    const accounts = await Promise.all(
-      [...new Set(rows.map((row) => row.lineAccountId))].map((id) => this.accounts.mustFind(id)),
-    );
-    const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
-    return toPage(rows, query, (campaign) => toCampaignResponse(campaign, currencies.get(campaign.lineAccountId)!));
-  }
-
-  async get(id: string): Promise<CampaignResponseDto> {
-    return this.respond(await this.mustFind(id));
-  }
-
   /** Drafts only, at the version read; the editor becomes the last editor, who may not approve. */
   async update(actor: AuthUser, id: string, dto: CampaignUpdateDto): Promise<CampaignResponseDto> {
-    const before = await this.mustFind(id);
+    const before = await this.reads.mustFind(id);
     assertMayDo('edit', before.status);
     if (before.version !== dto.version) throw ApiError.staleVersion('campaign', before.version);
     const schedule = dto.schedule === undefined ? undefined : scheduleFromDto(dto.schedule);
@@ -146,24 +127,16 @@ export class CampaignsService {
         },
         tx,
       );
-      return this.respond(after);
+      return this.reads.respond(after);
     });
-  }
-
-  /** The forecast of the campaign's next send, stored as a preview with its inputs. */
-  async forecast(actor: AuthUser, id: string): Promise<ForecastResponse> {
-    const campaign = await this.mustFind(id);
-    const computed = await this.forecaster.compute(campaign, this.nextSendAt(campaign));
-    await this.forecaster.store(campaign, computed, 'preview', actor.id);
-    return computed.response;
   }
 
   /** Draft → pending_approval, with a forecast snapshot of the content submitted. */
   async submit(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
-    const campaign = await this.mustFind(id);
+    const campaign = await this.reads.mustFind(id);
     this.checkAction('submit', campaign, dto.version);
     this.assertScheduleAhead(campaign, 'submitting');
-    const computed = await this.forecaster.compute(campaign, this.nextSendAt(campaign));
+    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, this.clock.now()));
     return this.repository.transaction(async (tx) => {
       const forecastId = await this.forecaster.store(campaign, computed, 'submission', actor.id, tx);
       const after = await this.transition(
@@ -176,7 +149,7 @@ export class CampaignsService {
         reason: dto.reason,
         forecast: summarize(forecastId, computed),
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
@@ -186,7 +159,7 @@ export class CampaignsService {
    * conditional UPDATE through; the other gets 409 and its transaction, forecast included, rolls back.
    */
   async approve(actor: AuthUser, id: string, dto: CampaignApproveDto): Promise<CampaignResponseDto> {
-    const campaign = await this.mustFind(id);
+    const campaign = await this.reads.mustFind(id);
     this.checkAction('approve', campaign, dto.version);
     assertIndependent(actor, campaign, 'approve');
     this.assertScheduleAhead(campaign, 'approving');
@@ -216,13 +189,13 @@ export class CampaignsService {
         forecast: summarize(forecastId, computed),
         runs: run ? [{ id: run.id, scheduledAt: run.scheduledAt }] : [],
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
   /** Pending → draft with the approver's reason, shown on the campaign until it is approved. */
   async reject(actor: AuthUser, id: string, dto: CampaignRejectDto): Promise<CampaignResponseDto> {
-    const campaign = await this.mustFind(id);
+    const campaign = await this.reads.mustFind(id);
     this.checkAction('reject', campaign, dto.version);
     assertIndependent(actor, campaign, 'reject');
     return this.repository.transaction(async (tx) => {
@@ -233,7 +206,7 @@ export class CampaignsService {
         tx,
       );
       await this.recordTransition(actor, 'campaign.rejected', campaign, after, tx, { reason: dto.reason });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
@@ -252,7 +225,7 @@ export class CampaignsService {
         reason: dto.reason,
         cancelledRuns: cancelled.map((run) => run.id),
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
@@ -268,7 +241,7 @@ export class CampaignsService {
         cancelledRuns: cancelled.map((run) => run.id),
         stoppingRuns: stopping.map((run) => run.id),
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
@@ -283,7 +256,7 @@ export class CampaignsService {
         pausedRuns: paused.map((run) => run.id),
         stoppingRuns: stopping.map((run) => run.id),
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
   }
 
@@ -300,90 +273,8 @@ export class CampaignsService {
         reason: dto.reason,
         resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
       });
-      return this.respond(after);
+      return this.reads.respond(after);
     });
-  }
-
-  /**
-   * A run due now under the approval in force, taken at once through the same budget gate as any
-   * run: a blocked send is refused with 422 and the run with its reasons (the refusal stays on
-   * record). A one-off (or unscheduled) campaign sends once per approval: its waiting run is
-   * brought forward; once it ran, a blocked or failed run is retried with POST /runs/:id/retry.
-   * On an instance that doesn't dispatch, the scheduler of one that does gates it.
-   */
-  async sendNow(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<RunResponseDto> {
-    const due = await this.repository.transaction(async (tx) => {
-      const campaign = await this.lockForAction('send_now', id, dto.version, tx);
-      const now = this.clock.now();
-      let run: CampaignRun;
-      if (isRecurring(scheduleOf(campaign))) {
-        run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
-      } else {
-        const runs = await this.runs.findForCampaign(
-          id,
-          ['scheduled', 'sending', 'paused', 'completed', 'partial', 'blocked', 'failed'],
-          tx,
-          campaign.approvedVersion!,
-        );
-        const waiting = runs.find((candidate) => candidate.status === 'scheduled');
-        if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx);
-        else if (runs.length) {
-          throw ApiError.conflict(
-            `this campaign's send already ran under its approval (run ${runs[0].id} is ${runs[0].status}); retry a blocked or failed run with POST /runs/:id/retry`,
-            [{ field: 'status', problem: `run ${runs[0].id} is ${runs[0].status}` }],
-          );
-        } else run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
-      }
-      await this.audit.record(
-        {
-          actorId: actor.id,
-          action: 'campaign.send_now',
-          entityType: 'campaign',
-          entityId: id,
-          reason: dto.reason ?? null,
-          after: { status: campaign.status, run: { id: run.id, scheduledAt: run.scheduledAt } },
-        },
-        tx,
-      );
-      return run;
-    });
-    const outcome = await this.runStarter.startNow(due.id, due.campaignId);
-    const run = await this.runs.get(due.id);
-    if (outcome === 'blocked') {
-      const reasons = run.blockReasons.map((reason, index) => ({
-        field: `run.blockReasons[${index}]`,
-        problem: `${reason.code}: ${reason.message}`,
-      }));
-      throw ApiError.unprocessable(
-        `the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`,
-        reasons,
-        { run },
-      );
-    }
-    return run;
-  }
-
-  async auditTrail(id: string): Promise<CampaignAuditResponseDto> {
-    await this.mustFind(id);
-    const events = await this.audit.listFor('campaign', id);
-    return {
-      items: events.map((event) => ({
-        id: event.id,
-        action: event.action,
-        actorId: event.actorId,
-        reason: event.reason,
-        before: event.before,
-        after: event.after,
-        createdAt: event.createdAt.toISOString(),
-      })),
-      nextCursor: null,
-    };
-  }
-
-  async mustFind(id: string, tx?: Transaction): Promise<Campaign> {
-    const campaign = await this.repository.findById(id, tx);
-    if (!campaign) throw ApiError.notFound(`campaign ${id}`);
-    return campaign;
   }
 
   /** The content checks of create and edit, all problems at once; only what is given is checked. */
@@ -409,10 +300,7 @@ export class CampaignsService {
       );
     }
     if (content.audienceId !== undefined) {
-      const audience = await this.audiences.get(content.audienceId).catch((error: unknown) => {
-        if (isNotFound(error)) return null;
-        throw error;
-      });
+      const audience = await this.audiences.find(content.audienceId);
       if (!audience) problems.push({ field: 'audienceId', problem: 'no such audience' });
       else if (audience.lineAccountId !== lineAccountId)
         problems.push({ field: 'audienceId', problem: 'is an audience of another LINE account' });
@@ -427,7 +315,8 @@ export class CampaignsService {
       throw ApiError.staleVersion('campaign', campaign.version);
   }
 
-  private async lockForAction(
+  /** The campaign locked for `action` (404, 409 on the wrong status or a stale version), for send-now too. */
+  async lockForAction(
     action: CampaignAction,
     id: string,
     version: number | undefined,
@@ -458,7 +347,7 @@ export class CampaignsService {
       tx,
     );
     if (after) return after;
-    const current = await this.mustFind(campaign.id, tx);
+    const current = await this.reads.mustFind(campaign.id, tx);
     if (!WORKFLOW[action].from.includes(current.status)) throw wrongStatus(action, current.status);
     throw ApiError.staleVersion('campaign', current.version);
   }
@@ -486,13 +375,6 @@ export class CampaignsService {
     );
   }
 
-  /** When the next send is due, if it is in the future; null means now (no schedule, or past it). */
-  private nextSendAt(campaign: Campaign): Date | null {
-    const now = this.clock.now();
-    const at = firstSendAt(scheduleOf(campaign), now);
-    return at && at.getTime() > now.getTime() ? at : null;
-  }
-
   /** A schedule whose time has passed can't be approved for: the marketer withdraws and reschedules. */
   private assertScheduleAhead(campaign: Campaign, doing: string): void {
     const problems = scheduleProblems(scheduleOf(campaign), this.clock.now());
@@ -503,10 +385,6 @@ export class CampaignsService {
         details,
       );
     }
-  }
-
-  private async respond(campaign: Campaign): Promise<CampaignResponseDto> {
-    return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId)).currency);
   }
 }
 
@@ -523,10 +401,6 @@ function assertMayControl(actor: AuthUser, campaign: Campaign, verb: string): vo
   if (actor.role === 'marketer' && campaign.createdById !== actor.id) {
     throw ApiError.forbidden(`only the marketer who created this campaign, an approver or an admin may ${verb} it`);
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && error.getStatus() === HttpStatus.NOT_FOUND;
 }
 
 function summarize(forecastId: string, computed: ComputedForecast): Record<string, unknown> {
@@ -557,56 +431,5 @@ function contentOf(campaign: Campaign): Record<string, unknown> {
     maxRecipients: campaign.maxRecipients,
     costCap: campaign.costCap?.toString() ?? null,
     overBudgetPolicy: campaign.overBudgetPolicy,
-  };
-}
-
-export function toCampaignResponse(campaign: Campaign, currency: string): CampaignResponseDto {
-  const messages = campaign.messages as unknown[];
-  return {
-    id: campaign.id,
-    lineAccountId: campaign.lineAccountId,
-    audienceId: campaign.audienceId,
-    name: campaign.name,
-    messages,
-    requestsPerRecipient: requestsPerRecipient(messages.length),
-    schedule: scheduleResponse(scheduleOf(campaign)),
-    maxRecipients: campaign.maxRecipients,
-    costCap: campaign.costCap === null ? null : money(campaign.costCap.toString(), currency),
-    overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy,
-    status: campaign.status,
-    version: campaign.version,
-    createdById: campaign.createdById,
-    lastEditedById: campaign.lastEditedById,
-    submission:
-      campaign.submittedById && campaign.submittedAt
-        ? {
-            submittedById: campaign.submittedById,
-            submittedAt: campaign.submittedAt.toISOString(),
-            forecastId: campaign.submissionForecastId,
-          }
-        : null,
-    approval:
-      campaign.approvedById && campaign.approvedAt && campaign.approvedVersion !== null
-        ? {
-            approvedById: campaign.approvedById,
-            approvedAt: campaign.approvedAt.toISOString(),
-            comment: campaign.approvalComment,
-            version: campaign.approvedVersion,
-            forecastId: campaign.approvedForecastId,
-            recipients: campaign.approvedRecipients ?? 0,
-            messages: campaign.approvedMessages ?? 0,
-            cost: money(campaign.approvedCost?.toString() ?? '0', currency),
-          }
-        : null,
-    lastRejection:
-      campaign.rejectedById && campaign.rejectedAt && campaign.rejectionReason
-        ? {
-            rejectedById: campaign.rejectedById,
-            rejectedAt: campaign.rejectedAt.toISOString(),
-            reason: campaign.rejectionReason,
-          }
-        : null,
-    createdAt: campaign.createdAt.toISOString(),
-    updatedAt: campaign.updatedAt.toISOString(),
   };
 }

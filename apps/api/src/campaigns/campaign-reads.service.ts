@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import type { Campaign } from '@lcm/database';
+import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { Page, toPage } from '../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import type { ForecastResponse } from '../billing/forecast-engine';
+import type { Transaction } from '../database/prisma.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { CampaignForecaster } from './campaign-forecaster';
+import { nextSendAt } from './campaign-schedule';
+import { CampaignAuditResponseDto, CampaignListQueryDto, CampaignResponseDto } from './campaigns.dto';
+import { toCampaignResponse } from './campaigns.mapper';
+import { CampaignsRepository } from './campaigns.repository';
+
+/** What the API reads about campaigns: one, a page, the forecast of the next send, the audit trail. */
+@Injectable()
+export class CampaignReadsService {
+  constructor(
+    private readonly repository: CampaignsRepository,
+    private readonly forecaster: CampaignForecaster,
+    private readonly accounts: LineAccountsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: CampaignListQueryDto): Promise<Page<CampaignResponseDto>> {
+    const rows = await this.repository.list(query);
+    const accounts = await Promise.all(
+      [...new Set(rows.map((row) => row.lineAccountId))].map((id) => this.accounts.mustFind(id)),
+    );
+    const currencies = new Map(accounts.map((account) => [account.id, account.currency]));
+    return toPage(rows, query, (campaign) => toCampaignResponse(campaign, currencies.get(campaign.lineAccountId)!));
+  }
+
+  async get(id: string): Promise<CampaignResponseDto> {
+    return this.respond(await this.mustFind(id));
+  }
+
+  /** The forecast of the campaign's next send, stored as a preview with its inputs. */
+  async forecast(actor: AuthUser, id: string): Promise<ForecastResponse> {
+    const campaign = await this.mustFind(id);
+    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, this.clock.now()));
+    await this.forecaster.store(campaign, computed, 'preview', actor.id);
+    return computed.response;
+  }
+
+  async auditTrail(id: string): Promise<CampaignAuditResponseDto> {
+    await this.mustFind(id);
+    const events = await this.audit.listFor('campaign', id);
+    return {
+      items: events.map((event) => ({
+        id: event.id,
+        action: event.action,
+        actorId: event.actorId,
+        reason: event.reason,
+        before: event.before,
+        after: event.after,
+        createdAt: event.createdAt.toISOString(),
+      })),
+      nextCursor: null,
+    };
+  }
+
+  async mustFind(id: string, tx?: Transaction): Promise<Campaign> {
+    const campaign = await this.repository.findById(id, tx);
+    if (!campaign) throw ApiError.notFound(`campaign ${id}`);
+    return campaign;
+  }
+
+  /** The campaign as the API shows it, money in its account's currency. */
+  async respond(campaign: Campaign): Promise<CampaignResponseDto> {
+    return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId)).currency);
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { CampaignRun } from '@lcm/database';
+import { isRecurring } from '@lcm/domain/schedules';
+import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth.decorators';
+import { RunResponseDto } from './campaign-runs.dto';
+import { CampaignRunsService } from './campaign-runs.service';
+import { scheduleOf } from './campaign-schedule';
+import { CampaignWorkflowService } from './campaign-workflow.service';
+import { CampaignTransitionDto } from './campaigns.dto';
+import { CampaignsRepository } from './campaigns.repository';
+import { RunStarter } from './run-starter';
+
+/**
+ * A run due now under the approval in force, taken at once through the same budget gate as any
+ * run: a blocked send is refused with 422 and the run with its reasons (the refusal stays on
+ * record). A one-off (or unscheduled) campaign sends once per approval: its waiting run is
+ * brought forward; once it ran, a blocked or failed run is retried with POST /runs/:id/retry.
+ * On an instance that doesn't dispatch, the scheduler of one that does gates it.
+ */
+@Injectable()
+export class CampaignSendNowService {
+  constructor(
+    private readonly repository: CampaignsRepository,
+    private readonly workflow: CampaignWorkflowService,
+    private readonly runs: CampaignRunsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly runStarter: RunStarter,
+  ) {}
+
+  async sendNow(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<RunResponseDto> {
+    const due = await this.repository.transaction(async (tx) => {
+      const campaign = await this.workflow.lockForAction('send_now', id, dto.version, tx);
+      const now = this.clock.now();
+      let run: CampaignRun;
+      if (isRecurring(scheduleOf(campaign))) {
+        run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
+      } else {
+        const runs = await this.runs.findForCampaign(
+          id,
+          ['scheduled', 'sending', 'paused', 'completed', 'partial', 'blocked', 'failed'],
+          tx,
+          campaign.approvedVersion!,
+        );
+        const waiting = runs.find((candidate) => candidate.status === 'scheduled');
+        if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx);
+        else if (runs.length) {
+          throw ApiError.conflict(
+            `this campaign's send already ran under its approval (run ${runs[0].id} is ${runs[0].status}); retry a blocked or failed run with POST /runs/:id/retry`,
+            [{ field: 'status', problem: `run ${runs[0].id} is ${runs[0].status}` }],
+          );
+        } else run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
+      }
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action: 'campaign.send_now',
+          entityType: 'campaign',
+          entityId: id,
+          reason: dto.reason ?? null,
+          after: { status: campaign.status, run: { id: run.id, scheduledAt: run.scheduledAt } },
+        },
+        tx,
+      );
+      return run;
+    });
+    const outcome = await this.runStarter.startNow(due.id, due.campaignId);
+    const run = await this.runs.get(due.id);
+    if (outcome === 'blocked') {
+      const reasons = run.blockReasons.map((reason, index) => ({
+        field: `run.blockReasons[${index}]`,
+        problem: `${reason.code}: ${reason.message}`,
+      }));
+      throw ApiError.unprocessable(
+        `the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`,
+        reasons,
+        { run },
+      );
+    }
+    return run;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Campaign } from '@lcm/database';
+import { requestsPerRecipient } from '@lcm/domain/line-messages';
+import { money } from '@lcm/domain/money';
+import { scheduleOf, scheduleResponse } from './campaign-schedule';
+import type { CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
+
+export function toCampaignResponse(campaign: Campaign, currency: string): CampaignResponseDto {
+  const messages = campaign.messages as unknown[];
+  return {
+    id: campaign.id,
+    lineAccountId: campaign.lineAccountId,
+    audienceId: campaign.audienceId,
+    name: campaign.name,
+    messages,
+    requestsPerRecipient: requestsPerRecipient(messages.length),
+    schedule: scheduleResponse(scheduleOf(campaign)),
+    maxRecipients: campaign.maxRecipients,
+    costCap: campaign.costCap === null ? null : money(campaign.costCap.toString(), currency),
+    overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy,
+    status: campaign.status,
+    version: campaign.version,
+    createdById: campaign.createdById,
+    lastEditedById: campaign.lastEditedById,
+    submission:
+      campaign.submittedById && campaign.submittedAt
+        ? {
+            submittedById: campaign.submittedById,
+            submittedAt: campaign.submittedAt.toISOString(),
+            forecastId: campaign.submissionForecastId,
+          }
+        : null,
+    approval:
+      campaign.approvedById && campaign.approvedAt && campaign.approvedVersion !== null
+        ? {
+            approvedById: campaign.approvedById,
+            approvedAt: campaign.approvedAt.toISOString(),
+            comment: campaign.approvalComment,
+            version: campaign.approvedVersion,
+            forecastId: campaign.approvedForecastId,
+            recipients: campaign.approvedRecipients ?? 0,
+            messages: campaign.approvedMessages ?? 0,
+            cost: money(campaign.approvedCost?.toString() ?? '0', currency),
+          }
+        : null,
+    lastRejection:
+      campaign.rejectedById && campaign.rejectedAt && campaign.rejectionReason
+        ? {
+            rejectedById: campaign.rejectedById,
+            rejectedAt: campaign.rejectedAt.toISOString(),
+            reason: campaign.rejectionReason,
+          }
+        : null,
+    createdAt: campaign.createdAt.toISOString(),
+    updatedAt: campaign.updatedAt.toISOString(),
+  };
+}
