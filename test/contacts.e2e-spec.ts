@@ -185,6 +185,31 @@ describe('contacts', () => {
     ]);
   });
 
+  it('reads followedAt and lastInteractionAt in the one date-time grammar of the API', async () => {
+    const response = await t
+      .http()
+      .put(contactsUrl())
+      .set(bearer(marketer.token))
+      .send({
+        contacts: [
+          { lineUserId: uid(31), followedAt: '2026-11-01T10:00:00.123456+08:00' },
+          { lineUserId: uid(32), followedAt: '2026-11-01T10:00:00+0800' },
+          { lineUserId: uid(33), lastInteractionAt: '2026-11-01T10:00:00.123456789Z' },
+          { lineUserId: uid(34), followedAt: '2026-02-30T10:00:00Z' },
+        ],
+      })
+      .expect(200);
+    expect(response.body.created).toBe(1);
+    expect(response.body.rejected).toEqual([
+      { index: 1, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with offset') },
+      { index: 2, problem: expect.stringContaining('lastInteractionAt: must be an ISO-8601 date-time with offset') },
+      { index: 3, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with offset') },
+    ]);
+    const listed = await t.http().get(contactsUrl()).set(bearer(marketer.token)).expect(200);
+    const contact = listed.body.items.find((c: { lineUserId: string }) => c.lineUserId === uid(31));
+    expect(contact.followedAt).toBe('2026-11-01T02:00:00.123Z');
+  });
+
   it('refuses 10,001 rows, unknown accounts and non-writers', async () => {
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ lineUserId: uid(100_000 + i) }));
     const refused = await t.http().put(contactsUrl()).set(bearer(marketer.token)).send({ contacts: rows }).expect(400);

@@ -21,19 +21,20 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import type { CampaignStatus } from '@lcm/database';
+import { isIsoDateTime } from '@lcm/domain/segments';
+import { LINE_USER_ID_PATTERN } from '@lcm/domain/line-messages';
 import { IsTimeZone } from '../common/time-zone';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 
-/** An instant with its offset, as the API's conventions ask: 2026-11-23T10:00:00+08:00. */
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-const INSTANT_MESSAGE = 'must be an ISO-8601 date-time with an offset, such as 2026-11-23T10:00:00+08:00';
+const INSTANT_MESSAGE =
+  'must be an ISO-8601 date-time with an offset, such as 2026-11-23T10:00:00+08:00 (up to 6 fraction digits)';
 
 @ValidatorConstraint({ name: 'instant' })
 class InstantConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return typeof value === 'string' && INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value));
+    return isIsoDateTime(value);
   }
   defaultMessage(): string {
     return INSTANT_MESSAGE;
@@ -214,7 +215,7 @@ export class CampaignTestSendDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TEST_RECIPIENTS)
-  @Matches(/^U[0-9a-f]{32}$/, { each: true, message: 'each must be a LINE user id (U followed by 32 hex digits)' })
+  @Matches(LINE_USER_ID_PATTERN, { each: true, message: 'each must be a LINE user id (U followed by 32 hex digits)' })
   lineUserIds: string[];
 }
 

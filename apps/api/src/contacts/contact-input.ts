@@ -1,6 +1,6 @@
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText } from '@lcm/domain/text';
-import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
+import { ATTRIBUTE_NAME_PATTERN, isIsoDateTime } from '@lcm/domain/segments';
 
 /**
  * One contact row to write, checked and normalised. A field left undefined was not given: an
@@ -34,7 +34,6 @@ export const MAX_ATTRIBUTE_STRING = 1_000;
 /** Attribute names: the ones audience rules can name (1 to 64 letters, digits, _, . or -). */
 export const ATTRIBUTE_NAME = ATTRIBUTE_NAME_PATTERN;
 export const ATTRIBUTE_NAME_PROBLEM = 'is not an attribute name (1 to 64 letters, digits, _, . or -)';
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const KNOWN_FIELDS = new Set([
   'lineUserId',
@@ -178,8 +177,12 @@ function attributeValueProblem(value: unknown): string | null {
 
 function checkTime(value: unknown): Checked<string | null> {
   if (value === null) return { ok: true, value: null };
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    return { ok: false, problem: 'must be an ISO-8601 date-time with offset, or null' };
+  if (!isIsoDateTime(value)) {
+    return {
+      ok: false,
+      problem:
+        'must be an ISO-8601 date-time with offset (such as 2026-11-23T10:00:00+08:00, up to 6 fraction digits), or null',
+    };
   }
   return { ok: true, value: new Date(value).toISOString() };
 }

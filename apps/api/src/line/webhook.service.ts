@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { isLineUserId } from '@lcm/domain/line-messages';
 import { ApiError } from '../common/api-error';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -84,7 +85,7 @@ function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
       throw ApiError.field(`events[${index}].webhookEventId`, 'must be a non-empty string');
     if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp))
       throw ApiError.field(`events[${index}].timestamp`, 'must be a number');
-    if (e.source?.userId !== undefined && !/^U[0-9a-f]{32}$/.test(e.source.userId))
+    if (e.source?.userId !== undefined && !isLineUserId(e.source.userId))
       throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
     return e as LineWebhookEvent;
   });

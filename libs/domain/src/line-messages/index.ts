@@ -10,7 +10,7 @@ export {
   validateMessageCount,
 } from './validate-line-messages';
 export type { MessageCountOptions, ValidateLineMessagesOptions } from './validate-line-messages';
-export { isLinePushTargetId, isLineUserId, MAX_MULTICAST_RECIPIENTS } from './user-ids';
+export { isLinePushTargetId, isLineUserId, LINE_USER_ID_PATTERN, MAX_MULTICAST_RECIPIENTS } from './user-ids';
 export { TEXT_MAX_LENGTH } from './basic-messages';
 export { ALT_TEXT_MAX, TEMPLATE_TYPES } from './template-message';
 export {

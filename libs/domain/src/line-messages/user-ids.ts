@@ -1,9 +1,9 @@
 /** LINE user IDs: `U` and 32 lowercase hex digits (group IDs start with `C`, room IDs with `R`). */
-const USER_ID = /^U[0-9a-f]{32}$/;
+export const LINE_USER_ID_PATTERN = /^U[0-9a-f]{32}$/;
 const PUSH_TARGET_ID = /^[UCR][0-9a-f]{32}$/;
 
 export function isLineUserId(value: unknown): value is string {
-  return typeof value === 'string' && USER_ID.test(value);
+  return typeof value === 'string' && LINE_USER_ID_PATTERN.test(value);
 }
 
 /** A push can go to a user, a group chat or a multi-person chat. */

@@ -28,7 +28,6 @@ export {
   ATTRIBUTE_OPS,
   AUDIENCE_RULE_LIMITS,
   AudienceRuleError,
-  LINE_USER_ID_PATTERN,
   RULE_KINDS,
   ruleKindOf,
   windowCutoff,
@@ -42,9 +41,11 @@ export type { ContactMatcher } from './evaluate';
 export { ATTRIBUTE_INSTANTS_COLUMN, compileRuleToSql } from './compile-sql';
 export type { CompiledPredicate, CompileRuleOptions } from './compile-sql';
 export {
+  ISO_DATE_TIME_PATTERN,
   ISO_INSTANT_PATTERN,
   compareIsoInstants,
   epochSecondsText,
+  isIsoDateTime,
   isIsoInstant,
   parseIsoInstant,
 } from './iso-instant';

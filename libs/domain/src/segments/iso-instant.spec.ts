@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareIsoInstants, epochSecondsText, isIsoInstant, parseIsoInstant } from './iso-instant';
+import { compareIsoInstants, epochSecondsText, isIsoDateTime, isIsoInstant, parseIsoInstant } from './iso-instant';
 
 describe('the ISO instant grammar', () => {
   it.each([
@@ -99,5 +99,27 @@ describe('the ISO instant grammar', () => {
     expect(compareIsoInstants(at('2024-01-01T00:00:00.000001Z'), at('2024-01-01'))).toBe(1);
     expect(compareIsoInstants(at('2023-12-31T23:59:59.999999Z'), at('2024-01-01'))).toBe(-1);
     expect(compareIsoInstants(at('2024-01-01T09:00+09:00'), at('2024-01-01'))).toBe(0);
+  });
+});
+
+describe('the date-time half of the grammar (the instants the API takes: followedAt, schedule.at …)', () => {
+  it('takes a date-time with an offset and up to 6 fraction digits, every one of which Date reads', () => {
+    for (const text of ['2026-11-23T10:00+08:00', '2026-11-23T10:00:00.123456Z', '2024-02-29T23:59:59-14:59']) {
+      expect(isIsoDateTime(text)).toBe(true);
+      expect(Number.isNaN(Date.parse(text))).toBe(false);
+    }
+  });
+
+  it('refuses a bare date, a local time, a compact offset, 7+ fraction digits and impossible days', () => {
+    for (const text of [
+      '2026-11-23',
+      '2026-11-23T10:00:00',
+      '2026-11-23T10:00:00+0800',
+      '2026-11-23T10:00:00.1234567Z',
+      '2026-02-30T10:00:00Z',
+      '2026-11-23T24:00:00Z',
+      20261123,
+    ])
+      expect(isIsoDateTime(text)).toBe(false);
   });
 });

@@ -24,7 +24,14 @@ const TIME = 'T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?
 /** Source text of the pattern, anchored; safe inside a SQL string literal and a jsonpath string. */
 export const ISO_INSTANT_PATTERN = `^${DATE}(?:${TIME})?$`;
 
+/**
+ * The date-time half of the grammar alone (an offset required, no bare date): the instants the API
+ * takes in fields such as a contact's followedAt or a campaign's schedule.at.
+ */
+export const ISO_DATE_TIME_PATTERN = `^${DATE}${TIME}$`;
+
 const ISO_INSTANT = new RegExp(ISO_INSTANT_PATTERN);
+const ISO_DATE_TIME = new RegExp(ISO_DATE_TIME_PATTERN);
 // Only for taking a string that already matched ISO_INSTANT apart.
 const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:Z|([+-])(\d{2}):(\d{2})))?$/;
 
@@ -38,6 +45,11 @@ export interface IsoInstant {
 
 export function isIsoInstant(text: string): boolean {
   return ISO_INSTANT.test(text);
+}
+
+/** A date-time with an explicit offset, in the grammar above (`Date.parse` reads every one; beyond milliseconds it truncates). */
+export function isIsoDateTime(text: unknown): text is string {
+  return typeof text === 'string' && ISO_DATE_TIME.test(text);
 }
 
 /** The instant an ISO string stands for, or undefined when it is not in the grammar above. */

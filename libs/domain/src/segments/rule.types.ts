@@ -142,7 +142,6 @@ export const AUDIENCE_RULE_LIMITS = {
 } as const;
 
 export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-export const LINE_USER_ID_PATTERN = /^U[0-9a-f]{32}$/;
 
 /** What an audience id resolves to: its rule, or undefined when there is no such audience. */
 export type AudienceResolver = (audienceId: string) => AudienceRule | undefined;

@@ -8,10 +8,10 @@ import {
   AttributeScalar,
   AUDIENCE_RULE_LIMITS as LIMITS,
   AudienceRule,
-  LINE_USER_ID_PATTERN,
   RULE_KINDS,
   RuleKind,
 } from './rule.types';
+import { isLineUserId } from '../line-messages/user-ids';
 
 /** One thing wrong with a definition: `field` is the path of the bad node or key. */
 export interface AudienceRuleProblem {
@@ -244,7 +244,7 @@ function checkList(value: unknown, field: string, walk: Walk): AudienceRule | un
   }
   let valid = true;
   value.forEach((id: unknown, index) => {
-    if (typeof id === 'string' && LINE_USER_ID_PATTERN.test(id)) return;
+    if (isLineUserId(id)) return;
     valid = false;
     report(walk, `${field}[${index}]`, 'must be a LINE user id: "U" and 32 lower-case hexadecimal digits');
   });
