@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
-import { requestRetryKey, retryDelayMs, splitIntoRequests, TokenBucket } from '@lcm/domain/dispatch';
+import { requestRetryKey, retryDelayMs, TokenBucket } from '@lcm/domain/dispatch';
+import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { describeOutcome, LineMessageObject } from '@lcm/line-client';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { AppConfigService } from '../config/config.module';

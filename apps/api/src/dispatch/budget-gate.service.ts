@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Campaign, CampaignRun } from '@lcm/database';
-import { MULTICAST_MAX_RECIPIENTS } from '@lcm/domain/dispatch';
+import { MAX_MULTICAST_RECIPIENTS } from '@lcm/domain/line-messages';
 import { Dec, formatAmount } from '@lcm/domain/money';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
@@ -71,7 +71,7 @@ export class BudgetGateService {
         account.id,
         predicate,
         campaign.maxRecipients,
-        MULTICAST_MAX_RECIPIENTS,
+        MAX_MULTICAST_RECIPIENTS,
       );
       const recipients = snapshot.recipients;
       const snapshotMs = Math.round(performance.now() - snapshotStarted);
@@ -93,7 +93,7 @@ export class BudgetGateService {
         return 'blocked';
       }
       const batches = result.trimmed
-        ? await this.repository.trimBatches(tx, run.id, result.recipients, MULTICAST_MAX_RECIPIENTS)
+        ? await this.repository.trimBatches(tx, run.id, result.recipients, MAX_MULTICAST_RECIPIENTS)
         : snapshot.batches;
       const notes: BlockReason[] = result.trimmed
         ? [

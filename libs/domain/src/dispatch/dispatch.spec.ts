@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { requestRetryKey, retryDelayMs, splitIntoRequests, TokenBucket, uuidV5 } from './index';
+import { requestRetryKey, retryDelayMs, TokenBucket, uuidV5 } from './index';
 
 describe('retryDelayMs', () => {
   it('stays within the exponential ceiling and the cap', () => {
@@ -14,14 +14,6 @@ describe('retryDelayMs', () => {
     expect([1, 2, 3, 4].map((a) => retryDelayMs(a, { baseMs: 100, maxMs: 10_000 }, () => 0.5))).toEqual([
       50, 100, 200, 400,
     ]);
-  });
-});
-
-describe('splitIntoRequests', () => {
-  it('sends up to 5 objects a request', () => {
-    expect(splitIntoRequests([1, 2, 3, 4, 5, 6, 7]).map((r) => r.length)).toEqual([5, 2]);
-    expect(splitIntoRequests([1]).map((r) => r.length)).toEqual([1]);
-    expect(() => splitIntoRequests([])).toThrow(RangeError);
   });
 });
 

@@ -1,19 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/** LINE takes 1 to 5 message objects a request; more go as several requests per recipient. */
-export const MAX_OBJECTS_PER_REQUEST = 5;
-
-/** LINE's multicast takes at most 500 user ids. */
-export const MULTICAST_MAX_RECIPIENTS = 500;
-
-export function splitIntoRequests<T>(messages: readonly T[]): T[][] {
-  if (messages.length === 0) throw new RangeError('a send needs at least one message object');
-  const requests: T[][] = [];
-  for (let i = 0; i < messages.length; i += MAX_OBJECTS_PER_REQUEST)
-    requests.push(messages.slice(i, i + MAX_OBJECTS_PER_REQUEST));
-  return requests;
-}
-
 /** A name-based (version 5) UUID: the same name in the same namespace always gives the same UUID. */
 export function uuidV5(name: string, namespace: string): string {
   const namespaceBytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');

@@ -269,6 +269,8 @@ describe('request helpers', () => {
   it('counts ceil(objects / 5) requests per recipient and splits the objects accordingly', () => {
     expect([0, 1, 5, 6, 10, 11].map(requestsPerRecipient)).toEqual([0, 1, 1, 2, 2, 3]);
     expect(splitIntoRequests([1, 2, 3, 4, 5, 6, 7]).map((group) => group.length)).toEqual([5, 2]);
+    expect(splitIntoRequests([1]).map((group) => group.length)).toEqual([1]);
+    expect(() => splitIntoRequests([])).toThrow(RangeError);
     expect(() => requestsPerRecipient(-1)).toThrow(RangeError);
   });
 

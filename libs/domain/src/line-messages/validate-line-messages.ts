@@ -108,8 +108,12 @@ export function requestsPerRecipient(objectCount: number): number {
   return Math.ceil(objectCount / MAX_MESSAGES_PER_REQUEST);
 }
 
-/** Splits a campaign's message objects into the groups of at most 5 that go out as separate requests. */
+/**
+ * Splits a campaign's message objects into the groups of at most 5 that go out as separate requests.
+ * A send of no message object is a bug upstream (LINE would refuse it), so it throws.
+ */
 export function splitIntoRequests<T>(messages: readonly T[]): T[][] {
+  if (messages.length === 0) throw new RangeError('a send needs at least one message object');
   const groups: T[][] = [];
   for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_REQUEST) {
     groups.push(messages.slice(start, start + MAX_MESSAGES_PER_REQUEST));
