@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { BackoffPolicy, retryDelayMs } from '@lcm/domain/dispatch';
 import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@lcm/line-client';
 import { ApiError } from '../common/api-error';
 import { AuditService } from '../audit/audit.service';
+import { AppConfigService } from '../config/config.module';
 import type { AuthUser } from '../auth/auth.decorators';
 import { LedgerService } from '../billing/ledger.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -23,6 +25,7 @@ import { CampaignTestSendDto, TestSendResponseDto, TestSendResultDto } from './c
 
 /** Attempts per request: the first, then retries with the same retry key (5xx, time-outs, rate limits). */
 const ATTEMPTS = 3;
+/** Someone waits for the answer, so no wait between attempts is longer than this. */
 const MAX_RETRY_WAIT_MS = 2_000;
 
 /**
@@ -38,6 +41,7 @@ export class CampaignTestSender {
     private readonly ledger: LedgerService,
     private readonly gateway: LineGateway,
     private readonly audit: AuditService,
+    private readonly config: AppConfigService,
   ) {}
 
   async send(actor: AuthUser, id: string, dto: CampaignTestSendDto): Promise<TestSendResponseDto> {
@@ -80,7 +84,11 @@ export class CampaignTestSender {
         const outcomes: string[] = [];
         let allAccepted = true;
         for (const group of splitIntoRequests(messages)) {
-          const outcome = await pushWithRetries(client, { to, messages: group, retryKey: randomUUID() });
+          const outcome = await pushWithRetries(
+            client,
+            { to, messages: group, retryKey: randomUUID() },
+            this.backoff(),
+          );
           outcomes.push(describeOutcome(outcome));
           if (isAcceptedOutcome(outcome)) accepted++;
           else allAccepted = false;
@@ -109,12 +117,23 @@ export class CampaignTestSender {
     });
     return { results, messagesCounted: accepted, cost };
   }
+
+  /** The dispatch workers' back-off (DISPATCH_RETRY_BASE_MS), capped at what a waiting caller can bear. */
+  private backoff(): BackoffPolicy {
+    const { retryBaseMs, retryMaxMs } = this.config.values.dispatch;
+    return { baseMs: retryBaseMs, maxMs: Math.min(retryMaxMs, MAX_RETRY_WAIT_MS) };
+  }
 }
 
-async function pushWithRetries(client: LineClient, request: PushRequest): Promise<LineSendOutcome<PushResult>> {
+async function pushWithRetries(
+  client: LineClient,
+  request: PushRequest,
+  backoff: BackoffPolicy,
+): Promise<LineSendOutcome<PushResult>> {
   let outcome = await client.push(request);
   for (let attempt = 1; attempt < ATTEMPTS && isRetryableOutcome(outcome); attempt++) {
-    const wait = outcome.kind === 'rate_limited' ? Math.min(outcome.retryAfterMs, MAX_RETRY_WAIT_MS) : 200 * attempt;
+    const wait =
+      outcome.kind === 'rate_limited' ? Math.min(outcome.retryAfterMs, backoff.maxMs) : retryDelayMs(attempt, backoff);
     await new Promise((resolve) => setTimeout(resolve, wait));
     outcome = await client.push(request);
   }
