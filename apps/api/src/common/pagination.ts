@@ -24,33 +24,57 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Keyset cursor over (createdAt, id): stable while rows are added. */
+/**
+ * Every list pages by keyset: a cursor is the sort key of the previous page's last row, as
+ * base64url JSON (an array of strings), opaque to clients and checked when it comes back.
+ */
+export function encodeCursor(key: readonly string[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/**
+ * The key a cursor carries, read by `read` (undefined when the array is not a key of this list), or
+ * null without a cursor; anything else is a 400 on `cursor`.
+ */
+export function decodeCursor<K>(cursor: string | undefined, read: (key: unknown[]) => K | undefined): K | null {
+  if (!cursor) return null;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  const value = Array.isArray(key) ? read(key) : undefined;
+  if (value === undefined) throw ApiError.field('cursor', 'not a cursor this API returned');
+  return value;
+}
+
+/** The usual key: (createdAt, id), stable while rows are added. */
 export interface Keyset {
   createdAt: Date;
   id: string;
 }
 
-export function encodeCursor(key: Keyset): string {
-  return Buffer.from(JSON.stringify([key.createdAt.toISOString(), key.id])).toString('base64url');
+function keysetOf(row: Keyset): string[] {
+  return [row.createdAt.toISOString(), row.id];
 }
 
-export function decodeCursor(cursor: string | undefined): Keyset | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad');
-    return { createdAt: date, id };
-  } catch {
-    throw ApiError.field('cursor', 'not a cursor this API returned');
-  }
+function readKeyset([createdAt, id, ...rest]: unknown[]): Keyset | undefined {
+  if (rest.length || typeof createdAt !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+    return undefined;
+  const date = new Date(createdAt);
+  return Number.isNaN(date.getTime()) ? undefined : { createdAt: date, id };
+}
+
+export function pageLimit(query: PageQueryDto): number {
+  return query.limit ?? 50;
 }
 
 /** Prisma `where` and `orderBy` for a keyset page; fetch limit + 1 rows to know whether more exist. */
 export function keysetArgs(query: PageQueryDto): { take: number; where: object; orderBy: object[] } {
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, readKeyset);
   return {
-    take: (query.limit ?? 50) + 1,
+    take: pageLimit(query) + 1,
     where: after
       ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
       : {},
@@ -58,8 +82,22 @@ export function keysetArgs(query: PageQueryDto): { take: number; where: object; 
   };
 }
 
+/** A page of (createdAt, id) rows, fetched with keysetArgs. */
 export function toPage<R extends Keyset, T>(rows: R[], query: PageQueryDto, map: (row: R) => T): Page<T> {
-  const limit = query.limit ?? 50;
+  return toPageBy(rows, query, map, keysetOf);
+}
+
+/** A page from limit + 1 rows in key order: the extra row only says that another page exists. */
+export function toPageBy<R, T>(
+  rows: R[],
+  query: PageQueryDto,
+  map: (row: R) => T,
+  keyOf: (row: R) => string[],
+): Page<T> {
+  const limit = pageLimit(query);
   const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  return {
+    items: items.map(map),
+    nextCursor: rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null,
+  };
 }

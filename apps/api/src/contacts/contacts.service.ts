@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { ApiError } from '../common/api-error';
-import { Page } from '../common/pagination';
+import { decodeCursor, Page, pageLimit, toPageBy } from '../common/pagination';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { checkContactInput, checkUpsertBody, ContactWrite } from './contact-input';
 import {
@@ -101,33 +101,14 @@ export class ContactsService {
 
   async list(lineAccountId: string, query: ContactListQueryDto): Promise<Page<ContactResponseDto>> {
     await this.accounts.mustFind(lineAccountId);
-    const limit = query.limit ?? 50;
+    // Contacts page by lineUserId, which the (account, lineUserId) unique index keeps in order.
+    const after = decodeCursor(query.cursor, ([id, ...rest]) => (!rest.length && isLineUserId(id) ? id : undefined));
     const rows = await this.repository.list(lineAccountId, {
       tag: query.tag,
       status: query.status,
-      afterLineUserId: decodeContactCursor(query.cursor),
-      limit: limit + 1,
+      afterLineUserId: after ?? undefined,
+      limit: pageLimit(query) + 1,
     });
-    const items = rows.slice(0, limit);
-    return {
-      items: items.map(toContactResponse),
-      nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].lineUserId) : null,
-    };
+    return toPageBy(rows, query, toContactResponse, (row) => [row.lineUserId]);
   }
-}
-
-/** Contacts page by lineUserId, which the (account, lineUserId) unique index keeps in order. */
-function encodeContactCursor(lineUserId: string): string {
-  return Buffer.from(JSON.stringify({ after: lineUserId })).toString('base64url');
-}
-
-function decodeContactCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (isLineUserId(after)) return after;
-  } catch {
-    // fall through
-  }
-  throw ApiError.field('cursor', 'not a cursor this API returned');
 }
