@@ -165,6 +165,32 @@ describe('audiences', () => {
     expect(size.body).toMatchObject({ recipients: 23, excluded: { blocked: 5, unfollowed: 2 } });
   });
 
+  it('sizes a tree that is not saved like a saved one, names the bad node, and writes nothing', async () => {
+    const size = (body: Record<string, unknown>, token = marketer.token) =>
+      t.http().post('/api/v1/audiences/size').set(bearer(token)).send(body);
+    const { rows: before } = await t.db.pool.query('SELECT count(*)::int AS n FROM audiences');
+    const definition = { all: [{ tag: 'vip' }, { not: { attribute: 'city', op: 'eq', value: 'Taipei' } }] };
+    const saved = await create({ lineAccountId: accountId, name: 'saved twin', definition }).expect(201);
+    const savedSize = await t.http().get(`/api/v1/audiences/${saved.body.id}/size`).set(bearer(marketer.token));
+    const unsaved = await size({ lineAccountId: accountId, definition }).expect(200);
+    expect(unsaved.body).toEqual({ ...savedSize.body, audienceId: null, computedAt: expect.any(String) });
+    // Referencing the saved one counts the same members again.
+    const viaReference = await size({ lineAccountId: accountId, definition: { audience: saved.body.id } }).expect(200);
+    expect(viaReference.body.recipients).toBe(savedSize.body.recipients);
+
+    const bad = await size({ lineAccountId: accountId, definition: { any: [{ tag: 'vip' }, { tag: '' }] } }).expect(
+      400,
+    );
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('definition.any[1].tag');
+    const otherAccounts = await size({ lineAccountId: otherAccountId, definition: { audience: saved.body.id } });
+    expect(otherAccounts.status).toBe(400);
+    expect(otherAccounts.body.details[0].field).toBe('definition.audience');
+    await size({ lineAccountId: randomUUID(), definition }).expect(400);
+    await size({ lineAccountId: accountId, definition }, approver.token).expect(403);
+    const { rows: after } = await t.db.pool.query('SELECT count(*)::int AS n FROM audiences');
+    expect(after[0].n).toBe(before[0].n + 1); // only the saved twin
+  });
+
   it('a date audience follows the dates contacts are given, changed and removed through the API', async () => {
     const ownAccount = (
       await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201)

@@ -16,6 +16,7 @@ import {
   AudiencePreviewQueryDto,
   AudiencePreviewResponseDto,
   AudienceResponseDto,
+  AudienceSizeQueryDto,
   AudienceSizeResponseDto,
   AudienceUpdateDto,
 } from './audiences.dto';
@@ -35,6 +36,18 @@ export class AudiencesController {
   @ApiCreatedResponse({ type: AudienceResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: AudienceCreateDto): Promise<AudienceResponseDto> {
     return this.audiences.create(actor, dto);
+  }
+
+  @Post('size')
+  @HttpCode(200)
+  @Roles('marketer', 'admin')
+  @ApiOperation({
+    summary:
+      'Size of a rule tree that is not saved (same counts as GET /audiences/:id/size); a bad tree gets 400 with the path of the bad node',
+  })
+  @ApiOkResponse({ type: AudienceSizeResponseDto })
+  sizeOf(@Body() dto: AudienceSizeQueryDto): Promise<AudienceSizeResponseDto> {
+    return this.audiences.sizeOfUnsaved(dto);
   }
 
   @Get()

@@ -40,6 +40,22 @@ export class AudienceCreateDto {
   definition: unknown;
 }
 
+/** A rule tree to count before it is saved (the console's live size while a tree is edited). */
+export class AudienceSizeQueryDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  lineAccountId: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: DEFINITION_DESCRIPTION,
+    example: DEFINITION_EXAMPLE,
+  })
+  @IsDefined()
+  definition: unknown;
+}
+
 export class AudienceUpdateDto {
   @ApiProperty({ description: 'The version you read; a stale one gets 409' })
   @IsInt()
@@ -106,7 +122,8 @@ export class AudienceExcludedDto {
 }
 
 export class AudienceSizeResponseDto {
-  @ApiProperty({ format: 'uuid' }) audienceId: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'null for a tree that is not saved' })
+  audienceId: string | null;
   @ApiProperty({ description: 'Members who are following: who a campaign would reach (each LINE user once)' })
   recipients: number;
   @ApiProperty({ type: AudienceExcludedDto }) excluded: AudienceExcludedDto;

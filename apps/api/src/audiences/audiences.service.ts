@@ -23,6 +23,7 @@ import {
   AudienceListQueryDto,
   AudiencePreviewResponseDto,
   AudienceResponseDto,
+  AudienceSizeQueryDto,
   AudienceSizeResponseDto,
   AudienceUpdateDto,
 } from './audiences.dto';
@@ -43,8 +44,7 @@ export class AudiencesService {
   /** The tree is checked (shape, references on the same account) before anything is saved. */
   async create(actor: AuthUser, dto: AudienceCreateDto): Promise<AudienceResponseDto> {
     const rule = checkDefinition(dto.definition);
-    if (!(await this.accounts.findById(dto.lineAccountId)))
-      throw ApiError.field('lineAccountId', 'no such LINE account');
+    await this.mustFindAccount(dto.lineAccountId);
     return this.repository.transaction(async (tx) => {
       await this.repository.lockAccountGraph(dto.lineAccountId, tx);
       await this.checkReferences(dto.lineAccountId, rule, null, tx);
@@ -155,7 +155,9 @@ export class AudiencesService {
     return this.sizeOf(await this.mustFind(id));
   }
 
-  async sizeOf(audience: Audience): Promise<AudienceSizeResponseDto> {
+  async sizeOf(
+    audience: Pick<Audience, 'lineAccountId' | 'definition'> & { id: string | null },
+  ): Promise<AudienceSizeResponseDto> {
     const now = this.clock.now();
     const counts = await this.repository.countMembers(audience.lineAccountId, await this.compile(audience, now));
     return {
@@ -164,6 +166,14 @@ export class AudiencesService {
       excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed },
       computedAt: now.toISOString(),
     };
+  }
+
+  /** The same count for a tree that is not saved: checked like on create, nothing written. */
+  async sizeOfUnsaved(dto: AudienceSizeQueryDto): Promise<AudienceSizeResponseDto> {
+    const rule = checkDefinition(dto.definition);
+    await this.mustFindAccount(dto.lineAccountId);
+    await this.repository.transaction((tx) => this.checkReferences(dto.lineAccountId, rule, null, tx));
+    return this.sizeOf({ id: null, lineAccountId: dto.lineAccountId, definition: rule as unknown as Prisma.JsonValue });
   }
 
   async preview(id: string, limit = 20): Promise<AudiencePreviewResponseDto> {
@@ -180,7 +190,7 @@ export class AudiencesService {
    * The audience's rule as one SQL predicate over `contacts c` (placeholders from $2), with the
    * audiences it references (transitively) loaded first and inlined by the compiler.
    */
-  async compile(audience: Audience, now: Date): Promise<ContactPredicate> {
+  async compile(audience: Pick<Audience, 'lineAccountId' | 'definition'>, now: Date): Promise<ContactPredicate> {
     const rules = new Map<string, AudienceRule>();
     const root = assertValidAudienceRule(audience.definition);
     let pending = referencedAudienceIds(root);
@@ -220,6 +230,10 @@ export class AudiencesService {
   ): Promise<{ lineAccountId: string; predicate: ContactPredicate }> {
     const audience = await this.mustFind(audienceId);
     return { lineAccountId: audience.lineAccountId, predicate: await this.compile(audience, now) };
+  }
+
+  private async mustFindAccount(lineAccountId: string): Promise<void> {
+    if (!(await this.accounts.findById(lineAccountId))) throw ApiError.field('lineAccountId', 'no such LINE account');
   }
 
   /** The audience unless it was deleted (or never existed). */

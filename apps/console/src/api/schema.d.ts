@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audiences/size": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Size of a rule tree that is not saved (same counts as GET /audiences/:id/size); a bad tree gets 400 with the path of the bad node */
+        post: operations["AudiencesController_sizeOf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audiences/{id}": {
         parameters: {
             query?: never;
@@ -1097,6 +1114,56 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        AudienceSizeQueryDto: {
+            /** Format: uuid */
+            lineAccountId: string;
+            /**
+             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
+             * @example {
+             *       "all": [
+             *         {
+             *           "tag": "vip"
+             *         },
+             *         {
+             *           "attribute": "age",
+             *           "op": "gte",
+             *           "value": 30
+             *         },
+             *         {
+             *           "not": {
+             *             "attribute": "city",
+             *             "op": "eq",
+             *             "value": "Taipei"
+             *           }
+             *         },
+             *         {
+             *           "interactedWithinDays": 90
+             *         }
+             *       ]
+             *     }
+             */
+            definition: {
+                [key: string]: unknown;
+            };
+        };
+        AudienceExcludedDto: {
+            /** @description Members who blocked the account: never sent to, never counted */
+            blocked: number;
+            /** @description Members who unfollowed */
+            unfollowed: number;
+        };
+        AudienceSizeResponseDto: {
+            /**
+             * Format: uuid
+             * @description null for a tree that is not saved
+             */
+            audienceId: string | null;
+            /** @description Members who are following: who a campaign would reach (each LINE user once) */
+            recipients: number;
+            excluded: components["schemas"]["AudienceExcludedDto"];
+            /** Format: date-time */
+            computedAt: string;
+        };
         AudienceListResponseDto: {
             items: components["schemas"]["AudienceResponseDto"][];
             nextCursor: string | null;
@@ -1109,21 +1176,6 @@ export interface components {
             definition?: {
                 [key: string]: unknown;
             };
-        };
-        AudienceExcludedDto: {
-            /** @description Members who blocked the account: never sent to, never counted */
-            blocked: number;
-            /** @description Members who unfollowed */
-            unfollowed: number;
-        };
-        AudienceSizeResponseDto: {
-            /** Format: uuid */
-            audienceId: string;
-            /** @description Members who are following: who a campaign would reach (each LINE user once) */
-            recipients: number;
-            excluded: components["schemas"]["AudienceExcludedDto"];
-            /** Format: date-time */
-            computedAt: string;
         };
         AudiencePreviewResponseDto: {
             /** Format: uuid */
@@ -2028,6 +2080,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AudienceResponseDto"];
+                };
+            };
+        };
+    };
+    AudiencesController_sizeOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceSizeQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceSizeResponseDto"];
                 };
             };
         };
