@@ -1,8 +1,8 @@
 // Two projects: `unit` (libs/ and apps/ *.spec.ts: pure, no database) and `e2e`
 // (test/**/*.e2e-spec.ts: a real PostgreSQL, a database per test file cloned from a migrated template).
 const moduleNameMapper = {
-  '^@lcm/(domain|database|line-client)$': '<rootDir>/libs/$1/src',
-  '^@lcm/(domain|database|line-client)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@lcm/(domain|database|line-client|line-simulator)$': '<rootDir>/libs/$1/src',
+  '^@lcm/(domain|database|line-client|line-simulator)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 

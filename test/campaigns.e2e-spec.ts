@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { LineSimulatorHandle, startLineSimulator } from '../apps/line-simulator/src';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { CampaignRunsService } from '../apps/api/src/campaigns/campaign-runs.service';
 import { CampaignsRepository } from '../apps/api/src/campaigns/campaigns.repository';
 import { Clock } from '../apps/api/src/common/clock';

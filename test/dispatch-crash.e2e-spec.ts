@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { LineSimulatorHandle, startLineSimulator } from '../apps/line-simulator/src';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
 import {
   approvedCampaign,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { isRetryableOutcome } from '@lcm/line-client';
-import { LineSimulatorHandle, signWebhookBody, startLineSimulator } from '../apps/line-simulator/src';
+import { LineSimulatorHandle, signWebhookBody, startLineSimulator } from '@lcm/line-simulator';
 import { LineAccountsService } from '../apps/api/src/line-accounts/line-accounts.service';
 import { LineGateway } from '../apps/api/src/line/line-gateway';
 import { bearer, createTestApp, TestApp } from './support/app';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { LineSimulatorHandle } from '../../apps/line-simulator/src';
+import type { LineSimulatorHandle } from '@lcm/line-simulator';
 import { bearer, TestApp } from './app';
 
 /** An account on a simulator channel whose followers are imported as contacts, with a marketer and an approver. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startLineSimulator } from './server';
+import { startLineSimulator } from '@lcm/line-simulator';
 
 /**
  * `node dist/apps/line-simulator/src/main.js --port 4500 [--host 127.0.0.1] [--seed 42]

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { startLineSimulator, LineSimulatorHandle } from '../../../apps/line-simulator/src';
+import { startLineSimulator, LineSimulatorHandle } from '@lcm/line-simulator';
 import {
   createLineClient,
   describeOutcome,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { startLineSimulator } from '../../../line-simulator/src';
+import { startLineSimulator } from '@lcm/line-simulator';
 import type { AppConfig } from '../config/app-config';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 

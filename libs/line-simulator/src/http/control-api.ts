@@ -308,7 +308,7 @@ export function controlApiRouter(state: SimulatorState, webhooks: WebhookSender)
   );
 
   router.use('/_sim', (_req, res) => {
-    res.status(404).json({ error: 'no such control route; see apps/line-simulator/README.md' });
+    res.status(404).json({ error: 'no such control route; see libs/line-simulator/README.md' });
   });
   return router;
 }
