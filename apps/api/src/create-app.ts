@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { installInputBoundary } from './common/input-boundary';
 import { createValidationPipe } from './common/validation';
 import { createOpenApiDocument } from './openapi';
 
@@ -14,10 +15,10 @@ export const API_PREFIX = 'api/v1';
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
-    rawBody: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '20mb' });
+  installInputBoundary(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   const document = createOpenApiDocument(app);

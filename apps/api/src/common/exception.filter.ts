@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { ApiError, FieldProblem } from './api-error';
+import { INPUT_LIMITS } from './input-boundary';
 
 interface ErrorBody {
   statusCode: number;
@@ -83,12 +84,13 @@ function fromHttpException(exception: HttpException): ErrorBody {
   return { ...extra, statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
 }
 
-/** Errors thrown below Nest on a client's behalf: malformed JSON, oversized bodies, Prisma's known ones. */
+/** Errors thrown below Nest on a client's behalf: malformed JSON, oversized or too deep bodies, Prisma's known ones. */
 function fromClientError(exception: unknown): ErrorBody | null {
   const error = exception as {
     status?: number;
     statusCode?: number;
     type?: string;
+    limit?: number;
     code?: string;
     message?: string;
     meta?: { target?: unknown };
@@ -101,8 +103,14 @@ function fromClientError(exception: unknown): ErrorBody | null {
     ]);
   }
   if (error.type === 'entity.too.large') {
-    return body(HttpStatus.PAYLOAD_TOO_LARGE, 'the request body is too large', [
-      { field: 'body', problem: 'too large' },
+    const limit = typeof error.limit === 'number' ? ` (at most ${error.limit} bytes)` : '';
+    return body(HttpStatus.PAYLOAD_TOO_LARGE, `the request body is too large${limit}`, [
+      { field: 'body', problem: `too large${limit}` },
+    ]);
+  }
+  if (error.type === 'entity.too.deep') {
+    return body(HttpStatus.BAD_REQUEST, error.message ?? 'the request body is nested too deeply', [
+      { field: 'body', problem: `nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep` },
     ]);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
