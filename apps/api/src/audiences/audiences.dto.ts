@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { VersionField } from '../common/validation';
 import { Type } from 'class-transformer';
 import { Allow, IsDefined, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
@@ -57,9 +58,7 @@ export class AudienceSizeQueryDto {
 }
 
 export class AudienceUpdateDto {
-  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
-  @IsInt()
-  @Min(1)
+  @VersionField({ description: 'The version you read; a stale one gets 409' })
   version: number;
 
   @ApiPropertyOptional()

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { VersionField } from '../common/validation';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -153,9 +154,7 @@ export class CampaignCreateDto {
 }
 
 export class CampaignUpdateDto extends PartialType(OmitType(CampaignCreateDto, ['lineAccountId'] as const)) {
-  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
-  @IsInt()
-  @Min(1)
+  @VersionField({ description: 'The version you read; a stale one gets 409' })
   version: number;
 }
 
@@ -167,10 +166,7 @@ export class CampaignTransitionDto {
   @MaxLength(2000)
   reason?: string;
 
-  @ApiPropertyOptional({ description: 'The version you read: when given, a stale one gets 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @VersionField({ optional: true, description: 'The version you read: when given, a stale one gets 409' })
   version?: number;
 }
 
@@ -184,10 +180,7 @@ export class CampaignApproveDto {
   @MaxLength(2000)
   comment?: string;
 
-  @ApiPropertyOptional({ description: 'The version you reviewed: when given, a stale one gets 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @VersionField({ optional: true, description: 'The version you reviewed: when given, a stale one gets 409' })
   version?: number;
 }
 
@@ -197,10 +190,7 @@ export class CampaignRejectDto {
   @Length(1, 2000)
   reason: string;
 
-  @ApiPropertyOptional({ description: 'The version you reviewed: when given, a stale one gets 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @VersionField({ optional: true, description: 'The version you reviewed: when given, a stale one gets 409' })
   version?: number;
 }
 

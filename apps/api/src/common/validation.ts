@@ -1,35 +1,185 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, DECORATORS } from '@nestjs/swagger';
+import { getMetadataStorage, IsInt, IsOptional, Max, Min, ValidatorOptions } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { findUnstorableText, joinField, UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
 import { ApiError, FieldProblem } from './api-error';
 
-/** Flattens class-validator's nested errors into `{field, problem}` with paths like `messages[0].text`. */
+/** The largest value of a PostgreSQL integer (int4) column, such as every `version`. */
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * The validation every body, query and path parameter goes through, in this order:
+ * 1. text: no string anywhere in it (values or keys, declared fields or free-form ones such as
+ *    messages, definitions and attributes) may hold what PostgreSQL can't store;
+ * 2. null: only where the OpenAPI document says the field is nullable (there null clears it); class
+ *    -validator's IsOptional, and the PartialType of update DTOs, would let any null through;
+ * 3. the DTO's class-validator rules.
+ * Problems come back as one plain sentence per field: `{field, problem}`.
+ */
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      stopAtFirstError: false,
+      // The target lets a problem be described from the field's whole rule, not only the part that failed.
+      validationError: { target: true, value: true },
+      exceptionFactory: (errors) => invalid(flattenValidationErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const bad = findUnstorableText(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (bad) {
+        const field = bad.path === 'body' && metadata.type !== 'body' ? metadata.type : bad.path;
+        throw invalid([
+          { field, problem: bad.inKey ? `has a key that ${UNSTORABLE_TEXT_PROBLEM}` : UNSTORABLE_TEXT_PROBLEM },
+        ]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    const nulls = findForbiddenNulls(object);
+    if (nulls.length) {
+      const others = flattenValidationErrors(errors).filter((p) => !nulls.some((n) => n.field === p.field));
+      throw invalid([...nulls, ...others]);
+    }
+    return errors;
+  }
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ApiValidationPipe();
+}
+
+function invalid(details: FieldProblem[]): ApiError {
+  const summary = details.map((d) => `${d.field}: ${d.problem}`).join('; ');
+  return ApiError.badRequest(summary || 'invalid request', details);
+}
+
+/**
+ * Nulls in a transformed DTO (and the DTOs nested in it) on properties whose OpenAPI metadata does
+ * not say `nullable`. Properties without metadata are left to the whitelist; free-form values
+ * (plain objects) to the domain's validators, which know which of their nulls mean something.
+ */
+export function findForbiddenNulls(instance: object, parent = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const prototype = Object.getPrototypeOf(instance) as object | null;
+  if (!prototype || prototype === Object.prototype) return problems;
+  for (const [key, value] of Object.entries(instance)) {
+    const field = joinField(parent, key);
+    const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, key) as
+      { nullable?: boolean } | undefined;
+    if (value === null) {
+      if (documented && !documented.nullable) problems.push({ field, problem: 'must not be null' });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (item !== null && typeof item === 'object') problems.push(...findForbiddenNulls(item, `${field}[${index}]`));
+      });
+    } else if (typeof value === 'object') {
+      problems.push(...findForbiddenNulls(value as object, field));
+    }
+  }
+  return problems;
+}
+
+/** Flattens class-validator's nested errors into one `{field, problem}` per field (`messages[0].text`). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const error of errors) {
-    const field = joinPath(parent, error.property);
-    for (const message of Object.values(error.constraints ?? {})) {
-      problems.push({ field, problem: message.replace(/^property \S+ /, 'property ') });
-    }
+    const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : joinField(parent, error.property);
+    if (error.constraints && Object.keys(error.constraints).length) problems.push({ field, problem: describe(error) });
     if (error.children?.length) problems.push(...flattenValidationErrors(error.children, field));
   }
   return problems;
 }
 
-function joinPath(parent: string, property: string): string {
-  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
-  return parent ? `${parent}.${property}` : property;
+const count = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+
+/** What a value of the field must be, by rule name; null: the rule says nothing about the type. */
+const KINDS: Record<string, (constraints: unknown[]) => string> = {
+  isInt: () => 'a whole number',
+  isNumber: () => 'a number',
+  isString: () => 'text',
+  isBoolean: () => 'true or false',
+  isArray: () => 'a list',
+  isObject: () => 'an object',
+  isIn: ([values]) => `one of ${(values as unknown[]).join(', ')}`,
+  isUUID: () => 'a UUID',
+  isEmail: () => 'an email address',
+  isUrl: () => 'an http or https URL',
+  isDateString: () => 'an ISO-8601 date-time such as 2026-11-23T10:00:00+08:00',
+};
+
+/**
+ * One plain sentence for a field that failed: "is required", "must not be null", or what the field
+ * must be, built from all of its rules at once ("must be a whole number from 1 to 2,147,483,647"),
+ * so a client reads the rule once instead of one library message per part that failed. A rule with
+ * its own message (a pattern's, a custom constraint's) speaks for itself.
+ */
+function describe(error: ValidationError): string {
+  const failed = Object.keys(error.constraints ?? {});
+  if (failed.includes('whitelistValidation')) return 'is not a field of this request';
+  if (error.value === undefined && !failed.includes('whitelistValidation')) return 'is required';
+  if (failed.includes('nestedValidation')) return 'must be an object';
+  const rules = error.target ? rulesOf(error.target, error.property) : [];
+  const own = failed.filter((name) => {
+    const rule = rules.find((r) => r.name === name);
+    return !rule || rule.message !== undefined || !(name in KINDS || name in BOUNDS);
+  });
+  const kindFailed = failed.some((name) => name in KINDS);
+  if (own.length && !kindFailed) return own.map((name) => error.constraints![name]).join('; ');
+  const kind = rules.map((r) => r.name && KINDS[r.name]?.(r.constraints ?? [])).find(Boolean);
+  const bounds = describeBounds(rules);
+  if (!kind && !bounds) return failed.map((name) => error.constraints![name].replace(/^\S+ /, '')).join('; ');
+  return ['must be', kind ?? 'a value', bounds].filter(Boolean).join(' ');
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const summary = details.map((d) => `${d.field}: ${d.problem}`).join('; ');
-      return ApiError.badRequest(summary || 'invalid request', details);
-    },
-  });
+const BOUNDS = { min: 1, max: 1, isLength: 1, minLength: 1, maxLength: 1, arrayMinSize: 1, arrayMaxSize: 1 };
+
+function describeBounds(rules: ValidationMetadata[]): string {
+  const arg = (name: string, index = 0) =>
+    rules.find((r) => r.name === name)?.constraints?.[index] as number | undefined;
+  const range = (low: number | undefined, high: number | undefined, unit: string) => {
+    if (low !== undefined && high !== undefined)
+      return `${low === high ? '' : `${count(low)} to `}${count(high)}${unit}`;
+    if (low !== undefined) return `at least ${count(low)}${unit}`;
+    if (high !== undefined) return `at most ${count(high)}${unit}`;
+    return '';
+  };
+  const parts: string[] = [];
+  const numbers = range(arg('min'), arg('max'), '');
+  if (numbers) parts.push(numbers.includes(' to ') ? `from ${numbers}` : numbers);
+  const length = range(arg('isLength') ?? arg('minLength'), arg('isLength', 1) ?? arg('maxLength'), ' characters');
+  if (length) parts.push(`of ${length}`);
+  const items = range(arg('arrayMinSize'), arg('arrayMaxSize'), ' items');
+  if (items) parts.push(`with ${items}`);
+  return parts.join(', ');
+}
+
+function rulesOf(target: object, property: string): ValidationMetadata[] {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(target.constructor, '', true, false)
+    .filter((rule) => rule.propertyName === property);
+}
+
+/**
+ * The `version` a client read, sent back with a change: a whole number an int4 column holds.
+ * Optional where a stale check is the caller's choice (workflow actions).
+ */
+export function VersionField(options: { optional?: boolean; description: string }): PropertyDecorator {
+  const property = { description: options.description, type: 'integer' as const, minimum: 1, maximum: INT4_MAX };
+  return applyDecorators(
+    ...(options.optional ? [ApiPropertyOptional(property), IsOptional()] : [ApiProperty(property)]),
+    IsInt(),
+    Min(1),
+    Max(INT4_MAX),
+  );
 }

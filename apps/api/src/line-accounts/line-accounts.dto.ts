@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { VersionField } from '../common/validation';
 import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsTimeZone } from '../common/time-zone';
@@ -82,9 +83,7 @@ export class LineAccountCreateDto {
 }
 
 export class LineAccountUpdateDto extends PartialType(OmitType(LineAccountCreateDto, ['channelId'] as const)) {
-  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
-  @IsInt()
-  @Min(1)
+  @VersionField({ description: 'The version you read; a stale one gets 409' })
   version: number;
 }
 

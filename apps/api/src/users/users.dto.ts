@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { VersionField } from '../common/validation';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 
 export const ROLES = ['admin', 'marketer', 'approver'] as const;
@@ -21,9 +22,7 @@ export class UserCreateDto {
 }
 
 export class UserUpdateDto {
-  @ApiProperty({ description: 'The version you read; a stale one gets 409' })
-  @IsInt()
-  @Min(1)
+  @VersionField({ description: 'The version you read; a stale one gets 409' })
   version: number;
 
   @ApiPropertyOptional({ enum: ROLES })

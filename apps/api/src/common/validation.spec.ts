@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsOptional, IsString, Length, ArrayMaxSize, ValidateNested } from 'class-validator';
+import { ApiError } from './api-error';
+import { ApiValidationPipe, VersionField } from './validation';
+
+class InnerDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 10) label?: string;
+}
+
+class ThingCreateDto {
+  @ApiProperty() @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() note?: string | null;
+  @ApiPropertyOptional({ enum: ['a', 'b'] }) @IsOptional() @IsIn(['a', 'b']) kind?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(3) tags?: string[];
+  @ApiPropertyOptional({ type: InnerDto }) @IsOptional() @ValidateNested() @Type(() => InnerDto) inner?: InnerDto;
+}
+
+class ThingUpdateDto extends PartialType(ThingCreateDto) {
+  @VersionField({ description: 'read version' }) version: number;
+}
+
+async function problems(metatype: new () => object, value: unknown): Promise<unknown> {
+  try {
+    await new ApiValidationPipe().transform(value, { type: 'body', metatype });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return error.details;
+  }
+}
+
+describe('ApiValidationPipe', () => {
+  it('says what a field must be once, from its whole rule', async () => {
+    expect(await problems(ThingCreateDto, { name: '' })).toEqual([
+      { field: 'name', problem: 'must be text of 1 to 200 characters' },
+    ]);
+    expect(await problems(ThingCreateDto, { name: 5, kind: 'c', tags: [1, 2, 3, 4] })).toEqual([
+      { field: 'name', problem: 'must be text of 1 to 200 characters' },
+      { field: 'kind', problem: 'must be one of a, b' },
+      { field: 'tags', problem: 'must be a list with at most 3 items' },
+    ]);
+    expect(await problems(ThingCreateDto, {})).toEqual([{ field: 'name', problem: 'is required' }]);
+    expect(await problems(ThingCreateDto, { name: 'x', extra: 1 })).toEqual([
+      { field: 'extra', problem: 'is not a field of this request' },
+    ]);
+    expect(await problems(ThingCreateDto, { name: 'x', inner: { label: '' } })).toEqual([
+      { field: 'inner.label', problem: 'must be text of 1 to 10 characters' },
+    ]);
+  });
+
+  it('bounds a version by what an int4 column holds', async () => {
+    for (const version of [0, 2147483648, 1e21, '1'])
+      expect(await problems(ThingUpdateDto, { version })).toEqual([
+        { field: 'version', problem: 'must be a whole number from 1 to 2,147,483,647' },
+      ]);
+    expect(await problems(ThingUpdateDto, { version: 2147483647 })).toEqual([]);
+  });
+
+  it('accepts null only where the OpenAPI metadata says nullable, also through PartialType', async () => {
+    expect(await problems(ThingCreateDto, { name: 'x', note: null })).toEqual([]);
+    expect(await problems(ThingUpdateDto, { version: 1, note: null })).toEqual([]);
+    expect(await problems(ThingUpdateDto, { version: 1, name: null, kind: null, inner: { label: null } })).toEqual([
+      { field: 'name', problem: 'must not be null' },
+      { field: 'kind', problem: 'must not be null' },
+      { field: 'inner.label', problem: 'must not be null' },
+    ]);
+    expect(await problems(ThingUpdateDto, { version: null })).toEqual([
+      { field: 'version', problem: 'must not be null' },
+    ]);
+  });
+
+  it('refuses unstorable text anywhere, in values and keys, naming the field', async () => {
+    const bad = 'must be valid Unicode text without NUL characters';
+    expect(await problems(ThingCreateDto, { name: 'a\u0000' })).toEqual([{ field: 'name', problem: bad }]);
+    expect(await problems(ThingCreateDto, { name: 'x', tags: ['ok', '\ud800'] })).toEqual([
+      { field: 'tags[1]', problem: bad },
+    ]);
+    expect(await problems(ThingCreateDto, { name: 'x', ['k\u0000']: 1 })).toEqual([
+      { field: 'body', problem: `has a key that ${bad}` },
+    ]);
+  });
+});
