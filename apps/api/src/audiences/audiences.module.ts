@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { AudiencesController } from './audiences.controller';
 import { AudiencesRepository } from './audiences.repository';
@@ -6,7 +7,7 @@ import { AudiencesService } from './audiences.service';
 
 /** Exports the service: campaigns and forecasts count an audience's recipients through it. */
 @Module({
-  imports: [LineAccountsModule],
+  imports: [AuditModule, LineAccountsModule],
   controllers: [AudiencesController],
   providers: [AudiencesRepository, AudiencesService],
   exports: [AudiencesService],

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { PortsModule } from '../ports/ports.module';
 import { RateCardsModule } from '../rate-cards/rate-cards.module';
 import { BillingController } from './billing.controller';
 import { ForecastEngine } from './forecast-engine';
@@ -10,9 +11,8 @@ import { LedgerService } from './ledger.service';
 import { UsageService } from './usage.service';
 
 /** What sends cost: the month ledger, reservations, forecasts and usage reports. */
-@Global()
 @Module({
-  imports: [LineAccountsModule, RateCardsModule],
+  imports: [LineAccountsModule, RateCardsModule, PortsModule],
   controllers: [BillingController],
   providers: [
     LedgerRepository,

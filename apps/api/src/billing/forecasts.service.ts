@@ -5,7 +5,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { ForecastCreateDto } from './billing.dto';
 import { ForecastEngine, ForecastResponse } from './forecast-engine';
 import { LedgerService } from './ledger.service';
-import { QuotaRefresher } from './quota-refresher';
+import { QuotaRefresher } from '../ports/quota-refresher';
 
 @Injectable()
 export class ForecastsService {

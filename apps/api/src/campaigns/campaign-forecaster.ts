@@ -5,7 +5,7 @@ import { AudiencesService } from '../audiences/audiences.service';
 import { ComputedForecast, ForecastEngine } from '../billing/forecast-engine';
 import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
 import { LedgerService } from '../billing/ledger.service';
-import { QuotaRefresher } from '../billing/quota-refresher';
+import { QuotaRefresher } from '../ports/quota-refresher';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 

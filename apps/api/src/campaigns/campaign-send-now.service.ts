@@ -11,7 +11,7 @@ import { scheduleOf } from './campaign-schedule';
 import { CampaignWorkflowService } from './campaign-workflow.service';
 import { CampaignTransitionDto } from './campaigns.dto';
 import { CampaignsRepository } from './campaigns.repository';
-import { RunStarter } from './run-starter';
+import { RunStarter } from '../ports/run-starter';
 
 /**
  * A run due now under the approval in force, taken at once through the same budget gate as any

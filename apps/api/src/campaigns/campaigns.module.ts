@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AudiencesModule } from '../audiences/audiences.module';
+import { AuditModule } from '../audit/audit.module';
+import { BillingModule } from '../billing/billing.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { LineModule } from '../line/line.module';
+import { PortsModule } from '../ports/ports.module';
 import { CampaignForecaster } from './campaign-forecaster';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
@@ -17,7 +21,7 @@ import { RunsController } from './runs.controller';
  * (mayStart, onRunStarted, onRunFinished) and the repository (lockById).
  */
 @Module({
-  imports: [LineAccountsModule, AudiencesModule],
+  imports: [AudiencesModule, AuditModule, BillingModule, LineAccountsModule, LineModule, PortsModule],
   controllers: [CampaignsController, RunsController],
   providers: [
     CampaignsRepository,

@@ -7,7 +7,7 @@ import { CampaignsRepository } from '../campaigns/campaigns.repository';
 import { AppConfigService } from '../config/config.module';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
-import { QuotaSyncService } from '../line/quota-sync.service';
+import { QuotaRefresher } from '../ports/quota-refresher';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 
 /** How long a worker reuses a run's account and content before reading them again (a rotated token shows within it). */
@@ -36,7 +36,7 @@ export class BatchSenderService {
     private readonly accounts: LineAccountsService,
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
-    private readonly quotaSync: QuotaSyncService,
+    private readonly quota: QuotaRefresher,
   ) {}
 
   /**
@@ -101,7 +101,7 @@ export class BatchSenderService {
           );
           await this.stopRun(batch, owner, 'monthly_limit', { kind: outcome.kind, message: outcome.message });
           // LINE counts more than the ledger knew (sends from elsewhere): read its figures again now.
-          await this.quotaSync.sync(account);
+          await this.quota.refresh(account);
           return null;
         case 'unauthorized':
           await this.stopRun(batch, owner, 'unauthorized', { kind: outcome.kind, message: outcome.message });

@@ -13,7 +13,7 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { QuotaRefresher } from '../billing/quota-refresher';
+import { QuotaRefresher } from '../ports/quota-refresher';
 import { DispatchRepository } from './dispatch.repository';
 
 export type GateOutcome = 'sending' | 'blocked' | 'skipped';

@@ -1,9 +1,14 @@
-import { Global, Module } from '@nestjs/common';
-import { UsageSettler } from '../billing/usage-settler';
-import { RunStarter } from '../campaigns/run-starter';
+import { Module } from '@nestjs/common';
 import { AudiencesModule } from '../audiences/audiences.module';
+import { AuditModule } from '../audit/audit.module';
+import { BillingModule } from '../billing/billing.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { LineModule } from '../line/line.module';
+import { PortBindings } from '../ports/port-bindings';
+import { PortsModule } from '../ports/ports.module';
+import { RunStarter } from '../ports/run-starter';
+import { UsageSettler } from '../ports/usage-settler';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
 import { DispatcherService } from './dispatcher.service';
@@ -13,10 +18,9 @@ import { RunRetryController } from './run-retry.controller';
 import { RunRetryService } from './run-retry.service';
 import { RunSettlementService } from './run-settlement.service';
 
-/** The budget gate and the exactly-once, resumable, multi-instance sending pipeline. */
-@Global()
+/** The budget gate and the exactly-once, resumable, multi-instance sending pipeline. Implements RunStarter and UsageSettler. */
 @Module({
-  imports: [AudiencesModule, CampaignsModule, LineAccountsModule],
+  imports: [AudiencesModule, AuditModule, BillingModule, CampaignsModule, LineAccountsModule, LineModule, PortsModule],
   controllers: [RunRetryController],
   providers: [
     DispatchRepository,
@@ -26,9 +30,12 @@ import { RunSettlementService } from './run-settlement.service';
     DispatcherService,
     RunRetryService,
     RunSettlementService,
-    { provide: UsageSettler, useExisting: RunSettlementService },
-    { provide: RunStarter, useExisting: DispatcherService },
   ],
-  exports: [DispatcherService, BudgetGateService, UsageSettler, RunStarter],
+  exports: [DispatcherService, BudgetGateService],
 })
-export class DispatchModule {}
+export class DispatchModule {
+  constructor(bindings: PortBindings, dispatcher: DispatcherService, settlement: RunSettlementService) {
+    bindings.bind(RunStarter, dispatcher);
+    bindings.bind(UsageSettler, settlement);
+  }
+}

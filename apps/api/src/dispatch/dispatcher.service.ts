@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { RunStarter, RunStartOutcome } from '../campaigns/run-starter';
+import { RunStarter, RunStartOutcome } from '../ports/run-starter';
 import { AppConfigService } from '../config/config.module';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LedgerRepository } from '../billing/ledger.repository';
 import { LedgerService } from '../billing/ledger.service';
-import { UsageSettler } from '../billing/usage-settler';
+import { UsageSettler } from '../ports/usage-settler';
 import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
 import type { Transaction } from '../database/prisma.service';
 import { DispatchRepository } from './dispatch.repository';

@@ -1,25 +1,25 @@
-import { Global, Module } from '@nestjs/common';
-import { QuotaRefresher } from '../billing/quota-refresher';
+import { Module } from '@nestjs/common';
+import { BillingModule } from '../billing/billing.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { PortBindings } from '../ports/port-bindings';
+import { PortsModule } from '../ports/ports.module';
+import { QuotaRefresher } from '../ports/quota-refresher';
 import { FollowersImportService } from './followers-import.service';
 import { LineController } from './line.controller';
 import { LineGateway } from './line-gateway';
 import { QuotaSyncService } from './quota-sync.service';
 import { WebhookService } from './webhook.service';
 
-/** Everything that talks to LINE for an account: quota sync, follower import, the webhook. */
-@Global()
+/** Everything that talks to LINE for an account: quota sync, follower import, the webhook. Implements QuotaRefresher. */
 @Module({
-  imports: [LineAccountsModule, ContactsModule],
+  imports: [LineAccountsModule, ContactsModule, BillingModule, PortsModule],
   controllers: [LineController],
-  providers: [
-    LineGateway,
-    QuotaSyncService,
-    FollowersImportService,
-    WebhookService,
-    { provide: QuotaRefresher, useExisting: QuotaSyncService },
-  ],
-  exports: [LineGateway, QuotaRefresher, QuotaSyncService],
+  providers: [LineGateway, QuotaSyncService, FollowersImportService, WebhookService],
+  exports: [LineGateway],
 })
-export class LineModule {}
+export class LineModule {
+  constructor(bindings: PortBindings, quotaSync: QuotaSyncService) {
+    bindings.bind(QuotaRefresher, quotaSync);
+  }
+}

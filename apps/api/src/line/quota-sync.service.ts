@@ -7,8 +7,8 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { ForecastEngine } from '../billing/forecast-engine';
 import { LedgerRepository } from '../billing/ledger.repository';
-import { QuotaRefresher } from '../billing/quota-refresher';
-import { UsageSettler } from '../billing/usage-settler';
+import { QuotaRefresher } from '../ports/quota-refresher';
+import { UsageSettler } from '../ports/usage-settler';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { PrismaService } from '../database/prisma.service';
 import { LineGateway } from './line-gateway';
@@ -63,6 +63,10 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     const month = this.engine.monthOf(account);
     const ledger = await this.ledger.readMonth(account.id, month);
     if (!this.engine.isFresh(ledger, account.timezone, this.clock.now())) await this.sync(account);
+  }
+
+  async refresh(account: LineAccount): Promise<void> {
+    await this.sync(account);
   }
 
   async sync(account: LineAccount): Promise<{ ok: true; value: QuotaSyncResponseDto } | { ok: false; error: string }> {

@@ -1,0 +1,51 @@
+import { Injectable, Module } from '@nestjs/common';
+import type { LineAccount } from '@lcm/database';
+import { PortBindings } from './port-bindings';
+import { QuotaRefresher } from './quota-refresher';
+import { RunStarter, RunStartOutcome } from './run-starter';
+import { UsageSettler } from './usage-settler';
+
+@Injectable()
+class RunStarterDelegate implements RunStarter {
+  constructor(private readonly bindings: PortBindings) {}
+  startNow(runId: string, campaignId: string): Promise<RunStartOutcome> {
+    return this.bindings.implementationOf(RunStarter).startNow(runId, campaignId);
+  }
+}
+
+@Injectable()
+class QuotaRefresherDelegate implements QuotaRefresher {
+  constructor(private readonly bindings: PortBindings) {}
+  refreshIfStale(account: LineAccount): Promise<void> {
+    return this.bindings.implementationOf(QuotaRefresher).refreshIfStale(account);
+  }
+  refresh(account: LineAccount): Promise<void> {
+    return this.bindings.implementationOf(QuotaRefresher).refresh(account);
+  }
+}
+
+@Injectable()
+class UsageSettlerDelegate implements UsageSettler {
+  constructor(private readonly bindings: PortBindings) {}
+  settleAccount(lineAccountId: string): Promise<void> {
+    return this.bindings.implementationOf(UsageSettler).settleAccount(lineAccountId);
+  }
+}
+
+/**
+ * The seams between features that would otherwise import each other: campaigns start runs
+ * (RunStarter, implemented by dispatch, which imports campaigns), billing, campaigns and dispatch
+ * refresh LINE's quota (QuotaRefresher, implemented by the LINE module), and the quota sync settles
+ * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module). Both
+ * sides import this module; the implementing module binds its provider in PortBindings.
+ */
+@Module({
+  providers: [
+    PortBindings,
+    { provide: RunStarter, useClass: RunStarterDelegate },
+    { provide: QuotaRefresher, useClass: QuotaRefresherDelegate },
+    { provide: UsageSettler, useClass: UsageSettlerDelegate },
+  ],
+  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler],
+})
+export class PortsModule {}
