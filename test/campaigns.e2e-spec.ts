@@ -315,6 +315,22 @@ describe('campaigns and the approval workflow', () => {
     expect(rows[0].n).toBe(1); // the losers' forecasts rolled back with their transactions
   });
 
+  it('takes the cron syntax people paste from other crons: L is the local last day of the month', async () => {
+    const clock = t.app.get(Clock);
+    const spy = jest.spyOn(clock, 'now').mockImplementation(() => new Date('2027-01-20T00:00:00Z'));
+    try {
+      const campaign = await createCampaign(marketer.token, {
+        schedule: { cron: '0 9 L * *', timezone: 'Asia/Taipei', until: '2027-06-01T00:00:00+08:00' },
+      });
+      await act(marketer.token, campaign.id, 'submit').expect(200);
+      await act(approver.token, campaign.id, 'approve').expect(200);
+      const runs = (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items;
+      expect(runs.map((r: { scheduledAt: string }) => r.scheduledAt)).toEqual(['2027-01-31T01:00:00.000Z']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("creates a recurring campaign's runs one at a time, on the right local times across a month boundary", async () => {
     // Mondays 07:30 in Taipei (UTC+8) are Sundays 23:30 UTC: the run of Monday 1 February is still January in UTC.
     const clock = t.app.get(Clock);
@@ -521,6 +537,11 @@ describe('campaigns and the approval workflow', () => {
     expect(await fieldsOf({ schedule: { at: 'tomorrow' } })).toEqual(['schedule.at']);
     expect(await fieldsOf({ schedule: { cron: '0 25 * * *', timezone: 'Asia/Taipei', until: inDays(30) } })).toEqual([
       'schedule.cron',
+    ]);
+    const badWeekday = await post({ schedule: { cron: '0 9 * * 1#6', timezone: 'Asia/Taipei', until: inDays(30) } });
+    expect(badWeekday.status).toBe(400);
+    expect(badWeekday.body.details).toEqual([
+      { field: 'schedule.cron', problem: expect.stringMatching(/^dayOfWeek: "1#6" is not valid/) },
     ]);
     expect(await fieldsOf({ schedule: { cron: '0 10 * * 1', timezone: 'Mars/Olympus', until: inDays(30) } })).toEqual([
       'schedule.timezone',

@@ -1218,7 +1218,7 @@ export interface components {
              */
             at?: string;
             /**
-             * @description Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`
+             * @description Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`; also `L` (last day, `5L` last Friday), `15W` (nearest weekday) and `1#2` (second Monday). A time a DST change skips happens when the gap ends, a repeated time once
              * @example 0 10 * * 1
              */
             cron?: string;

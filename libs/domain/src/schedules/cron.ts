@@ -1,25 +1,28 @@
+import { Cron } from 'croner';
+
 /**
- * Five-field cron expressions as Vixie cron reads them: `minute hour day-of-month month day-of-week`.
- * Each field is `*`, a number, a range `a-b`, a step `*\/n`, `a-b/n` or `a/n` (from a to the field's
- * end), or a comma-separated list of those. Months and days of week also take English names
- * (`JAN`, `MON`); day of week 7 is Sunday, like 0.
+ * Five-field cron expressions, `minute hour day-of-month month day-of-week`, read by croner: `*`,
+ * numbers, ranges `a-b`, steps `*\/n`, `a-b/n` and `a/n` (from a to the field's end), lists,
+ * English names (`JAN`, `MON`), day of week 7 as Sunday, and the syntax people paste from Quartz
+ * and cronie: `L` (last day of the month, `5L` the last Friday), `W` (`15W`: the weekday nearest the
+ * 15th), `#` (`1#2`: the second Monday) and `?` (any day).
+ *
+ * The two day fields combine as Vixie cron does: when both are restricted (neither starts with `*`
+ * or `?`), a day matches if EITHER does ("0 0 1,15 * 1": the 1st, the 15th and every Monday);
+ * otherwise both must.
+ *
+ * An expression is matched against wall-clock time read as UTC (a plain number); which instant a
+ * wall-clock time stands for in a zone is next-occurrence.ts's business, not croner's, because
+ * croner runs interval jobs twice in a DST overlap and skips them in a gap, and this project's
+ * rule is once, always (docs/domain.md, "Schedules").
  */
-
-export interface CronField {
-  /** The values the field allows, ascending, without duplicates. */
-  values: readonly number[];
-  /** False when the field's text starts with `*` (Vixie's rule for combining the two day fields). */
-  restricted: boolean;
-}
-
 export interface CronExpression {
+  /** The expression with its whitespace normalised. */
   source: string;
-  minutes: CronField;
-  hours: CronField;
-  daysOfMonth: CronField;
-  months: CronField;
-  /** 0 (Sunday) to 6 (Saturday); a 7 in the text is stored as 0. */
-  daysOfWeek: CronField;
+  /** Whether a wall-clock minute (read as UTC milliseconds) matches. */
+  matches(wallClockMs: number): boolean;
+  /** The first matching wall-clock minute strictly after `wallClockMs` and before `beforeMs`, or null. */
+  nextAfter(wallClockMs: number, beforeMs?: number): number | null;
 }
 
 export type CronFieldName = 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';
@@ -35,28 +38,27 @@ export class CronSyntaxError extends Error {
   }
 }
 
-interface FieldSpec {
-  name: CronFieldName;
-  min: number;
-  max: number;
-  names?: readonly string[];
-  /** Maps a parsed value onto the field's canonical range (day of week 7 → 0). */
-  normalize?: (value: number) => number;
-}
-
-const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-const FIELDS: readonly FieldSpec[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'dayOfMonth', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTH_NAMES },
-  { name: 'dayOfWeek', min: 0, max: 7, names: DAY_NAMES, normalize: (value) => value % 7 },
+const FIELDS: readonly { name: CronFieldName; hint: string }[] = [
+  { name: 'minute', hint: '0-59' },
+  { name: 'hour', hint: '0-23' },
+  { name: 'dayOfMonth', hint: '1-31, L, 15W' },
+  { name: 'month', hint: '1-12 or JAN-DEC' },
+  { name: 'dayOfWeek', hint: '0-7 or SUN-SAT, 5L, 1#2' },
 ];
 
 /** Longest accepted expression; a guard against pathological input, far above any real one. */
 const MAX_EXPRESSION_LENGTH = 200;
+
+function croner(pattern: string, dayFieldsAnd: boolean, stopAt?: Date): Cron {
+  return new Cron(pattern, {
+    utcOffset: 0, // wall-clock time read as UTC: plain arithmetic, no time-zone lookup
+    mode: '5-part',
+    sloppyRanges: true, // `a/n`
+    domAndDow: dayFieldsAnd,
+    paused: true,
+    stopAt,
+  });
+}
 
 export function parseCron(source: string): CronExpression {
   if (typeof source !== 'string') throw new CronSyntaxError(null, 'must be a string');
@@ -69,8 +71,33 @@ export function parseCron(source: string): CronExpression {
       'must have 5 fields: minute hour day-of-month month day-of-week (e.g. "0 10 * * 1")',
     );
   }
-  const [minutes, hours, daysOfMonth, months, daysOfWeek] = FIELDS.map((spec, index) => parseField(texts[index], spec));
-  return { source: texts.join(' '), minutes, hours, daysOfMonth, months, daysOfWeek };
+  const unrestricted = (text: string) => text.startsWith('*') || text.startsWith('?');
+  const dayFieldsAnd = unrestricted(texts[2]) || unrestricted(texts[4]);
+  // Each field alone first, the others `*`, so that a problem names its field.
+  texts.forEach((text, index) => {
+    const alone = FIELDS.map((_, other) => (other === index ? text : '*')).join(' ');
+    try {
+      croner(alone, true);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
+      throw new CronSyntaxError(FIELDS[index].name, `"${text}" is not valid (${FIELDS[index].hint}): ${reason}`);
+    }
+  });
+  const normalised = texts.join(' ');
+  let cron: Cron;
+  try {
+    cron = croner(normalised, dayFieldsAnd);
+  } catch (error) {
+    throw new CronSyntaxError(null, error instanceof Error ? error.message.replace(/^CronPattern: /, '') : 'invalid');
+  }
+  return {
+    source: normalised,
+    matches: (wallClockMs) => cron.match(new Date(wallClockMs)),
+    nextAfter: (wallClockMs, beforeMs) => {
+      const bounded = beforeMs === undefined ? cron : croner(normalised, dayFieldsAnd, new Date(beforeMs));
+      return bounded.nextRun(new Date(wallClockMs))?.getTime() ?? null;
+    },
+  };
 }
 
 /** The problem with an expression, or null when it parses. */
@@ -82,68 +109,4 @@ export function cronProblem(source: string): string | null {
     if (error instanceof CronSyntaxError) return error.field ? `${error.field}: ${error.message}` : error.message;
     throw error;
   }
-}
-
-function parseField(text: string, spec: FieldSpec): CronField {
-  const values = new Set<number>();
-  for (const part of text.split(',')) {
-    for (const value of parsePart(part, spec)) values.add(spec.normalize ? spec.normalize(value) : value);
-  }
-  return { values: [...values].sort((a, b) => a - b), restricted: !text.startsWith('*') };
-}
-
-function parsePart(part: string, spec: FieldSpec): number[] {
-  const fail = (problem: string): never => {
-    throw new CronSyntaxError(spec.name, `"${part}" ${problem}`);
-  };
-  const [rangeText, stepText, ...extra] = part.split('/');
-  if (extra.length) fail('has more than one "/"');
-  let step = 1;
-  if (stepText !== undefined) {
-    if (!/^\d{1,3}$/.test(stepText) || Number(stepText) === 0) fail('has a step that is not a whole number from 1');
-    step = Number(stepText);
-  }
-  let from: number;
-  let to: number;
-  if (rangeText === '*') {
-    from = spec.min;
-    to = spec.max;
-  } else {
-    const bounds = rangeText.split('-');
-    if (bounds.length > 2) fail('is not a number or a range a-b');
-    from = parseValue(bounds[0], spec, fail);
-    // `a/n` runs from a to the field's end, as cronie and most crons read it.
-    to = bounds.length === 2 ? parseValue(bounds[1], spec, fail) : stepText !== undefined ? spec.max : from;
-    if (from > to) fail(`is a range that runs backwards (${from} > ${to})`);
-  }
-  const values: number[] = [];
-  for (let value = from; value <= to; value += step) values.push(value);
-  return values;
-}
-
-function parseValue(text: string, spec: FieldSpec, fail: (problem: string) => never): number {
-  if (/^\d{1,2}$/.test(text)) {
-    const value = Number(text);
-    if (value < spec.min || value > spec.max) fail(`is out of range ${spec.min}-${spec.max}`);
-    return value;
-  }
-  const named = spec.names?.indexOf(text.toUpperCase()) ?? -1;
-  if (named >= 0) return spec.name === 'month' ? named + 1 : named;
-  return fail(
-    spec.names
-      ? `is not a number ${spec.min}-${spec.max} or a name such as ${spec.names[1]}`
-      : `is not a number ${spec.min}-${spec.max}`,
-  );
-}
-
-/**
- * Whether a calendar day matches the two day fields. Vixie cron's rule: when both are restricted
- * (neither starts with `*`), a day matches if EITHER does ("0 0 1,15 * 1": the 1st, the 15th and
- * every Monday); otherwise both must (and a `*` field matches everything).
- */
-export function matchesDay(cron: CronExpression, dayOfMonth: number, dayOfWeek: number): boolean {
-  const byDate = cron.daysOfMonth.values.includes(dayOfMonth);
-  const byWeekday = cron.daysOfWeek.values.includes(dayOfWeek);
-  if (cron.daysOfMonth.restricted && cron.daysOfWeek.restricted) return byDate || byWeekday;
-  return byDate && byWeekday;
 }

@@ -1,5 +1,5 @@
-export { CronSyntaxError, cronProblem, matchesDay, parseCron } from './cron';
-export type { CronExpression, CronField, CronFieldName } from './cron';
+export { CronSyntaxError, cronProblem, parseCron } from './cron';
+export type { CronExpression, CronFieldName } from './cron';
 export { nextOccurrence, nextOccurrences } from './next-occurrence';
 export type { NextOccurrenceOptions } from './next-occurrence';
 export { instantOfWallClock, isTimeZoneName, wallClockAsUtc, wallClockOf } from './zoned-time';

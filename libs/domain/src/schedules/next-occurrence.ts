@@ -1,13 +1,9 @@
-import { CronExpression, matchesDay, parseCron } from './cron';
-import { instantOfWallClock, WallClock, wallClockAsUtc, wallClockOf } from './zoned-time';
+import { CronExpression, parseCron } from './cron';
+import { instantOfWallClock, wallClockAsUtc, wallClockFromUtc, wallClockOf } from './zoned-time';
 
-const DAY_MS = 86_400_000;
-/**
- * How far to look for a matching day: 28 years is the Gregorian calendar's cycle of weekdays
- * and leap days (between century years), so a day pattern with no match in it has none at all
- * ("0 0 30 2 *").
- */
-const SEARCH_DAYS = 28 * 366;
+const MINUTE_MS = 60_000;
+/** No zone is more than 14 hours ahead of UTC: a wall-clock time names an instant at most this much earlier. */
+const MAX_AHEAD_MS = 14 * 3_600_000;
 
 export interface NextOccurrenceOptions {
   /** Stop looking past this instant (a schedule's end); the answer is then null. */
@@ -32,28 +28,18 @@ export function nextOccurrence(
   const afterMs = after.getTime();
   if (Number.isNaN(afterMs)) throw new RangeError('invalid Date');
   const limitMs = options.notAfter?.getTime() ?? Number.POSITIVE_INFINITY;
-  // Wall-clock times before this minute map to instants at or before `after` (the mapping is monotone).
-  const start = wallClockOf(after, timeZone);
-  const startMs = wallClockAsUtc(start);
-  const firstDay = Date.UTC(start.year, start.month - 1, start.day);
-  for (let index = 0; index <= SEARCH_DAYS; index++) {
-    const dayMs = firstDay + index * DAY_MS;
-    const date = new Date(dayMs);
-    const [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
-    // Local midnight is at most ~14 hours from the instant it names; past that margin we are done.
-    if (dayMs - 14 * 3_600_000 > limitMs) return null;
-    if (!expression.months.values.includes(month) || !matchesDay(expression, day, date.getUTCDay())) continue;
-    for (const hour of expression.hours.values) {
-      for (const minute of expression.minutes.values) {
-        const wall: WallClock = { year, month, day, hour, minute };
-        if (wallClockAsUtc(wall) < startMs) continue;
-        const instant = instantOfWallClock(wall, timeZone);
-        if (instant.getTime() <= afterMs) continue;
-        return instant.getTime() <= limitMs ? instant : null;
-      }
-    }
+  // Wall-clock times before the minute of `after` map to instants at or before it (the mapping is
+  // monotone), so the walk starts at that minute; past `notAfter` + 14 hours no wall-clock time can
+  // name an instant before `notAfter`.
+  let wall = wallClockAsUtc(wallClockOf(after, timeZone)) - MINUTE_MS;
+  const wallLimit = Number.isFinite(limitMs) ? limitMs + MAX_AHEAD_MS + MINUTE_MS : undefined;
+  for (;;) {
+    const next = expression.nextAfter(wall, wallLimit);
+    if (next === null) return null;
+    const instant = instantOfWallClock(wallClockFromUtc(next), timeZone);
+    if (instant.getTime() > afterMs) return instant.getTime() <= limitMs ? instant : null;
+    wall = next;
   }
-  return null;
 }
 
 /** The next `count` occurrences after `after` (fewer when the schedule ends). */

@@ -56,6 +56,18 @@ export function wallClockAsUtc(wall: WallClock): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
 }
 
+/** The inverse of wallClockAsUtc. */
+export function wallClockFromUtc(wallClockMs: number): WallClock {
+  const date = new Date(wallClockMs);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+  };
+}
+
 /** The zone's offset from UTC at an instant, in milliseconds (whole seconds; sub-second offsets don't exist). */
 function offsetAt(instantMs: number, timeZone: string): number {
   const local = localFields(instantMs, timeZone);
