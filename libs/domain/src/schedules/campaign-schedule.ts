@@ -1,6 +1,6 @@
 import { cronProblem, parseCron } from './cron';
 import { nextOccurrence } from './next-occurrence';
-import { isTimeZoneName } from './zoned-time';
+import { isValidTimeZone } from '../time/zoned-time';
 
 /** A send once at an instant. */
 export interface OneOffSchedule {
@@ -38,7 +38,7 @@ export function scheduleProblems(schedule: CampaignSchedule, now: Date): Schedul
   const problems: ScheduleProblem[] = [];
   const cron = cronProblem(schedule.cron);
   if (cron) problems.push({ field: 'cron', problem: cron });
-  if (!isTimeZoneName(schedule.timezone))
+  if (!isValidTimeZone(schedule.timezone))
     problems.push({ field: 'timezone', problem: 'must be an IANA time zone such as Asia/Taipei' });
   if (schedule.until.getTime() <= now.getTime()) problems.push({ field: 'until', problem: 'must be in the future' });
   if (

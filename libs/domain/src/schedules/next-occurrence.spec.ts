@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { CronExpression, parseCron } from './cron';
 import { nextOccurrence, nextOccurrences } from './next-occurrence';
 import { firstSendAt, nextSendAfter, scheduleProblems } from './campaign-schedule';
-import { instantOfWallClock, wallClockAsUtc, wallClockOf } from './zoned-time';
+import { instantOfWallClock, wallClockAsUtc, wallClockOf } from '../time/zoned-time';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,5 +1,5 @@
 import { CronExpression, parseCron } from './cron';
-import { instantOfWallClock, wallClockAsUtc, wallClockFromUtc, wallClockOf } from './zoned-time';
+import { instantOfWallClock, wallClockAsUtc, wallClockFromUtc, wallClockOf } from '../time/zoned-time';
 
 const MINUTE_MS = 60_000;
 /** No zone is more than 14 hours ahead of UTC: a wall-clock time names an instant at most this much earlier. */
@@ -15,7 +15,7 @@ export interface NextOccurrenceOptions {
  * expression, or null when there is none (before `notAfter`, or ever).
  *
  * Times in a DST gap happen when the gap ends, once; times in an overlap happen at the earlier
- * instant, once (see zoned-time.ts). That mapping never puts a later wall-clock time at an earlier
+ * instant, once (see time/zoned-time.ts). That mapping never puts a later wall-clock time at an earlier
  * instant, so walking wall-clock candidates in order finds the earliest instant.
  */
 export function nextOccurrence(
