@@ -1,0 +1,176 @@
+// What the API forecast for a send, as it said it: recipients, free and paid messages, the cost of
+// each price band, the verdict and every reason, and the suggestions it offered. Nothing here is
+// computed; a suggestion is applied by the page (which saves the campaign and asks again).
+import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Forecast, Suggestion } from '../api/types';
+import { formatMoney, formatNumber, formatTime } from '../format';
+
+export interface ForecastPanelProps {
+  forecast: Forecast | undefined;
+  loading?: boolean;
+  timeZone: string;
+  /** Why this person can't apply a suggestion (null: they can). */
+  cannotApply?(suggestion: Suggestion): string | null;
+  onApply?(suggestion: Suggestion): void;
+  applying?: boolean;
+  /** The campaign was edited since this forecast: save to see a new one. */
+  stale?: boolean;
+}
+
+const VERDICT_COLOR: Record<string, string> = {
+  ok: 'green',
+  over_budget: 'red',
+  over_plan_limit: 'red',
+  over_line_cap: 'red',
+  quota_unknown: 'orange',
+};
+
+export function ForecastPanel({
+  forecast,
+  loading,
+  timeZone,
+  cannotApply,
+  onApply,
+  applying,
+  stale,
+}: ForecastPanelProps) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => formatNumber(v, i18n.language);
+  return (
+    <Card title={t('Forecast')} loading={loading && !forecast} aria-live="polite" data-testid="forecast-panel">
+      {!forecast ? (
+        <Typography.Text type="secondary">{t('Save the campaign to see its forecast.')}</Typography.Text>
+      ) : (
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          {stale && <Alert type="info" title={t('Edited since this forecast: save to forecast again.')} />}
+          <div>
+            <Typography.Text strong>{t('Verdict')}: </Typography.Text>
+            <Tag color={VERDICT_COLOR[forecast.verdict]} data-testid="verdict">
+              {t(`verdict.${forecast.verdict}`)}
+            </Tag>
+            {forecast.verdicts
+              .filter((v) => v !== forecast.verdict)
+              .map((v) => (
+                <Tag key={v} color={VERDICT_COLOR[v]}>
+                  {t(`verdict.${v}`)}
+                </Tag>
+              ))}
+          </div>
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('Recipients')}>{n(forecast.recipients)}</Descriptions.Item>
+            <Descriptions.Item label={t('Messages')}>{n(forecast.messages)}</Descriptions.Item>
+            <Descriptions.Item label={t('Free messages')}>{n(forecast.freeMessages)}</Descriptions.Item>
+            <Descriptions.Item label={t('Paid messages')}>{n(forecast.paidMessages)}</Descriptions.Item>
+            <Descriptions.Item label={t('Cost')}>
+              <strong data-testid="forecast-cost">{formatMoney(forecast.cost)}</strong>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('Left under the cap after this send')}>
+              {forecast.budget.remainingAfter === null
+                ? t('no cap')
+                : formatMoney({ amount: forecast.budget.remainingAfter, currency: forecast.cost.currency })}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('Month')}>{forecast.month}</Descriptions.Item>
+            <Descriptions.Item label={t('Computed at')}>{formatTime(forecast.computedAt, timeZone)}</Descriptions.Item>
+            <Descriptions.Item label={t('Rate card')}>
+              {forecast.rateCard.region} {forecast.rateCard.plan}{' '}
+              {forecast.rateCard.verified ? (
+                <Tag color="green">{t('verified')}</Tag>
+              ) : (
+                <Tag color="orange">{t('not verified')}</Tag>
+              )}
+            </Descriptions.Item>
+          </Descriptions>
+          {forecast.cost.bands.length > 0 && (
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="from"
+              aria-label={t('Cost by price band')}
+              dataSource={forecast.cost.bands}
+              columns={[
+                {
+                  title: t('Paid messages of the month'),
+                  render: (_, band) => `${n(band.from)} – ${n(band.to)}`,
+                },
+                {
+                  title: t('Unit price'),
+                  render: (_, band) =>
+                    formatMoney({ amount: band.unitPrice, currency: forecast.cost.currency }, { unitPrice: true }),
+                },
+                { title: t('Messages'), render: (_, band) => n(band.messages) },
+                {
+                  title: t('Amount'),
+                  render: (_, band) => formatMoney({ amount: band.amount, currency: forecast.cost.currency }),
+                },
+              ]}
+            />
+          )}
+          <div>
+            <Typography.Text strong>{t('Reasons')}</Typography.Text>
+            <ul data-testid="forecast-reasons" style={{ paddingLeft: 20, margin: '4px 0' }}>
+              {forecast.reasons.map((reason, i) => (
+                <li key={i}>{reason}</li>
+              ))}
+            </ul>
+          </div>
+          {forecast.suggestions.length > 0 && (
+            <div>
+              <Typography.Text strong>{t('Suggestions')}</Typography.Text>
+              <Space orientation="vertical" style={{ width: '100%', marginTop: 4 }}>
+                {forecast.suggestions.map((suggestion) => {
+                  const reason = cannotApply?.(suggestion) ?? null;
+                  return (
+                    <Card size="small" key={suggestion.kind}>
+                      <Space orientation="vertical">
+                        <span>{describeSuggestion(suggestion, t, n)}</span>
+                        <Space>
+                          <Button
+                            size="small"
+                            type="primary"
+                            ghost
+                            disabled={!!reason || !onApply || applying}
+                            onClick={() => onApply?.(suggestion)}
+                          >
+                            {t(`apply.${suggestion.kind}`)}
+                          </Button>
+                          {reason && <Typography.Text type="secondary">{reason}</Typography.Text>}
+                        </Space>
+                      </Space>
+                    </Card>
+                  );
+                })}
+              </Space>
+            </div>
+          )}
+        </Space>
+      )}
+    </Card>
+  );
+}
+
+function describeSuggestion(
+  s: Suggestion,
+  t: (key: string, options?: Record<string, unknown>) => string,
+  n: (v: number) => string,
+): string {
+  switch (s.kind) {
+    case 'trim':
+      return t('Send to {{recipients}} recipients: {{cost}}', {
+        recipients: n(s.maxRecipients),
+        cost: formatMoney({ amount: s.cost, currency: s.currency }),
+      });
+    case 'next_month':
+      return t('Send in {{month}} instead: {{cost}} ({{verdict}})', {
+        month: s.month,
+        cost: formatMoney({ amount: s.cost, currency: s.currency }),
+        verdict: t(`verdict.${s.verdict}`),
+      });
+    case 'plan':
+      return t('The {{plan}} plan would cost {{cost}} this month for {{messages}} messages', {
+        plan: s.plan,
+        cost: formatMoney({ amount: s.monthlyCost, currency: s.currency }),
+        messages: n(s.projectedMessages),
+      });
+  }
+}

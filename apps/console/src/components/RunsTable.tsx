@@ -1,0 +1,101 @@
+import { Progress, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Run } from '../api/types';
+import { formatMoney, formatNumber, formatTime } from '../format';
+
+const RUN_COLOR: Record<string, string> = {
+  scheduled: 'blue',
+  sending: 'processing',
+  completed: 'green',
+  partial: 'orange',
+  blocked: 'red',
+  failed: 'red',
+  cancelled: 'default',
+  paused: 'gold',
+};
+
+/** Runs with their progress as the API reports it (accepted batches, delivered, failed, remaining). */
+export function RunsTable({
+  runs,
+  timeZone,
+  action,
+}: {
+  runs: Run[];
+  timeZone: string;
+  action?(run: Run): React.ReactNode;
+}) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => formatNumber(v, i18n.language);
+  return (
+    <Table
+      size="small"
+      rowKey="id"
+      pagination={false}
+      dataSource={runs}
+      locale={{ emptyText: t('No run yet') }}
+      columns={[
+        {
+          title: t('Status'),
+          render: (_, run) => (
+            <Tag color={RUN_COLOR[run.status]} data-testid="run-status">
+              {t(`run.${run.status}`)}
+            </Tag>
+          ),
+        },
+        { title: t('Runs at'), render: (_, run) => formatTime(run.scheduledAt, timeZone) },
+        {
+          title: t('Progress'),
+          render: (_, run) => (
+            <div style={{ minWidth: 220 }}>
+              <Progress
+                percent={
+                  run.progress.batches
+                    ? Math.floor((run.progress.batchesDone * 100) / run.progress.batches)
+                    : run.status === 'completed'
+                      ? 100
+                      : 0
+                }
+                size="small"
+                aria-label={t('Batches sent')}
+                status={run.status === 'failed' || run.status === 'blocked' ? 'exception' : undefined}
+              />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="run-progress">
+                {t(
+                  '{{delivered}} delivered, {{failed}} failed, {{done}} of {{batches}} batches; {{recipients}} recipients',
+                  {
+                    delivered: n(run.progress.delivered),
+                    failed: n(run.progress.failed),
+                    done: n(run.progress.batchesDone),
+                    batches: n(run.progress.batches),
+                    recipients: n(run.progress.recipients),
+                  },
+                )}
+              </Typography.Text>
+            </div>
+          ),
+        },
+        {
+          title: t('Cost'),
+          render: (_, run) =>
+            formatMoney(run.status === 'completed' || run.status === 'partial' ? run.actual.cost : run.reserved.cost),
+        },
+        {
+          title: t('Why it is held'),
+          render: (_, run) =>
+            run.blockReasons.length ? (
+              <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
+                {run.blockReasons.map((reason, i) => (
+                  <li key={i}>
+                    <Tag color="red">{reason.code}</Tag> {reason.message}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              '—'
+            ),
+        },
+        ...(action ? [{ title: t('Action'), render: (_: unknown, run: Run) => action(run) }] : []),
+      ]}
+    />
+  );
+}

@@ -1,0 +1,108 @@
+import { useQuery, useQueries } from '@tanstack/react-query';
+import { Card, Col, Descriptions, Empty, Row, Space, Typography } from 'antd';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, call } from '../api/client';
+import type { Forecast } from '../api/types';
+import { useAccount } from '../account';
+import { useAuth } from '../auth';
+import { formatMoney, formatNumber, formatTime } from '../format';
+import { CampaignActions } from '../components/CampaignActions';
+import { ForecastPanel } from '../components/ForecastPanel';
+import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
+
+export default function ApprovalsPage() {
+  const { t, i18n } = useTranslation();
+  const { account } = useAccount();
+  const { can } = useAuth();
+  const pending = useQuery({
+    queryKey: ['campaigns', account?.id, 'pending_approval'],
+    enabled: !!account,
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/campaigns', {
+          params: { query: { lineAccountId: account!.id, status: 'pending_approval', limit: 100 } as never },
+        }),
+      ),
+  });
+  const items = pending.data?.items ?? [];
+  const forecasts = useQueries({
+    queries: items.map((c) => ({
+      queryKey: ['forecast', c.id, c.version],
+      queryFn: async () =>
+        (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: c.id } } }))) as Forecast,
+    })),
+  });
+  const audits = useQueries({
+    queries: items.map((c) => ({
+      queryKey: ['campaign-audit', c.id],
+      queryFn: () => call(api.GET('/api/v1/campaigns/{id}/audit', { params: { path: { id: c.id } } })),
+    })),
+  });
+  if (!account) return <NoAccount />;
+  return (
+    <>
+      <PageTitle extra={!can('approver') && <Reason>{t('Only approvers approve or reject.')}</Reason>}>
+        {t('Approvals')}
+      </PageTitle>
+      <ErrorAlert error={pending.error} />
+      {items.length === 0 && !pending.isLoading && <Empty description={t('Nothing waits for approval')} />}
+      <Space orientation="vertical" style={{ width: '100%' }} size="large">
+        {items.map((campaign, i) => {
+          const submitted = audits[i]?.data?.items.filter((e) => e.action === 'campaign.submitted').at(-1);
+          const atSubmission = (submitted?.after as { forecast?: Forecast } | null)?.forecast;
+          const lastApproval = audits[i]?.data?.items.filter((e) => e.action === 'campaign.approved').at(-1);
+          return (
+            <Card
+              key={campaign.id}
+              title={<Link to={`/campaigns/${campaign.id}`}>{campaign.name}</Link>}
+              data-testid="approval-card"
+            >
+              <CampaignActions campaign={campaign} />
+              <Row gutter={16} style={{ marginTop: 16 }}>
+                <Col xs={24} lg={12}>
+                  <Typography.Title level={2} style={{ fontSize: 15 }}>
+                    {t('Forecast now')}
+                  </Typography.Title>
+                  <ForecastPanel
+                    forecast={forecasts[i]?.data}
+                    loading={forecasts[i]?.isFetching}
+                    timeZone={account.timezone}
+                  />
+                </Col>
+                <Col xs={24} lg={12}>
+                  <Typography.Title level={2} style={{ fontSize: 15 }}>
+                    {t('At submission')}
+                  </Typography.Title>
+                  <Descriptions size="small" column={1} bordered>
+                    <Descriptions.Item label={t('Submitted at')}>
+                      {formatTime(campaign.submission?.submittedAt, account.timezone)}
+                    </Descriptions.Item>
+                    {atSubmission && (
+                      <>
+                        <Descriptions.Item label={t('Recipients')}>
+                          {formatNumber(atSubmission.recipients, i18n.language)}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t('Cost')}>{formatMoney(atSubmission.cost)}</Descriptions.Item>
+                        <Descriptions.Item label={t('Verdict')}>
+                          {t(`verdict.${atSubmission.verdict}`)}
+                        </Descriptions.Item>
+                      </>
+                    )}
+                    <Descriptions.Item label={t('Since the last approval')}>
+                      {lastApproval
+                        ? t('approved before at {{time}}; changed since: see the audit log', {
+                            time: formatTime(lastApproval.createdAt, account.timezone),
+                          })
+                        : t('never approved before')}
+                    </Descriptions.Item>
+                  </Descriptions>
+                </Col>
+              </Row>
+            </Card>
+          );
+        })}
+      </Space>
+    </>
+  );
+}

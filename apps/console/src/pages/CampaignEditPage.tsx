@@ -1,0 +1,402 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, call } from '../api/client';
+import type { Campaign, Forecast, Suggestion } from '../api/types';
+import { useAccount } from '../account';
+import { useAuth } from '../auth';
+import { formatMoney, formatTime, fromZonedInput, toZonedInput } from '../format';
+import { ForecastPanel } from '../components/ForecastPanel';
+import { MessagesEditor, type LineMessage } from '../components/MessagesEditor';
+import { PhonePreview } from '../components/PhonePreview';
+import { CampaignActions } from '../components/CampaignActions';
+import { RunsTable } from '../components/RunsTable';
+import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
+
+type ScheduleMode = 'now' | 'once' | 'cron';
+
+interface Draft {
+  name: string;
+  audienceId: string | undefined;
+  messages: LineMessage[];
+  mode: ScheduleMode;
+  at: string;
+  cron: string;
+  until: string;
+  overBudgetPolicy: 'block' | 'trim';
+  costCap: string;
+  maxRecipients: number | null;
+}
+
+function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
+  const schedule = campaign?.schedule ?? null;
+  return {
+    name: campaign?.name ?? '',
+    audienceId: campaign?.audienceId,
+    messages: (campaign?.messages as LineMessage[] | undefined) ?? [{ type: 'text', text: '' }],
+    mode: schedule?.cron ? 'cron' : schedule?.at ? 'once' : 'now',
+    at: schedule?.at ? toZonedInput(schedule.at, timeZone) : '',
+    cron: schedule?.cron ?? '0 10 * * 1',
+    until: schedule?.until ? toZonedInput(schedule.until, timeZone) : '',
+    overBudgetPolicy: campaign?.overBudgetPolicy ?? 'block',
+    costCap: campaign?.costCap?.amount ?? '',
+    maxRecipients: campaign?.maxRecipients ?? null,
+  };
+}
+
+function bodyOf(draft: Draft, timeZone: string) {
+  return {
+    name: draft.name,
+    audienceId: draft.audienceId!,
+    messages: draft.messages,
+    schedule:
+      draft.mode === 'once'
+        ? { at: draft.at ? fromZonedInput(draft.at, timeZone) : '' }
+        : draft.mode === 'cron'
+          ? {
+              cron: draft.cron,
+              timezone: timeZone,
+              ...(draft.until ? { until: fromZonedInput(draft.until, timeZone) } : {}),
+            }
+          : null,
+    overBudgetPolicy: draft.overBudgetPolicy,
+    costCap: draft.costCap.trim() === '' ? null : draft.costCap.trim(),
+    maxRecipients: draft.maxRecipients,
+  };
+}
+
+export default function CampaignEditPage() {
+  const { id } = useParams();
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { account, accounts } = useAccount();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const campaign = useQuery({
+    queryKey: ['campaign', id],
+    enabled: !!id,
+    refetchInterval: (query) => (query.state.data?.status === 'sending' ? 2_000 : false),
+    queryFn: () => call(api.GET('/api/v1/campaigns/{id}', { params: { path: { id: id! } } })),
+  });
+  const campaignAccount = accounts.find((a) => a.id === (campaign.data?.lineAccountId ?? account?.id)) ?? account;
+  const tz = campaignAccount?.timezone ?? 'UTC';
+  const [draft, setDraft] = useState<Draft>(() => draftOf(undefined, tz));
+  const [savedJson, setSavedJson] = useState<string | null>(null);
+  useEffect(() => {
+    if (campaign.data) {
+      const next = draftOf(campaign.data, tz);
+      setDraft(next);
+      setSavedJson(JSON.stringify(next));
+    }
+  }, [campaign.data, tz]);
+  const audiences = useQuery({
+    queryKey: ['audiences', campaignAccount?.id],
+    enabled: !!campaignAccount,
+    queryFn: () =>
+      call(api.GET('/api/v1/audiences', { params: { query: { lineAccountId: campaignAccount!.id, limit: 100 } } })),
+  });
+  const forecast = useQuery({
+    queryKey: ['forecast', id, campaign.data?.version],
+    enabled: !!campaign.data,
+    refetchInterval: 30_000,
+    queryFn: async () =>
+      (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: id! } } }))) as Forecast,
+  });
+  const runs = useQuery({
+    queryKey: ['runs', id],
+    enabled: !!id,
+    refetchInterval: 2_000,
+    queryFn: () => call(api.GET('/api/v1/campaigns/{id}/runs', { params: { path: { id: id! } } })),
+  });
+  const save = useMutation({
+    mutationFn: async (next: Draft) => {
+      const body = bodyOf(next, tz);
+      if (id)
+        return call(
+          api.PATCH('/api/v1/campaigns/{id}', {
+            params: { path: { id } },
+            body: { ...body, version: campaign.data!.version } as never,
+          }),
+        );
+      return call(api.POST('/api/v1/campaigns', { body: { ...body, lineAccountId: campaignAccount!.id } as never }));
+    },
+    onSuccess: (saved) => {
+      void message.success(t('Campaign saved'));
+      queryClient.setQueryData(['campaign', saved.id], saved);
+      void queryClient.invalidateQueries({ queryKey: ['campaigns'] });
+      if (!id) void navigate(`/campaigns/${saved.id}`, { replace: true });
+    },
+  });
+  const planChange = useMutation({
+    mutationFn: (plan: string) =>
+      call(
+        api.PATCH('/api/v1/line-accounts/{id}', {
+          params: { path: { id: campaignAccount!.id } },
+          body: { plan, version: campaignAccount!.version } as never,
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['line-accounts'] });
+      void queryClient.invalidateQueries({ queryKey: ['forecast'] });
+    },
+  });
+  const problems = useMemo(() => (save.error instanceof ApiError ? save.error.details : []), [save.error]);
+  if (!campaignAccount) return <NoAccount />;
+  const editable = !campaign.data || campaign.data.status === 'draft';
+  const mayWrite = can('marketer', 'admin') && editable;
+  const dirty = !!id && savedJson !== null && savedJson !== JSON.stringify(draft);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const fieldProblem = (field: string) => problems.find((p) => p.field === field || p.field.startsWith(`${field}.`));
+  const apply = (suggestion: Suggestion) => {
+    if (suggestion.kind === 'plan') return planChange.mutate(suggestion.plan);
+    const next =
+      suggestion.kind === 'trim'
+        ? { ...draft, maxRecipients: suggestion.maxRecipients }
+        : { ...draft, mode: 'once' as const, at: `${suggestion.month}-01T10:00` };
+    setDraft(next);
+    save.mutate(next);
+  };
+  const cannotApply = (suggestion: Suggestion): string | null => {
+    if (suggestion.kind === 'plan') return can('admin') ? null : t('An admin changes the plan.');
+    if (!can('marketer', 'admin')) return t('Marketers and admins edit campaigns.');
+    if (!editable) return t('Withdraw the campaign to edit it.');
+    return null;
+  };
+  return (
+    <>
+      <PageTitle extra={<Link to="/campaigns">{t('All campaigns')}</Link>}>
+        {campaign.data ? campaign.data.name : t('New campaign')}
+      </PageTitle>
+      {campaign.data && (
+        <Card style={{ marginBottom: 16 }}>
+          <CampaignActions campaign={campaign.data} />
+          {campaign.data.lastRejection && campaign.data.status === 'draft' && (
+            <Typography.Paragraph type="danger" style={{ marginTop: 8, marginBottom: 0 }}>
+              {t('Rejected: {{reason}}', { reason: campaign.data.lastRejection.reason })}
+            </Typography.Paragraph>
+          )}
+          {campaign.data.approval && (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+              {t('Approved at {{time}} for {{cost}}', {
+                time: formatTime(campaign.data.approval.approvedAt, tz),
+                cost: formatMoney(campaign.data.approval.cost),
+              })}
+            </Typography.Paragraph>
+          )}
+        </Card>
+      )}
+      <Row gutter={16}>
+        <Col xs={24} xl={10}>
+          <Card title={t('Campaign')}>
+            <Form layout="vertical" disabled={!mayWrite}>
+              <Form.Item
+                label={t('Campaign name')}
+                validateStatus={fieldProblem('name') ? 'error' : undefined}
+                help={fieldProblem('name')?.problem}
+              >
+                <Input value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+              </Form.Item>
+              <Form.Item
+                label={t('Audience')}
+                validateStatus={fieldProblem('audienceId') ? 'error' : undefined}
+                help={fieldProblem('audienceId')?.problem}
+              >
+                <Select
+                  aria-label={t('Audience')}
+                  value={draft.audienceId}
+                  onChange={(audienceId: string) => set({ audienceId })}
+                  options={(audiences.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))}
+                  placeholder={t('Choose an audience')}
+                />
+              </Form.Item>
+            </Form>
+            <Typography.Title level={2} style={{ fontSize: 16 }}>
+              {t('Messages')}
+            </Typography.Title>
+            <MessagesEditor
+              messages={draft.messages}
+              onChange={(messages) => set({ messages })}
+              errors={problems}
+              disabled={!mayWrite}
+            />
+            <Typography.Title level={2} style={{ fontSize: 16, marginTop: 16 }}>
+              {t('Schedule')}
+            </Typography.Title>
+            <Form layout="vertical" disabled={!mayWrite}>
+              <Form.Item>
+                <Radio.Group
+                  aria-label={t('Schedule')}
+                  value={draft.mode}
+                  onChange={(e) => set({ mode: e.target.value as ScheduleMode })}
+                  options={[
+                    { value: 'now', label: t('When approved, sent with "Send now"') },
+                    { value: 'once', label: t('Once, at a time') },
+                    { value: 'cron', label: t('Recurring (cron)') },
+                  ]}
+                />
+              </Form.Item>
+              {draft.mode === 'once' && (
+                <Form.Item
+                  label={t('Send at ({{zone}})', { zone: tz })}
+                  validateStatus={fieldProblem('schedule') ? 'error' : undefined}
+                  help={fieldProblem('schedule')?.problem}
+                >
+                  <Input type="datetime-local" value={draft.at} onChange={(e) => set({ at: e.target.value })} />
+                </Form.Item>
+              )}
+              {draft.mode === 'cron' && (
+                <>
+                  <Form.Item
+                    label={t('Cron (minute hour day month weekday), in {{zone}}', { zone: tz })}
+                    validateStatus={fieldProblem('schedule') ? 'error' : undefined}
+                    help={fieldProblem('schedule')?.problem}
+                  >
+                    <Input value={draft.cron} onChange={(e) => set({ cron: e.target.value })} />
+                  </Form.Item>
+                  <Form.Item label={t('Until (optional)')}>
+                    <Input type="datetime-local" value={draft.until} onChange={(e) => set({ until: e.target.value })} />
+                  </Form.Item>
+                  <Reason>{t('The service computes the occurrences; they appear under Runs once approved.')}</Reason>
+                </>
+              )}
+              <Form.Item label={t('Over budget')}>
+                <Radio.Group
+                  aria-label={t('Over budget')}
+                  value={draft.overBudgetPolicy}
+                  onChange={(e) => set({ overBudgetPolicy: e.target.value as 'block' | 'trim' })}
+                  options={[
+                    { value: 'block', label: t('Block the send') },
+                    { value: 'trim', label: t('Send to as many as fit') },
+                  ]}
+                />
+              </Form.Item>
+              <Space wrap>
+                <Form.Item
+                  label={t('Cost cap ({{currency}})', {
+                    currency: forecast.data?.cost.currency ?? campaignAccount.monthlyBudget.currency,
+                  })}
+                  validateStatus={fieldProblem('costCap') ? 'error' : undefined}
+                  help={fieldProblem('costCap')?.problem}
+                >
+                  <Input
+                    value={draft.costCap}
+                    placeholder={t('none')}
+                    onChange={(e) => set({ costCap: e.target.value })}
+                    style={{ width: 140 }}
+                  />
+                </Form.Item>
+                <Form.Item
+                  label={t('At most this many recipients')}
+                  validateStatus={fieldProblem('maxRecipients') ? 'error' : undefined}
+                  help={fieldProblem('maxRecipients')?.problem}
+                >
+                  <InputNumber
+                    min={1}
+                    value={draft.maxRecipients}
+                    placeholder={t('all')}
+                    onChange={(v) => set({ maxRecipients: v ?? null })}
+                  />
+                </Form.Item>
+              </Space>
+            </Form>
+            <ErrorAlert error={save.error} />
+            {mayWrite ? (
+              <Button
+                type="primary"
+                onClick={() => save.mutate(draft)}
+                loading={save.isPending}
+                disabled={!draft.name || !draft.audienceId}
+              >
+                {id ? t('Save draft') : t('Create draft')}
+              </Button>
+            ) : (
+              <Reason>
+                {!can('marketer', 'admin')
+                  ? t('Marketers and admins edit campaigns.')
+                  : t('Withdraw the campaign to edit it.')}
+              </Reason>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
+          <PhonePreview messages={draft.messages} accountName={campaignAccount.name} />
+          {campaign.data && can('marketer', 'admin') && <TestSend campaign={campaign.data} />}
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <ForecastPanel
+            forecast={forecast.data}
+            loading={forecast.isFetching}
+            timeZone={tz}
+            stale={dirty}
+            onApply={apply}
+            applying={save.isPending || planChange.isPending}
+            cannotApply={cannotApply}
+          />
+          <ErrorAlert error={forecast.error ?? planChange.error} />
+        </Col>
+      </Row>
+      {id && (
+        <Card title={t('Runs')} style={{ marginTop: 16 }}>
+          <RunsTable runs={runs.data?.items ?? []} timeZone={tz} />
+        </Card>
+      )}
+    </>
+  );
+}
+
+function TestSend({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation();
+  const [ids, setIds] = useState<string[]>([]);
+  const preview = useQuery({
+    queryKey: ['audience-preview', campaign.audienceId],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/audiences/{id}/preview', {
+          params: { path: { id: campaign.audienceId }, query: { limit: 20 } },
+        }),
+      ),
+  });
+  const send = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/campaigns/{id}/test-send', {
+          params: { path: { id: campaign.id } },
+          body: { lineUserIds: ids },
+        }),
+      ),
+  });
+  return (
+    <Card title={t('Test send')} size="small" style={{ marginTop: 16, maxWidth: 300 }}>
+      <Select
+        mode="multiple"
+        aria-label={t('Test recipients')}
+        style={{ width: '100%' }}
+        maxCount={10}
+        value={ids}
+        onChange={setIds}
+        placeholder={t('Up to 10 contacts')}
+        options={(preview.data?.items ?? []).map((c) => ({
+          value: c.lineUserId,
+          label: c.displayName ?? c.lineUserId,
+        }))}
+      />
+      <Button style={{ marginTop: 8 }} disabled={!ids.length} loading={send.isPending} onClick={() => send.mutate()}>
+        {t('Send test')}
+      </Button>
+      {send.data && (
+        <Typography.Paragraph style={{ marginTop: 8 }}>
+          {t('{{accepted}} of {{total}} accepted; counted: {{messages}} messages, {{cost}}', {
+            accepted: send.data.results.filter((r) => r.accepted).length,
+            total: send.data.results.length,
+            messages: send.data.messagesCounted,
+            cost: formatMoney(send.data.cost),
+          })}
+        </Typography.Paragraph>
+      )}
+      <ErrorAlert error={send.error} />
+    </Card>
+  );
+}

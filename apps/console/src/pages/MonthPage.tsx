@@ -1,0 +1,247 @@
+import { useQuery, useQueries, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Col, Descriptions, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import ReactEChartsCore from 'echarts-for-react/lib/core';
+import * as echarts from 'echarts/core';
+import { BarChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import { api, call } from '../api/client';
+import type { Forecast, Usage } from '../api/types';
+import { useAccount } from '../account';
+import { useAuth } from '../auth';
+import { formatMoney, formatNumber, formatTime } from '../format';
+import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
+
+echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
+
+export default function MonthPage() {
+  const { t, i18n } = useTranslation();
+  const { account } = useAccount();
+  const { can } = useAuth();
+  const queryClient = useQueryClient();
+  const usage = useQuery({
+    queryKey: ['usage', account?.id],
+    enabled: !!account,
+    refetchInterval: 5_000,
+    queryFn: async () =>
+      (await call(api.GET('/api/v1/line-accounts/{id}/usage', { params: { path: { id: account!.id } } }))) as Usage,
+  });
+  const campaigns = useQuery({
+    queryKey: ['campaigns', account?.id, 'due'],
+    enabled: !!account,
+    queryFn: () =>
+      call(api.GET('/api/v1/campaigns', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
+  });
+  const waiting = (campaigns.data?.items ?? []).filter((c) => c.status === 'approved' || c.status === 'paused');
+  const runs = useQueries({
+    queries: waiting.map((campaign) => ({
+      queryKey: ['runs', campaign.id],
+      queryFn: () => call(api.GET('/api/v1/campaigns/{id}/runs', { params: { path: { id: campaign.id } } })),
+    })),
+  });
+  const forecasts = useQueries({
+    queries: waiting.map((campaign) => ({
+      queryKey: ['forecast', campaign.id, campaign.version],
+      queryFn: async () =>
+        (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: campaign.id } } }))) as Forecast,
+    })),
+  });
+  const sync = useMutation({
+    mutationFn: () =>
+      call(api.POST('/api/v1/line-accounts/{id}/quota-sync', { params: { path: { id: account!.id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['usage'] }),
+  });
+  if (!account) return <NoAccount />;
+  const u = usage.data;
+  const tz = account.timezone;
+  const n = (v: number | undefined) => formatNumber(v, i18n.language);
+  const month = u?.month;
+  const due = waiting.flatMap((campaign, i) =>
+    (runs[i]?.data?.items ?? [])
+      .filter((run) => run.status === 'scheduled' && (!month || run.scheduledAt.startsWith(month.slice(0, 7))))
+      .map((run) => ({ run, campaign, forecast: forecasts[i]?.data })),
+  );
+  return (
+    <>
+      <PageTitle
+        extra={
+          can('admin') ? (
+            <Button onClick={() => sync.mutate()} loading={sync.isPending}>
+              {t('Read LINE now')}
+            </Button>
+          ) : undefined
+        }
+      >
+        {t('Month')} {month && <Tag>{month}</Tag>}
+      </PageTitle>
+      <ErrorAlert error={usage.error ?? sync.error} />
+      {u && (
+        <>
+          <Row gutter={[16, 16]}>
+            <Col xs={24} md={8}>
+              <Card title={t('Free quota')}>
+                <Statistic
+                  title={t('Used of the free quota')}
+                  value={`${n(u.used)} / ${n(u.freeQuota)}`}
+                  aria-label={t('Used of the free quota')}
+                />
+                <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+                  <Descriptions.Item label={t('Reserved by running sends')}>{n(u.reserved)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Set aside for other pushes')}>{n(u.headroom)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Free messages left')}>{n(u.remainingFree)}</Descriptions.Item>
+                </Descriptions>
+              </Card>
+            </Col>
+            <Col xs={24} md={8}>
+              <Card title={t('Paid messages')}>
+                <Statistic title={t('Spend this month')} value={formatMoney(u.spend)} />
+                <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+                  <Descriptions.Item label={t('Paid messages')}>{n(u.paidMessages)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Reserved cost')}>{formatMoney(u.reservedCost)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Monthly cap')}>{formatMoney(u.budget)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Left under the cap')}>
+                    {formatMoney(u.budgetRemaining)}
+                  </Descriptions.Item>
+                </Descriptions>
+              </Card>
+            </Col>
+            <Col xs={24} md={8}>
+              <Card title={t('End of month')}>
+                <Statistic title={t('Projected spend')} value={formatMoney(u.projection.endOfMonthSpend)} />
+                <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+                  <Descriptions.Item label={t('Projected messages')}>
+                    {n(u.projection.endOfMonthMessages)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('Month elapsed')}>
+                    <Progress
+                      percent={Math.round(u.projection.elapsedFraction * 100)}
+                      size="small"
+                      aria-label={t('Month elapsed')}
+                    />
+                  </Descriptions.Item>
+                  {u.projection.exceedsPlanLimit && (
+                    <Descriptions.Item label={t('Plan')}>
+                      <Tag color="red">{t('The projection passes what the plan allows')}</Tag>
+                    </Descriptions.Item>
+                  )}
+                  {u.recommendedPlan && u.recommendedPlan.plan !== u.plan && (
+                    <Descriptions.Item label={t('Cheaper plan')}>
+                      {u.recommendedPlan.plan} ({formatMoney(u.recommendedPlan.monthlyCost)})
+                    </Descriptions.Item>
+                  )}
+                </Descriptions>
+              </Card>
+            </Col>
+          </Row>
+          <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+            <Col xs={24} lg={14}>
+              <Card title={t('Messages this month')}>
+                <MonthChart usage={u} />
+              </Card>
+            </Col>
+            <Col xs={24} lg={10}>
+              <Card title={t("LINE's last reading")}>
+                <Descriptions size="small" column={1}>
+                  <Descriptions.Item label={t('Read at')}>{formatTime(u.line.readAt, tz)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Messages LINE counted')}>
+                    {n(u.line.consumption?.totalUsage)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("LINE's monthly limit")}>
+                    {u.line.quota?.type === 'limited' ? n(u.line.quota.value ?? undefined) : t('none')}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('Fresh')}>
+                    {u.line.fresh ? <Tag color="green">{t('yes')}</Tag> : <Tag color="orange">{t('stale')}</Tag>}
+                  </Descriptions.Item>
+                  {u.line.lastError && (
+                    <Descriptions.Item label={t('Last error')}>{u.line.lastError}</Descriptions.Item>
+                  )}
+                </Descriptions>
+                {!can('admin') && <Reason>{t('An admin can read LINE again.')}</Reason>}
+              </Card>
+            </Col>
+          </Row>
+          <Card title={t('Still due this month')} style={{ marginTop: 16 }}>
+            <Table
+              size="small"
+              rowKey={(row) => row.run.id}
+              pagination={false}
+              dataSource={due}
+              locale={{ emptyText: t('No scheduled run is still due this month') }}
+              columns={[
+                {
+                  title: t('Campaign'),
+                  render: (_, row) => <Link to={`/campaigns/${row.campaign.id}`}>{row.campaign.name}</Link>,
+                },
+                { title: t('Runs at'), render: (_, row) => formatTime(row.run.scheduledAt, tz) },
+                { title: t('Recurring'), render: (_, row) => (row.campaign.schedule?.cron ? t('yes') : t('no')) },
+                { title: t('Recipients'), render: (_, row) => n(row.forecast?.recipients) },
+                { title: t('Forecast cost'), render: (_, row) => formatMoney(row.forecast?.cost) },
+              ]}
+            />
+          </Card>
+          <Card title={t('By campaign')} style={{ marginTop: 16 }}>
+            <Table
+              size="small"
+              rowKey={(row) => row.campaignId ?? 'other'}
+              pagination={false}
+              dataSource={u.byCampaign}
+              columns={[
+                {
+                  title: t('Campaign'),
+                  render: (_, row) =>
+                    row.campaignId ? (
+                      <Link to={`/campaigns/${row.campaignId}`}>
+                        {campaigns.data?.items.find((c) => c.id === row.campaignId)?.name ?? row.campaignId}
+                      </Link>
+                    ) : (
+                      <Typography.Text type="secondary">{t('Test sends')}</Typography.Text>
+                    ),
+                },
+                { title: t('Messages'), render: (_, row) => n(row.messages) },
+                { title: t('Paid messages'), render: (_, row) => n(row.paidMessages) },
+                { title: t('Cost'), render: (_, row) => formatMoney(row.cost) },
+              ]}
+            />
+          </Card>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The API's figures side by side; nothing added up here. */
+function MonthChart({ usage }: { usage: Usage }) {
+  const { t } = useTranslation();
+  const bars: [string, number, string][] = [
+    [t('Free quota'), usage.freeQuota, '#8fd3a8'],
+    [t('Used'), usage.used, '#06a04a'],
+    [t('Reserved'), usage.reserved, '#f5a623'],
+    [t('Free messages left'), usage.remainingFree, '#b7e4c7'],
+    [t('Paid messages'), usage.paidMessages, '#d0021b'],
+    [t('Projected messages'), usage.projection.endOfMonthMessages, '#4a90e2'],
+  ];
+  return (
+    <div role="img" aria-label={bars.map(([label, value]) => `${label}: ${value}`).join(', ')}>
+      <ReactEChartsCore
+        echarts={echarts}
+        style={{ height: 260 }}
+        opts={{ renderer: 'svg' }}
+        option={{
+          grid: { left: 140, right: 30, top: 10, bottom: 20 },
+          tooltip: {},
+          xAxis: { type: 'value' },
+          yAxis: { type: 'category', data: bars.map(([label]) => label), inverse: true },
+          series: [
+            {
+              type: 'bar',
+              data: bars.map(([, value, color]) => ({ value, itemStyle: { color } })),
+              label: { show: true, position: 'right' },
+            },
+          ],
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+// jsdom lacks what antd measures with; the component tests only need these to exist.
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+import { initI18n } from './i18n';
+
+afterEach(() => cleanup());
+initI18n('en');
+
+if (!window.matchMedia)
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => undefined,
+      removeListener: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+if (!globalThis.ResizeObserver)
+  globalThis.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
