@@ -201,9 +201,9 @@ describe('contacts', () => {
       .expect(200);
     expect(response.body.created).toBe(1);
     expect(response.body.rejected).toEqual([
-      { index: 1, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with offset') },
-      { index: 2, problem: expect.stringContaining('lastInteractionAt: must be an ISO-8601 date-time with offset') },
-      { index: 3, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with offset') },
+      { index: 1, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with an offset') },
+      { index: 2, problem: expect.stringContaining('lastInteractionAt: must be an ISO-8601 date-time with an offset') },
+      { index: 3, problem: expect.stringContaining('followedAt: must be an ISO-8601 date-time with an offset') },
     ]);
     const listed = await t.http().get(contactsUrl()).set(bearer(marketer.token)).expect(200);
     const contact = listed.body.items.find((c: { lineUserId: string }) => c.lineUserId === uid(31));

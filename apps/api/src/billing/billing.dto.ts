@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
+import { IsInstant } from '../common/instant';
 
 export class ForecastCreateDto {
   @ApiProperty({ format: 'uuid' })
@@ -27,7 +28,7 @@ export class ForecastCreateDto {
     description: 'When the send would happen (defaults to now); picks the month and the rate card',
   })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   sendAt?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: '300', description: "Cap on this send's cost" })
@@ -44,7 +45,7 @@ export class UsageQueryDto {
     description: "The account's month (its time zone); defaults to the current one",
   })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month such as 2026-11' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month from 1970-01 to 9999-12, such as 2026-11' })
   month?: string;
 }
 

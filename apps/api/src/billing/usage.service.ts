@@ -21,7 +21,7 @@ export class UsageService {
   async usage(lineAccountId: string, requestedMonth?: string): Promise<UsageResponseDto> {
     const account = await this.accounts.mustFind(lineAccountId);
     const month = requestedMonth ?? this.engine.monthOf(account);
-    if (!isMonth(month)) throw ApiError.field('month', 'must be a month such as 2026-11');
+    if (!isMonth(month)) throw ApiError.field('month', 'must be a month from 1970-01 to 9999-12, such as 2026-11');
     const now = this.clock.now();
     const ledger = await this.ledger.readMonth(account.id, month);
     // A zero-recipient forecast gives the month's quota and budget figures by the same rules as a send.

@@ -15,32 +15,16 @@ import {
   Max,
   MaxLength,
   Min,
-  Validate,
   ValidateIf,
   ValidateNested,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
 } from 'class-validator';
 import type { CampaignStatus } from '@lcm/database';
-import { isIsoDateTime } from '@lcm/domain/segments';
 import { LINE_USER_ID_PATTERN } from '@lcm/domain/line-messages';
 import { IsTimeZone } from '../common/time-zone';
+import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
-
-const INSTANT_MESSAGE =
-  'must be an ISO-8601 date-time with an offset, such as 2026-11-23T10:00:00+08:00 (up to 6 fraction digits)';
-
-@ValidatorConstraint({ name: 'instant' })
-class InstantConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return isIsoDateTime(value);
-  }
-  defaultMessage(): string {
-    return INSTANT_MESSAGE;
-  }
-}
 
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
@@ -50,7 +34,7 @@ export class CampaignScheduleDto {
     description: 'One-off: send once at this instant',
   })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron === undefined || schedule.at !== undefined)
-  @Validate(InstantConstraint)
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({
@@ -74,7 +58,7 @@ export class CampaignScheduleDto {
     description: 'Recurring: no send after this instant',
   })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.until !== undefined)
-  @Validate(InstantConstraint)
+  @IsInstant()
   until?: string;
 }
 

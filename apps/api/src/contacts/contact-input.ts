@@ -1,6 +1,8 @@
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText } from '@lcm/domain/text';
-import { ATTRIBUTE_NAME_PATTERN, isIsoDateTime } from '@lcm/domain/segments';
+import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
+import { isApiDateTime } from '@lcm/domain/time/instant-range';
+import { INSTANT_PROBLEM } from '../common/instant';
 
 /**
  * One contact row to write, checked and normalised. A field left undefined was not given: an
@@ -177,13 +179,7 @@ function attributeValueProblem(value: unknown): string | null {
 
 function checkTime(value: unknown): Checked<string | null> {
   if (value === null) return { ok: true, value: null };
-  if (!isIsoDateTime(value)) {
-    return {
-      ok: false,
-      problem:
-        'must be an ISO-8601 date-time with offset (such as 2026-11-23T10:00:00+08:00, up to 6 fraction digits), or null',
-    };
-  }
+  if (!isApiDateTime(value)) return { ok: false, problem: `${INSTANT_PROBLEM}, or null` };
   return { ok: true, value: new Date(value).toISOString() };
 }
 

@@ -5,6 +5,10 @@ import { instantOfWallClock, isValidTimeZone, wallClockOf } from '../time/zoned-
  */
 
 const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** Months the domain computes with: the API's months, and the one after 9999-12 (its end). */
+const COMPUTED_MONTH_PATTERN = /^(\d{4,5})-(0[1-9]|1[0-2])$/;
+/** The API's months: those of its instants (1970-01-01 to 9999-12-31, see time/instant-range). */
+const FIRST_MONTH = '1970-01';
 
 export interface MonthBounds {
   /** First instant of the month: local midnight on the 1st (or the first instant of the 1st, if a DST jump skips midnight). */
@@ -29,12 +33,13 @@ function monthKey(year: number, month: number): string {
   return `${pad(year, 4)}-${pad(month, 2)}`;
 }
 
+/** A month the API takes: "YYYY-MM" from 1970-01 to 9999-12. */
 export function isMonth(value: string): boolean {
-  return MONTH_PATTERN.test(value);
+  return MONTH_PATTERN.test(value) && value >= FIRST_MONTH;
 }
 
 function parseMonth(month: string): { year: number; month: number } {
-  const match = MONTH_PATTERN.exec(month);
+  const match = COMPUTED_MONTH_PATTERN.exec(month);
   if (!match) throw new RangeError(`not a month "YYYY-MM": "${month}"`);
   return { year: Number(match[1]), month: Number(match[2]) };
 }
