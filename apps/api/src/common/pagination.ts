@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { isInstantInRange } from '@lcm/domain/time/instant-range';
 import { ApiError } from './api-error';
 
 export class PageQueryDto {
@@ -59,11 +60,18 @@ function keysetOf(row: Keyset): string[] {
   return [row.createdAt.toISOString(), row.id];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A (createdAt, id) key exactly as keysetOf writes it: an instant in the API's range in
+ * toISOString's form, and a UUID. Anything else (a hand-made cursor of a date and a non-UUID, a year
+ * PostgreSQL can't take) is refused here, before it reaches a query.
+ */
 function readKeyset([createdAt, id, ...rest]: unknown[]): Keyset | undefined {
-  if (rest.length || typeof createdAt !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
-    return undefined;
+  if (rest.length || typeof createdAt !== 'string' || typeof id !== 'string' || !UUID.test(id)) return undefined;
   const date = new Date(createdAt);
-  return Number.isNaN(date.getTime()) ? undefined : { createdAt: date, id };
+  if (!isInstantInRange(date.getTime()) || date.toISOString() !== createdAt) return undefined;
+  return { createdAt: date, id };
 }
 
 export function pageLimit(query: PageQueryDto): number {
