@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { INPUT_LIMITS } from '../apps/api/src/common/input-boundary';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -129,6 +129,135 @@ describe('input boundary', () => {
     }
     const missing = await t.http().patch(`/api/v1/users/${marketer.id}`).set(bearer(t.adminToken)).send({}).expect(400);
     expect(missing.body.details).toEqual([{ field: 'version', problem: 'is required' }]);
+  });
+
+  it('refuses a hand-made pagination cursor with 400 on every keyset-paged list', async () => {
+    const account = await createAccount();
+    const handMade = [
+      [new Date().toISOString(), '-'.repeat(36)],
+      ['+275760-09-13T00:00:00.000Z', randomUUID()],
+      ['0000-01-01T00:00:00.000Z', randomUUID()],
+      ['2026-11-23T10:00:00+08:00', randomUUID()],
+      [new Date().toISOString(), randomUUID(), 'extra'],
+      [`U${'0'.repeat(31)}\u0000`],
+    ].map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
+    const audience = await post('/audiences')
+      .send({ lineAccountId: account, name: 'Cursor', definition: { tag: 'vip' } })
+      .expect(201);
+    const campaign = await post('/campaigns')
+      .send({
+        lineAccountId: account,
+        audienceId: audience.body.id,
+        name: 'Cursor',
+        messages: [{ type: 'text', text: 'hi' }],
+      })
+      .expect(201);
+    const lists = [
+      '/users',
+      '/line-accounts',
+      '/audiences',
+      '/campaigns',
+      `/campaigns/${campaign.body.id}/runs`,
+      `/line-accounts/${account}/contacts`,
+    ];
+    const failures: string[] = [];
+    for (const list of lists)
+      for (const cursor of handMade) {
+        const response = await t.http().get(`/api/v1${list}?cursor=${cursor}`).set(bearer(t.adminToken));
+        const named = response.body.details?.[0]?.field === 'cursor';
+        if (response.status !== 400 || !named) failures.push(`${list} ${cursor}: ${response.status}`);
+      }
+    expect(failures).toEqual([]);
+  });
+
+  it('takes dates and months from 1970-01-01 to 9999-12-31 only, and reads the usage of 9999-12', async () => {
+    const account = await createAccount({ timezone: 'Pacific/Honolulu' });
+    const forecast = (sendAt: string) =>
+      post('/forecasts').send({ lineAccountId: account, recipients: 10, messageObjects: 1, sendAt });
+    for (const sendAt of ['0000-01-01T00:00:00Z', '-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z'])
+      expect((await forecast(sendAt).expect(400)).body.details).toEqual([
+        { field: 'sendAt', problem: expect.stringContaining('between 1970-01-01T00:00:00Z and 9999-12-31') },
+      ]);
+    await forecast('9999-12-31T23:59:59Z').expect(200);
+    const usage = (month: string) =>
+      t.http().get(`/api/v1/line-accounts/${account}/usage?month=${month}`).set(bearer(t.adminToken));
+    expect((await usage('9999-12').expect(200)).body.month).toBe('9999-12');
+    for (const month of ['0000-01', '1969-12', '10000-01'])
+      expect((await usage(month).expect(400)).body.details).toEqual([
+        { field: 'month', problem: 'must be a month from 1970-01 to 9999-12, such as 2026-11' },
+      ]);
+  });
+
+  it('takes rate cards with money as decimal strings and counts an int4 holds', async () => {
+    const card = {
+      region: 'TW',
+      plan: 'boundary',
+      currency: 'TWD',
+      monthlyFee: '100',
+      freeMessages: 100,
+      additionalAllowed: true,
+      tiers: [{ upTo: null, unitPrice: '0.2' }],
+      effectiveFrom: '2026-01-01',
+      source: 'input boundary test',
+      verified: false,
+    };
+    const cards = async () => Number((await t.db.pool.query('SELECT count(*) FROM rate_cards')).rows[0].count);
+    const before = await cards();
+    const refusals: [object, string][] = [
+      [{ freeMessages: 2147483648 }, 'freeMessages'],
+      [{ freeMessages: 1e21 }, 'freeMessages'],
+      [{ monthlyFee: 100 }, 'monthlyFee'],
+      [{ tiers: [{ upTo: null, unitPrice: 0.2 }] }, 'tiers[0].unitPrice'],
+      [{ effectiveFrom: '0000-01-01' }, 'effectiveFrom'],
+      [{ source: 'a\u0000b' }, 'source'],
+      [{ region: null }, 'region'],
+    ];
+    for (const [change, field] of refusals) {
+      const refused = await post('/rate-cards').send({ ...card, ...change });
+      expect([refused.status, refused.body.details?.[0]?.field]).toEqual([400, field]);
+    }
+    expect(await cards()).toBe(before);
+    await post('/rate-cards').send(card).expect(201);
+  });
+
+  it('refuses a correctly signed webhook delivery with an unusable event with 400, writing nothing', async () => {
+    const account = await createAccount();
+    const events = async () => Number((await t.db.pool.query('SELECT count(*) FROM webhook_events')).rows[0].count);
+    const deliver = (event: object) => {
+      const body = JSON.stringify({
+        destination: 'U0',
+        events: [
+          {
+            type: 'follow',
+            timestamp: Date.now(),
+            webhookEventId: `good-${randomUUID()}`,
+            source: { type: 'user', userId: `U${'c'.repeat(32)}` },
+          },
+          { type: 'follow', timestamp: Date.now(), source: { type: 'user', userId: `U${'d'.repeat(32)}` }, ...event },
+        ],
+      });
+      return t
+        .http()
+        .post(`/api/v1/webhooks/line/${account}`)
+        .set('Content-Type', 'application/json')
+        .set('x-line-signature', createHmac('sha256', 'secret').update(body).digest('base64'))
+        .send(body);
+    };
+    for (const [event, field] of [
+      [{ webhookEventId: 'a\u0000b' }, 'events[1].webhookEventId'],
+      [{ webhookEventId: 'x\ud800' }, 'events[1].webhookEventId'],
+      [{ webhookEventId: 'ok-1', timestamp: 1e308 }, 'events[1].timestamp'],
+      [{ webhookEventId: 'ok-2', timestamp: -1 }, 'events[1].timestamp'],
+    ] as const) {
+      const refused = await deliver(event).expect(400);
+      expect(refused.body.details).toEqual([{ field, problem: expect.any(String) }]);
+    }
+    expect(await events()).toBe(0);
+    expect((await deliver({ webhookEventId: 'ok-3' }).expect(200)).body).toEqual({
+      received: 2,
+      applied: 2,
+      duplicates: 0,
+    });
   });
 
   let accounts = 0;

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { isLineUserId } from '@lcm/domain/line-messages';
+import { isStorableText, UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
+import { INSTANT_RANGE, isInstantInRange } from '@lcm/domain/time/instant-range';
 import { ApiError } from '../common/api-error';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -69,6 +71,11 @@ export function signatureMatches(channelSecret: string, rawBody: Buffer, signatu
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * Every event of the delivery is checked before any is applied: one unusable value refuses the
+ * whole delivery with 400 and nothing written (LINE redelivers it; events applied are never
+ * half-applied).
+ */
 function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
   let body: unknown;
   try {
@@ -80,11 +87,14 @@ function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
   if (!Array.isArray(events)) throw ApiError.field('events', 'must be an array');
   return events.map((event, index) => {
     const e = event as Partial<LineWebhookEvent>;
-    if (!e || typeof e.type !== 'string') throw ApiError.field(`events[${index}].type`, 'must be a string');
+    if (!e || typeof e.type !== 'string' || !isStorableText(e.type))
+      throw ApiError.field(`events[${index}].type`, 'must be a string');
     if (typeof e.webhookEventId !== 'string' || !e.webhookEventId || e.webhookEventId.length > 100)
-      throw ApiError.field(`events[${index}].webhookEventId`, 'must be a non-empty string');
-    if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp))
-      throw ApiError.field(`events[${index}].timestamp`, 'must be a number');
+      throw ApiError.field(`events[${index}].webhookEventId`, 'must be a string of 1 to 100 characters');
+    if (!isStorableText(e.webhookEventId))
+      throw ApiError.field(`events[${index}].webhookEventId`, UNSTORABLE_TEXT_PROBLEM);
+    if (typeof e.timestamp !== 'number' || !Number.isInteger(e.timestamp) || !isInstantInRange(e.timestamp))
+      throw ApiError.field(`events[${index}].timestamp`, `must be milliseconds since the epoch, ${INSTANT_RANGE}`);
     if (e.source?.userId !== undefined && !isLineUserId(e.source.userId))
       throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
     return e as LineWebhookEvent;

@@ -32,7 +32,7 @@ describe('validateRateCard', () => {
       monthlyFee: '1200.00',
       tiers: [
         { upTo: 10, unitPrice: '0.20' },
-        { upTo: null, unitPrice: 0.011 },
+        { upTo: null, unitPrice: '0.0110' },
       ],
     });
     expect(result).toEqual({
@@ -45,6 +45,21 @@ describe('validateRateCard', () => {
         ],
       },
     });
+  });
+
+  it('takes money only as decimal strings, counts up to what int4 holds, and dates from 1970', () => {
+    expect(problemsOf({ ...highPlan, monthlyFee: 1200 })).toEqual([
+      { field: 'monthlyFee', problem: 'must be a decimal string such as "0.2"' },
+    ]);
+    expect(problemsOf({ ...highPlan, tiers: [{ upTo: null, unitPrice: 0.011 }] })).toEqual([
+      { field: 'tiers[0].unitPrice', problem: 'must be a decimal string such as "0.2"' },
+    ]);
+    expect(problemsOf({ ...highPlan, freeMessages: 2147483648 })).toEqual([
+      { field: 'freeMessages', problem: 'must be a whole number from 0 to 2,147,483,647' },
+    ]);
+    expect(problemsOf({ ...highPlan, freeMessages: 2147483647 })).toEqual([]);
+    expect(problemsOf({ ...highPlan, effectiveFrom: '0000-01-01' })).toHaveLength(1);
+    expect(problemsOf({ ...highPlan, effectiveFrom: '1969-12-31' })).toHaveLength(1);
   });
 
   it('accepts every default card', () => {

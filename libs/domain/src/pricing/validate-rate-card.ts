@@ -107,9 +107,12 @@ function checkBoolean(value: unknown, field: string, report: Report): boolean | 
   return undefined;
 }
 
+/** What the card's integer column (int4) holds. */
+const MAX_COUNT = 2_147_483_647;
+
 function checkCount(value: unknown, field: string, report: Report): number | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  report(field, 'must be a whole number, 0 or more');
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_COUNT) return value;
+  report(field, 'must be a whole number from 0 to 2,147,483,647');
   return undefined;
 }
 
@@ -117,8 +120,8 @@ function checkCount(value: unknown, field: string, report: Report): number | und
  * Prices are non-negative decimals with at most 4 fraction digits, so that every amount (a whole
  * number of messages times a price) is exact at money's 4 places and sums stay additive.
  */
-function checkPrice(value: unknown, field: string, report: Report): string | undefined {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+function checkPrice(text: unknown, field: string, report: Report): string | undefined {
+  // A string only: a JSON number such as 0.1 is already a binary approximation when it arrives.
   if (typeof text !== 'string' || !isDecimalString(text)) {
     report(field, 'must be a decimal string such as "0.2"');
     return undefined;
@@ -195,8 +198,9 @@ function checkUpTo(
 }
 
 function checkEffectiveFrom(value: unknown, report: Report): string | undefined {
-  if (typeof value === 'string' && isIsoDate(value)) return value;
-  report('effectiveFrom', 'must be a calendar date "YYYY-MM-DD"');
+  // The API's dates start at the Unix epoch (see time/instant-range); the pattern ends them at 9999.
+  if (typeof value === 'string' && isIsoDate(value) && value >= '1970-01-01') return value;
+  report('effectiveFrom', 'must be a calendar date "YYYY-MM-DD" from 1970-01-01 to 9999-12-31');
   return undefined;
 }
 
