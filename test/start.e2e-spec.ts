@@ -24,7 +24,7 @@ function start(dataDir: string): Promise<Started> {
     DATA_DIR: dataDir,
     PORT: '0',
     LINE_SIMULATOR_PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL;
   delete env.ADMIN_TOKEN;
@@ -39,12 +39,20 @@ function start(dataDir: string): Promise<Started> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner in 60 s:\n${output}`)), 60_000);
     const check = setInterval(() => {
-      const api = /API\s+(http:\/\/\S+)\/api\/v1/.exec(output);
-      const token = /Admin token (lcm_\S+)/.exec(output);
-      if (api && token) {
+      // Not a terminal: every line is JSON, the banner one of them.
+      const banner = output
+        .split('\n')
+        .filter((line) => line.includes('"msg":"ready"'))
+        .map((line) => JSON.parse(line) as { api: string; adminToken: string })[0];
+      if (banner) {
         clearInterval(check);
         clearTimeout(timer);
-        resolve({ child, output: () => output, apiUrl: api[1], token: token[1] });
+        resolve({
+          child,
+          output: () => output,
+          apiUrl: banner.api.replace(/\/api\/v1$/, ''),
+          token: banner.adminToken,
+        });
       }
     }, 100);
     child.once('exit', (code) => {
@@ -84,7 +92,10 @@ describe('npm start on the embedded default', () => {
     const first = await start(dataDir);
     let accountId: string;
     try {
-      expect(first.output()).toMatch(/Docs\s+http:\/\/\S+\/api\/docs/);
+      const lines = first.output().trimEnd().split('\n');
+      const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; docs?: string });
+      expect(entries.filter((entry) => entry.level >= 40)).toEqual([]); // a clean start warns of nothing
+      expect(entries[entries.length - 1]).toMatchObject({ msg: 'ready', docs: expect.stringMatching(/\/api\/docs$/) });
       await request(first.apiUrl).get('/health').expect(200);
       await request(first.apiUrl).get('/api/docs-json').expect(200);
       const me = await request(first.apiUrl)
@@ -119,6 +130,14 @@ describe('npm start on the embedded default', () => {
       expect(await stop(second)).toBe(0);
     }
     expect(postgresRunningIn(dataDir)).toBe(false);
+  });
+
+  it('npm start hands its shell to node, so Ctrl-C and SIGTERM reach the service and npm exits with it', () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts;
+    // Without exec, sh stays between npm and node: npm exits on SIGTERM and leaves node running.
+    expect(scripts.start).toMatch(/&& exec node /);
   });
 
   it('stops with one line naming a misconfigured variable', () => {

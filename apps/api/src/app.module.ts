@@ -29,7 +29,7 @@ export class AppModule {
       global: true,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        LoggerModule.forRoot(loggerOptions(config.logLevel, config.logFormat)),
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import { LocalDatabase, openLocalDatabase, runMigrations } from '@lcm/database';
 import { AppConfig, ConfigError, readAppConfig } from '../config/app-config';
 import { createApp } from '../create-app';
@@ -18,7 +19,7 @@ export async function launch(env: Env): Promise<void> {
   let config: AppConfig;
   try {
     // Validate everything else before starting anything; the embedded server supplies the URL.
-    config = readAppConfig(env, { databaseUrl: 'postgresql://embedded' });
+    config = readAppConfig(env, { databaseUrl: 'postgresql://embedded', terminal: process.stdout.isTTY === true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`configuration error: ${error.message}`);
@@ -27,6 +28,7 @@ export async function launch(env: Env): Promise<void> {
     throw error;
   }
 
+  const say = launcherOutput(config.logFormat);
   const stoppers: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
@@ -38,7 +40,7 @@ export async function launch(env: Env): Promise<void> {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      console.log(`\n${signal}: stopping…`);
+      say(`${signal}: stopping…`);
       void stopAll().then(() => process.exit(0));
     });
   }
@@ -47,18 +49,19 @@ export async function launch(env: Env): Promise<void> {
     // The launcher stops the database itself, after the service: it owns Ctrl-C.
     const database: LocalDatabase = await openLocalDatabase({
       dataDir: config.dataDir,
-      log: (line) => console.log(line),
+      log: say,
       signals: 'caller',
     });
     stoppers.push(() => database.stop());
     config = { ...config, databaseUrl: database.url };
 
     if (config.migrateOnStart) {
-      const result = await runMigrations({ connectionString: config.databaseUrl, log: (line) => console.log(line) });
-      console.log(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
+      const result = await runMigrations({ connectionString: config.databaseUrl, log: say });
+      say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
     }
 
     const app = await createApp(config);
+    say.attach(app.get(Logger));
     stoppers.push(() => app.close());
     await app.init(); // bootstrap hooks first: the default rate cards must exist before the sandbox account
     const token = await bootstrapAdmin(app, config, database.embedded);
@@ -73,21 +76,23 @@ export async function launch(env: Env): Promise<void> {
     const url = await app.getUrl();
     const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     sandbox?.connectWebhook(url);
-    console.log(
+    // Last, after every start-up line: the user reads it without scrolling.
+    say.banner([
+      ['API', `${base}/api/v1`],
+      ['Docs', `${base}/api/docs`],
+      ['Health', `${base}/health`],
+      ...(sandbox
+        ? ([
+            ['LINE sim', sandbox.url],
+            ['Sandbox account', sandbox.accountId],
+            ['Sample audience', sandbox.audienceId ?? '(deleted)'],
+          ] as [string, string][])
+        : []),
       [
-        '',
-        `API        ${base}/api/v1`,
-        `Docs       ${base}/api/docs`,
-        `Health     ${base}/health`,
-        sandbox ? `LINE sim   ${sandbox.url}  (sandbox account ${sandbox.accountId})` : null,
-        token
-          ? `Admin token ${token}`
-          : 'Admin token: printed on first start (or set ADMIN_TOKEN; rotate with POST /api/v1/users/:id/tokens)',
-        '',
-      ]
-        .filter((line) => line !== null)
-        .join('\n'),
-    );
+        'Admin token',
+        token ?? 'printed on first start (or set ADMIN_TOKEN; rotate with POST /api/v1/users/:id/tokens)',
+      ],
+    ]);
   } catch (error) {
     await stopAll();
     throw error;
@@ -108,4 +113,38 @@ async function bootstrapAdmin(app: INestApplication, config: AppConfig, embedded
   }
   if (embedded && fs.existsSync(tokenFile)) return fs.readFileSync(tokenFile, 'utf8').trim();
   return null;
+}
+
+type Say = ((line: string) => void) & {
+  banner(rows: [string, string][]): void;
+  /** From here on JSON lines go through the service's logger, in order with its own lines. */
+  attach(logger: LoggerService): void;
+};
+
+/**
+ * The launcher's own lines. In a terminal: plain text, the banner framed by blank lines. Otherwise
+ * one JSON object a line like the service's logs, the banner as one line with a field per row.
+ */
+function launcherOutput(format: AppConfig['logFormat']): Say {
+  let logger: LoggerService | null = null;
+  const json = (msg: string, fields: Record<string, string> = {}) => {
+    if (logger) logger.log(fields, msg, 'Launcher');
+    else
+      process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), context: 'Launcher', msg, ...fields })}\n`);
+  };
+  const say = ((line: string) => (format === 'json' ? json(line) : console.log(line))) as Say;
+  say.banner = (rows) => {
+    if (format === 'json') {
+      json('ready', Object.fromEntries(rows.map(([label, value]) => [camelCase(label), value])));
+      return;
+    }
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+    console.log(['', ...rows.map(([label, value]) => `${label.padEnd(width)}${value}`), ''].join('\n'));
+  };
+  say.attach = (service) => (logger = service);
+  return say;
+}
+
+function camelCase(label: string): string {
+  return label.toLowerCase().replace(/ (\w)/g, (_, letter: string) => letter.toUpperCase());
 }

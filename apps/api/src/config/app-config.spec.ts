@@ -30,6 +30,14 @@ describe('readAppConfig', () => {
     expect(() => readAppConfig({ ...base, ...env })).toThrow(message);
   });
 
+  it('logs readable lines in a terminal outside production, JSON lines otherwise', () => {
+    expect(readAppConfig(base).logFormat).toBe('json');
+    expect(readAppConfig(base, { terminal: true }).logFormat).toBe('readable');
+    expect(readAppConfig({ ...base, NODE_ENV: 'production' }, { terminal: true }).logFormat).toBe('json');
+    expect(readAppConfig({ ...base, LOG_FORMAT: 'readable' }).logFormat).toBe('readable');
+    expect(() => readAppConfig({ ...base, LOG_FORMAT: 'pretty' })).toThrow('LOG_FORMAT must be one of readable, json');
+  });
+
   it('needs DATABASE_URL unless the launcher supplies the embedded one', () => {
     expect(() => readAppConfig({})).toThrow('DATABASE_URL must be set');
     expect(readAppConfig({}, { databaseUrl: 'postgresql://embedded' }).databaseUrl).toBe('postgresql://embedded');

@@ -8,6 +8,8 @@ export interface AppConfig {
   migrateOnStart: boolean;
   adminToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `readable` in a terminal outside production, else `json` (LOG_FORMAT overrides). */
+  logFormat: 'readable' | 'json';
   /** Where `npm start` keeps the embedded PostgreSQL and the sandbox's admin token. */
   dataDir: string;
   /** `auto` starts the LINE simulator and a sandbox account when no database is configured. */
@@ -47,7 +49,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 type Env = Record<string, string | undefined>;
 
 /** Every variable, its default and what it expects; README's configuration table mirrors this. */
-export function readAppConfig(env: Env, defaults: { databaseUrl?: string; dataDir?: string } = {}): AppConfig {
+export function readAppConfig(
+  env: Env,
+  defaults: { databaseUrl?: string; dataDir?: string; terminal?: boolean } = {},
+): AppConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -55,6 +60,12 @@ export function readAppConfig(env: Env, defaults: { databaseUrl?: string; dataDi
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     adminToken: optionalToken(env, 'ADMIN_TOKEN'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(
+      env,
+      'LOG_FORMAT',
+      ['readable', 'json'] as const,
+      defaults.terminal && env.NODE_ENV !== 'production' ? 'readable' : 'json',
+    ),
     dataDir: path.resolve(text(env, 'DATA_DIR', defaults.dataDir ?? '.data')),
     lineSimulator: oneOf(env, 'LINE_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
     lineSimulatorPort: integer(env, 'LINE_SIMULATOR_PORT', 4500, 0, 65535),

@@ -18,7 +18,13 @@ export class PrismaService implements OnApplicationShutdown {
     this.client = createPrismaClient(config.values.databaseUrl, { maxConnections: 20 });
     this.pool = new Pool({ connectionString: config.values.databaseUrl, max: 10 });
     // An idle connection the server closes (a restart, or shutdown racing ours) must not crash the process.
-    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection lost'));
+    // Only what the error says: the pg error object carries the whole client (types, statements).
+    // 57P01 is the server shutting down (Ctrl-C in a terminal reaches the embedded one too): expected.
+    this.pool.on('error', (error: Error & { code?: string }) => {
+      const line = `idle database connection lost: ${error.message}`;
+      if (error.code === '57P01') this.logger.log({ code: error.code }, line);
+      else this.logger.warn({ code: error.code }, line);
+    });
   }
 
   /** Last of all, after every module stopped its loops (onModuleDestroy) and may no longer query. */
