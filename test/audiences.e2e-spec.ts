@@ -99,7 +99,7 @@ describe('audiences', () => {
     const cases: [unknown, string][] = [
       [{ all: [{ tag: 'vip' }, { tag: 'x' }, { attribute: 'age', op: 'between', value: 3 }] }, 'definition.all[2].op'],
       [{ any: [{ not: { followedWithinDays: -1 } }] }, 'definition.any[0].not.followedWithinDays'],
-      [{ all: [] }, 'definition.all'],
+      [{ any: [] }, 'definition.any'],
       [{ tag: 'vip', any: [] }, 'definition'],
       [{ list: ['U123'] }, 'definition.list[0]'],
       ['vip', 'definition'],
@@ -189,6 +189,23 @@ describe('audiences', () => {
     await size({ lineAccountId: accountId, definition }, approver.token).expect(403);
     const { rows: after } = await t.db.pool.query('SELECT count(*)::int AS n FROM audiences');
     expect(after[0].n).toBe(before[0].n + 1); // only the saved twin
+  });
+
+  it('{"all": []} is the match-all audience: every following contact of its account, nobody else', async () => {
+    const everyone = await create({ lineAccountId: accountId, name: 'Everyone', definition: { all: [] } }).expect(201);
+    expect(everyone.body.definition).toEqual({ all: [] });
+    const size = await t
+      .http()
+      .get(`/api/v1/audiences/${everyone.body.id}/size`)
+      .set(bearer(marketer.token))
+      .expect(200);
+    const count = (status: string) => contacts.filter((c) => c.status === status).length;
+    expect(size.body).toMatchObject({
+      recipients: count('following'),
+      excluded: { blocked: count('blocked'), unfollowed: count('unfollowed') },
+    });
+    expect(count('following')).toBeGreaterThan(0);
+    expect(count('following')).toBeLessThan(contacts.length);
   });
 
   it('a date audience follows the dates contacts are given, changed and removed through the API', async () => {

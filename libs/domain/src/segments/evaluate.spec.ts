@@ -177,6 +177,15 @@ describe('evaluateRule', () => {
       );
     });
 
+    it('the empty all (match-all audience) selects everyone, and adding it to an all changes nothing', () => {
+      fc.assert(
+        fc.property(trees, contacts, (rule, people) => {
+          expect(select({ all: [] }, people)).toEqual(people.map(() => true));
+          expect(select({ all: [rule, { all: [] }] }, people)).toEqual(select(rule, people));
+        }),
+      );
+    });
+
     it("De Morgan's laws hold", () => {
       fc.assert(
         fc.property(fc.array(trees, { maxLength: 3 }), contacts, (rules, people) => {

@@ -3,8 +3,8 @@
  * with exactly one of the keys below (an attribute node also carries `op` and `value`).
  *
  * Meaning, identical in the in-memory evaluator (evaluate.ts) and the SQL (compile-sql.ts):
- * - `all`: every child matches (an empty `all` matches everyone); `any`: some child matches (an
- *   empty `any` matches no one). The validator refuses empty lists; these are only the identities.
+ * - `all`: every child matches (an empty `all` matches everyone: `{"all": []}` is the match-all
+ *   audience); `any`: some child matches (an empty `any` matches no one, and the validator refuses it).
  * - `not`: plain boolean negation. `{"not": {"attribute": "city", "op": "eq", "value": "Taipei"}}`
  *   includes contacts without a city. The SQL is two-valued (no SQL NULL ever reaches a NOT).
  * - `tag`: the contact's tags contain the tag (exact, case-sensitive). No tags (NULL) → false.

@@ -65,9 +65,17 @@ describe('validateAudienceRule', () => {
       }
     });
 
-    it('every generated tree, unchanged (property)', () => {
+    it('an empty all: the match-all audience, at the root or inside', () => {
+      expect(validateAudienceRule({ all: [] })).toEqual({ ok: true, rule: { all: [] } });
+      expect(validateAudienceRule({ any: [{ all: [] }, { tag: 'vip' }] })).toEqual({
+        ok: true,
+        rule: { any: [{ all: [] }, { tag: 'vip' }] },
+      });
+    });
+
+    it('every generated tree, empty alls included, unchanged (property)', () => {
       fc.assert(
-        fc.property(ruleArbitrary({ depth: 5, audienceIds: [AUDIENCE_ID] }), (rule) => {
+        fc.property(ruleArbitrary({ depth: 5, audienceIds: [AUDIENCE_ID], allowEmpty: 'all' }), (rule) => {
           expect(validateAudienceRule(rule)).toEqual({ ok: true, rule });
         }),
       );
@@ -84,7 +92,6 @@ describe('validateAudienceRule', () => {
       ['op on a tag', { tag: 'vip', op: 'eq' }, 'definition.op', /not allowed in a "tag" rule/],
       ['an odd extra key', { tag: 'vip', 'bad key': 1 }, 'definition["bad key"]', /not allowed/],
       ['all not an array', { all: { tag: 'vip' } }, 'definition.all', /array of rules/],
-      ['empty all', { all: [] }, 'definition.all', /at least one rule/],
       ['empty any', { any: [] }, 'definition.any', /at least one rule/],
       [
         'a bad op',
@@ -240,7 +247,7 @@ describe('validateAudienceRule', () => {
   });
 
   it('assertValidAudienceRule throws with the problems listed', () => {
-    expect(() => assertValidAudienceRule({ all: [] })).toThrow('definition.all: must hold at least one rule');
+    expect(() => assertValidAudienceRule({ any: [] })).toThrow('definition.any: must hold at least one rule');
     expect(assertValidAudienceRule({ tag: 'vip' })).toEqual({ tag: 'vip' });
   });
 });

@@ -38,7 +38,8 @@ interface Walk {
  * canonical form (fresh objects, audience ids in lower case), or the problems found, each naming
  * the path of the bad node or key, e.g. `definition.all[2].op`. Decisions beyond API.md:
  * - each node has exactly one kind key; an attribute node also has `op` and (except `exists`) `value`;
- * - `all`, `any`, `list` and `in` values must not be empty;
+ * - `any`, `list` and `in` values must not be empty; an empty `all` is the match-all audience
+ *   (everyone who follows: the recipients are following contacts whatever the rule);
  * - at most 32 levels and 1000 nodes; at most 10,000 list ids in the whole definition;
  * - strings (tags, values) must be encodable in PostgreSQL: no NUL, no lone surrogate.
  */
@@ -113,7 +114,7 @@ function checkKind(kind: RuleKind, input: Fields, path: string, depth: number, w
   switch (kind) {
     case 'all':
     case 'any': {
-      const children = checkChildren(value, field, depth, walk);
+      const children = checkChildren(value, field, depth, walk, kind === 'all');
       if (!children) return undefined;
       return kind === 'all' ? { all: children } : { any: children };
     }
@@ -144,9 +145,16 @@ function checkKind(kind: RuleKind, input: Fields, path: string, depth: number, w
   }
 }
 
-function checkChildren(value: unknown, field: string, depth: number, walk: Walk): AudienceRule[] | undefined {
+function checkChildren(
+  value: unknown,
+  field: string,
+  depth: number,
+  walk: Walk,
+  mayBeEmpty: boolean,
+): AudienceRule[] | undefined {
   if (!Array.isArray(value)) return report(walk, field, 'must be an array of rules');
-  if (value.length === 0) return report(walk, field, 'must hold at least one rule');
+  if (value.length === 0 && !mayBeEmpty)
+    return report(walk, field, 'must hold at least one rule (an empty "all" matches everyone)');
   const children: AudienceRule[] = [];
   let valid = true;
   value.forEach((child: unknown, index) => {

@@ -93,8 +93,11 @@ export interface RuleArbitraryOptions {
   depth: number;
   /** Ids `audience` nodes may reference. */
   audienceIds?: readonly string[];
-  /** Also generate empty `all`/`any` (the validator refuses them, the evaluator and SQL define them). */
-  allowEmpty?: boolean;
+  /**
+   * Also generate empty `all` (valid: match-all) and `any` (refused by the validator, defined by the
+   * evaluator and SQL); `'all'` generates empty `all` only, so every tree is valid.
+   */
+  allowEmpty?: boolean | 'all';
   /** Leaves to use instead of the default vocabulary's. */
   leaf?: fc.Arbitrary<AudienceRule>;
 }
@@ -116,11 +119,11 @@ export const ruleArbitrary = (options: RuleArbitraryOptions): fc.Arbitrary<Audie
   const leaf = options.leaf ?? leafRuleArbitrary(options.audienceIds);
   if (options.depth <= 1) return leaf;
   const child = ruleArbitrary({ ...options, depth: options.depth - 1 });
-  const children = fc.array(child, { minLength: options.allowEmpty ? 0 : 1, maxLength: 3 });
+  const children = (mayBeEmpty: boolean) => fc.array(child, { minLength: mayBeEmpty ? 0 : 1, maxLength: 3 });
   return fc.oneof(
     { arbitrary: leaf, weight: 2 },
-    { arbitrary: children.map((all): AudienceRule => ({ all })), weight: 2 },
-    { arbitrary: children.map((any): AudienceRule => ({ any })), weight: 2 },
+    { arbitrary: children(Boolean(options.allowEmpty)).map((all): AudienceRule => ({ all })), weight: 2 },
+    { arbitrary: children(options.allowEmpty === true).map((any): AudienceRule => ({ any })), weight: 2 },
     { arbitrary: child.map((not): AudienceRule => ({ not })), weight: 1 },
   );
 };
