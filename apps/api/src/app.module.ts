@@ -8,6 +8,7 @@ import { Clock } from './common/clock';
 import { loggerOptions } from './common/logging';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditLogModule } from './audit/audit-log.module';
 import { AuthModule } from './auth/auth.module';
 import { UsersModule } from './users/users.module';
 import { LineAccountsModule } from './line-accounts/line-accounts.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,
+        AuditLogModule,
         AuthModule,
         HealthModule,
         UsersModule,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@lcm/database';
+import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
 export interface AuditEntry {
@@ -18,6 +19,17 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'reason'>> {
   createdAt: Date;
 }
 
+export interface AuditFilter {
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  action?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+}
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -34,6 +46,28 @@ export class AuditRepository {
         reason: entry.reason ?? null,
       },
     });
+  }
+
+  /** One keyset page (limit + 1 rows, oldest first) of the events that pass every given filter. */
+  async search(filter: AuditFilter, page: PageQueryDto): Promise<(AuditRecord & Keyset)[]> {
+    const keyset = keysetArgs(page);
+    const createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
+    const rows = await this.prisma.client.auditEvent.findMany({
+      ...keyset,
+      where: {
+        AND: [
+          keyset.where,
+          {
+            ...(filter.entityType ? { entityType: filter.entityType } : {}),
+            ...(filter.entityId ? { entityId: filter.entityId } : {}),
+            ...(filter.actorId ? { actorId: filter.actorId } : {}),
+            ...(filter.action ? { action: filter.action } : {}),
+            ...(filter.from || filter.to ? { createdAt } : {}),
+          },
+        ],
+      },
+    });
+    return rows.map((row) => ({ ...row, before: row.before ?? null, after: row.after ?? null }));
   }
 
   async listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {

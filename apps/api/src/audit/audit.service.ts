@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from '../database/prisma.service';
-import { AuditEntry, AuditRecord, AuditRepository } from './audit.repository';
+import type { Keyset, PageQueryDto } from '../common/pagination';
+import { AuditEntry, AuditFilter, AuditRecord, AuditRepository } from './audit.repository';
 
 const SECRET_KEYS = /token|secret|password|authorization/i;
 
@@ -15,6 +16,10 @@ export class AuditService {
       { ...entry, before: redactSecrets(entry.before), after: redactSecrets(entry.after) },
       tx,
     );
+  }
+
+  search(filter: AuditFilter, page: PageQueryDto): Promise<(AuditRecord & Keyset)[]> {
+    return this.repository.search(filter, page);
   }
 
   listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {

@@ -16,6 +16,13 @@ export class UsersRepository {
     return (tx ?? this.prisma.client).user.findUnique({ where: { id } });
   }
 
+  findNames(ids: string[]): Promise<{ id: string; name: string; email: string }[]> {
+    return this.prisma.client.user.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, email: true },
+    });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.prisma.client.user.findUnique({ where: { email } });
   }

@@ -45,6 +45,13 @@ export class UsersService {
     return toPage(await this.repository.list(query), query, toUserResponse);
   }
 
+  /** Names and emails of the given users (for showing who did something), by id. */
+  async namesOf(ids: string[]): Promise<Map<string, { id: string; name: string; email: string }>> {
+    if (ids.length === 0) return new Map();
+    const users = await this.repository.findNames([...new Set(ids)]);
+    return new Map(users.map((user) => [user.id, user]));
+  }
+
   async get(id: string): Promise<UserResponseDto> {
     return toUserResponse(await this.mustFind(id));
   }
