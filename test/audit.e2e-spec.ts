@@ -114,7 +114,9 @@ describe('audit log', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await audit(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await audit(
+        `?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      ).expect(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((item: { id: string }) => item.id));
       cursor = page.body.nextCursor;
