@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { AudiencesController } from './audiences.controller';
 import { AudiencesRepository } from './audiences.repository';
@@ -7,7 +8,7 @@ import { AudiencesService } from './audiences.service';
 
 /** Exports the service: campaigns and forecasts count an audience's recipients through it. */
 @Module({
-  imports: [AuditModule, LineAccountsModule],
+  imports: [AuditModule, ContactsModule, LineAccountsModule],
   controllers: [AudiencesController],
   providers: [AudiencesRepository, AudiencesService],
   exports: [AudiencesService],

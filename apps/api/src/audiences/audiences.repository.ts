@@ -2,19 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Audience, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
-import { CONTACT_COLUMNS_SQL, ContactRow } from '../contacts/contacts.repository';
-
-/** A compiled rule: a predicate over `contacts c` whose placeholders start at $2 ($1 is the account). */
-export interface ContactPredicate {
-  sql: string;
-  params: unknown[];
-}
-
-export interface AudienceCounts {
-  following: number;
-  blocked: number;
-  unfollowed: number;
-}
 
 export const CAMPAIGN_STATUSES_HOLDING_AUDIENCE = ['approved', 'sending', 'paused', 'blocked', 'failed'] as const;
 
@@ -106,37 +93,5 @@ export class AudiencesRepository {
 
   async softDelete(id: string, tx: Transaction): Promise<void> {
     await tx.audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
-  }
-
-  /**
-   * Members of the audience by status, in one query: the predicate is evaluated in PostgreSQL over the
-   * account's contacts (each LINE user is one row per account, so nothing is counted twice).
-   */
-  async countMembers(lineAccountId: string, predicate: ContactPredicate): Promise<AudienceCounts> {
-    const rows = await this.prisma.client.$queryRawUnsafe<AudienceCounts[]>(
-      `SELECT count(*) FILTER (WHERE c.status = 'following')::int AS following,
-              count(*) FILTER (WHERE c.status = 'blocked')::int AS blocked,
-              count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed
-         FROM contacts c
-        WHERE c.line_account_id = $1::uuid AND (${predicate.sql})`,
-      lineAccountId,
-      ...predicate.params,
-    );
-    return rows[0];
-  }
-
-  /** Following members in lineUserId order. */
-  previewMembers(lineAccountId: string, predicate: ContactPredicate, limit: number): Promise<ContactRow[]> {
-    const limitParam = predicate.params.length + 2;
-    return this.prisma.client.$queryRawUnsafe<ContactRow[]>(
-      `SELECT ${CONTACT_COLUMNS_SQL}
-         FROM contacts c
-        WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
-        ORDER BY c.line_user_id
-        LIMIT $${limitParam}::int`,
-      lineAccountId,
-      ...predicate.params,
-      limit,
-    );
   }
 }

@@ -17,7 +17,8 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { toContactResponse } from '../contacts/contacts.mapper';
+import type { ContactPredicate } from '../contacts/contacts.repository';
+import { ContactsService } from '../contacts/contacts.service';
 import {
   AudienceCreateDto,
   AudienceListQueryDto,
@@ -27,7 +28,7 @@ import {
   AudienceSizeResponseDto,
   AudienceUpdateDto,
 } from './audiences.dto';
-import { AudiencesRepository, ContactPredicate } from './audiences.repository';
+import { AudiencesRepository } from './audiences.repository';
 import { toAudienceResponse } from './audiences.mapper';
 
 const DEFINITION = 'definition';
@@ -37,6 +38,7 @@ export class AudiencesService {
   constructor(
     private readonly repository: AudiencesRepository,
     private readonly accounts: LineAccountsService,
+    private readonly contacts: ContactsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -159,7 +161,7 @@ export class AudiencesService {
     audience: Pick<Audience, 'lineAccountId' | 'definition'> & { id: string | null },
   ): Promise<AudienceSizeResponseDto> {
     const now = this.clock.now();
-    const counts = await this.repository.countMembers(audience.lineAccountId, await this.compile(audience, now));
+    const counts = await this.contacts.countMatching(audience.lineAccountId, await this.compile(audience, now));
     return {
       audienceId: audience.id,
       recipients: counts.following,
@@ -178,12 +180,12 @@ export class AudiencesService {
 
   async preview(id: string, limit = 20): Promise<AudiencePreviewResponseDto> {
     const audience = await this.mustFind(id);
-    const rows = await this.repository.previewMembers(
+    const items = await this.contacts.listFollowingMatching(
       audience.lineAccountId,
       await this.compile(audience, this.clock.now()),
       limit,
     );
-    return { audienceId: id, items: rows.map(toContactResponse) };
+    return { audienceId: id, items };
   }
 
   /**

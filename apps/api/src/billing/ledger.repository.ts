@@ -121,6 +121,19 @@ export class LedgerRepository {
       WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}`;
   }
 
+  /**
+   * Claims the month's next scheduled sync: true for the one instance whose conditional update
+   * passes, when no attempt was made within 90% of the interval.
+   */
+  async claimSyncAttempt(lineAccountId: string, month: string, intervalSeconds: number): Promise<boolean> {
+    const claimed = await this.prisma.client.$executeRaw`
+        INSERT INTO account_months (id, line_account_id, month, last_sync_attempt_at) VALUES (gen_random_uuid(), ${lineAccountId}::uuid, ${month}, now())
+        ON CONFLICT (line_account_id, month) DO UPDATE SET last_sync_attempt_at = now()
+          WHERE account_months.last_sync_attempt_at IS NULL
+             OR account_months.last_sync_attempt_at < now() - make_interval(secs => ${intervalSeconds * 0.9})`;
+    return claimed > 0;
+  }
+
   async recordSyncFailure(lineAccountId: string, month: string, error: string): Promise<void> {
     await this.prisma.client
       .$executeRaw`INSERT INTO account_months (id, line_account_id, month, last_sync_error, last_sync_attempt_at)

@@ -215,6 +215,28 @@ export class LedgerService {
     return this.repository.lockMonth(tx, account.id, this.engine.monthOf(account));
   }
 
+  /** LINE's quota and consumption as read at `reading.takenAt`, under the month's lock. */
+  recordReading(
+    lineAccountId: string,
+    month: string,
+    reading: { quota: { type: string; value: number | null }; consumption: number; takenAt: Date },
+  ): Promise<void> {
+    return this.repository.transaction(async (tx) => {
+      await this.repository.lockMonth(tx, lineAccountId, month);
+      await this.repository.recordReading(tx, lineAccountId, month, reading);
+    });
+  }
+
+  /** LINE could not be read: the last reading stays (and ages into stale), the error is kept for the usage report. */
+  recordSyncFailure(lineAccountId: string, month: string, error: string): Promise<void> {
+    return this.repository.recordSyncFailure(lineAccountId, month, error);
+  }
+
+  /** See LedgerRepository.claimSyncAttempt: with several instances, one syncs an account per interval. */
+  claimSyncAttempt(lineAccountId: string, month: string, intervalSeconds: number): Promise<boolean> {
+    return this.repository.claimSyncAttempt(lineAccountId, month, intervalSeconds);
+  }
+
   /** Reads the month for reports and previews (no lock). */
   readMonth(lineAccountId: string, month: string): Promise<MonthLedger> {
     return this.repository.readMonth(lineAccountId, month);

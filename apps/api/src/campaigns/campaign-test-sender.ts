@@ -18,6 +18,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppConfigService } from '../config/config.module';
 import type { AuthUser } from '../auth/auth.decorators';
 import { LedgerService } from '../billing/ledger.service';
+import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { CampaignsRepository } from './campaigns.repository';
@@ -38,6 +39,7 @@ export class CampaignTestSender {
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly accounts: LineAccountsService,
+    private readonly contacts: ContactsService,
     private readonly ledger: LedgerService,
     private readonly gateway: LineGateway,
     private readonly audit: AuditService,
@@ -48,7 +50,7 @@ export class CampaignTestSender {
     const campaign = await this.campaigns.findById(id);
     if (!campaign) throw ApiError.notFound(`campaign ${id}`);
     const account = await this.accounts.mustFind(campaign.lineAccountId);
-    const following = await this.campaigns.followingContacts(account.id, dto.lineUserIds);
+    const following = await this.contacts.followingAmong(account.id, dto.lineUserIds);
     const strangers = dto.lineUserIds.flatMap((userId, index) =>
       following.has(userId)
         ? []

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AudiencesModule } from '../audiences/audiences.module';
 import { AuditModule } from '../audit/audit.module';
 import { BillingModule } from '../billing/billing.module';
+import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
 import { PortsModule } from '../ports/ports.module';
@@ -21,7 +22,7 @@ import { RunsController } from './runs.controller';
  * (mayStart, onRunStarted, onRunFinished) and the repository (lockById).
  */
 @Module({
-  imports: [AudiencesModule, AuditModule, BillingModule, LineAccountsModule, LineModule, PortsModule],
+  imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
   controllers: [CampaignsController, RunsController],
   providers: [
     CampaignsRepository,

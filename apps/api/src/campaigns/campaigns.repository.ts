@@ -66,14 +66,6 @@ export class CampaignsRepository {
     return count === 1 ? tx.campaign.findUnique({ where: { id } }) : null;
   }
 
-  /** Which of these LINE users are following contacts of the account. */
-  async followingContacts(lineAccountId: string, lineUserIds: string[]): Promise<Set<string>> {
-    const rows = await this.prisma.client.$queryRaw<{ line_user_id: string }[]>`
-      SELECT line_user_id FROM contacts
-       WHERE line_account_id = ${lineAccountId}::uuid AND status = 'following' AND line_user_id = ANY(${lineUserIds}::text[])`;
-    return new Set(rows.map((row) => row.line_user_id));
-  }
-
   /** Campaigns using the audience whose approval is in force: the audience can't be deleted under them. */
   countLiveUsingAudience(audienceId: string, tx?: Transaction): Promise<number> {
     return (tx ?? this.prisma.client).campaign.count({

@@ -4,11 +4,11 @@ import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 
-/** Exports the repository: the followers import and the LINE webhook write contacts through it. */
+/** Exports the service: audiences count contacts, test sends check them, the followers import and the LINE webhook write them. */
 @Module({
   imports: [LineAccountsModule],
   controllers: [ContactsController],
   providers: [ContactsRepository, ContactsService],
-  exports: [ContactsRepository, ContactsService],
+  exports: [ContactsService],
 })
 export class ContactsModule {}

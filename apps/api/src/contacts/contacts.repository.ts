@@ -44,8 +44,31 @@ const OPTIONAL_COLUMNS = [
   },
 ] as const;
 
-/** The columns of a ContactRow from `contacts c`, for raw queries elsewhere (audience previews). */
-export const CONTACT_COLUMNS_SQL = `c.id::text AS "id", c.line_account_id::text AS "lineAccountId", c.line_user_id AS "lineUserId",
+/** A compiled audience rule: a predicate over `contacts c` whose placeholders start at $2 ($1 is the account). */
+export interface ContactPredicate {
+  sql: string;
+  params: unknown[];
+}
+
+export interface ContactCounts {
+  following: number;
+  blocked: number;
+  unfollowed: number;
+}
+
+/**
+ * The following contacts of account $1 that match `predicate`, at most `$<limitParam>`: the
+ * recipients' SELECT, for a statement that stores them without passing through Node (the
+ * dispatch snapshot's INSERT … SELECT).
+ */
+export function followingMatchingSql(predicate: ContactPredicate, limitParam: number): string {
+  return `SELECT c.line_user_id FROM contacts c
+                  WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
+                  LIMIT $${limitParam}::bigint`;
+}
+
+/** The columns of a ContactRow from `contacts c`. */
+const CONTACT_COLUMNS_SQL = `c.id::text AS "id", c.line_account_id::text AS "lineAccountId", c.line_user_id AS "lineUserId",
   c.display_name AS "displayName", coalesce(c.tags, '{}') AS "tags", c.attributes, c.status::text AS "status",
   c.followed_at AS "followedAt", c.last_interaction_at AS "lastInteractionAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 const CONTACT_COLUMNS = Prisma.raw(CONTACT_COLUMNS_SQL);
@@ -187,6 +210,46 @@ export class ContactsRepository {
       WHERE c.line_account_id = ${lineAccountId}::uuid AND c.line_user_id = ${lineUserId}`.then(
       (rows) => rows[0] ?? null,
     );
+  }
+
+  /**
+   * The contacts that match an audience's predicate, by status, in one query (each LINE user is one
+   * row per account, so nothing is counted twice).
+   */
+  async countMatching(lineAccountId: string, predicate: ContactPredicate): Promise<ContactCounts> {
+    const rows = await this.prisma.client.$queryRawUnsafe<ContactCounts[]>(
+      `SELECT count(*) FILTER (WHERE c.status = 'following')::int AS following,
+              count(*) FILTER (WHERE c.status = 'blocked')::int AS blocked,
+              count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed
+         FROM contacts c
+        WHERE c.line_account_id = $1::uuid AND (${predicate.sql})`,
+      lineAccountId,
+      ...predicate.params,
+    );
+    return rows[0];
+  }
+
+  /** Following contacts that match the predicate, in lineUserId order. */
+  listFollowingMatching(lineAccountId: string, predicate: ContactPredicate, limit: number): Promise<ContactRow[]> {
+    const limitParam = predicate.params.length + 2;
+    return this.prisma.client.$queryRawUnsafe<ContactRow[]>(
+      `SELECT ${CONTACT_COLUMNS_SQL}
+         FROM contacts c
+        WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
+        ORDER BY c.line_user_id
+        LIMIT $${limitParam}::int`,
+      lineAccountId,
+      ...predicate.params,
+      limit,
+    );
+  }
+
+  /** Which of these users are following contacts of the account. */
+  async followingAmong(lineAccountId: string, lineUserIds: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.client.$queryRaw<{ line_user_id: string }[]>`
+      SELECT line_user_id FROM contacts
+       WHERE line_account_id = ${lineAccountId}::uuid AND status = 'following' AND line_user_id = ANY(${lineUserIds}::text[])`;
+    return new Set(rows.map((row) => row.line_user_id));
   }
 }
 

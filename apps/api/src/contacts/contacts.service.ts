@@ -4,14 +4,15 @@ import { StringDecoder } from 'node:string_decoder';
 import { ApiError } from '../common/api-error';
 import { decodeCursor, Page, pageLimit, toPageBy } from '../common/pagination';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { checkContactInput, checkUpsertBody, ContactWrite } from './contact-input';
+import { checkContactInput, checkUpsertBody, ContactStatusName, ContactWrite } from './contact-input';
+import type { Transaction } from '../database/prisma.service';
 import {
   ContactImportResponseDto,
   ContactListQueryDto,
   ContactResponseDto,
   ContactsUpsertResponseDto,
 } from './contacts.dto';
-import { ContactsRepository } from './contacts.repository';
+import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } from './contacts.repository';
 import { CsvParser } from './csv-parser';
 import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
 import { isLineUserId } from '@lcm/domain/line-messages';
@@ -110,5 +111,40 @@ export class ContactsService {
       limit: pageLimit(query) + 1,
     });
     return toPageBy(rows, query, toContactResponse, (row) => [row.lineUserId]);
+  }
+
+  /** For audiences: the contacts that match a compiled rule, by status. */
+  countMatching(lineAccountId: string, predicate: ContactPredicate): Promise<ContactCounts> {
+    return this.repository.countMatching(lineAccountId, predicate);
+  }
+
+  /** For audiences: the first following contacts that match a compiled rule, in lineUserId order. */
+  async listFollowingMatching(
+    lineAccountId: string,
+    predicate: ContactPredicate,
+    limit: number,
+  ): Promise<ContactResponseDto[]> {
+    return (await this.repository.listFollowingMatching(lineAccountId, predicate, limit)).map(toContactResponse);
+  }
+
+  /** For test sends: which of these users are following contacts of the account. */
+  followingAmong(lineAccountId: string, lineUserIds: string[]): Promise<Set<string>> {
+    return this.repository.followingAmong(lineAccountId, lineUserIds);
+  }
+
+  /** For the followers import: see ContactsRepository.upsertFollowers. */
+  upsertFollowers(lineAccountId: string, lineUserIds: string[], followedAt: Date): Promise<UpsertCounts> {
+    return this.repository.upsertFollowers(lineAccountId, lineUserIds, followedAt);
+  }
+
+  /** For the LINE webhook: a follow, block or unfollow at `at`, in the caller's transaction. */
+  setStatus(
+    lineAccountId: string,
+    lineUserId: string,
+    status: ContactStatusName,
+    at: Date,
+    tx?: Transaction,
+  ): Promise<{ created: boolean }> {
+    return this.repository.setStatus(lineAccountId, lineUserId, status, at, tx);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { ContactPredicate, followingMatchingSql } from '../contacts/contacts.repository';
 
 export interface ClaimedBatch {
   id: string;
@@ -101,7 +102,7 @@ export class DispatchRepository {
     tx: Transaction,
     runId: string,
     lineAccountId: string,
-    predicate: { sql: string; params: unknown[] },
+    predicate: ContactPredicate,
     maxRecipients: number | null,
     batchSize: number,
   ): Promise<{ recipients: number; batches: number }> {
@@ -111,9 +112,7 @@ export class DispatchRepository {
       // cost more than the rest of the snapshot together.
       `WITH picked AS (
          SELECT m.line_user_id, (row_number() OVER () - 1) / $${n + 4}::int AS batch_no
-           FROM (SELECT c.line_user_id FROM contacts c
-                  WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
-                  LIMIT $${n + 3}::bigint) m),
+           FROM (${followingMatchingSql(predicate, n + 3)}) m),
        grouped AS (
          SELECT batch_no, count(*) AS recipients, array_agg(line_user_id) AS ids, md5($${n + 2} || ':' || batch_no) AS h
            FROM picked GROUP BY batch_no),

@@ -19,6 +19,10 @@ export class LineAccountsRepository {
     return this.prisma.client.lineAccount.findUnique({ where: { channelId } });
   }
 
+  listAll(): Promise<LineAccount[]> {
+    return this.prisma.client.lineAccount.findMany();
+  }
+
   list(query: PageQueryDto): Promise<(LineAccount & Keyset)[]> {
     return this.prisma.client.lineAccount.findMany(keysetArgs(query));
   }

@@ -104,6 +104,11 @@ export class LineAccountsService {
     return this.repository.findByChannelId(channelId);
   }
 
+  /** Every account, for the scheduled quota sync. */
+  listAll(): Promise<LineAccount[]> {
+    return this.repository.listAll();
+  }
+
   /** The sandbox's simulator listens on a new port after a restart; the system re-points the account. */
   async repointSandbox(id: string, apiBaseUrl: string): Promise<void> {
     await this.repository.transaction(async (tx) => {

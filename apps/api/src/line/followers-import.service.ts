@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { describeOutcome } from '@lcm/line-client';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { ContactsRepository } from '../contacts/contacts.repository';
+import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from './line-gateway';
 import { FollowersImportResponseDto } from './line.dto';
@@ -16,7 +16,7 @@ export class FollowersImportService {
 
   constructor(
     private readonly accounts: LineAccountsService,
-    private readonly contacts: ContactsRepository,
+    private readonly contacts: ContactsService,
     private readonly gateway: LineGateway,
     private readonly clock: Clock,
   ) {}

@@ -9,13 +9,14 @@ import { FollowersImportService } from './followers-import.service';
 import { LineController } from './line.controller';
 import { LineGateway } from './line-gateway';
 import { QuotaSyncService } from './quota-sync.service';
+import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookService } from './webhook.service';
 
 /** Everything that talks to LINE for an account: quota sync, follower import, the webhook. Implements QuotaRefresher. */
 @Module({
   imports: [LineAccountsModule, ContactsModule, BillingModule, PortsModule],
   controllers: [LineController],
-  providers: [LineGateway, QuotaSyncService, FollowersImportService, WebhookService],
+  providers: [LineGateway, QuotaSyncService, FollowersImportService, WebhookService, WebhookEventsRepository],
   exports: [LineGateway],
 })
 export class LineModule {

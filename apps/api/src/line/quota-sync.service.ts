@@ -6,11 +6,10 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { ForecastEngine } from '../billing/forecast-engine';
-import { LedgerRepository } from '../billing/ledger.repository';
+import { LedgerService } from '../billing/ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { UsageSettler } from '../ports/usage-settler';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { PrismaService } from '../database/prisma.service';
 import { LineGateway } from './line-gateway';
 import { QuotaSyncResponseDto } from './line.dto';
 
@@ -27,13 +26,12 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
 
   constructor(
     private readonly accounts: LineAccountsService,
-    private readonly ledger: LedgerRepository,
+    private readonly ledger: LedgerService,
     private readonly engine: ForecastEngine,
     private readonly gateway: LineGateway,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
     private readonly scheduler: SchedulerRegistry,
-    private readonly prisma: PrismaService,
     private readonly settler: UsageSettler,
   ) {
     super();
@@ -86,13 +84,10 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
       return { ok: false, error };
     }
     const quotaValue = quota.value.type === 'limited' ? quota.value.value : null;
-    await this.ledger.transaction(async (tx) => {
-      await this.ledger.lockMonth(tx, account.id, month);
-      await this.ledger.recordReading(tx, account.id, month, {
-        quota: { type: quota.value.type, value: quotaValue },
-        consumption: consumption.value.totalUsage,
-        takenAt,
-      });
+    await this.ledger.recordReading(account.id, month, {
+      quota: { type: quota.value.type, value: quotaValue },
+      consumption: consumption.value.totalUsage,
+      takenAt,
     });
     return {
       ok: true,
@@ -111,16 +106,10 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
    */
   async syncDueAccounts(): Promise<number> {
     const intervalSeconds = this.config.values.quotaSyncIntervalSeconds || 60;
-    const accounts = await this.prisma.client.lineAccount.findMany();
+    const accounts = await this.accounts.listAll();
     let synced = 0;
     for (const account of accounts) {
-      const month = this.engine.monthOf(account);
-      const claimed = await this.prisma.client.$executeRaw`
-        INSERT INTO account_months (id, line_account_id, month, last_sync_attempt_at) VALUES (gen_random_uuid(), ${account.id}::uuid, ${month}, now())
-        ON CONFLICT (line_account_id, month) DO UPDATE SET last_sync_attempt_at = now()
-          WHERE account_months.last_sync_attempt_at IS NULL
-             OR account_months.last_sync_attempt_at < now() - make_interval(secs => ${intervalSeconds * 0.9})`;
-      if (claimed === 0) continue;
+      if (!(await this.ledger.claimSyncAttempt(account.id, this.engine.monthOf(account), intervalSeconds))) continue;
       const result = await this.sync(account).catch((error: Error) => ({ ok: false as const, error: error.message }));
       if (result.ok) synced++;
     }

@@ -4,10 +4,10 @@ import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText, UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
 import { INSTANT_RANGE, isInstantInRange } from '@lcm/domain/time/instant-range';
 import { ApiError } from '../common/api-error';
-import { ContactsRepository } from '../contacts/contacts.repository';
+import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { PrismaService } from '../database/prisma.service';
 import { WebhookResponseDto } from './line.dto';
+import { WebhookEventsRepository } from './webhook-events.repository';
 
 interface LineWebhookEvent {
   type: string;
@@ -26,8 +26,8 @@ interface LineWebhookEvent {
 export class WebhookService {
   constructor(
     private readonly accounts: LineAccountsService,
-    private readonly contacts: ContactsRepository,
-    private readonly prisma: PrismaService,
+    private readonly contacts: ContactsService,
+    private readonly events: WebhookEventsRepository,
   ) {}
 
   async receive(
@@ -45,10 +45,8 @@ export class WebhookService {
     for (const event of events) {
       const userId = event.source?.userId;
       if ((event.type !== 'follow' && event.type !== 'unfollow') || !userId) continue;
-      const firstTime = await this.prisma.client.$transaction(async (tx) => {
-        const inserted = await tx.$executeRaw`INSERT INTO webhook_events (line_account_id, webhook_event_id, type)
-          VALUES (${account.id}::uuid, ${event.webhookEventId}, ${event.type}) ON CONFLICT DO NOTHING`;
-        if (inserted === 0) return false;
+      const firstTime = await this.events.transaction(async (tx) => {
+        if (!(await this.events.recordOnce(account.id, event.webhookEventId, event.type, tx))) return false;
         await this.contacts.setStatus(
           account.id,
           userId,

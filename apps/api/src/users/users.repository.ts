@@ -27,8 +27,13 @@ export class UsersRepository {
     return this.prisma.client.user.findUnique({ where: { email } });
   }
 
-  count(): Promise<number> {
-    return this.prisma.client.user.count();
+  count(tx?: Transaction): Promise<number> {
+    return (tx ?? this.prisma.client).user.count();
+  }
+
+  /** Serializes creating the first admin across instances, until the transaction ends. */
+  async lockForBootstrap(tx: Transaction): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7265190311)`;
   }
 
   list(query: PageQueryDto): Promise<(User & Keyset)[]> {

@@ -106,9 +106,9 @@ export class UsersService {
   async bootstrapFirstAdmin(preferredToken: string | null): Promise<{ created: boolean; token: string | null }> {
     if ((await this.repository.count()) > 0) return { created: false, token: null };
     return this.repository.transaction(async (tx) => {
-      // Two instances starting together: the advisory lock lets one create the admin.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7265190311)`;
-      if ((await tx.user.count()) > 0) return { created: false, token: null };
+      // Two instances starting together: the lock lets one create the admin.
+      await this.repository.lockForBootstrap(tx);
+      if ((await this.repository.count(tx)) > 0) return { created: false, token: null };
       const user = await this.repository.create(
         { email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin' },
         tx,
