@@ -328,6 +328,56 @@ Taipei",,false,,`,
     expect(after[0]).toEqual({ attributes: { city: 'Tainan', age: 2, member: true }, tags: ['a', 'b', 'c'] });
   });
 
+  it('reads typed header columns and refuses the rows that do not fit, with their line', async () => {
+    const csv = [
+      'lineUserId,age:number,signupDate:date,vip:boolean,zip:string,city',
+      `${uid(301)},031,2024-05-01,TRUE,0123,Taipei`,
+      `${uid(302)},abc,2024-05-01,false,1,Tainan`,
+      `${uid(303)},40,yesterday,false,2,Hsinchu`,
+      `${uid(304)},41,2024-06-01T10:00+08:00,maybe,3,Keelung`,
+      `${uid(305)},,,,,42`,
+    ].join('\n');
+    const response = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(200);
+    expect(response.body).toMatchObject({ rows: 5, created: 2, updated: 0, rejectedCount: 3 });
+    expect(response.body.rejected).toEqual([
+      { line: 3, problem: 'age: "abc" is not a number (the header declares age:number)' },
+      { line: 4, problem: expect.stringMatching(/^signupDate: "yesterday" is not a date/) },
+      { line: 5, problem: 'vip: "maybe" is not true or false (the header declares vip:boolean)' },
+    ]);
+    const { rows } = await t.db.pool.query(
+      `SELECT line_user_id, attributes FROM contacts WHERE line_account_id = $1 AND line_user_id = ANY($2) ORDER BY line_user_id`,
+      [accountId, [uid(301), uid(305)]],
+    );
+    expect(rows).toEqual([
+      {
+        line_user_id: uid(301),
+        attributes: { age: 31, signupDate: '2024-05-01', vip: true, zip: '0123', city: 'Taipei' },
+      },
+      { line_user_id: uid(305), attributes: { city: 42 } }, // an untyped column infers, as before
+    ]);
+
+    const unknownType = await t
+      .http()
+      .post(`${contactsUrl()}/import`)
+      .set(bearer(marketer.token))
+      .set('Content-Type', 'text/csv')
+      .send('lineUserId,age:integer,tags:string\n')
+      .expect(400);
+    expect(unknownType.body.details).toEqual([
+      {
+        field: 'header[1]',
+        problem: expect.stringContaining('declares an unknown type (string, number, boolean, date)'),
+      },
+      { field: 'header[2]', problem: 'column tags takes no type' },
+    ]);
+  });
+
   it('refuses a CSV without a usable header, or not sent as CSV', async () => {
     const noId = await t
       .http()

@@ -1,6 +1,6 @@
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText } from '@lcm/domain/text';
-import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
+import { ATTRIBUTE_NAME_PATTERN, isIsoInstant } from '@lcm/domain/segments';
 import { isApiDateTime } from '@lcm/domain/time/instant-range';
 import { INSTANT_PROBLEM } from '../common/instant';
 
@@ -202,6 +202,47 @@ export function csvAttributeValue(cell: string): AttributeValue | undefined {
 }
 /** No leading zeros: `0912345678` stays a string. */
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** The types a CSV header may give an attribute column: `age:number`, `signupDate:date`. */
+export const CSV_COLUMN_TYPES = ['string', 'number', 'boolean', 'date'] as const;
+export type CsvColumnType = (typeof CSV_COLUMN_TYPES)[number];
+
+/** Plain decimal notation, leading zeros allowed (a declared number column means a number). */
+const DECLARED_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A CSV cell of a column whose header declares its type, or the problem when it doesn't fit. Empty
+ * cells are omitted (undefined) as in untyped columns. A date is kept as the string it is, and
+ * must be in the ISO grammar audience rules compare as dates (YYYY-MM-DD or a date-time with offset).
+ */
+export function csvTypedValue(cell: string, type: CsvColumnType): Checked<AttributeValue | undefined> {
+  if (cell === '') return { ok: true, value: undefined };
+  switch (type) {
+    case 'string':
+      return { ok: true, value: cell };
+    case 'number': {
+      const number = Number(cell);
+      if (!DECLARED_NUMBER.test(cell.trim()) || !Number.isFinite(number))
+        return { ok: false, problem: 'is not a number' };
+      const integer = !/[.eE]/.test(cell);
+      if (integer && !Number.isSafeInteger(number))
+        return { ok: false, problem: 'has more digits than a number keeps exactly (declare the column :string)' };
+      return { ok: true, value: number };
+    }
+    case 'boolean': {
+      const lower = cell.trim().toLowerCase();
+      if (lower === 'true' || lower === 'false') return { ok: true, value: lower === 'true' };
+      return { ok: false, problem: 'is not true or false' };
+    }
+    case 'date':
+      return isIsoInstant(cell.trim())
+        ? { ok: true, value: cell.trim() }
+        : {
+            ok: false,
+            problem: 'is not a date (YYYY-MM-DD, or a date-time with offset such as 2026-11-23T10:00+08:00)',
+          };
+  }
+}
 
 /** The tags cell of a CSV row: `|`-separated, blanks dropped. */
 export function csvTags(cell: string): string[] {

@@ -37,12 +37,19 @@ export class ContactsController {
   @Roles('marketer', 'admin')
   @ApiOperation({
     summary: 'Streamed CSV import: header lineUserId,displayName,tags (|-separated), then attribute columns',
+    description:
+      'An attribute column may declare its type in the header: `age:number`, `signupDate:date` (YYYY-MM-DD or a ' +
+      'date-time with offset), `vip:boolean` (true/false), `zip:string` (kept as written). A row whose cell does not ' +
+      'fit its column is refused and listed under `rejected` with its line; empty cells are skipped. An untyped ' +
+      'column reads numbers, true/false and everything else as text (numbers with leading zeros or too many digits ' +
+      'stay text). An unknown type is a 400 naming the header cell.',
   })
   @ApiConsumes('text/csv')
   @ApiBody({
     schema: {
       type: 'string',
-      example: 'lineUserId,displayName,tags,city,age\nU4af4980629aaaaaaaaaaaaaaaaaaaaaa,Mei,vip|newsletter,Taipei,31\n',
+      example:
+        'lineUserId,displayName,tags,city,age:number,signupDate:date\nU4af4980629aaaaaaaaaaaaaaaaaaaaaa,Mei,vip|newsletter,Taipei,31,2024-05-01\n',
     },
   })
   @ApiOkResponse({ type: ContactImportResponseDto })

@@ -7,8 +7,11 @@ import {
   checkAttributes,
   checkTags,
   ContactWrite,
+  CSV_COLUMN_TYPES,
   csvAttributeValue,
+  CsvColumnType,
   csvTags,
+  csvTypedValue,
   MAX_ATTRIBUTES,
   MAX_DISPLAY_NAME,
 } from './contact-input';
@@ -31,7 +34,8 @@ interface CsvColumns {
   lineUserId: number;
   displayName: number | null;
   tags: number | null;
-  attributes: { name: string; index: number }[];
+  /** A column without a declared type reads its cells as csvAttributeValue does. */
+  attributes: { name: string; index: number; type: CsvColumnType | null }[];
   count: number;
 }
 
@@ -115,10 +119,29 @@ export class CsvContactImport {
   }
 }
 
-/** Header: lineUserId, displayName, tags (by name, in any order), then attribute columns. */
+/**
+ * Header: lineUserId, displayName, tags (by name, in any order), then attribute columns, each
+ * `name` or `name:type` (CSV_COLUMN_TYPES).
+ */
 function readHeader(fields: string[]): CsvColumns {
-  const names = fields.map((field) => field.trim());
+  const cells = fields.map((field) => field.trim());
   const problems: FieldProblem[] = [];
+  const typeOf = new Map<number, CsvColumnType>();
+  const names = cells.map((cell, index) => {
+    const colon = cell.lastIndexOf(':');
+    if (colon === -1) return cell;
+    const type = cell
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
+    if ((CSV_COLUMN_TYPES as readonly string[]).includes(type)) typeOf.set(index, type as CsvColumnType);
+    else
+      problems.push({
+        field: `header[${index}]`,
+        problem: `${JSON.stringify(cell.slice(0, 70))} declares an unknown type (${CSV_COLUMN_TYPES.join(', ')})`,
+      });
+    return cell.slice(0, colon).trim();
+  });
   const find = (name: string) => {
     const index = names.findIndex((candidate) => candidate.toLowerCase() === name.toLowerCase());
     return index === -1 ? null : index;
@@ -128,7 +151,10 @@ function readHeader(fields: string[]): CsvColumns {
   const tags = find('tags');
   if (lineUserId === null) problems.push({ field: 'header', problem: 'needs a lineUserId column' });
   const special = new Set([lineUserId, displayName, tags]);
-  const attributes: { name: string; index: number }[] = [];
+  for (const index of special)
+    if (index !== null && typeOf.has(index))
+      problems.push({ field: `header[${index}]`, problem: `column ${names[index]} takes no type` });
+  const attributes: CsvColumns['attributes'] = [];
   const seen = new Set<string>();
   names.forEach((name, index) => {
     if (special.has(index)) return;
@@ -140,7 +166,7 @@ function readHeader(fields: string[]): CsvColumns {
     else if (seen.has(name) || ['lineuserid', 'displayname', 'tags'].includes(name.toLowerCase()))
       problems.push({ field: `header[${index}]`, problem: `column ${name} appears twice` });
     seen.add(name);
-    attributes.push({ name, index });
+    attributes.push({ name, index, type: typeOf.get(index) ?? null });
   });
   if (attributes.length > MAX_ATTRIBUTES)
     problems.push({ field: 'header', problem: `at most ${MAX_ATTRIBUTES} attribute columns` });
@@ -180,8 +206,18 @@ function toContactWrite(fields: string[], columns: CsvColumns): Converted {
   if (columns.attributes.length) {
     const values = attributeRecord<AttributeValue>();
     let any = false;
-    for (const { name, index } of columns.attributes) {
-      const value = csvAttributeValue(fields[index]);
+    for (const { name, index, type } of columns.attributes) {
+      let value: AttributeValue | undefined;
+      if (type === null) value = csvAttributeValue(fields[index]);
+      else {
+        const typed = csvTypedValue(fields[index], type);
+        if (!typed.ok)
+          return {
+            ok: false,
+            problem: `${name}: ${JSON.stringify(fields[index].slice(0, 40))} ${typed.problem} (the header declares ${name}:${type})`,
+          };
+        value = typed.value;
+      }
       if (value === undefined) continue;
       values[name] = value;
       any = true;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { csvAttributeValue } from './contact-input';
+import { csvAttributeValue, csvTypedValue } from './contact-input';
 import { CsvItem, CsvParser } from './csv-parser';
 
 function parseAll(text: string, chunkSizes: number[] = [text.length || 1], options = {}): CsvItem[] {
@@ -92,5 +92,35 @@ describe('csvAttributeValue', () => {
     ['0', 0],
   ])('%j becomes %j', (cell, value) => {
     expect(csvAttributeValue(cell)).toEqual(value);
+  });
+});
+
+describe('csvTypedValue', () => {
+  it.each([
+    ['0912345678', 'number', 912345678],
+    ['-3.5', 'number', -3.5],
+    ['1e3', 'number', 1000],
+    ['42', 'string', '42'],
+    ['true', 'string', 'true'],
+    [' TRUE ', 'boolean', true],
+    ['false', 'boolean', false],
+    ['2024-05-01', 'date', '2024-05-01'],
+    ['2024-05-01T10:00+08:00', 'date', '2024-05-01T10:00+08:00'],
+    ['', 'number', undefined],
+  ] as const)('%j as %s is %j', (cell, type, value) => {
+    expect(csvTypedValue(cell, type)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    ['abc', 'number', 'is not a number'],
+    ['0x10', 'number', 'is not a number'],
+    ['1e400', 'number', 'is not a number'],
+    ['12345678901234567890', 'number', 'more digits'],
+    ['yes', 'boolean', 'is not true or false'],
+    ['2024-02-30', 'date', 'is not a date'],
+    ['2024-05-01T10:00', 'date', 'is not a date'],
+    ['May 1st', 'date', 'is not a date'],
+  ] as const)('refuses %j as %s', (cell, type, problem) => {
+    expect(csvTypedValue(cell, type)).toEqual({ ok: false, problem: expect.stringContaining(problem) });
   });
 });
