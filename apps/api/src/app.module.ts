@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuditLogModule } from './audit/audit-log.module';
 import { AuthModule } from './auth/auth.module';
 import { UsersModule } from './users/users.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { LineAccountsModule } from './line-accounts/line-accounts.module';
 import { HealthModule } from './health/health.module';
 import { RateCardsModule } from './rate-cards/rate-cards.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         UsersModule,
+        SignInModule,
         LineAccountsModule,
         RateCardsModule,
         BillingModule,

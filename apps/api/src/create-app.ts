@@ -18,6 +18,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Who may speak for the client in X-Forwarded-*: see AppConfig.trustProxy (TRUST_PROXY).
+  app.set('trust proxy', config.trustProxy);
   installInputBoundary(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SESSION_COOKIE } from './auth/session-cookie';
 
 /**
  * The service's OpenAPI document, read from the application's routes and DTOs. Served at
@@ -13,6 +14,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setDescription('Segmented LINE broadcasts with cost forecasts, a budget gate and exactly-once sending.')
       .setVersion('1')
       .addBearerAuth()
+      .addCookieAuth(SESSION_COOKIE)
       .build(),
   );
 }

@@ -20,3 +20,14 @@ export interface AuthUser {
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
   return context.switchToHttp().getRequest<{ user: AuthUser }>().user;
 });
+
+/** The browser session a request came with; absent for Bearer-token requests. */
+export interface CurrentSessionInfo {
+  id: string;
+  csrfToken: string;
+}
+
+export const CurrentSession = createParamDecorator(
+  (_: unknown, context: ExecutionContext): CurrentSessionInfo | null =>
+    context.switchToHttp().getRequest<{ session?: CurrentSessionInfo }>().session ?? null,
+);

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 
-/** Makes and hashes API tokens. Tokens are 256 random bits, so a plain SHA-256 is a sound hash. */
+/**
+ * Makes and hashes API tokens, session tokens and invite tokens. Each is 256 random bits, so a plain
+ * SHA-256 is a sound hash.
+ */
 @Injectable()
 export class TokenCrypto {
   generate(): string {
     return `lcm_${randomBytes(32).toString('base64url')}`;
+  }
+
+  /** 256 random bits, URL-safe: session cookies, CSRF tokens, invite links. */
+  random(): string {
+    return randomBytes(32).toString('base64url');
   }
 
   hash(token: string): string {

@@ -7,6 +7,9 @@ export interface FieldProblem {
 
 /** An error with the API's shape: `{statusCode, error, message, details}`. */
 export class ApiError extends HttpException {
+  /** Response headers the error needs (e.g. Retry-After); the exception filter sets them. */
+  headers: Record<string, string> = {};
+
   /** `extra`: more fields of the error body, e.g. the run a refused send-now created. */
   constructor(
     status: HttpStatus,
@@ -39,6 +42,13 @@ export class ApiError extends HttpException {
 
   static unprocessable(message: string, details: FieldProblem[] = [], extra: Record<string, unknown> = {}): ApiError {
     return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, message, details, extra);
+  }
+
+  /** 429 with Retry-After (and `retryAfterSeconds` in the body) for a client that must wait. */
+  static tooManyRequests(message: string, retryAfterSeconds: number): ApiError {
+    const error = new ApiError(HttpStatus.TOO_MANY_REQUESTS, message, [], { retryAfterSeconds });
+    error.headers = { 'Retry-After': String(retryAfterSeconds) };
+    return error;
   }
 
   /** A stale `version` on an update. */

@@ -41,6 +41,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.setHeader('Connection', 'close');
       request.resume();
     }
+    if (exception instanceof ApiError) response.set(exception.headers);
     response.status(body.statusCode).json(body);
   }
 

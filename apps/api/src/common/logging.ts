@@ -42,7 +42,8 @@ export function loggerOptions(level: string, format: LogFormat = 'json'): Params
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url?.split('?')[0],
+        // An invite link's token is a credential until used: it never reaches the log.
+        url: req.url?.split('?')[0].replace(/\/auth\/invites\/[^/]+/, '/auth/invites/[redacted]'),
       }),
     },
     autoLogging: { ignore: (req) => req.url === '/health' },

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { repoRoot } from '@lcm/database/repo-root';
 
 /** The service's configuration, read from the environment once at start and validated. */
 export interface AppConfig {
@@ -21,6 +22,28 @@ export interface AppConfig {
   /** How often the scheduler re-reads every account's quota and consumption; 0 turns it off. */
   quotaSyncIntervalSeconds: number;
   dispatch: DispatchConfig;
+  auth: AuthConfig;
+  /**
+   * Express's `trust proxy`: which peers may say, in X-Forwarded-For / -Proto / -Host, who the client
+   * is and whether it came over HTTPS (for per-address throttling, the cookie's Secure flag and the
+   * CSRF origin check). `false`, `true`, a hop count, or addresses / CIDRs / loopback, linklocal, uniquelocal.
+   */
+  trustProxy: boolean | number | string;
+  /** The built console served at `/`; not served when it holds no index.html. */
+  consoleDir: string;
+}
+
+export interface AuthConfig {
+  /** A browser session ends after this long without a request. */
+  sessionIdleMinutes: number;
+  /** …and this long after sign-in, however busy. */
+  sessionMaxHours: number;
+  /** How long an invite link stays usable. */
+  inviteTtlHours: number;
+  /** Failed sign-ins allowed per email before each further one must wait (doubling, up to 15 minutes). */
+  loginFailuresPerEmail: number;
+  /** The same per client address (higher: many people may share an office's address). */
+  loginFailuresPerAddress: number;
 }
 
 export interface DispatchConfig {
@@ -84,7 +107,34 @@ export function readAppConfig(
       retryMaxMs: integer(env, 'DISPATCH_RETRY_MAX_MS', 30_000, 1, 3_600_000),
       costTolerancePercent: integer(env, 'COST_TOLERANCE_PERCENT', 10, 0, 1000),
     },
+    auth: {
+      sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60),
+      sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 31 * 24),
+      inviteTtlHours: integer(env, 'INVITE_TTL_HOURS', 72, 1, 31 * 24),
+      loginFailuresPerEmail: integer(env, 'LOGIN_FAILURES_PER_EMAIL', 5, 1, 1000),
+      loginFailuresPerAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 20, 1, 100_000),
+    },
+    trustProxy: trustProxy(env),
+    consoleDir: path.resolve(repoRoot(), text(env, 'CONSOLE_DIR', path.join('apps', 'console', 'dist'))),
   };
+}
+
+/** `loopback` by default: a proxy on the same host is believed, a client's own X-Forwarded-* is not. */
+function trustProxy(env: Env): boolean | number | string {
+  const value = raw(env, 'TRUST_PROXY');
+  if (value === undefined) return 'loopback';
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const names = ['loopback', 'linklocal', 'uniquelocal'];
+  const valid = value.split(',').every((part) => {
+    const item = part.trim();
+    return names.includes(item) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item);
+  });
+  if (!valid)
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a hop count, or addresses / CIDRs / loopback, linklocal, uniquelocal (got "${value}")`,
+    );
+  return value;
 }
 
 function raw(env: Env, name: string): string | undefined {

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuthUser, CurrentSession, CurrentSessionInfo, CurrentUser, Roles } from '../auth/auth.decorators';
+import { Client, ClientInfo } from '../auth/client-info';
 import { UuidParam } from '../common/uuid-param';
 import {
+  InviteResponseDto,
+  PasswordUpdateDto,
   TokenResponseDto,
   UserCreateDto,
   UserCreatedResponseDto,
@@ -15,6 +26,7 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiCookieAuth()
 @Controller()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -52,6 +64,32 @@ export class UsersController {
   @ApiCreatedResponse({ type: TokenResponseDto })
   rotate(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<TokenResponseDto> {
     return this.users.rotateToken(actor, id);
+  }
+
+  @Post('users/:id/invites')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'A one-time link for the user to set a password and sign in; replaces their earlier unused links',
+  })
+  @ApiCreatedResponse({ type: InviteResponseDto })
+  invite(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam('id') id: string,
+    @Client() client: ClientInfo,
+  ): Promise<InviteResponseDto> {
+    return this.users.createInvite(actor, id, client.ownOrigin);
+  }
+
+  @Put('me/password')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change your password; your other browser sessions end (API tokens keep working)' })
+  @ApiNoContentResponse()
+  changePassword(
+    @CurrentUser() actor: AuthUser,
+    @CurrentSession() session: CurrentSessionInfo | null,
+    @Body() dto: PasswordUpdateDto,
+  ): Promise<void> {
+    return this.users.changePassword(actor, session?.id ?? null, dto);
   }
 
   @Get('me')

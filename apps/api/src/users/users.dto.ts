@@ -1,10 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
 import { VersionField } from '../common/validation';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password-hasher';
 
 export const ROLES = ['admin', 'marketer', 'approver'] as const;
 export type RoleName = (typeof ROLES)[number];
+
+/** A new password: at least PASSWORD_MIN_LENGTH characters (the one place that rule is checked). */
+export function IsNewPassword(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
+      message: `must be from ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`,
+    }),
+  );
+}
 
 export class UserCreateDto {
   @ApiProperty({ example: 'mei@example.com' })
@@ -19,6 +31,15 @@ export class UserCreateDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role: RoleName;
+
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: 'To sign in to the console; without it, send the user an invite (POST /users/:id/invites)',
+  })
+  @IsOptional()
+  @IsNewPassword()
+  password?: string;
 }
 
 export class UserUpdateDto {
@@ -50,6 +71,7 @@ export class UserResponseDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: ROLES }) role: RoleName;
   @ApiProperty() active: boolean;
+  @ApiProperty({ description: 'The user has a password and can sign in to the console' }) hasPassword: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -66,4 +88,25 @@ export class TokenResponseDto {
 
 export class UserCreatedResponseDto extends TokenResponseDto {
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
+}
+
+export class PasswordUpdateDto {
+  @ApiPropertyOptional({ description: 'Required when the user has a password already' })
+  @IsOptional()
+  @IsString()
+  @Length(1, PASSWORD_MAX_LENGTH)
+  currentPassword?: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsNewPassword()
+  newPassword: string;
+}
+
+export class InviteResponseDto {
+  @ApiProperty({
+    description: 'The one-time link to send the user; opening it in the console lets them set a password',
+  })
+  url: string;
+
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }

@@ -40,8 +40,16 @@ export class UsersRepository {
     return this.prisma.client.user.findMany(keysetArgs(query));
   }
 
-  create(data: { email: string; name: string; role: RoleName }, tx: Transaction): Promise<User> {
+  create(
+    data: { email: string; name: string; role: RoleName; passwordHash?: string | null },
+    tx: Transaction,
+  ): Promise<User> {
     return tx.user.create({ data });
+  }
+
+  /** Stores a new password hash (not a versioned change: it neither needs nor moves `version`). */
+  async setPasswordHash(id: string, passwordHash: string, tx: Transaction): Promise<void> {
+    await tx.user.update({ where: { id }, data: { passwordHash } });
   }
 
   /** Applies the change only at the expected version; null when the version was stale. */

@@ -1,14 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import type { User } from '@lcm/database';
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
+import { AppConfigService } from '../config/config.module';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
+import { PasswordHasher } from '../auth/password-hasher';
+import { SessionsService } from '../auth/sessions.service';
 import { TokenCrypto } from '../auth/token-crypto';
-import { UserCreateDto, UserCreatedResponseDto, UserResponseDto, UserUpdateDto } from './users.dto';
+import {
+  InviteResponseDto,
+  PasswordUpdateDto,
+  RoleName,
+  UserCreateDto,
+  UserCreatedResponseDto,
+  UserResponseDto,
+  UserUpdateDto,
+} from './users.dto';
+import { InvitesRepository } from './invites.repository';
 import { UsersRepository } from './users.repository';
 import type { Transaction } from '../database/prisma.service';
-import { toUserResponse } from './users.mapper';
+import { toAuthUser, toUserResponse } from './users.mapper';
 
 export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
 
@@ -18,14 +31,21 @@ export class UsersService {
     private readonly repository: UsersRepository,
     private readonly crypto: TokenCrypto,
     private readonly audit: AuditService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly invites: InvitesRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
   ) {}
 
   async create(actor: AuthUser, dto: UserCreateDto): Promise<UserCreatedResponseDto> {
+    const { password, ...fields } = dto;
     const email = dto.email.toLowerCase();
     if (await this.repository.findByEmail(email))
       throw ApiError.conflict(`a user with email ${email} exists`, [{ field: 'email', problem: 'already taken' }]);
+    const passwordHash = password === undefined ? null : await this.hasher.hash(password);
     return this.repository.transaction(async (tx) => {
-      const user = await this.repository.create({ ...dto, email }, tx);
+      const user = await this.repository.create({ ...fields, email, passwordHash }, tx);
       const token = await this.issueToken(user.id, tx);
       await this.audit.record(
         {
@@ -69,6 +89,7 @@ export class UsersService {
       }
       const after = await this.repository.updateAtVersion(id, version, changes, tx);
       if (!after) throw ApiError.staleVersion('user', before.version);
+      if (!after.active) await this.sessions.endAllFor(id, tx);
       await this.audit.record(
         {
           actorId: actor.id,
@@ -97,6 +118,108 @@ export class UsersService {
       );
       return { token };
     });
+  }
+
+  /**
+   * Sets the signed-in user's password and ends their other sessions (the one making the change,
+   * when it is a browser session, stays). The current password is needed when there is one.
+   */
+  async changePassword(actor: AuthUser, sessionId: string | null, dto: PasswordUpdateDto): Promise<void> {
+    const user = await this.mustFind(actor.id);
+    if (user.passwordHash !== null) {
+      if (dto.currentPassword === undefined)
+        throw ApiError.field('currentPassword', 'is required to change a password');
+      if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash)))
+        throw ApiError.field('currentPassword', 'is not your current password');
+    }
+    const passwordHash = await this.hasher.hash(dto.newPassword);
+    await this.repository.transaction(async (tx) => {
+      await this.repository.setPasswordHash(user.id, passwordHash, tx);
+      await this.sessions.endAllFor(user.id, tx, sessionId ?? undefined);
+      await this.audit.record(
+        { actorId: actor.id, action: 'user.password_changed', entityType: 'user', entityId: user.id },
+        tx,
+      );
+    });
+  }
+
+  /**
+   * A one-time link for the user to set their password (and so sign in), valid INVITE_TTL_HOURS;
+   * it replaces the user's earlier unused links. `origin`: where the console is, as the admin reached it.
+   */
+  async createInvite(actor: AuthUser, id: string, origin: string): Promise<InviteResponseDto> {
+    const token = this.crypto.random();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.values.auth.inviteTtlHours * 3_600_000);
+    await this.repository.transaction(async (tx) => {
+      const user = await this.mustFind(id, tx);
+      if (!user.active) throw ApiError.conflict(`user ${id} is deactivated; reactivate them before inviting`);
+      await this.invites.replace(
+        { userId: id, tokenHash: this.crypto.hash(token), createdById: actor.id, createdAt: now, expiresAt },
+        tx,
+      );
+      await this.audit.record(
+        { actorId: actor.id, action: 'user.invited', entityType: 'user', entityId: id, after: { expiresAt } },
+        tx,
+      );
+    });
+    return { url: `${origin}/invite/${token}`, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * Uses an invite: sets the user's password and ends any sessions they had. The link works once;
+   * a used, expired or unknown one is refused saying which.
+   */
+  async acceptInvite(token: string, password: string): Promise<AuthUser> {
+    const passwordHash = await this.hasher.hash(password);
+    return this.repository.transaction(async (tx) => {
+      const use = await this.invites.use(this.crypto.hash(token), this.clock.now(), tx);
+      if ('refused' in use) {
+        if (use.refused === 'unknown') throw ApiError.notFound('invite link');
+        throw new ApiError(
+          HttpStatus.GONE,
+          `this invite link ${use.refused === 'used' ? 'was used already' : 'has expired'}; ask an admin for a new one`,
+        );
+      }
+      const user = await this.mustFind(use.userId, tx);
+      if (!user.active) throw ApiError.forbidden('this user is deactivated');
+      await this.repository.setPasswordHash(user.id, passwordHash, tx);
+      await this.sessions.endAllFor(user.id, tx);
+      await this.audit.record(
+        { actorId: user.id, action: 'user.invite_accepted', entityType: 'user', entityId: user.id },
+        tx,
+      );
+      return toAuthUser(user);
+    });
+  }
+
+  /**
+   * The sandbox's ready logins: each user is created with its password when missing, or given it
+   * when it has none yet; a password set since is left alone.
+   */
+  async ensureLogins(logins: { email: string; name: string; role: RoleName; password: string }[]): Promise<void> {
+    for (const login of logins) {
+      const existing = await this.repository.findByEmail(login.email);
+      if (existing?.passwordHash) continue;
+      const passwordHash = await this.hasher.hash(login.password);
+      await this.repository.transaction(async (tx) => {
+        if (existing) return this.repository.setPasswordHash(existing.id, passwordHash, tx);
+        const user = await this.repository.create(
+          { email: login.email, name: login.name, role: login.role, passwordHash },
+          tx,
+        );
+        await this.audit.record(
+          {
+            actorId: null,
+            action: 'user.bootstrapped',
+            entityType: 'user',
+            entityId: user.id,
+            after: toUserResponse(user),
+          },
+          tx,
+        );
+      });
+    }
   }
 
   /**

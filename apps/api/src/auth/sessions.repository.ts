@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Role } from '@lcm/database';
+import { PrismaService, Transaction } from '../database/prisma.service';
+import type { AuthUser } from './auth.decorators';
+
+export interface LiveSession {
+  id: string;
+  csrfToken: string;
+  user: AuthUser;
+}
+
+/** Browser sessions (the sessions table). */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(
+    data: { userId: string; tokenHash: string; csrfToken: string; now: Date },
+    tx?: Transaction,
+  ): Promise<void> {
+    const { now, ...rest } = data;
+    await (tx ?? this.prisma.client).session.create({ data: { ...rest, createdAt: now, lastSeenAt: now } });
+  }
+
+  /**
+   * The session with this token hash if it is live (seen since `idleSince`, started since
+   * `startedSince`, its user active), marking it seen now when it was last marked before
+   * `touchBefore`, in one statement.
+   */
+  async findLiveAndTouch(
+    tokenHash: string,
+    at: { now: Date; idleSince: Date; startedSince: Date; touchBefore: Date },
+  ): Promise<LiveSession | null> {
+    const rows = await this.prisma.client.$queryRaw<
+      { id: string; csrf_token: string; user_id: string; email: string; name: string; role: Role }[]
+    >`
+      WITH live AS (
+        SELECT s.id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.email, u.name, u.role::text AS role
+          FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ${tokenHash} AND u.active
+           AND s.last_seen_at > ${at.idleSince} AND s.created_at > ${at.startedSince}
+      ), touched AS (
+        UPDATE sessions SET last_seen_at = ${at.now}
+          FROM live WHERE sessions.id = live.id AND live.last_seen_at < ${at.touchBefore}
+      )
+      SELECT id, csrf_token, user_id, email, name, role FROM live`;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      csrfToken: row.csrf_token,
+      user: { id: row.user_id, email: row.email, name: row.name, role: row.role },
+    };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.client.session.deleteMany({ where: { id } });
+  }
+
+  /** Ends every session of the user but `exceptId` (the caller's own, when it is one). */
+  async deleteForUser(userId: string, tx: Transaction, exceptId?: string): Promise<void> {
+    await tx.session.deleteMany({ where: { userId, ...(exceptId ? { id: { not: exceptId } } : {}) } });
+  }
+
+  /** Drops sessions that can no longer be used, so the table holds live ones only (give or take). */
+  async deleteExpired(idleSince: Date, startedSince: Date): Promise<void> {
+    await this.prisma.client.session.deleteMany({
+      where: { OR: [{ lastSeenAt: { lte: idleSince } }, { createdAt: { lte: startedSince } }] },
+    });
+  }
+}

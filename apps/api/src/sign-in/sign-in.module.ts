@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
+import { LoginThrottleRepository } from './login-throttle.repository';
+import { SignInController } from './sign-in.controller';
+import { SignInService } from './sign-in.service';
+
+/** People signing in to the console: sessions by email and password, invite links, throttling. */
+@Module({
+  imports: [AuthModule, UsersModule],
+  controllers: [SignInController],
+  providers: [SignInService, LoginThrottleRepository],
+})
+export class SignInModule {}
