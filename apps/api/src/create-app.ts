@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { installInputBoundary } from './common/input-boundary';
 import { createValidationPipe } from './common/validation';
 import { createOpenApiDocument } from './openapi';
+import { serveConsole } from './console/serve-console';
 
 export const API_PREFIX = 'api/v1';
 
@@ -20,6 +21,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   // Who may speak for the client in X-Forwarded-*: see AppConfig.trustProxy (TRUST_PROXY).
   app.set('trust proxy', config.trustProxy);
+  serveConsole(app, config.consoleDir);
   installInputBoundary(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
