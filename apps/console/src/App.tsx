@@ -24,6 +24,21 @@ const AuditPage = lazy(() => import('./pages/AuditPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const InvitePage = lazy(() => import('./pages/InvitePage'));
 
+// Text colours dark enough for WCAG AA contrast (antd's defaults for secondary text are not).
+const THEME = {
+  token: {
+    colorPrimary: '#067a3a',
+    colorLink: '#05652f',
+    colorError: '#c41d1c',
+    colorWarning: '#ad6800',
+    colorTextSecondary: '#595959',
+    colorTextTertiary: '#595959',
+    colorTextQuaternary: '#666666',
+    colorTextDescription: '#595959',
+    colorTextPlaceholder: '#666666',
+  },
+};
+
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
@@ -45,7 +60,12 @@ function RequireSession({ children }: { children: ReactNode }) {
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'zh-TW' ? zhTW : enUS} theme={{ token: { colorPrimary: '#06a04a' } }}>
+    <ConfigProvider
+      locale={i18n.language === 'zh-TW' ? zhTW : enUS}
+      theme={THEME}
+      // antd would put a space between two CJK characters ("登 入"), changing the button's accessible name.
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

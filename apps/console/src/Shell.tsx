@@ -8,7 +8,6 @@ import { useAuth } from './auth';
 import { useAccount } from './account';
 import { LanguageSwitch } from './LanguageSwitch';
 import type { Role } from './api/types';
-import './shell.css';
 
 const NAV: { path: string; label: string; roles?: Role[] }[] = [
   { path: '/', label: 'Month' },

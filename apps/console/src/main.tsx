@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { initI18n } from './i18n';
+import './shell.css';
 
 initI18n();
 createRoot(document.getElementById('root')!).render(

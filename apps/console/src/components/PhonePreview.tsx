@@ -29,7 +29,9 @@ export function PhonePreview({ messages, accountName }: { messages: LineMessage[
     <figure aria-label={t('Preview on a phone')} style={{ margin: 0 }}>
       <div
         style={{
-          width: 300,
+          width: '100%',
+          maxWidth: 280,
+          boxSizing: 'border-box',
           height: 560,
           border: '10px solid #222',
           borderRadius: 32,

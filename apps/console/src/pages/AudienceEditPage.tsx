@@ -88,10 +88,11 @@ export default function AudienceEditPage() {
           <Form layout="vertical">
             <Form.Item
               label={t('Audience name')}
+              htmlFor="audience-name"
               validateStatus={problems.some((p) => p.field === 'name') ? 'error' : undefined}
               help={problems.find((p) => p.field === 'name')?.problem}
             >
-              <Input value={name} disabled={!mayWrite} onChange={(e) => setName(e.target.value)} />
+              <Input id="audience-name" value={name} disabled={!mayWrite} onChange={(e) => setName(e.target.value)} />
             </Form.Item>
           </Form>
           <RuleBuilder

@@ -194,10 +194,11 @@ export default function CampaignEditPage() {
             <Form layout="vertical" disabled={!mayWrite}>
               <Form.Item
                 label={t('Campaign name')}
+                htmlFor="campaign-name"
                 validateStatus={fieldProblem('name') ? 'error' : undefined}
                 help={fieldProblem('name')?.problem}
               >
-                <Input value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+                <Input id="campaign-name" value={draft.name} onChange={(e) => set({ name: e.target.value })} />
               </Form.Item>
               <Form.Item
                 label={t('Audience')}
@@ -241,23 +242,35 @@ export default function CampaignEditPage() {
               {draft.mode === 'once' && (
                 <Form.Item
                   label={t('Send at ({{zone}})', { zone: tz })}
+                  htmlFor="campaign-at"
                   validateStatus={fieldProblem('schedule') ? 'error' : undefined}
                   help={fieldProblem('schedule')?.problem}
                 >
-                  <Input type="datetime-local" value={draft.at} onChange={(e) => set({ at: e.target.value })} />
+                  <Input
+                    id="campaign-at"
+                    type="datetime-local"
+                    value={draft.at}
+                    onChange={(e) => set({ at: e.target.value })}
+                  />
                 </Form.Item>
               )}
               {draft.mode === 'cron' && (
                 <>
                   <Form.Item
                     label={t('Cron (minute hour day month weekday), in {{zone}}', { zone: tz })}
+                    htmlFor="campaign-cron"
                     validateStatus={fieldProblem('schedule') ? 'error' : undefined}
                     help={fieldProblem('schedule')?.problem}
                   >
-                    <Input value={draft.cron} onChange={(e) => set({ cron: e.target.value })} />
+                    <Input id="campaign-cron" value={draft.cron} onChange={(e) => set({ cron: e.target.value })} />
                   </Form.Item>
-                  <Form.Item label={t('Until (optional)')}>
-                    <Input type="datetime-local" value={draft.until} onChange={(e) => set({ until: e.target.value })} />
+                  <Form.Item label={t('Until (optional)')} htmlFor="campaign-until">
+                    <Input
+                      id="campaign-until"
+                      type="datetime-local"
+                      value={draft.until}
+                      onChange={(e) => set({ until: e.target.value })}
+                    />
                   </Form.Item>
                   <Reason>{t('The service computes the occurrences; they appear under Runs once approved.')}</Reason>
                 </>
@@ -275,6 +288,7 @@ export default function CampaignEditPage() {
               </Form.Item>
               <Space wrap>
                 <Form.Item
+                  htmlFor="campaign-cost-cap"
                   label={t('Cost cap ({{currency}})', {
                     currency: forecast.data?.cost.currency ?? campaignAccount.monthlyBudget.currency,
                   })}
@@ -282,6 +296,7 @@ export default function CampaignEditPage() {
                   help={fieldProblem('costCap')?.problem}
                 >
                   <Input
+                    id="campaign-cost-cap"
                     value={draft.costCap}
                     placeholder={t('none')}
                     onChange={(e) => set({ costCap: e.target.value })}
@@ -290,10 +305,12 @@ export default function CampaignEditPage() {
                 </Form.Item>
                 <Form.Item
                   label={t('At most this many recipients')}
+                  htmlFor="campaign-max-recipients"
                   validateStatus={fieldProblem('maxRecipients') ? 'error' : undefined}
                   help={fieldProblem('maxRecipients')?.problem}
                 >
                   <InputNumber
+                    id="campaign-max-recipients"
                     min={1}
                     value={draft.maxRecipients}
                     placeholder={t('all')}

@@ -4,7 +4,6 @@ import { Button, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth';
 import { LanguageSwitch } from '../LanguageSwitch';
-import '../shell.css';
 
 export function LoginPage() {
   const { t } = useTranslation();
