@@ -18,4 +18,3 @@ export type {
   TrimSuggestion,
   Verdict,
 } from './forecast.types';
-export { OBJECTS_PER_REQUEST, requestsPerRecipientOf } from './situation';

@@ -1,9 +1,7 @@
 import { Dec, Decimal, isDecimalString, toDecimal } from '../money';
 import { paidPositionsTotal, RateCard } from '../pricing';
+import { requestsPerRecipient } from '../line-messages/validate-line-messages';
 import { ForecastBudgetInput, ForecastQuotaInput, LineQuotaReading } from './forecast.types';
-
-/** LINE counts one message per recipient per request of up to 5 message objects. */
-export const OBJECTS_PER_REQUEST = 5;
 
 /** Everything about the account's month that does not depend on how many recipients a send has. */
 export interface MonthSituation {
@@ -54,11 +52,6 @@ function optionalAmount(value: string | null, name: string): Decimal | null {
   return value === null ? null : amount(value, name);
 }
 
-export function requestsPerRecipientOf(messageObjects: number): number {
-  assertCount(messageObjects, 'messageObjects');
-  return Math.ceil(messageObjects / OBJECTS_PER_REQUEST);
-}
-
 /** LINE's monthly limit on counted messages, when it has one. */
 function lineLimitOf(reading: LineQuotaReading | null): number | null {
   if (!reading || reading.type !== 'limited' || reading.value === null || reading.value === undefined) return null;
@@ -103,7 +96,7 @@ export function buildSituation(input: SituationInput): MonthSituation {
   return {
     month: input.month,
     card,
-    requestsPerRecipient: requestsPerRecipientOf(input.messageObjects),
+    requestsPerRecipient: requestsPerRecipient(input.messageObjects),
     planFree: card.freeMessages,
     free,
     used,
