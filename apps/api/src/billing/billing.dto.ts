@@ -49,7 +49,7 @@ export class UsageQueryDto {
   month?: string;
 }
 
-/** The forecast of API.md; see libs/domain/src/forecast for every field. */
+/** A forecast as the API answers it (docs/domain.md, "The forecast"); libs/domain/src/forecast has every field. */
 export class ForecastResponseDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
   @ApiProperty() lineAccountId: string;

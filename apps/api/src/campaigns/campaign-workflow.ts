@@ -85,7 +85,7 @@ export function assertMayDo(action: CampaignAction, status: CampaignStatus): voi
 
 /**
  * The campaign's status once a run finished: `sending` while another run sends; `blocked` or
- * `failed` when the run was refused or failed (API.md: the last run's outcome), even if a later
+ * `failed` when the run was refused or failed (the last run's outcome, docs/domain.md "The budget gate"), even if a later
  * occurrence waits; after a send, `approved` while a run waits, else `completed`.
  */
 export function campaignStatusAfterRun(

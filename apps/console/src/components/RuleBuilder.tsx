@@ -1,4 +1,4 @@
-// The visual editor of an audience's rule tree (API.md's definition grammar). It edits the tree
+// The visual editor of an audience's rule tree (docs/domain.md, "Audiences"). It edits the tree
 // and shows, on each node, the problems the API reported at that node's path; it decides nothing
 // about validity itself.
 import { Button, Card, Dropdown, Input, InputNumber, Select, Space, Switch, Tag, Typography } from 'antd';

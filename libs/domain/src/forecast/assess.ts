@@ -49,7 +49,7 @@ function priceablePaidCost(
   };
 }
 
-/** DESIGN.md's forecast arithmetic and verdicts for `recipients` recipients. */
+/** The forecast's arithmetic and verdicts for `recipients` recipients (docs/domain.md, "The forecast"). */
 export function assess(situation: MonthSituation, recipients: number): Assessment {
   assertCount(recipients, 'recipients');
   const messages = recipients * situation.requestsPerRecipient;

@@ -29,7 +29,7 @@ function input(overrides: Partial<ForecastInput> & { used?: number } = {}): Fore
   };
 }
 
-describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
+describe('computeForecast: worked examples of the arithmetic in docs/domain.md (Taiwan)', () => {
   it('light plan, 150 used, 100 recipients → over_plan_limit with 50 free; trim to 50; medium suggested', () => {
     const forecast = computeForecast(input({ rateCard: twPlan('light'), used: 150, recipients: 100 }));
     expect(forecast).toMatchObject({
@@ -72,7 +72,7 @@ describe('computeForecast: worked examples from DESIGN.md (Taiwan)', () => {
     expect(forecast.reasons.join('\n')).toContain('unverified rate card TW high');
   });
 
-  it("API.md's example: 1,500 used, 12,000 recipients, cap 2000 → 1500.0000, 500.0000 left", () => {
+  it("the API's example forecast: 1,500 used, 12,000 recipients, cap 2000 → 1500.0000, 500.0000 left", () => {
     const forecast = computeForecast(
       input({
         used: 1500,

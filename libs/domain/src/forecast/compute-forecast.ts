@@ -7,7 +7,7 @@ import { buildSituation, MonthSituation } from './situation';
 import { nextMonthSuggestion, planSuggestion, trimSuggestion } from './suggestions';
 
 /**
- * DESIGN.md's forecast of one send: how many messages, how many are free, what the rest cost, and
+ * The forecast of one send (docs/domain.md, "The forecast"): how many messages, how many are free, what the rest cost, and
  * whether it may go (verdict), why (reasons) and what would help (suggestions). Pure: the service
  * gathers the figures (in the gate's transaction) and adds ids and the time.
  * Throws RangeError on malformed input (negative counts, bad decimals, a bad month).

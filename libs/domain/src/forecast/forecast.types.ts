@@ -166,7 +166,7 @@ export interface NextMonthSuggestion {
 
 export type Suggestion = TrimSuggestion | PlanSuggestion | NextMonthSuggestion;
 
-/** The forecast of API.md, without what the service adds (campaignId, lineAccountId, computedAt, rateCard.id). */
+/** The forecast the API answers, without what the service adds (campaignId, lineAccountId, computedAt, rateCard.id). */
 export interface Forecast {
   month: string;
   recipients: number;

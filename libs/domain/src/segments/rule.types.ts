@@ -1,5 +1,5 @@
 /**
- * An audience definition: a tree of rule nodes (API.md, "Audiences"). Every node is a JSON object
+ * An audience definition: a tree of rule nodes (docs/domain.md, "Audiences"). Every node is a JSON object
  * with exactly one of the keys below (an attribute node also carries `op` and `value`).
  *
  * Meaning, identical in the in-memory evaluator (evaluate.ts) and the SQL (compile-sql.ts):

@@ -36,7 +36,7 @@ interface Walk {
 /**
  * Checks an audience definition from outside (a request body, a stored row) and returns it in
  * canonical form (fresh objects, audience ids in lower case), or the problems found, each naming
- * the path of the bad node or key, e.g. `definition.all[2].op`. Decisions beyond API.md:
+ * the path of the bad node or key, e.g. `definition.all[2].op`. Decisions beyond the tree's grammar (docs/domain.md, "Audiences"):
  * - each node has exactly one kind key; an attribute node also has `op` and (except `exists`) `value`;
  * - `any`, `list` and `in` values must not be empty; an empty `all` is the match-all audience
  *   (everyone who follows: the recipients are following contacts whatever the rule);
