@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { isMonth } from '@lcm/domain/pricing';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsInstant } from '../common/instant';
 
@@ -45,7 +46,13 @@ export class UsageQueryDto {
     description: "The account's month (its time zone); defaults to the current one",
   })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month from 1970-01 to 9999-12, such as 2026-11' })
+  @ValidateBy({
+    name: 'isMonth',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isMonth(value),
+      defaultMessage: () => 'must be a month from 1970-01 to 9999-12, such as 2026-11',
+    },
+  })
   month?: string;
 }
 
