@@ -14,6 +14,8 @@ interface Started {
   output: () => string;
   apiUrl: string;
   token: string;
+  /** The banner's console logins by role: `email / password`. */
+  logins: Record<'admin' | 'marketer' | 'approver', string>;
 }
 
 const root = repoRoot();
@@ -43,7 +45,16 @@ function start(dataDir: string): Promise<Started> {
       const banner = output
         .split('\n')
         .filter((line) => line.includes('"msg":"ready"'))
-        .map((line) => JSON.parse(line) as { api: string; adminToken: string })[0];
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              api: string;
+              adminToken: string;
+              adminLogin: string;
+              marketerLogin: string;
+              approverLogin: string;
+            },
+        )[0];
       if (banner) {
         clearInterval(check);
         clearTimeout(timer);
@@ -52,6 +63,7 @@ function start(dataDir: string): Promise<Started> {
           output: () => output,
           apiUrl: banner.api.replace(/\/api\/v1$/, ''),
           token: banner.adminToken,
+          logins: { admin: banner.adminLogin, marketer: banner.marketerLogin, approver: banner.approverLogin },
         });
       }
     }, 100);
@@ -111,6 +123,14 @@ describe('npm start on the embedded default', () => {
       expect(sandbox).toMatchObject({ plan: 'high', apiBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
       accountId = sandbox.id;
       await request(sandbox.apiBaseUrl).get('/_sim/health').expect(200);
+
+      // A ready console login per role, so the four-eyes workflow can be shown in the browser.
+      for (const role of ['admin', 'marketer', 'approver'] as const) {
+        const [email, password] = first.logins[role].split(' / ');
+        expect(email).toBe(`${role}@localhost`);
+        const session = await request(first.apiUrl).post('/api/v1/auth/login').send({ email, password }).expect(200);
+        expect(session.body.user).toMatchObject({ email, role });
+      }
     } finally {
       expect(await stop(first)).toBe(0);
     }
@@ -120,6 +140,7 @@ describe('npm start on the embedded default', () => {
     const second = await start(dataDir);
     try {
       expect(second.token).toBe(first.token);
+      expect(second.logins).toEqual(first.logins);
       expect(second.output()).toContain('0 applied');
       const accounts = await request(second.apiUrl)
         .get('/api/v1/line-accounts')

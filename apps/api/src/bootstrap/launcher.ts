@@ -7,13 +7,14 @@ import { AppConfig, ConfigError, readAppConfig } from '../config/app-config';
 import { createApp } from '../create-app';
 import { UsersService } from '../users/users.service';
 import { SandboxHandle, startSandbox } from './sandbox';
+import { ensureSandboxLogins, SandboxLogin } from './sandbox-logins';
 
 type Env = Record<string, string | undefined>;
 
 /**
  * Starts everything `npm start` promises: with no DATABASE_URL an embedded PostgreSQL under
  * DATA_DIR, migrations, the LINE simulator with a sandbox account, then the API; prints the
- * URLs and the admin token, and stops it all on Ctrl-C.
+ * URLs, the sandbox's console logins and the admin token, and stops it all on Ctrl-C.
  */
 export async function launch(env: Env): Promise<void> {
   let config: AppConfig;
@@ -65,6 +66,7 @@ export async function launch(env: Env): Promise<void> {
     stoppers.push(() => app.close());
     await app.init(); // bootstrap hooks first: the default rate cards must exist before the sandbox account
     const token = await bootstrapAdmin(app, config, database.embedded);
+    const logins: SandboxLogin[] = database.embedded ? await ensureSandboxLogins(app, config.dataDir) : [];
 
     let sandbox: SandboxHandle | null = null;
     if (config.lineSimulator === 'on' || (config.lineSimulator === 'auto' && database.embedded)) {
@@ -78,6 +80,14 @@ export async function launch(env: Env): Promise<void> {
     sandbox?.connectWebhook(url);
     // Last, after every start-up line: the user reads it without scrolling.
     say.banner([
+      [
+        'Console',
+        fs.existsSync(path.join(config.consoleDir, 'index.html')) ? `${base}/` : 'not built (npm run build:console)',
+      ],
+      ...logins.map(({ role, email, password }): [string, string] => [
+        `${role[0].toUpperCase()}${role.slice(1)} login`,
+        `${email} / ${password}`,
+      ]),
       ['API', `${base}/api/v1`],
       ['Docs', `${base}/api/docs`],
       ['Health', `${base}/health`],
