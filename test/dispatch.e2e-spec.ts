@@ -185,7 +185,7 @@ describe('dispatch: many runs, many instances, one budget', () => {
       expect(answer.body.details).toEqual([
         expect.objectContaining({
           field: 'run.blockReasons[0]',
-          problem: expect.stringMatching(/^over_budget: .*monthly cap/),
+          problem: expect.stringMatching(/^Spent .*past the monthly budget/),
         }),
       ]);
     }
@@ -202,7 +202,10 @@ describe('dispatch: many runs, many instances, one budget', () => {
     expect(blocked).toHaveLength(18);
     for (const run of blocked) {
       expect(run.blockReasons.map((r) => r.code)).toEqual(['over_budget']);
-      expect(run.blockReasons[0].message).toMatch(/monthly cap/);
+      expect(run.blockReasons[0]).toMatchObject({
+        message: expect.stringMatching(/monthly budget/),
+        clearedBy: 'PATCH /line-accounts/:id',
+      });
       expect(run.progress.delivered).toBe(0);
     }
     for (const run of completed) expect(run.progress.delivered).toBe(1000);
@@ -255,26 +258,75 @@ describe('dispatch: many runs, many instances, one budget', () => {
     expect(run.blockReasons).toEqual([expect.objectContaining({ code: 'trimmed' })]);
   });
 
-  it('blocks a run whose audience grew past the approved cost tolerance as needs_reapproval', async () => {
-    const s = await sendingScenario(t, sim, { followers: 40, consumption: 5950 });
+  it('blocks a run for every reason at once (over_budget and needs_reapproval); submit from blocked, approve, raise the budget, and it sends', async () => {
+    // 50 free messages left and a NT$5 budget: approved at 40 recipients, all free (NT$0).
+    const s = await sendingScenario(t, sim, { followers: 40, consumption: 5950, monthlyBudget: '5' });
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
-    const campaignId = await approvedCampaign(t, s); // 40 recipients, all free: approved at NT$0
+    const campaignId = await approvedCampaign(t, s);
+    // The audience grows to 100: 50 free + 50 paid at NT$0.2 = NT$10, past the approval and the budget.
     await request(sim.url).post(`/_sim/channels/${s.channelId}/followers`).send({ count: 60 }).expect(200);
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
-    const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), [
-      'completed',
-      'partial',
-      'failed',
-      'blocked',
+    const refused = await sendNowResponse(t, s, campaignId);
+    expect(refused.status).toBe(422);
+    expect(refused.run.blockReasons).toEqual([
+      {
+        code: 'over_budget',
+        message: expect.stringContaining('past the monthly budget of 5.0000 TWD'),
+        clearedBy: 'PATCH /line-accounts/:id',
+      },
+      {
+        code: 'needs_reapproval',
+        message: expect.stringContaining('more than the approved 0.0000'),
+        clearedBy: 'POST /campaigns/:id/submit',
+      },
     ]);
-    expect(run.status).toBe('blocked');
-    expect(run.blockReasons).toEqual([
-      expect.objectContaining({ code: 'needs_reapproval', message: expect.stringContaining('approved') }),
-    ]);
+    expect(refused.body.message).toMatch(/^the budget gate refused this send \(over_budget, needs_reapproval\): /);
     expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(0);
     const audit = (
       await t.http().get(`/api/v1/campaigns/${campaignId}/audit`).set(bearer(s.marketer.token)).expect(200)
     ).body;
     expect(JSON.stringify(audit)).toContain('needs_reapproval');
+
+    // The way out the reason names: submit the blocked campaign again, with a fresh forecast that
+    // still says over_budget, so the approver sees it before approving.
+    const campaign = (await t.http().get(`/api/v1/campaigns/${campaignId}`).set(bearer(s.marketer.token))).body;
+    expect(campaign.status).toBe('blocked');
+    const submitted = await t
+      .http()
+      .post(`/api/v1/campaigns/${campaignId}/submit`)
+      .set(bearer(s.marketer.token))
+      .send({})
+      .expect(200);
+    expect(submitted.body).toMatchObject({
+      status: 'pending_approval',
+      approval: null,
+      forecast: {
+        recipients: 100,
+        paidMessages: 50,
+        cost: { amount: '10.0000' },
+        verdict: 'over_budget',
+        blockReasons: [{ code: 'over_budget', clearedBy: 'PATCH /line-accounts/:id' }],
+        warnings: [expect.stringContaining('unverified rate card')],
+      },
+    });
+    const approved = await t
+      .http()
+      .post(`/api/v1/campaigns/${campaignId}/approve`)
+      .set(bearer(s.approver.token))
+      .send({ comment: 'Budget raised today' })
+      .expect(200);
+    expect(approved.body).toMatchObject({ status: 'approved', forecast: { verdict: 'over_budget' } });
+    const account = (await t.http().get(`/api/v1/line-accounts/${s.accountId}`).set(bearer(t.adminToken))).body;
+    await t
+      .http()
+      .patch(`/api/v1/line-accounts/${s.accountId}`)
+      .set(bearer(t.adminToken))
+      .send({ version: account.version, monthlyBudget: '50' })
+      .expect(200);
+    const sent = await sendNowResponse(t, s, campaignId);
+    expect(sent.status).toBe(202);
+    const run = await waitForRun(t, s.marketer.token, sent.run.id, ['completed', 'partial', 'failed', 'blocked']);
+    expect(run).toMatchObject({ status: 'completed', progress: { delivered: 100 }, blockReasons: [] });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(100);
   });
 });

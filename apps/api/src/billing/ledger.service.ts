@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
+import type { BlockReason } from '@lcm/domain/forecast';
 import { costOfPaidPositions } from '@lcm/domain/pricing';
 import { Dec, formatAmount } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
@@ -13,7 +14,7 @@ export interface ReserveRequest extends SendShape {
   account: LineAccount;
   /** `trim` reserves the largest recipient count that fits instead of refusing. */
   policy?: 'block' | 'trim';
-  /** The caller's own reasons to refuse a forecast the ledger would allow (e.g. cost past the approval). */
+  /** The caller's own reasons to refuse (e.g. cost past the approval), reported beside the forecast's. */
   extraChecks?: (forecast: ForecastResponse) => BlockReason[];
   campaignId?: string | null;
   runId?: string | null;
@@ -35,10 +36,7 @@ export interface ReserveResult {
 /** A reservation after a settlement, with what that settlement cost. */
 export type SettledReservation = ReservationRow & { settlementCost: string };
 
-export interface BlockReason {
-  code: string;
-  message: string;
-}
+export type { BlockReason };
 
 /**
  * The month ledger's writes. Each one locks the account's month row first, so reservations,
@@ -94,8 +92,8 @@ export class LedgerService {
       },
       tx,
     );
-    const blockReasons = blockReasonsOf(forecast.response);
-    if (!blockReasons.length) blockReasons.push(...(request.extraChecks?.(forecast.response) ?? []));
+    // Every reason at once: the user clears them all before the next try, not one per retry.
+    const blockReasons = [...forecast.response.blockReasons, ...(request.extraChecks?.(forecast.response) ?? [])];
     if (blockReasons.length)
       return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
     const reservation = await this.repository.createReservation(tx, {
@@ -249,20 +247,4 @@ export class LedgerService {
     await this.repository.lockMonth(tx, unlocked.lineAccountId, unlocked.month);
     return (await this.repository.lockReservation(tx, reservationId))!;
   }
-}
-
-/** The prefix the forecast's explanation gives each blocking verdict (libs/domain/src/forecast/reasons.ts). */
-const REASON_PREFIX: Record<string, string> = {
-  over_plan_limit: 'Over the plan limit:',
-  over_line_cap: "Over LINE's cap:",
-  over_budget: 'Over budget:',
-  quota_unknown: 'Quota unknown:',
-};
-
-/** One reason per blocking verdict, with the forecast's explanation of it. */
-function blockReasonsOf(forecast: ForecastResponse): BlockReason[] {
-  return forecast.verdicts.map((code) => ({
-    code,
-    message: forecast.reasons.filter((reason) => reason.startsWith(REASON_PREFIX[code] ?? code)).join(' ') || code,
-  }));
 }

@@ -20,7 +20,23 @@ export class RunBlockReasonDto {
     description: 'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed',
   })
   code: string;
-  @ApiProperty({ example: 'The send would cost NT$600.0000, past the monthly cap of NT$500.0000.' }) message: string;
+  @ApiProperty({
+    example:
+      'Spent 0.0000 TWD + reserved 0.0000 TWD + this send 600.0000 TWD = 600.0000 TWD, past the monthly budget of 500.0000 TWD by 100.0000 TWD: raise it (monthlyBudget) or send to fewer.',
+    description: 'In words, with the figures and what to change; never repeats the code',
+  })
+  message: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'PATCH /line-accounts/:id',
+    description:
+      'The call that clears this reason: PATCH /line-accounts/:id (over_budget, over_plan_limit, over_line_cap), ' +
+      'POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to ' +
+      'pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the ' +
+      'new approval. null on the trimmed note, which blocks nothing.',
+  })
+  clearedBy: string | null;
 }
 
 export class RunProgressDto {

@@ -1,4 +1,5 @@
 import type { CampaignRun } from '@lcm/database';
+import { BlockReasonCode, CLEARED_BY } from '@lcm/domain/forecast';
 import { money } from '@lcm/domain/money';
 import type { RunBlockReasonDto, RunResponseDto } from './campaign-runs.dto';
 
@@ -29,9 +30,22 @@ export function toRunResponse(run: CampaignRun, currency: string, forecast: unkn
       failed: run.failed,
     },
     actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
-    blockReasons: Array.isArray(run.blockReasons) ? (run.blockReasons as unknown as RunBlockReasonDto[]) : [],
+    blockReasons: Array.isArray(run.blockReasons)
+      ? (run.blockReasons as unknown as StoredReason[]).map(blockReason)
+      : [],
     stopRequested: run.stopRequested,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
+  };
+}
+
+type StoredReason = Omit<RunBlockReasonDto, 'clearedBy'> & { clearedBy?: string | null };
+
+/** Runs blocked before block reasons named their call have none stored: the code still says which. */
+function blockReason(reason: StoredReason): RunBlockReasonDto {
+  return {
+    code: reason.code,
+    message: reason.message,
+    clearedBy: reason.clearedBy !== undefined ? reason.clearedBy : (CLEARED_BY[reason.code as BlockReasonCode] ?? null),
   };
 }

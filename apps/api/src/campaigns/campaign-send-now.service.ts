@@ -72,10 +72,11 @@ export class CampaignSendNowService {
     if (outcome === 'blocked') {
       const reasons = run.blockReasons.map((reason, index) => ({
         field: `run.blockReasons[${index}]`,
-        problem: `${reason.code}: ${reason.message}`,
+        problem: reason.message,
       }));
       throw ApiError.unprocessable(
-        `the budget gate refused this send: ${reasons.map((reason) => reason.problem).join('; ')}`,
+        `the budget gate refused this send (${run.blockReasons.map((reason) => reason.code).join(', ')}): ` +
+          reasons.map((reason) => reason.problem).join(' '),
         reasons,
         { run },
       );

@@ -18,6 +18,8 @@ import { CampaignAction, assertMayDo, WORKFLOW, wrongStatus } from './campaign-w
 import {
   CampaignApproveDto,
   CampaignCreateDto,
+  CampaignDecisionResponseDto,
+  CampaignForecastSummaryDto,
   CampaignRejectDto,
   CampaignResponseDto,
   CampaignTransitionDto,
@@ -131,34 +133,48 @@ export class CampaignWorkflowService {
     });
   }
 
-  /** Draft → pending_approval, with a forecast snapshot of the content submitted. */
-  async submit(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+  /**
+   * Draft → pending_approval, with a forecast snapshot of the content submitted. A blocked campaign
+   * is submitted again as it stands: its approval is discarded and its waiting runs cancelled, so the
+   * approver decides on today's forecast. The answer carries that forecast's verdict and warnings.
+   */
+  async submit(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignDecisionResponseDto> {
     const campaign = await this.reads.mustFind(id);
     this.checkAction('submit', campaign, dto.version);
     this.assertScheduleAhead(campaign, 'submitting');
     const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, this.clock.now()));
     return this.repository.transaction(async (tx) => {
       const forecastId = await this.forecaster.store(campaign, computed, 'submission', actor.id, tx);
+      const resubmitted = campaign.status === 'blocked';
       const after = await this.transition(
         campaign,
         'submit',
-        { submittedById: actor.id, submittedAt: this.clock.now(), submissionForecastId: forecastId },
+        {
+          ...(resubmitted ? NO_APPROVAL : {}),
+          submittedById: actor.id,
+          submittedAt: this.clock.now(),
+          submissionForecastId: forecastId,
+        },
         tx,
       );
+      // The status moved off blocked under the row's lock, so no run of the old approval starts now.
+      const cancelled = resubmitted ? (await this.runs.cancelAll(id, this.clock.now(), tx)).cancelled : [];
       await this.recordTransition(actor, 'campaign.submitted', campaign, after, tx, {
         reason: dto.reason,
         forecast: summarize(forecastId, computed),
+        ...(resubmitted ? { cancelledRuns: cancelled.map((run) => run.id) } : {}),
       });
-      return this.reads.respond(after);
+      return { ...(await this.reads.respond(after)), forecast: forecastSummary(forecastId, computed) };
     });
   }
 
   /**
    * Approves the content as submitted (the version must not have moved since it was read) at the
-   * cost forecast now, and creates the first run. Two approvers at once: PostgreSQL lets one
-   * conditional UPDATE through; the other gets 409 and its transaction, forecast included, rolls back.
+   * cost forecast now; a scheduled campaign gets its first run, an unscheduled one waits for
+   * send-now. Two approvers at once: PostgreSQL lets one conditional UPDATE through; the other gets
+   * 409 and its transaction, forecast included, rolls back. The answer carries the forecast.
    */
-  async approve(actor: AuthUser, id: string, dto: CampaignApproveDto): Promise<CampaignResponseDto> {
+  async approve(actor: AuthUser, id: string, dto: CampaignApproveDto): Promise<CampaignDecisionResponseDto> {
     const campaign = await this.reads.mustFind(id);
     this.checkAction('approve', campaign, dto.version);
     assertIndependent(actor, campaign, 'approve');
@@ -189,7 +205,7 @@ export class CampaignWorkflowService {
         forecast: summarize(forecastId, computed),
         runs: run ? [{ id: run.id, scheduledAt: run.scheduledAt }] : [],
       });
-      return this.reads.respond(after);
+      return { ...(await this.reads.respond(after)), forecast: forecastSummary(forecastId, computed) };
     });
   }
 
@@ -401,6 +417,22 @@ function assertMayControl(actor: AuthUser, campaign: Campaign, verb: string): vo
   if (actor.role === 'marketer' && campaign.createdById !== actor.id) {
     throw ApiError.forbidden(`only the marketer who created this campaign, an approver or an admin may ${verb} it`);
   }
+}
+
+function forecastSummary(forecastId: string, computed: ComputedForecast): CampaignForecastSummaryDto {
+  const { response } = computed;
+  return {
+    id: forecastId,
+    month: response.month,
+    recipients: response.recipients,
+    messages: response.messages,
+    freeMessages: response.freeMessages,
+    paidMessages: response.paidMessages,
+    cost: { amount: response.cost.amount, currency: response.cost.currency },
+    verdict: response.verdict,
+    blockReasons: response.blockReasons,
+    warnings: response.warnings,
+  };
 }
 
 function summarize(forecastId: string, computed: ComputedForecast): Record<string, unknown> {

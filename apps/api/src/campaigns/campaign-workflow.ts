@@ -35,7 +35,9 @@ export type CampaignAction =
  */
 export const WORKFLOW: Record<CampaignAction, { from: readonly CampaignStatus[]; to: CampaignStatus | null }> = {
   edit: { from: ['draft'], to: null },
-  submit: { from: ['draft'], to: 'pending_approval' },
+  // From blocked too: a run refused as needs_reapproval is cleared by submitting again (the old
+  // approval is discarded and a fresh forecast goes to the approver).
+  submit: { from: ['draft', 'blocked'], to: 'pending_approval' },
   // Back to draft from anywhere an approval is pending or in force, so the content can change;
   // the approval is discarded. Not while a run is sending: pause or cancel it first.
   withdraw: { from: ['pending_approval', 'approved', 'paused', 'blocked', 'failed'], to: 'draft' },

@@ -23,6 +23,7 @@ import {
   CampaignApproveDto,
   CampaignAuditResponseDto,
   CampaignCreateDto,
+  CampaignDecisionResponseDto,
   CampaignListQueryDto,
   CampaignListResponseDto,
   CampaignRejectDto,
@@ -93,13 +94,17 @@ export class CampaignsController {
   @Post(':id/submit')
   @HttpCode(200)
   @Roles('marketer', 'admin')
-  @ApiOperation({ summary: 'draft → pending_approval, with a forecast snapshot' })
-  @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiOperation({
+    summary:
+      'draft or blocked → pending_approval, with a fresh forecast snapshot (in the answer, with its verdict and ' +
+      "warnings); from blocked the old approval is discarded and waiting runs are cancelled: needs_reapproval's way out",
+  })
+  @ApiOkResponse({ type: CampaignDecisionResponseDto })
   submit(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
     @Body() dto: CampaignTransitionDto,
-  ): Promise<CampaignResponseDto> {
+  ): Promise<CampaignDecisionResponseDto> {
     return this.workflow.submit(actor, id, dto);
   }
 
@@ -123,14 +128,15 @@ export class CampaignsController {
   @Roles('approver')
   @ApiOperation({
     summary:
-      'pending_approval → approved at the cost forecast now; creates the first run. Never by its creator or last editor (403)',
+      'pending_approval → approved at the cost forecast now (in the answer, with its verdict and warnings); a scheduled ' +
+      'campaign gets its first run, an unscheduled one is sent with send-now. Never by its creator or last editor (403)',
   })
-  @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiOkResponse({ type: CampaignDecisionResponseDto })
   approve(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
     @Body() dto: CampaignApproveDto,
-  ): Promise<CampaignResponseDto> {
+  ): Promise<CampaignDecisionResponseDto> {
     return this.workflow.approve(actor, id, dto);
   }
 

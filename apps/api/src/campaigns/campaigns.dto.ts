@@ -266,6 +266,41 @@ export class CampaignResponseDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+/** A block reason of a forecast: why the send would be refused, and the call that clears it. */
+export class ForecastBlockReasonDto {
+  @ApiProperty({ enum: ['over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'] }) code: string;
+  @ApiProperty({ description: 'In words, with the figures and what to change' }) message: string;
+  @ApiProperty({ example: 'PATCH /line-accounts/:id' }) clearedBy: string;
+}
+
+/** What the approver approves: the forecast stored with this submission or approval. */
+export class CampaignForecastSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '2026-12' }) month: string;
+  @ApiProperty() recipients: number;
+  @ApiProperty() messages: number;
+  @ApiProperty() freeMessages: number;
+  @ApiProperty() paidMessages: number;
+  @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
+  @ApiProperty({
+    enum: ['ok', 'over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'],
+    description: 'ok, or the most severe reason the send would be refused at the gate if it went now',
+  })
+  verdict: string;
+  @ApiProperty({ type: [ForecastBlockReasonDto], description: 'Every reason it would be refused (empty when ok)' })
+  blockReasons: ForecastBlockReasonDto[];
+  @ApiProperty({
+    type: [String],
+    description: 'What does not block but an approver should know (an unverified rate card, stale LINE figures)',
+  })
+  warnings: string[];
+}
+
+/** Submit's and approve's answer: the campaign, and the forecast it was submitted or approved at. */
+export class CampaignDecisionResponseDto extends CampaignResponseDto {
+  @ApiProperty({ type: CampaignForecastSummaryDto }) forecast: CampaignForecastSummaryDto;
+}
+
 export class CampaignListResponseDto {
   @ApiProperty({ type: [CampaignResponseDto] }) items: CampaignResponseDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Campaign, CampaignRun } from '@lcm/database';
 import { MAX_MULTICAST_RECIPIENTS } from '@lcm/domain/line-messages';
-import { Dec, formatAmount } from '@lcm/domain/money';
+import { approvalLapsed, costPastApproval } from '@lcm/domain/forecast';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
 import { BlockReason, LedgerService } from '../billing/ledger.service';
@@ -53,15 +53,8 @@ export class BudgetGateService {
       if (!campaign || !(await this.repository.lockDueRun(tx, runId))) return 'skipped';
       const run = (await this.runs.findById(runId, tx))!;
       if (campaign.status === 'paused') return 'skipped';
-      if (!this.runHooks.mayStart(run, campaign)) {
-        await this.block(tx, run, campaign, null, [
-          {
-            code: 'needs_reapproval',
-            message: 'The campaign changed or lost its approval after this run was approved.',
-          },
-        ]);
-        return 'blocked';
-      }
+      // A lapsed approval blocks too, but only beside the forecast's own reasons: all are shown at once.
+      const approvalInForce = this.runHooks.mayStart(run, campaign);
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(tx, account);
       const snapshotStarted = performance.now();
@@ -85,7 +78,7 @@ export class BudgetGateService {
         campaignId: campaign.id,
         runId: run.id,
         label: `run ${run.id}`,
-        extraChecks: (forecast) => this.approvalChecks(run, forecast),
+        extraChecks: (forecast) => (approvalInForce ? this.approvalChecks(run, forecast) : [approvalLapsed()]),
       });
       if (!result.reservation) {
         await this.repository.dropBatches(tx, run.id);
@@ -95,11 +88,13 @@ export class BudgetGateService {
       const batches = result.trimmed
         ? await this.repository.trimBatches(tx, run.id, result.recipients, MAX_MULTICAST_RECIPIENTS)
         : snapshot.batches;
-      const notes: BlockReason[] = result.trimmed
+      // Not a block: a note on a run that passed, so it clears nothing.
+      const notes = result.trimmed
         ? [
             {
               code: 'trimmed',
               message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
+              clearedBy: null,
             },
           ]
         : [];
@@ -144,16 +139,13 @@ export class BudgetGateService {
 
   /** The approver approved a cost; a run that grew past it by more than the tolerance needs a new approval. */
   private approvalChecks(run: CampaignRun, forecast: ForecastResponse): BlockReason[] {
-    const tolerance = this.config.values.dispatch.costTolerancePercent;
-    const approved = Dec(run.approvedCost.toString());
-    const limit = approved.times(Dec(100 + tolerance).dividedBy(100));
-    if (Dec(forecast.cost.amount).lte(limit)) return [];
-    return [
-      {
-        code: 'needs_reapproval',
-        message: `The send now costs ${forecast.cost.amount} ${forecast.cost.currency}, more than the approved ${formatAmount(approved)} plus ${tolerance}% (${formatAmount(limit)}); it needs a new approval.`,
-      },
-    ];
+    const reason = costPastApproval({
+      cost: forecast.cost.amount,
+      currency: forecast.cost.currency,
+      approvedCost: run.approvedCost.toString(),
+      tolerancePercent: this.config.values.dispatch.costTolerancePercent,
+    });
+    return reason ? [reason] : [];
   }
 
   private async block(

@@ -533,7 +533,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** draft → pending_approval, with a forecast snapshot */
+        /** draft or blocked → pending_approval, with a fresh forecast snapshot (in the answer, with its verdict and warnings); from blocked the old approval is discarded and waiting runs are cancelled: needs_reapproval's way out */
         post: operations["CampaignsController_submit"];
         delete?: never;
         options?: never;
@@ -567,7 +567,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** pending_approval → approved at the cost forecast now; creates the first run. Never by its creator or last editor (403) */
+        /** pending_approval → approved at the cost forecast now (in the answer, with its verdict and warnings); a scheduled campaign gets its first run, an unscheduled one is sent with send-now. Never by its creator or last editor (403) */
         post: operations["CampaignsController_approve"];
         delete?: never;
         options?: never;
@@ -1593,6 +1593,70 @@ export interface components {
             /** @description The version you read: when given, a stale one gets 409 */
             version?: number;
         };
+        ForecastBlockReasonDto: {
+            /** @enum {string} */
+            code: "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
+            /** @description In words, with the figures and what to change */
+            message: string;
+            /** @example PATCH /line-accounts/:id */
+            clearedBy: string;
+        };
+        CampaignForecastSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-12 */
+            month: string;
+            recipients: number;
+            messages: number;
+            freeMessages: number;
+            paidMessages: number;
+            cost: components["schemas"]["MoneyDto"];
+            /**
+             * @description ok, or the most severe reason the send would be refused at the gate if it went now
+             * @enum {string}
+             */
+            verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
+            /** @description Every reason it would be refused (empty when ok) */
+            blockReasons: components["schemas"]["ForecastBlockReasonDto"][];
+            /** @description What does not block but an approver should know (an unverified rate card, stale LINE figures) */
+            warnings: string[];
+        };
+        CampaignDecisionResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lineAccountId: string;
+            /** Format: uuid */
+            audienceId: string;
+            name: string;
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** @description Push requests per recipient: ceil(messages / 5) */
+            requestsPerRecipient: number;
+            schedule: components["schemas"]["CampaignScheduleResponseDto"] | null;
+            maxRecipients: number | null;
+            costCap: components["schemas"]["MoneyDto"] | null;
+            /** @enum {string} */
+            overBudgetPolicy: "block" | "trim";
+            /** @enum {string} */
+            status: "draft" | "pending_approval" | "approved" | "sending" | "paused" | "completed" | "cancelled" | "blocked" | "failed";
+            version: number;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: uuid */
+            lastEditedById: string;
+            submission: components["schemas"]["CampaignSubmissionDto"] | null;
+            /** @description The approval in force; null when there is none */
+            approval: components["schemas"]["CampaignApprovalDto"] | null;
+            /** @description The last rejection */
+            lastRejection: components["schemas"]["CampaignRejectionDto"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            forecast: components["schemas"]["CampaignForecastSummaryDto"];
+        };
         CampaignApproveDto: {
             /**
              * @description Kept with the approval and in the audit log
@@ -1635,8 +1699,16 @@ export interface components {
              * @example over_budget
              */
             code: string;
-            /** @example The send would cost NT$600.0000, past the monthly cap of NT$500.0000. */
+            /**
+             * @description In words, with the figures and what to change; never repeats the code
+             * @example Spent 0.0000 TWD + reserved 0.0000 TWD + this send 600.0000 TWD = 600.0000 TWD, past the monthly budget of 500.0000 TWD by 100.0000 TWD: raise it (monthlyBudget) or send to fewer.
+             */
             message: string;
+            /**
+             * @description The call that clears this reason: PATCH /line-accounts/:id (over_budget, over_plan_limit, over_line_cap), POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the new approval. null on the trimmed note, which blocks nothing.
+             * @example PATCH /line-accounts/:id
+             */
+            clearedBy: string | null;
         };
         RunResponseDto: {
             /** Format: uuid */
@@ -2787,7 +2859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignResponseDto"];
+                    "application/json": components["schemas"]["CampaignDecisionResponseDto"];
                 };
             };
         };
@@ -2837,7 +2909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignResponseDto"];
+                    "application/json": components["schemas"]["CampaignDecisionResponseDto"];
                 };
             };
         };

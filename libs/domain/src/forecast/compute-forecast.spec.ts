@@ -1,5 +1,6 @@
 import { DEFAULT_RATE_CARDS, RateCard } from '../pricing';
 import { computeForecast } from './compute-forecast';
+import { approvalLapsed, costPastApproval } from './reasons';
 import { ForecastInput } from './forecast.types';
 
 const twCards = DEFAULT_RATE_CARDS.filter((card) => card.region === 'TW');
@@ -265,6 +266,61 @@ describe('computeForecast: verdicts', () => {
     );
     expect(forecast.verdicts).toEqual(['over_line_cap', 'over_budget', 'quota_unknown']);
     expect(forecast.verdict).toBe('over_line_cap');
+  });
+
+  it('gives one block reason per verdict, in words without its code, naming the call that clears it', () => {
+    const quota = {
+      lineQuota: { type: 'limited' as const, value: 6500 },
+      lineConsumption: null,
+      ledgerUsed: 6000,
+      reserved: 0,
+      headroom: 0,
+      fresh: false,
+    };
+    const forecast = computeForecast(
+      input({
+        quota,
+        recipients: 1000,
+        costCap: '100',
+        budget: { monthlyCap: '50', spentThisMonth: '0', reservedThisMonth: '0' },
+      }),
+    );
+    expect(forecast.blockReasons.map((reason) => [reason.code, reason.clearedBy])).toEqual([
+      ['over_line_cap', 'PATCH /line-accounts/:id'],
+      ['over_budget', 'PATCH /line-accounts/:id'],
+      ['quota_unknown', 'POST /line-accounts/:id/quota-sync'],
+    ]);
+    const budget = forecast.blockReasons[1].message;
+    // Both money caps passed: the one over_budget reason says both, with the figures.
+    expect(budget).toContain('past the monthly budget of 50.0000 TWD by 150.0000 TWD');
+    expect(budget).toContain("more than the campaign's cost cap of 100.0000 TWD");
+    for (const reason of forecast.blockReasons) {
+      expect(reason.message).not.toMatch(/^(over|quota)[_ ]/i);
+      expect(forecast.reasons).toContain(reason.message);
+    }
+    expect(computeForecast(input({ recipients: 10 })).blockReasons).toEqual([]);
+  });
+
+  it("warns without blocking: an unverified rate card's prices, and stale figures under no cap", () => {
+    const stale = { lineQuota: null, lineConsumption: null, ledgerUsed: 6000, reserved: 0, headroom: 0, fresh: false };
+    const forecast = computeForecast(input({ quota: stale, recipients: 10 }));
+    expect(forecast.verdict).toBe('ok');
+    expect(forecast.warnings).toEqual([
+      expect.stringContaining('unverified rate card TW high'),
+      expect.stringContaining('no cap applies, so the figures above are a lower bound'),
+    ]);
+  });
+
+  it('needs a new approval when the cost grew past the approved one by more than the tolerance', () => {
+    const check = (cost: string) =>
+      costPastApproval({ cost, currency: 'TWD', approvedCost: '100', tolerancePercent: 10 });
+    expect(check('110.0000')).toBeNull();
+    expect(check('110.0001')).toEqual({
+      code: 'needs_reapproval',
+      message: expect.stringContaining('more than the approved 100.0000 plus 10% (110.0000)'),
+      clearedBy: 'POST /campaigns/:id/submit',
+    });
+    expect(approvalLapsed()).toMatchObject({ code: 'needs_reapproval', clearedBy: 'POST /campaigns/:id/submit' });
   });
 
   it('counts spend and reservations of other runs against the monthly cap', () => {

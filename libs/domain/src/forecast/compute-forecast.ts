@@ -16,6 +16,7 @@ export function computeForecast(input: ForecastInput): Forecast {
   if (!isMonth(input.month)) throw new RangeError(`month must be "YYYY-MM" (got "${input.month}")`);
   const situation = buildSituation(input);
   const assessment = assess(situation, input.recipients);
+  const explanation = explain(situation, assessment);
   const suggestions = [
     trimSuggestion(situation, assessment),
     planSuggestion(input, situation, assessment),
@@ -45,7 +46,9 @@ export function computeForecast(input: ForecastInput): Forecast {
     budget: budgetOf(situation, assessment),
     verdict: assessment.verdicts[0] ?? 'ok',
     verdicts: assessment.verdicts,
-    reasons: explain(situation, assessment),
+    reasons: explanation.lines,
+    blockReasons: explanation.blockReasons,
+    warnings: explanation.warnings,
     suggestions,
     rateCard: summarizeRateCard(situation.card),
   };

@@ -20,6 +20,19 @@ export const VERDICT_SEVERITY: readonly BlockingVerdict[] = [
   'quota_unknown',
 ];
 
+/** Why a send may not go: a forecast's verdicts, and the gate's own check of the approval. */
+export type BlockReasonCode = BlockingVerdict | 'needs_reapproval';
+
+/**
+ * One reason a send is refused, in words, with the API call that clears it (after which the run is
+ * retried with POST /runs/:id/retry, or, for needs_reapproval, approved again and sent).
+ */
+export interface BlockReason {
+  code: BlockReasonCode;
+  message: string;
+  clearedBy: string;
+}
+
 /** LINE's GET /v2/bot/message/quota. `value` = free messages + the additional-message cap set in LINE's console. */
 export interface LineQuotaReading {
   type: 'none' | 'limited';
@@ -180,7 +193,12 @@ export interface Forecast {
   verdict: Verdict;
   /** Every blocking verdict that applies, most severe first (empty when ok). */
   verdicts: BlockingVerdict[];
+  /** The arithmetic in words, then each block reason's message, then warnings. */
   reasons: string[];
+  /** One per verdict, in the same order, with the call that clears it. */
+  blockReasons: BlockReason[];
+  /** What an approver should know that does not block: stale LINE figures under no cap, an unverified rate card. */
+  warnings: string[];
   suggestions: Suggestion[];
   rateCard: RateCardSummary;
 }

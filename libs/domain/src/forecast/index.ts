@@ -1,6 +1,9 @@
 export { computeForecast } from './compute-forecast';
 export { VERDICT_SEVERITY } from './forecast.types';
+export { approvalLapsed, CLEARED_BY, costPastApproval } from './reasons';
 export type {
+  BlockReason,
+  BlockReasonCode,
   BlockingVerdict,
   Forecast,
   ForecastBudget,

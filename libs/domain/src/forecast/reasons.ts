@@ -1,6 +1,16 @@
-import { formatAmount } from '../money';
+import { Dec, formatAmount } from '../money';
 import { Assessment } from './assess';
+import { BlockReason, BlockReasonCode } from './forecast.types';
 import { MonthSituation } from './situation';
+
+/** The call that clears each block reason; the message says which field to change. */
+export const CLEARED_BY: Readonly<Record<BlockReasonCode, string>> = Object.freeze({
+  over_plan_limit: 'PATCH /line-accounts/:id',
+  over_line_cap: 'PATCH /line-accounts/:id',
+  over_budget: 'PATCH /line-accounts/:id',
+  quota_unknown: 'POST /line-accounts/:id/quota-sync',
+  needs_reapproval: 'POST /campaigns/:id/submit',
+});
 
 function count(value: number): string {
   return value.toLocaleString('en-US');
@@ -14,15 +24,60 @@ function money(value: Parameters<typeof formatAmount>[0], currency: string): str
   return `${formatAmount(value)} ${currency}`;
 }
 
+export interface Explanation {
+  /** The arithmetic, the block reasons' messages, then the warnings: what `reasons` shows. */
+  lines: string[];
+  blockReasons: BlockReason[];
+  warnings: string[];
+}
+
 /** Human-readable account of a forecast: the arithmetic first, then each reason it cannot go ahead. */
-export function explain(situation: MonthSituation, assessment: Assessment): string[] {
-  return [
-    describeMessages(situation, assessment),
-    describeQuota(situation, assessment),
-    ...describeSplit(situation, assessment),
-    ...describeRateCard(situation, assessment),
-    ...describeProblems(situation, assessment),
-  ];
+export function explain(situation: MonthSituation, assessment: Assessment): Explanation {
+  const blockReasons = blockReasonsOf(situation, assessment);
+  const warnings = [...describeRateCard(situation, assessment), ...staleWithoutCap(situation, assessment)];
+  return {
+    lines: [
+      describeMessages(situation, assessment),
+      describeQuota(situation, assessment),
+      ...describeSplit(situation, assessment),
+      ...describeRateCard(situation, assessment),
+      ...blockReasons.map((reason) => reason.message),
+      ...staleWithoutCap(situation, assessment),
+    ],
+    blockReasons,
+    warnings,
+  };
+}
+
+/**
+ * The gate's check of the approval: a run whose cost grew past the approved cost by more than the
+ * tolerance needs a new approval (null: it may go).
+ */
+export function costPastApproval(input: {
+  cost: string;
+  currency: string;
+  approvedCost: string;
+  tolerancePercent: number;
+}): BlockReason | null {
+  const approved = Dec(input.approvedCost);
+  const limit = approved.times(Dec(100 + input.tolerancePercent).dividedBy(100));
+  if (Dec(input.cost).lte(limit)) return null;
+  return {
+    code: 'needs_reapproval',
+    message:
+      `The send now costs ${input.cost} ${input.currency}, more than the approved ${formatAmount(approved)} ` +
+      `plus ${input.tolerancePercent}% (${formatAmount(limit)}); it needs a new approval.`,
+    clearedBy: CLEARED_BY.needs_reapproval,
+  };
+}
+
+/** A run whose campaign was edited, withdrawn or re-approved after the run was approved. */
+export function approvalLapsed(): BlockReason {
+  return {
+    code: 'needs_reapproval',
+    message: 'The campaign changed or lost its approval after this run was approved; it needs a new approval.',
+    clearedBy: CLEARED_BY.needs_reapproval,
+  };
 }
 
 function describeMessages(situation: MonthSituation, assessment: Assessment): string {
@@ -73,44 +128,59 @@ function describeRateCard(situation: MonthSituation, assessment: Assessment): st
   ];
 }
 
-function describeProblems(situation: MonthSituation, assessment: Assessment): string[] {
+/** One reason per blocking verdict, in the verdicts' order (most severe first). */
+function blockReasonsOf(situation: MonthSituation, assessment: Assessment): BlockReason[] {
   const { card } = situation;
-  const problems: string[] = [];
+  const messages = new Map<BlockReasonCode, string[]>();
+  const add = (code: BlockReasonCode, message: string) => messages.set(code, [...(messages.get(code) ?? []), message]);
   if (assessment.overPlanLimit) {
-    problems.push(
-      `Over the plan limit: ${plural(assessment.paidMessages, 'message')} would pass the free quota, ` +
-        `and the ${card.plan} plan cannot buy additional messages.`,
+    add(
+      'over_plan_limit',
+      `${plural(assessment.paidMessages, 'message')} would pass the free quota, and the ${card.plan} plan ` +
+        'cannot buy additional messages: move the account to a plan that can (plan).',
     );
   }
   if (assessment.overLineCap) {
-    problems.push(
-      `Over LINE's cap: this send would take the month's additional messages to ` +
-        `${count(assessment.paidSoFar + assessment.paidMessages)}, past the cap of ${count(situation.additionalCap ?? 0)}.`,
+    add(
+      'over_line_cap',
+      `This send would take the month's additional messages to ` +
+        `${count(assessment.paidSoFar + assessment.paidMessages)}, past LINE's cap of ${count(situation.additionalCap ?? 0)}: ` +
+        'raise the cap at LINE and here (additionalMessageCap), or send to fewer.',
     );
   }
   if (assessment.overMonthlyCap && situation.monthlyCap !== null) {
-    problems.push(
-      `Over budget: spent ${money(situation.spent, card.currency)} + reserved ${money(situation.reservedCost, card.currency)} + ` +
+    add(
+      'over_budget',
+      `Spent ${money(situation.spent, card.currency)} + reserved ${money(situation.reservedCost, card.currency)} + ` +
         `this send ${money(assessment.costTotal, card.currency)} = ${money(assessment.monthSpendAfter, card.currency)}, ` +
-        `past the monthly cap of ${money(situation.monthlyCap, card.currency)} by ` +
-        `${money(assessment.monthSpendAfter.minus(situation.monthlyCap), card.currency)}.`,
+        `past the monthly budget of ${money(situation.monthlyCap, card.currency)} by ` +
+        `${money(assessment.monthSpendAfter.minus(situation.monthlyCap), card.currency)}: raise it (monthlyBudget) or send to fewer.`,
     );
   }
   if (assessment.overCostCap && situation.costCap !== null) {
-    problems.push(
-      `Over budget: this send costs ${money(assessment.costTotal, card.currency)}, ` +
-        `more than the campaign's cost cap of ${money(situation.costCap, card.currency)}.`,
+    add(
+      'over_budget',
+      `This send costs ${money(assessment.costTotal, card.currency)}, more than the campaign's cost cap of ` +
+        `${money(situation.costCap, card.currency)}: withdraw the campaign and raise its costCap, or send to fewer.`,
     );
   }
   if (assessment.quotaUnknown) {
-    problems.push(
-      "Quota unknown: LINE's quota and usage have not been read recently enough, and pushes sent outside this service " +
+    add(
+      'quota_unknown',
+      "LINE's quota and usage have not been read recently enough, and pushes sent outside this service " +
         'may be missing from the figures; with a cap in force the send is held until they are read again.',
     );
-  } else if (!situation.fresh && assessment.messages > 0) {
-    problems.push(
-      "LINE's quota and usage have not been read recently; no cap applies, so the figures above are a lower bound.",
-    );
   }
-  return problems;
+  return assessment.verdicts.map((code) => ({
+    code,
+    message: (messages.get(code) ?? []).join(' '),
+    clearedBy: CLEARED_BY[code],
+  }));
+}
+
+function staleWithoutCap(situation: MonthSituation, assessment: Assessment): string[] {
+  if (assessment.quotaUnknown || situation.fresh || assessment.messages === 0) return [];
+  return [
+    "LINE's quota and usage have not been read recently; no cap applies, so the figures above are a lower bound.",
+  ];
 }
