@@ -5,6 +5,7 @@ import { CampaignRunsService } from '../apps/api/src/campaigns/campaign-runs.ser
 import { CampaignsRepository } from '../apps/api/src/campaigns/campaigns.repository';
 import { Clock } from '../apps/api/src/common/clock';
 import { PrismaService } from '../apps/api/src/database/prisma.service';
+import { DispatcherService } from '../apps/api/src/dispatch/dispatcher.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 
 /** Issue 6: campaigns, the approval workflow and runs, against a real PostgreSQL and the LINE simulator. */
@@ -313,6 +314,35 @@ describe('campaigns and the approval workflow', () => {
       [campaign.id],
     );
     expect(rows[0].n).toBe(1); // the losers' forecasts rolled back with their transactions
+  });
+
+  it("starts a scheduled run when the service's clock reaches its time, not the database's", async () => {
+    // An audience nobody is in: the run reserves nothing the later tests on this account would see.
+    const nobody = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(marketer.token))
+      .send({ lineAccountId: accountId, name: 'Nobody', definition: { tag: 'no-contact-has-this' } })
+      .expect(201);
+    const campaign = await createCampaign(marketer.token, { audienceId: nobody.body.id, schedule: { at: inDays(1) } });
+    await act(marketer.token, campaign.id, 'submit').expect(200);
+    await act(approver.token, campaign.id, 'approve').expect(200);
+    const runStatus = async () =>
+      (
+        (await get(marketer.token, `/campaigns/${campaign.id}/runs`).expect(200)).body.items as { status: string }[]
+      ).map((run) => run.status);
+    const dispatcher = t.app.get(DispatcherService);
+    await dispatcher.schedulerTick();
+    expect(await runStatus()).toEqual(['scheduled']);
+
+    // A day and a half ahead: this run is due, the other tests' runs (two days ahead and later) are not.
+    const spy = jest.spyOn(t.app.get(Clock), 'now').mockImplementation(() => new Date(inDays(1.5)));
+    try {
+      await dispatcher.schedulerTick();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await runStatus()).not.toEqual(['scheduled']);
   });
 
   it('takes the cron syntax people paste from other crons: L is the local last day of the month', async () => {

@@ -4,6 +4,7 @@ import { requestRetryKey, retryDelayMs, TokenBucket } from '@lcm/domain/dispatch
 import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { describeOutcome, LineMessageObject } from '@lcm/line-client';
 import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
@@ -18,8 +19,9 @@ export type StopReason = 'monthly_limit' | 'unauthorized';
 
 /**
  * Sends one claimed batch: one multicast per 5 message objects, each with its stored retry key.
- * Every accepted request is settled in the ledger in the same transaction that records it, so a
- * crash between LINE's answer and the database is repaired by the retry (LINE answers 409).
+ * Each accepted request is recorded on its batch at once; the scheduler settles recorded requests
+ * into the ledger later, in bulk (RunSettlementService). A crash between LINE's answer and that
+ * record is repaired by the retry with the same key (LINE answers 409).
  */
 @Injectable()
 export class BatchSenderService {
@@ -37,6 +39,7 @@ export class BatchSenderService {
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
     private readonly quota: QuotaRefresher,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -154,7 +157,7 @@ export class BatchSenderService {
     batch: ClaimedBatch,
   ): Promise<{ account: LineAccount; requests: LineMessageObject[][] }> {
     const cached = this.contexts.get(batch.runId);
-    if (cached && cached.until > Date.now()) return cached;
+    if (cached && cached.until > this.clock.elapsedMs()) return cached;
     const [account, campaign] = await Promise.all([
       this.accounts.mustFind(batch.lineAccountId),
       this.campaigns.findById(batch.campaignId),
@@ -162,7 +165,7 @@ export class BatchSenderService {
     const context = {
       account,
       requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]),
-      until: Date.now() + CONTEXT_TTL_MS,
+      until: this.clock.elapsedMs() + CONTEXT_TTL_MS,
     };
     if (this.contexts.size > 1000) this.contexts.clear();
     this.contexts.set(batch.runId, context);
@@ -176,10 +179,10 @@ export class BatchSenderService {
       // LINE counts requests in any one second. A bucket admits at most rate + burst in a second, so a
       // burst of 5% lets workers catch up a slot a slow moment missed and still stays under the limit
       // (190 + 9 = 199 of LINE's 200 at the default rate).
-      bucket = new TokenBucket(rate, Math.max(1, Math.floor(rate / 20)), Date.now());
+      bucket = new TokenBucket(rate, Math.max(1, Math.floor(rate / 20)), this.clock.elapsedMs());
       this.buckets.set(account.id, bucket);
     }
-    const wait = bucket.reserve(Date.now());
+    const wait = bucket.reserve(this.clock.elapsedMs());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -50,7 +50,7 @@ export class BudgetGateService {
     const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
     return this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(campaignId, tx);
-      if (!campaign || !(await this.repository.lockDueRun(tx, runId))) return 'skipped';
+      if (!campaign || !(await this.repository.lockDueRun(tx, runId, this.clock.now()))) return 'skipped';
       const run = (await this.runs.findById(runId, tx))!;
       if (campaign.status === 'paused') return 'skipped';
       // A lapsed approval blocks too, but only beside the forecast's own reasons: all are shown at once.

@@ -73,17 +73,17 @@ export class DispatchRepository {
     return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 300_000 });
   }
 
-  /** Runs that are due, oldest first; the gate locks and re-checks each one. */
-  async dueRuns(limit: number): Promise<{ id: string; campaignId: string }[]> {
+  /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
+  async dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
     return this.prisma.client.$queryRaw<{ id: string; campaignId: string }[]>`
       SELECT id::text, campaign_id::text AS "campaignId" FROM campaign_runs
-       WHERE status = 'scheduled' AND scheduled_at <= now() ORDER BY scheduled_at, id LIMIT ${limit}`;
+       WHERE status = 'scheduled' AND scheduled_at <= ${now} ORDER BY scheduled_at, id LIMIT ${limit}`;
   }
 
-  /** The run's row, locked, if it is still scheduled and due and no other instance holds it. */
-  async lockDueRun(tx: Transaction, runId: string): Promise<boolean> {
+  /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
+  async lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
     const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= now()
+      SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
          FOR UPDATE SKIP LOCKED`;
     return rows.length === 1;
   }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RunStarter, RunStartOutcome } from '../ports/run-starter';
+import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
@@ -35,6 +36,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     private readonly finisher: RunFinisherService,
     private readonly config: AppConfigService,
     private readonly settlement: RunSettlementService,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -77,7 +79,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
   /** One pass of the scheduler: gate what is due, settle what was sent, finish what is done. True when it gated or finished a run. */
   async schedulerTick(): Promise<boolean> {
     let worked = (await this.repository.reclaimExpiredLeases()) > 0;
-    for (const run of await this.repository.dueRuns(20)) {
+    for (const run of await this.repository.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.
       if (outcome === 'sending') this.wakeAll('worker');
