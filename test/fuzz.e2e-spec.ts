@@ -32,6 +32,8 @@ const PER_OPERATION = Number(process.env.FUZZ_SAMPLE ?? 30);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 /** Refusals the contract says are kept on record: a send-now or retry the budget gate refuses (422). */
 const RECORDED_REFUSALS = [/^POST \/api\/v1\/campaigns\/\{id\}\/send-now$/, /^POST \/api\/v1\/runs\/\{id\}\/retry$/];
+/** …and a failed sign-in (401, or 429 once throttled), counted against its email and address so guessing slows down. */
+const COUNTED_SIGN_IN = /^POST \/api\/v1\/auth\/login$/;
 
 type Role = 'admin' | 'marketer' | 'approver';
 
@@ -299,7 +301,11 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
           }
           const after = await settledFingerprint(t, before, response.status);
           const changed = changedTables(before, after);
-          const recorded = response.status === 422 && RECORDED_REFUSALS.some((pattern) => pattern.test(key));
+          const recorded =
+            (response.status === 422 && RECORDED_REFUSALS.some((pattern) => pattern.test(key))) ||
+            ([401, 429].includes(response.status) &&
+              COUNTED_SIGN_IN.test(key) &&
+              changed.every((table) => table === 'login_throttles'));
           if (response.status >= 400 && changed.length && !recorded)
             failures.push(`${where}: ${response.status} but wrote to ${changed.join(', ')}`);
           before = after;
