@@ -1,5 +1,5 @@
 import { Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { isValidTimeZone } from '@lcm/domain/pricing';
+import { isValidTimeZone } from '@lcm/domain/time';
 
 @ValidatorConstraint({ name: 'timeZone' })
 class TimeZoneConstraint implements ValidatorConstraintInterface {

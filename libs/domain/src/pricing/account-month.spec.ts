@@ -1,14 +1,6 @@
 import fc from 'fast-check';
-import {
-  firstDayOf,
-  isInMonth,
-  isValidTimeZone,
-  localDateOf,
-  monthBounds,
-  monthOf,
-  nextMonth,
-  previousMonth,
-} from './account-month';
+import { firstDayOf, isInMonth, localDateOf, monthBounds, monthOf, nextMonth, previousMonth } from './account-month';
+import { isValidTimeZone } from '../time/zoned-time';
 
 describe('the account month', () => {
   it('puts 2026-11-30T16:30Z in December for an account in Asia/Taipei (UTC+8)', () => {

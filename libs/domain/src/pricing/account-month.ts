@@ -1,4 +1,4 @@
-import { instantOfWallClock, isValidTimeZone, wallClockOf } from '../time/zoned-time';
+import { instantOfWallClock, wallClockOf } from '../time/zoned-time';
 /**
  * The account's month: LINE resets the quota monthly and does not document the instant, so months
  * are counted in the account's own time zone (zone arithmetic in time/zoned-time.ts).
@@ -16,8 +16,6 @@ export interface MonthBounds {
   /** First instant of the next month (exclusive). */
   end: Date;
 }
-
-export { isValidTimeZone };
 
 function assertInstant(instant: Date): number {
   const ms = instant.getTime();

@@ -17,7 +17,6 @@ export {
   firstDayOf,
   isInMonth,
   isMonth,
-  isValidTimeZone,
   localDateOf,
   monthBounds,
   monthOf,
