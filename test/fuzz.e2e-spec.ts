@@ -50,6 +50,8 @@ interface Fixtures {
   version(table: string, id: string): Promise<number>;
 }
 
+const SIGNER_PASSWORD = 'correct horse battery staple';
+
 type Example = Partial<FuzzRequest> & { role?: Role; sign?: boolean };
 const future = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 let unique = 0;
@@ -62,6 +64,7 @@ const EXAMPLES: Record<string, (fx: Fixtures) => Promise<Example> | Example> = {
     body: { version: await fx.version('users', fx.spareUserId), name: 'Spare' },
   }),
   'POST /api/v1/users/{id}/tokens': (fx) => ({ params: { id: fx.spareUserId } }),
+  'POST /api/v1/auth/login': () => ({ body: { email: 'signer@example.com', password: SIGNER_PASSWORD } }),
   'POST /api/v1/line-accounts': () => ({
     body: {
       name: 'Fuzz OA',
@@ -291,7 +294,7 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
           );
           const where = `${key} [${mutation.name}] as ${role}`;
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          if (process.env.FUZZ_DEBUG && response.status !== 400)
+          if (process.env.FUZZ_DEBUG && (response.status !== 400 || process.env.FUZZ_DEBUG === 'all'))
             process.stdout.write(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 160)}\n`);
           if (response.status >= 500) {
             failures.push(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
@@ -397,6 +400,12 @@ async function createFixtures(t: TestApp, sim: LineSimulatorHandle): Promise<Fix
   const marketer = await t.createUser('marketer');
   const approver = await t.createUser('approver');
   const spare = await t.createUser('marketer');
+  await t
+    .http()
+    .post('/api/v1/users')
+    .set(bearer(admin))
+    .send({ email: 'signer@example.com', name: 'Signer', role: 'marketer', password: SIGNER_PASSWORD })
+    .expect(201);
   const api = (token: string) => ({
     post: (path: string, body?: object) => t.http().post(`/api/v1${path}`).set(bearer(token)).send(body),
     put: (path: string, body: object) => t.http().put(`/api/v1${path}`).set(bearer(token)).send(body),
