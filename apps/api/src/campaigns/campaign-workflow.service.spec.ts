@@ -157,6 +157,7 @@ describe('CampaignWorkflowService: four eyes', () => {
     await expect(service.approve(approver, campaign.id, { version: campaign.version })).resolves.toEqual({
       id: campaign.id,
       status: 'approved',
+      forecast: expect.objectContaining({ id: 'forecast-1', verdict: 'ok', recipients: 120, paidMessages: 0 }),
     });
     expect(writes.updates).toEqual([
       expect.objectContaining({
