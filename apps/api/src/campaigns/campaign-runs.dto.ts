@@ -32,6 +32,7 @@ export class RunBlockReasonDto {
     example: 'PATCH /line-accounts/:id',
     description:
       'The call that clears this reason: PATCH /line-accounts/:id (over_budget, over_plan_limit, over_line_cap), ' +
+      "POST /campaigns/:id/withdraw (over_budget by the campaign's own costCap, changed once it is a draft again), " +
       'POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to ' +
       'pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the ' +
       'new approval. null on the trimmed note, which blocks nothing.',

@@ -287,8 +287,12 @@ describe('computeForecast: verdicts', () => {
     );
     expect(forecast.blockReasons.map((reason) => [reason.code, reason.clearedBy])).toEqual([
       ['over_line_cap', 'PATCH /line-accounts/:id'],
-      ['over_budget', 'PATCH /line-accounts/:id'],
+      ['over_budget', 'PATCH /line-accounts/:id and POST /campaigns/:id/withdraw'],
       ['quota_unknown', 'POST /line-accounts/:id/quota-sync'],
+    ]);
+    // The campaign's own cap alone is changed on the campaign.
+    expect(computeForecast(input({ used: 6000, recipients: 1000, costCap: '100' })).blockReasons).toEqual([
+      expect.objectContaining({ code: 'over_budget', clearedBy: 'POST /campaigns/:id/withdraw' }),
     ]);
     const budget = forecast.blockReasons[1].message;
     // Both money caps passed: the one over_budget reason says both, with the figures.

@@ -3,7 +3,10 @@ import { Assessment } from './assess';
 import { BlockReason, BlockReasonCode } from './forecast.types';
 import { MonthSituation } from './situation';
 
-/** The call that clears each block reason; the message says which field to change. */
+/**
+ * The call that clears each block reason; the message says which field to change. A campaign's own
+ * cost cap is changed on the campaign, after withdrawing it (COST_CAP_CLEARED_BY).
+ */
 export const CLEARED_BY: Readonly<Record<BlockReasonCode, string>> = Object.freeze({
   over_plan_limit: 'PATCH /line-accounts/:id',
   over_line_cap: 'PATCH /line-accounts/:id',
@@ -11,6 +14,7 @@ export const CLEARED_BY: Readonly<Record<BlockReasonCode, string>> = Object.free
   quota_unknown: 'POST /line-accounts/:id/quota-sync',
   needs_reapproval: 'POST /campaigns/:id/submit',
 });
+const COST_CAP_CLEARED_BY = 'POST /campaigns/:id/withdraw';
 
 function count(value: number): string {
   return value.toLocaleString('en-US');
@@ -131,8 +135,9 @@ function describeRateCard(situation: MonthSituation, assessment: Assessment): st
 /** One reason per blocking verdict, in the verdicts' order (most severe first). */
 function blockReasonsOf(situation: MonthSituation, assessment: Assessment): BlockReason[] {
   const { card } = situation;
-  const messages = new Map<BlockReasonCode, string[]>();
-  const add = (code: BlockReasonCode, message: string) => messages.set(code, [...(messages.get(code) ?? []), message]);
+  const messages = new Map<BlockReasonCode, { message: string; clearedBy: string }[]>();
+  const add = (code: BlockReasonCode, message: string, clearedBy = CLEARED_BY[code]) =>
+    messages.set(code, [...(messages.get(code) ?? []), { message, clearedBy }]);
   if (assessment.overPlanLimit) {
     add(
       'over_plan_limit',
@@ -162,6 +167,7 @@ function blockReasonsOf(situation: MonthSituation, assessment: Assessment): Bloc
       'over_budget',
       `This send costs ${money(assessment.costTotal, card.currency)}, more than the campaign's cost cap of ` +
         `${money(situation.costCap, card.currency)}: withdraw the campaign and raise its costCap, or send to fewer.`,
+      COST_CAP_CLEARED_BY,
     );
   }
   if (assessment.quotaUnknown) {
@@ -171,11 +177,14 @@ function blockReasonsOf(situation: MonthSituation, assessment: Assessment): Bloc
         'may be missing from the figures; with a cap in force the send is held until they are read again.',
     );
   }
-  return assessment.verdicts.map((code) => ({
-    code,
-    message: (messages.get(code) ?? []).join(' '),
-    clearedBy: CLEARED_BY[code],
-  }));
+  return assessment.verdicts.map((code) => {
+    const parts = messages.get(code) ?? [];
+    return {
+      code,
+      message: parts.map((part) => part.message).join(' '),
+      clearedBy: [...new Set(parts.map((part) => part.clearedBy))].join(' and ') || CLEARED_BY[code],
+    };
+  });
 }
 
 function staleWithoutCap(situation: MonthSituation, assessment: Assessment): string[] {
