@@ -32,8 +32,11 @@ const PER_OPERATION = Number(process.env.FUZZ_SAMPLE ?? 30);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 /** Refusals the contract says are kept on record: a send-now or retry the budget gate refuses (422). */
 const RECORDED_REFUSALS = [/^POST \/api\/v1\/campaigns\/\{id\}\/send-now$/, /^POST \/api\/v1\/runs\/\{id\}\/retry$/];
-/** …and a failed sign-in (401, or 429 once throttled), counted against its email and address so guessing slows down. */
-const COUNTED_SIGN_IN = /^POST \/api\/v1\/auth\/login$/;
+/**
+ * …and a wrong password (a sign-in's 401, a password change's 400 on currentPassword, 429 once
+ * throttled), counted in login_throttles so guessing slows down.
+ */
+const COUNTED_PASSWORD_GUESSES = /^(POST \/api\/v1\/auth\/login|PUT \/api\/v1\/me\/password)$/;
 
 type Role = 'admin' | 'marketer' | 'approver';
 
@@ -306,8 +309,8 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
           const changed = changedTables(before, after);
           const recorded =
             (response.status === 422 && RECORDED_REFUSALS.some((pattern) => pattern.test(key))) ||
-            ([401, 429].includes(response.status) &&
-              COUNTED_SIGN_IN.test(key) &&
+            ([400, 401, 429].includes(response.status) &&
+              COUNTED_PASSWORD_GUESSES.test(key) &&
               changed.every((table) => table === 'login_throttles'));
           if (response.status >= 400 && changed.length && !recorded)
             failures.push(`${where}: ${response.status} but wrote to ${changed.join(', ')}`);

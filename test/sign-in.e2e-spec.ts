@@ -253,6 +253,23 @@ describe('signing in (people, not scripts)', () => {
     await login(scripted.email, 'first password ever').expect(200);
   });
 
+  it('throttles guesses at the current password like sign-ins', async () => {
+    const person = await createPerson('marketer');
+    useClock(new Date('2030-06-04T10:00:00Z'));
+    const browser = await signIn(person.email);
+    const change = (currentPassword: string) =>
+      t
+        .http()
+        .put('/api/v1/me/password')
+        .set('Cookie', browser.cookie)
+        .set('X-CSRF-Token', browser.csrfToken)
+        .send({ currentPassword, newPassword: 'a brand new password' });
+    for (let i = 0; i < 5; i++) await change(`guess number ${i}`).expect(400);
+    const refused = await change(PASSWORD).expect(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    await login(person.email, PASSWORD).expect(429); // the same count as signing in
+  });
+
   it('refuses a password shorter than 12 characters when creating a user', async () => {
     const response = await t
       .http()

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
 import { AuthRepository } from './auth.repository';
+import { LoginThrottle } from './login-throttle';
+import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -9,7 +11,7 @@ import { TokenCrypto } from './token-crypto';
 
 /**
  * The guard on every route (APP_GUARD: a Bearer token or a browser session), the token hashing users
- * need to issue tokens, password hashing, and sessions (which users end on deactivation).
+ * need to issue tokens, password hashing and its throttle, and sessions (which users end on deactivation).
  */
 @Module({
   providers: [
@@ -17,9 +19,11 @@ import { TokenCrypto } from './token-crypto';
     TokenCrypto,
     SessionsRepository,
     SessionsService,
+    LoginThrottleRepository,
+    LoginThrottle,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenCrypto, PasswordHasher, SessionsService],
+  exports: [TokenCrypto, PasswordHasher, SessionsService, LoginThrottle],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { REDACTED_PATHS } from './logging';
+import type { Options } from 'pino-http';
+import { loggerOptions, REDACTED_PATHS } from './logging';
 
 describe('log redaction', () => {
   it('never writes tokens, channel secrets or Authorization headers', () => {
@@ -25,5 +26,20 @@ describe('log redaction', () => {
     for (const secret of ['lcm_secret1', 'sig-secret2', 'secret3', 'secret4', 'secret5', 'secret6'])
       expect(output).not.toContain(secret);
     expect(output.match(/\[redacted\]/g)?.length).toBe(6);
+  });
+});
+
+describe('logged request URLs', () => {
+  const url = (path: string) => {
+    const options = loggerOptions('info', 'json').pinoHttp as Options;
+    const serialize = options.serializers!.req as (req: { id: string; method: string; url: string }) => { url: string };
+    return serialize({ id: '1', method: 'POST', url: path }).url;
+  };
+
+  it("carry no invite link's token (a credential until used) and no query string", () => {
+    expect(url('/api/v1/auth/invites/Zm9vYmFyYmF6cXV4c2VjcmV0dG9rZW4/accept')).toBe(
+      '/api/v1/auth/invites/[redacted]/accept',
+    );
+    expect(url('/api/v1/contacts?cursor=abc')).toBe('/api/v1/contacts');
   });
 });

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
-import { LoginThrottleRepository } from './login-throttle.repository';
 import { SignInController } from './sign-in.controller';
 import { SignInService } from './sign-in.service';
 
@@ -9,6 +8,6 @@ import { SignInService } from './sign-in.service';
 @Module({
   imports: [AuthModule, UsersModule],
   controllers: [SignInController],
-  providers: [SignInService, LoginThrottleRepository],
+  providers: [SignInService],
 })
 export class SignInModule {}

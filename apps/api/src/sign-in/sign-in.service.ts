@@ -1,20 +1,15 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
-import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
 import type { AuthUser, CurrentSessionInfo } from '../auth/auth.decorators';
 import type { ClientInfo } from '../auth/client-info';
 import { assertSameOrigin } from '../auth/csrf';
+import { LoginThrottle } from '../auth/login-throttle';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { UsersRepository } from '../users/users.repository';
 import { toAuthUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import { InviteAcceptDto, SessionCreateDto, SessionResponseDto } from './sign-in.dto';
-import { LoginThrottleRepository } from './login-throttle.repository';
-
-/** A failure counts against its email and address for this long after the last one. */
-const THROTTLE_WINDOW_MS = 3_600_000;
 
 /** A new session: the token for the cookie, and the answer's body. */
 export interface SignedIn {
@@ -30,39 +25,25 @@ export class SignInService {
     private readonly userService: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
-    private readonly throttle: LoginThrottleRepository,
-    private readonly clock: Clock,
-    private readonly config: AppConfigService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /**
    * Email and password to a session. Unknown email, wrong password, no password yet and a
-   * deactivated user get the same 401 after the same one scrypt. Failures are counted per email and
-   * per client address (in PostgreSQL, for every instance); past the allowance each further attempt
-   * waits twice as long as the last (1 s … 15 min) and meanwhile gets 429 with Retry-After.
+   * deactivated user get the same 401 after the same one scrypt; failures are throttled per email
+   * and per client address (LoginThrottle).
    */
   async login(dto: SessionCreateDto, client: ClientInfo): Promise<SignedIn> {
     assertSameOrigin(client);
-    const { loginFailuresPerEmail, loginFailuresPerAddress } = this.config.values.auth;
-    const now = this.clock.now();
-    const at = { now, windowStart: new Date(now.getTime() - THROTTLE_WINDOW_MS) };
-    await this.throttle.deleteStale(at);
     const email = dto.email.trim().toLowerCase();
-    const emailKey = `email:${email}`;
-    const addressKey = `ip:${client.address}`;
-    const addressBlocked = await this.throttle.blockedUntil(addressKey, now);
-    if (addressBlocked) throw tooMany('from this address', addressBlocked, now);
-    // Counted before the password is checked, so parallel guesses at one email take turns.
-    if (!(await this.throttle.countFailure(emailKey, at, loginFailuresPerEmail, true))) {
-      throw tooMany('for this email', (await this.throttle.blockedUntil(emailKey, now)) ?? now, now);
-    }
+    await this.throttle.admit(email, client.address);
     const user = await this.users.findByEmail(email);
     const valid = await this.hasher.verify(dto.password, user?.active ? user.passwordHash : null);
     if (!user || !valid) {
-      await this.throttle.countFailure(addressKey, at, loginFailuresPerAddress, false);
+      await this.throttle.failed(client.address);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'wrong email or password');
     }
-    await this.throttle.clear(emailKey);
+    await this.throttle.succeeded(email);
     await this.sessions.deleteExpired();
     return this.startSession(toAuthUser(user));
   }
@@ -91,9 +72,4 @@ export class SignInService {
 
 function toSessionUser(user: AuthUser): SessionResponseDto['user'] {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
-
-function tooMany(scope: string, until: Date, now: Date): ApiError {
-  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return ApiError.tooManyRequests(`too many failed sign-ins ${scope}; try again in ${seconds} s`, seconds);
 }

@@ -6,6 +6,7 @@ import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AppConfigService } from '../config/config.module';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
+import { LoginThrottle } from '../auth/login-throttle';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { TokenCrypto } from '../auth/token-crypto';
@@ -36,6 +37,7 @@ export class UsersService {
     private readonly invites: InvitesRepository,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async create(actor: AuthUser, dto: UserCreateDto): Promise<UserCreatedResponseDto> {
@@ -129,8 +131,11 @@ export class UsersService {
     if (user.passwordHash !== null) {
       if (dto.currentPassword === undefined)
         throw ApiError.field('currentPassword', 'is required to change a password');
+      // Guesses at the current password (from a session left open) are throttled like sign-ins.
+      await this.throttle.admit(user.email, null);
       if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash)))
         throw ApiError.field('currentPassword', 'is not your current password');
+      await this.throttle.succeeded(user.email);
     }
     const passwordHash = await this.hasher.hash(dto.newPassword);
     await this.repository.transaction(async (tx) => {
