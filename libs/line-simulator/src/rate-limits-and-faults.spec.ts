@@ -176,6 +176,28 @@ describe('LINE simulator: fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
   });
 
+  it('repeats the followers continuation token when asked, so the list never ends', async () => {
+    await createChannel(sim, 'many', { accessToken: 'many-token', followerCount: 5 });
+    const page = async (start?: string) =>
+      (
+        await request(sim.url)
+          .get('/v2/bot/followers/ids')
+          .query(start === undefined ? { limit: 2 } : { limit: 2, start })
+          .set(bearer('many-token'))
+          .expect(200)
+      ).body as { userIds: string[]; next?: string };
+    const first = await page();
+    const second = await page(first.next);
+    expect(second.next).not.toBe(first.next);
+
+    await request(sim.url).put('/_sim/channels/many/faults').send({ repeatFollowersCursor: true }).expect(200);
+    expect(await page()).toEqual(first); // the first page is as before
+    const repeated = await page(first.next);
+    expect(repeated).toEqual({ userIds: second.userIds, next: first.next });
+    expect(await page(repeated.next)).toEqual(repeated);
+    await request(sim.url).put('/_sim/channels/many/faults').send({ repeatFollowersCursor: 'yes' }).expect(400);
+  });
+
   it('applies faults only to the endpoints named', async () => {
     await setFaults({ serverErrorRate: 1, endpoints: ['multicast'] });
     await request(sim.url).get('/v2/bot/message/quota').set(bearer()).expect(200);

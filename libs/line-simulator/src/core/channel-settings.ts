@@ -271,6 +271,7 @@ export function parseFaults(value: unknown): Parsed<Partial<FaultConfig>> {
     'endpoints',
     'script',
     'seed',
+    'repeatFollowersCursor',
   ]);
   for (const key of Object.keys(value)) if (!known.has(key)) errors.push(`unknown fault property ${key}`);
   for (const key of ['serverErrorRate', 'lostResponseRate'] as const) {
@@ -303,6 +304,10 @@ export function parseFaults(value: unknown): Parsed<Partial<FaultConfig>> {
         'script must be an array of "ok", "server_error", "lost_response", {"kind":"server_error","status":5xx} or {"kind":"latency","ms":n}',
       );
     else faults.script = steps as FaultStep[];
+  }
+  if (value.repeatFollowersCursor !== undefined) {
+    if (typeof value.repeatFollowersCursor !== 'boolean') errors.push('repeatFollowersCursor must be true or false');
+    else faults.repeatFollowersCursor = value.repeatFollowersCursor;
   }
   if (value.seed !== undefined) {
     if (value.seed !== null && typeof value.seed !== 'number' && typeof value.seed !== 'string')

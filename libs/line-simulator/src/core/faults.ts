@@ -22,6 +22,11 @@ export interface FaultConfig {
   script: FaultStep[];
   /** Overrides the seed derived from the simulator's seed and the channel id. */
   seed: number | string | null;
+  /**
+   * `GET /v2/bot/followers/ids` answers a page read with `start` with that same token as `next`, so
+   * the list never ends: how a client's defence against a LINE that repeats its cursor is tested.
+   */
+  repeatFollowersCursor: boolean;
 }
 
 export const NO_FAULTS: FaultConfig = {
@@ -33,6 +38,7 @@ export const NO_FAULTS: FaultConfig = {
   endpoints: null,
   script: [],
   seed: null,
+  repeatFollowersCursor: false,
 };
 
 export interface FaultDecision {
@@ -66,6 +72,10 @@ export class FaultInjector {
   configure(config: FaultConfig): void {
     this.config = { ...config, script: [...config.script] };
     this.random = new SeededRandom(config.seed ?? this.defaultSeed);
+  }
+
+  get repeatsFollowersCursor(): boolean {
+    return this.config.repeatFollowersCursor;
   }
 
   clear(): void {

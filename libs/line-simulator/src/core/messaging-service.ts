@@ -108,7 +108,11 @@ export class MessagingService {
     if (offset === null) return invalid([{ property: 'start', message: 'invalid continuation token' }]);
     const page = channel.audience.page(offset, limit);
     const body: { userIds: string[]; next?: string } = { userIds: page.userIds };
-    if (page.nextOffset !== null) body.next = encodeContinuationToken(page.nextOffset);
+    if (page.nextOffset !== null)
+      body.next =
+        channel.faults.repeatsFollowersCursor && typeof query.start === 'string'
+          ? query.start // the injected fault: the same page, and the same token, for ever
+          : encodeContinuationToken(page.nextOffset);
     return { status: 200, body, outcome: 'ok' };
   }
 
