@@ -10,6 +10,7 @@ import {
   simulatorTotals,
   waitForRun,
 } from './support/dispatch-fixture';
+import { importFollowers } from './support/followers';
 
 const FAST_DISPATCH = {
   DISPATCH_ENABLED: 'true',
@@ -265,7 +266,7 @@ describe('dispatch: many runs, many instances, one budget', () => {
     const campaignId = await approvedCampaign(t, s);
     // The audience grows to 100: 50 free + 50 paid at NT$0.2 = NT$10, past the approval and the budget.
     await request(sim.url).post(`/_sim/channels/${s.channelId}/followers`).send({ count: 60 }).expect(200);
-    await t.http().post(`/api/v1/line-accounts/${s.accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
+    await importFollowers(t, s.accountId);
     const refused = await sendNowResponse(t, s, campaignId);
     expect(refused.status).toBe(422);
     expect(refused.run.blockReasons).toEqual([

@@ -5,6 +5,7 @@ import { LineSimulatorHandle, signWebhookBody, startLineSimulator } from '@lcm/l
 import { LineAccountsService } from '../apps/api/src/line-accounts/line-accounts.service';
 import { LineGateway } from '../apps/api/src/line/line-gateway';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { importFollowers, waitForFollowersImport } from './support/followers';
 
 /** Issue 4's end-to-end story: followers in, webhooks, quota sync and an idempotent multicast, against the simulator over HTTP. */
 describe('LINE: followers import, webhook, quota sync and retried multicast against the simulator', () => {
@@ -62,25 +63,32 @@ describe('LINE: followers import, webhook, quota sync and retried multicast agai
       ])
     ).rows[0]?.status ?? null;
 
-  it(`imports ${FOLLOWERS.toLocaleString('en')} followers as following contacts, idempotently`, async () => {
-    const first = await t
+  it(`imports ${FOLLOWERS.toLocaleString('en')} followers as following contacts in a background job, idempotently`, async () => {
+    const started = await t
       .http()
       .post(`/api/v1/line-accounts/${accountId}/followers-import`)
       .set(bearer(t.adminToken))
-      .expect(200);
-    expect(first.body).toMatchObject({
-      followers: FOLLOWERS,
+      .expect(202);
+    expect(started.body).toMatchObject({ lineAccountId: accountId, state: 'running', trigger: 'manual' });
+    const first = await waitForFollowersImport(t, accountId, started.body.id);
+    expect(first).toMatchObject({
+      state: 'completed',
+      idsSeen: FOLLOWERS,
       created: FOLLOWERS,
       updated: 0,
       unchanged: 0,
       pages: FOLLOWERS / 1000,
+      error: null,
     });
-    const again = await t
+    const again = await importFollowers(t, accountId);
+    expect(again.id).not.toBe(first.id);
+    expect(again).toMatchObject({ idsSeen: FOLLOWERS, created: 0, updated: 0, unchanged: FOLLOWERS });
+    const latest = await t
       .http()
-      .post(`/api/v1/line-accounts/${accountId}/followers-import`)
+      .get(`/api/v1/line-accounts/${accountId}/followers-import`)
       .set(bearer(t.adminToken))
       .expect(200);
-    expect(again.body).toMatchObject({ followers: FOLLOWERS, created: 0, updated: 0, unchanged: FOLLOWERS });
+    expect(latest.body.id).toBe(again.id);
     const { rows } = await t.db.pool.query(
       `SELECT count(*)::int AS n FROM contacts WHERE line_account_id = $1 AND status = 'following'`,
       [accountId],

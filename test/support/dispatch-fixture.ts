@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { LineSimulatorHandle } from '@lcm/line-simulator';
 import { bearer, TestApp } from './app';
+import { importFollowers } from './followers';
 
 /** An account on a simulator channel whose followers are imported as contacts, with a marketer and an approver. */
 export interface SendingScenario {
@@ -52,7 +53,7 @@ export async function sendingScenario(
     })
     .expect(201);
   const accountId = account.body.id as string;
-  await t.http().post(`/api/v1/line-accounts/${accountId}/followers-import`).set(bearer(t.adminToken)).expect(200);
+  await importFollowers(t, accountId);
   const [marketer, approver] = await Promise.all([t.createUser('marketer'), t.createUser('approver')]);
   const audience = await t
     .http()

@@ -22,6 +22,7 @@ export interface AppConfig {
   /** How often the scheduler re-reads every account's quota and consumption; 0 turns it off. */
   quotaSyncIntervalSeconds: number;
   dispatch: DispatchConfig;
+  followersImport: FollowersImportConfig;
   auth: AuthConfig;
   /**
    * Express's `trust proxy`: which peers may say, in X-Forwarded-For / -Proto / -Host, who the client
@@ -44,6 +45,19 @@ export interface AuthConfig {
   loginFailuresPerEmail: number;
   /** The same per client address (higher: many people may share an office's address). */
   loginFailuresPerAddress: number;
+}
+
+export interface FollowersImportConfig {
+  /** Import jobs this instance runs at once; 0: none here (other instances run them). */
+  workers: number;
+  /** How often an idle worker looks for a job to run or to take over. */
+  pollMs: number;
+  /** A job whose instance stops renewing it for this long is taken over by another. */
+  leaseSeconds: number;
+  /** Pages (1,000 ids each) a second per job; LINE allows 2,000 requests a second on this endpoint. */
+  pagesPerSecond: number;
+  /** A job that reads this many pages without reaching the end stops as failed. */
+  maxPages: number;
 }
 
 export interface DispatchConfig {
@@ -116,6 +130,13 @@ export function readAppConfig(
     },
     trustProxy: trustProxy(env),
     consoleDir: path.resolve(repoRoot(), text(env, 'CONSOLE_DIR', path.join('apps', 'console', 'dist'))),
+    followersImport: {
+      workers: integer(env, 'FOLLOWERS_IMPORT_WORKERS', 1, 0, 16),
+      pollMs: integer(env, 'FOLLOWERS_IMPORT_POLL_MS', 1000, 10, 3_600_000),
+      leaseSeconds: integer(env, 'FOLLOWERS_IMPORT_LEASE_SECONDS', 30, 1, 3600),
+      pagesPerSecond: integer(env, 'FOLLOWERS_IMPORT_PAGES_PER_SECOND', 100, 1, 2000),
+      maxPages: integer(env, 'FOLLOWERS_IMPORT_MAX_PAGES', 100_000, 1, 10_000_000),
+    },
   };
 }
 

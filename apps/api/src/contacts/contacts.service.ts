@@ -132,9 +132,14 @@ export class ContactsService {
     return this.repository.followingAmong(lineAccountId, lineUserIds);
   }
 
-  /** For the followers import: see ContactsRepository.upsertFollowers. */
-  upsertFollowers(lineAccountId: string, lineUserIds: string[], followedAt: Date): Promise<UpsertCounts> {
-    return this.repository.upsertFollowers(lineAccountId, lineUserIds, followedAt);
+  /** For the followers import (in its transaction, with the job's progress): see ContactsRepository.upsertFollowers. */
+  upsertFollowers(
+    lineAccountId: string,
+    lineUserIds: string[],
+    followedAt: Date,
+    tx?: Transaction,
+  ): Promise<UpsertCounts> {
+    return this.repository.upsertFollowers(lineAccountId, lineUserIds, followedAt, tx);
   }
 
   /** For the LINE webhook: a follow, block or unfollow at `at`, in the caller's transaction. */

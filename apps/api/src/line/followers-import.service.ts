@@ -1,53 +1,98 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { describeOutcome } from '@lcm/line-client';
+import { setTimeout as delay } from 'node:timers/promises';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
-import { Clock } from '../common/clock';
-import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { LineGateway } from './line-gateway';
-import { FollowersImportResponseDto } from './line.dto';
+import { FollowersImportJobRow, FollowersImportJobsRepository } from './followers-import-jobs.repository';
+import { FollowersImportRunner } from './followers-import.runner';
+import { FollowersImportJobResponseDto, FollowersImportResponseDto } from './line.dto';
 
-const PAGE_SIZE = 1000; // LINE's maximum for GET /v2/bot/followers/ids
-
-/** Pages through LINE's follower ids into contacts (status following). Idempotent: run it again any time. */
+/**
+ * Followers imports as jobs: the API starts one (or answers with the one running) and reads its
+ * progress; the runner pages through LINE in the background. Every import, whoever asks for it,
+ * goes through a job, so one account never has two.
+ */
 @Injectable()
 export class FollowersImportService {
-  private readonly logger = new Logger(FollowersImportService.name);
-
   constructor(
     private readonly accounts: LineAccountsService,
-    private readonly contacts: ContactsService,
-    private readonly gateway: LineGateway,
-    private readonly clock: Clock,
+    private readonly jobs: FollowersImportJobsRepository,
+    private readonly runner: FollowersImportRunner,
   ) {}
 
-  async import(lineAccountId: string): Promise<FollowersImportResponseDto> {
-    const account = await this.accounts.mustFind(lineAccountId);
-    const client = this.gateway.clientFor(account);
-    const started = this.clock.now();
-    const totals = { followers: 0, created: 0, updated: 0, unchanged: 0, pages: 0 };
-    let start: string | undefined;
-    do {
-      const page = await client.getFollowerIds({ start, limit: PAGE_SIZE });
-      if (page.kind !== 'accepted') {
-        throw new ApiError(
-          HttpStatus.BAD_GATEWAY,
-          `LINE's follower list could not be read after ${totals.followers} followers: ${describeOutcome(page)}`,
-          [{ field: 'lineAccountId', problem: `LINE answered ${page.kind}` }],
-        );
-      }
-      const counts = await this.contacts.upsertFollowers(account.id, page.value.userIds, started);
-      totals.pages++;
-      totals.followers += page.value.userIds.length;
-      totals.created += counts.created;
-      totals.updated += counts.updated;
-      totals.unchanged += page.value.userIds.length - counts.created - counts.updated;
-      if (totals.pages % 10 === 0)
-        this.logger.log({ lineAccountId, ...totals }, `followers import: ${totals.followers} so far`);
-      start = page.value.next ?? undefined;
-    } while (start);
-    const durationMs = this.clock.now().getTime() - started.getTime();
-    this.logger.log({ lineAccountId, ...totals, durationMs }, 'followers import done');
-    return { ...totals, durationMs };
+  /** `POST …/followers-import`: a new job, or the account's running one. */
+  async start(actor: AuthUser, lineAccountId: string): Promise<FollowersImportJobResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const { job, created } = await this.jobs.startOrFindRunning(lineAccountId, 'manual', actor.id);
+    if (created) this.runner.wake();
+    return toJobResponse(job);
   }
+
+  async get(lineAccountId: string, jobId: string): Promise<FollowersImportJobResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const job = await this.jobs.find(lineAccountId, jobId);
+    if (!job) throw ApiError.notFound('followers import job');
+    return toJobResponse(job);
+  }
+
+  async latest(lineAccountId: string): Promise<FollowersImportJobResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const job = await this.jobs.latest(lineAccountId);
+    if (!job) throw ApiError.notFound('followers import job (the account has none yet)');
+    return toJobResponse(job);
+  }
+
+  /**
+   * Imports the account's followers and returns when done: runs the job in this process (or waits
+   * for the instance already running the account's job). A failed job is a 502 with its error.
+   */
+  async import(lineAccountId: string, trigger = 'start'): Promise<FollowersImportResponseDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const { job } = await this.jobs.startOrFindRunning(lineAccountId, trigger, null);
+    let done: FollowersImportJobRow | null;
+    for (;;) {
+      // Null: held elsewhere (another worker, or an instance that died, whose lease this takes over once it runs out).
+      const ran = await this.runner.runHere(job.id);
+      if (ran === 'released')
+        throw new ApiError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'the service is stopping; the import goes on at its next start',
+        );
+      done = await this.jobs.find(lineAccountId, job.id);
+      if (done?.state !== 'running') break;
+      await delay(200);
+    }
+    if (!done) throw ApiError.notFound('followers import job');
+    if (done.state === 'failed')
+      throw new ApiError(HttpStatus.BAD_GATEWAY, done.error ?? 'the followers import failed', [
+        { field: 'lineAccountId', problem: 'LINE did not list its followers' },
+      ]);
+    return {
+      followers: done.idsSeen,
+      created: done.created,
+      updated: done.updated,
+      unchanged: done.idsSeen - done.created - done.updated,
+      pages: done.pages,
+      durationMs: (done.finishedAt ?? done.updatedAt).getTime() - done.startedAt.getTime(),
+    };
+  }
+}
+
+function toJobResponse(job: FollowersImportJobRow): FollowersImportJobResponseDto {
+  return {
+    id: job.id,
+    lineAccountId: job.lineAccountId,
+    state: job.state,
+    trigger: job.trigger,
+    requestedById: job.requestedById,
+    pages: job.pages,
+    idsSeen: job.idsSeen,
+    created: job.created,
+    updated: job.updated,
+    unchanged: job.idsSeen - job.created - job.updated,
+    error: job.error,
+    startedAt: job.startedAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    updatedAt: job.updatedAt.toISOString(),
+  };
 }

@@ -1,11 +1,11 @@
-import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
-import { Public, Roles } from '../auth/auth.decorators';
+import { AuthUser, CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
 import { FollowersImportService } from './followers-import.service';
-import { FollowersImportResponseDto, QuotaSyncResponseDto, WebhookResponseDto } from './line.dto';
+import { FollowersImportJobResponseDto, QuotaSyncResponseDto, WebhookResponseDto } from './line.dto';
 import { QuotaSyncService } from './quota-sync.service';
 import { WebhookService } from './webhook.service';
 
@@ -28,13 +28,35 @@ export class LineController {
   }
 
   @Post('line-accounts/:id/followers-import')
-  @HttpCode(200)
+  @HttpCode(202)
   @Roles('admin', 'marketer')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Import the account's followers from LINE as following contacts (idempotent)" })
-  @ApiOkResponse({ type: FollowersImportResponseDto })
-  importFollowers(@UuidParam('id') id: string): Promise<FollowersImportResponseDto> {
-    return this.followers.import(id);
+  @ApiOperation({
+    summary:
+      "Start importing the account's followers from LINE as following contacts, in the background (idempotent); while one runs, answers with it",
+  })
+  @ApiAcceptedResponse({ type: FollowersImportJobResponseDto })
+  importFollowers(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<FollowersImportJobResponseDto> {
+    return this.followers.start(actor, id);
+  }
+
+  @Get('line-accounts/:id/followers-import')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The account's latest followers import job and its progress" })
+  @ApiOkResponse({ type: FollowersImportJobResponseDto })
+  latestFollowersImport(@UuidParam('id') id: string): Promise<FollowersImportJobResponseDto> {
+    return this.followers.latest(id);
+  }
+
+  @Get('line-accounts/:id/followers-import/:jobId')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'A followers import job and its progress' })
+  @ApiOkResponse({ type: FollowersImportJobResponseDto })
+  followersImport(
+    @UuidParam('id') id: string,
+    @UuidParam('jobId') jobId: string,
+  ): Promise<FollowersImportJobResponseDto> {
+    return this.followers.get(id, jobId);
   }
 
   @Post('webhooks/line/:accountId')

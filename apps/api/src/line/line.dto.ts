@@ -8,6 +8,7 @@ export class QuotaSyncResponseDto {
   @ApiProperty() month: string;
 }
 
+/** What an import run to its end in-process returns (the sandbox's import at start). */
 export class FollowersImportResponseDto {
   @ApiProperty({ description: 'Follower ids LINE listed' }) followers: number;
   @ApiProperty({ description: 'New contacts' }) created: number;
@@ -15,6 +16,28 @@ export class FollowersImportResponseDto {
   @ApiProperty({ description: 'Known contacts already following' }) unchanged: number;
   @ApiProperty() pages: number;
   @ApiProperty() durationMs: number;
+}
+
+export class FollowersImportJobResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) lineAccountId: string;
+  @ApiProperty({
+    enum: ['running', 'completed', 'failed'],
+    description:
+      'running until LINE listed its last page; failed with `error` (LINE refused, repeated a cursor, too many pages)',
+  })
+  state: string;
+  @ApiProperty({ description: 'manual (this API), start (the sandbox at npm start) or schedule' }) trigger: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) requestedById: string | null;
+  @ApiProperty({ description: 'Pages of up to 1,000 ids read from LINE so far' }) pages: number;
+  @ApiProperty({ description: 'Follower ids LINE listed so far' }) idsSeen: number;
+  @ApiProperty({ description: 'New contacts' }) created: number;
+  @ApiProperty({ description: 'Known contacts that became following again' }) updated: number;
+  @ApiProperty({ description: 'Known contacts already following' }) unchanged: number;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
+  @ApiProperty({ format: 'date-time', description: 'Last progress' }) updatedAt: string;
 }
 
 export class WebhookResponseDto {

@@ -5,6 +5,8 @@ import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { QuotaRefresher } from '../ports/quota-refresher';
+import { FollowersImportJobsRepository } from './followers-import-jobs.repository';
+import { FollowersImportRunner } from './followers-import.runner';
 import { FollowersImportService } from './followers-import.service';
 import { LineController } from './line.controller';
 import { LineGateway } from './line-gateway';
@@ -16,8 +18,16 @@ import { WebhookService } from './webhook.service';
 @Module({
   imports: [LineAccountsModule, ContactsModule, BillingModule, PortsModule],
   controllers: [LineController],
-  providers: [LineGateway, QuotaSyncService, FollowersImportService, WebhookService, WebhookEventsRepository],
-  exports: [LineGateway],
+  providers: [
+    LineGateway,
+    QuotaSyncService,
+    FollowersImportJobsRepository,
+    FollowersImportRunner,
+    FollowersImportService,
+    WebhookService,
+    WebhookEventsRepository,
+  ],
+  exports: [LineGateway, FollowersImportService],
 })
 export class LineModule {
   constructor(bindings: PortBindings, quotaSync: QuotaSyncService) {

@@ -1,0 +1,1 @@
+export { FollowerPaging } from './follower-paging';
