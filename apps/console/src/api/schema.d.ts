@@ -444,10 +444,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The account's latest followers import job and its progress */
+        get: operations["LineController_latestFollowersImport"];
         put?: never;
-        /** Import the account's followers from LINE as following contacts (idempotent) */
+        /** Start importing the account's followers from LINE as following contacts, in the background (idempotent); while one runs, answers with it */
         post: operations["LineController_importFollowers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/line-accounts/{id}/followers-import/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A followers import job and its progress */
+        get: operations["LineController_followersImport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1388,17 +1406,40 @@ export interface components {
             syncedAt: string;
             month: string;
         };
-        FollowersImportResponseDto: {
-            /** @description Follower ids LINE listed */
-            followers: number;
+        FollowersImportJobResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lineAccountId: string;
+            /**
+             * @description running until LINE listed its last page; failed with `error` (LINE refused, repeated a cursor, too many pages)
+             * @enum {string}
+             */
+            state: "running" | "completed" | "failed";
+            /** @description manual (this API), start (the sandbox at npm start) or schedule */
+            trigger: string;
+            /** Format: uuid */
+            requestedById: string | null;
+            /** @description Pages of up to 1,000 ids read from LINE so far */
+            pages: number;
+            /** @description Follower ids LINE listed so far */
+            idsSeen: number;
             /** @description New contacts */
             created: number;
             /** @description Known contacts that became following again */
             updated: number;
             /** @description Known contacts already following */
             unchanged: number;
-            pages: number;
-            durationMs: number;
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Last progress
+             */
+            updatedAt: string;
         };
         WebhookResponseDto: {
             received: number;
@@ -2679,7 +2720,7 @@ export interface operations {
             };
         };
     };
-    LineController_importFollowers: {
+    LineController_latestFollowersImport: {
         parameters: {
             query?: never;
             header?: never;
@@ -2695,7 +2736,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FollowersImportResponseDto"];
+                    "application/json": components["schemas"]["FollowersImportJobResponseDto"];
+                };
+            };
+        };
+    };
+    LineController_importFollowers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowersImportJobResponseDto"];
+                };
+            };
+        };
+    };
+    LineController_followersImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowersImportJobResponseDto"];
                 };
             };
         };
