@@ -339,6 +339,7 @@ export const zhTW: Record<string, string> = {
     '{{total}} 位中 {{accepted}} 位成功；計入 {{messages}} 則訊息，{{cost}}',
   '{{delivered}} delivered, {{failed}} failed, {{done}} of {{batches}} batches; {{recipients}} recipients':
     '已送達 {{delivered}}，失敗 {{failed}}，批次 {{done}}/{{batches}}；收件人 {{recipients}}',
+  'Importing followers: {{followers}} so far': '正在匯入好友：已讀取 {{followers}} 位',
   '{{followers}} followers: {{created}} new, {{updated}} updated':
     '{{followers}} 位好友：新增 {{created}}，更新 {{updated}}',
   '{{name}} is active': '{{name}} 已啟用',

@@ -53,11 +53,28 @@ export default function ContactsPage() {
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });
     },
   });
+  // The import runs on the server as a job (202); its progress is polled until it ends.
   const followers = useMutation({
     mutationFn: () =>
       call(api.POST('/api/v1/line-accounts/{id}/followers-import', { params: { path: { id: account!.id } } })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['contacts'] }),
   });
+  const jobId = followers.data?.id;
+  const followersJob = useQuery({
+    queryKey: ['followers-import', account?.id, jobId],
+    enabled: !!account && !!jobId,
+    queryFn: async () => {
+      const job = await call(
+        api.GET('/api/v1/line-accounts/{id}/followers-import/{jobId}', {
+          params: { path: { id: account!.id, jobId: jobId! } },
+        }),
+      );
+      if (job.state !== 'running') void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      return job;
+    },
+    refetchInterval: (query) =>
+      query.state.data?.state === 'completed' || query.state.data?.state === 'failed' ? false : 1_000,
+  });
+  const job = followersJob.data ?? followers.data;
   if (!account) return <NoAccount />;
   const mayWrite = can('marketer', 'admin');
   const resetPaging = () => setCursors([undefined]);
@@ -78,7 +95,7 @@ export default function ContactsPage() {
             >
               <Button loading={importCsv.isPending}>{t('Import a CSV file')}</Button>
             </Upload>
-            <Button onClick={() => followers.mutate()} loading={followers.isPending}>
+            <Button onClick={() => followers.mutate()} loading={followers.isPending || job?.state === 'running'}>
               {t('Import followers from LINE')}
             </Button>
             <Typography.Text type="secondary">
@@ -123,18 +140,23 @@ export default function ContactsPage() {
             }
           />
         )}
-        {followers.data && (
+        {job && (
           <Alert
             style={{ marginTop: 8 }}
-            type="success"
-            title={t('{{followers}} followers: {{created}} new, {{updated}} updated', {
-              followers: n(followers.data.followers),
-              created: n(followers.data.created),
-              updated: n(followers.data.updated),
-            })}
+            type={job.state === 'failed' ? 'error' : job.state === 'running' ? 'info' : 'success'}
+            title={
+              job.state === 'running'
+                ? t('Importing followers: {{followers}} so far', { followers: n(job.idsSeen) })
+                : t('{{followers}} followers: {{created}} new, {{updated}} updated', {
+                    followers: n(job.idsSeen),
+                    created: n(job.created),
+                    updated: n(job.updated),
+                  })
+            }
+            description={job.error ?? undefined}
           />
         )}
-        <ErrorAlert error={importCsv.error ?? followers.error} />
+        <ErrorAlert error={importCsv.error ?? followers.error ?? followersJob.error} />
       </Card>
       <Space style={{ marginBottom: 12 }} wrap>
         <Input.Search
