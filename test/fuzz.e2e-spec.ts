@@ -298,12 +298,18 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
           const where = `${key} [${mutation.name}] as ${role}`;
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           if (process.env.FUZZ_DEBUG && (response.status !== 400 || process.env.FUZZ_DEBUG === 'all'))
-            process.stdout.write(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 160)}\n`);
+            process.stdout.write(
+              `${where}: ${response.status} ${JSON.stringify(response.status >= 400 ? response.body.details : response.body).slice(0, 300)}\n`,
+            );
           if (response.status >= 500) {
             failures.push(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
           } else if (response.status >= 400) {
             if (typeof response.body?.message !== 'string' || !Array.isArray(response.body?.details))
               failures.push(`${where}: ${response.status} without the error shape`);
+            else
+              for (const { field, problem } of response.body.details as { field: string; problem: string }[])
+                if (libraryWording(field, problem))
+                  failures.push(`${where}: "${field}: ${problem}" is library wording`);
           }
           const after = await settledFingerprint(t, before, response.status);
           const changed = changedTables(before, after);
@@ -326,6 +332,15 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
     expect(failures).toEqual([]);
   }, 1_800_000);
 });
+
+/** A validation library's text instead of a plain sentence: the field named again, a regular expression. */
+function libraryWording(field: string, problem: string): boolean {
+  const name = field.split(/[.[]/).pop() ?? field;
+  return (
+    problem.startsWith(`${name} `) ||
+    /regular expression|longer than or equal|must not be less than|should not exist|an integer number/.test(problem)
+  );
+}
 
 async function send(t: TestApp, path: string, mutation: Mutation, token: string | undefined, secret?: string) {
   const { request: r } = mutation;

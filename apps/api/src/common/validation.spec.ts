@@ -1,7 +1,17 @@
 import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, Length, ArrayMaxSize, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ArrayMaxSize,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { ApiError } from './api-error';
 import { ApiValidationPipe, VersionField } from './validation';
 
@@ -15,6 +25,12 @@ class ThingCreateDto {
   @ApiPropertyOptional({ enum: ['a', 'b'] }) @IsOptional() @IsIn(['a', 'b']) kind?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(3) tags?: string[];
   @ApiPropertyOptional({ type: InnerDto }) @IsOptional() @ValidateNested() @Type(() => InnerDto) inner?: InnerDto;
+}
+
+class CodeDto {
+  @ApiProperty() @IsString() @Matches(/^[A-Z]{2}$/) code: string;
+  @ApiProperty() @IsString() @Matches(/^[a-z]+$/, { message: 'must be lower-case letters' }) word: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() ref?: string;
 }
 
 class ThingUpdateDto extends PartialType(ThingCreateDto) {
@@ -47,6 +63,14 @@ describe('ApiValidationPipe', () => {
     ]);
     expect(await problems(ThingCreateDto, { name: 'x', inner: { label: '' } })).toEqual([
       { field: 'inner.label', problem: 'must be text of 1 to 10 characters' },
+    ]);
+  });
+
+  it("speaks for a pattern in the pattern's own words, never the library's regular expression", async () => {
+    expect(await problems(CodeDto, { code: 'tw', word: 'ABC', ref: 'x' })).toEqual([
+      { field: 'code', problem: 'is not in the expected format' },
+      { field: 'word', problem: 'must be lower-case letters' },
+      { field: 'ref', problem: 'must be a UUID' },
     ]);
   });
 

@@ -112,7 +112,7 @@ const KINDS: Record<string, (constraints: unknown[]) => string> = {
   isArray: () => 'a list',
   isObject: () => 'an object',
   isIn: ([values]) => `one of ${(values as unknown[]).join(', ')}`,
-  isUUID: () => 'a UUID',
+  isUuid: () => 'a UUID',
   isEmail: () => 'an email address',
   isUrl: () => 'an http or https URL',
   isDateString: () => 'an ISO-8601 date-time such as 2026-11-23T10:00:00+08:00',
@@ -135,7 +135,14 @@ function describe(error: ValidationError): string {
     return !rule || rule.message !== undefined || !(name in KINDS || name in BOUNDS);
   });
   const kindFailed = failed.some((name) => name in KINDS);
-  if (own.length && !kindFailed) return own.map((name) => error.constraints![name]).join('; ');
+  if (own.length && !kindFailed) {
+    // A pattern without a message of its own would read as the library's "must match /…/ regular expression".
+    const text = (name: string) =>
+      name === 'matches' && rules.find((r) => r.name === name)?.message === undefined
+        ? 'is not in the expected format'
+        : error.constraints![name];
+    return own.map(text).join('; ');
+  }
   const kind = rules.map((r) => r.name && KINDS[r.name]?.(r.constraints ?? [])).find(Boolean);
   const bounds = describeBounds(rules);
   if (!kind && !bounds) return failed.map((name) => error.constraints![name].replace(/^\S+ /, '')).join('; ');

@@ -36,13 +36,13 @@ export class RateCardListQueryDto {
   @ApiPropertyOptional({ example: 'TW' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Z]{2}$/)
+  @Matches(/^[A-Z]{2}$/, { message: 'must be a two-letter region code such as TW or JP' })
   region?: string;
 
   @ApiPropertyOptional({ example: 'high' })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z_]{1,40}$/)
+  @Matches(/^[a-z_]{1,40}$/, { message: 'must be a plan code such as light, medium or high' })
   plan?: string;
 }
 
