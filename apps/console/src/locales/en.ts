@@ -59,4 +59,9 @@ export const en: Record<string, string> = {
   'done.pause': 'Paused',
   'done.resume': 'Resumed',
   'done.cancel': 'Cancelled',
+  'entity.campaign': 'campaign',
+  'entity.audience': 'audience',
+  'entity.line_account': 'LINE account',
+  'entity.rate_card': 'rate card',
+  'entity.user': 'user',
 };
