@@ -1,0 +1,369 @@
+// The console in a real browser (Debian's Chromium through playwright-core) against the real
+// service on a test database, sending to the LINE simulator: a marketer builds an audience and a
+// campaign and submits it, an approver approves and sends it, the month changes, a send over the
+// cap is refused with its reasons, in English and in Traditional Chinese; axe-core checks every
+// screen. Screenshots go to test-output/screenshots/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
+import { bearer, createTestApp, TestApp } from './support/app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = path.resolve(__dirname, '..');
+const CONSOLE = path.join(ROOT, 'apps', 'console');
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+const PASSWORD = 'correct horse battery staple';
+const FOLLOWERS = 40;
+
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser)
+  console.warn(`console e2e SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The service serves apps/console/dist: build it when it is missing or older than its sources. */
+function ensureConsoleBuilt(): void {
+  const index = path.join(CONSOLE, 'dist', 'index.html');
+  const sources = Math.max(newestMtime(path.join(CONSOLE, 'src')), statSync(path.join(CONSOLE, 'index.html')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'apps/console/vite.config.mts',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad).toEqual([]);
+}
+
+/** Reads until the value is the expected one (or the time is up), then asserts on the last reading. */
+async function settles(read: () => Promise<string>, expected: string | RegExp, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  const ok = (v: string) => (typeof expected === 'string' ? v === expected : expected.test(v));
+  let value = await read().catch(() => '');
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read().catch(() => '');
+  }
+  if (typeof expected === 'string') expect(value).toBe(expected);
+  else expect(value).toMatch(expected);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describeInBrowser('console in a browser', () => {
+  let t: TestApp;
+  let sim: LineSimulatorHandle;
+  let browser: Browser;
+  let baseUrl: string;
+  let accountId: string;
+  let paidAccountId: string;
+  const emails = { marketer: 'mei@example.com', approver: 'wang@example.com', admin: 'lin@example.com' };
+
+  async function simulatorAccount(
+    name: string,
+    channelId: string,
+    consumption: number,
+    monthlyBudget: string,
+    quota: { type: 'none' } | { type: 'limited'; value: number } = { type: 'limited', value: 6000 },
+  ) {
+    const accessToken = `console-e2e-${channelId}`;
+    await request(sim.url)
+      .put(`/_sim/channels/${channelId}`)
+      .send({
+        accessToken,
+        channelSecret: 'secret',
+        quota,
+        consumption,
+        followerCount: FOLLOWERS,
+      })
+      .expect(201);
+    const account = await t
+      .http()
+      .post('/api/v1/line-accounts')
+      .set(bearer(t.adminToken))
+      .send({
+        name,
+        channelId,
+        channelAccessToken: accessToken,
+        channelSecret: 'secret',
+        plan: 'high',
+        monthlyBudget,
+        apiBaseUrl: sim.url,
+      })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/line-accounts/${account.body.id}/followers-import`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    return account.body.id as string;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    ensureConsoleBuilt();
+    sim = await startLineSimulator({ port: 0, seed: 'console-e2e' });
+    t = await createTestApp({ DISPATCH_ENABLED: 'true', DISPATCH_POLL_MS: '100', LINE_TIMEOUT_MS: '3000' });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    for (const [role, email] of Object.entries(emails))
+      await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(t.adminToken))
+        .send({ email, name: { marketer: 'Mei', approver: 'Wang', admin: 'Lin' }[role], role, password: PASSWORD })
+        .expect(201);
+    accountId = await simulatorAccount('Tea House', '1900000001', 0, '500');
+    // Every free message of the month already used at LINE (no LINE cap), and a budget of NT$1: any send costs more.
+    paidAccountId = await simulatorAccount('Tea House Paid', '1900000002', 6000, '1', { type: 'none' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+  });
+
+  /** A browser of that language, signed in through the form, looking at the given LINE account. */
+  async function signIn(
+    locale: 'en-US' | 'zh-TW',
+    who: keyof typeof emails,
+    account = accountId,
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(account)})`);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    const zh = locale === 'zh-TW';
+    await page.getByLabel(zh ? '電子郵件' : 'Email').fill(emails[who]);
+    await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: zh ? '本月' : 'Month' })
+      .waitFor();
+    return { context, page };
+  }
+
+  const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name }).waitFor();
+  const pick = async (page: Page, label: string, option: string) => {
+    await page.getByRole('combobox', { name: label }).click();
+    await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  };
+  const usedOfFree = async (page: Page) => {
+    await page.goto(`${baseUrl}/`);
+    const card = page.locator('.ant-card', { hasText: 'Used of the free quota' }).first();
+    return (await card.locator('.ant-statistic-content').innerText()).trim();
+  };
+
+  it('the sign-in page is accessible, and a wrong password is refused on screen', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/campaigns`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expectAccessible(page, 'sign-in');
+    await shoot(page, 'en-sign-in');
+    await page.getByLabel('Email').fill(emails.marketer);
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(page.url()).toContain('/login');
+    await context.close();
+  });
+
+  it('a marketer builds an audience, writes a campaign, sees its forecast and submits it; an approver approves and sends it; the month changes', async () => {
+    const { context, page } = await signIn('en-US', 'marketer');
+    expect(await usedOfFree(page)).toBe(`0 / 6,000`);
+    await shoot(page, 'en-month-before');
+
+    // Audience: a tag left empty is refused by the API, on its node; then a "not" of a tag.
+    await page.getByRole('link', { name: 'Audiences' }).click();
+    await heading(page, 'Audiences');
+    await page.getByRole('button', { name: 'New audience' }).click();
+    await heading(page, 'New audience');
+    await page.locator('[data-path="definition.all[0]"] [role="alert"]').waitFor();
+    await page.getByRole('button', { name: 'Remove condition' }).click();
+    await page.getByRole('button', { name: '+ Add condition' }).click();
+    await page.getByRole('menuitem', { name: 'Not', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Tag' }).fill('do-not-contact');
+    await page.getByLabel('Audience name').fill('Everyone but do-not-contact');
+    const recipients = page.locator('.ant-card', { hasText: 'Live size' }).locator('.ant-statistic-content');
+    await settles(() => recipients.innerText(), String(FOLLOWERS));
+    await expectAccessible(page, 'audience editor');
+    await shoot(page, 'en-audience-editor');
+    await page.getByRole('button', { name: 'Save audience' }).click();
+    await page.waitForURL(/\/audiences\/[0-9a-f-]{36}$/);
+
+    // Campaign: written, saved as a draft at its own URL, forecast shown as the API gave it.
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await heading(page, 'Campaigns');
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Winter tea');
+    await pick(page, 'Audience', 'Everyone but do-not-contact');
+    await page.getByLabel('Message text').fill('Winter blend is here: 10% off this week.');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+    const campaignUrl = page.url();
+    const campaignId = campaignUrl.split('/').pop()!;
+    const forecast = (await t.http().get(`/api/v1/campaigns/${campaignId}/forecast`).set(bearer(t.adminToken))).body;
+    await settles(() => page.getByTestId('verdict').innerText(), 'OK to send');
+    expect(await page.getByTestId('forecast-cost').innerText()).toBe('NT$0.00');
+    const reasons = await page.getByTestId('forecast-reasons').locator('li').allInnerTexts();
+    expect(reasons).toEqual(forecast.reasons);
+    expect(await page.getByRole('figure', { name: 'Preview on a phone' }).innerText()).toContain('Winter blend');
+    await expectAccessible(page, 'campaign composer');
+    await shoot(page, 'en-campaign-composer');
+    await page.getByRole('button', { name: 'Submit for approval' }).click();
+    await settles(() => page.getByTestId('campaign-status').innerText(), 'pending approval');
+
+    // The marketer is not offered "Approve", on the approvals screen or on the campaign.
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByTestId('approval-card').waitFor();
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.getByText('Only approvers approve or reject.').waitFor();
+    await context.close();
+
+    // The approver approves and sends it now; the run completes with its progress shown.
+    const approver = await signIn('en-US', 'approver');
+    await approver.page.getByRole('link', { name: 'Approvals' }).click();
+    await approver.page.getByTestId('approval-card').waitFor();
+    await expectAccessible(approver.page, 'approvals');
+    await shoot(approver.page, 'en-approvals');
+    await approver.page.getByRole('button', { name: 'Approve' }).click();
+    await approver.page.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+    await approver.page.getByText('Nothing waits for approval').waitFor();
+    await approver.page.goto(campaignUrl);
+    await approver.page.getByRole('button', { name: 'Send now' }).click();
+    const status = approver.page.getByTestId('run-status');
+    await settles(() => status.innerText(), 'completed', 60_000);
+    await settles(
+      () => approver.page.getByTestId('run-progress').innerText(),
+      new RegExp(`^${FOLLOWERS} delivered, 0 failed`),
+    );
+    await approver.page.getByRole('link', { name: 'Runs' }).click();
+    await heading(approver.page, 'Runs');
+    await expectAccessible(approver.page, 'runs');
+    await shoot(approver.page, 'en-runs');
+    expect(await usedOfFree(approver.page)).toBe(`${FOLLOWERS} / 6,000`);
+    await expectAccessible(approver.page, 'month');
+    await shoot(approver.page, 'en-month-after');
+    await approver.context.close();
+  });
+
+  it('a send over the cap is refused with its reasons on screen, in Traditional Chinese', async () => {
+    // Written and approved through the API; the refusal is what the browser must show.
+    const tokenOf = async (email: string) => {
+      const users = await t.http().get('/api/v1/users?limit=100').set(bearer(t.adminToken)).expect(200);
+      const user = users.body.items.find((u: { email: string }) => u.email === email);
+      return (await t.http().post(`/api/v1/users/${user.id}/tokens`).set(bearer(t.adminToken)).expect(201)).body
+        .token as string;
+    };
+    const [marketerToken, approverToken] = [await tokenOf(emails.marketer), await tokenOf(emails.approver)];
+    const audience = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(marketerToken))
+      .send({ lineAccountId: paidAccountId, name: '全部好友', definition: { not: { tag: 'do-not-contact' } } })
+      .expect(201);
+    const campaign = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(marketerToken))
+      .send({
+        lineAccountId: paidAccountId,
+        audienceId: audience.body.id,
+        name: '冬季新品',
+        messages: [{ type: 'text', text: '冬季新品上市' }],
+      })
+      .expect(201);
+    await t.http().post(`/api/v1/campaigns/${campaign.body.id}/submit`).set(bearer(marketerToken)).send({}).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/campaigns/${campaign.body.id}/approve`)
+      .set(bearer(approverToken))
+      .send({})
+      .expect(200);
+
+    const { context, page } = await signIn('zh-TW', 'approver', paidAccountId);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-TW');
+    await page.goto(`${baseUrl}/campaigns/${campaign.body.id}`);
+    await settles(() => page.getByTestId('verdict').innerText(), '超出預算');
+    await page.getByRole('button', { name: '立即發送' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: '預算關卡拒絕了此次發送' });
+    await refusal.waitFor();
+    expect((await page.getByTestId('refusal-reasons').innerText()).toLowerCase()).toContain('over_budget');
+    await expectAccessible(page, 'refused send (zh-TW)');
+    await shoot(page, 'zh-TW-send-refused');
+    // The run is on record as blocked, with the reason and what clears it.
+    await page.getByRole('navigation').getByRole('link', { name: '發送' }).click();
+    await page.getByTestId('block-reasons').first().waitFor();
+    await shoot(page, 'zh-TW-runs-blocked');
+    await context.close();
+  });
+
+  it('every screen passes axe-core in both languages, and an admin has the Admin screen', async () => {
+    const screens: [string, string][] = [
+      ['Month', '本月'],
+      ['Contacts', '聯絡人'],
+      ['Audiences', '受眾'],
+      ['Campaigns', '活動'],
+      ['Approvals', '核准'],
+      ['Runs', '發送'],
+      ['Audit log', '稽核紀錄'],
+      ['Admin', '管理'],
+    ];
+    for (const locale of ['en-US', 'zh-TW'] as const) {
+      const { context, page } = await signIn(locale, 'admin');
+      const lang = locale === 'zh-TW' ? 'zh-TW' : 'en';
+      for (const [en, zh] of screens) {
+        const name = locale === 'zh-TW' ? zh : en;
+        await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }).waitFor();
+        await page.locator('.ant-spin-spinning, .ant-skeleton').first().waitFor({ state: 'detached' });
+        await expectAccessible(page, `${en} (${lang})`);
+        await shoot(page, `${lang}-${en.toLowerCase().replace(' ', '-')}`);
+      }
+      await context.close();
+    }
+  }, 240_000);
+});
