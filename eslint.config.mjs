@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/',
       'dist/',
       'coverage/',
+      'test-output/',
       '.data/',
       'libs/database/src/generated/',
       'apps/console/dist/',

@@ -148,7 +148,7 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
               ).map((reason, i) => (
                 <li key={i}>{reason}</li>
               ))}
-              {refusal.status === 422 && <li>{refusal.message}</li>}
+              {refusal.status === 422 && !refusal.details.length && <li>{refusal.message}</li>}
             </ul>
           }
         />
