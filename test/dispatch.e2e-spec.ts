@@ -115,6 +115,25 @@ describe('dispatch: the budget gate and exactly-once sending', () => {
       const run = await waitForRun(single, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked']);
       expect(run.status).toBe('partial');
       expect(run.progress.delivered).toBe(1500);
+      // The run shows what became of its reservation: 1,500 settled, the other 500 released, none held.
+      const shown = (await single.http().get(`/api/v1/runs/${runId}`).set(bearer(s.marketer.token)).expect(200)).body;
+      expect(shown).toMatchObject({
+        reserved: { messages: 2000 },
+        actual: { messages: 1500 },
+        reservation: {
+          status: 'released',
+          settled: { messages: 1500 },
+          held: { messages: 0, cost: { amount: '0.0000' } },
+          released: { messages: 500 },
+        },
+      });
+      // And it references the rate card it was priced with instead of repeating its text.
+      expect(shown.forecast.rateCard).toEqual({
+        id: expect.any(String),
+        region: 'TW',
+        plan: 'high',
+        verified: false,
+      });
       const log = (await request(sim.url).get(`/_sim/channels/${s.channelId}/requests?limit=1000`).expect(200)).body;
       const entries = log.requests as { endpoint: string; status: number }[];
       const multicasts = entries.filter((e) => e.endpoint === 'multicast');

@@ -160,6 +160,11 @@ export class LedgerRepository {
     return toReservation((await tx.reservation.findUnique({ where: { id } }))!);
   }
 
+  async findReservations(ids: string[]): Promise<ReservationRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.prisma.client.reservation.findMany({ where: { id: { in: ids } } })).map(toReservation);
+  }
+
   async findReservation(id: string, tx?: Transaction): Promise<ReservationRow | null> {
     const row = await (tx ?? this.prisma.client).reservation.findUnique({ where: { id } });
     return row ? toReservation(row) : null;

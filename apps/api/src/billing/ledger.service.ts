@@ -235,6 +235,11 @@ export class LedgerService {
     return this.repository.claimSyncAttempt(lineAccountId, month, intervalSeconds);
   }
 
+  /** Reservations by id, for showing what a run holds or released (no lock). */
+  findReservations(ids: string[]): Promise<ReservationRow[]> {
+    return this.repository.findReservations(ids);
+  }
+
   /** Reads the month for reports and previews (no lock). */
   readMonth(lineAccountId: string, month: string): Promise<MonthLedger> {
     return this.repository.readMonth(lineAccountId, month);

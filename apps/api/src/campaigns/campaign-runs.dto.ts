@@ -13,6 +13,27 @@ export class RunApprovedDto extends RunMessagesCostDto {
   @ApiProperty() recipients: number;
 }
 
+/** What became of the messages and cost the gate reserved for a run. */
+export class RunReservationDto {
+  @ApiProperty({
+    enum: ['held', 'settled', 'released'],
+    description: 'held while the run sends; settled or released once it ended',
+  })
+  status: string;
+  @ApiProperty({
+    type: RunMessagesCostDto,
+    description: "Moved into the month's usage and spend as LINE accepted them",
+  })
+  settled: RunMessagesCostDto;
+  @ApiProperty({ type: RunMessagesCostDto, description: 'Still reserved in the month ledger (0 once the run ended)' })
+  held: RunMessagesCostDto;
+  @ApiProperty({
+    type: RunMessagesCostDto,
+    description: 'Given back to the month when the run ended (0 while it sends)',
+  })
+  released: RunMessagesCostDto;
+}
+
 /** Why the budget gate blocked a run, or a note it left on a run that passed (`trimmed`). */
 export class RunBlockReasonDto {
   @ApiProperty({
@@ -61,10 +82,23 @@ export class RunResponseDto {
   @ApiProperty({ description: 'The campaign version whose approval this run carries' }) campaignVersion: number;
   @ApiProperty({ type: RunApprovedDto, description: 'What the approver approved for one send' })
   approved: RunApprovedDto;
-  @ApiProperty({ nullable: true, description: "The budget gate's forecast (null until the run reaches the gate)" })
+  @ApiProperty({
+    nullable: true,
+    description:
+      "The budget gate's forecast (null until the run reaches the gate); its rateCard is a reference {id, region, plan, verified}: the card's full text is on GET /rate-cards",
+  })
   forecast: unknown;
-  @ApiProperty({ type: RunMessagesCostDto, description: 'Held in the month ledger by the gate' })
+  @ApiProperty({
+    type: RunMessagesCostDto,
+    description: 'What the gate reserved in the month ledger when the run started',
+  })
   reserved: RunMessagesCostDto;
+  @ApiProperty({
+    type: RunReservationDto,
+    nullable: true,
+    description: 'What became of that reservation: settled, still held, released (null: the gate reserved nothing)',
+  })
+  reservation: RunReservationDto | null;
   @ApiProperty({ type: RunProgressDto }) progress: RunProgressDto;
   @ApiProperty({ type: RunMessagesCostDto, description: 'Accepted by LINE and settled' }) actual: RunMessagesCostDto;
   @ApiProperty({ type: [RunBlockReasonDto] }) blockReasons: RunBlockReasonDto[];

@@ -1,9 +1,15 @@
 import type { CampaignRun } from '@lcm/database';
 import { BlockReasonCode, CLEARED_BY } from '@lcm/domain/forecast';
-import { money } from '@lcm/domain/money';
-import type { RunBlockReasonDto, RunResponseDto } from './campaign-runs.dto';
+import { Dec, formatAmount, money } from '@lcm/domain/money';
+import type { ReservationRow } from '../billing/ledger.repository';
+import type { RunBlockReasonDto, RunReservationDto, RunResponseDto } from './campaign-runs.dto';
 
-export function toRunResponse(run: CampaignRun, currency: string, forecast: unknown): RunResponseDto {
+export function toRunResponse(
+  run: CampaignRun,
+  currency: string,
+  forecast: unknown,
+  reservation: ReservationRow | null,
+): RunResponseDto {
   return {
     id: run.id,
     campaignId: run.campaignId,
@@ -20,8 +26,9 @@ export function toRunResponse(run: CampaignRun, currency: string, forecast: unkn
       messages: run.approvedMessages,
       cost: money(run.approvedCost.toString(), currency),
     },
-    forecast,
+    forecast: withRateCardReference(forecast),
     reserved: { messages: run.reservedMessages, cost: money(run.reservedCost.toString(), currency) },
+    reservation: reservationOf(reservation, currency),
     progress: {
       recipients: run.recipients,
       batches: run.batches,
@@ -48,4 +55,33 @@ function blockReason(reason: StoredReason): RunBlockReasonDto {
     message: reason.message,
     clearedBy: reason.clearedBy !== undefined ? reason.clearedBy : (CLEARED_BY[reason.code as BlockReasonCode] ?? null),
   };
+}
+
+/**
+ * What the gate's reservation became: settled as LINE accepted messages, the rest still held while
+ * the run sends, and released when it ended (so `reserved` above is what was held at the gate).
+ */
+function reservationOf(row: ReservationRow | null, currency: string): RunReservationDto | null {
+  if (!row) return null;
+  const open = { messages: row.messages - row.settledMessages, cost: Dec(row.cost).minus(row.settledCost) };
+  const zero = { messages: 0, cost: Dec(0) };
+  const held = row.status === 'held' ? open : zero;
+  const released = row.status === 'held' ? zero : open;
+  const view = (part: { messages: number; cost: ReturnType<typeof Dec> }) => ({
+    messages: part.messages,
+    cost: money(formatAmount(part.cost), currency),
+  });
+  return {
+    status: row.status,
+    settled: { messages: row.settledMessages, cost: money(formatAmount(Dec(row.settledCost)), currency) },
+    held: view(held),
+    released: view(released),
+  };
+}
+
+/** Runs point at the rate card the gate priced with; its source text lives on GET /rate-cards. */
+function withRateCardReference(forecast: unknown): unknown {
+  if (!forecast || typeof forecast !== 'object' || !('rateCard' in forecast)) return forecast;
+  const card = (forecast as { rateCard: { id?: string; region?: string; plan?: string; verified?: boolean } }).rateCard;
+  return { ...forecast, rateCard: { id: card.id, region: card.region, plan: card.plan, verified: card.verified } };
 }

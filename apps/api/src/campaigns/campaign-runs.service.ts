@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
+import type { ReservationRow } from '../billing/ledger.repository';
 import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -49,15 +50,26 @@ export class CampaignRunsService {
     if (!campaign) throw ApiError.notFound(`campaign ${campaignId}`);
     const currency = await this.currencyOf(campaign.lineAccountId);
     const rows = await this.repository.listForCampaign(campaignId, query);
-    const forecasts = await this.gateForecasts(rows);
-    return toPage(rows, query, (run) => toRunResponse(run, currency, forecasts.get(run.id) ?? null));
+    const [forecasts, reservations] = await Promise.all([this.gateForecasts(rows), this.reservationsOf(rows)]);
+    return toPage(rows, query, (run) =>
+      toRunResponse(run, currency, forecasts.get(run.id) ?? null, reservations.get(run.reservationId ?? '') ?? null),
+    );
   }
 
   async get(id: string): Promise<RunResponseDto> {
     const run = await this.repository.findById(id);
     if (!run) throw ApiError.notFound(`run ${id}`);
-    const [currency, forecasts] = await Promise.all([this.currencyOf(run.lineAccountId), this.gateForecasts([run])]);
-    return toRunResponse(run, currency, forecasts.get(run.id) ?? null);
+    const [currency, forecasts, reservations] = await Promise.all([
+      this.currencyOf(run.lineAccountId),
+      this.gateForecasts([run]),
+      this.reservationsOf([run]),
+    ]);
+    return toRunResponse(
+      run,
+      currency,
+      forecasts.get(run.id) ?? null,
+      reservations.get(run.reservationId ?? '') ?? null,
+    );
   }
 
   /** A run under the campaign's approval in force, due at `scheduledAt`. Idempotent per (approval, time). */
@@ -284,6 +296,11 @@ export class CampaignRunsService {
   private async currencyOf(lineAccountId: string): Promise<string> {
     const account = await this.accounts.mustFind(lineAccountId);
     return account.currency;
+  }
+
+  private async reservationsOf(runs: CampaignRun[]): Promise<Map<string, ReservationRow>> {
+    const ids = runs.flatMap((run) => (run.reservationId ? [run.reservationId] : []));
+    return new Map((await this.ledger.findReservations(ids)).map((row) => [row.id, row]));
   }
 
   private async gateForecasts(runs: CampaignRun[]): Promise<Map<string, unknown>> {

@@ -1727,6 +1727,19 @@ export interface components {
             messages: number;
             cost: components["schemas"]["MoneyDto"];
         };
+        RunReservationDto: {
+            /**
+             * @description held while the run sends; settled or released once it ended
+             * @enum {string}
+             */
+            status: "held" | "settled" | "released";
+            /** @description Moved into the month's usage and spend as LINE accepted them */
+            settled: components["schemas"]["RunMessagesCostDto"];
+            /** @description Still reserved in the month ledger (0 once the run ended) */
+            held: components["schemas"]["RunMessagesCostDto"];
+            /** @description Given back to the month when the run ended (0 while it sends) */
+            released: components["schemas"]["RunMessagesCostDto"];
+        };
         RunProgressDto: {
             recipients: number;
             batches: number;
@@ -1775,10 +1788,12 @@ export interface components {
             campaignVersion: number;
             /** @description What the approver approved for one send */
             approved: components["schemas"]["RunApprovedDto"];
-            /** @description The budget gate's forecast (null until the run reaches the gate) */
+            /** @description The budget gate's forecast (null until the run reaches the gate); its rateCard is a reference {id, region, plan, verified}: the card's full text is on GET /rate-cards */
             forecast: Record<string, never> | null;
-            /** @description Held in the month ledger by the gate */
+            /** @description What the gate reserved in the month ledger when the run started */
             reserved: components["schemas"]["RunMessagesCostDto"];
+            /** @description What became of that reservation: settled, still held, released (null: the gate reserved nothing) */
+            reservation: components["schemas"]["RunReservationDto"] | null;
             progress: components["schemas"]["RunProgressDto"];
             /** @description Accepted by LINE and settled */
             actual: components["schemas"]["RunMessagesCostDto"];
