@@ -21,7 +21,9 @@ import {
   AudienceUpdateDto,
 } from './audiences.dto';
 import { AudiencesService } from './audiences.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('audiences')
 @ApiBearerAuth()
 @Controller('audiences')

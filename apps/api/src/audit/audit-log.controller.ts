@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Roles } from '../auth/auth.decorators';
 import { AuditPageResponseDto, AuditQueryDto } from './audit.dto';
 import { AuditLogService } from './audit-log.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')

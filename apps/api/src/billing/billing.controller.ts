@@ -5,7 +5,9 @@ import { ForecastCreateDto, ForecastResponseDto, UsageQueryDto, UsageResponseDto
 import { ForecastResponse } from './forecast-engine';
 import { ForecastsService } from './forecasts.service';
 import { UsageService } from './usage.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('forecasts & usage')
 @ApiBearerAuth()
 @Controller()

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/com
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -33,7 +34,9 @@ import {
   CampaignUpdateDto,
   TestSendResponseDto,
 } from './campaigns.dto';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @Controller('campaigns')
@@ -100,6 +103,11 @@ export class CampaignsController {
       "warnings); from blocked the old approval is discarded and waiting runs are cancelled: needs_reapproval's way out",
   })
   @ApiOkResponse({ type: CampaignDecisionResponseDto })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   submit(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -115,6 +123,11 @@ export class CampaignsController {
     summary: 'Back to draft to edit: discards the approval and cancels waiting runs (409 while a run sends)',
   })
   @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   withdraw(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -132,6 +145,11 @@ export class CampaignsController {
       'campaign gets its first run, an unscheduled one is sent with send-now. Never by its creator or last editor (403)',
   })
   @ApiOkResponse({ type: CampaignDecisionResponseDto })
+  @ApiBody({
+    type: CampaignApproveDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   approve(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -160,6 +178,11 @@ export class CampaignsController {
       'Stop for good: waiting runs cancelled, a sending run stops between batches (its marketer, approvers, admins)',
   })
   @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   cancel(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -174,6 +197,11 @@ export class CampaignsController {
     summary: 'Hold waiting runs; a sending run pauses between batches (its marketer, approvers, admins)',
   })
   @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   pause(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -189,6 +217,11 @@ export class CampaignsController {
       'paused → approved; an overdue recurring occurrence moves to the next one (its marketer, approvers, admins)',
   })
   @ApiOkResponse({ type: CampaignResponseDto })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
+  })
   resume(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
@@ -208,6 +241,11 @@ export class CampaignsController {
   @ApiUnprocessableEntityResponse({
     description:
       'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`',
+  })
+  @ApiBody({
+    type: CampaignTransitionDto,
+    required: false,
+    description: 'Optional: every field may be left out, and so may the body',
   })
   sendNow(
     @CurrentUser() actor: AuthUser,

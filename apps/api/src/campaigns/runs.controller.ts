@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { UuidParam } from '../common/uuid-param';
 import { RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsService } from './campaign-runs.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('runs')
 @ApiBearerAuth()
 @Controller('runs')

@@ -11,7 +11,9 @@ import {
   ContactsUpsertResponseDto,
 } from './contacts.dto';
 import { ContactsService } from './contacts.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('contacts')
 @ApiBearerAuth()
 @Controller('line-accounts/:id/contacts')

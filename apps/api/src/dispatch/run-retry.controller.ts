@@ -4,7 +4,9 @@ import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { RunResponseDto } from '../campaigns/campaign-runs.dto';
 import { UuidParam } from '../common/uuid-param';
 import { RunRetryService } from './run-retry.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('runs')
 @ApiBearerAuth()
 @Controller('runs')

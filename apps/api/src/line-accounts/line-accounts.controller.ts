@@ -10,7 +10,9 @@ import {
   LineAccountUpdateDto,
 } from './line-accounts.dto';
 import { LineAccountsService } from './line-accounts.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('line-accounts')
 @ApiBearerAuth()
 @Controller('line-accounts')

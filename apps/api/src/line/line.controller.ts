@@ -8,7 +8,9 @@ import { FollowersImportService } from './followers-import.service';
 import { FollowersImportJobResponseDto, QuotaSyncResponseDto, WebhookResponseDto } from './line.dto';
 import { QuotaSyncService } from './quota-sync.service';
 import { WebhookService } from './webhook.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('line')
 @Controller()
 export class LineController {

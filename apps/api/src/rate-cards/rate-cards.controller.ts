@@ -8,7 +8,9 @@ import {
   RateCardResponseDto,
 } from './rate-cards.dto';
 import { RateCardsService } from './rate-cards.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('rate-cards')
 @ApiBearerAuth()
 @Controller('rate-cards')

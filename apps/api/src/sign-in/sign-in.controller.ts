@@ -15,7 +15,9 @@ import { Client, ClientInfo } from '../auth/client-info';
 import { clearSessionCookie, sendSession } from './sign-in.cookies';
 import { InviteAcceptDto, SessionCreateDto, SessionResponseDto } from './sign-in.dto';
 import { SignInService } from './sign-in.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('auth')
 @Controller('auth')
 export class SignInController {

@@ -23,7 +23,9 @@ import {
   UserUpdateDto,
 } from './users.dto';
 import { UsersService } from './users.service';
+import { ApiErrorResponses } from '../common/api-error.dto';
 
+@ApiErrorResponses()
 @ApiTags('users')
 @ApiBearerAuth()
 @ApiCookieAuth()
