@@ -389,8 +389,8 @@ describe('campaigns and the approval workflow', () => {
       /** What dispatch does when a run ends: its final status, then the hook, in one transaction. */
       const finish = async (runId: string, at: string) => {
         now = new Date(at);
-        await prisma.client.$transaction(async (tx) => {
-          await tx.campaignRun.update({
+        await prisma.transaction(async (tx) => {
+          await prisma.db(tx).campaignRun.update({
             where: { id: runId },
             data: { status: 'completed', startedAt: now, finishedAt: now },
           });
@@ -408,14 +408,14 @@ describe('campaigns and the approval workflow', () => {
       ]);
       expect((await get(marketer.token, `/campaigns/${campaign.id}`).expect(200)).body.status).toBe('approved');
       // The hook may be called again (a retried worker): still one run per occurrence.
-      await prisma.client.$transaction((tx) => runsService.onRunFinished(runs[0].id, tx));
+      await prisma.transaction((tx) => runsService.onRunFinished(runs[0].id, tx));
       expect(await listRuns()).toHaveLength(2);
 
       await finish(runs[1].id, '2027-02-01T00:10:00Z');
       runs = await listRuns();
       expect(runs[2]).toMatchObject({ scheduledAt: '2027-02-07T23:30:00.000Z', status: 'scheduled' });
       // Even much later, a repeated hook for an earlier run chains nothing more.
-      await prisma.client.$transaction((tx) => runsService.onRunFinished(runs[0].id, tx));
+      await prisma.transaction((tx) => runsService.onRunFinished(runs[0].id, tx));
       expect(await listRuns()).toHaveLength(3);
       await finish(runs[2].id, '2027-02-08T00:10:00Z');
 

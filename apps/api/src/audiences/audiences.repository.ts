@@ -13,7 +13,7 @@ export class AudiencesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work);
+    return this.prisma.transaction(work);
   }
 
   /**
@@ -21,22 +21,23 @@ export class AudiencesRepository {
    * the cycle check and together close a cycle, nor delete an audience another one starts to reference.
    */
   async lockAccountGraph(lineAccountId: string, tx: Transaction): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIENCE_GRAPH_LOCK}::int, hashtext(${lineAccountId}::text))`;
+    await this.prisma.db(tx)
+      .$executeRaw`SELECT pg_advisory_xact_lock(${AUDIENCE_GRAPH_LOCK}::int, hashtext(${lineAccountId}::text))`;
   }
 
   findLive(id: string, tx?: Transaction): Promise<Audience | null> {
-    return (tx ?? this.prisma.client).audience.findFirst({ where: { id, deletedAt: null } });
+    return this.prisma.db(tx).audience.findFirst({ where: { id, deletedAt: null } });
   }
 
   /** Live audiences among `ids` (of any account: the caller checks the account). */
   findLiveByIds(ids: string[], tx?: Transaction): Promise<Audience[]> {
     if (!ids.length) return Promise.resolve([]);
-    return (tx ?? this.prisma.client).audience.findMany({ where: { id: { in: ids }, deletedAt: null } });
+    return this.prisma.db(tx).audience.findMany({ where: { id: { in: ids }, deletedAt: null } });
   }
 
   /** Every live audience of the account with the audiences it references: the graph for cycle checks. */
   async referenceGraph(lineAccountId: string, tx: Transaction): Promise<Map<string, string[]>> {
-    const rows = await tx.audience.findMany({
+    const rows = await this.prisma.db(tx).audience.findMany({
       where: { lineAccountId, deletedAt: null },
       select: { id: true, referencedAudienceIds: true },
     });
@@ -45,7 +46,7 @@ export class AudiencesRepository {
 
   /** Live audiences whose definition references this one directly. */
   findReferencing(audienceId: string, tx: Transaction): Promise<{ id: string; name: string }[]> {
-    return tx.audience.findMany({
+    return this.prisma.db(tx).audience.findMany({
       where: { referencedAudienceIds: { has: audienceId }, deletedAt: null },
       select: { id: true, name: true },
       orderBy: { createdAt: 'asc' },
@@ -59,7 +60,7 @@ export class AudiencesRepository {
    * CampaignsRepository.countLiveUsingAudience (not imported: campaigns depend on audiences).
    */
   countActiveCampaignsUsing(audienceId: string, tx?: Transaction): Promise<number> {
-    return (tx ?? this.prisma.client).campaign.count({
+    return this.prisma.db(tx).campaign.count({
       where: { audienceId, status: { in: [...CAMPAIGN_STATUSES_HOLDING_AUDIENCE] } },
     });
   }
@@ -75,7 +76,7 @@ export class AudiencesRepository {
   }
 
   create(data: Prisma.AudienceUncheckedCreateInput, tx: Transaction): Promise<Audience> {
-    return tx.audience.create({ data });
+    return this.prisma.db(tx).audience.create({ data });
   }
 
   async updateAtVersion(
@@ -84,14 +85,16 @@ export class AudiencesRepository {
     data: Prisma.AudienceUncheckedUpdateManyInput,
     tx: Transaction,
   ): Promise<Audience | null> {
-    const { count } = await tx.audience.updateMany({
+    const { count } = await this.prisma.db(tx).audience.updateMany({
       where: { id, version, deletedAt: null },
       data: { ...data, version: { increment: 1 } },
     });
-    return count === 1 ? tx.audience.findUnique({ where: { id } }) : null;
+    return count === 1 ? this.prisma.db(tx).audience.findUnique({ where: { id } }) : null;
   }
 
   async softDelete(id: string, tx: Transaction): Promise<void> {
-    await tx.audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
+    await this.prisma
+      .db(tx)
+      .audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
   }
 }

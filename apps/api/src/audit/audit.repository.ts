@@ -35,7 +35,7 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async insert(entry: AuditEntry, tx?: Transaction): Promise<void> {
-    await (tx ?? this.prisma.client).auditEvent.create({
+    await this.prisma.db(tx).auditEvent.create({
       data: {
         actorId: entry.actorId,
         action: entry.action,
@@ -68,6 +68,21 @@ export class AuditRepository {
       },
     });
     return rows.map((row) => ({ ...row, before: row.before ?? null, after: row.after ?? null }));
+  }
+
+  /** The entity's latest entry of `action` since `since`, or null. */
+  async latestSince(
+    entityType: string,
+    entityId: string,
+    action: string,
+    since: Date,
+    tx?: Transaction,
+  ): Promise<AuditRecord | null> {
+    const row = await this.prisma.db(tx).auditEvent.findFirst({
+      where: { entityType, entityId, action, createdAt: { gte: since } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    return row ? { ...row, before: row.before ?? null, after: row.after ?? null } : null;
   }
 
   async listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {

@@ -22,6 +22,16 @@ export class AuditService {
     return this.repository.search(filter, page);
   }
 
+  latestSince(
+    entityType: string,
+    entityId: string,
+    action: string,
+    since: Date,
+    tx?: Transaction,
+  ): Promise<AuditRecord | null> {
+    return this.repository.latestSince(entityType, entityId, action, since, tx);
+  }
+
   listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {
     return this.repository.listFor(entityType, entityId);
   }

@@ -19,7 +19,7 @@ export class SessionsRepository {
     tx?: Transaction,
   ): Promise<void> {
     const { now, ...rest } = data;
-    await (tx ?? this.prisma.client).session.create({ data: { ...rest, createdAt: now, lastSeenAt: now } });
+    await this.prisma.db(tx).session.create({ data: { ...rest, createdAt: now, lastSeenAt: now } });
   }
 
   /**
@@ -59,7 +59,7 @@ export class SessionsRepository {
 
   /** Ends every session of the user but `exceptId` (the caller's own, when it is one). */
   async deleteForUser(userId: string, tx: Transaction, exceptId?: string): Promise<void> {
-    await tx.session.deleteMany({ where: { userId, ...(exceptId ? { id: { not: exceptId } } : {}) } });
+    await this.prisma.db(tx).session.deleteMany({ where: { userId, ...(exceptId ? { id: { not: exceptId } } : {}) } });
   }
 
   /** Drops sessions that can no longer be used, so the table holds live ones only (give or take). */

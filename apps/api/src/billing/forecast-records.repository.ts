@@ -20,7 +20,7 @@ export class ForecastRecordsRepository {
     },
     tx?: Transaction,
   ): Promise<string> {
-    const row = await (tx ?? this.prisma.client).forecastRecord.create({
+    const row = await this.prisma.db(tx).forecastRecord.create({
       data: {
         ...record,
         inputs: record.inputs as Prisma.InputJsonValue,

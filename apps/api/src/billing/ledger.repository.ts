@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { TIMEOUT_POLICY } from '../database/transaction';
 
 /** The account's month as the ledger knows it. Money is a decimal string. */
 export interface MonthLedger {
@@ -62,15 +63,21 @@ export class LedgerRepository {
 
   /** Serializable enough: every writer locks the month row first, so the transaction is read-committed. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 120_000 });
+    return this.prisma.transaction(work);
   }
 
-  /** Creates the month row if needed and locks it until the transaction ends. */
+  /**
+   * Creates the month row if needed and locks it until the transaction ends, waiting for it up to
+   * TIMEOUT_POLICY.accountMonthLockWaitMs (runs of an account queue on it), then back to the usual wait.
+   */
   async lockMonth(tx: Transaction, lineAccountId: string, month: string): Promise<MonthLedger> {
-    await tx.$executeRaw`INSERT INTO account_months (id, line_account_id, month) VALUES (gen_random_uuid(), ${lineAccountId}::uuid, ${month})
+    const db = this.prisma.db(tx);
+    await db.$queryRaw`SELECT set_config('lock_timeout', ${String(TIMEOUT_POLICY.accountMonthLockWaitMs)}, true)`;
+    await db.$executeRaw`INSERT INTO account_months (id, line_account_id, month) VALUES (gen_random_uuid(), ${lineAccountId}::uuid, ${month})
       ON CONFLICT (line_account_id, month) DO NOTHING`;
-    const rows = await tx.$queryRaw<MonthRow[]>`SELECT ${MONTH_COLUMNS} FROM account_months
+    const rows = await db.$queryRaw<MonthRow[]>`SELECT ${MONTH_COLUMNS} FROM account_months
       WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} FOR UPDATE`;
+    await db.$queryRaw`SELECT set_config('lock_timeout', ${String(TIMEOUT_POLICY.lockWaitMs)}, true)`;
     return toMonthLedger(rows[0]);
   }
 
@@ -94,7 +101,7 @@ export class LedgerRepository {
       sentSinceReading?: number;
     },
   ): Promise<void> {
-    await tx.$executeRaw`UPDATE account_months SET
+    await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
         used_messages = used_messages + ${delta.used ?? 0},
         paid_messages = paid_messages + ${delta.paid ?? 0},
         spend = spend + ${delta.spend ?? '0'}::numeric,
@@ -112,7 +119,7 @@ export class LedgerRepository {
     reading: { quota: { type: string; value: number | null }; consumption: number; takenAt: Date },
   ): Promise<void> {
     // Sends LINE accepted from the moment we asked may be missing from its figure: count them on top.
-    await tx.$executeRaw`UPDATE account_months SET
+    await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
         line_quota_type = ${reading.quota.type}, line_quota_value = ${reading.quota.value},
         line_consumption = ${reading.consumption}, line_reading_at = ${reading.takenAt},
         sent_since_reading = (SELECT coalesce(sum(messages), 0)::int FROM usage_entries
@@ -148,16 +155,16 @@ export class LedgerRepository {
       label: string | null;
     },
   ): Promise<ReservationRow> {
-    const row = await tx.reservation.create({ data: { ...data } });
+    const row = await this.prisma.db(tx).reservation.create({ data: { ...data } });
     return toReservation(row);
   }
 
   async lockReservation(tx: Transaction, id: string): Promise<ReservationRow | null> {
-    const rows = await tx.$queryRaw<
+    const rows = await this.prisma.db(tx).$queryRaw<
       { id: string }[]
     >`SELECT id::text FROM reservations WHERE id = ${id}::uuid FOR UPDATE`;
     if (!rows[0]) return null;
-    return toReservation((await tx.reservation.findUnique({ where: { id } }))!);
+    return toReservation((await this.prisma.db(tx).reservation.findUnique({ where: { id } }))!);
   }
 
   async findReservations(ids: string[]): Promise<ReservationRow[]> {
@@ -166,7 +173,7 @@ export class LedgerRepository {
   }
 
   async findReservation(id: string, tx?: Transaction): Promise<ReservationRow | null> {
-    const row = await (tx ?? this.prisma.client).reservation.findUnique({ where: { id } });
+    const row = await this.prisma.db(tx).reservation.findUnique({ where: { id } });
     return row ? toReservation(row) : null;
   }
 
@@ -175,7 +182,7 @@ export class LedgerRepository {
     id: string,
     data: { settledMessages: number; settledCost: string; status: ReservationRow['status'] },
   ): Promise<void> {
-    await tx.reservation.update({ where: { id }, data });
+    await this.prisma.db(tx).reservation.update({ where: { id }, data });
   }
 
   async insertUsage(
@@ -193,7 +200,7 @@ export class LedgerRepository {
       lineRequestId?: string | null;
     },
   ): Promise<void> {
-    await tx.usageEntry.create({ data: entry });
+    await this.prisma.db(tx).usageEntry.create({ data: entry });
   }
 
   /** Settled usage of the month grouped by campaign (null: sends outside campaigns, such as test sends). */

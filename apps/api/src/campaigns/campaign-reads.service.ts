@@ -69,8 +69,8 @@ export class CampaignReadsService {
     return campaign;
   }
 
-  /** The campaign as the API shows it, money in its account's currency. */
-  async respond(campaign: Campaign): Promise<CampaignResponseDto> {
-    return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId)).currency);
+  /** The campaign as the API shows it, money in its account's currency (read in `tx` when inside one). */
+  async respond(campaign: Campaign, tx?: Transaction): Promise<CampaignResponseDto> {
+    return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId, tx)).currency);
   }
 }

@@ -8,7 +8,7 @@ export class CampaignRunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   findById(id: string, tx?: Transaction): Promise<CampaignRun | null> {
-    return (tx ?? this.prisma.client).campaignRun.findUnique({ where: { id } });
+    return this.prisma.db(tx).campaignRun.findUnique({ where: { id } });
   }
 
   listForCampaign(campaignId: string, query: PageQueryDto): Promise<(CampaignRun & Keyset)[]> {
@@ -17,7 +17,7 @@ export class CampaignRunsRepository {
   }
 
   findForCampaign(campaignId: string, where: Prisma.CampaignRunWhereInput, tx: Transaction): Promise<CampaignRun[]> {
-    return tx.campaignRun.findMany({
+    return this.prisma.db(tx).campaignRun.findMany({
       where: { ...where, campaignId },
       orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
     });
@@ -31,8 +31,8 @@ export class CampaignRunsRepository {
     data: Prisma.CampaignRunUncheckedCreateInput,
     tx: Transaction,
   ): Promise<{ run: CampaignRun; created: boolean }> {
-    const { count } = await tx.campaignRun.createMany({ data: [data], skipDuplicates: true });
-    const run = await tx.campaignRun.findUniqueOrThrow({
+    const { count } = await this.prisma.db(tx).campaignRun.createMany({ data: [data], skipDuplicates: true });
+    const run = await this.prisma.db(tx).campaignRun.findUniqueOrThrow({
       where: {
         campaignId_campaignVersion_scheduledAt: {
           campaignId: data.campaignId,
@@ -52,10 +52,12 @@ export class CampaignRunsRepository {
     tx: Transaction,
     where: Prisma.CampaignRunWhereInput = {},
   ): Promise<CampaignRun[]> {
-    return tx.campaignRun.updateManyAndReturn({ where: { ...where, campaignId, status: { in: [...statuses] } }, data });
+    return this.prisma
+      .db(tx)
+      .campaignRun.updateManyAndReturn({ where: { ...where, campaignId, status: { in: [...statuses] } }, data });
   }
 
   update(id: string, data: Prisma.CampaignRunUncheckedUpdateInput, tx: Transaction): Promise<CampaignRun> {
-    return tx.campaignRun.update({ where: { id }, data });
+    return this.prisma.db(tx).campaignRun.update({ where: { id }, data });
   }
 }

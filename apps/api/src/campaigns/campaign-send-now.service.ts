@@ -17,7 +17,9 @@ import { RunStarter } from '../ports/run-starter';
  * A run due now under the approval in force, taken at once through the same budget gate as any
  * run: a blocked send is refused with 422 and the run with its reasons (the refusal stays on
  * record). A one-off (or unscheduled) campaign sends once per approval: its waiting run is
- * brought forward; once it ran, a blocked or failed run is retried with POST /runs/:id/retry.
+ * brought forward; once it ran, a blocked or failed run is retried with POST /runs/:id/retry. A
+ * recurring one gets an extra run, one at a time. So of many send-nows at once exactly one wins: the
+ * others wait for the campaign's row lock, then find its run and get 409.
  * On an instance that doesn't dispatch, the scheduler of one that does gates it.
  */
 @Injectable()
@@ -37,6 +39,9 @@ export class CampaignSendNowService {
       const now = this.clock.now();
       let run: CampaignRun;
       if (isRecurring(scheduleOf(campaign))) {
+        const under = await this.runs.findForCampaign(id, ['scheduled', 'sending'], tx, campaign.approvedVersion!);
+        const extra = under.find((candidate) => candidate.trigger === 'send_now');
+        if (extra) throw alreadyUnderWay(extra);
         run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
       } else {
         const runs = await this.runs.findForCampaign(
@@ -46,6 +51,7 @@ export class CampaignSendNowService {
           campaign.approvedVersion!,
         );
         const waiting = runs.find((candidate) => candidate.status === 'scheduled');
+        if (waiting?.trigger === 'send_now') throw alreadyUnderWay(waiting);
         if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx);
         else if (runs.length) {
           throw ApiError.conflict(
@@ -83,4 +89,11 @@ export class CampaignSendNowService {
     }
     return run;
   }
+}
+
+/** A second send-now while the first one's run hasn't gone through the gate (or is still sending). */
+function alreadyUnderWay(run: CampaignRun): ApiError {
+  return ApiError.conflict(`a send-now of this campaign is already under way (run ${run.id} is ${run.status})`, [
+    { field: 'status', problem: `run ${run.id} is ${run.status}` },
+  ]);
 }

@@ -13,7 +13,10 @@ import {
   PushRequest,
   PushResult,
 } from '@lcm/line-client';
+import type { Campaign } from '@lcm/database';
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import type { Transaction } from '../database/prisma.service';
 import { AuditService } from '../audit/audit.service';
 import { AppConfigService } from '../config/config.module';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -23,6 +26,11 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { CampaignsRepository } from './campaigns.repository';
 import { CampaignTestSendDto, TestSendResponseDto, TestSendResultDto } from './campaigns.dto';
+
+/** The audit entry a test send writes when it starts (the outcome follows as campaign.test_sent). */
+const TEST_SEND_STARTED = 'campaign.test_send_started';
+/** How long the same test to the same recipients counts as a repeat. */
+export const TEST_SEND_REPEAT_SECONDS = 60;
 
 /** Attempts per request: the first, then retries with the same retry key (5xx, time-outs, rate limits). */
 const ATTEMPTS = 3;
@@ -44,6 +52,7 @@ export class CampaignTestSender {
     private readonly gateway: LineGateway,
     private readonly audit: AuditService,
     private readonly config: AppConfigService,
+    private readonly clock: Clock,
   ) {}
 
   async send(actor: AuthUser, id: string, dto: CampaignTestSendDto): Promise<TestSendResponseDto> {
@@ -61,14 +70,34 @@ export class CampaignTestSender {
 
     const recipients = [...new Set(dto.lineUserIds)];
     const messages = campaign.messages as LineMessageObject[];
-    const reserved = await this.ledger.reserve({
-      account,
-      recipients: recipients.length,
-      messageObjects: messages.length,
-      costCap: null,
-      campaignId: id,
-      label: 'test-send',
-      actorId: actor.id,
+    // Under the campaign's row lock (then the month's, the gate's order), so of identical test sends
+    // at once exactly one goes: the others find its entry and get 409.
+    const reserved = await this.campaigns.transaction(async (tx) => {
+      const locked = await this.campaigns.lockById(id, tx);
+      if (!locked) throw ApiError.notFound(`campaign ${id}`);
+      await this.refuseRepeat(locked, recipients, tx);
+      const result = await this.ledger.reserveInTransaction(tx, {
+        account,
+        recipients: recipients.length,
+        messageObjects: messages.length,
+        costCap: null,
+        campaignId: id,
+        label: 'test-send',
+        actorId: actor.id,
+      });
+      // Only a test that goes counts as the one a repeat would copy (a refused one may be retried at once).
+      if (result.reservation)
+        await this.audit.record(
+          {
+            actorId: actor.id,
+            action: TEST_SEND_STARTED,
+            entityType: 'campaign',
+            entityId: id,
+            after: { version: locked.version, lineUserIds: [...recipients].sort() },
+          },
+          tx,
+        );
+      return result;
     });
     const { response } = reserved.forecast;
     if (!reserved.reservation) {
@@ -124,6 +153,23 @@ export class CampaignTestSender {
   private backoff(): BackoffPolicy {
     const { retryBaseMs, retryMaxMs } = this.config.values.dispatch;
     return { baseMs: retryBaseMs, maxMs: Math.min(retryMaxMs, MAX_RETRY_WAIT_MS) };
+  }
+
+  /** The same test (campaign version and recipients) sent moments ago is a repeat: a double click, a client's retry. */
+  private async refuseRepeat(campaign: Campaign, recipients: string[], tx: Transaction): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - TEST_SEND_REPEAT_SECONDS * 1000);
+    const last = await this.audit.latestSince('campaign', campaign.id, TEST_SEND_STARTED, since, tx);
+    const previous = last?.after as { version?: number; lineUserIds?: string[] } | null;
+    if (
+      previous?.version === campaign.version &&
+      JSON.stringify(previous.lineUserIds) === JSON.stringify([...recipients].sort())
+    ) {
+      const wait = Math.ceil((last!.createdAt.getTime() - since.getTime()) / 1000);
+      throw ApiError.conflict(
+        `this test of version ${campaign.version} went to the same recipients at ${last!.createdAt.toISOString()}; change the recipients or send it again in ${wait} s`,
+        [{ field: 'lineUserIds', problem: 'the same test was sent moments ago' }],
+      );
+    }
   }
 }
 

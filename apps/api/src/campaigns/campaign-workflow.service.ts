@@ -129,7 +129,7 @@ export class CampaignWorkflowService {
         },
         tx,
       );
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 
@@ -164,7 +164,7 @@ export class CampaignWorkflowService {
         forecast: summarize(forecastId, computed),
         ...(resubmitted ? { cancelledRuns: cancelled.map((run) => run.id) } : {}),
       });
-      return { ...(await this.reads.respond(after)), forecast: forecastSummary(forecastId, computed) };
+      return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
     });
   }
 
@@ -205,7 +205,7 @@ export class CampaignWorkflowService {
         forecast: summarize(forecastId, computed),
         runs: run ? [{ id: run.id, scheduledAt: run.scheduledAt }] : [],
       });
-      return { ...(await this.reads.respond(after)), forecast: forecastSummary(forecastId, computed) };
+      return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
     });
   }
 
@@ -222,7 +222,7 @@ export class CampaignWorkflowService {
         tx,
       );
       await this.recordTransition(actor, 'campaign.rejected', campaign, after, tx, { reason: dto.reason });
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 
@@ -241,7 +241,7 @@ export class CampaignWorkflowService {
         reason: dto.reason,
         cancelledRuns: cancelled.map((run) => run.id),
       });
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 
@@ -257,7 +257,7 @@ export class CampaignWorkflowService {
         cancelledRuns: cancelled.map((run) => run.id),
         stoppingRuns: stopping.map((run) => run.id),
       });
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 
@@ -272,7 +272,7 @@ export class CampaignWorkflowService {
         pausedRuns: paused.map((run) => run.id),
         stoppingRuns: stopping.map((run) => run.id),
       });
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 
@@ -289,7 +289,7 @@ export class CampaignWorkflowService {
         reason: dto.reason,
         resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
       });
-      return this.reads.respond(after);
+      return this.reads.respond(after, tx);
     });
   }
 

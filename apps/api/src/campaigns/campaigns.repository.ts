@@ -9,11 +9,11 @@ export class CampaignsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work, { maxWait: 10_000, timeout: 60_000 });
+    return this.prisma.transaction(work);
   }
 
   findById(id: string, tx?: Transaction): Promise<Campaign | null> {
-    return (tx ?? this.prisma.client).campaign.findUnique({ where: { id } });
+    return this.prisma.db(tx).campaign.findUnique({ where: { id } });
   }
 
   /**
@@ -22,8 +22,8 @@ export class CampaignsRepository {
    * with each other and with the gate, which locks it too before starting a run.
    */
   async lockById(id: string, tx: Transaction): Promise<Campaign | null> {
-    await tx.$queryRaw`SELECT id FROM campaigns WHERE id = ${id}::uuid FOR UPDATE`;
-    return tx.campaign.findUnique({ where: { id } });
+    await this.prisma.db(tx).$queryRaw`SELECT id FROM campaigns WHERE id = ${id}::uuid FOR UPDATE`;
+    return this.prisma.db(tx).campaign.findUnique({ where: { id } });
   }
 
   list(query: CampaignListQueryDto): Promise<(Campaign & Keyset)[]> {
@@ -41,7 +41,7 @@ export class CampaignsRepository {
   }
 
   create(data: Prisma.CampaignUncheckedCreateInput, tx: Transaction): Promise<Campaign> {
-    return tx.campaign.create({ data });
+    return this.prisma.db(tx).campaign.create({ data });
   }
 
   /**
@@ -55,7 +55,7 @@ export class CampaignsRepository {
     data: Prisma.CampaignUncheckedUpdateManyInput,
     tx: Transaction,
   ): Promise<Campaign | null> {
-    const { count } = await tx.campaign.updateMany({
+    const { count } = await this.prisma.db(tx).campaign.updateMany({
       where: {
         id,
         status: { in: [...expected.statuses] },
@@ -63,12 +63,12 @@ export class CampaignsRepository {
       },
       data: { ...data, version: { increment: 1 } },
     });
-    return count === 1 ? tx.campaign.findUnique({ where: { id } }) : null;
+    return count === 1 ? this.prisma.db(tx).campaign.findUnique({ where: { id } }) : null;
   }
 
   /** Campaigns using the audience whose approval is in force: the audience can't be deleted under them. */
   countLiveUsingAudience(audienceId: string, tx?: Transaction): Promise<number> {
-    return (tx ?? this.prisma.client).campaign.count({
+    return this.prisma.db(tx).campaign.count({
       where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } },
     });
   }

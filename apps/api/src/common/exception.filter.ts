@@ -10,8 +10,12 @@ import {
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { databaseTrouble } from '../database/database-errors';
 import { ApiError, FieldProblem } from './api-error';
 import { INPUT_LIMITS } from './input-boundary';
+
+/** Seconds a client is told to wait before retrying a request the database was too busy for. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 interface ErrorBody {
   statusCode: number;
@@ -42,6 +46,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       request.resume();
     }
     if (exception instanceof ApiError) response.set(exception.headers);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', BUSY_RETRY_AFTER_SECONDS);
     response.status(body.statusCode).json(body);
   }
 
@@ -54,7 +59,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const clientError = fromClientError(exception);
     if (clientError) return clientError;
+    const trouble = databaseTrouble(exception);
+    if (trouble) {
+      // Not a bug: a lock, a connection or a statement took longer than TIMEOUT_POLICY allows.
+      this.logger.warn({ err: exception }, `database ${trouble}; answered 503`);
+      return body(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        trouble === 'busy'
+          ? `the service is busy with other changes to the same data; retry in ${BUSY_RETRY_AFTER_SECONDS} s`
+          : `the database is unavailable; retry in ${BUSY_RETRY_AFTER_SECONDS} s`,
+      );
+    }
     const errorId = randomUUID();
+    // The logger writes the error in its safe form (common/safe-error.ts), never its text or metadata.
     this.logger.error({ err: exception, errorId }, `unexpected error ${errorId}`);
     return {
       statusCode: 500,

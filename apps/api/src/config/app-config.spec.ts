@@ -13,7 +13,9 @@ describe('readAppConfig', () => {
       lineSimulator: 'auto',
       lineSimulatorPort: 4500,
       lineTimeoutMs: 10000,
+      databasePoolSize: 20,
     });
+    expect(readAppConfig({ ...base, DATABASE_POOL_SIZE: '5' }).databasePoolSize).toBe(5);
   });
 
   it.each([
@@ -25,6 +27,8 @@ describe('readAppConfig', () => {
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL must be a postgresql:// connection string'],
     [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL must be a postgresql:// connection string'],
     [{ LINE_SIMULATOR: 'sometimes' }, 'LINE_SIMULATOR must be one of auto, on, off'],
+    [{ DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE must be a whole number from 2 to 1000 (got "1")'],
+    [{ DATABASE_POOL_SIZE: 'many' }, 'DATABASE_POOL_SIZE must be a whole number'],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => readAppConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => readAppConfig({ ...base, ...env })).toThrow(message);

@@ -6,6 +6,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Connections of the main pool (requests, transactions, the scheduler). */
+  databasePoolSize: number;
   migrateOnStart: boolean;
   adminToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -94,6 +96,7 @@ export function readAppConfig(
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
     databaseUrl: databaseUrl(env, defaults.databaseUrl),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 2, 1000),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     adminToken: optionalToken(env, 'ADMIN_TOKEN'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -83,7 +83,7 @@ export class ContactsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 120_000 });
+    return this.prisma.transaction(work);
   }
 
   /**
@@ -102,7 +102,8 @@ export class ContactsRepository {
       if (group) group.push(row);
       else groups.set(key, [row]);
     }
-    const work = async (client: Transaction): Promise<UpsertCounts> => {
+    const work = async (transaction: Transaction): Promise<UpsertCounts> => {
+      const client = this.prisma.db(transaction);
       const total = { created: 0, updated: 0 };
       for (const [key, group] of groups) {
         const given = OPTIONAL_COLUMNS.filter((_, index) => key[index] === '1');
@@ -134,7 +135,7 @@ export class ContactsRepository {
   ): Promise<UpsertCounts> {
     const ids = [...new Set(lineUserIds)].sort();
     if (!ids.length) return { created: 0, updated: 0 };
-    const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<UpsertCounts[]>(
+    const rows = await this.prisma.db(tx).$queryRawUnsafe<UpsertCounts[]>(
       `WITH up AS (
          INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, followed_at, created_at, updated_at)
          SELECT gen_random_uuid(), $1::uuid, u.id, '{}', '{}', 'following', $3::timestamptz, now(), now()
@@ -164,7 +165,7 @@ export class ContactsRepository {
     at: Date,
     tx?: Transaction,
   ): Promise<{ created: boolean }> {
-    const rows = await (tx ?? this.prisma.client).$queryRawUnsafe<{ inserted: boolean }[]>(
+    const rows = await this.prisma.db(tx).$queryRawUnsafe<{ inserted: boolean }[]>(
       `INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, followed_at, created_at, updated_at)
        VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', $3::"ContactStatus",
                CASE WHEN $3 = 'following' THEN $4::timestamptz END, now(), now())
@@ -184,7 +185,7 @@ export class ContactsRepository {
 
   /** The user wrote to the account (or otherwise interacted) at `at`; an unknown user becomes a following contact. */
   async touchInteraction(lineAccountId: string, lineUserId: string, at: Date, tx?: Transaction): Promise<void> {
-    await (tx ?? this.prisma.client).$executeRawUnsafe(
+    await this.prisma.db(tx).$executeRawUnsafe(
       `INSERT INTO contacts AS c (id, line_account_id, line_user_id, tags, attributes, status, last_interaction_at, created_at, updated_at)
        VALUES (gen_random_uuid(), $1::uuid, $2, '{}', '{}', 'following', $3::timestamptz, now(), now())
        ON CONFLICT (line_account_id, line_user_id) DO UPDATE
@@ -254,7 +255,11 @@ export class ContactsRepository {
 }
 
 /** Deletes the attributes rows gave as null, in one statement, after the upsert has merged the rest. */
-async function removeAttributes(client: Transaction, lineAccountId: string, rows: ContactWrite[]): Promise<void> {
+async function removeAttributes(
+  client: Prisma.TransactionClient,
+  lineAccountId: string,
+  rows: ContactWrite[],
+): Promise<void> {
   const removals = rows
     .filter((row) => row.removedAttributes?.length)
     .map((row) => ({ line_user_id: row.lineUserId, removed: row.removedAttributes }));
@@ -269,7 +274,7 @@ async function removeAttributes(client: Transaction, lineAccountId: string, rows
 }
 
 async function upsertGroup(
-  client: Transaction,
+  client: Prisma.TransactionClient,
   lineAccountId: string,
   rows: ContactWrite[],
   sets: string[],

@@ -1,38 +1,99 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { createPrismaClient, PrismaClient } from '@lcm/database';
+import { createPrismaClient, Prisma, PrismaClient } from '@lcm/database';
 import { AppConfigService } from '../config/config.module';
+import { asTransaction, poolTimeouts, TIMEOUT_POLICY, Transaction } from './transaction';
+import { safeError } from '../common/safe-error';
 
-/** The one Prisma client of the process; repositories use it, services never do directly. */
+/**
+ * The one Prisma client of the process; repositories use it, services never do directly.
+ *
+ * Holding a transaction (and so, often, a row lock) while waiting for a second pool connection is
+ * how a burst once froze the service: every connection was held by a transaction queued on one
+ * row's lock, and the transaction holding that lock waited for a free connection to read something
+ * outside itself. So it is refused by construction: while a transaction's work runs, the pool's
+ * client and the sending pool throw instead of queueing, and the e2e suite finds any such path.
+ */
 @Injectable()
 export class PrismaService implements OnApplicationShutdown {
-  readonly client: PrismaClient;
-  /**
-   * Plain `pg` for the few statements on the sending hot path (claim a batch, record a request),
-   * where Prisma's per-query overhead would cost more CPU than the statement itself.
-   */
-  readonly pool: Pool;
+  private readonly prismaClient: PrismaClient;
+  private readonly pgPool: Pool;
+  /** One connection of its own for /health: it answers whether PostgreSQL does, however busy the pools are. */
+  private readonly healthPool: Pool;
+  /** Set while a transaction's work runs, in its async context only. */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
   private readonly logger = new Logger(PrismaService.name);
 
   constructor(config: AppConfigService) {
-    this.client = createPrismaClient(config.values.databaseUrl, { maxConnections: 20 });
-    this.pool = new Pool({ connectionString: config.values.databaseUrl, max: 10 });
+    const { databaseUrl, databasePoolSize } = config.values;
+    this.prismaClient = createPrismaClient(databaseUrl, { max: databasePoolSize, ...poolTimeouts() });
+    this.pgPool = new Pool({ connectionString: databaseUrl, max: 10, ...poolTimeouts() });
+    this.healthPool = new Pool({ connectionString: databaseUrl, max: 1, ...poolTimeouts(), statement_timeout: 2_000 });
     // An idle connection the server closes (a restart, or shutdown racing ours) must not crash the process.
     // Only what the error says: the pg error object carries the whole client (types, statements).
     // 57P01 is the server shutting down (Ctrl-C in a terminal reaches the embedded one too): expected.
-    this.pool.on('error', (error: Error & { code?: string }) => {
-      const line = `idle database connection lost: ${error.message}`;
-      if (error.code === '57P01') this.logger.log({ code: error.code }, line);
-      else this.logger.warn({ code: error.code }, line);
-    });
+    for (const pool of [this.pgPool, this.healthPool])
+      pool.on('error', (error: Error & { code?: string }) => {
+        const line = `idle database connection lost: ${safeError(error).message}`;
+        if (error.code === '57P01') this.logger.log({ code: error.code }, line);
+        else this.logger.warn({ code: error.code }, line);
+      });
+  }
+
+  /** Whether PostgreSQL answers, on the health check's own connection. */
+  async ping(): Promise<void> {
+    await this.healthPool.query('SELECT 1');
+  }
+
+  /** The pool's client, for statements outside any transaction. */
+  get client(): PrismaClient {
+    this.assertOutsideTransaction();
+    return this.prismaClient;
+  }
+
+  /**
+   * Plain `pg` for the few statements on the sending hot path (claim a batch, record a request),
+   * where Prisma's per-query overhead would cost more CPU than the statement itself. Single
+   * statements only, never a transaction.
+   */
+  get pool(): Pool {
+    this.assertOutsideTransaction();
+    return this.pgPool;
+  }
+
+  /**
+   * The one way to run a transaction, under TIMEOUT_POLICY. `work` does all its database work
+   * through `tx`, reads included, and calls nothing slow (LINE, another transaction) meanwhile.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.assertOutsideTransaction();
+    return this.inTransaction.run(true, () =>
+      this.prismaClient.$transaction((tx) => work(asTransaction(tx)), {
+        maxWait: TIMEOUT_POLICY.connectionWaitMs,
+        timeout: TIMEOUT_POLICY.transactionMs,
+      }),
+    );
+  }
+
+  /** The client for a statement: the transaction's when given, else the pool's. */
+  db(tx?: Transaction): Prisma.TransactionClient {
+    return tx ? (tx as unknown as Prisma.TransactionClient) : this.client;
   }
 
   /** Last of all, after every module stopped its loops (onModuleDestroy) and may no longer query. */
   async onApplicationShutdown(): Promise<void> {
-    await this.client.$disconnect();
-    await this.pool.end();
+    await this.prismaClient.$disconnect();
+    await this.pgPool.end();
+    await this.healthPool.end();
+  }
+
+  private assertOutsideTransaction(): void {
+    if (this.inTransaction.getStore())
+      throw new Error(
+        'a database call outside the open transaction: pass its tx (waiting for a second connection while holding one can starve the pool)',
+      );
   }
 }
 
-/** The client inside an interactive transaction. */
-export type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type { Transaction } from './transaction';

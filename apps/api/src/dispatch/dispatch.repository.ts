@@ -70,7 +70,7 @@ export class DispatchRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 300_000 });
+    return this.prisma.transaction(work);
   }
 
   /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
@@ -82,14 +82,14 @@ export class DispatchRepository {
 
   /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
   async lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
+    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
       SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
          FOR UPDATE SKIP LOCKED`;
     return rows.length === 1;
   }
 
   async lockRun(tx: Transaction, runId: string): Promise<void> {
-    await tx.$queryRaw`SELECT id FROM campaign_runs WHERE id = ${runId}::uuid FOR UPDATE`;
+    await this.prisma.db(tx).$queryRaw`SELECT id FROM campaign_runs WHERE id = ${runId}::uuid FOR UPDATE`;
   }
 
   /**
@@ -107,7 +107,7 @@ export class DispatchRepository {
     batchSize: number,
   ): Promise<{ recipients: number; batches: number }> {
     const n = predicate.params.length;
-    const rows = await tx.$queryRawUnsafe<{ recipients: number; batches: number }[]>(
+    const rows = await this.prisma.db(tx).$queryRawUnsafe<{ recipients: number; batches: number }[]>(
       // No ORDER BY: the split only has to be fixed once stored, and sorting a million ids would
       // cost more than the rest of the snapshot together.
       `WITH picked AS (
@@ -135,10 +135,12 @@ export class DispatchRepository {
 
   /** Policy `trim`: keep the first `keep` recipients of the snapshot. */
   async trimBatches(tx: Transaction, runId: string, keep: number, batchSize: number): Promise<number> {
-    await tx.$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid AND batch_no * ${batchSize} >= ${keep}`;
-    await tx.$executeRaw`UPDATE run_batches SET line_user_ids = line_user_ids[1:${keep} - batch_no * ${batchSize}], recipients = ${keep} - batch_no * ${batchSize}
+    await this.prisma.db(tx)
+      .$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid AND batch_no * ${batchSize} >= ${keep}`;
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE run_batches SET line_user_ids = line_user_ids[1:${keep} - batch_no * ${batchSize}], recipients = ${keep} - batch_no * ${batchSize}
       WHERE run_id = ${runId}::uuid AND recipients > ${keep} - batch_no * ${batchSize}`;
-    const rows = await tx.$queryRaw<
+    const rows = await this.prisma.db(tx).$queryRaw<
       { n: number }[]
     >`SELECT count(*)::int AS n FROM run_batches WHERE run_id = ${runId}::uuid`;
     return rows[0].n;
@@ -146,7 +148,7 @@ export class DispatchRepository {
 
   /** A blocked run keeps no snapshot; a retried one starts over. */
   async dropBatches(tx: Transaction, runId: string): Promise<void> {
-    await tx.$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid`;
+    await this.prisma.db(tx).$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid`;
   }
 
   /**
@@ -191,7 +193,7 @@ export class DispatchRepository {
 
   /** True while this instance still holds the batch's lease (it may have expired and moved on). */
   async lockOwnedBatch(tx: Transaction, batchId: string, owner: string): Promise<boolean> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
+    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
       SELECT id::text FROM run_batches WHERE id = ${batchId}::uuid AND status = 'sending' AND lease_owner = ${owner} FOR UPDATE`;
     return rows.length === 1;
   }
@@ -222,7 +224,7 @@ export class DispatchRepository {
    * row version that counts it, so a batch is counted done exactly once.
    */
   async takeUnsettledProgress(tx: Transaction, runId: string): Promise<AcceptedProgress> {
-    const rows = await tx.$queryRaw<AcceptedProgress[]>`
+    const rows = await this.prisma.db(tx).$queryRaw<AcceptedProgress[]>`
       WITH d AS (SELECT id, requests_done - settled_requests AS delta, status = 'accepted' AS done FROM run_batches
                   WHERE run_id = ${runId}::uuid AND requests_done > settled_requests FOR UPDATE),
            u AS (UPDATE run_batches b SET settled_requests = b.requests_done FROM d WHERE b.id = d.id
@@ -244,7 +246,8 @@ export class DispatchRepository {
   }
 
   async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
-    await tx.$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
   }
 
   async finishBatch(
@@ -254,7 +257,8 @@ export class DispatchRepository {
     owner: string,
     error: unknown = null,
   ): Promise<void> {
-    await tx.$executeRaw`UPDATE run_batches SET status = ${status}::"RunBatchStatus", finished_at = now(), sent_by = ${owner},
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE run_batches SET status = ${status}::"RunBatchStatus", finished_at = now(), sent_by = ${owner},
         lease_owner = NULL, lease_expires_at = NULL, error = ${error === null ? null : JSON.stringify(error)}::jsonb
       WHERE id = ${batchId}::uuid`;
   }
@@ -272,7 +276,8 @@ export class DispatchRepository {
     runId: string,
     delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
   ): Promise<void> {
-    await tx.$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},
         failed = failed + ${delta.failed}, actual_messages = actual_messages + ${delta.messages}, actual_cost = actual_cost + ${delta.cost}::numeric,
         updated_at = now()
       WHERE id = ${runId}::uuid`;
@@ -280,12 +285,13 @@ export class DispatchRepository {
 
   /** Batches not yet sent stop here (monthly limit, cancel): they'll never be claimed again. */
   async releaseUnsentBatches(tx: Transaction, runId: string): Promise<number> {
-    return tx.$executeRaw`UPDATE run_batches SET status = 'released', lease_owner = NULL, lease_expires_at = NULL, finished_at = now()
+    return this.prisma.db(tx)
+      .$executeRaw`UPDATE run_batches SET status = 'released', lease_owner = NULL, lease_expires_at = NULL, finished_at = now()
       WHERE run_id = ${runId}::uuid AND status IN ('pending', 'sending')`;
   }
 
   async progress(tx: Transaction, runId: string): Promise<RunProgress> {
-    const rows = await tx.$queryRaw<RunProgress[]>`
+    const rows = await this.prisma.db(tx).$queryRaw<RunProgress[]>`
       SELECT count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS "pendingOrSending",
              count(*) FILTER (WHERE status = 'sending')::int AS sending,
              count(*) FILTER (WHERE status = 'pending' AND attempts > 0)::int AS "pendingAttempted",

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
+import { safeError } from '../common/safe-error';
 import { PrismaService } from '../database/prisma.service';
 
 @ApiTags('health')
@@ -22,10 +23,10 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('database');
         try {
-          await this.prisma.client.$queryRaw`SELECT 1`;
+          await this.prisma.ping();
           return indicator.up();
         } catch (error) {
-          return indicator.down({ message: (error as Error).message });
+          return indicator.down({ message: safeError(error).message });
         }
       },
     ]);

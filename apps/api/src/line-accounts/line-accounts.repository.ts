@@ -8,11 +8,11 @@ export class LineAccountsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work);
+    return this.prisma.transaction(work);
   }
 
   findById(id: string, tx?: Transaction): Promise<LineAccount | null> {
-    return (tx ?? this.prisma.client).lineAccount.findUnique({ where: { id } });
+    return this.prisma.db(tx).lineAccount.findUnique({ where: { id } });
   }
 
   findByChannelId(channelId: string): Promise<LineAccount | null> {
@@ -28,7 +28,7 @@ export class LineAccountsRepository {
   }
 
   create(data: Prisma.LineAccountCreateInput, tx: Transaction): Promise<LineAccount> {
-    return tx.lineAccount.create({ data });
+    return this.prisma.db(tx).lineAccount.create({ data });
   }
 
   async updateAtVersion(
@@ -37,10 +37,10 @@ export class LineAccountsRepository {
     data: Prisma.LineAccountUpdateInput,
     tx: Transaction,
   ): Promise<LineAccount | null> {
-    const { count } = await tx.lineAccount.updateMany({
+    const { count } = await this.prisma.db(tx).lineAccount.updateMany({
       where: { id, version },
       data: { ...data, version: { increment: 1 } } as Prisma.LineAccountUpdateManyMutationInput,
     });
-    return count === 1 ? tx.lineAccount.findUnique({ where: { id } }) : null;
+    return count === 1 ? this.prisma.db(tx).lineAccount.findUnique({ where: { id } }) : null;
   }
 }

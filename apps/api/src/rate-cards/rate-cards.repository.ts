@@ -22,13 +22,13 @@ export class RateCardsRepository {
   }
 
   async findById(id: string, tx?: Transaction): Promise<StoredRateCard | null> {
-    const row = await (tx ?? this.prisma.client).rateCard.findUnique({ where: { id } });
+    const row = await this.prisma.db(tx).rateCard.findUnique({ where: { id } });
     return row ? toStoredRateCard(row) : null;
   }
 
   /** The plans the region's cards name and the currency of its newest card; null when the region has no card. */
   async regionCatalog(region: string, tx?: Transaction): Promise<{ currency: string; plans: string[] } | null> {
-    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+    const rows = await this.prisma.db(tx).rateCard.findMany({
       where: { region },
       select: { plan: true, currency: true },
       orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }],
@@ -38,7 +38,7 @@ export class RateCardsRepository {
   }
 
   async regions(tx?: Transaction): Promise<string[]> {
-    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+    const rows = await this.prisma.db(tx).rateCard.findMany({
       distinct: ['region'],
       select: { region: true },
       orderBy: { region: 'asc' },
@@ -48,7 +48,7 @@ export class RateCardsRepository {
 
   /** Cards of the region that took effect on or before the date (ordered oldest first). */
   async effectiveOn(region: string, date: string, tx?: Transaction): Promise<StoredRateCard[]> {
-    const rows = await (tx ?? this.prisma.client).rateCard.findMany({
+    const rows = await this.prisma.db(tx).rateCard.findMany({
       where: { region, effectiveFrom: { lte: new Date(`${date}T00:00:00Z`) } },
       orderBy: [{ effectiveFrom: 'asc' }, { createdAt: 'asc' }],
     });
@@ -56,7 +56,7 @@ export class RateCardsRepository {
   }
 
   async create(card: RateCard, createdById: string | null, tx?: Transaction): Promise<StoredRateCard> {
-    const row = await (tx ?? this.prisma.client).rateCard.create({ data: toRow(card, createdById) });
+    const row = await this.prisma.db(tx).rateCard.create({ data: toRow(card, createdById) });
     return toStoredRateCard(row);
   }
 
@@ -66,7 +66,7 @@ export class RateCardsRepository {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work);
+    return this.prisma.transaction(work);
   }
 }
 

@@ -13,8 +13,8 @@ export class InvitesRepository {
     data: { userId: string; tokenHash: string; createdById: string; createdAt: Date; expiresAt: Date },
     tx: Transaction,
   ): Promise<void> {
-    await tx.userInvite.deleteMany({ where: { userId: data.userId, usedAt: null } });
-    await tx.userInvite.create({ data });
+    await this.prisma.db(tx).userInvite.deleteMany({ where: { userId: data.userId, usedAt: null } });
+    await this.prisma.db(tx).userInvite.create({ data });
   }
 
   /**
@@ -22,11 +22,13 @@ export class InvitesRepository {
    * acceptances of one link can't both succeed; otherwise says why not.
    */
   async use(tokenHash: string, now: Date, tx: Transaction): Promise<InviteUse> {
-    const { count } = await tx.userInvite.updateMany({
+    const { count } = await this.prisma.db(tx).userInvite.updateMany({
       where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now },
     });
-    const invite = await tx.userInvite.findUnique({ where: { tokenHash }, select: { userId: true, usedAt: true } });
+    const invite = await this.prisma
+      .db(tx)
+      .userInvite.findUnique({ where: { tokenHash }, select: { userId: true, usedAt: true } });
     if (!invite) return { refused: 'unknown' };
     if (count === 1) return { userId: invite.userId };
     return { refused: invite.usedAt ? 'used' : 'expired' };

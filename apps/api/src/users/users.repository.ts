@@ -9,11 +9,11 @@ export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work);
+    return this.prisma.transaction(work);
   }
 
   findById(id: string, tx?: Transaction): Promise<User | null> {
-    return (tx ?? this.prisma.client).user.findUnique({ where: { id } });
+    return this.prisma.db(tx).user.findUnique({ where: { id } });
   }
 
   findNames(ids: string[]): Promise<{ id: string; name: string; email: string }[]> {
@@ -28,12 +28,12 @@ export class UsersRepository {
   }
 
   count(tx?: Transaction): Promise<number> {
-    return (tx ?? this.prisma.client).user.count();
+    return this.prisma.db(tx).user.count();
   }
 
   /** Serializes creating the first admin across instances, until the transaction ends. */
   async lockForBootstrap(tx: Transaction): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7265190311)`;
+    await this.prisma.db(tx).$executeRaw`SELECT pg_advisory_xact_lock(7265190311)`;
   }
 
   list(query: PageQueryDto): Promise<(User & Keyset)[]> {
@@ -44,12 +44,12 @@ export class UsersRepository {
     data: { email: string; name: string; role: RoleName; passwordHash?: string | null },
     tx: Transaction,
   ): Promise<User> {
-    return tx.user.create({ data });
+    return this.prisma.db(tx).user.create({ data });
   }
 
   /** Stores a new password hash (not a versioned change: it neither needs nor moves `version`). */
   async setPasswordHash(id: string, passwordHash: string, tx: Transaction): Promise<void> {
-    await tx.user.update({ where: { id }, data: { passwordHash } });
+    await this.prisma.db(tx).user.update({ where: { id }, data: { passwordHash } });
   }
 
   /** Applies the change only at the expected version; null when the version was stale. */
@@ -59,23 +59,25 @@ export class UsersRepository {
     data: Partial<Pick<User, 'role' | 'active' | 'name'>>,
     tx: Transaction,
   ): Promise<User | null> {
-    const { count } = await tx.user.updateMany({
+    const { count } = await this.prisma.db(tx).user.updateMany({
       where: { id, version },
       data: { ...data, version: { increment: 1 } },
     });
-    return count === 1 ? tx.user.findUnique({ where: { id } }) : null;
+    return count === 1 ? this.prisma.db(tx).user.findUnique({ where: { id } }) : null;
   }
 
   /** Other active admins, locked so two demotions can't both leave the account without one. */
   async countOtherActiveAdminsForUpdate(exceptId: string, tx: Transaction): Promise<number> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
+    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
       SELECT id FROM users WHERE role = 'admin' AND active AND id <> ${exceptId}::uuid FOR UPDATE`;
     return rows.length;
   }
 
   /** Revokes every live token of the user and stores the new one's hash. */
   async replaceTokens(userId: string, token: { tokenHash: string; prefix: string }, tx: Transaction): Promise<void> {
-    await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-    await tx.apiToken.create({ data: { userId, ...token } });
+    await this.prisma
+      .db(tx)
+      .apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.prisma.db(tx).apiToken.create({ data: { userId, ...token } });
   }
 }
