@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { AllExceptionsFilter } from './common/exception.filter';
@@ -25,13 +26,14 @@ import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `logDestination`: where log lines go instead of stdout. */
+  static forRoot(config: AppConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config.logLevel, config.logFormat)),
+        LoggerModule.forRoot(loggerOptions(config.logLevel, config.logFormat, logDestination)),
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,

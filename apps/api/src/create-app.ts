@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { installInputBoundary } from './common/input-boundary';
@@ -12,13 +13,18 @@ import { serveConsole } from './console/serve-console';
 
 export const API_PREFIX = 'api/v1';
 
-/** The configured application, not yet listening: shared by main.ts and the end-to-end tests. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+/**
+ * The configured application, not yet listening: shared by main.ts and the end-to-end tests.
+ * `logDestination`: where log lines go instead of stdout.
+ */
+export async function createApp(config: AppConfig, logDestination?: DestinationStream): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logDestination), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Nest keeps buffering until listen(); an app that is only initialised (the tests) would never log.
+  app.flushLogs();
   // Who may speak for the client in X-Forwarded-*: see AppConfig.trustProxy (TRUST_PROXY).
   app.set('trust proxy', config.trustProxy);
   serveConsole(app, config.consoleDir);
