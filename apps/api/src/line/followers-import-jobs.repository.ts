@@ -47,7 +47,7 @@ export class FollowersImportJobsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.client.$transaction(work, { maxWait: 30_000, timeout: 120_000 });
+    return this.prisma.transaction(work);
   }
 
   /** A new running job for the account, or the one already running (created: false). */
@@ -102,7 +102,7 @@ export class FollowersImportJobsRepository {
     tx: Transaction,
   ): Promise<boolean> {
     const ended = page.state !== 'running';
-    const changed = await tx.$executeRaw`
+    const changed = await this.prisma.db(tx).$executeRaw`
       UPDATE followers_import_jobs
          SET pages = pages + 1, ids_seen = ids_seen + ${page.ids}, created = created + ${page.created},
              updated = updated + ${page.updated}, next_cursor = ${page.nextCursor}, state = ${page.state}::"FollowersImportState",
