@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/uuid-param';
 import { ForecastCreateDto, ForecastResponseDto, UsageQueryDto, UsageResponseDto } from './billing.dto';
-import { ForecastResponse } from './forecast-engine';
+import { ForecastResponse } from './forecast-engine.service';
 import { ForecastsService } from './forecasts.service';
 import { UsageService } from './usage.service';
 import { ApiErrorResponses } from '../common/api-error.dto';

@@ -3,7 +3,7 @@ import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { PortsModule } from '../ports/ports.module';
 import { RateCardsModule } from '../rate-cards/rate-cards.module';
 import { BillingController } from './billing.controller';
-import { ForecastEngine } from './forecast-engine';
+import { ForecastEngineService } from './forecast-engine.service';
 import { ForecastRecordsRepository } from './forecast-records.repository';
 import { ForecastsService } from './forecasts.service';
 import { LedgerRepository } from './ledger.repository';
@@ -17,11 +17,11 @@ import { UsageService } from './usage.service';
   providers: [
     LedgerRepository,
     LedgerService,
-    ForecastEngine,
+    ForecastEngineService,
     ForecastRecordsRepository,
     ForecastsService,
     UsageService,
   ],
-  exports: [LedgerService, LedgerRepository, ForecastEngine, ForecastRecordsRepository],
+  exports: [LedgerService, ForecastEngineService, ForecastsService],
 })
 export class BillingModule {}

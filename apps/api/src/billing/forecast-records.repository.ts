@@ -2,24 +2,32 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
+/** A forecast as stored, with the inputs it was computed from. */
+export interface ForecastRecordInput {
+  lineAccountId: string;
+  campaignId: string | null;
+  purpose: string;
+  month: string;
+  verdict: string;
+  rateCardId: string;
+  inputs: unknown;
+  result: unknown;
+  createdById: string | null;
+}
+
+export interface StoredForecast {
+  id: string;
+  purpose: string;
+  inputs: unknown;
+  result: unknown;
+  createdAt: Date;
+}
+
 @Injectable()
 export class ForecastRecordsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async insert(
-    record: {
-      lineAccountId: string;
-      campaignId: string | null;
-      purpose: string;
-      month: string;
-      verdict: string;
-      rateCardId: string;
-      inputs: unknown;
-      result: unknown;
-      createdById: string | null;
-    },
-    tx?: Transaction,
-  ): Promise<string> {
+  async insert(record: ForecastRecordInput, tx?: Transaction): Promise<string> {
     const row = await this.prisma.db(tx).forecastRecord.create({
       data: {
         ...record,
@@ -31,9 +39,7 @@ export class ForecastRecordsRepository {
     return row.id;
   }
 
-  async find(
-    id: string,
-  ): Promise<{ id: string; purpose: string; inputs: unknown; result: unknown; createdAt: Date } | null> {
+  async find(id: string): Promise<StoredForecast | null> {
     return this.prisma.client.forecastRecord.findUnique({
       where: { id },
       select: { id: true, purpose: true, inputs: true, result: true, createdAt: true },

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
+import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { ForecastCreateDto } from './billing.dto';
-import { ForecastEngine, ForecastResponse } from './forecast-engine';
+import { ForecastEngineService, ForecastResponse } from './forecast-engine.service';
+import { ForecastRecordInput, ForecastRecordsRepository, StoredForecast } from './forecast-records.repository';
 import { LedgerService } from './ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
 
@@ -12,10 +14,20 @@ export class ForecastsService {
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly ledger: LedgerService,
-    private readonly engine: ForecastEngine,
+    private readonly engine: ForecastEngineService,
     private readonly quota: QuotaRefresher,
     private readonly clock: Clock,
+    private readonly records: ForecastRecordsRepository,
   ) {}
+
+  /** Stores a forecast with its inputs (in the caller's transaction when given); returns its id. */
+  store(record: ForecastRecordInput, tx?: Transaction): Promise<string> {
+    return this.records.insert(record, tx);
+  }
+
+  find(id: string): Promise<StoredForecast | null> {
+    return this.records.find(id);
+  }
 
   /** A preview: what a send of this shape would cost now (or at sendAt). Nothing is reserved. */
   async preview(dto: ForecastCreateDto): Promise<ForecastResponse> {

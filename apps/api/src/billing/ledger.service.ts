@@ -6,7 +6,7 @@ import { Dec, formatAmount } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
-import { ComputedForecast, ForecastEngine, ForecastResponse, SendShape } from './forecast-engine';
+import { ComputedForecast, ForecastEngineService, ForecastResponse, SendShape } from './forecast-engine.service';
 import { ForecastRecordsRepository } from './forecast-records.repository';
 import { LedgerRepository, MonthLedger, ReservationRow } from './ledger.repository';
 
@@ -46,7 +46,7 @@ export type { BlockReason };
 export class LedgerService {
   constructor(
     private readonly repository: LedgerRepository,
-    private readonly engine: ForecastEngine,
+    private readonly engine: ForecastEngineService,
     private readonly records: ForecastRecordsRepository,
     private readonly rateCards: RateCardsService,
   ) {}
@@ -238,6 +238,15 @@ export class LedgerService {
   /** Reservations by id, for showing what a run holds or released (no lock). */
   findReservations(ids: string[]): Promise<ReservationRow[]> {
     return this.repository.findReservations(ids);
+  }
+
+  /** Creates the month row if needed and locks it until the transaction ends. */
+  lockMonth(tx: Transaction, lineAccountId: string, month: string): Promise<MonthLedger> {
+    return this.repository.lockMonth(tx, lineAccountId, month);
+  }
+
+  findReservation(id: string, tx?: Transaction): Promise<ReservationRow | null> {
+    return this.repository.findReservation(id, tx);
   }
 
   /** Reads the month for reports and previews (no lock). */

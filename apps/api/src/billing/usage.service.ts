@@ -5,7 +5,7 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { UsageResponseDto } from './billing.dto';
-import { ForecastEngine } from './forecast-engine';
+import { ForecastEngineService } from './forecast-engine.service';
 import { LedgerRepository } from './ledger.repository';
 
 /** Where the month's messages and money went, and where the month is heading. */
@@ -14,7 +14,7 @@ export class UsageService {
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly ledger: LedgerRepository,
-    private readonly engine: ForecastEngine,
+    private readonly engine: ForecastEngineService,
     private readonly clock: Clock,
   ) {}
 

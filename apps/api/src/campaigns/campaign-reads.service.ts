@@ -5,10 +5,10 @@ import { Clock } from '../common/clock';
 import { Page, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
-import type { ForecastResponse } from '../billing/forecast-engine';
+import type { ForecastResponse } from '../billing/forecast-engine.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { CampaignForecaster } from './campaign-forecaster';
+import { CampaignForecastService } from './campaign-forecast.service';
 import { nextSendAt } from './campaign-schedule';
 import { CampaignAuditResponseDto, CampaignListQueryDto, CampaignResponseDto } from './campaigns.dto';
 import { toCampaignResponse } from './campaigns.mapper';
@@ -19,7 +19,7 @@ import { CampaignsRepository } from './campaigns.repository';
 export class CampaignReadsService {
   constructor(
     private readonly repository: CampaignsRepository,
-    private readonly forecaster: CampaignForecaster,
+    private readonly forecaster: CampaignForecastService,
     private readonly accounts: LineAccountsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -61,6 +61,15 @@ export class CampaignReadsService {
       })),
       nextCursor: null,
     };
+  }
+
+  findById(id: string, tx?: Transaction): Promise<Campaign | null> {
+    return this.repository.findById(id, tx);
+  }
+
+  /** The campaign with its row locked until the transaction ends (dispatch's gate and finisher). */
+  lockById(id: string, tx: Transaction): Promise<Campaign | null> {
+    return this.repository.lockById(id, tx);
   }
 
   async mustFind(id: string, tx?: Transaction): Promise<Campaign> {

@@ -3,6 +3,9 @@ import type { CampaignRun, CampaignRunStatus, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
+/** The columns a run's update may set. */
+export type RunChanges = Prisma.CampaignRunUncheckedUpdateInput;
+
 @Injectable()
 export class CampaignRunsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -57,7 +60,44 @@ export class CampaignRunsRepository {
       .campaignRun.updateManyAndReturn({ where: { ...where, campaignId, status: { in: [...statuses] } }, data });
   }
 
-  update(id: string, data: Prisma.CampaignRunUncheckedUpdateInput, tx: Transaction): Promise<CampaignRun> {
+  update(id: string, data: RunChanges, tx: Transaction): Promise<CampaignRun> {
     return this.prisma.db(tx).campaignRun.update({ where: { id }, data });
+  }
+
+  // For dispatch: the run rows the scheduler, the gate and the workers lock and move.
+  /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
+  async dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
+    return this.prisma.client.$queryRaw<{ id: string; campaignId: string }[]>`
+      SELECT id::text, campaign_id::text AS "campaignId" FROM campaign_runs
+       WHERE status = 'scheduled' AND scheduled_at <= ${now} ORDER BY scheduled_at, id LIMIT ${limit}`;
+  }
+
+  /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
+  async lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
+    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
+         FOR UPDATE SKIP LOCKED`;
+    return rows.length === 1;
+  }
+
+  async lockRun(tx: Transaction, runId: string): Promise<void> {
+    await this.prisma.db(tx).$queryRaw`SELECT id FROM campaign_runs WHERE id = ${runId}::uuid FOR UPDATE`;
+  }
+
+  async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
+  }
+
+  async addRunProgress(
+    tx: Transaction,
+    runId: string,
+    delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
+  ): Promise<void> {
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},
+        failed = failed + ${delta.failed}, actual_messages = actual_messages + ${delta.messages}, actual_cost = actual_cost + ${delta.cost}::numeric,
+        updated_at = now()
+      WHERE id = ${runId}::uuid`;
   }
 }

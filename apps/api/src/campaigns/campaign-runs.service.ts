@@ -5,14 +5,14 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
-import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
 import type { ReservationRow } from '../billing/ledger.repository';
+import { ForecastsService } from '../billing/forecasts.service';
 import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
 import { RunResponseDto } from './campaign-runs.dto';
-import { CampaignRunsRepository } from './campaign-runs.repository';
+import { CampaignRunsRepository, RunChanges } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
 import { toRunResponse } from './campaign-runs.mapper';
@@ -39,7 +39,7 @@ export class CampaignRunsService {
     private readonly repository: CampaignRunsRepository,
     private readonly campaigns: CampaignsRepository,
     private readonly accounts: LineAccountsService,
-    private readonly forecasts: ForecastRecordsRepository,
+    private readonly forecasts: ForecastsService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -291,6 +291,39 @@ export class CampaignRunsService {
     const run = await this.repository.findById(id, tx);
     if (!run) throw ApiError.notFound(`run ${id}`);
     return run;
+  }
+
+  // For dispatch, which reads and moves runs through this service (the table is this feature's).
+  findById(id: string, tx?: Transaction): Promise<CampaignRun | null> {
+    return this.repository.findById(id, tx);
+  }
+
+  update(id: string, data: RunChanges, tx: Transaction): Promise<CampaignRun> {
+    return this.repository.update(id, data, tx);
+  }
+
+  dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
+    return this.repository.dueRuns(now, limit);
+  }
+
+  lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
+    return this.repository.lockDueRun(tx, runId, now);
+  }
+
+  lockRun(tx: Transaction, runId: string): Promise<void> {
+    return this.repository.lockRun(tx, runId);
+  }
+
+  requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
+    return this.repository.requestStop(tx, runId, reason);
+  }
+
+  addRunProgress(
+    tx: Transaction,
+    runId: string,
+    delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
+  ): Promise<void> {
+    return this.repository.addRunProgress(tx, runId, delta);
   }
 
   private async currencyOf(lineAccountId: string): Promise<string> {

@@ -2,12 +2,12 @@ import type { Campaign, CampaignRun } from '@lcm/database';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { AudiencesService } from '../audiences/audiences.service';
-import type { ComputedForecast } from '../billing/forecast-engine';
+import type { ComputedForecast } from '../billing/forecast-engine.service';
 import { ApiError } from '../common/api-error';
 import type { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
 import type { LineAccountsService } from '../line-accounts/line-accounts.service';
-import type { CampaignForecaster } from './campaign-forecaster';
+import type { CampaignForecastService } from './campaign-forecast.service';
 import type { CampaignReadsService } from './campaign-reads.service';
 import type { CampaignRunsService } from './campaign-runs.service';
 import { CampaignWorkflowService } from './campaign-workflow.service';
@@ -93,7 +93,7 @@ function workflowFor(campaign: Campaign) {
       writes.forecasts.push(purpose);
       return Promise.resolve('forecast-1');
     },
-  } as unknown as CampaignForecaster;
+  } as unknown as CampaignForecastService;
   const audit = {
     record: (event: { action: string }) => {
       writes.audit.push(event.action);

@@ -7,10 +7,10 @@ import { Clock } from '../common/clock';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { AudiencesService } from '../audiences/audiences.service';
-import type { ComputedForecast } from '../billing/forecast-engine';
+import type { ComputedForecast } from '../billing/forecast-engine.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { CampaignForecaster } from './campaign-forecaster';
+import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { nextSendAt, scheduleColumns, scheduleFromDto, scheduleOf, scheduleResponse } from './campaign-schedule';
@@ -57,7 +57,7 @@ export class CampaignWorkflowService {
     private readonly repository: CampaignsRepository,
     private readonly reads: CampaignReadsService,
     private readonly runs: CampaignRunsService,
-    private readonly forecaster: CampaignForecaster,
+    private readonly forecaster: CampaignForecastService,
     private readonly accounts: LineAccountsService,
     private readonly audiences: AudiencesService,
     private readonly audit: AuditService,

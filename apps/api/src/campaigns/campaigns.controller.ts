@@ -13,12 +13,12 @@ import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { ForecastResponseDto } from '../billing/billing.dto';
-import type { ForecastResponse } from '../billing/forecast-engine';
+import type { ForecastResponse } from '../billing/forecast-engine.service';
 import { RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSendNowService } from './campaign-send-now.service';
-import { CampaignTestSender } from './campaign-test-sender';
+import { CampaignTestSendService } from './campaign-test-send.service';
 import { CampaignWorkflowService } from './campaign-workflow.service';
 import {
   CampaignApproveDto,
@@ -46,7 +46,7 @@ export class CampaignsController {
     private readonly reads: CampaignReadsService,
     private readonly sendNowService: CampaignSendNowService,
     private readonly runs: CampaignRunsService,
-    private readonly testSender: CampaignTestSender,
+    private readonly testSender: CampaignTestSendService,
   ) {}
 
   @Post()

@@ -6,12 +6,12 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
 import { PortsModule } from '../ports/ports.module';
-import { CampaignForecaster } from './campaign-forecaster';
+import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSendNowService } from './campaign-send-now.service';
-import { CampaignTestSender } from './campaign-test-sender';
+import { CampaignTestSendService } from './campaign-test-send.service';
 import { CampaignWorkflowService } from './campaign-workflow.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsRepository } from './campaigns.repository';
@@ -19,7 +19,7 @@ import { RunsController } from './runs.controller';
 
 /**
  * Campaigns, their approval workflow and their runs. Exports what dispatch needs: the runs service
- * (mayStart, onRunStarted, onRunFinished) and the repository (lockById).
+ * (mayStart, onRunStarted, onRunFinished, the run rows it moves) and the reads service (findById, lockById).
  */
 @Module({
   imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
@@ -31,9 +31,9 @@ import { RunsController } from './runs.controller';
     CampaignSendNowService,
     CampaignRunsRepository,
     CampaignRunsService,
-    CampaignForecaster,
-    CampaignTestSender,
+    CampaignForecastService,
+    CampaignTestSendService,
   ],
-  exports: [CampaignsRepository, CampaignRunsService, CampaignRunsRepository],
+  exports: [CampaignReadsService, CampaignRunsService],
 })
 export class CampaignsModule {}

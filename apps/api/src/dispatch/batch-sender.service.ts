@@ -3,12 +3,13 @@ import type { LineAccount } from '@lcm/database';
 import { requestRetryKey, retryDelayMs, TokenBucket } from '@lcm/domain/dispatch';
 import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { describeOutcome, LineMessageObject } from '@lcm/line-client';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { QuotaRefresher } from '../ports/quota-refresher';
+import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 
 /** How long a worker reuses a run's account and content before reading them again (a rotated token shows within it). */
@@ -34,7 +35,8 @@ export class BatchSenderService {
 
   constructor(
     private readonly repository: DispatchRepository,
-    private readonly campaigns: CampaignsRepository,
+    private readonly runs: CampaignRunsService,
+    private readonly campaigns: CampaignReadsService,
     private readonly accounts: LineAccountsService,
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
@@ -129,7 +131,7 @@ export class BatchSenderService {
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
       await this.repository.finishBatch(tx, batch.id, 'failed', owner, error);
-      await this.repository.addRunProgress(tx, batch.runId, {
+      await this.runs.addRunProgress(tx, batch.runId, {
         batchesDone: 1,
         delivered: 0,
         failed: batch.recipients,
@@ -142,7 +144,7 @@ export class BatchSenderService {
   /** No new request for the run from any instance: claims skip runs with a stop request. */
   private async stopRun(batch: ClaimedBatch, owner: string, reason: StopReason, error: object): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      await this.repository.requestStop(tx, batch.runId, reason);
+      await this.runs.requestStop(tx, batch.runId, reason);
       if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
       // Nothing of this request was delivered (LINE refuses such a request whole): the batch is released unsent.
       await this.repository.finishBatch(tx, batch.id, 'released', owner, error);

@@ -5,10 +5,9 @@ import { approvalLapsed, costPastApproval } from '@lcm/domain/forecast';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
 import { BlockReason, LedgerService } from '../billing/ledger.service';
-import type { ForecastResponse } from '../billing/forecast-engine';
-import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
+import type { ForecastResponse } from '../billing/forecast-engine.service';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import type { Transaction } from '../database/prisma.service';
@@ -29,9 +28,8 @@ export class BudgetGateService {
 
   constructor(
     private readonly repository: DispatchRepository,
-    private readonly campaigns: CampaignsRepository,
-    private readonly runs: CampaignRunsRepository,
-    private readonly runHooks: CampaignRunsService,
+    private readonly campaigns: CampaignReadsService,
+    private readonly runs: CampaignRunsService,
     private readonly audiences: AudiencesService,
     private readonly accounts: LineAccountsService,
     private readonly ledger: LedgerService,
@@ -50,11 +48,11 @@ export class BudgetGateService {
     const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
     return this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(campaignId, tx);
-      if (!campaign || !(await this.repository.lockDueRun(tx, runId, this.clock.now()))) return 'skipped';
+      if (!campaign || !(await this.runs.lockDueRun(tx, runId, this.clock.now()))) return 'skipped';
       const run = (await this.runs.findById(runId, tx))!;
       if (campaign.status === 'paused') return 'skipped';
       // A lapsed approval blocks too, but only beside the forecast's own reasons: all are shown at once.
-      const approvalInForce = this.runHooks.mayStart(run, campaign);
+      const approvalInForce = this.runs.mayStart(run, campaign);
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(tx, account);
       const snapshotStarted = performance.now();
@@ -113,7 +111,7 @@ export class BudgetGateService {
         },
         tx,
       );
-      await this.runHooks.onRunStarted(run.id, tx);
+      await this.runs.onRunStarted(run.id, tx);
       await this.audit.record(
         {
           actorId: null,
@@ -171,7 +169,7 @@ export class BudgetGateService {
       },
       tx,
     );
-    await this.runHooks.onRunFinished(run.id, tx);
+    await this.runs.onRunFinished(run.id, tx);
     this.logger.warn({ runId: run.id, reasons: reasons.map((r) => r.code) }, 'run blocked at the budget gate');
   }
 }

@@ -73,25 +73,6 @@ export class DispatchRepository {
     return this.prisma.transaction(work);
   }
 
-  /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
-  async dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
-    return this.prisma.client.$queryRaw<{ id: string; campaignId: string }[]>`
-      SELECT id::text, campaign_id::text AS "campaignId" FROM campaign_runs
-       WHERE status = 'scheduled' AND scheduled_at <= ${now} ORDER BY scheduled_at, id LIMIT ${limit}`;
-  }
-
-  /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
-  async lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
-    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
-         FOR UPDATE SKIP LOCKED`;
-    return rows.length === 1;
-  }
-
-  async lockRun(tx: Transaction, runId: string): Promise<void> {
-    await this.prisma.db(tx).$queryRaw`SELECT id FROM campaign_runs WHERE id = ${runId}::uuid FOR UPDATE`;
-  }
-
   /**
    * The gate's snapshot: following audience members, deduplicated (contacts hold one row per LINE
    * user), capped at maxRecipients, split into batches of `batchSize` with their retry keys — one
@@ -245,11 +226,6 @@ export class DispatchRepository {
     return rows.map((row) => row.run_id);
   }
 
-  async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
-    await this.prisma.db(tx)
-      .$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
-  }
-
   async finishBatch(
     tx: Transaction,
     batchId: string,
@@ -269,18 +245,6 @@ export class DispatchRepository {
       .$executeRaw`UPDATE run_batches SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL,
         next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}), error = ${JSON.stringify(error)}::jsonb
       WHERE id = ${batchId}::uuid AND lease_owner = ${owner} AND status = 'sending'`;
-  }
-
-  async addRunProgress(
-    tx: Transaction,
-    runId: string,
-    delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
-  ): Promise<void> {
-    await this.prisma.db(tx)
-      .$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},
-        failed = failed + ${delta.failed}, actual_messages = actual_messages + ${delta.messages}, actual_cost = actual_cost + ${delta.cost}::numeric,
-        updated_at = now()
-      WHERE id = ${runId}::uuid`;
   }
 
   /** Batches not yet sent stop here (monthly limit, cancel): they'll never be claimed again. */

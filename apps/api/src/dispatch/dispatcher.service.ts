@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
+import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunSettlementService } from './run-settlement.service';
@@ -31,6 +32,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
 
   constructor(
     private readonly repository: DispatchRepository,
+    private readonly runs: CampaignRunsService,
     private readonly gate: BudgetGateService,
     private readonly sender: BatchSenderService,
     private readonly finisher: RunFinisherService,
@@ -79,7 +81,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
   /** One pass of the scheduler: gate what is due, settle what was sent, finish what is done. True when it gated or finished a run. */
   async schedulerTick(): Promise<boolean> {
     let worked = (await this.repository.reclaimExpiredLeases()) > 0;
-    for (const run of await this.repository.dueRuns(this.clock.now(), 20)) {
+    for (const run of await this.runs.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.
       if (outcome === 'sending') this.wakeAll('worker');

@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CampaignRunStatus } from '@lcm/database';
 import { AuditService } from '../audit/audit.service';
-import { LedgerRepository } from '../billing/ledger.repository';
 import { LedgerService } from '../billing/ledger.service';
-import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
 import { DispatchRepository } from './dispatch.repository';
 import { RunSettlementService } from './run-settlement.service';
@@ -21,11 +19,9 @@ export class RunFinisherService {
 
   constructor(
     private readonly repository: DispatchRepository,
-    private readonly campaigns: CampaignsRepository,
-    private readonly runs: CampaignRunsRepository,
-    private readonly runHooks: CampaignRunsService,
+    private readonly campaigns: CampaignReadsService,
+    private readonly runs: CampaignRunsService,
     private readonly ledger: LedgerService,
-    private readonly ledgerRepository: LedgerRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly settlement: RunSettlementService,
@@ -38,13 +34,13 @@ export class RunFinisherService {
       const unlocked = await this.runs.findById(runId, tx);
       if (!unlocked || unlocked.status !== 'sending') return null;
       if (unlocked.reservationId) {
-        const reservation = await this.ledgerRepository.findReservation(unlocked.reservationId, tx);
+        const reservation = await this.ledger.findReservation(unlocked.reservationId, tx);
         if (reservation) {
-          await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+          await this.ledger.lockMonth(tx, reservation.lineAccountId, reservation.month);
           await this.settlement.settleLocked(tx, runId, unlocked.reservationId);
         }
       }
-      await this.repository.lockRun(tx, runId);
+      await this.runs.lockRun(tx, runId);
       const run = (await this.runs.findById(runId, tx))!;
       const progress = await this.repository.progress(tx, runId);
       // In flight, or tried with an unknown outcome on a stopping run: wait until it is resolved.
@@ -94,7 +90,7 @@ export class RunFinisherService {
         },
         tx,
       );
-      await this.runHooks.onRunFinished(run.id, tx);
+      await this.runs.onRunFinished(run.id, tx);
       this.logger.log({ runId: run.id, status, delivered: run.delivered }, 'run finished');
       return status;
     });

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
-import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { RunResponseDto } from '../campaigns/campaign-runs.dto';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
+import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
 import { DispatchRepository } from './dispatch.repository';
 
@@ -17,9 +16,8 @@ import { DispatchRepository } from './dispatch.repository';
 export class RunRetryService {
   constructor(
     private readonly repository: DispatchRepository,
-    private readonly campaigns: CampaignsRepository,
-    private readonly runs: CampaignRunsRepository,
-    private readonly runsService: CampaignRunsService,
+    private readonly campaigns: CampaignReadsService,
+    private readonly runs: CampaignRunsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -29,7 +27,7 @@ export class RunRetryService {
     if (!found) throw ApiError.notFound(`run ${runId}`);
     await this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(found.campaignId, tx);
-      await this.repository.lockRun(tx, runId);
+      await this.runs.lockRun(tx, runId);
       const run = (await this.runs.findById(runId, tx))!;
       if (run.status !== 'blocked' && run.status !== 'failed') {
         throw ApiError.conflict(`only a blocked or failed run can be retried; this one is ${run.status}`);
@@ -72,6 +70,6 @@ export class RunRetryService {
         tx,
       );
     });
-    return this.runsService.get(runId);
+    return this.runs.get(runId);
   }
 }

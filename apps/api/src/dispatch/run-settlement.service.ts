@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerRepository } from '../billing/ledger.repository';
 import { LedgerService } from '../billing/ledger.service';
 import { UsageSettler } from '../ports/usage-settler';
-import { CampaignRunsRepository } from '../campaigns/campaign-runs.repository';
 import type { Transaction } from '../database/prisma.service';
+import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { DispatchRepository } from './dispatch.repository';
 
 /**
@@ -16,9 +15,8 @@ import { DispatchRepository } from './dispatch.repository';
 export class RunSettlementService extends UsageSettler {
   constructor(
     private readonly repository: DispatchRepository,
-    private readonly runs: CampaignRunsRepository,
+    private readonly runs: CampaignRunsService,
     private readonly ledger: LedgerService,
-    private readonly ledgerRepository: LedgerRepository,
   ) {
     super();
   }
@@ -31,9 +29,9 @@ export class RunSettlementService extends UsageSettler {
     return this.repository.transaction(async (tx) => {
       const run = await this.runs.findById(runId, tx);
       if (!run?.reservationId) return 0;
-      const reservation = await this.ledgerRepository.findReservation(run.reservationId, tx);
+      const reservation = await this.ledger.findReservation(run.reservationId, tx);
       if (!reservation) return 0;
-      await this.ledgerRepository.lockMonth(tx, reservation.lineAccountId, reservation.month);
+      await this.ledger.lockMonth(tx, reservation.lineAccountId, reservation.month);
       return this.settleLocked(tx, run.id, run.reservationId);
     });
   }
@@ -45,7 +43,7 @@ export class RunSettlementService extends UsageSettler {
     const settled = await this.ledger.settleInTransaction(tx, reservationId, accepted.messages, {
       kind: 'campaign_send',
     });
-    await this.repository.addRunProgress(tx, runId, {
+    await this.runs.addRunProgress(tx, runId, {
       batchesDone: accepted.batchesDone,
       delivered: accepted.delivered,
       failed: 0,

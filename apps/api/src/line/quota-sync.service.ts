@@ -5,7 +5,7 @@ import { describeOutcome } from '@lcm/line-client';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
-import { ForecastEngine } from '../billing/forecast-engine';
+import { ForecastEngineService } from '../billing/forecast-engine.service';
 import { LedgerService } from '../billing/ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { UsageSettler } from '../ports/usage-settler';
@@ -27,7 +27,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly ledger: LedgerService,
-    private readonly engine: ForecastEngine,
+    private readonly engine: ForecastEngineService,
     private readonly gateway: LineGateway,
     private readonly clock: Clock,
     private readonly config: AppConfigService,

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Campaign, LineAccount } from '@lcm/database';
 import { ApiError } from '../common/api-error';
 import { AudiencesService } from '../audiences/audiences.service';
-import { ComputedForecast, ForecastEngine } from '../billing/forecast-engine';
-import { ForecastRecordsRepository } from '../billing/forecast-records.repository';
+import { ComputedForecast, ForecastEngineService } from '../billing/forecast-engine.service';
+import { ForecastsService } from '../billing/forecasts.service';
 import { LedgerService } from '../billing/ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import type { Transaction } from '../database/prisma.service';
@@ -16,13 +16,13 @@ export type ForecastPurpose = 'preview' | 'submission' | 'approval';
  * maxRecipients) against the account's month ledger, which includes what other runs hold.
  */
 @Injectable()
-export class CampaignForecaster {
+export class CampaignForecastService {
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly audiences: AudiencesService,
     private readonly ledger: LedgerService,
-    private readonly engine: ForecastEngine,
-    private readonly records: ForecastRecordsRepository,
+    private readonly engine: ForecastEngineService,
+    private readonly forecasts: ForecastsService,
     private readonly quota: QuotaRefresher,
   ) {}
 
@@ -50,7 +50,7 @@ export class CampaignForecaster {
     actorId: string | null,
     tx?: Transaction,
   ): Promise<string> {
-    return this.records.insert(
+    return this.forecasts.store(
       {
         lineAccountId: campaign.lineAccountId,
         campaignId: campaign.id,

@@ -43,7 +43,7 @@ const MAX_RETRY_WAIT_MS = 2_000;
  * isn't there), then settled for what LINE accepted, the rest released.
  */
 @Injectable()
-export class CampaignTestSender {
+export class CampaignTestSendService {
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly accounts: LineAccountsService,

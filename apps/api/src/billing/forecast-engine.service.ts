@@ -33,7 +33,7 @@ export interface ComputedForecast {
  * pure domain's computeForecast on them.
  */
 @Injectable()
-export class ForecastEngine {
+export class ForecastEngineService {
   constructor(
     private readonly rateCards: RateCardsService,
     private readonly clock: Clock,
