@@ -32,7 +32,7 @@ export type Forecast = Omit<
 
 export type Usage = Omit<Schemas['UsageResponseDto'], 'projection' | 'line' | 'recommendedPlan'> & {
   projection: {
-    elapsedFraction: number;
+    elapsedFraction: string; // a decimal string, "0.034329"
     endOfMonthMessages: number;
     endOfMonthSpend: Money;
     exceedsPlanLimit: boolean;
@@ -40,7 +40,7 @@ export type Usage = Omit<Schemas['UsageResponseDto'], 'projection' | 'line' | 'r
   recommendedPlan: { plan: string; monthlyCost: Money } | null;
   line: {
     quota: { type: 'none' | 'limited'; value?: number | null } | null;
-    consumption: { totalUsage: number; sentAfterReading?: number } | null;
+    consumption: number | null; // LINE's count of the month's messages at readAt
     readAt: string | null;
     fresh: boolean;
     lastError: string | null;

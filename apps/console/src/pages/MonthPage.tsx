@@ -116,7 +116,7 @@ export default function MonthPage() {
                   </Descriptions.Item>
                   <Descriptions.Item label={t('Month elapsed')}>
                     <Progress
-                      percent={Math.round(u.projection.elapsedFraction * 100)}
+                      percent={Math.round(Number(u.projection.elapsedFraction) * 100)}
                       size="small"
                       aria-label={t('Month elapsed')}
                     />
@@ -146,7 +146,7 @@ export default function MonthPage() {
                 <Descriptions size="small" column={1}>
                   <Descriptions.Item label={t('Read at')}>{formatTime(u.line.readAt, tz)}</Descriptions.Item>
                   <Descriptions.Item label={t('Messages LINE counted')}>
-                    {n(u.line.consumption?.totalUsage)}
+                    {n(u.line.consumption ?? undefined)}
                   </Descriptions.Item>
                   <Descriptions.Item label={t("LINE's monthly limit")}>
                     {u.line.quota?.type === 'limited' ? n(u.line.quota.value ?? undefined) : t('none')}
