@@ -411,6 +411,36 @@ Taipei",,false,,`,
     expect(json.body.details[0].field).toBe('Content-Type');
   });
 
+  it('refuses text that is not UTF-8 instead of storing U+FFFD: rows from Big5 or Latin-1, a UTF-16 file, another charset', async () => {
+    const post = (body: Buffer, contentType = 'text/csv') =>
+      t.http().post(`${contactsUrl()}/import`).set(bearer(marketer.token)).set('Content-Type', contentType).send(body);
+    // Line 2 is UTF-8, line 3 "王小明" in Big5 (as Excel saves it on a Traditional Chinese Windows), line 4 Latin-1.
+    const mixed = Buffer.concat([
+      Buffer.from(`lineUserId,displayName,tags\n${uid(0xe0001)},王小明,vip\n${uid(0xe0002)},`),
+      Buffer.from([0xa4, 0xfd, 0xa4, 0x70, 0xa9, 0xfa]),
+      Buffer.from(`,vip\n${uid(0xe0003)},Caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(',\n'),
+    ]);
+    const imported = await post(mixed).expect(200);
+    expect(imported.body).toMatchObject({ rows: 3, created: 1, updated: 0, rejectedCount: 2 });
+    expect(imported.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4]);
+    expect(imported.body.rejected[0].problem).toMatch(/not UTF-8 text.*save the file as UTF-8/);
+    const { rows } = await t.db.pool.query(
+      `SELECT line_user_id, display_name FROM contacts WHERE line_account_id = $1 AND line_user_id = ANY($2)`,
+      [accountId, [uid(0xe0001), uid(0xe0002), uid(0xe0003)]],
+    );
+    expect(rows).toEqual([{ line_user_id: uid(0xe0001), display_name: '王小明' }]);
+
+    const utf16 = await post(Buffer.from(`\ufefflineUserId,displayName,tags\n${uid(0xe0004)},x,\n`, 'utf16le')).expect(
+      400,
+    );
+    expect(utf16.body.details).toEqual([{ field: 'header', problem: 'not UTF-8 text' }]);
+    const big5 = await post(Buffer.from(`lineUserId\n${uid(0xe0005)}\n`), 'text/csv; charset=big5').expect(415);
+    expect(big5.body.details).toEqual([{ field: 'Content-Type', problem: 'charset must be utf-8, not big5' }]);
+    await post(Buffer.from(`lineUserId\n${uid(0xe0005)}\n`), 'text/csv; charset="UTF-8"').expect(200);
+  });
+
   it('caps the listed rejections and gives the total', async () => {
     const lines = ['lineUserId'];
     for (let i = 0; i < 1_500; i++) lines.push(`bad-${i}`);

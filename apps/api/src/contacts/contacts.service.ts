@@ -70,6 +70,12 @@ export class ContactsService {
         [{ field: 'Content-Type', problem: `must be text/csv, not ${contentType || 'missing'}` }],
       );
     }
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+    if (charset && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
+      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `the CSV must be UTF-8, not ${charset.slice(0, 40)}`, [
+        { field: 'Content-Type', problem: `charset must be utf-8, not ${charset.slice(0, 40)}` },
+      ]);
+    }
     const parser = new CsvParser();
     const decoder = new StringDecoder('utf8');
     const rows = new CsvContactImport();

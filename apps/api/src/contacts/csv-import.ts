@@ -19,6 +19,12 @@ import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText } from '@lcm/domain/text';
 
 export const IMPORT_BATCH_SIZE = 5_000;
+
+/** What the request's UTF-8 decoder puts where bytes are not UTF-8 (a Big5 or Latin-1 file). */
+const REPLACEMENT = '\uFFFD';
+/** A header cell of a file in another encoding: U+FFFD, or the NULs of UTF-16. */
+const NOT_UTF8 = /[\uFFFD\u0000]/;
+const SAVE_AS_UTF8 = 'save the file as UTF-8 (in Excel: "CSV UTF-8"), not Big5, UTF-16 or another encoding';
 export const MAX_LISTED_REJECTIONS = 1_000;
 
 export interface ImportSummary {
@@ -71,11 +77,18 @@ export class CsvContactImport {
         throw ApiError.badRequest(`the header row (line ${line}) is malformed: ${problem}`, [
           { field: 'header', problem: problem ?? 'malformed' },
         ]);
+      if (fields.some((field) => NOT_UTF8.test(field)))
+        throw ApiError.badRequest(`the header row is not UTF-8 text: ${SAVE_AS_UTF8}`, [
+          { field: 'header', problem: 'not UTF-8 text' },
+        ]);
       this.columns = readHeader(fields);
       return;
     }
     this.summary.rows++;
     if (problem || !fields) return this.reject(line, problem ?? 'malformed record');
+    // Kept, such a row would store U+FFFD in place of the letters the file meant.
+    if (fields.some((field) => field.includes(REPLACEMENT)))
+      return this.reject(line, `not UTF-8 text (bytes UTF-8 can't read): ${SAVE_AS_UTF8}`);
     const converted = toContactWrite(fields, this.columns);
     if (!converted.ok) return this.reject(line, converted.problem);
     const earlier = this.batchIndex.get(converted.value.lineUserId);
