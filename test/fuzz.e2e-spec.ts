@@ -365,6 +365,13 @@ function queryString(query: Record<string, string | string[]>): string {
 
 /** After a success, writes may still be landing (a background job): wait until two readings agree. */
 async function settledFingerprint(t: TestApp, before: Record<string, string>, status: number) {
+  // A followers import an accepted request started goes on writing its job's progress for seconds
+  // after the 202: let it end, or the next request's 4xx is blamed for those writes.
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    const running = await t.db.pool.query('SELECT 1 FROM followers_import_jobs WHERE running_account_id IS NOT NULL');
+    if (!running.rowCount) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   let reading = await fingerprint(t.db.pool);
   if (status >= 300 && !changedTables(before, reading).length) return reading;
   for (let attempt = 0; attempt < 20; attempt++) {
