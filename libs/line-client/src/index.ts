@@ -1,10 +1,12 @@
 export type {
   BroadcastRequest,
   LineBotInfo,
+  LineCallRecord,
   LineClient,
   LineClientConfig,
   LineClientFactory,
   LineConsumption,
+  LineEndpointName,
   LineFollowerPage,
   LineMessageObject,
   LineQuota,

@@ -1,5 +1,5 @@
 import type { messagingApi } from '@line/bot-sdk';
-import type { LineOutcome, LineSendOutcome, LineSentMessage } from './outcomes';
+import type { LineOutcome, LineOutcomeKind, LineSendOutcome, LineSentMessage } from './outcomes';
 
 /** A message object as LINE defines it (`{type: "text", text: "..."}`); checked by LINE, not here. */
 export type LineMessageObject = messagingApi.Message | ({ type: string } & Record<string, unknown>);
@@ -79,6 +79,25 @@ export interface LineClientConfig {
   timeoutMs?: number;
   /** Wait suggested after a rate-limit 429 without `Retry-After` (LINE sends none). Default 1 s. */
   defaultRetryAfterMs?: number;
+  /** Told about every call once it has its outcome (for metrics); it must not throw. */
+  onCall?: (call: LineCallRecord) => void;
+}
+
+/** Which LINE endpoint a call went to, named as LINE's rate-limit table groups them. */
+export type LineEndpointName =
+  | 'push'
+  | 'multicast'
+  | 'broadcast'
+  | 'quota'
+  | 'consumption'
+  | 'followers'
+  | 'bot_info'
+  | `validate_${LineValidateKind}`;
+
+export interface LineCallRecord {
+  endpoint: LineEndpointName;
+  outcome: LineOutcomeKind;
+  durationMs: number;
 }
 
 export type LineClientFactory = (config: LineClientConfig) => LineClient;

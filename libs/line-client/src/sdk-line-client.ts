@@ -7,6 +7,7 @@ import type {
   LineClient,
   LineClientConfig,
   LineConsumption,
+  LineEndpointName,
   LineFollowerPage,
   LineMessageObject,
   LineQuota,
@@ -15,7 +16,14 @@ import type {
   PushRequest,
   PushResult,
 } from './line-client';
-import type { LineErrorDetail, LineFailure, LineOutcome, LineSendOutcome, LineSentMessage } from './outcomes';
+import type {
+  LineErrorDetail,
+  LineFailure,
+  LineOutcome,
+  LineOutcomeKind,
+  LineSendOutcome,
+  LineSentMessage,
+} from './outcomes';
 
 export const LINE_API_BASE_URL = 'https://api.line.me';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -42,6 +50,7 @@ export class SdkLineClient implements LineClient {
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #defaultRetryAfterMs: number;
+  readonly #onCall: LineClientConfig['onCall'];
 
   constructor(config: LineClientConfig) {
     if (!config.channelAccessToken) throw new Error('a channel access token is required');
@@ -49,6 +58,7 @@ export class SdkLineClient implements LineClient {
     this.#token = config.channelAccessToken;
     this.#timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#defaultRetryAfterMs = config.defaultRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+    this.#onCall = config.onCall;
     this.#sdk = new messagingApi.MessagingApiClient({
       channelAccessToken: config.channelAccessToken,
       baseURL: this.baseUrl,
@@ -62,6 +72,7 @@ export class SdkLineClient implements LineClient {
       notificationDisabled: request.notificationDisabled,
     };
     return this.#send(
+      'push',
       () => this.#sdk.pushMessageWithHttpInfo(body, request.retryKey),
       (response) => ({
         sentMessages: (response.sentMessages ?? []).map((sent): LineSentMessage => ({
@@ -79,6 +90,7 @@ export class SdkLineClient implements LineClient {
       notificationDisabled: request.notificationDisabled,
     };
     return this.#send(
+      'multicast',
       () => this.#sdk.multicastWithHttpInfo(body, request.retryKey),
       () => ({}),
     );
@@ -90,6 +102,7 @@ export class SdkLineClient implements LineClient {
       notificationDisabled: request.notificationDisabled,
     };
     return this.#send(
+      'broadcast',
       () => this.#sdk.broadcastWithHttpInfo(body, request.retryKey),
       () => ({}),
     );
@@ -97,6 +110,7 @@ export class SdkLineClient implements LineClient {
 
   getQuota(): Promise<LineOutcome<LineQuota>> {
     return this.#read(
+      'quota',
       () => this.#sdk.getMessageQuotaWithHttpInfo(),
       (quota): LineQuota =>
         quota.type === 'limited' ? { type: 'limited', value: Number(quota.value ?? 0) } : { type: 'none' },
@@ -105,6 +119,7 @@ export class SdkLineClient implements LineClient {
 
   getConsumption(): Promise<LineOutcome<LineConsumption>> {
     return this.#read(
+      'consumption',
       () => this.#sdk.getMessageQuotaConsumptionWithHttpInfo(),
       (consumption) => ({ totalUsage: Number(consumption.totalUsage) }),
     );
@@ -112,6 +127,7 @@ export class SdkLineClient implements LineClient {
 
   getFollowerIds(page: { start?: string; limit?: number } = {}): Promise<LineOutcome<LineFollowerPage>> {
     return this.#read(
+      'followers',
       () => this.#sdk.getFollowersWithHttpInfo(page.start, page.limit),
       (followers) => ({ userIds: followers.userIds ?? [], next: followers.next ?? null }),
     );
@@ -119,6 +135,7 @@ export class SdkLineClient implements LineClient {
 
   getBotInfo(): Promise<LineOutcome<LineBotInfo>> {
     return this.#read(
+      'bot_info',
       () => this.#sdk.getBotInfoWithHttpInfo(),
       (info) => info,
     );
@@ -133,7 +150,7 @@ export class SdkLineClient implements LineClient {
       narrowcast: () => this.#sdk.validateNarrowcastWithHttpInfo(body),
       reply: () => this.#sdk.validateReplyWithHttpInfo(body),
     }[kind];
-    return this.#read(call, () => ({}));
+    return this.#read(`validate_${kind}`, call, () => ({}));
   }
 
   /** Shown instead of the fields when the client is logged or inspected. */
@@ -145,34 +162,54 @@ export class SdkLineClient implements LineClient {
     return `LineClient { baseUrl: '${this.baseUrl}' }`;
   }
 
-  async #send<B, T>(call: () => Promise<HttpInfo<B>>, toValue: (body: B) => T): Promise<LineSendOutcome<T>> {
-    try {
-      const { httpResponse, body } = await withDeadline(this.#timeoutMs, call);
-      return { kind: 'accepted', requestId: requestIdOf(httpResponse.headers), value: toValue(body ?? ({} as B)) };
-    } catch (error) {
-      if (error instanceof HTTPFetchError && error.status === 409) {
-        const acceptedRequestId = error.headers.get('x-line-accepted-request-id');
-        if (acceptedRequestId) {
-          const parsed = parseErrorBody(error.body);
-          return {
-            kind: 'duplicate_accepted',
-            requestId: requestIdOf(error.headers),
-            acceptedRequestId,
-            ...(parsed.sentMessages ? { sentMessages: parsed.sentMessages } : {}),
-          };
+  #send<B, T>(
+    endpoint: LineEndpointName,
+    call: () => Promise<HttpInfo<B>>,
+    toValue: (body: B) => T,
+  ): Promise<LineSendOutcome<T>> {
+    return this.#observed(endpoint, async (): Promise<LineSendOutcome<T>> => {
+      try {
+        const { httpResponse, body } = await withDeadline(this.#timeoutMs, call);
+        return { kind: 'accepted', requestId: requestIdOf(httpResponse.headers), value: toValue(body ?? ({} as B)) };
+      } catch (error) {
+        if (error instanceof HTTPFetchError && error.status === 409) {
+          const acceptedRequestId = error.headers.get('x-line-accepted-request-id');
+          if (acceptedRequestId) {
+            const parsed = parseErrorBody(error.body);
+            return {
+              kind: 'duplicate_accepted',
+              requestId: requestIdOf(error.headers),
+              acceptedRequestId,
+              ...(parsed.sentMessages ? { sentMessages: parsed.sentMessages } : {}),
+            };
+          }
         }
+        return this.#failure(error);
       }
-      return this.#failure(error);
-    }
+    });
   }
 
-  async #read<B, T>(call: () => Promise<HttpInfo<B>>, toValue: (body: B) => T): Promise<LineOutcome<T>> {
-    try {
-      const { httpResponse, body } = await withDeadline(this.#timeoutMs, call);
-      return { kind: 'accepted', requestId: requestIdOf(httpResponse.headers), value: toValue(body ?? ({} as B)) };
-    } catch (error) {
-      return this.#failure(error);
-    }
+  #read<B, T>(
+    endpoint: LineEndpointName,
+    call: () => Promise<HttpInfo<B>>,
+    toValue: (body: B) => T,
+  ): Promise<LineOutcome<T>> {
+    return this.#observed(endpoint, async (): Promise<LineOutcome<T>> => {
+      try {
+        const { httpResponse, body } = await withDeadline(this.#timeoutMs, call);
+        return { kind: 'accepted', requestId: requestIdOf(httpResponse.headers), value: toValue(body ?? ({} as B)) };
+      } catch (error) {
+        return this.#failure(error);
+      }
+    });
+  }
+
+  async #observed<O extends { kind: LineOutcomeKind }>(endpoint: LineEndpointName, call: () => Promise<O>): Promise<O> {
+    if (!this.#onCall) return call();
+    const started = performance.now();
+    const outcome = await call();
+    this.#onCall({ endpoint, outcome: outcome.kind, durationMs: performance.now() - started });
+    return outcome;
   }
 
   /** Turns whatever a call threw into an outcome; every text it keeps is scrubbed of the token. */
