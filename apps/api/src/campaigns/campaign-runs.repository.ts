@@ -10,6 +10,12 @@ export type RunChanges = Prisma.CampaignRunUncheckedUpdateInput;
 export class CampaignRunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** How many runs are in each status (for the metrics). */
+  async countByStatus(): Promise<{ status: string; count: number }[]> {
+    const groups = await this.prisma.client.campaignRun.groupBy({ by: ['status'], _count: { _all: true } });
+    return groups.map((group) => ({ status: group.status, count: group._count._all }));
+  }
+
   findById(id: string, tx?: Transaction): Promise<CampaignRun | null> {
     return this.prisma.db(tx).campaignRun.findUnique({ where: { id } });
   }

@@ -45,6 +45,11 @@ export class CampaignRunsService {
     private readonly clock: Clock,
   ) {}
 
+  /** How many runs are in each status (for the metrics). */
+  countByStatus(): Promise<{ status: string; count: number }[]> {
+    return this.repository.countByStatus();
+  }
+
   async list(campaignId: string, query: PageQueryDto): Promise<Page<RunResponseDto>> {
     const campaign = await this.campaigns.findById(campaignId);
     if (!campaign) throw ApiError.notFound(`campaign ${campaignId}`);

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ContactsController } from './contacts.controller';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 
 /** Exports the service: audiences count contacts, test sends check them, the followers import and the LINE webhook write them. */
 @Module({
-  imports: [LineAccountsModule],
+  imports: [LineAccountsModule, MetricsModule],
   controllers: [ContactsController],
   providers: [ContactsRepository, ContactsService],
   exports: [ContactsService],

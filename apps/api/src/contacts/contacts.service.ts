@@ -17,6 +17,7 @@ import { CsvParser } from './csv-parser';
 import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { toContactResponse } from './contacts.mapper';
+import { Metrics } from '../metrics/metrics';
 
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
@@ -25,6 +26,7 @@ export class ContactsService {
   constructor(
     private readonly repository: ContactsRepository,
     private readonly accounts: LineAccountsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -103,7 +105,9 @@ export class ContactsService {
       request.resume(); // drain what the client still sends, so the error can be answered
       throw error;
     }
-    return rows.finish();
+    const summary = rows.finish();
+    this.metrics.imported({ created: summary.created, updated: summary.updated, rejected: summary.rejectedCount });
+    return summary;
   }
 
   async list(lineAccountId: string, query: ContactListQueryDto): Promise<Page<ContactResponseDto>> {

@@ -41,6 +41,12 @@ export class PrismaService implements OnApplicationShutdown {
       });
   }
 
+  /** The sending pool's connections (for the metrics); Prisma's own pool is not exposed by its adapter. */
+  poolStats(): { name: string; inUse: number; idle: number; waiting: number }[] {
+    const pool = this.pgPool;
+    return [{ name: 'pg', inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }];
+  }
+
   /** Whether PostgreSQL answers, on the health check's own connection. */
   async ping(): Promise<void> {
     await this.healthPool.query('SELECT 1');

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
+import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
@@ -42,6 +43,7 @@ export class BatchSenderService {
     private readonly config: AppConfigService,
     private readonly quota: QuotaRefresher,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -70,11 +72,15 @@ export class BatchSenderService {
               requestId,
               this.config.values.dispatch.leaseSeconds,
             );
-            if (kept) batch.requestsDone++;
+            if (kept) {
+              batch.requestsDone++;
+              this.metrics.recipients('accepted', batch.recipients);
+            }
             return next;
           }
           const kept = await this.recordRequest(batch, owner, requestId, index === requests.length - 1);
           if (!kept) return null; // the lease moved on: another instance finishes this batch
+          if (index === requests.length - 1) this.metrics.recipients('accepted', batch.recipients);
           continue;
         }
         case 'rate_limited':
@@ -130,6 +136,7 @@ export class BatchSenderService {
   private async fail(batch: ClaimedBatch, owner: string, error: object): Promise<void> {
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
+      this.metrics.recipients('failed', batch.recipients);
       await this.repository.finishBatch(tx, batch.id, 'failed', owner, error);
       await this.runs.addRunProgress(tx, batch.runId, {
         batchesDone: 1,

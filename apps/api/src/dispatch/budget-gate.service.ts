@@ -12,6 +12,7 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { DispatchRepository } from './dispatch.repository';
 
@@ -37,6 +38,7 @@ export class BudgetGateService {
     private readonly clock: Clock,
     private readonly config: AppConfigService,
     private readonly quota: QuotaRefresher,
+    private readonly metrics: Metrics,
   ) {}
 
   async gate(runId: string, campaignId: string): Promise<GateOutcome> {
@@ -81,6 +83,7 @@ export class BudgetGateService {
       if (!result.reservation) {
         await this.repository.dropBatches(tx, run.id);
         await this.block(tx, run, campaign, result.forecastId, result.blockReasons);
+        this.metrics.gateBlocked(result.blockReasons.map((reason) => reason.code));
         return 'blocked';
       }
       const batches = result.trimmed
@@ -131,6 +134,7 @@ export class BudgetGateService {
         tx,
       );
       this.logger.log({ runId: run.id, recipients: result.recipients, batches }, 'run passed the budget gate');
+      this.metrics.gatePassed(result.trimmed);
       return 'sending';
     });
   }

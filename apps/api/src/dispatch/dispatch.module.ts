@@ -5,6 +5,7 @@ import { BillingModule } from '../billing/billing.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { RunStarter } from '../ports/run-starter';
@@ -20,7 +21,16 @@ import { RunSettlementService } from './run-settlement.service';
 
 /** The budget gate and the exactly-once, resumable, multi-instance sending pipeline. Implements RunStarter and UsageSettler. */
 @Module({
-  imports: [AudiencesModule, AuditModule, BillingModule, CampaignsModule, LineAccountsModule, LineModule, PortsModule],
+  imports: [
+    AudiencesModule,
+    AuditModule,
+    BillingModule,
+    CampaignsModule,
+    LineAccountsModule,
+    LineModule,
+    PortsModule,
+    MetricsModule,
+  ],
   controllers: [RunRetryController],
   providers: [
     DispatchRepository,

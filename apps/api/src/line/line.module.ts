@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { QuotaRefresher } from '../ports/quota-refresher';
@@ -16,7 +17,7 @@ import { WebhookService } from './webhook.service';
 
 /** Everything that talks to LINE for an account: quota sync, follower import, the webhook. Implements QuotaRefresher. */
 @Module({
-  imports: [LineAccountsModule, ContactsModule, BillingModule, PortsModule],
+  imports: [LineAccountsModule, ContactsModule, BillingModule, PortsModule, MetricsModule],
   controllers: [LineController],
   providers: [
     LineGateway,
