@@ -6,7 +6,7 @@ import { bearer, createTestApp, TestApp } from './support/app';
  * (unless it is one of the few public ones) and no malformed input can produce a 5xx.
  */
 const PUBLIC_ROUTES = [
-  /^\/health$/,
+  /^\/health(\/live|\/ready)?$/,
   /^\/api\/v1\/webhooks\/line\/\{accountId\}$/,
   /^\/api\/v1\/auth\/login$/,
   /^\/api\/v1\/auth\/invites\/\{token\}\/accept$/,
