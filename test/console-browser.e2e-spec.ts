@@ -65,6 +65,12 @@ function builtConsole(): string {
 
 /** No serious or critical accessibility violation on the page as it is now. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Judge the screen at rest: a button fading from disabled to primary (antd's 0.2 s transition)
+  // has, for a moment, white text on a grey-green axe rightly calls too faint. Spinners loop for
+  // ever, so only animations that end are waited for.
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
+  );
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

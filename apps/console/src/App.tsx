@@ -28,7 +28,12 @@ const InvitePage = lazy(() => import('./pages/InvitePage'));
 const THEME = {
   token: {
     colorPrimary: '#067a3a',
+    // Hover and press shades too: antd derives lighter ones, and white text on them fell below 4.5:1
+    // while the pointer rested on a primary button.
+    colorPrimaryHover: '#05652f',
+    colorPrimaryActive: '#04562a',
     colorLink: '#05652f',
+    colorLinkHover: '#04562a',
     colorError: '#c41d1c',
     colorWarning: '#ad6800',
     colorTextSecondary: '#595959',
