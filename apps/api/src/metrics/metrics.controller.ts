@@ -2,9 +2,11 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.decorators';
+import { ApiErrorResponses } from '../common/api-error.dto';
 import { MetricsEndpointService } from './metrics-endpoint.service';
 
 @ApiTags('health')
+@ApiErrorResponses()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsEndpointService) {}
