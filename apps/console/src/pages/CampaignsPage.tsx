@@ -2,23 +2,26 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Select, Table, Tag } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, call } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
 import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatTime } from '../format';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
-export const CAMPAIGN_STATUSES = [
-  'draft',
-  'pending_approval',
-  'approved',
-  'sending',
-  'paused',
-  'completed',
-  'cancelled',
-  'blocked',
-  'failed',
-] as const;
+// Keyed by the API's own status type (generated from its OpenAPI document), so a status added to or
+// removed from the API fails the console's type check instead of silently missing from the filter.
+const STATUS_FILTER: Record<Schemas['CampaignResponseDto']['status'], true> = {
+  draft: true,
+  pending_approval: true,
+  approved: true,
+  sending: true,
+  paused: true,
+  completed: true,
+  cancelled: true,
+  blocked: true,
+  failed: true,
+};
+export const CAMPAIGN_STATUSES = Object.keys(STATUS_FILTER) as Schemas['CampaignResponseDto']['status'][];
 
 export default function CampaignsPage() {
   const { t } = useTranslation();
