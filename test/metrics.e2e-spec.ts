@@ -1,9 +1,8 @@
-import net from 'node:net';
 import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { approvedCampaign, sendingScenario, sendNow, simulatorTotals, waitForRun } from './support/dispatch-fixture';
-import { startServiceProcess } from './support/service-process';
+import { freePort, startServiceProcess } from './support/service-process';
 
 const FAST_DISPATCH = {
   DISPATCH_ENABLED: 'true',
@@ -17,14 +16,6 @@ const FAST_DISPATCH = {
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Issue 17: what an operator scrapes and probes. */

@@ -6,6 +6,7 @@ import { createApp } from '../../apps/api/src/create-app';
 import { UsersService } from '../../apps/api/src/users/users.service';
 import { createTestDatabase, TestDatabase } from './database';
 import { leakedSecrets, LogCapture } from './log-capture';
+import type { Clock } from '../../apps/api/src/common/clock';
 
 export interface TestApp {
   app: INestApplication;
@@ -27,9 +28,14 @@ let counter = 0;
 
 /**
  * The real application on a database of its own, with a bootstrapped admin. Pass `shareWith` to
- * start another instance on the same database (it keeps the first one's admin token).
+ * start another instance on the same database (it keeps the first one's admin token). Pass
+ * `options.clock` (a TestClock) to move the app's time.
  */
-export async function createTestApp(env: Record<string, string> = {}, shareWith?: TestApp): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  shareWith?: TestApp,
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   const db = shareWith?.db ?? (await createTestDatabase());
   await runMigrations({ connectionString: db.url }); // a no-op on the migrated clone; proves idempotence on every run
   const config = readAppConfig({
@@ -42,7 +48,7 @@ export async function createTestApp(env: Record<string, string> = {}, shareWith?
   });
   const logs = new LogCapture();
   const secrets = new Map<string, string>();
-  const app = await createApp(config, logs);
+  const app = await createApp(config, logs, options.clock);
   await app.init();
   const { token } = await app.get(UsersService).bootstrapFirstAdmin(null);
   const adminToken = shareWith?.adminToken ?? token!;

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { repoRoot } from '@lcm/database';
 
@@ -31,4 +32,26 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );
   return { child, output: () => output, exited };
+}
+
+/** A TCP port nobody listens on now, for a service process of a test's own. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves once the service at `url` answers /health/ready with 200. */
+export async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ready = await fetch(`${url}/health/ready`)
+      .then((response) => response.status === 200)
+      .catch(() => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
 }

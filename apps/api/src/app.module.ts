@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { AllExceptionsFilter } from './common/exception.filter';
-import { Clock } from './common/clock';
+import { Clock, clockFor } from './common/clock';
 import { loggerOptions } from './common/logging';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './audit/audit.module';
@@ -27,8 +27,11 @@ import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
 export class AppModule {
-  /** `logDestination`: where log lines go instead of stdout. */
-  static forRoot(config: AppConfig, logDestination?: DestinationStream): DynamicModule {
+  /**
+   * `logDestination`: where log lines go instead of stdout. `clock`: the time every rule reads
+   * (tests pass one they move; otherwise the system clock, or CLOCK_FILE's).
+   */
+  static forRoot(config: AppConfig, logDestination?: DestinationStream, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -53,7 +56,10 @@ export class AppModule {
         DispatchModule,
         MetricsEndpointModule,
       ],
-      providers: [Clock, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        { provide: Clock, useValue: clock ?? clockFor(config.clockFile) },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
       exports: [Clock],
     };
   }

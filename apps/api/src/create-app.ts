@@ -12,15 +12,20 @@ import { createOpenApiDocument } from './openapi';
 import { serveConsole } from './console/serve-console';
 import { httpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
+import type { Clock } from './common/clock';
 
 export const API_PREFIX = 'api/v1';
 
 /**
  * The configured application, not yet listening: shared by main.ts and the end-to-end tests.
- * `logDestination`: where log lines go instead of stdout.
+ * `logDestination`: where log lines go instead of stdout; `clock`: a clock the caller moves (tests).
  */
-export async function createApp(config: AppConfig, logDestination?: DestinationStream): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logDestination), {
+export async function createApp(
+  config: AppConfig,
+  logDestination?: DestinationStream,
+  clock?: Clock,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logDestination, clock), {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -34,6 +34,11 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** The built console served at `/`; not served when it holds no index.html. */
   consoleDir: string;
+  /**
+   * Tests only (CLOCK_FILE): the service's clock reads the instant from this file instead of the
+   * system clock, so a test can move time for a service running as a separate process. See Clock.
+   */
+  clockFile: string | null;
 }
 
 export interface AuthConfig {
@@ -133,6 +138,7 @@ export function readAppConfig(
     },
     trustProxy: trustProxy(env),
     consoleDir: path.resolve(repoRoot(), text(env, 'CONSOLE_DIR', path.join('apps', 'console', 'dist'))),
+    clockFile: raw(env, 'CLOCK_FILE') ?? null,
     followersImport: {
       workers: integer(env, 'FOLLOWERS_IMPORT_WORKERS', 1, 0, 16),
       pollMs: integer(env, 'FOLLOWERS_IMPORT_POLL_MS', 1000, 10, 3_600_000),
