@@ -70,7 +70,7 @@ export class LedgerRepository {
    * Creates the month row if needed and locks it until the transaction ends, waiting for it up to
    * TIMEOUT_POLICY.accountMonthLockWaitMs (runs of an account queue on it), then back to the usual wait.
    */
-  async lockMonth(tx: Transaction, lineAccountId: string, month: string): Promise<MonthLedger> {
+  async lockMonth(lineAccountId: string, month: string, tx: Transaction): Promise<MonthLedger> {
     const db = this.prisma.db(tx);
     await db.$queryRaw`SELECT set_config('lock_timeout', ${String(TIMEOUT_POLICY.accountMonthLockWaitMs)}, true)`;
     await db.$executeRaw`INSERT INTO account_months (id, line_account_id, month) VALUES (gen_random_uuid(), ${lineAccountId}::uuid, ${month})
@@ -89,7 +89,6 @@ export class LedgerRepository {
   }
 
   async addToMonth(
-    tx: Transaction,
     lineAccountId: string,
     month: string,
     delta: {
@@ -100,6 +99,7 @@ export class LedgerRepository {
       reservedCost?: string;
       sentSinceReading?: number;
     },
+    tx: Transaction,
   ): Promise<void> {
     await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
         used_messages = used_messages + ${delta.used ?? 0},
@@ -113,10 +113,10 @@ export class LedgerRepository {
   }
 
   async recordReading(
-    tx: Transaction,
     lineAccountId: string,
     month: string,
     reading: { quota: { type: string; value: number | null }; consumption: number; takenAt: Date },
+    tx: Transaction,
   ): Promise<void> {
     // Sends LINE accepted from the moment we asked may be missing from its figure: count them on top.
     await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
@@ -149,17 +149,17 @@ export class LedgerRepository {
   }
 
   async createReservation(
-    tx: Transaction,
     data: Omit<ReservationRow, 'id' | 'status' | 'settledMessages' | 'settledCost'> & {
       forecastId: string | null;
       label: string | null;
     },
+    tx: Transaction,
   ): Promise<ReservationRow> {
     const row = await this.prisma.db(tx).reservation.create({ data: { ...data } });
     return toReservation(row);
   }
 
-  async lockReservation(tx: Transaction, id: string): Promise<ReservationRow | null> {
+  async lockReservation(id: string, tx: Transaction): Promise<ReservationRow | null> {
     const rows = await this.prisma.db(tx).$queryRaw<
       { id: string }[]
     >`SELECT id::text FROM reservations WHERE id = ${id}::uuid FOR UPDATE`;
@@ -178,15 +178,14 @@ export class LedgerRepository {
   }
 
   async updateReservation(
-    tx: Transaction,
     id: string,
     data: { settledMessages: number; settledCost: string; status: ReservationRow['status'] },
+    tx: Transaction,
   ): Promise<void> {
     await this.prisma.db(tx).reservation.update({ where: { id }, data });
   }
 
   async insertUsage(
-    tx: Transaction,
     entry: {
       lineAccountId: string;
       month: string;
@@ -199,6 +198,7 @@ export class LedgerRepository {
       runId?: string | null;
       lineRequestId?: string | null;
     },
+    tx: Transaction,
   ): Promise<void> {
     await this.prisma.db(tx).usageEntry.create({ data: entry });
   }

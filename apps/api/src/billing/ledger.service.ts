@@ -52,16 +52,16 @@ export class LedgerService {
   ) {}
 
   reserve(request: ReserveRequest): Promise<ReserveResult> {
-    return this.repository.transaction((tx) => this.reserveInTransaction(tx, request));
+    return this.repository.transaction((tx) => this.reserveInTransaction(request, tx));
   }
 
   /**
    * Forecasts against the locked month and, when the verdict is ok (or trimming makes it so),
    * holds the messages and cost. The forecast is stored either way, with its inputs.
    */
-  async reserveInTransaction(tx: Transaction, request: ReserveRequest): Promise<ReserveResult> {
+  async reserveInTransaction(request: ReserveRequest, tx: Transaction): Promise<ReserveResult> {
     const month = this.engine.monthOf(request.account);
-    const ledger = await this.repository.lockMonth(tx, request.account.id, month);
+    const ledger = await this.repository.lockMonth(request.account.id, month, tx);
     let forecast = await this.engine.compute(request.account, ledger, request, { campaignId: request.campaignId, tx });
     let recipients = request.recipients;
     let trimmed = false;
@@ -96,23 +96,31 @@ export class LedgerService {
     const blockReasons = [...forecast.response.blockReasons, ...(request.extraChecks?.(forecast.response) ?? [])];
     if (blockReasons.length)
       return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
-    const reservation = await this.repository.createReservation(tx, {
-      lineAccountId: request.account.id,
+    const reservation = await this.repository.createReservation(
+      {
+        lineAccountId: request.account.id,
+        month,
+        messages: forecast.response.messages,
+        freeMessages: forecast.response.freeMessages,
+        paidFrom: forecast.response.quota.paidSoFar,
+        cost: forecast.response.cost.amount,
+        rateCardId: forecast.rateCardId,
+        forecastId,
+        campaignId: request.campaignId ?? null,
+        runId: request.runId ?? null,
+        label: request.label ?? null,
+      },
+      tx,
+    );
+    await this.repository.addToMonth(
+      request.account.id,
       month,
-      messages: forecast.response.messages,
-      freeMessages: forecast.response.freeMessages,
-      paidFrom: forecast.response.quota.paidSoFar,
-      cost: forecast.response.cost.amount,
-      rateCardId: forecast.rateCardId,
-      forecastId,
-      campaignId: request.campaignId ?? null,
-      runId: request.runId ?? null,
-      label: request.label ?? null,
-    });
-    await this.repository.addToMonth(tx, request.account.id, month, {
-      reservedMessages: reservation.messages,
-      reservedCost: reservation.cost,
-    });
+      {
+        reservedMessages: reservation.messages,
+        reservedCost: reservation.cost,
+      },
+      tx,
+    );
     return { reservation, forecast, forecastId, recipients, trimmed, blockReasons: [] };
   }
 
@@ -125,16 +133,16 @@ export class LedgerService {
     accepted: number,
     meta: { kind?: string; lineRequestId?: string | null } = {},
   ): Promise<SettledReservation> {
-    return this.repository.transaction((tx) => this.settleInTransaction(tx, reservationId, accepted, meta));
+    return this.repository.transaction((tx) => this.settleInTransaction(reservationId, accepted, tx, meta));
   }
 
   async settleInTransaction(
-    tx: Transaction,
     reservationId: string,
     accepted: number,
+    tx: Transaction,
     meta: { kind?: string; lineRequestId?: string | null } = {},
   ): Promise<SettledReservation> {
-    const reservation = await this.lockReservationWithMonth(tx, reservationId);
+    const reservation = await this.lockReservationWithMonth(reservationId, tx);
     if (reservation.status !== 'held') throw ApiError.conflict(`reservation ${reservationId} is ${reservation.status}`);
     const settledBefore = reservation.settledMessages;
     const settledAfter = settledBefore + accepted;
@@ -152,31 +160,43 @@ export class LedgerService {
         : formatAmount(0);
     const done = settledAfter === reservation.messages;
     const settledCost = formatAmount(Dec(reservation.settledCost).plus(cost));
-    await this.repository.updateReservation(tx, reservation.id, {
-      settledMessages: settledAfter,
-      settledCost,
-      status: done ? 'settled' : 'held',
-    });
-    await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
-      used: accepted,
-      paid: paidAfter - paidBefore,
-      spend: cost,
-      reservedMessages: -accepted,
-      reservedCost: formatAmount(Dec(cost).negated()),
-      sentSinceReading: accepted,
-    });
-    await this.repository.insertUsage(tx, {
-      lineAccountId: reservation.lineAccountId,
-      month: reservation.month,
-      kind: meta.kind ?? 'campaign_send',
-      messages: accepted,
-      paidMessages: paidAfter - paidBefore,
-      cost,
-      reservationId: reservation.id,
-      campaignId: reservation.campaignId,
-      runId: reservation.runId,
-      lineRequestId: meta.lineRequestId ?? null,
-    });
+    await this.repository.updateReservation(
+      reservation.id,
+      {
+        settledMessages: settledAfter,
+        settledCost,
+        status: done ? 'settled' : 'held',
+      },
+      tx,
+    );
+    await this.repository.addToMonth(
+      reservation.lineAccountId,
+      reservation.month,
+      {
+        used: accepted,
+        paid: paidAfter - paidBefore,
+        spend: cost,
+        reservedMessages: -accepted,
+        reservedCost: formatAmount(Dec(cost).negated()),
+        sentSinceReading: accepted,
+      },
+      tx,
+    );
+    await this.repository.insertUsage(
+      {
+        lineAccountId: reservation.lineAccountId,
+        month: reservation.month,
+        kind: meta.kind ?? 'campaign_send',
+        messages: accepted,
+        paidMessages: paidAfter - paidBefore,
+        cost,
+        reservationId: reservation.id,
+        campaignId: reservation.campaignId,
+        runId: reservation.runId,
+        lineRequestId: meta.lineRequestId ?? null,
+      },
+      tx,
+    );
     return {
       ...reservation,
       settledMessages: settledAfter,
@@ -188,29 +208,38 @@ export class LedgerService {
 
   /** Gives back what a reservation holds beyond what was settled (unsent recipients, a stopped run). */
   async release(reservationId: string): Promise<ReservationRow> {
-    return this.repository.transaction((tx) => this.releaseInTransaction(tx, reservationId));
+    return this.repository.transaction((tx) => this.releaseInTransaction(reservationId, tx));
   }
 
-  async releaseInTransaction(tx: Transaction, reservationId: string): Promise<ReservationRow> {
-    const reservation = await this.lockReservationWithMonth(tx, reservationId);
+  async releaseInTransaction(reservationId: string, tx: Transaction): Promise<ReservationRow> {
+    const reservation = await this.lockReservationWithMonth(reservationId, tx);
     if (reservation.status !== 'held') return reservation;
     const messages = reservation.messages - reservation.settledMessages;
     const cost = Dec(reservation.cost).minus(reservation.settledCost);
-    await this.repository.updateReservation(tx, reservation.id, {
-      settledMessages: reservation.settledMessages,
-      settledCost: reservation.settledCost,
-      status: 'released',
-    });
-    await this.repository.addToMonth(tx, reservation.lineAccountId, reservation.month, {
-      reservedMessages: -messages,
-      reservedCost: formatAmount(cost.negated()),
-    });
+    await this.repository.updateReservation(
+      reservation.id,
+      {
+        settledMessages: reservation.settledMessages,
+        settledCost: reservation.settledCost,
+        status: 'released',
+      },
+      tx,
+    );
+    await this.repository.addToMonth(
+      reservation.lineAccountId,
+      reservation.month,
+      {
+        reservedMessages: -messages,
+        reservedCost: formatAmount(cost.negated()),
+      },
+      tx,
+    );
     return { ...reservation, status: 'released' };
   }
 
   /** Locks the account's current month row until the transaction ends (the gate takes it first). */
-  async lockCurrentMonth(tx: Transaction, account: LineAccount): Promise<MonthLedger> {
-    return this.repository.lockMonth(tx, account.id, this.engine.monthOf(account));
+  async lockCurrentMonth(account: LineAccount, tx: Transaction): Promise<MonthLedger> {
+    return this.repository.lockMonth(account.id, this.engine.monthOf(account), tx);
   }
 
   /** LINE's quota and consumption as read at `reading.takenAt`, under the month's lock. */
@@ -220,8 +249,8 @@ export class LedgerService {
     reading: { quota: { type: string; value: number | null }; consumption: number; takenAt: Date },
   ): Promise<void> {
     return this.repository.transaction(async (tx) => {
-      await this.repository.lockMonth(tx, lineAccountId, month);
-      await this.repository.recordReading(tx, lineAccountId, month, reading);
+      await this.repository.lockMonth(lineAccountId, month, tx);
+      await this.repository.recordReading(lineAccountId, month, reading, tx);
     });
   }
 
@@ -241,8 +270,8 @@ export class LedgerService {
   }
 
   /** Creates the month row if needed and locks it until the transaction ends. */
-  lockMonth(tx: Transaction, lineAccountId: string, month: string): Promise<MonthLedger> {
-    return this.repository.lockMonth(tx, lineAccountId, month);
+  lockMonth(lineAccountId: string, month: string, tx: Transaction): Promise<MonthLedger> {
+    return this.repository.lockMonth(lineAccountId, month, tx);
   }
 
   findReservation(id: string, tx?: Transaction): Promise<ReservationRow | null> {
@@ -254,11 +283,11 @@ export class LedgerService {
     return this.repository.readMonth(lineAccountId, month);
   }
 
-  private async lockReservationWithMonth(tx: Transaction, reservationId: string): Promise<ReservationRow> {
+  private async lockReservationWithMonth(reservationId: string, tx: Transaction): Promise<ReservationRow> {
     // Month row first, then the reservation: the same order as reserve(), so no deadlock.
     const unlocked = await this.repository.findReservation(reservationId, tx);
     if (!unlocked) throw ApiError.notFound(`reservation ${reservationId}`);
-    await this.repository.lockMonth(tx, unlocked.lineAccountId, unlocked.month);
-    return (await this.repository.lockReservation(tx, reservationId))!;
+    await this.repository.lockMonth(unlocked.lineAccountId, unlocked.month, tx);
+    return (await this.repository.lockReservation(reservationId, tx))!;
   }
 }

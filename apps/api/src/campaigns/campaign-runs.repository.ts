@@ -79,26 +79,26 @@ export class CampaignRunsRepository {
   }
 
   /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
-  async lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
+  async lockDueRun(runId: string, now: Date, tx: Transaction): Promise<boolean> {
     const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
       SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
          FOR UPDATE SKIP LOCKED`;
     return rows.length === 1;
   }
 
-  async lockRun(tx: Transaction, runId: string): Promise<void> {
+  async lockRun(runId: string, tx: Transaction): Promise<void> {
     await this.prisma.db(tx).$queryRaw`SELECT id FROM campaign_runs WHERE id = ${runId}::uuid FOR UPDATE`;
   }
 
-  async requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
+  async requestStop(runId: string, reason: string, tx: Transaction): Promise<void> {
     await this.prisma.db(tx)
       .$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
   }
 
   async addRunProgress(
-    tx: Transaction,
     runId: string,
     delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
+    tx: Transaction,
   ): Promise<void> {
     await this.prisma.db(tx)
       .$executeRaw`UPDATE campaign_runs SET batches_done = batches_done + ${delta.batchesDone}, delivered = delivered + ${delta.delivered},

@@ -225,7 +225,7 @@ export class CampaignRunsService {
       { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
       tx,
     );
-    for (const run of cancelled) if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
+    for (const run of cancelled) if (run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
     const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
     return { cancelled, stopping };
   }
@@ -311,24 +311,24 @@ export class CampaignRunsService {
     return this.repository.dueRuns(now, limit);
   }
 
-  lockDueRun(tx: Transaction, runId: string, now: Date): Promise<boolean> {
-    return this.repository.lockDueRun(tx, runId, now);
+  lockDueRun(runId: string, now: Date, tx: Transaction): Promise<boolean> {
+    return this.repository.lockDueRun(runId, now, tx);
   }
 
-  lockRun(tx: Transaction, runId: string): Promise<void> {
-    return this.repository.lockRun(tx, runId);
+  lockRun(runId: string, tx: Transaction): Promise<void> {
+    return this.repository.lockRun(runId, tx);
   }
 
-  requestStop(tx: Transaction, runId: string, reason: string): Promise<void> {
-    return this.repository.requestStop(tx, runId, reason);
+  requestStop(runId: string, reason: string, tx: Transaction): Promise<void> {
+    return this.repository.requestStop(runId, reason, tx);
   }
 
   addRunProgress(
-    tx: Transaction,
     runId: string,
     delta: { batchesDone: number; delivered: number; failed: number; messages: number; cost: string },
+    tx: Transaction,
   ): Promise<void> {
-    return this.repository.addRunProgress(tx, runId, delta);
+    return this.repository.addRunProgress(runId, delta, tx);
   }
 
   private async currencyOf(lineAccountId: string): Promise<string> {

@@ -76,15 +76,18 @@ export class CampaignTestSendService {
       const locked = await this.campaigns.lockById(id, tx);
       if (!locked) throw ApiError.notFound(`campaign ${id}`);
       await this.refuseRepeat(locked, recipients, tx);
-      const result = await this.ledger.reserveInTransaction(tx, {
-        account,
-        recipients: recipients.length,
-        messageObjects: messages.length,
-        costCap: null,
-        campaignId: id,
-        label: 'test-send',
-        actorId: actor.id,
-      });
+      const result = await this.ledger.reserveInTransaction(
+        {
+          account,
+          recipients: recipients.length,
+          messageObjects: messages.length,
+          costCap: null,
+          campaignId: id,
+          label: 'test-send',
+          actorId: actor.id,
+        },
+        tx,
+      );
       // Only a test that goes counts as the one a repeat would copy (a refused one may be retried at once).
       if (result.reservation)
         await this.audit.record(

@@ -159,11 +159,18 @@ export class CampaignWorkflowService {
       );
       // The status moved off blocked under the row's lock, so no run of the old approval starts now.
       const cancelled = resubmitted ? (await this.runs.cancelAll(id, this.clock.now(), tx)).cancelled : [];
-      await this.recordTransition(actor, 'campaign.submitted', campaign, after, tx, {
-        reason: dto.reason,
-        forecast: summarize(forecastId, computed),
-        ...(resubmitted ? { cancelledRuns: cancelled.map((run) => run.id) } : {}),
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.submitted',
+        campaign,
+        after,
+        {
+          reason: dto.reason,
+          forecast: summarize(forecastId, computed),
+          ...(resubmitted ? { cancelledRuns: cancelled.map((run) => run.id) } : {}),
+        },
+        tx,
+      );
       return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
     });
   }
@@ -200,11 +207,18 @@ export class CampaignWorkflowService {
         tx,
       );
       const run = sendAt ? await this.runs.create(after, sendAt, 'schedule', actor.id, tx) : null;
-      await this.recordTransition(actor, 'campaign.approved', campaign, after, tx, {
-        reason: dto.comment,
-        forecast: summarize(forecastId, computed),
-        runs: run ? [{ id: run.id, scheduledAt: run.scheduledAt }] : [],
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.approved',
+        campaign,
+        after,
+        {
+          reason: dto.comment,
+          forecast: summarize(forecastId, computed),
+          runs: run ? [{ id: run.id, scheduledAt: run.scheduledAt }] : [],
+        },
+        tx,
+      );
       return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
     });
   }
@@ -221,7 +235,7 @@ export class CampaignWorkflowService {
         { ...NO_SUBMISSION, rejectedById: actor.id, rejectedAt: this.clock.now(), rejectionReason: dto.reason },
         tx,
       );
-      await this.recordTransition(actor, 'campaign.rejected', campaign, after, tx, { reason: dto.reason });
+      await this.recordTransition(actor, 'campaign.rejected', campaign, after, { reason: dto.reason }, tx);
       return this.reads.respond(after, tx);
     });
   }
@@ -237,10 +251,17 @@ export class CampaignWorkflowService {
         ]);
       const { cancelled } = await this.runs.cancelAll(id, this.clock.now(), tx);
       const after = await this.transition(campaign, 'withdraw', { ...NO_APPROVAL, ...NO_SUBMISSION }, tx);
-      await this.recordTransition(actor, 'campaign.withdrawn', campaign, after, tx, {
-        reason: dto.reason,
-        cancelledRuns: cancelled.map((run) => run.id),
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.withdrawn',
+        campaign,
+        after,
+        {
+          reason: dto.reason,
+          cancelledRuns: cancelled.map((run) => run.id),
+        },
+        tx,
+      );
       return this.reads.respond(after, tx);
     });
   }
@@ -252,11 +273,18 @@ export class CampaignWorkflowService {
       assertMayControl(actor, campaign, 'cancel');
       const { cancelled, stopping } = await this.runs.cancelAll(id, this.clock.now(), tx);
       const after = await this.transition(campaign, 'cancel', {}, tx);
-      await this.recordTransition(actor, 'campaign.cancelled', campaign, after, tx, {
-        reason: dto.reason,
-        cancelledRuns: cancelled.map((run) => run.id),
-        stoppingRuns: stopping.map((run) => run.id),
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.cancelled',
+        campaign,
+        after,
+        {
+          reason: dto.reason,
+          cancelledRuns: cancelled.map((run) => run.id),
+          stoppingRuns: stopping.map((run) => run.id),
+        },
+        tx,
+      );
       return this.reads.respond(after, tx);
     });
   }
@@ -267,11 +295,18 @@ export class CampaignWorkflowService {
       assertMayControl(actor, campaign, 'pause');
       const { paused, stopping } = await this.runs.pauseAll(id, tx);
       const after = await this.transition(campaign, 'pause', {}, tx);
-      await this.recordTransition(actor, 'campaign.paused', campaign, after, tx, {
-        reason: dto.reason,
-        pausedRuns: paused.map((run) => run.id),
-        stoppingRuns: stopping.map((run) => run.id),
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.paused',
+        campaign,
+        after,
+        {
+          reason: dto.reason,
+          pausedRuns: paused.map((run) => run.id),
+          stoppingRuns: stopping.map((run) => run.id),
+        },
+        tx,
+      );
       return this.reads.respond(after, tx);
     });
   }
@@ -285,10 +320,17 @@ export class CampaignWorkflowService {
         resumed.some((run) => run.status === 'sending') ||
         (await this.runs.findForCampaign(id, ['sending'], tx)).length > 0;
       const after = await this.transition(campaign, 'resume', sending ? { status: 'sending' } : {}, tx);
-      await this.recordTransition(actor, 'campaign.resumed', campaign, after, tx, {
-        reason: dto.reason,
-        resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
-      });
+      await this.recordTransition(
+        actor,
+        'campaign.resumed',
+        campaign,
+        after,
+        {
+          reason: dto.reason,
+          resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
+        },
+        tx,
+      );
       return this.reads.respond(after, tx);
     });
   }
@@ -373,8 +415,8 @@ export class CampaignWorkflowService {
     action: string,
     before: Campaign,
     after: Campaign,
-    tx: Transaction,
     details: { reason?: string | null } & Record<string, unknown>,
+    tx: Transaction,
   ): Promise<void> {
     const { reason, ...rest } = details;
     return this.audit.record(

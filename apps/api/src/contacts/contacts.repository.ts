@@ -108,15 +108,15 @@ export class ContactsRepository {
       for (const [key, group] of groups) {
         const given = OPTIONAL_COLUMNS.filter((_, index) => key[index] === '1');
         const counts = await upsertGroup(
-          client,
           lineAccountId,
           group,
           given.map((column) => column.set),
+          client,
         );
         total.created += counts.created;
         total.updated += counts.updated;
       }
-      await removeAttributes(client, lineAccountId, rows);
+      await removeAttributes(lineAccountId, rows, client);
       return total;
     };
     return tx ? work(tx) : this.transaction(work);
@@ -256,9 +256,9 @@ export class ContactsRepository {
 
 /** Deletes the attributes rows gave as null, in one statement, after the upsert has merged the rest. */
 async function removeAttributes(
-  client: Prisma.TransactionClient,
   lineAccountId: string,
   rows: ContactWrite[],
+  client: Prisma.TransactionClient,
 ): Promise<void> {
   const removals = rows
     .filter((row) => row.removedAttributes?.length)
@@ -274,10 +274,10 @@ async function removeAttributes(
 }
 
 async function upsertGroup(
-  client: Prisma.TransactionClient,
   lineAccountId: string,
   rows: ContactWrite[],
   sets: string[],
+  client: Prisma.TransactionClient,
 ): Promise<UpsertCounts> {
   const records = rows.map((row) => ({
     line_user_id: row.lineUserId,

@@ -135,26 +135,30 @@ export class BatchSenderService {
 
   private async fail(batch: ClaimedBatch, owner: string, error: object): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
+      if (!(await this.repository.lockOwnedBatch(batch.id, owner, tx))) return;
       this.metrics.recipients('failed', batch.recipients);
-      await this.repository.finishBatch(tx, batch.id, 'failed', owner, error);
-      await this.runs.addRunProgress(tx, batch.runId, {
-        batchesDone: 1,
-        delivered: 0,
-        failed: batch.recipients,
-        messages: 0,
-        cost: '0',
-      });
+      await this.repository.finishBatch(batch.id, 'failed', owner, tx, error);
+      await this.runs.addRunProgress(
+        batch.runId,
+        {
+          batchesDone: 1,
+          delivered: 0,
+          failed: batch.recipients,
+          messages: 0,
+          cost: '0',
+        },
+        tx,
+      );
     });
   }
 
   /** No new request for the run from any instance: claims skip runs with a stop request. */
   private async stopRun(batch: ClaimedBatch, owner: string, reason: StopReason, error: object): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      await this.runs.requestStop(tx, batch.runId, reason);
-      if (!(await this.repository.lockOwnedBatch(tx, batch.id, owner))) return;
+      await this.runs.requestStop(batch.runId, reason, tx);
+      if (!(await this.repository.lockOwnedBatch(batch.id, owner, tx))) return;
       // Nothing of this request was delivered (LINE refuses such a request whole): the batch is released unsent.
-      await this.repository.finishBatch(tx, batch.id, 'released', owner, error);
+      await this.repository.finishBatch(batch.id, 'released', owner, tx, error);
     });
   }
 

@@ -50,44 +50,47 @@ export class BudgetGateService {
     const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
     return this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(campaignId, tx);
-      if (!campaign || !(await this.runs.lockDueRun(tx, runId, this.clock.now()))) return 'skipped';
+      if (!campaign || !(await this.runs.lockDueRun(runId, this.clock.now(), tx))) return 'skipped';
       const run = (await this.runs.findById(runId, tx))!;
       if (campaign.status === 'paused') return 'skipped';
       // A lapsed approval blocks too, but only beside the forecast's own reasons: all are shown at once.
       const approvalInForce = this.runs.mayStart(run, campaign);
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
-      await this.ledger.lockCurrentMonth(tx, account);
+      await this.ledger.lockCurrentMonth(account, tx);
       const snapshotStarted = performance.now();
       const snapshot = await this.repository.snapshotBatches(
-        tx,
         run.id,
         account.id,
         predicate,
         campaign.maxRecipients,
         MAX_MULTICAST_RECIPIENTS,
+        tx,
       );
       const recipients = snapshot.recipients;
       const snapshotMs = Math.round(performance.now() - snapshotStarted);
       const messageObjects = (campaign.messages as unknown[]).length;
-      const result = await this.ledger.reserveInTransaction(tx, {
-        account,
-        recipients,
-        messageObjects,
-        costCap: campaign.costCap?.toString() ?? null,
-        policy: campaign.overBudgetPolicy === 'trim' ? 'trim' : 'block',
-        campaignId: campaign.id,
-        runId: run.id,
-        label: `run ${run.id}`,
-        extraChecks: (forecast) => (approvalInForce ? this.approvalChecks(run, forecast) : [approvalLapsed()]),
-      });
+      const result = await this.ledger.reserveInTransaction(
+        {
+          account,
+          recipients,
+          messageObjects,
+          costCap: campaign.costCap?.toString() ?? null,
+          policy: campaign.overBudgetPolicy === 'trim' ? 'trim' : 'block',
+          campaignId: campaign.id,
+          runId: run.id,
+          label: `run ${run.id}`,
+          extraChecks: (forecast) => (approvalInForce ? this.approvalChecks(run, forecast) : [approvalLapsed()]),
+        },
+        tx,
+      );
       if (!result.reservation) {
-        await this.repository.dropBatches(tx, run.id);
-        await this.block(tx, run, campaign, result.forecastId, result.blockReasons);
+        await this.repository.dropBatches(run.id, tx);
+        await this.block(run, campaign, result.forecastId, result.blockReasons, tx);
         this.metrics.gateBlocked(result.blockReasons.map((reason) => reason.code));
         return 'blocked';
       }
       const batches = result.trimmed
-        ? await this.repository.trimBatches(tx, run.id, result.recipients, MAX_MULTICAST_RECIPIENTS)
+        ? await this.repository.trimBatches(run.id, result.recipients, MAX_MULTICAST_RECIPIENTS, tx)
         : snapshot.batches;
       // Not a block: a note on a run that passed, so it clears nothing.
       const notes = result.trimmed
@@ -151,11 +154,11 @@ export class BudgetGateService {
   }
 
   private async block(
-    tx: Transaction,
     run: CampaignRun,
     campaign: Campaign,
     forecastId: string | null,
     reasons: BlockReason[],
+    tx: Transaction,
   ): Promise<void> {
     await this.runs.update(
       run.id,

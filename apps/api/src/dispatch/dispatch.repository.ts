@@ -80,12 +80,12 @@ export class DispatchRepository {
    * A batch's retry key is a UUID (RFC 9562 version 8) made from the md5 of run id and batch number.
    */
   async snapshotBatches(
-    tx: Transaction,
     runId: string,
     lineAccountId: string,
     predicate: ContactPredicate,
     maxRecipients: number | null,
     batchSize: number,
+    tx: Transaction,
   ): Promise<{ recipients: number; batches: number }> {
     const n = predicate.params.length;
     const rows = await this.prisma.db(tx).$queryRawUnsafe<{ recipients: number; batches: number }[]>(
@@ -115,7 +115,7 @@ export class DispatchRepository {
   }
 
   /** Policy `trim`: keep the first `keep` recipients of the snapshot. */
-  async trimBatches(tx: Transaction, runId: string, keep: number, batchSize: number): Promise<number> {
+  async trimBatches(runId: string, keep: number, batchSize: number, tx: Transaction): Promise<number> {
     await this.prisma.db(tx)
       .$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid AND batch_no * ${batchSize} >= ${keep}`;
     await this.prisma.db(tx)
@@ -128,7 +128,7 @@ export class DispatchRepository {
   }
 
   /** A blocked run keeps no snapshot; a retried one starts over. */
-  async dropBatches(tx: Transaction, runId: string): Promise<void> {
+  async dropBatches(runId: string, tx: Transaction): Promise<void> {
     await this.prisma.db(tx).$executeRaw`DELETE FROM run_batches WHERE run_id = ${runId}::uuid`;
   }
 
@@ -173,7 +173,7 @@ export class DispatchRepository {
   }
 
   /** True while this instance still holds the batch's lease (it may have expired and moved on). */
-  async lockOwnedBatch(tx: Transaction, batchId: string, owner: string): Promise<boolean> {
+  async lockOwnedBatch(batchId: string, owner: string, tx: Transaction): Promise<boolean> {
     const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
       SELECT id::text FROM run_batches WHERE id = ${batchId}::uuid AND status = 'sending' AND lease_owner = ${owner} FOR UPDATE`;
     return rows.length === 1;
@@ -204,7 +204,7 @@ export class DispatchRepository {
    * run and the ledger in the same transaction). A batch's last request sets `accepted` in the same
    * row version that counts it, so a batch is counted done exactly once.
    */
-  async takeUnsettledProgress(tx: Transaction, runId: string): Promise<AcceptedProgress> {
+  async takeUnsettledProgress(runId: string, tx: Transaction): Promise<AcceptedProgress> {
     const rows = await this.prisma.db(tx).$queryRaw<AcceptedProgress[]>`
       WITH d AS (SELECT id, requests_done - settled_requests AS delta, status = 'accepted' AS done FROM run_batches
                   WHERE run_id = ${runId}::uuid AND requests_done > settled_requests FOR UPDATE),
@@ -227,10 +227,10 @@ export class DispatchRepository {
   }
 
   async finishBatch(
-    tx: Transaction,
     batchId: string,
     status: 'accepted' | 'failed' | 'released',
     owner: string,
+    tx: Transaction,
     error: unknown = null,
   ): Promise<void> {
     await this.prisma.db(tx)
@@ -248,13 +248,13 @@ export class DispatchRepository {
   }
 
   /** Batches not yet sent stop here (monthly limit, cancel): they'll never be claimed again. */
-  async releaseUnsentBatches(tx: Transaction, runId: string): Promise<number> {
+  async releaseUnsentBatches(runId: string, tx: Transaction): Promise<number> {
     return this.prisma.db(tx)
       .$executeRaw`UPDATE run_batches SET status = 'released', lease_owner = NULL, lease_expires_at = NULL, finished_at = now()
       WHERE run_id = ${runId}::uuid AND status IN ('pending', 'sending')`;
   }
 
-  async progress(tx: Transaction, runId: string): Promise<RunProgress> {
+  async progress(runId: string, tx: Transaction): Promise<RunProgress> {
     const rows = await this.prisma.db(tx).$queryRaw<RunProgress[]>`
       SELECT count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS "pendingOrSending",
              count(*) FILTER (WHERE status = 'sending')::int AS sending,

@@ -36,13 +36,13 @@ export class RunFinisherService {
       if (unlocked.reservationId) {
         const reservation = await this.ledger.findReservation(unlocked.reservationId, tx);
         if (reservation) {
-          await this.ledger.lockMonth(tx, reservation.lineAccountId, reservation.month);
-          await this.settlement.settleLocked(tx, runId, unlocked.reservationId);
+          await this.ledger.lockMonth(reservation.lineAccountId, reservation.month, tx);
+          await this.settlement.settleLocked(runId, unlocked.reservationId, tx);
         }
       }
-      await this.runs.lockRun(tx, runId);
+      await this.runs.lockRun(runId, tx);
       const run = (await this.runs.findById(runId, tx))!;
-      const progress = await this.repository.progress(tx, runId);
+      const progress = await this.repository.progress(runId, tx);
       // In flight, or tried with an unknown outcome on a stopping run: wait until it is resolved.
       const unresolved = progress.sending + (run.stopRequested ? progress.pendingAttempted : 0);
       if (run.status !== 'sending' || unresolved > 0) return null;
@@ -63,8 +63,8 @@ export class RunFinisherService {
       if (progress.pendingOrSending > 0 && !run.stopRequested) return null;
 
       const status = finalStatus(run.stopRequested, progress.accepted, progress.failed);
-      await this.repository.releaseUnsentBatches(tx, run.id);
-      if (run.reservationId) await this.ledger.releaseInTransaction(tx, run.reservationId);
+      await this.repository.releaseUnsentBatches(run.id, tx);
+      if (run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
       await this.runs.update(
         run.id,
         { status, stopRequested: null, finishedAt: this.clock.now(), leaseOwner: null, leaseExpiresAt: null },

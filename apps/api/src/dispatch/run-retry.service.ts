@@ -27,7 +27,7 @@ export class RunRetryService {
     if (!found) throw ApiError.notFound(`run ${runId}`);
     await this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(found.campaignId, tx);
-      await this.runs.lockRun(tx, runId);
+      await this.runs.lockRun(runId, tx);
       const run = (await this.runs.findById(runId, tx))!;
       if (run.status !== 'blocked' && run.status !== 'failed') {
         throw ApiError.conflict(`only a blocked or failed run can be retried; this one is ${run.status}`);
@@ -37,10 +37,10 @@ export class RunRetryService {
           'the campaign changed or lost its approval since this run was approved; submit it for approval again',
         );
       }
-      if ((await this.repository.progress(tx, runId)).accepted > 0 || run.delivered > 0) {
+      if ((await this.repository.progress(runId, tx)).accepted > 0 || run.delivered > 0) {
         throw ApiError.conflict('part of this run was delivered; retrying it would send to those recipients twice');
       }
-      await this.repository.dropBatches(tx, runId);
+      await this.repository.dropBatches(runId, tx);
       await this.runs.update(
         runId,
         {

@@ -31,25 +31,29 @@ export class RunSettlementService extends UsageSettler {
       if (!run?.reservationId) return 0;
       const reservation = await this.ledger.findReservation(run.reservationId, tx);
       if (!reservation) return 0;
-      await this.ledger.lockMonth(tx, reservation.lineAccountId, reservation.month);
-      return this.settleLocked(tx, run.id, run.reservationId);
+      await this.ledger.lockMonth(reservation.lineAccountId, reservation.month, tx);
+      return this.settleLocked(run.id, run.reservationId, tx);
     });
   }
 
   /** With the reservation's month already locked (lock order: month, then batches, then run). Returns the messages settled. */
-  async settleLocked(tx: Transaction, runId: string, reservationId: string): Promise<number> {
-    const accepted = await this.repository.takeUnsettledProgress(tx, runId);
+  async settleLocked(runId: string, reservationId: string, tx: Transaction): Promise<number> {
+    const accepted = await this.repository.takeUnsettledProgress(runId, tx);
     if (accepted.messages === 0) return 0;
-    const settled = await this.ledger.settleInTransaction(tx, reservationId, accepted.messages, {
+    const settled = await this.ledger.settleInTransaction(reservationId, accepted.messages, tx, {
       kind: 'campaign_send',
     });
-    await this.runs.addRunProgress(tx, runId, {
-      batchesDone: accepted.batchesDone,
-      delivered: accepted.delivered,
-      failed: 0,
-      messages: accepted.messages,
-      cost: settled.settlementCost,
-    });
+    await this.runs.addRunProgress(
+      runId,
+      {
+        batchesDone: accepted.batchesDone,
+        delivered: accepted.delivered,
+        failed: 0,
+        messages: accepted.messages,
+        cost: settled.settlementCost,
+      },
+      tx,
+    );
     return accepted.messages;
   }
 }
