@@ -76,7 +76,7 @@ const TREES: Tree[] = [
  * 3% unfollowed; followed within 3 years; 90% interacted within a year. LINE user ids (and row ids)
  * are md5 hex, so the unique indexes see random keys as they would in real life.
  */
-const SEED_SQL = `
+export const SEED_SQL = `
 INSERT INTO contacts (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
 SELECT r.m::uuid, $1::uuid, 'U' || r.m, 'User ' || i,
        array_remove(ARRAY[

@@ -1,93 +1,22 @@
 // The sending pipeline at scale: 1,000,000 recipients through the budget gate and the dispatch
 // workers of the real service (its own process) to the LINE simulator (another process).
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { repoRoot } from '@lcm/database';
-import { cpuSecondsOfChildren, mib, openBenchDatabase, table } from './support';
+import {
+  cpuSecondsOfChildren,
+  http,
+  mib,
+  openBenchDatabase,
+  Proc,
+  serviceNodeFlags,
+  spawnNode,
+  table,
+  waitFor,
+} from './support';
 
 const RECIPIENTS = Number(process.env.BENCH_DISPATCH_RECIPIENTS ?? 1_000_000);
 const LINE_CEILING_PER_SECOND = 200 * 500; // LINE's multicast limit × 500 recipients a request
 const CHANNEL_ID = '1999000001';
-
-interface Proc {
-  child: ChildProcess;
-  output(): string;
-  /** Peak resident set size so far, from the kernel (VmHWM). */
-  peakRss(): number;
-  stop(): Promise<void>;
-}
-
-/** The node flags `npm start` gives the service, so that the service is measured as users run it. */
-function serviceNodeFlags(): string[] {
-  const start = (
-    JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-  ).scripts.start;
-  const flags = /\bnode((?: --\S+)*) dist\/apps\/api\/src\/main\.js/.exec(start);
-  if (!flags) throw new Error(`can't find how \`npm start\` runs the service in: ${start}`);
-  return flags[1].split(' ').filter(Boolean);
-}
-
-function spawnNode(script: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): Proc {
-  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the service and the simulator.
-  const nodeArgs = [...nodeFlags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot(), script), ...args], {
-    cwd: repoRoot(),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output = (output + chunk).slice(-20_000);
-    if (process.env.BENCH_TRACE_OUTPUT) fs.appendFileSync(`${process.env.BENCH_TRACE_OUTPUT}.${child.pid}`, chunk);
-  });
-  child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  return {
-    child,
-    output: () => output,
-    peakRss: () => {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-async function http<T>(base: string, token: string | null, method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 interface RunView {
   status: string;

@@ -1,10 +1,12 @@
 // `npm run bench`: runs every benchmark in turn and prints its tables.
+import { runApiBench } from './api';
 import { runAudiencesBench } from './audiences';
 import { runDispatchBench } from './dispatch';
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['audiences', runAudiencesBench],
   ['dispatch', runDispatchBench],
+  ['api', runApiBench],
 ];
 
 /** `npm run bench -- dispatch` runs only the named benchmarks. */

@@ -1,0 +1,299 @@
+// API latency under a fixed request rate: the reads a console makes and the writes a marketer makes,
+// against the real service (its own process, as `npm start` runs it) on 100,000 contacts and 1,000
+// campaigns. The load comes from autocannon in this process; the baseline is the liveness probe
+// (no database, no auth) at the same rate in the same run, so the ratios show what each route costs
+// beyond the HTTP stack on this machine.
+import { randomBytes, randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { SEED_SQL } from './audiences';
+import {
+  cpuSecondsOfChildren,
+  http,
+  openBenchDatabase,
+  Proc,
+  serviceNodeFlags,
+  spawnNode,
+  table,
+  waitFor,
+} from './support';
+
+const CONTACTS = Number(process.env.BENCH_API_CONTACTS ?? 100_000);
+const CAMPAIGNS = Number(process.env.BENCH_API_CAMPAIGNS ?? 1_000);
+const RATE = Number(process.env.BENCH_API_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+/** The p99 the reads should stay under (all but the audience size, which counts its contacts). */
+const READ_TARGET_MS = 50;
+const CHANNEL_ID = '1999000002';
+
+interface Route {
+  name: string;
+  kind: 'baseline' | 'read' | 'write';
+  /** The route template, as the service's metrics label it. */
+  template: string;
+  request: autocannon.Request;
+}
+
+interface Measured {
+  route: Route;
+  p50: number;
+  p99: number;
+  sent: number;
+  non2xx: number;
+  errors: number;
+  serverMeanMs: number;
+  serviceCpuMsPerRequest: number;
+  idleMs: number;
+}
+
+/** The sum and count of the service's request-duration histogram for one route template. */
+async function serverSeconds(base: string, token: string, template: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('lcm_http_request_duration_seconds_') || !line.includes(`route="${template}"`)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('lcm_http_request_duration_seconds_sum')) sum += value;
+    if (line.startsWith('lcm_http_request_duration_seconds_count')) count += value;
+  }
+  return { sum, count };
+}
+
+export async function runApiBench(): Promise<void> {
+  const log = (line: string) => console.log(`[api] ${line}`);
+  const database = await openBenchDatabase();
+  const adminToken = `lcm_bench_${randomBytes(16).toString('hex')}`;
+  const simPort = 46_000 + Math.floor(Math.random() * 1000);
+  const sim = spawnNode('dist/apps/line-simulator/src/main.js', ['--port', String(simPort)], {});
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  let service: Proc | null = null;
+  const db = new Client({ connectionString: database.url });
+  try {
+    await waitFor('the simulator', () => fetch(`${simUrl}/_sim/health`).then((r) => r.ok), 30_000);
+    const accessToken = `bench-${randomUUID()}`;
+    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, {
+      accessToken,
+      channelSecret: 'bench',
+      quota: { type: 'limited', value: 6000 },
+      followerCount: CONTACTS,
+    });
+    const servicePort = simPort + 1000;
+    service = spawnNode(
+      'dist/apps/api/src/main.js',
+      [],
+      {
+        DATABASE_URL: database.url,
+        PORT: String(servicePort),
+        ADMIN_TOKEN: adminToken,
+        LINE_SIMULATOR: 'off',
+        LOG_LEVEL: 'warn',
+        QUOTA_SYNC_INTERVAL_SECONDS: '0',
+        // Nothing is sent: the benchmark measures the API, not the pipeline (`npm run bench -- dispatch`).
+        DISPATCH_ENABLED: 'false',
+      },
+      serviceNodeFlags(),
+    );
+    const root = `http://127.0.0.1:${servicePort}`;
+    const api = `${root}/api/v1`;
+    await waitFor('the service', () => fetch(`${root}/health/ready`).then((r) => r.ok), 60_000);
+    log(`database: ${database.description}; node ${process.version}; ${RATE} requests/s for ${SECONDS} s a route`);
+
+    // 1. The account, its contacts (generated inside PostgreSQL) and 1,000 campaigns.
+    const account = await http<{ id: string }>(api, adminToken, 'POST', '/line-accounts', {
+      name: 'Bench OA',
+      channelId: CHANNEL_ID,
+      channelAccessToken: accessToken,
+      channelSecret: 'bench',
+      plan: 'high',
+      monthlyBudget: '10000000',
+      apiBaseUrl: simUrl,
+    });
+    await db.connect();
+    const seedStarted = performance.now();
+    for (let from = 1; from <= CONTACTS; from += 50_000) {
+      await db.query(SEED_SQL, [account.id, from, Math.min(CONTACTS, from + 49_999)]);
+    }
+    await db.query('VACUUM ANALYZE contacts');
+    const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+      email: 'bench-api-m@example.com',
+      name: 'Bench marketer',
+      role: 'marketer',
+    });
+    const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', {
+      lineAccountId: account.id,
+      name: 'Taipei VIPs and newsletter readers',
+      definition: {
+        all: [{ any: [{ tag: 'vip' }, { tag: 'newsletter' }] }, { attribute: 'city', op: 'eq', value: 'Taipei' }],
+      },
+    });
+    const campaignBody = (name: string) => ({
+      lineAccountId: account.id,
+      audienceId: audience.id,
+      name,
+      messages: [{ type: 'text', text: 'Autumn sale: 20% off this weekend' }],
+      schedule: null,
+      overBudgetPolicy: 'block',
+    });
+    let lastCampaign = '';
+    for (let i = 0; i < CAMPAIGNS; i++) {
+      lastCampaign = (await http<{ id: string }>(api, marketer.token, 'POST', '/campaigns', campaignBody(`Seed ${i}`)))
+        .id;
+    }
+    await http(api, marketer.token, 'POST', `/campaigns/${lastCampaign}/submit`, {});
+    const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+      email: 'bench-api-a@example.com',
+      name: 'Bench approver',
+      role: 'approver',
+    });
+    await http(api, approver.token, 'POST', `/campaigns/${lastCampaign}/approve`, { comment: 'bench' });
+    const run = await http<{ id: string }>(api, approver.token, 'POST', `/campaigns/${lastCampaign}/send-now`, {});
+    const runId = run.id;
+    log(
+      `seeded ${CONTACTS.toLocaleString('en')} contacts and ${CAMPAIGNS.toLocaleString('en')} campaigns in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
+
+    // 2. The routes. The drafts the create phase makes are the ones the submit phase submits.
+    const headers = { Authorization: `Bearer ${marketer.token}`, 'Content-Type': 'application/json' };
+    const drafts: string[] = [];
+    let nextDraft = 0;
+    const routes: Route[] = [
+      {
+        name: 'GET /health/live (baseline)',
+        kind: 'baseline',
+        template: '/health/live',
+        request: { path: '/health/live' },
+      },
+      {
+        name: 'GET /campaigns (first page)',
+        kind: 'read',
+        template: '/api/v1/campaigns',
+        request: { path: `/api/v1/campaigns?lineAccountId=${account.id}` },
+      },
+      { name: 'GET /runs/:id', kind: 'read', template: '/api/v1/runs/:id', request: { path: `/api/v1/runs/${runId}` } },
+      {
+        name: 'GET /line-accounts/:id/usage',
+        kind: 'read',
+        template: '/api/v1/line-accounts/:id/usage',
+        request: { path: `/api/v1/line-accounts/${account.id}/usage` },
+      },
+      {
+        name: `GET /audiences/:id/size (${CONTACTS.toLocaleString('en')} contacts)`,
+        kind: 'read',
+        template: '/api/v1/audiences/:id/size',
+        request: { path: `/api/v1/audiences/${audience.id}/size` },
+      },
+      {
+        name: 'POST /campaigns',
+        kind: 'write',
+        template: '/api/v1/campaigns',
+        request: {
+          method: 'POST',
+          path: '/api/v1/campaigns',
+          body: JSON.stringify(campaignBody('Bench draft')),
+          onResponse: (status, body) => {
+            if (status === 201) drafts.push((JSON.parse(body) as { id: string }).id);
+          },
+        },
+      },
+      {
+        name: 'POST /campaigns/:id/submit',
+        kind: 'write',
+        template: '/api/v1/campaigns/:id/submit',
+        request: {
+          method: 'POST',
+          body: '{}',
+          // One draft a request; when the drafts run out the requests go to the last one (and get 409s, counted).
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/v1/campaigns/${drafts[Math.min(nextDraft++, drafts.length - 1)]}/submit`,
+          }),
+        },
+      },
+    ];
+
+    const measured: Measured[] = [];
+    for (const route of routes) {
+      const cpuBefore = cpuSecondsOfChildren().get(service.child.pid!) ?? 0;
+      const serverBefore = await serverSeconds(root, adminToken, route.template);
+      const result = await autocannon({
+        url: root,
+        // Enough connections that the rate holds even when answers slow down (autocannon waits per connection).
+        connections: 100,
+        overallRate: RATE,
+        duration: SECONDS,
+        headers,
+        requests: [route.request],
+      });
+      const serverAfter = await serverSeconds(root, adminToken, route.template);
+      const cpuAfter = cpuSecondsOfChildren().get(service.child.pid!) ?? 0;
+      // The same route once at a time on the quiet service: what a request costs without queueing.
+      const idle: number[] = [];
+      if (route.kind !== 'write') {
+        for (let i = 0; i < 20; i++) {
+          const started = performance.now();
+          await fetch(`${root}${route.request.path}`, { headers });
+          idle.push(performance.now() - started);
+        }
+      }
+      const sent = result.requests.total;
+      const served = serverAfter.count - serverBefore.count;
+      measured.push({
+        route,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        sent,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        serverMeanMs: served ? ((serverAfter.sum - serverBefore.sum) / served) * 1000 : NaN,
+        serviceCpuMsPerRequest: sent ? ((cpuAfter - cpuBefore) / sent) * 1000 : NaN,
+        idleMs: idle.length ? idle.sort((a, b) => a - b)[Math.floor(idle.length / 2)] : NaN,
+      });
+    }
+
+    const baseline = measured[0];
+    const ms = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(1));
+    console.log(
+      table(
+        [
+          'route',
+          'requests',
+          'non-2xx',
+          'p50 ms',
+          'p99 ms',
+          '× baseline p99',
+          'server mean ms',
+          'service CPU ms/req',
+          'alone ms',
+        ],
+        measured.map((m) => [
+          m.route.name,
+          m.sent,
+          m.non2xx + m.errors,
+          ms(m.p50),
+          ms(m.p99),
+          (m.p99 / Math.max(baseline.p99, 1)).toFixed(1),
+          ms(m.serverMeanMs),
+          ms(m.serviceCpuMsPerRequest),
+          ms(m.idleMs),
+        ]),
+      ),
+    );
+    for (const m of measured.filter((m) => m.route.kind === 'read' && !m.route.template.endsWith('/size'))) {
+      const verdict = m.p99 <= READ_TARGET_MS ? 'within' : 'ABOVE';
+      console.log(`[api] ${m.route.name}: p99 ${ms(m.p99)} ms, ${verdict} the ${READ_TARGET_MS} ms target`);
+    }
+    for (const m of measured.filter((m) => m.route.kind !== 'baseline' && m.p99 > READ_TARGET_MS)) {
+      // Where the time goes: inside the service (its mean time and its CPU per request) or in the queue.
+      const queued = m.p99 - m.serverMeanMs;
+      console.log(
+        `[api] where ${m.route.name}'s p99 goes: ${ms(m.serverMeanMs)} ms mean inside the service (of which ${ms(m.serviceCpuMsPerRequest)} ms its own CPU; the rest waiting for PostgreSQL or behind other requests on the event loop), ${ms(queued)} ms above that in queues and tail; ${ms(m.idleMs)} ms when sent alone`,
+      );
+    }
+  } finally {
+    await db.end().catch(() => undefined);
+    await service?.stop();
+    await sim.stop();
+    await database.close();
+  }
+}
