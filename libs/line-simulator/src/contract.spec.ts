@@ -265,6 +265,68 @@ if (!specFile) {
           400,
         ],
       ]),
+      ...(['multicast', 'push'] as const).flatMap((kind): Case[] => {
+        const route = `/v2/bot/message/delivery/${kind}`;
+        const today = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+        const sendToday = async (recipients: number) => {
+          const ids = (await api().get('/v2/bot/followers/ids?limit=1000').set(bearer())).body.userIds.slice(
+            0,
+            recipients,
+          );
+          if (kind === 'multicast') await multicast({ to: ids, messages: hello }).expect(200);
+          else for (const to of ids) await push({ to, messages: hello }).expect(200);
+        };
+        const nextDay = () => api().put('/_sim/clock').send({ offsetMs: 86_400_000 }).expect(200);
+        return [
+          [
+            `${kind} count of today: unready`,
+            route,
+            'get',
+            () => api().get(`${route}?date=${today()}`).set(bearer()),
+            200,
+          ],
+          [
+            `${kind} count of a past day: ready`,
+            route,
+            'get',
+            async () => {
+              const date = today();
+              await sendToday(25);
+              await nextDay();
+              const response = await api().get(`${route}?date=${date}`).set(bearer());
+              expect(response.body).toEqual({ status: 'ready', success: 25 });
+              return response;
+            },
+            200,
+          ],
+          [
+            `${kind} count under 20: unavailable_for_privacy`,
+            route,
+            'get',
+            async () => {
+              const date = today();
+              await sendToday(3);
+              await nextDay();
+              return api().get(`${route}?date=${date}`).set(bearer());
+            },
+            200,
+          ],
+          [
+            `${kind} count before 2018-03-31: out_of_service`,
+            route,
+            'get',
+            () => api().get(`${route}?date=20180101`).set(bearer()),
+            200,
+          ],
+          [
+            `${kind} count of a malformed date`,
+            route,
+            'get',
+            () => api().get(`${route}?date=2026-12-01`).set(bearer()),
+            400,
+          ],
+        ];
+      }),
       [
         'injected server error',
         '/v2/bot/message/multicast',

@@ -7,6 +7,7 @@ import type { RateLimitTable } from './core/rate-limiter';
 import { SimulatorState } from './core/simulator-state';
 import { WebhookSender } from './core/webhook-sender';
 import { controlApiRouter } from './http/control-api';
+import { deliveryCountsControlRouter } from './http/delivery-counts-control';
 import { lineApiRouter } from './http/line-api';
 import { assignRequestId } from './http/request-id';
 
@@ -39,6 +40,7 @@ export function createSimulatorApp(state: SimulatorState, shutdown: AbortSignal)
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(assignRequestId);
+  app.use(deliveryCountsControlRouter(state));
   app.use(controlApiRouter(state, new WebhookSender(() => state.clock.now())));
   app.use(lineApiRouter({ state, messaging: new MessagingService(), shutdown }));
   app.use((_req: Request, res: Response) => {

@@ -14,6 +14,8 @@ export const LINE_ENDPOINTS = [
   'consumption',
   'followers',
   'bot_info',
+  'delivery_multicast',
+  'delivery_push',
 ] as const;
 
 export type LineEndpoint = (typeof LINE_ENDPOINTS)[number];

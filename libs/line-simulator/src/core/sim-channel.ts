@@ -1,5 +1,6 @@
 import { ChannelSettings, Quota } from './channel-settings';
 import type { MonthKey, SimulatorClock } from './clock';
+import { DeliveryCounts } from './delivery-counts';
 import { DeliveryLog } from './delivery-log';
 import { FaultInjector } from './faults';
 import { AudienceStatus, FollowerBook } from './follower-book';
@@ -24,6 +25,7 @@ export class SimChannel {
   readonly usage = new MonthlyUsage();
   readonly retryKeys = new RetryKeyRegistry();
   readonly deliveries = new DeliveryLog();
+  readonly deliveryCounts = new DeliveryCounts();
   readonly limiter = new SlidingWindowLimiter();
   readonly faults: FaultInjector;
   private settingsValue: ChannelSettings;
@@ -66,6 +68,7 @@ export class SimChannel {
     this.usage.set(this.clock.currentMonth(), this.settingsValue.consumption);
     this.retryKeys.clear();
     this.deliveries.clear();
+    this.deliveryCounts.reset();
     this.limiter.reset();
     this.faults.configure(this.settingsValue.faults);
     this.messageSeq = 0;

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { acceptsRetryKey, LineEndpoint, rateLimitGroupOf } from '../core/endpoints';
+import { deliveryCountReply } from '../core/delivery-counts';
 import { ApiReply, MessagingService, SendCall } from '../core/messaging-service';
 import type { SimChannel } from '../core/sim-channel';
 import type { SimulatorState } from '../core/simulator-state';
@@ -78,6 +79,14 @@ export function lineApiRouter(deps: LineApiDependencies): Router {
   router.get(
     '/v2/bot/followers/ids',
     endpoint('followers', (call) => messaging.followers(call.channel, call.query)),
+  );
+  router.get(
+    '/v2/bot/message/delivery/multicast',
+    endpoint('delivery_multicast', (call) => deliveryCountReply(call.channel, 'multicast', call.query, call.now)),
+  );
+  router.get(
+    '/v2/bot/message/delivery/push',
+    endpoint('delivery_push', (call) => deliveryCountReply(call.channel, 'push', call.query, call.now)),
   );
   router.get(
     '/v2/bot/info',
