@@ -31,6 +31,37 @@ describe('input boundary', () => {
     await post('/users').set('Content-Type', 'application/json').send(inText).expect(201);
   });
 
+  it('refuses bytes that are not UTF-8 rather than storing U+FFFD in their place, and creates nothing', async () => {
+    const users = await countUsers();
+    const body = Buffer.concat([
+      Buffer.from('{"email": "latin1@example.com", "name": "Caf'),
+      Buffer.from([0xe9]), // "é" in Latin-1: not UTF-8
+      Buffer.from('", "role": "marketer"}'),
+    ]);
+    const refused = await post('/users')
+      .set('Content-Type', 'application/json')
+      .serialize((bytes: Buffer) => bytes) // as sent, not as JSON of a Buffer
+      .send(body)
+      .expect(400);
+    expect(refused.body).toMatchObject({
+      message: 'the request body is not valid UTF-8',
+      details: [{ field: 'body', problem: 'holds bytes that are not UTF-8' }],
+    });
+    expect(await countUsers()).toBe(users);
+    const utf8 = JSON.stringify({ email: 'utf8@example.com', name: 'Café 咖啡', role: 'marketer' });
+    const created = await post('/users').set('Content-Type', 'application/json').send(utf8).expect(201);
+    expect(created.body.user.name).toBe('Café 咖啡');
+  });
+
+  it('says a bare JSON value is not an object, instead of calling it malformed', async () => {
+    for (const scalar of ['1', '"text"', 'true', 'null']) {
+      const refused = await post('/users').set('Content-Type', 'application/json').send(scalar).expect(400);
+      expect(refused.body.details).toEqual([{ field: 'body', problem: 'must be a JSON object' }]);
+    }
+    const malformed = await post('/users').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    expect(malformed.body.details).toEqual([{ field: 'body', problem: 'malformed JSON' }]);
+  });
+
   it('refuses a body over the size limit with 413 naming the limit', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(INPUT_LIMITS.maxJsonBytes) });
     const refused = await post('/users').set('Content-Type', 'application/json').send(big).expect(413);

@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { databaseTrouble } from '../database/database-errors';
 import { ApiError, FieldProblem } from './api-error';
-import { INPUT_LIMITS } from './input-boundary';
+import { BodyRefusedError } from './input-boundary';
 
 /** Seconds a client is told to wait before retrying a request the database was too busy for. */
 export const BUSY_RETRY_AFTER_SECONDS = 1;
@@ -126,10 +126,8 @@ function fromClientError(exception: unknown): ErrorBody | null {
       { field: 'body', problem: `too large${limit}` },
     ]);
   }
-  if (error.type === 'entity.too.deep') {
-    return body(HttpStatus.BAD_REQUEST, error.message ?? 'the request body is nested too deeply', [
-      { field: 'body', problem: `nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep` },
-    ]);
+  if (exception instanceof BodyRefusedError) {
+    return body(HttpStatus.BAD_REQUEST, exception.message, [{ field: 'body', problem: exception.problem }]);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return body(status, error.message ?? STATUS_CODES[status] ?? 'Bad Request');

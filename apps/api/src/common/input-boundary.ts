@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
+import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { ApiError } from './api-error';
@@ -31,13 +32,42 @@ const BULK_JSON_ROUTE = { method: 'PUT', path: /^\/api\/v1\/line-accounts\/[^/]+
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** The error body-parser passes on when verify throws; the exception filter maps its type. */
-export class JsonTooDeepError extends Error {
+/**
+ * A JSON body refused on its raw bytes, before parsing: body-parser passes it on when verify throws,
+ * and the exception filter answers 400 with its message and, on the `body` field, its problem.
+ */
+export class BodyRefusedError extends Error {
   readonly status = HttpStatus.BAD_REQUEST;
-  readonly type = 'entity.too.deep';
-  constructor() {
-    super(`the request body is nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep`);
+  readonly type = 'entity.refused';
+  constructor(
+    message: string,
+    readonly problem: string,
+  ) {
+    super(message);
   }
+}
+
+/** What a JSON body must be, checked on its bytes: each refusal says which rule it broke. */
+export function refuseJsonBytes(buffer: Buffer): BodyRefusedError | null {
+  if (jsonDepthExceeds(buffer, INPUT_LIMITS.maxJsonDepth)) {
+    return new BodyRefusedError(
+      `the request body is nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep`,
+      `nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep`,
+    );
+  }
+  // JSON.parse would turn invalid bytes into U+FFFD and store them: a client's encoding bug
+  // silently corrupting names and messages. Refuse them instead.
+  if (!isUtf8(buffer)) {
+    return new BodyRefusedError('the request body is not valid UTF-8', 'holds bytes that are not UTF-8');
+  }
+  const first = buffer.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+  if (first !== undefined && first !== 0x7b && first !== 0x5b) {
+    return new BodyRefusedError(
+      'the request body must be a JSON object (or, where a route says so, an array), not a bare value',
+      'must be a JSON object',
+    );
+  }
+  return null;
 }
 
 /**
@@ -72,7 +102,8 @@ function jsonParser(limit: number): RequestHandler {
     // The webhook checks LINE's signature against the bytes as sent, so they are kept.
     verify: (request: Request & { rawBody?: Buffer }, _response, buffer) => {
       request.rawBody = buffer;
-      if (jsonDepthExceeds(buffer, INPUT_LIMITS.maxJsonDepth)) throw new JsonTooDeepError();
+      const refused = refuseJsonBytes(buffer);
+      if (refused) throw refused;
     },
   });
 }
