@@ -1,7 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { Audience, Prisma } from '@lcm/database';
+import type { AudienceRule } from '@lcm/domain/segments';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
+
+/** A new audience: its rule tree as validated, with the audiences the tree references. */
+export type NewAudience = Pick<
+  Audience,
+  'lineAccountId' | 'name' | 'referencedAudienceIds' | 'createdById' | 'updatedById'
+> & {
+  definition: AudienceRule;
+};
+
+/** What an edit may change. */
+export type AudienceChanges = Partial<
+  Pick<NewAudience, 'name' | 'definition' | 'referencedAudienceIds' | 'updatedById'>
+>;
 
 export const CAMPAIGN_STATUSES_HOLDING_AUDIENCE = ['approved', 'sending', 'paused', 'blocked', 'failed'] as const;
 
@@ -75,19 +89,19 @@ export class AudiencesRepository {
     });
   }
 
-  create(data: Prisma.AudienceUncheckedCreateInput, tx: Transaction): Promise<Audience> {
-    return this.prisma.db(tx).audience.create({ data });
+  create(audience: NewAudience, tx: Transaction): Promise<Audience> {
+    return this.prisma.db(tx).audience.create({ data: { ...audience, definition: json(audience.definition) } });
   }
 
   async updateAtVersion(
     id: string,
     version: number,
-    data: Prisma.AudienceUncheckedUpdateManyInput,
+    { definition, ...changes }: AudienceChanges,
     tx: Transaction,
   ): Promise<Audience | null> {
     const { count } = await this.prisma.db(tx).audience.updateMany({
       where: { id, version, deletedAt: null },
-      data: { ...data, version: { increment: 1 } },
+      data: { ...changes, ...(definition ? { definition: json(definition) } : {}), version: { increment: 1 } },
     });
     return count === 1 ? this.prisma.db(tx).audience.findUnique({ where: { id } }) : null;
   }
@@ -97,4 +111,8 @@ export class AudiencesRepository {
       .db(tx)
       .audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
   }
+}
+
+function json(rule: AudienceRule): Prisma.InputJsonValue {
+  return rule as unknown as Prisma.InputJsonValue;
 }

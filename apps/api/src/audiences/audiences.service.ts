@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Audience, Prisma } from '@lcm/database';
+import type { Audience } from '@lcm/database';
 import {
   assertValidAudienceRule,
   audienceReferencePaths,
@@ -33,6 +33,9 @@ import { toAudienceResponse } from './audiences.mapper';
 
 const DEFINITION = 'definition';
 
+/** An audience's rule tree as stored (checked again before use) or as just validated, and its account. */
+type RuleSource = Pick<Audience, 'lineAccountId'> & { definition: unknown };
+
 @Injectable()
 export class AudiencesService {
   constructor(
@@ -54,7 +57,7 @@ export class AudiencesService {
         {
           lineAccountId: dto.lineAccountId,
           name: dto.name,
-          definition: rule as unknown as Prisma.InputJsonValue,
+          definition: rule,
           referencedAudienceIds: referencedAudienceIds(rule),
           createdById: actor.id,
           updatedById: actor.id,
@@ -98,7 +101,7 @@ export class AudiencesService {
           ...(dto.name !== undefined ? { name: dto.name } : {}),
           ...(rule
             ? {
-                definition: rule as unknown as Prisma.InputJsonValue,
+                definition: rule,
                 referencedAudienceIds: referencedAudienceIds(rule),
               }
             : {}),
@@ -157,9 +160,7 @@ export class AudiencesService {
     return this.sizeOf(await this.mustFind(id));
   }
 
-  async sizeOf(
-    audience: Pick<Audience, 'lineAccountId' | 'definition'> & { id: string | null },
-  ): Promise<AudienceSizeResponseDto> {
+  async sizeOf(audience: RuleSource & { id: string | null }): Promise<AudienceSizeResponseDto> {
     const now = this.clock.now();
     const counts = await this.contacts.countMatching(audience.lineAccountId, await this.compile(audience, now));
     return {
@@ -175,7 +176,7 @@ export class AudiencesService {
     const rule = checkDefinition(dto.definition);
     await this.mustFindAccount(dto.lineAccountId);
     await this.repository.transaction((tx) => this.checkReferences(dto.lineAccountId, rule, null, tx));
-    return this.sizeOf({ id: null, lineAccountId: dto.lineAccountId, definition: rule as unknown as Prisma.JsonValue });
+    return this.sizeOf({ id: null, lineAccountId: dto.lineAccountId, definition: rule });
   }
 
   async preview(id: string, limit = 20): Promise<AudiencePreviewResponseDto> {
@@ -192,7 +193,7 @@ export class AudiencesService {
    * The audience's rule as one SQL predicate over `contacts c` (placeholders from $2), with the
    * audiences it references (transitively) loaded first and inlined by the compiler.
    */
-  async compile(audience: Pick<Audience, 'lineAccountId' | 'definition'>, now: Date): Promise<ContactPredicate> {
+  async compile(audience: RuleSource, now: Date): Promise<ContactPredicate> {
     const rules = new Map<string, AudienceRule>();
     const root = assertValidAudienceRule(audience.definition);
     let pending = referencedAudienceIds(root);

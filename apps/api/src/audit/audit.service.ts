@@ -41,7 +41,7 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
-    if (typeof (value as { toFixed?: unknown }).toFixed === 'function' && 'd' in value) return String(value); // Prisma.Decimal
+    if (typeof (value as { toFixed?: unknown }).toFixed === 'function' && 'd' in value) return String(value); // a Decimal column
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
         key,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign, Prisma } from '@lcm/database';
+import type { Campaign } from '@lcm/database';
 import { validateLineMessages } from '@lcm/domain/line-messages';
 import { CampaignSchedule, firstSendAt, scheduleProblems } from '@lcm/domain/schedules';
 import { ApiError, FieldProblem } from '../common/api-error';
@@ -26,7 +26,7 @@ import {
   CampaignUpdateDto,
 } from './campaigns.dto';
 import { toCampaignResponse } from './campaigns.mapper';
-import { CampaignsRepository } from './campaigns.repository';
+import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
 
 /** Columns of the approval in force; withdrawing clears them. */
 const NO_APPROVAL = {
@@ -38,13 +38,13 @@ const NO_APPROVAL = {
   approvedRecipients: null,
   approvedMessages: null,
   approvedCost: null,
-} satisfies Prisma.CampaignUncheckedUpdateManyInput;
+} satisfies CampaignChanges;
 
 const NO_SUBMISSION = {
   submittedById: null,
   submittedAt: null,
   submissionForecastId: null,
-} satisfies Prisma.CampaignUncheckedUpdateManyInput;
+} satisfies CampaignChanges;
 
 /**
  * Campaigns' content and their approval workflow (see campaign-workflow.ts). Marketers write and submit,
@@ -75,7 +75,7 @@ export class CampaignWorkflowService {
           lineAccountId: account.id,
           audienceId: dto.audienceId,
           name: dto.name,
-          messages: dto.messages as Prisma.InputJsonValue,
+          messages: dto.messages,
           ...scheduleColumns(schedule),
           maxRecipients: dto.maxRecipients ?? null,
           costCap: dto.costCap ?? null,
@@ -106,10 +106,10 @@ export class CampaignWorkflowService {
     if (before.version !== dto.version) throw ApiError.staleVersion('campaign', before.version);
     const schedule = dto.schedule === undefined ? undefined : scheduleFromDto(dto.schedule);
     await this.checkContent(before.lineAccountId, { audienceId: dto.audienceId, messages: dto.messages, schedule });
-    const changes: Prisma.CampaignUncheckedUpdateManyInput = {
+    const changes: CampaignChanges = {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.audienceId !== undefined ? { audienceId: dto.audienceId } : {}),
-      ...(dto.messages !== undefined ? { messages: dto.messages as Prisma.InputJsonValue } : {}),
+      ...(dto.messages !== undefined ? { messages: dto.messages } : {}),
       ...(schedule !== undefined ? scheduleColumns(schedule) : {}),
       ...(dto.maxRecipients !== undefined ? { maxRecipients: dto.maxRecipients } : {}),
       ...(dto.costCap !== undefined ? { costCap: dto.costCap } : {}),
@@ -393,7 +393,7 @@ export class CampaignWorkflowService {
   private async transition(
     campaign: Campaign,
     action: CampaignAction,
-    data: Prisma.CampaignUncheckedUpdateManyInput,
+    data: CampaignChanges,
     tx: Transaction,
     version = campaign.version,
   ): Promise<Campaign> {

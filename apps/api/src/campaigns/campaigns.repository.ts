@@ -4,6 +4,20 @@ import { Keyset, keysetArgs } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
 import type { CampaignListQueryDto } from './campaigns.dto';
 
+/**
+ * What the service writes to a campaign: any column but the keys and what PostgreSQL keeps (version,
+ * timestamps), with the messages as the API gives them and money as decimal strings.
+ */
+export type CampaignChanges = Partial<
+  Omit<Campaign, 'id' | 'lineAccountId' | 'createdById' | 'version' | 'createdAt' | 'updatedAt' | MappedColumns>
+> & { messages?: unknown[]; costCap?: string | null; approvedCost?: string | null };
+
+/** A new campaign: its account, audience, name, messages and author, and any other column. */
+export type NewCampaign = CampaignChanges &
+  Pick<Campaign, 'lineAccountId' | 'audienceId' | 'name' | 'createdById' | 'lastEditedById'> & { messages: unknown[] };
+
+type MappedColumns = 'messages' | 'costCap' | 'approvedCost';
+
 @Injectable()
 export class CampaignsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -40,8 +54,10 @@ export class CampaignsRepository {
     });
   }
 
-  create(data: Prisma.CampaignUncheckedCreateInput, tx: Transaction): Promise<Campaign> {
-    return this.prisma.db(tx).campaign.create({ data });
+  create(campaign: NewCampaign, tx: Transaction): Promise<Campaign> {
+    return this.prisma
+      .db(tx)
+      .campaign.create({ data: { ...campaign, messages: campaign.messages as Prisma.InputJsonValue } });
   }
 
   /**
@@ -52,7 +68,7 @@ export class CampaignsRepository {
   async updateWhere(
     id: string,
     expected: { statuses: readonly CampaignStatus[]; version?: number },
-    data: Prisma.CampaignUncheckedUpdateManyInput,
+    changes: CampaignChanges,
     tx: Transaction,
   ): Promise<Campaign | null> {
     const { count } = await this.prisma.db(tx).campaign.updateMany({
@@ -61,7 +77,7 @@ export class CampaignsRepository {
         status: { in: [...expected.statuses] },
         ...(expected.version === undefined ? {} : { version: expected.version }),
       },
-      data: { ...data, version: { increment: 1 } },
+      data: { ...columnsOf(changes), version: { increment: 1 } },
     });
     return count === 1 ? this.prisma.db(tx).campaign.findUnique({ where: { id } }) : null;
   }
@@ -72,4 +88,8 @@ export class CampaignsRepository {
       where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } },
     });
   }
+}
+
+function columnsOf({ messages, ...columns }: CampaignChanges): Prisma.CampaignUncheckedUpdateManyInput {
+  return messages === undefined ? columns : { ...columns, messages: messages as Prisma.InputJsonValue };
 }
