@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { ContactsRepository } from '../apps/api/src/contacts/contacts.repository';
 
@@ -455,6 +456,30 @@ Taipei",,false,,`,
     expect(response.body).toMatchObject({ rows: 1_501, created: 1, rejectedCount: 1_500, rejectedTruncated: true });
     expect(response.body.rejected).toHaveLength(1_000);
     expect(response.body.rejected[999].line).toBe(1_001);
+  });
+
+  it('imports a gzipped CSV sent with Content-Encoding: gzip, and refuses other encodings and broken gzip', async () => {
+    const lines = ['lineUserId,displayName,tags'];
+    for (let i = 0; i < 3_000; i++) lines.push(`${uid(700_000 + i)},Zipped ${i},zipped`);
+    const gzipped = gzipSync(lines.join('\n') + '\n');
+    const upload = (body: Buffer, encoding: string) =>
+      t
+        .http()
+        .post(`${contactsUrl()}/import`)
+        .set(bearer(marketer.token))
+        .set('Content-Type', 'text/csv')
+        .set('Content-Encoding', encoding)
+        .serialize((bytes: Buffer) => bytes as unknown as string) // the bytes as they are
+        .send(body);
+    const imported = await upload(gzipped, 'gzip').expect(200);
+    expect(imported.body).toMatchObject({ rows: 3_000, created: 3_000, rejectedCount: 0 });
+    const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM contacts WHERE 'zipped' = ANY(tags)`);
+    expect(rows[0].n).toBe(3_000);
+
+    const brotli = await upload(gzipped, 'br').expect(415);
+    expect(brotli.body.details).toEqual([{ field: 'Content-Encoding', problem: 'must be gzip or identity, not br' }]);
+    const broken = await upload(gzipped.subarray(0, 40), 'gzip').expect(400);
+    expect(broken.body.details).toEqual([{ field: 'body', problem: 'is not valid gzip (Content-Encoding: gzip)' }]);
   });
 
   it('imports across several batches', async () => {

@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { ApiError } from '../common/api-error';
 import { decodeCursor, Page, pageLimit, toPageBy } from '../common/pagination';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -78,6 +80,7 @@ export class ContactsService {
         { field: 'Content-Type', problem: `charset must be utf-8, not ${charset.slice(0, 40)}` },
       ]);
     }
+    const source = decodedBody(request);
     const parser = new CsvParser();
     const decoder = new StringDecoder('utf8');
     const rows = new CsvContactImport();
@@ -94,7 +97,7 @@ export class ContactsService {
     };
     try {
       // Async iteration pauses the socket while we wait for a write: backpressure, not buffering.
-      for await (const chunk of request) {
+      for await (const chunk of source) {
         take(parser.push(decoder.write(chunk as Buffer)));
         if (rows.batchSize >= IMPORT_BATCH_SIZE) await flush();
       }
@@ -103,6 +106,9 @@ export class ContactsService {
       if (writing) await writing;
     } catch (error) {
       request.resume(); // drain what the client still sends, so the error can be answered
+      if ((error as { code?: string }).code?.startsWith('Z_')) {
+        throw ApiError.field('body', 'is not valid gzip (Content-Encoding: gzip)');
+      }
       throw error;
     }
     const summary = rows.finish();
@@ -162,4 +168,19 @@ export class ContactsService {
   ): Promise<{ created: boolean }> {
     return this.repository.setStatus(lineAccountId, lineUserId, status, at, tx);
   }
+}
+
+/**
+ * The request body as the client wrote it: a CSV sent with `Content-Encoding: gzip` (as curl
+ * `--compressed`-style clients and scripts do to save upload time) is inflated as it streams.
+ */
+function decodedBody(request: IncomingMessage): Readable {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity') return request;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return request.pipe(createGunzip());
+  throw new ApiError(
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    `the CSV may be sent as is or gzipped, not ${encoding.slice(0, 40)}`,
+    [{ field: 'Content-Encoding', problem: `must be gzip or identity, not ${encoding.slice(0, 40)}` }],
+  );
 }
