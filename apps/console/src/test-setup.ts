@@ -24,3 +24,10 @@ if (!globalThis.ResizeObserver)
     unobserve() {}
     disconnect() {}
   };
+// A browser resolves the client's same-origin paths ("/api/v1/…") against the page; Node's Request doesn't.
+const NodeRequest = globalThis.Request;
+globalThis.Request = class extends NodeRequest {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(typeof input === 'string' ? new URL(input, window.location.href) : input, init);
+  }
+};

@@ -1,9 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+export class LineQuotaDto {
+  @ApiProperty({ enum: ['none', 'limited'] }) type: 'none' | 'limited';
+  @ApiProperty({ nullable: true, type: Number, description: 'Free messages plus the additional cap set at LINE' })
+  value: number | null;
+}
+
+export class LineConsumptionDto {
+  @ApiProperty({ description: "This month's messages, all senders" }) totalUsage: number;
+}
+
 export class QuotaSyncResponseDto {
-  @ApiProperty({ description: '{type: "none"|"limited", value}: free messages plus the additional cap set at LINE' })
-  quota: object;
-  @ApiProperty({ description: "{totalUsage}: this month's messages, all senders" }) consumption: object;
+  @ApiProperty({ type: LineQuotaDto }) quota: LineQuotaDto;
+  @ApiProperty({ type: LineConsumptionDto }) consumption: LineConsumptionDto;
   @ApiProperty({ format: 'date-time' }) syncedAt: string;
   @ApiProperty() month: string;
 }

@@ -1464,11 +1464,19 @@ export interface components {
             /** @description Following members, in lineUserId order */
             items: components["schemas"]["ContactResponseDto"][];
         };
+        LineQuotaDto: {
+            /** @enum {string} */
+            type: "none" | "limited";
+            /** @description Free messages plus the additional cap set at LINE */
+            value: number | null;
+        };
+        LineConsumptionDto: {
+            /** @description This month's messages, all senders */
+            totalUsage: number;
+        };
         QuotaSyncResponseDto: {
-            /** @description {type: "none"|"limited", value}: free messages plus the additional cap set at LINE */
-            quota: Record<string, never>;
-            /** @description {totalUsage}: this month's messages, all senders */
-            consumption: Record<string, never>;
+            quota: components["schemas"]["LineQuotaDto"];
+            consumption: components["schemas"]["LineConsumptionDto"];
             /** Format: date-time */
             syncedAt: string;
             month: string;

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  App,
   Button,
   Card,
   Form,
@@ -22,6 +21,7 @@ import type { LineAccount } from '../api/types';
 import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatMoney, formatTime } from '../format';
+import { LineAccountForm, WebhookUrl } from '../components/LineAccountForm';
 import { ErrorAlert, PageTitle, Reason } from '../components/common';
 
 export default function AdminPage() {
@@ -44,34 +44,25 @@ export default function AdminPage() {
 
 function Accounts() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const { accounts } = useAccount();
+  const { accounts, select } = useAccount();
   const queryClient = useQueryClient();
-  const [editing, setEditing] = useState<LineAccount | null>(null);
-  const test = useMutation({
-    mutationFn: (id: string) => call(api.POST('/api/v1/line-accounts/{id}/quota-sync', { params: { path: { id } } })),
-    onSuccess: () => void message.success(t('LINE answered')),
-  });
-  const update = useMutation({
-    mutationFn: (values: { monthlyBudget: string; additionalMessageCap: number | null; plan: string }) =>
-      call(
-        api.PATCH('/api/v1/line-accounts/{id}', {
-          params: { path: { id: editing!.id } },
-          // The document marks region, timezone and otherPushHeadroom required on PATCH; the service takes a partial update.
-          body: { ...values, version: editing!.version } as never,
-        }),
-      ),
-    onSuccess: () => {
-      setEditing(null);
-      void queryClient.invalidateQueries({ queryKey: ['line-accounts'] });
-      void queryClient.invalidateQueries({ queryKey: ['usage'] });
-      void queryClient.invalidateQueries({ queryKey: ['forecast'] });
-    },
-  });
-  const webhookOf = (a: LineAccount) => `${window.location.origin}/api/v1/webhooks/line/${a.id}`;
+  // null: closed; 'new': the create form; else the account being edited.
+  const [editing, setEditing] = useState<LineAccount | 'new' | null>(null);
+  const saved = (account: LineAccount) => {
+    void queryClient.invalidateQueries({ queryKey: ['line-accounts'] });
+    void queryClient.invalidateQueries({ queryKey: ['usage'] });
+    void queryClient.invalidateQueries({ queryKey: ['forecast'] });
+    // A new account stays open in its edit form: its webhook URL and the connection test are there.
+    if (editing === 'new') {
+      select(account.id);
+      setEditing(account);
+    } else setEditing(null);
+  };
   return (
     <>
-      <ErrorAlert error={test.error} />
+      <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setEditing('new')}>
+        {t('New LINE account')}
+      </Button>
       <Table
         rowKey="id"
         dataSource={accounts}
@@ -89,75 +80,31 @@ function Accounts() {
           { title: t('Monthly cap'), render: (_, a) => formatMoney(a.monthlyBudget) },
           { title: t('Additional-message cap'), render: (_, a) => a.additionalMessageCap ?? t('none') },
           { title: t('Time zone'), dataIndex: 'timezone' },
-          {
-            title: t('Webhook URL'),
-            render: (_, a) => (
-              <Typography.Text
-                copyable={{ text: webhookOf(a), tooltips: [t('Copy'), t('Copied')] }}
-                style={{ fontSize: 12 }}
-              >
-                <code>{webhookOf(a)}</code>
-              </Typography.Text>
-            ),
-          },
+          { title: t('Webhook URL'), render: (_, a) => <WebhookUrl account={a} /> },
           {
             title: t('Action'),
             render: (_, a) => (
-              <Space>
-                <Button
-                  size="small"
-                  onClick={() => test.mutate(a.id)}
-                  loading={test.isPending && test.variables === a.id}
-                >
-                  {t('Test the connection')}
-                </Button>
-                <Button size="small" onClick={() => setEditing(a)}>
-                  {t('Edit budget')}
-                </Button>
-              </Space>
+              <Button size="small" onClick={() => setEditing(a)} aria-label={t('Edit {{name}}', { name: a.name })}>
+                {t('Edit')}
+              </Button>
             ),
           },
         ]}
       />
       <Modal
         open={!!editing}
-        title={t('Budget and plan of {{name}}', { name: editing?.name })}
+        title={editing === 'new' ? t('New LINE account') : t('LINE account {{name}}', { name: editing?.name })}
         onCancel={() => setEditing(null)}
         footer={null}
+        width={640}
         destroyOnHidden
       >
         {editing && (
-          <Form
-            layout="vertical"
-            initialValues={{
-              monthlyBudget: editing.monthlyBudget.amount,
-              additionalMessageCap: editing.additionalMessageCap,
-              plan: editing.plan,
-            }}
-            onFinish={(values: { monthlyBudget: string; additionalMessageCap: number | null; plan: string }) =>
-              update.mutate(values)
-            }
-          >
-            <Form.Item
-              label={t('Monthly cap ({{currency}})', { currency: editing.monthlyBudget.currency })}
-              name="monthlyBudget"
-            >
-              <Input />
-            </Form.Item>
-            <Form.Item label={t('Additional-message cap (messages; empty: none)')} name="additionalMessageCap">
-              <InputNumber min={0} style={{ width: '100%' }} />
-            </Form.Item>
-            <Form.Item label={t('Plan')} name="plan">
-              <Select
-                options={['light', 'medium', 'high'].map((p) => ({ value: p, label: p }))}
-                aria-label={t('Plan')}
-              />
-            </Form.Item>
-            <ErrorAlert error={update.error} />
-            <Button type="primary" htmlType="submit" loading={update.isPending}>
-              {t('Save')}
-            </Button>
-          </Form>
+          <LineAccountForm
+            key={editing === 'new' ? 'new' : editing.id}
+            account={editing === 'new' ? undefined : editing}
+            onSaved={saved}
+          />
         )}
       </Modal>
     </>

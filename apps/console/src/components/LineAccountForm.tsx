@@ -1,0 +1,258 @@
+// A LINE account, created or edited: every field POST/PATCH /line-accounts takes, each problem the
+// API names shown on its field; once saved, the webhook URL to copy into LINE's console and a
+// connection test (a quota read from LINE). Fields are grouped in sections: add a field to its section.
+import { useEffect, useMemo } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Descriptions, Divider, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
+import type { FormInstance } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, call, type Schemas } from '../api/client';
+import type { LineAccount } from '../api/types';
+import { formatTime } from '../format';
+import { ErrorAlert } from './common';
+
+type CreateBody = Schemas['LineAccountCreateDto'];
+type UpdateBody = Schemas['LineAccountUpdateDto'];
+
+/** The form's values: the API's fields, with empty inputs as they come from antd. */
+export interface LineAccountValues {
+  name: string;
+  channelId: string;
+  channelAccessToken?: string;
+  channelSecret?: string;
+  region: string;
+  plan: string;
+  timezone: string;
+  monthlyBudget: string;
+  additionalMessageCap: number | null;
+  otherPushHeadroom: number | null;
+  apiBaseUrl?: string;
+}
+
+function initialValues(account: LineAccount | undefined): Partial<LineAccountValues> {
+  if (!account) return { region: 'TW', timezone: 'Asia/Taipei', otherPushHeadroom: 0, additionalMessageCap: null };
+  return {
+    name: account.name,
+    channelId: account.channelId,
+    region: account.region,
+    plan: account.plan,
+    timezone: account.timezone,
+    monthlyBudget: account.monthlyBudget.amount,
+    additionalMessageCap: account.additionalMessageCap,
+    otherPushHeadroom: account.otherPushHeadroom,
+    apiBaseUrl: account.apiBaseUrl ?? '',
+  };
+}
+
+/** The body the API takes: empty optional inputs become "none" (null) or "unchanged" (left out). */
+export function toBody(values: LineAccountValues, account: LineAccount | undefined): CreateBody | UpdateBody {
+  const common = {
+    name: values.name,
+    region: values.region,
+    plan: values.plan,
+    timezone: values.timezone,
+    monthlyBudget: values.monthlyBudget,
+    additionalMessageCap: values.additionalMessageCap ?? null,
+    otherPushHeadroom: values.otherPushHeadroom ?? 0,
+    apiBaseUrl: values.apiBaseUrl?.trim() ? values.apiBaseUrl.trim() : null,
+  };
+  // Secrets are write-only: on an edit, an empty input keeps the stored one.
+  const secrets = {
+    ...(values.channelAccessToken ? { channelAccessToken: values.channelAccessToken } : {}),
+    ...(values.channelSecret ? { channelSecret: values.channelSecret } : {}),
+  };
+  if (account) return { ...common, ...secrets, version: account.version };
+  return { ...common, ...secrets, channelId: values.channelId } as CreateBody;
+}
+
+/** The API's field problems, set on the form's fields (the rest stay in the alert). */
+function showFieldProblems(form: FormInstance<LineAccountValues>, error: unknown): void {
+  if (!(error instanceof ApiError)) return;
+  const known = new Set(Object.keys(form.getFieldsValue(true) as object));
+  const byField = new Map<string, string[]>();
+  for (const { field, problem } of error.details)
+    if (known.has(field)) byField.set(field, [...(byField.get(field) ?? []), problem]);
+  form.setFields([...byField].map(([name, errors]) => ({ name: name as keyof LineAccountValues, errors })));
+}
+
+export function webhookUrl(account: Pick<LineAccount, 'id'>): string {
+  return `${window.location.origin}/api/v1/webhooks/line/${account.id}`;
+}
+
+export function WebhookUrl({ account }: { account: Pick<LineAccount, 'id'> }) {
+  const { t } = useTranslation();
+  return (
+    <Typography.Text
+      copyable={{ text: webhookUrl(account), tooltips: [t('Copy'), t('Copied')] }}
+      style={{ fontSize: 12 }}
+      data-testid="webhook-url"
+    >
+      <code>{webhookUrl(account)}</code>
+    </Typography.Text>
+  );
+}
+
+/** Reads LINE's quota with the account's stored token: the answer, or what LINE said. */
+export function ConnectionTest({ account }: { account: Pick<LineAccount, 'id'> }) {
+  const { t } = useTranslation();
+  const test = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/line-accounts/{id}/quota-sync', { params: { path: { id: account.id } } })),
+  });
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Button onClick={() => test.mutate()} loading={test.isPending}>
+        {t('Test the connection')}
+      </Button>
+      {test.data && (
+        <Alert
+          type="success"
+          showIcon
+          role="status"
+          data-testid="connection-result"
+          title={t('LINE answered')}
+          description={t('Quota: {{quota}}; used this month: {{used}} (read {{time}})', {
+            quota: test.data.quota.type === 'none' ? t('none') : String(test.data.quota.value),
+            used: test.data.consumption.totalUsage,
+            time: formatTime(test.data.syncedAt, 'UTC'),
+          })}
+        />
+      )}
+      <ErrorAlert error={test.error} />
+    </Space>
+  );
+}
+
+export function LineAccountForm({
+  account,
+  onSaved,
+}: {
+  account?: LineAccount;
+  onSaved: (account: LineAccount) => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<LineAccountValues>();
+  const region = Form.useWatch('region', form) ?? account?.region ?? 'TW';
+  const cards = useQuery({ queryKey: ['rate-cards'], queryFn: () => call(api.GET('/api/v1/rate-cards')) });
+  // The plans the API prices in this region: the rate cards' plan codes.
+  const plans = useMemo(
+    () => [...new Set((cards.data?.items ?? []).filter((c) => c.region === region).map((c) => c.plan))],
+    [cards.data, region],
+  );
+  const zones = useMemo(() => Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z })), []);
+  const save = useMutation({
+    mutationFn: (values: LineAccountValues) => {
+      const body = toBody(values, account);
+      return account
+        ? call(
+            api.PATCH('/api/v1/line-accounts/{id}', {
+              params: { path: { id: account.id } },
+              // The document marks region and timezone required on PATCH (they have defaults); the service takes a partial update.
+              body: body as UpdateBody,
+            }),
+          )
+        : call(api.POST('/api/v1/line-accounts', { body: body as CreateBody }));
+    },
+    onSuccess: onSaved,
+    onError: (error) => showFieldProblems(form, error),
+  });
+  useEffect(() => form.resetFields(), [account?.id, form]);
+  const secretHint = account ? t('empty: unchanged') : undefined;
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      initialValues={initialValues(account)}
+      onFinish={(values) => save.mutate(values)}
+      aria-label={account ? t('Edit LINE account') : t('New LINE account')}
+    >
+      <Divider titlePlacement="start">{t('LINE channel')}</Divider>
+      <Form.Item label={t('Account name')} name="name" rules={[{ required: true, message: t('Required') }]}>
+        <Input maxLength={200} />
+      </Form.Item>
+      <Form.Item
+        label={t('Channel id')}
+        name="channelId"
+        extra={account ? t('The channel id of an account does not change.') : undefined}
+        rules={[{ required: !account, message: t('Required') }]}
+      >
+        <Input disabled={!!account} inputMode="numeric" />
+      </Form.Item>
+      <Form.Item
+        label={t('Channel access token')}
+        name="channelAccessToken"
+        extra={secretHint}
+        rules={[{ required: !account, message: t('Required') }]}
+      >
+        <Input.Password autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        label={t('Channel secret')}
+        name="channelSecret"
+        extra={secretHint}
+        rules={[{ required: !account, message: t('Required') }]}
+      >
+        <Input.Password autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        label={t('LINE API base URL')}
+        name="apiBaseUrl"
+        extra={t("Empty: LINE itself; or the simulator's URL")}
+      >
+        <Input placeholder="https://api.line.me" />
+      </Form.Item>
+
+      <Divider titlePlacement="start">{t('Plan and region')}</Divider>
+      <Space wrap align="start">
+        <Form.Item label={t('Region')} name="region" rules={[{ required: true, message: t('Required') }]}>
+          <Input style={{ width: 80 }} maxLength={2} />
+        </Form.Item>
+        <Form.Item label={t('Plan')} name="plan" rules={[{ required: true, message: t('Required') }]}>
+          <Select
+            aria-label={t('Plan')}
+            style={{ width: 180 }}
+            options={plans.map((p) => ({ value: p, label: p }))}
+            notFoundContent={t('No rate card for this region')}
+          />
+        </Form.Item>
+        <Form.Item label={t('Time zone')} name="timezone" rules={[{ required: true, message: t('Required') }]}>
+          <Select aria-label={t('Time zone')} showSearch style={{ width: 220 }} options={zones} />
+        </Form.Item>
+      </Space>
+
+      <Divider titlePlacement="start">{t('Budget and caps')}</Divider>
+      <Form.Item
+        label={t('Monthly cap ({{currency}})', { currency: account?.monthlyBudget.currency ?? 'TWD' })}
+        name="monthlyBudget"
+        rules={[{ required: true, message: t('Required') }]}
+      >
+        <Input inputMode="decimal" />
+      </Form.Item>
+      <Form.Item label={t('Additional-message cap (messages; empty: none)')} name="additionalMessageCap">
+        <InputNumber min={0} style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item
+        label={t('Messages a month kept for other Push traffic')}
+        name="otherPushHeadroom"
+        extra={t('Sent by other tools on this channel; forecasts leave them free.')}
+      >
+        <InputNumber min={0} style={{ width: '100%' }} />
+      </Form.Item>
+
+      <ErrorAlert error={save.error} />
+      <Button type="primary" htmlType="submit" loading={save.isPending}>
+        {account ? t('Save') : t('Create account')}
+      </Button>
+      {account && (
+        <>
+          <Divider titlePlacement="start">{t('Connection')}</Divider>
+          <Descriptions
+            size="small"
+            column={1}
+            items={[{ key: 'webhook', label: t('Webhook URL'), children: <WebhookUrl account={account} /> }]}
+          />
+          <ConnectionTest account={account} />
+        </>
+      )}
+    </Form>
+  );
+}
