@@ -17,8 +17,6 @@ export type AudienceChanges = Partial<
   Pick<NewAudience, 'name' | 'definition' | 'referencedAudienceIds' | 'updatedById'>
 >;
 
-export const CAMPAIGN_STATUSES_HOLDING_AUDIENCE = ['approved', 'sending', 'paused', 'blocked', 'failed'] as const;
-
 /** Arbitrary constant: with the account's hash, serializes changes to one account's audience graph. */
 const AUDIENCE_GRAPH_LOCK = 72_651_904;
 
@@ -64,18 +62,6 @@ export class AudiencesRepository {
       where: { referencedAudienceIds: { has: audienceId }, deletedAt: null },
       select: { id: true, name: true },
       orderBy: { createdAt: 'asc' },
-    });
-  }
-
-  /**
-   * Campaigns that may still send to this audience without being submitted again: approved or
-   * sending, and also paused (resumes mid-send), blocked and failed (their runs can be retried).
-   * While there is one, the audience can't be deleted. The same set as
-   * CampaignsRepository.countLiveUsingAudience (not imported: campaigns depend on audiences).
-   */
-  countActiveCampaignsUsing(audienceId: string, tx?: Transaction): Promise<number> {
-    return this.prisma.db(tx).campaign.count({
-      where: { audienceId, status: { in: [...CAMPAIGN_STATUSES_HOLDING_AUDIENCE] } },
     });
   }
 

@@ -17,6 +17,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { AudienceHolders } from '../ports/audience-holders';
 import type { ContactPredicate } from '../contacts/contacts.repository';
 import { ContactsService } from '../contacts/contacts.service';
 import {
@@ -43,6 +44,7 @@ export class AudiencesService {
     private readonly accounts: LineAccountsService,
     private readonly contacts: ContactsService,
     private readonly audit: AuditService,
+    private readonly holders: AudienceHolders,
     private readonly clock: Clock,
   ) {}
 
@@ -138,7 +140,7 @@ export class AudiencesService {
           referencing.map((a) => ({ field: 'id', problem: `referenced by audience ${a.id}` })),
         );
       }
-      const campaigns = await this.repository.countActiveCampaignsUsing(id, tx);
+      const campaigns = await this.holders.countCampaignsHolding(id, tx);
       if (campaigns > 0)
         throw ApiError.conflict(`audience ${id} is used by ${campaigns} approved or sending campaign(s)`);
       await this.repository.softDelete(id, tx);

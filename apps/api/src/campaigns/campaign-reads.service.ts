@@ -10,6 +10,7 @@ import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { nextSendAt } from './campaign-schedule';
+import { AUDIENCE_HOLDING_STATUSES } from './campaign-workflow';
 import { CampaignAuditResponseDto, CampaignListQueryDto, CampaignResponseDto } from './campaigns.dto';
 import { toCampaignResponse } from './campaigns.mapper';
 import { CampaignsRepository } from './campaigns.repository';
@@ -76,6 +77,11 @@ export class CampaignReadsService {
     const campaign = await this.repository.findById(id, tx);
     if (!campaign) throw ApiError.notFound(`campaign ${id}`);
     return campaign;
+  }
+
+  /** For audiences (the AudienceHolders port): campaigns that keep the audience from being deleted. */
+  countCampaignsHolding(audienceId: string, tx: Transaction): Promise<number> {
+    return this.repository.countUsingAudience(audienceId, AUDIENCE_HOLDING_STATUSES, tx);
   }
 
   /** The campaign as the API shows it, money in its account's currency (read in `tx` when inside one). */

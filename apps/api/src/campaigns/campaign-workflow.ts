@@ -26,6 +26,12 @@ export const RUN_STATUSES: readonly CampaignRunStatus[] = [
 /** Statuses in which the campaign's approval is in force and its runs may go through the gate. */
 export const LIVE_STATUSES: readonly CampaignStatus[] = ['approved', 'sending', 'blocked', 'failed'];
 
+/**
+ * Statuses in which a campaign may still send to its audience without being submitted again: the
+ * live ones and paused (it resumes mid-send). While one uses an audience, the audience can't be deleted.
+ */
+export const AUDIENCE_HOLDING_STATUSES: readonly CampaignStatus[] = [...LIVE_STATUSES, 'paused'];
+
 export type CampaignAction =
   'edit' | 'submit' | 'withdraw' | 'approve' | 'reject' | 'cancel' | 'pause' | 'resume' | 'send_now';
 

@@ -5,6 +5,8 @@ import { BillingModule } from '../billing/billing.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
+import { AudienceHolders } from '../ports/audience-holders';
+import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
@@ -20,6 +22,7 @@ import { RunsController } from './runs.controller';
 /**
  * Campaigns, their approval workflow and their runs. Exports what dispatch needs: the runs service
  * (mayStart, onRunStarted, onRunFinished, the run rows it moves) and the reads service (findById, lockById).
+ * Implements AudienceHolders.
  */
 @Module({
   imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
@@ -36,4 +39,8 @@ import { RunsController } from './runs.controller';
   ],
   exports: [CampaignReadsService, CampaignRunsService],
 })
-export class CampaignsModule {}
+export class CampaignsModule {
+  constructor(bindings: PortBindings, reads: CampaignReadsService) {
+    bindings.bind(AudienceHolders, reads);
+  }
+}

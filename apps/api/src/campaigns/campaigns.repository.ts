@@ -82,11 +82,8 @@ export class CampaignsRepository {
     return count === 1 ? this.prisma.db(tx).campaign.findUnique({ where: { id } }) : null;
   }
 
-  /** Campaigns using the audience whose approval is in force: the audience can't be deleted under them. */
-  countLiveUsingAudience(audienceId: string, tx?: Transaction): Promise<number> {
-    return this.prisma.db(tx).campaign.count({
-      where: { audienceId, status: { in: ['approved', 'sending', 'paused', 'blocked', 'failed'] } },
-    });
+  countUsingAudience(audienceId: string, statuses: readonly CampaignStatus[], tx?: Transaction): Promise<number> {
+    return this.prisma.db(tx).campaign.count({ where: { audienceId, status: { in: [...statuses] } } });
   }
 }
 

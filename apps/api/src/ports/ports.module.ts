@@ -1,5 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
+import type { Transaction } from '../database/prisma.service';
+import { AudienceHolders } from './audience-holders';
 import { PortBindings } from './port-bindings';
 import { QuotaRefresher } from './quota-refresher';
 import { RunStarter, RunStartOutcome } from './run-starter';
@@ -32,11 +34,20 @@ class UsageSettlerDelegate implements UsageSettler {
   }
 }
 
+@Injectable()
+class AudienceHoldersDelegate implements AudienceHolders {
+  constructor(private readonly bindings: PortBindings) {}
+  countCampaignsHolding(audienceId: string, tx: Transaction): Promise<number> {
+    return this.bindings.implementationOf(AudienceHolders).countCampaignsHolding(audienceId, tx);
+  }
+}
+
 /**
  * The seams between features that would otherwise import each other: campaigns start runs
  * (RunStarter, implemented by dispatch, which imports campaigns), billing, campaigns and dispatch
  * refresh LINE's quota (QuotaRefresher, implemented by the LINE module), and the quota sync settles
- * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module). Both
+ * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module), and audiences
+ * ask whether campaigns still hold one (AudienceHolders, implemented by campaigns, which import audiences). Both
  * sides import this module; the implementing module binds its provider in PortBindings.
  */
 @Module({
@@ -45,7 +56,8 @@ class UsageSettlerDelegate implements UsageSettler {
     { provide: RunStarter, useClass: RunStarterDelegate },
     { provide: QuotaRefresher, useClass: QuotaRefresherDelegate },
     { provide: UsageSettler, useClass: UsageSettlerDelegate },
+    { provide: AudienceHolders, useClass: AudienceHoldersDelegate },
   ],
-  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler],
+  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler, AudienceHolders],
 })
 export class PortsModule {}
