@@ -84,6 +84,32 @@ describe('signing in (people, not scripts)', () => {
     expect((await t.db.pool.query('SELECT 1 FROM sessions WHERE user_id = $1', [person.id])).rowCount).toBe(0);
   });
 
+  it('writes sign-ins, failed sign-ins and sign-outs to the audit log with the address, never the password', async () => {
+    const person = await createPerson('marketer');
+    await login(person.email, `${PASSWORD}?`, '198.51.100.7').expect(401);
+    const response = await login(person.email, PASSWORD, '198.51.100.8').expect(200);
+    await t
+      .http()
+      .post('/api/v1/auth/logout')
+      .set('Cookie', sessionCookie(response.headers['set-cookie']))
+      .set('X-CSRF-Token', response.body.csrfToken)
+      .expect(204);
+    const log = await t
+      .http()
+      .get(`/api/v1/audit?entityType=user&entityId=${person.id}`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    const entries = (log.body.items as { action: string; actor: { id: string } | null; after: unknown }[])
+      .filter((entry) => entry.action !== 'user.created')
+      .map((entry) => ({ action: entry.action, actor: entry.actor?.id ?? null, after: entry.after }));
+    expect(entries).toEqual([
+      { action: 'user.sign_in_failed', actor: null, after: { address: '198.51.100.7' } },
+      { action: 'user.signed_in', actor: person.id, after: { address: '198.51.100.8' } },
+      { action: 'user.signed_out', actor: person.id, after: { address: expect.any(String) } },
+    ]);
+    expect(JSON.stringify(log.body)).not.toContain(PASSWORD);
+  });
+
   it('marks the cookie Secure when a trusted proxy says the request came over HTTPS', async () => {
     const person = await createPerson('approver');
     const response = await login(person.email, PASSWORD).set('X-Forwarded-Proto', 'https').expect(200);

@@ -54,11 +54,12 @@ export class SignInController {
   @ApiOperation({ summary: 'Sign out: ends the session on the server and clears the cookie' })
   @ApiNoContentResponse()
   logout(
+    @CurrentUser() user: AuthUser,
     @CurrentSession() session: CurrentSessionInfo | null,
     @Client() client: ClientInfo,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    return this.signIn.logout(session).then(() => clearSessionCookie(response, client));
+    return this.signIn.logout(user, session, client).then(() => clearSessionCookie(response, client));
   }
 
   @Post('invites/:token/accept')

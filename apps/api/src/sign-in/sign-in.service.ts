@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser, CurrentSessionInfo } from '../auth/auth.decorators';
 import type { ClientInfo } from '../auth/client-info';
 import { assertSameOrigin } from '../auth/csrf';
@@ -26,6 +27,7 @@ export class SignInService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -41,16 +43,33 @@ export class SignInService {
     const valid = await this.hasher.verify(dto.password, user?.active ? user.passwordHash : null);
     if (!user || !valid) {
       await this.throttle.failed(client.address);
+      // A failure against a real user is theirs to see in the log; an unknown email has no entity
+      // to file it under (the throttle still counts it per address).
+      if (user) await this.recordSignIn('user.sign_in_failed', null, user.id, client);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'wrong email or password');
     }
     await this.throttle.succeeded(email);
     await this.sessions.deleteExpired();
-    return this.startSession(toAuthUser(user));
+    const signedIn = await this.startSession(toAuthUser(user));
+    await this.recordSignIn('user.signed_in', user.id, user.id, client);
+    return signedIn;
   }
 
   /** Ends the browser session the request came with (a Bearer request has none: nothing to end). */
-  async logout(session: CurrentSessionInfo | null): Promise<void> {
-    if (session) await this.sessions.end(session.id);
+  async logout(user: AuthUser, session: CurrentSessionInfo | null, client: ClientInfo): Promise<void> {
+    if (!session) return;
+    await this.sessions.end(session.id);
+    await this.recordSignIn('user.signed_out', user.id, user.id, client);
+  }
+
+  private recordSignIn(action: string, actorId: string | null, userId: string, client: ClientInfo): Promise<void> {
+    return this.audit.record({
+      actorId,
+      action,
+      entityType: 'user',
+      entityId: userId,
+      after: { address: client.address },
+    });
   }
 
   current(user: AuthUser, session: CurrentSessionInfo | null): SessionResponseDto {
