@@ -400,6 +400,16 @@ describe('signing in (people, not scripts)', () => {
     await login(person.email, PASSWORD, newAddress()).expect(200);
   });
 
+  it('counts an IPv6 client by its /64: stepping through addresses of one /64 does not reset the count', async () => {
+    const person = await createPerson('marketer');
+    useClock(new Date('2030-06-04T10:00:00Z'));
+    for (let i = 1; i <= 20; i++) {
+      await login(`guess6-${i}@example.com`, 'wrong password!', `2001:db8:7:7::${i.toString(16)}`).expect(401);
+    }
+    await login(person.email, PASSWORD, '2001:db8:7:7:abcd::99').expect(429);
+    await login(person.email, PASSWORD, '2001:db8:7:8::1').expect(200);
+  });
+
   it('documents the cookie scheme beside the bearer one', async () => {
     const spec = (await t.http().get('/api/docs-json').expect(200)).body;
     expect(spec.components.securitySchemes).toMatchObject({

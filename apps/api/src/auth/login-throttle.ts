@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -58,9 +59,30 @@ export class LoginThrottle {
 }
 
 const emailKey = (email: string) => `email:${email.toLowerCase()}`;
-const addressKey = (address: string) => `ip:${address}`;
 
 function tooMany(scope: string, until: Date, now: Date): ApiError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return ApiError.tooManyRequests(`too many failed sign-ins ${scope}; try again in ${seconds} s`, seconds);
+}
+
+/**
+ * The key failures from one client count under: its IPv4 address, or its IPv6 /64 — one host is
+ * handed a whole /64 and could otherwise step to a fresh address for every guess. An IPv4 address
+ * written as IPv6 (`::ffff:203.0.113.9`) is the IPv4 address.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return `ip:${mapped[1]}`;
+  if (!isIPv6(address)) return `ip:${address}`;
+  const [head, tail] = address.split('%')[0].split('::') as [string, string | undefined];
+  const groups = (part: string | undefined) =>
+    part ? part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])) : [];
+  const full =
+    tail === undefined
+      ? groups(head)
+      : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
+  return `ip6:${full
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
