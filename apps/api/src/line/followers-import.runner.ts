@@ -135,7 +135,10 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
         start = next;
         if (progress.state !== 'running') {
           const level = progress.state === 'failed' ? 'warn' : 'log';
-          this.logger[level]({ ...log, pages, idsSeen, error: stop }, `followers import ${progress.state}`);
+          this.logger[level](
+            { ...log, pages, idsSeen, ...(stop ? { reason: stop } : {}) },
+            `followers import ${progress.state}`,
+          );
           return 'ended';
         }
         if (pages % 100 === 0) this.logger.log({ ...log, pages, idsSeen }, `followers import: ${idsSeen} ids so far`);
