@@ -6,6 +6,8 @@ export type {
   LineClientConfig,
   LineClientFactory,
   LineConsumption,
+  LineDeliveryCount,
+  LineDeliveryKind,
   LineEndpointName,
   LineFollowerPage,
   LineMessageObject,

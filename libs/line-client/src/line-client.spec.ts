@@ -230,6 +230,22 @@ describe('LineClient against the LINE simulator', () => {
       expect(await client.getQuota()).toMatchObject({ value: { type: 'none' } });
     });
 
+    it('delivery counts of a day, as LINE reports them', async () => {
+      const date = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+      await control('PUT', '/_sim/channels/ch1/delivery-counts', {
+        days: { [date]: { multicast: { status: 'ready', success: 1234 } } },
+      });
+      expect(await client.getDeliveryCount('multicast', date)).toMatchObject({
+        kind: 'accepted',
+        value: { status: 'ready', success: 1234 },
+      });
+      expect(await client.getDeliveryCount('push', date)).toMatchObject({
+        kind: 'accepted',
+        value: { status: 'unready', success: null },
+      });
+      expect(await client.getDeliveryCount('push', 'yesterday')).toMatchObject({ kind: 'rejected_input', status: 400 });
+    });
+
     it('follower ids page by page', async () => {
       const seen: string[] = [];
       let start: string | undefined;

@@ -48,6 +48,18 @@ export interface LineFollowerPage {
 
 export type LineBotInfo = messagingApi.BotInfoResponse;
 
+/** Which traffic a delivery count is of. */
+export type LineDeliveryKind = 'multicast' | 'push';
+
+/**
+ * `GET /v2/bot/message/delivery/{multicast,push}?date=`: messages LINE counted on one day (UTC+9);
+ * `success` only when ready.
+ */
+export interface LineDeliveryCount {
+  status: 'ready' | 'unready' | 'unavailable_for_privacy' | 'out_of_service';
+  success: number | null;
+}
+
 export type LineValidateKind = 'push' | 'multicast' | 'broadcast' | 'narrowcast' | 'reply';
 
 /**
@@ -64,6 +76,8 @@ export interface LineClient {
   getConsumption(): Promise<LineOutcome<LineConsumption>>;
   getFollowerIds(page?: { start?: string; limit?: number }): Promise<LineOutcome<LineFollowerPage>>;
   getBotInfo(): Promise<LineOutcome<LineBotInfo>>;
+  /** What LINE counted of one kind of traffic on `date` (`yyyyMMdd`, UTC+9). */
+  getDeliveryCount(kind: LineDeliveryKind, date: string): Promise<LineOutcome<LineDeliveryCount>>;
   /** LINE's own check of message objects, as for a send of this kind; nothing is sent. */
   validateMessages(
     kind: LineValidateKind,
@@ -92,6 +106,8 @@ export type LineEndpointName =
   | 'consumption'
   | 'followers'
   | 'bot_info'
+  | 'delivery_multicast'
+  | 'delivery_push'
   | `validate_${LineValidateKind}`;
 
 export interface LineCallRecord {

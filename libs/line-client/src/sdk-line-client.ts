@@ -7,6 +7,8 @@ import type {
   LineClient,
   LineClientConfig,
   LineConsumption,
+  LineDeliveryCount,
+  LineDeliveryKind,
   LineEndpointName,
   LineFollowerPage,
   LineMessageObject,
@@ -139,6 +141,17 @@ export class SdkLineClient implements LineClient {
       () => this.#sdk.getBotInfoWithHttpInfo(),
       (info) => info,
     );
+  }
+
+  getDeliveryCount(kind: LineDeliveryKind, date: string): Promise<LineOutcome<LineDeliveryCount>> {
+    const call =
+      kind === 'multicast'
+        ? () => this.#sdk.getNumberOfSentMulticastMessagesWithHttpInfo(date)
+        : () => this.#sdk.getNumberOfSentPushMessagesWithHttpInfo(date);
+    return this.#read(`delivery_${kind}`, call, (count): LineDeliveryCount => ({
+      status: count.status,
+      success: count.status === 'ready' && count.success !== undefined ? Number(count.success) : null,
+    }));
   }
 
   validateMessages(kind: LineValidateKind, messages: readonly LineMessageObject[]): Promise<LineOutcome<Empty>> {

@@ -95,6 +95,38 @@ export class CampaignUsageDto {
   @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
 }
 
+export class DeliveryDayDto {
+  @ApiProperty({ example: '2026-12-01', description: "LINE's day (UTC+9) the messages were sent on" }) day: string;
+  @ApiProperty({ enum: ['multicast', 'push'], description: 'multicast: campaign runs; push: test sends' }) kind: string;
+  @ApiProperty({ description: 'Messages LINE accepted from this service that day' }) accepted: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['ready', 'unready', 'unavailable_for_privacy', 'out_of_service'],
+    description: "LINE's status of its count for the day; null: not read yet",
+  })
+  status: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: "LINE's count (messages delivered), once ready" })
+  counted: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'unavailable_for_privacy: LINE counted fewer than 20, so at most this (19)',
+  })
+  countedAtMost: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'accepted − counted, once ready: users who blocked the account and unknown ids',
+  })
+  difference: number | null;
+  @ApiProperty({ description: "What the month ledger counts for the day (LINE's count once ready, else accepted)" })
+  ledger: number;
+  @ApiProperty({ description: "Part of the day's traffic fell into another month of the account: accepted stands" })
+  spansMonths: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt: string | null;
+}
+
 export class UsageResponseDto {
   @ApiProperty() month: string;
   @ApiProperty() plan: string;
@@ -111,6 +143,11 @@ export class UsageResponseDto {
   @ApiProperty({ type: MoneyDto }) budget: MoneyDto;
   @ApiProperty({ type: MoneyDto }) budgetRemaining: MoneyDto;
   @ApiProperty({ type: [CampaignUsageDto] }) byCampaign: CampaignUsageDto[];
+  @ApiProperty({
+    type: [DeliveryDayDto],
+    description: "Per LINE day the service sent on: accepted, LINE's count, the difference and what the ledger counts",
+  })
+  days: DeliveryDayDto[];
   @ApiProperty({
     description: "{endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month's end",
   })

@@ -6,7 +6,9 @@ import { BillingController } from './billing.controller';
 import { ForecastEngineService } from './forecast-engine.service';
 import { ForecastRecordsRepository } from './forecast-records.repository';
 import { ForecastsService } from './forecasts.service';
+import { LedgerReconciliationService } from './ledger-reconciliation.service';
 import { LedgerRepository } from './ledger.repository';
+import { LineDeliveryDaysRepository } from './line-delivery-days.repository';
 import { LedgerService } from './ledger.service';
 import { UsageService } from './usage.service';
 
@@ -17,11 +19,13 @@ import { UsageService } from './usage.service';
   providers: [
     LedgerRepository,
     LedgerService,
+    LedgerReconciliationService,
+    LineDeliveryDaysRepository,
     ForecastEngineService,
     ForecastRecordsRepository,
     ForecastsService,
     UsageService,
   ],
-  exports: [LedgerService, ForecastEngineService, ForecastsService, UsageService],
+  exports: [LedgerService, LedgerReconciliationService, ForecastEngineService, ForecastsService, UsageService],
 })
 export class BillingModule {}

@@ -197,10 +197,46 @@ export class LedgerRepository {
       campaignId?: string | null;
       runId?: string | null;
       lineRequestId?: string | null;
+      lineDay: string;
     },
     tx: Transaction,
   ): Promise<void> {
-    await this.prisma.db(tx).usageEntry.create({ data: entry });
+    await this.prisma.db(tx).usageEntry.create({ data: { ...entry, lineDay: new Date(`${entry.lineDay}T00:00:00Z`) } });
+  }
+
+  /**
+   * What LINE accepted from this service per LINE day and kind, for the days the month sent on:
+   * `accepted` in this month, `otherMonths` in the account's other months (a LINE day runs in UTC+9,
+   * so it can straddle the account's month boundary).
+   */
+  async acceptedByDay(
+    lineAccountId: string,
+    month: string,
+    tx?: Transaction,
+  ): Promise<{ day: string; kind: string; accepted: number; otherMonths: number }[]> {
+    const rows = await this.prisma.db(tx).$queryRaw<
+      { day: string; kind: string; accepted: number; other_months: number }[]
+    >`SELECT to_char(line_day, 'YYYY-MM-DD') AS day, kind,
+             coalesce(sum(messages) FILTER (WHERE month = ${month}), 0)::int AS accepted,
+             coalesce(sum(messages) FILTER (WHERE month <> ${month}), 0)::int AS other_months
+        FROM usage_entries
+       WHERE line_account_id = ${lineAccountId}::uuid
+         AND line_day IN (SELECT DISTINCT line_day FROM usage_entries
+                           WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} AND line_day IS NOT NULL)
+       GROUP BY line_day, kind ORDER BY line_day, kind`;
+    return rows.map((row) => ({ day: row.day, kind: row.kind, accepted: row.accepted, otherMonths: row.other_months }));
+  }
+
+  /** Lowers the month's paid messages and spend to at most these (a reconciliation found fewer messages used). */
+  async capPaidAndSpend(
+    lineAccountId: string,
+    month: string,
+    cap: { paid: number; spend: string },
+    tx: Transaction,
+  ): Promise<void> {
+    await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
+        paid_messages = least(paid_messages, ${cap.paid}), spend = least(spend, ${cap.spend}::numeric), updated_at = now()
+      WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}`;
   }
 
   /** Settled usage of the month grouped by campaign (null: sends outside campaigns, such as test sends). */

@@ -3,7 +3,9 @@ import type { LineAccount } from '@lcm/database';
 import type { BlockReason } from '@lcm/domain/forecast';
 import { costOfPaidPositions } from '@lcm/domain/pricing';
 import { Dec, formatAmount } from '@lcm/domain/money';
+import { lineDayOf } from '@lcm/domain/reconciliation';
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import { ComputedForecast, ForecastEngineService, ForecastResponse, SendShape } from './forecast-engine.service';
@@ -49,6 +51,7 @@ export class LedgerService {
     private readonly engine: ForecastEngineService,
     private readonly records: ForecastRecordsRepository,
     private readonly rateCards: RateCardsService,
+    private readonly clock: Clock,
   ) {}
 
   reserve(request: ReserveRequest): Promise<ReserveResult> {
@@ -194,6 +197,9 @@ export class LedgerService {
         campaignId: reservation.campaignId,
         runId: reservation.runId,
         lineRequestId: meta.lineRequestId ?? null,
+        // Settlement follows acceptance by about DISPATCH_POLL_MS, so this is the day LINE counts them on; a batch
+        // settled just after midnight (UTC+9) moves to the next day, and the two days' differences cancel once both are ready.
+        lineDay: lineDayOf(this.clock.now()),
       },
       tx,
     );

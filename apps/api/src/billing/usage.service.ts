@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { UsageResponseDto } from './billing.dto';
 import { ForecastEngineService } from './forecast-engine.service';
+import { LedgerReconciliationService } from './ledger-reconciliation.service';
 import { LedgerRepository } from './ledger.repository';
 
 /** Where the month's messages and money went, and where the month is heading. */
@@ -16,6 +17,7 @@ export class UsageService {
     private readonly ledger: LedgerRepository,
     private readonly engine: ForecastEngineService,
     private readonly clock: Clock,
+    private readonly reconciliation: LedgerReconciliationService,
   ) {}
 
   async usage(lineAccountId: string, requestedMonth?: string): Promise<UsageResponseDto> {
@@ -47,6 +49,7 @@ export class UsageService {
       ? cheapestPlan(input.regionCards, projection.endOfMonthMessages)
       : null;
     const byCampaign = await this.ledger.usageByCampaign(account.id, month);
+    const days = await this.reconciliation.dayFigures(account.id, month);
     return {
       month,
       plan: account.plan,
@@ -62,6 +65,7 @@ export class UsageService {
       budget: money(budget, currency),
       budgetRemaining: money(Dec.max(0, budget.minus(spent).minus(reservedCost)), currency),
       byCampaign: byCampaign.map((row) => ({ ...row, cost: money(row.cost, currency) })),
+      days,
       projection: {
         elapsedFraction: projection.elapsedFraction,
         endOfMonthMessages: projection.endOfMonthMessages,

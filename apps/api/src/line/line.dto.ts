@@ -10,11 +10,26 @@ export class LineConsumptionDto {
   @ApiProperty({ description: "This month's messages, all senders" }) totalUsage: number;
 }
 
+export class ReconciliationResultDto {
+  @ApiProperty({ description: "Days whose delivery count was read from LINE (days LINE hadn't finished counting)" })
+  daysRead: number;
+  @ApiProperty({ description: 'Of those, the days LINE reported as ready' }) daysReady: number;
+  @ApiProperty({ type: [String], description: 'Days LINE could not be asked about now (asked again at the next sync)' })
+  failures: string[];
+  @ApiProperty({ description: "The ledger's used messages before the reconciliation" }) ledgerUsedBefore: number;
+  @ApiProperty({ description: '…and after it (see GET /line-accounts/:id/usage, `days`)' }) ledgerUsedAfter: number;
+}
+
 export class QuotaSyncResponseDto {
   @ApiProperty({ type: LineQuotaDto }) quota: LineQuotaDto;
   @ApiProperty({ type: LineConsumptionDto }) consumption: LineConsumptionDto;
   @ApiProperty({ format: 'date-time' }) syncedAt: string;
   @ApiProperty() month: string;
+  @ApiProperty({
+    type: ReconciliationResultDto,
+    description: "The ledger reconciled with LINE's per-day delivery counts",
+  })
+  reconciliation: ReconciliationResultDto;
 }
 
 /** What an import run to its end in-process returns (the sandbox's import at start). */

@@ -6,7 +6,9 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { ForecastEngineService } from '../billing/forecast-engine.service';
+import { DayReadingInput, LedgerReconciliationService } from '../billing/ledger-reconciliation.service';
 import { LedgerService } from '../billing/ledger.service';
+import { lineDateParam } from '@lcm/domain/reconciliation';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { UsageSettler } from '../ports/usage-settler';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -33,6 +35,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     private readonly config: AppConfigService,
     private readonly scheduler: SchedulerRegistry,
     private readonly settler: UsageSettler,
+    private readonly reconciliation: LedgerReconciliationService,
   ) {
     super();
   }
@@ -89,6 +92,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
       consumption: consumption.value.totalUsage,
       takenAt,
     });
+    const reconciliation = await this.reconcileDays(account, month, client);
     return {
       ok: true,
       value: {
@@ -96,7 +100,39 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
         quota: { type: quota.value.type, value: quotaValue },
         consumption: { totalUsage: consumption.value.totalUsage },
         syncedAt: takenAt.toISOString(),
+        reconciliation,
       },
+    };
+  }
+
+  /**
+   * Reads LINE's delivery count of every day of the month the service sent on and LINE hasn't
+   * finished counting, then reconciles the ledger. LINE is asked outside any transaction; a day
+   * LINE can't answer now is asked again at the next sync (its accepted count stands meanwhile).
+   */
+  private async reconcileDays(
+    account: LineAccount,
+    month: string,
+    client: ReturnType<LineGateway['clientFor']>,
+  ): Promise<QuotaSyncResponseDto['reconciliation']> {
+    const readAt = this.clock.now();
+    const days = await this.reconciliation.daysToRead(account.id, month);
+    const readings: DayReadingInput[] = [];
+    const failures: string[] = [];
+    for (const { day, kind } of days) {
+      const outcome = await client.getDeliveryCount(kind, lineDateParam(day));
+      if (outcome.kind === 'accepted')
+        readings.push({ day, kind, status: outcome.value.status, count: outcome.value.success });
+      else failures.push(`${kind} ${day}: ${describeOutcome(outcome)}`);
+    }
+    if (failures.length) this.logger.warn({ lineAccountId: account.id, failures }, 'delivery counts could not be read');
+    const result = await this.reconciliation.reconcile(account, month, readings, readAt);
+    return {
+      daysRead: readings.length,
+      daysReady: readings.filter((reading) => reading.status === 'ready').length,
+      failures,
+      ledgerUsedBefore: result.usedBefore,
+      ledgerUsedAfter: result.usedAfter,
     };
   }
 

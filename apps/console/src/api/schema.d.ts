@@ -1187,6 +1187,37 @@ export interface components {
             paidMessages: number;
             cost: components["schemas"]["MoneyDto"];
         };
+        DeliveryDayDto: {
+            /**
+             * @description LINE's day (UTC+9) the messages were sent on
+             * @example 2026-12-01
+             */
+            day: string;
+            /**
+             * @description multicast: campaign runs; push: test sends
+             * @enum {string}
+             */
+            kind: "multicast" | "push";
+            /** @description Messages LINE accepted from this service that day */
+            accepted: number;
+            /**
+             * @description LINE's status of its count for the day; null: not read yet
+             * @enum {string|null}
+             */
+            status: "ready" | "unready" | "unavailable_for_privacy" | "out_of_service" | null;
+            /** @description LINE's count (messages delivered), once ready */
+            counted: number | null;
+            /** @description unavailable_for_privacy: LINE counted fewer than 20, so at most this (19) */
+            countedAtMost: number | null;
+            /** @description accepted − counted, once ready: users who blocked the account and unknown ids */
+            difference: number | null;
+            /** @description What the month ledger counts for the day (LINE's count once ready, else accepted) */
+            ledger: number;
+            /** @description Part of the day's traffic fell into another month of the account: accepted stands */
+            spansMonths: boolean;
+            /** Format: date-time */
+            readAt: string | null;
+        };
         UsageResponseDto: {
             month: string;
             plan: string;
@@ -1204,6 +1235,8 @@ export interface components {
             budget: components["schemas"]["MoneyDto"];
             budgetRemaining: components["schemas"]["MoneyDto"];
             byCampaign: components["schemas"]["CampaignUsageDto"][];
+            /** @description Per LINE day the service sent on: accepted, LINE's count, the difference and what the ledger counts */
+            days: components["schemas"]["DeliveryDayDto"][];
             /** @description {endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month's end */
             projection: Record<string, never>;
             /** @description {plan, monthlyCost}: the cheapest plan for the projected volume */
@@ -1474,12 +1507,26 @@ export interface components {
             /** @description This month's messages, all senders */
             totalUsage: number;
         };
+        ReconciliationResultDto: {
+            /** @description Days whose delivery count was read from LINE (days LINE hadn't finished counting) */
+            daysRead: number;
+            /** @description Of those, the days LINE reported as ready */
+            daysReady: number;
+            /** @description Days LINE could not be asked about now (asked again at the next sync) */
+            failures: string[];
+            /** @description The ledger's used messages before the reconciliation */
+            ledgerUsedBefore: number;
+            /** @description …and after it (see GET /line-accounts/:id/usage, `days`) */
+            ledgerUsedAfter: number;
+        };
         QuotaSyncResponseDto: {
             quota: components["schemas"]["LineQuotaDto"];
             consumption: components["schemas"]["LineConsumptionDto"];
             /** Format: date-time */
             syncedAt: string;
             month: string;
+            /** @description The ledger reconciled with LINE's per-day delivery counts */
+            reconciliation: components["schemas"]["ReconciliationResultDto"];
         };
         FollowersImportJobResponseDto: {
             /** Format: uuid */

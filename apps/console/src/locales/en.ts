@@ -1,6 +1,8 @@
 // The English names of codes the API answers with (statuses, verdicts, roles); other English text
 // is its own key.
 export const en: Record<string, string> = {
+  'lineDay.unready': 'not counted yet',
+  'lineDay.out_of_service': 'not counted by LINE',
   'role.admin': 'admin',
   'role.marketer': 'marketer',
   'role.approver': 'approver',

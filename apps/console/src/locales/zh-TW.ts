@@ -382,4 +382,18 @@ export const zhTW: Record<string, string> = {
   'Edit {{name}}': '編輯 {{name}}',
   Edit: '編輯',
   'LINE account {{name}}': 'LINE 帳號 {{name}}',
+  'lineDay.unready': '尚未計算',
+  'lineDay.out_of_service': 'LINE 未計算',
+  'Counted by LINE, day by day': 'LINE 每日計數',
+  'LINE accepts every id it is sent but counts only the followers it delivered to. Once LINE has counted a day (about a day later, in UTC+9), the month follows its count.':
+    'LINE 接受所有送出的 ID，但只計算實際送達的好友。LINE 算完某一天（約一天後，以 UTC+9 計）後，本月用量即依 LINE 的計數。',
+  'Nothing sent this month': '本月尚未發送',
+  'Day (UTC+9)': '日期（UTC+9）',
+  'Sent by': '發送來源',
+  'Accepted by LINE': 'LINE 已接受',
+  'Counted by LINE': 'LINE 計數',
+  'fewer than 20': '少於 20',
+  'not read yet': '尚未讀取',
+  'Not delivered (blocked or unknown users)': '未送達（封鎖或未知的使用者）',
+  'Counted in the month': '計入本月',
 };

@@ -205,6 +205,41 @@ export default function MonthPage() {
               ]}
             />
           </Card>
+          <Card title={t('Counted by LINE, day by day')} style={{ marginTop: 16 }}>
+            <Typography.Paragraph type="secondary">
+              {t(
+                'LINE accepts every id it is sent but counts only the followers it delivered to. Once LINE has counted a day (about a day later, in UTC+9), the month follows its count.',
+              )}
+            </Typography.Paragraph>
+            <Table
+              size="small"
+              rowKey={(row) => `${row.day}:${row.kind}`}
+              pagination={false}
+              dataSource={u.days}
+              locale={{ emptyText: t('Nothing sent this month') }}
+              columns={[
+                { title: t('Day (UTC+9)'), dataIndex: 'day' },
+                { title: t('Sent by'), render: (_, row) => (row.kind === 'push' ? t('Test sends') : t('Campaigns')) },
+                { title: t('Accepted by LINE'), render: (_, row) => n(row.accepted) },
+                {
+                  title: t('Counted by LINE'),
+                  render: (_, row) =>
+                    row.status === 'ready'
+                      ? n(row.counted ?? undefined)
+                      : row.status === 'unavailable_for_privacy'
+                        ? t('fewer than 20')
+                        : row.status === null
+                          ? t('not read yet')
+                          : t(`lineDay.${row.status}`),
+                },
+                {
+                  title: t('Not delivered (blocked or unknown users)'),
+                  render: (_, row) => (row.difference === null ? '–' : n(row.difference)),
+                },
+                { title: t('Counted in the month'), render: (_, row) => n(row.ledger) },
+              ]}
+            />
+          </Card>
         </>
       )}
     </>
