@@ -1,8 +1,59 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { VersionField } from '../common/validation';
-import { IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { quietHoursProblems } from '@lcm/domain/schedules';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsTimeZone } from '../common/time-zone';
+
+/** One field of quietHours, judged by the domain's rule (libs/domain/src/schedules/quiet-hours.ts). */
+@ValidatorConstraint({ name: 'quietHoursField' })
+class QuietHoursFieldConstraint implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    return this.problem(args) === null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return this.problem(args) ?? 'is not valid';
+  }
+  private problem(args: ValidationArguments): string | null {
+    const { start, end } = args.object as QuietHoursDto;
+    return quietHoursProblems({ start, end }).find((p) => p.field === args.property)?.problem ?? null;
+  }
+}
+
+export class QuietHoursDto {
+  @ApiProperty({
+    example: '21:00',
+    pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+    description: 'Quiet from this wall-clock time (inclusive)',
+  })
+  @Validate(QuietHoursFieldConstraint)
+  start: string;
+
+  @ApiProperty({
+    example: '09:00',
+    pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+    description: 'Until this wall-clock time (exclusive); earlier than start wraps past midnight; never equal to start',
+  })
+  @Validate(QuietHoursFieldConstraint)
+  end: string;
+}
 
 export class LineAccountCreateDto {
   @ApiProperty({ example: 'Taipei flagship store' })
@@ -80,6 +131,19 @@ export class LineAccountCreateDto {
   @ValidateIf((_, value) => value !== null)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   apiBaseUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: QuietHoursDto,
+    nullable: true,
+    description:
+      "Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off",
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuietHoursDto)
+  quietHours?: QuietHoursDto | null;
 }
 
 export class LineAccountUpdateDto extends PartialType(OmitType(LineAccountCreateDto, ['channelId'] as const)) {
@@ -99,6 +163,8 @@ export class LineAccountResponseDto {
   @ApiProperty() otherPushHeadroom: number;
   @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
   @ApiProperty({ description: 'Points at the bundled LINE simulator' }) isSandbox: boolean;
+  @ApiProperty({ type: QuietHoursDto, nullable: true, description: "Quiet hours in the account's timezone; null: off" })
+  quietHours: QuietHoursDto | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -1,4 +1,5 @@
 import type { LineAccount } from '@lcm/database';
+import type { QuietHours } from '@lcm/domain/schedules';
 import type { LineAccountResponseDto } from './line-accounts.dto';
 
 /** Secrets never leave the service: the response has no field for them. */
@@ -15,8 +16,16 @@ export function toLineAccountResponse(account: LineAccount): LineAccountResponse
     otherPushHeadroom: account.otherPushHeadroom,
     apiBaseUrl: account.apiBaseUrl,
     isSandbox: account.isSandbox,
+    quietHours: quietHoursOf(account),
     version: account.version,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
   };
+}
+
+/** The account's quiet hours, or null when they are off. */
+export function quietHoursOf(account: LineAccount): QuietHours | null {
+  return account.quietHoursStart && account.quietHoursEnd
+    ? { start: account.quietHoursStart, end: account.quietHoursEnd }
+    : null;
 }

@@ -3,6 +3,26 @@ import type { LineAccount, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
+/**
+ * SQL that is true while dispatch may send for the account aliased `alias` at the instant `at` (a
+ * placeholder such as `$3::timestamptz`, the service's clock): quiet hours off, or `at` inside
+ * [quietCheckedAt, quietWindowStart), the open interval the quiet-hours rule last computed. Past
+ * its end the account stays closed until the scheduler computes the next window
+ * (LineAccountsService.refreshQuietWindows). Dispatch's claim and the due-run queries read it.
+ */
+export function quietOpenSql(alias: string, at: string): string {
+  return `(${alias}.quiet_hours_start IS NULL OR (${alias}.quiet_checked_at <= ${at} AND ${at} < ${alias}.quiet_window_start))`;
+}
+
+/** The quiet-hours columns of an account: its rule and the window last computed from it. */
+export interface QuietColumns {
+  quietHoursStart: string | null;
+  quietHoursEnd: string | null;
+  quietCheckedAt: Date | null;
+  quietWindowStart: Date | null;
+  quietWindowEnd: Date | null;
+}
+
 @Injectable()
 export class LineAccountsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -42,5 +62,35 @@ export class LineAccountsRepository {
       data: { ...data, version: { increment: 1 } } as Prisma.LineAccountUpdateManyMutationInput,
     });
     return count === 1 ? this.prisma.db(tx).lineAccount.findUnique({ where: { id } }) : null;
+  }
+
+  /** Accounts with quiet hours whose stored window no longer tells `now` (now is outside [checkedAt, windowEnd)). */
+  staleQuietWindows(now: Date): Promise<LineAccount[]> {
+    return this.prisma.client.lineAccount.findMany({
+      where: {
+        quietHoursStart: { not: null },
+        OR: [
+          { quietCheckedAt: null },
+          { quietWindowEnd: null },
+          { quietCheckedAt: { gt: now } },
+          { quietWindowEnd: { lte: now } },
+        ],
+      },
+      take: 100,
+    });
+  }
+
+  /**
+   * Stores a window computed from the account's rule as read (same rule and zone, else someone
+   * changed them meanwhile and their update stored its own window). Not a change of the account:
+   * version and updatedAt stay.
+   */
+  async storeQuietWindow(account: LineAccount, window: QuietColumns): Promise<boolean> {
+    const changed = await this.prisma.client.$executeRaw`
+      UPDATE line_accounts SET quiet_checked_at = ${window.quietCheckedAt}, quiet_window_start = ${window.quietWindowStart},
+             quiet_window_end = ${window.quietWindowEnd}
+       WHERE id = ${account.id}::uuid AND quiet_hours_start = ${account.quietHoursStart}
+         AND quiet_hours_end = ${account.quietHoursEnd} AND timezone = ${account.timezone}`;
+    return changed === 1;
   }
 }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
+import { quietWindowAt, type QuietHours } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import { LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
-import { LineAccountsRepository } from './line-accounts.repository';
-import { toLineAccountResponse } from './line-accounts.mapper';
+import { LineAccountsRepository, QuietColumns } from './line-accounts.repository';
+import { quietHoursOf, toLineAccountResponse } from './line-accounts.mapper';
 
 @Injectable()
 export class LineAccountsService {
@@ -16,6 +18,7 @@ export class LineAccountsService {
     private readonly repository: LineAccountsRepository,
     private readonly audit: AuditService,
     private readonly rateCards: RateCardsService,
+    private readonly clock: Clock,
   ) {}
 
   async create(
@@ -46,6 +49,7 @@ export class LineAccountsService {
           otherPushHeadroom: dto.otherPushHeadroom ?? 0,
           apiBaseUrl: dto.apiBaseUrl ?? null,
           isSandbox: options.isSandbox ?? false,
+          ...this.quietColumns(dto.quietHours ?? null, dto.timezone ?? 'Asia/Taipei'),
         },
         tx,
       );
@@ -73,11 +77,19 @@ export class LineAccountsService {
 
   /** Plan and budget changes matter for money: every change is audited with before and after. */
   async update(actor: AuthUser, id: string, dto: LineAccountUpdateDto): Promise<LineAccountResponseDto> {
-    const { version, ...changes } = dto;
+    const { version, quietHours, ...changes } = dto;
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
       const currency = await this.currencyOfPlan(changes.region ?? before.region, changes.plan ?? before.plan, tx);
-      const after = await this.repository.updateAtVersion(id, version, { ...changes, currency }, tx);
+      // A new rule or zone takes effect at once: the window is computed again now, in this update.
+      const quiet =
+        quietHours !== undefined || changes.timezone !== undefined
+          ? this.quietColumns(
+              quietHours === undefined ? quietHoursOf(before) : quietHours,
+              changes.timezone ?? before.timezone,
+            )
+          : {};
+      const after = await this.repository.updateAtVersion(id, version, { ...changes, ...quiet, currency }, tx);
       if (!after) throw ApiError.staleVersion('line account', before.version);
       const secretsChanged = ['channelAccessToken', 'channelSecret'].filter((key) => key in changes);
       await this.audit.record(
@@ -94,6 +106,39 @@ export class LineAccountsService {
       );
       return toLineAccountResponse(after);
     });
+  }
+
+  /**
+   * For the scheduler: computes the quiet window again for every account whose stored one no longer
+   * tells `now` (the clock moved past its end, or before it was computed). Returns how many changed.
+   */
+  async refreshQuietWindows(now: Date): Promise<number> {
+    let changed = 0;
+    for (const account of await this.repository.staleQuietWindows(now)) {
+      const quiet = this.quietColumns(quietHoursOf(account), account.timezone, now);
+      if (await this.repository.storeQuietWindow(account, quiet)) changed++;
+    }
+    return changed;
+  }
+
+  /** The quiet-hours columns for a rule: the rule, and the window in force at `now` or next after it. */
+  private quietColumns(quietHours: QuietHours | null, timezone: string, now = this.clock.now()): QuietColumns {
+    if (!quietHours)
+      return {
+        quietHoursStart: null,
+        quietHoursEnd: null,
+        quietCheckedAt: null,
+        quietWindowStart: null,
+        quietWindowEnd: null,
+      };
+    const window = quietWindowAt(now, quietHours, timezone);
+    return {
+      quietHoursStart: quietHours.start,
+      quietHoursEnd: quietHours.end,
+      quietCheckedAt: now,
+      quietWindowStart: window.start,
+      quietWindowEnd: window.end,
+    };
   }
 
   findById(id: string): Promise<LineAccount | null> {

@@ -952,6 +952,18 @@ export interface components {
             /** @description The password to set (at least 12 characters) */
             password: string;
         };
+        QuietHoursDto: {
+            /**
+             * @description Quiet from this wall-clock time (inclusive)
+             * @example 21:00
+             */
+            start: string;
+            /**
+             * @description Until this wall-clock time (exclusive); earlier than start wraps past midnight; never equal to start
+             * @example 09:00
+             */
+            end: string;
+        };
         LineAccountCreateDto: {
             /** @example Taipei flagship store */
             name: string;
@@ -993,6 +1005,8 @@ export interface components {
             otherPushHeadroom: number;
             /** @description LINE API base URL; null for LINE itself, or the simulator's URL */
             apiBaseUrl?: string | null;
+            /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
+            quietHours?: components["schemas"]["QuietHoursDto"] | null;
         };
         MoneyDto: {
             /**
@@ -1017,6 +1031,8 @@ export interface components {
             apiBaseUrl: string | null;
             /** @description Points at the bundled LINE simulator */
             isSandbox: boolean;
+            /** @description Quiet hours in the account's timezone; null: off */
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -1063,6 +1079,8 @@ export interface components {
             otherPushHeadroom: number;
             /** @description LINE API base URL; null for LINE itself, or the simulator's URL */
             apiBaseUrl?: string | null;
+            /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
+            quietHours?: components["schemas"]["QuietHoursDto"] | null;
             /** @description The version you read; a stale one gets 409 */
             version: number;
         };

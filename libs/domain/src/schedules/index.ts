@@ -4,3 +4,12 @@ export { nextOccurrence, nextOccurrences } from './next-occurrence';
 export type { NextOccurrenceOptions } from './next-occurrence';
 export { firstSendAt, isRecurring, nextSendAfter, scheduleProblems } from './campaign-schedule';
 export type { CampaignSchedule, OneOffSchedule, RecurringSchedule, ScheduleProblem } from './campaign-schedule';
+export {
+  formatLocalDateTime,
+  formatLocalTime,
+  parseClockTime,
+  quietAt,
+  quietHoursProblems,
+  quietWindowAt,
+} from './quiet-hours';
+export type { QuietHours, QuietWindow } from './quiet-hours';
