@@ -41,6 +41,7 @@ const stored: LineAccount = {
   otherPushHeadroom: 0,
   apiBaseUrl: 'http://127.0.0.1:4500',
   isSandbox: false,
+  quietHours: null,
   version: 3,
   createdAt: '2026-12-01T00:00:00.000Z',
   updatedAt: '2026-12-01T00:00:00.000Z',
