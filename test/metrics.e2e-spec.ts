@@ -80,6 +80,12 @@ describe('metrics and probes', () => {
     ).toBe(1);
     expect(sample(text, 'lcm_db_pool_connections{pool="pg",state="in_use"}')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'lcm_db_pool_waiting{pool="pg"}')).toBe(0);
+    // Prisma's pool serves requests: this scrape's own reads hold a connection of it, or have just released one.
+    const prisma = ['in_use', 'idle'].map((state) =>
+      sample(text, `lcm_db_pool_connections{pool="prisma",state="${state}"}`)!,
+    );
+    expect(prisma[0] + prisma[1]).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'lcm_db_pool_waiting{pool="prisma"}')).toBe(0);
     expect(text).toContain('lcm_nodejs_eventloop_lag_seconds');
     expect(text).toContain('lcm_nodejs_heap_size_used_bytes');
   });

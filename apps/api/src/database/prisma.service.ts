@@ -18,6 +18,9 @@ import { safeError } from '../common/safe-error';
 @Injectable()
 export class PrismaService implements OnApplicationShutdown {
   private readonly prismaClient: PrismaClient;
+  /** Prisma's connections: requests, transactions, the scheduler. Ours, so the metrics can read it. */
+  private readonly prismaPool: Pool;
+  /** The sending hot path's connections (see `pool`). */
   private readonly pgPool: Pool;
   /** One connection of its own for /health: it answers whether PostgreSQL does, however busy the pools are. */
   private readonly healthPool: Pool;
@@ -27,13 +30,14 @@ export class PrismaService implements OnApplicationShutdown {
 
   constructor(config: AppConfigService) {
     const { databaseUrl, databasePoolSize } = config.values;
-    this.prismaClient = createPrismaClient(databaseUrl, { max: databasePoolSize, ...poolTimeouts() });
+    this.prismaPool = new Pool({ connectionString: databaseUrl, max: databasePoolSize, ...poolTimeouts() });
+    this.prismaClient = createPrismaClient(databaseUrl, this.prismaPool);
     this.pgPool = new Pool({ connectionString: databaseUrl, max: 10, ...poolTimeouts() });
     this.healthPool = new Pool({ connectionString: databaseUrl, max: 1, ...poolTimeouts(), statement_timeout: 2_000 });
     // An idle connection the server closes (a restart, or shutdown racing ours) must not crash the process.
     // Only what the error says: the pg error object carries the whole client (types, statements).
     // 57P01 is the server shutting down (Ctrl-C in a terminal reaches the embedded one too): expected.
-    for (const pool of [this.pgPool, this.healthPool])
+    for (const pool of [this.prismaPool, this.pgPool, this.healthPool])
       pool.on('error', (error: Error & { code?: string }) => {
         const line = `idle database connection lost: ${safeError(error).message}`;
         if (error.code === '57P01') this.logger.log({ code: error.code }, line);
@@ -41,10 +45,19 @@ export class PrismaService implements OnApplicationShutdown {
       });
   }
 
-  /** The sending pool's connections (for the metrics); Prisma's own pool is not exposed by its adapter. */
+  /** Each pool's connections, for the metrics: `prisma` (requests, transactions) and `pg` (sending). */
   poolStats(): { name: string; inUse: number; idle: number; waiting: number }[] {
-    const pool = this.pgPool;
-    return [{ name: 'pg', inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }];
+    return (
+      [
+        ['prisma', this.prismaPool],
+        ['pg', this.pgPool],
+      ] as const
+    ).map(([name, pool]) => ({
+      name,
+      inUse: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }));
   }
 
   /** Whether PostgreSQL answers, on the health check's own connection. */
@@ -90,6 +103,7 @@ export class PrismaService implements OnApplicationShutdown {
   /** Last of all, after every module stopped its loops (onModuleDestroy) and may no longer query. */
   async onApplicationShutdown(): Promise<void> {
     await this.prismaClient.$disconnect();
+    await this.prismaPool.end();
     await this.pgPool.end();
     await this.healthPool.end();
   }
