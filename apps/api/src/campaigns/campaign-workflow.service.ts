@@ -167,7 +167,7 @@ export class CampaignWorkflowService {
         {
           reason: dto.reason,
           forecast: summarize(forecastId, computed),
-          ...(resubmitted ? { cancelledRuns: cancelled.map((run) => run.id) } : {}),
+          ...(resubmitted ? { cancelledRuns: idsOf(cancelled) } : {}),
         },
         tx,
       );
@@ -258,7 +258,7 @@ export class CampaignWorkflowService {
         after,
         {
           reason: dto.reason,
-          cancelledRuns: cancelled.map((run) => run.id),
+          cancelledRuns: idsOf(cancelled),
         },
         tx,
       );
@@ -267,70 +267,56 @@ export class CampaignWorkflowService {
   }
 
   /** Stops for good: waiting runs are cancelled, a sending one stops between batches. */
-  async cancel(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
-    return this.repository.transaction(async (tx) => {
-      const campaign = await this.lockForAction('cancel', id, dto.version, tx);
-      assertMayControl(actor, campaign, 'cancel');
-      const { cancelled, stopping } = await this.runs.cancelAll(id, this.clock.now(), tx);
-      const after = await this.transition(campaign, 'cancel', {}, tx);
-      await this.recordTransition(
-        actor,
-        'campaign.cancelled',
-        campaign,
-        after,
-        {
-          reason: dto.reason,
-          cancelledRuns: cancelled.map((run) => run.id),
-          stoppingRuns: stopping.map((run) => run.id),
-        },
-        tx,
-      );
-      return this.reads.respond(after, tx);
+  cancel(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.control(actor, id, dto, 'cancel', 'campaign.cancelled', async (campaign, tx) => {
+      const { cancelled, stopping } = await this.runs.cancelAll(campaign.id, this.clock.now(), tx);
+      return { details: { cancelledRuns: idsOf(cancelled), stoppingRuns: idsOf(stopping) } };
     });
   }
 
-  async pause(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
-    return this.repository.transaction(async (tx) => {
-      const campaign = await this.lockForAction('pause', id, dto.version, tx);
-      assertMayControl(actor, campaign, 'pause');
-      const { paused, stopping } = await this.runs.pauseAll(id, tx);
-      const after = await this.transition(campaign, 'pause', {}, tx);
-      await this.recordTransition(
-        actor,
-        'campaign.paused',
-        campaign,
-        after,
-        {
-          reason: dto.reason,
-          pausedRuns: paused.map((run) => run.id),
-          stoppingRuns: stopping.map((run) => run.id),
-        },
-        tx,
-      );
-      return this.reads.respond(after, tx);
+  pause(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.control(actor, id, dto, 'pause', 'campaign.paused', async (campaign, tx) => {
+      const { paused, stopping } = await this.runs.pauseAll(campaign.id, tx);
+      return { details: { pausedRuns: idsOf(paused), stoppingRuns: idsOf(stopping) } };
     });
   }
 
-  async resume(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
-    return this.repository.transaction(async (tx) => {
-      const campaign = await this.lockForAction('resume', id, dto.version, tx);
-      assertMayControl(actor, campaign, 'resume');
+  resume(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<CampaignResponseDto> {
+    return this.control(actor, id, dto, 'resume', 'campaign.resumed', async (campaign, tx) => {
       const resumed = await this.runs.resumeAll(campaign, this.clock.now(), tx);
       const sending =
         resumed.some((run) => run.status === 'sending') ||
-        (await this.runs.findForCampaign(id, ['sending'], tx)).length > 0;
-      const after = await this.transition(campaign, 'resume', sending ? { status: 'sending' } : {}, tx);
-      await this.recordTransition(
-        actor,
-        'campaign.resumed',
-        campaign,
-        after,
-        {
-          reason: dto.reason,
+        (await this.runs.findForCampaign(campaign.id, ['sending'], tx)).length > 0;
+      return {
+        changes: sending ? { status: 'sending' } : {},
+        details: {
           resumedRuns: resumed.map((run) => ({ id: run.id, status: run.status, scheduledAt: run.scheduledAt })),
         },
-        tx,
-      );
+      };
+    });
+  }
+
+  /**
+   * Cancel, pause and resume: the campaign locked for the action, the actor checked, its runs changed
+   * (under the campaign's lock), then the transition and its audit entry with what happened to the runs.
+   */
+  private control(
+    actor: AuthUser,
+    id: string,
+    dto: CampaignTransitionDto,
+    action: 'cancel' | 'pause' | 'resume',
+    audited: string,
+    changeRuns: (
+      campaign: Campaign,
+      tx: Transaction,
+    ) => Promise<{ changes?: CampaignChanges; details: Record<string, unknown> }>,
+  ): Promise<CampaignResponseDto> {
+    return this.repository.transaction(async (tx) => {
+      const campaign = await this.lockForAction(action, id, dto.version, tx);
+      assertMayControl(actor, campaign, action);
+      const { changes, details } = await changeRuns(campaign, tx);
+      const after = await this.transition(campaign, action, changes ?? {}, tx);
+      await this.recordTransition(actor, audited, campaign, after, { reason: dto.reason, ...details }, tx);
       return this.reads.respond(after, tx);
     });
   }
@@ -459,6 +445,10 @@ function assertMayControl(actor: AuthUser, campaign: Campaign, verb: string): vo
   if (actor.role === 'marketer' && campaign.createdById !== actor.id) {
     throw ApiError.forbidden(`only the marketer who created this campaign, an approver or an admin may ${verb} it`);
   }
+}
+
+function idsOf(runs: { id: string }[]): string[] {
+  return runs.map((run) => run.id);
 }
 
 function forecastSummary(forecastId: string, computed: ComputedForecast): CampaignForecastSummaryDto {
