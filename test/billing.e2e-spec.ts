@@ -1,6 +1,10 @@
+import { DEFAULT_RATE_CARDS } from '@lcm/domain/pricing';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { LedgerService } from '../apps/api/src/billing/ledger.service';
 import { LineAccountsService } from '../apps/api/src/line-accounts/line-accounts.service';
+
+/** The shipped TW high-plan card (fee, free messages, currency), for tests that load other bands over it. */
+const TW_HIGH = DEFAULT_RATE_CARDS.find((card) => card.region === 'TW' && card.plan === 'high')!;
 
 describe('rate cards, forecasts and the month ledger', () => {
   let t: TestApp;
@@ -64,12 +68,7 @@ describe('rate cards, forecasts and the month ledger', () => {
   it('refuses invalid cards with the field, and only admins add cards', async () => {
     const marketer = await t.createUser('marketer');
     const card = {
-      region: 'TW',
-      plan: 'high',
-      currency: 'TWD',
-      monthlyFee: '1200',
-      freeMessages: 6000,
-      additionalAllowed: true,
+      ...TW_HIGH,
       tiers: [
         { upTo: 100, unitPrice: '0.2' },
         { upTo: 50, unitPrice: '0.1' },
@@ -93,18 +92,12 @@ describe('rate cards, forecasts and the month ledger', () => {
 
   it('moves from ok to over_budget exactly where a loaded band table predicts (high plan, NT$500)', async () => {
     // A verified three-band table loaded by an admin (figures for the test, not LINE's).
-    const region = 'TW';
     await t
       .http()
       .post('/api/v1/rate-cards')
       .set(bearer(t.adminToken))
       .send({
-        region,
-        plan: 'high',
-        currency: 'TWD',
-        monthlyFee: '1200',
-        freeMessages: 6000,
-        additionalAllowed: true,
+        ...TW_HIGH,
         tiers: [
           { upTo: 1000, unitPrice: '0.2' },
           { upTo: 3000, unitPrice: '0.1' },

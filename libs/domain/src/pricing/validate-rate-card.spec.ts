@@ -3,19 +3,14 @@ import { DEFAULT_RATE_CARDS } from './default-rate-cards';
 import { rateCardArbitrary } from './testing/rate-card.arbitraries';
 import { assertValidRateCard, validateRateCard } from './validate-rate-card';
 
+/** The shipped TW high plan with a verified three-band table. */
 const highPlan = {
-  region: 'TW',
-  plan: 'high',
-  currency: 'TWD',
-  monthlyFee: '1200',
-  freeMessages: 6000,
-  additionalAllowed: true,
+  ...DEFAULT_RATE_CARDS.find((card) => card.region === 'TW' && card.plan === 'high')!,
   tiers: [
     { upTo: 1000, unitPrice: '0.2' },
     { upTo: 5000, unitPrice: '0.15' },
     { upTo: null, unitPrice: '0.011' },
   ],
-  effectiveFrom: '2023-09-01',
   source: 'test',
   verified: true,
 };
