@@ -127,6 +127,66 @@ export class DeliveryDayDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt: string | null;
 }
 
+export class OutsideTrafficDto {
+  @ApiProperty({ description: "Outside messages in LINE's latest reading (part of sentSoFar)" }) soFar: number;
+  @ApiProperty({ nullable: true, type: String, description: 'First reading of the trend window; null before two' })
+  observedFrom: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Latest reading of the trend window' })
+  observedTo: string | null;
+  @ApiProperty({ example: '70.00', description: 'Outside messages a day, over a window of at least 7 days' })
+  perDay: string;
+  @ApiProperty({ description: 'perDay extended from the latest reading to the month end, rounded up' }) trend: number;
+  @ApiProperty({ description: "The account's headroom for outside pushes" }) headroom: number;
+  @ApiProperty({ description: 'What the projection counts: the larger of trend and headroom' }) restOfMonth: number;
+}
+
+export class ProjectedCampaignDto {
+  @ApiProperty({ format: 'uuid' }) campaignId: string;
+  @ApiProperty({ description: "The audience's current size, after the campaign's limit" }) recipients: number;
+  @ApiProperty() messagesPerSend: number;
+  @ApiProperty({ description: 'Sends left this month: the scheduled run and each later cron occurrence' })
+  sends: number;
+  @ApiProperty() messages: number;
+  @ApiProperty() firstAt: string;
+  @ApiProperty() lastAt: string;
+  @ApiProperty({ description: 'More than 5,000 sends left this month: only 5,000 are counted' }) capped: boolean;
+}
+
+export class ScheduledProjectionDto {
+  @ApiProperty() messages: number;
+  @ApiProperty({ type: [ProjectedCampaignDto] }) campaigns: ProjectedCampaignDto[];
+}
+
+export class ProjectedLimitDto {
+  @ApiProperty({ enum: ['free_quota', 'line_limit', 'budget'] }) kind: 'free_quota' | 'line_limit' | 'budget';
+  @ApiProperty({ description: 'Messages, or for budget a decimal amount in the rate card currency' }) limit: string;
+  @ApiProperty() projected: string;
+  @ApiProperty({ description: 'projected / limit, whole percent rounded down' }) percent: number;
+}
+
+export class ProjectionResponseDto {
+  @ApiProperty({ example: '0.500000' }) elapsedFraction: string;
+  @ApiProperty({ description: '(a) Messages counted this month so far (used)' }) sentSoFar: number;
+  @ApiProperty({ description: 'Messages reserved by runs still sending' }) reserved: number;
+  @ApiProperty({ type: OutsideTrafficDto, description: '(b) Push traffic sent outside this service' })
+  outside: OutsideTrafficDto;
+  @ApiProperty({ type: ScheduledProjectionDto, description: '(c) Scheduled and recurring runs still due this month' })
+  scheduled: ScheduledProjectionDto;
+  @ApiProperty({ description: 'sentSoFar + reserved + outside.restOfMonth + scheduled.messages' })
+  endOfMonthMessages: number;
+  @ApiProperty() endOfMonthAdditionalMessages: number;
+  @ApiProperty({ type: MoneyDto }) endOfMonthSpend: MoneyDto;
+  @ApiProperty() exceedsPlanLimit: boolean;
+  @ApiProperty({ type: [ProjectedLimitDto] }) limits: ProjectedLimitDto[];
+}
+
+export class RecommendedPlanDto {
+  @ApiProperty() plan: string;
+  @ApiProperty({ type: MoneyDto }) monthlyCost: MoneyDto;
+  @ApiProperty() projectedMessages: number;
+  @ApiProperty({ type: MoneyDto, nullable: true }) currentPlanMonthlyCost: MoneyDto | null;
+}
+
 export class UsageResponseDto {
   @ApiProperty() month: string;
   @ApiProperty() plan: string;
@@ -149,10 +209,16 @@ export class UsageResponseDto {
   })
   days: DeliveryDayDto[];
   @ApiProperty({
-    description: "{endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month's end",
+    type: () => ProjectionResponseDto,
+    description:
+      "Where the month is heading: what was sent, outside traffic's trend, and the runs still due (docs/domain.md)",
   })
-  projection: object;
-  @ApiProperty({ nullable: true, description: '{plan, monthlyCost}: the cheapest plan for the projected volume' })
-  recommendedPlan: object | null;
+  projection: ProjectionResponseDto;
+  @ApiProperty({
+    type: () => RecommendedPlanDto,
+    nullable: true,
+    description: "The cheapest plan for the month (the rule of the forecast's plan suggestion); may be the current one",
+  })
+  recommendedPlan: RecommendedPlanDto | null;
   @ApiProperty({ description: "{quota, consumption, readAt, fresh, lastError}: LINE's last reading" }) line: object;
 }

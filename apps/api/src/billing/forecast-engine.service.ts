@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
-import { computeForecast, Forecast, ForecastInput } from '@lcm/domain/forecast';
-import { localDateOf, monthBounds, monthOf, projectMonthMessages } from '@lcm/domain/pricing';
+import {
+  computeForecast,
+  DueSend,
+  Forecast,
+  ForecastInput,
+  MonthProjection,
+  OutsideReading,
+  projectMonth,
+} from '@lcm/domain/forecast';
+import { localDateOf, monthBounds, monthOf } from '@lcm/domain/pricing';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
@@ -26,6 +34,8 @@ export interface ComputedForecast {
   response: ForecastResponse;
   input: ForecastInput;
   rateCardId: string;
+  /** The month's projection the plan suggestion used (with the due sends given, else none). */
+  projection: MonthProjection;
 }
 
 /**
@@ -49,7 +59,13 @@ export class ForecastEngineService {
     account: LineAccount,
     ledger: MonthLedger,
     send: SendShape,
-    options: { campaignId?: string | null; sendAt?: Date | null; tx?: Transaction } = {},
+    options: {
+      campaignId?: string | null;
+      sendAt?: Date | null;
+      tx?: Transaction;
+      /** Runs still due this month, for the projection (ScheduledSends); none inside the gate's transaction. */
+      dueSends?: readonly DueSend[];
+    } = {},
   ): Promise<ComputedForecast> {
     const now = this.clock.now();
     const month = ledger.month;
@@ -79,17 +95,19 @@ export class ForecastEngineService {
       },
       costCap: send.costCap,
       additionalMessageCap: account.additionalMessageCap,
-      projectedMonthMessages: projectMonthMessages(
-        ledger.usedMessages + ledger.reservedMessages,
-        now,
-        month,
-        account.timezone,
-      ),
     };
+    const projection = projectMonth(input, {
+      now,
+      timeZone: account.timezone,
+      outside: outsideReadings(ledger),
+      dueSends: options.dueSends ?? [],
+    });
+    input.projectedMonthMessages = projection.endOfMonthMessages;
     const forecast = computeForecast(input);
     return {
       input,
       rateCardId: card.id,
+      projection,
       response: {
         campaignId: options.campaignId ?? null,
         lineAccountId: account.id,
@@ -109,4 +127,21 @@ export class ForecastEngineService {
     if (!ledger.lineReadingAt) return false;
     return now.getTime() - ledger.lineReadingAt.getTime() <= this.config.values.quotaMaxAgeSeconds * 1000;
   }
+}
+
+/**
+ * Push traffic LINE counted that this service did not send, at the month's first and latest
+ * readings: LINE's count less the ledger's sends before each reading. Null before any reading.
+ */
+export function outsideReadings(ledger: MonthLedger): { first: OutsideReading; latest: OutsideReading } | null {
+  if (ledger.lineConsumption === null || !ledger.lineReadingAt) return null;
+  const latest = {
+    messages: Math.max(0, ledger.lineConsumption - (ledger.usedMessages - ledger.sentSinceReading)),
+    at: ledger.lineReadingAt,
+  };
+  const first =
+    ledger.firstReadingAt && ledger.firstReadingOutside !== null
+      ? { messages: ledger.firstReadingOutside, at: ledger.firstReadingAt }
+      : latest;
+  return { first, latest };
 }

@@ -8,6 +8,7 @@ import { ForecastEngineService, ForecastResponse } from './forecast-engine.servi
 import { ForecastRecordInput, ForecastRecordsRepository, StoredForecast } from './forecast-records.repository';
 import { LedgerService } from './ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
+import { ScheduledSends } from '../ports/scheduled-sends';
 
 @Injectable()
 export class ForecastsService {
@@ -18,6 +19,7 @@ export class ForecastsService {
     private readonly quota: QuotaRefresher,
     private readonly clock: Clock,
     private readonly records: ForecastRecordsRepository,
+    private readonly scheduled: ScheduledSends,
   ) {}
 
   /** Stores a forecast with its inputs (in the caller's transaction when given); returns its id. */
@@ -42,7 +44,7 @@ export class ForecastsService {
       account,
       ledger,
       { recipients: dto.recipients, messageObjects: dto.messageObjects, costCap: dto.costCap ?? null },
-      { sendAt },
+      { sendAt, dueSends: await this.scheduled.dueInMonth(account, month) },
     );
     return computed.response;
   }

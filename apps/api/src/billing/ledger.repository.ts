@@ -16,6 +16,9 @@ export interface MonthLedger {
   lineConsumption: number | null;
   lineReadingAt: Date | null;
   sentSinceReading: number;
+  /** The month's first LINE reading and the outside traffic (LINE's count less this service's) it showed. */
+  firstReadingAt: Date | null;
+  firstReadingOutside: number | null;
   lastSyncError: string | null;
   lastSyncAttemptAt: Date | null;
 }
@@ -49,13 +52,15 @@ interface MonthRow {
   line_consumption: number | null;
   line_reading_at: Date | null;
   sent_since_reading: number;
+  first_reading_at: Date | null;
+  first_reading_outside: number | null;
   last_sync_error: string | null;
   last_sync_attempt_at: Date | null;
 }
 
 const MONTH_COLUMNS = Prisma.sql`line_account_id::text, month, used_messages, paid_messages, spend::text, reserved_messages,
   reserved_cost::text, line_quota_type, line_quota_value, line_consumption, line_reading_at, sent_since_reading,
-  last_sync_error, last_sync_attempt_at`;
+  first_reading_at, first_reading_outside, last_sync_error, last_sync_attempt_at`;
 
 @Injectable()
 export class LedgerRepository {
@@ -119,12 +124,19 @@ export class LedgerRepository {
     tx: Transaction,
   ): Promise<void> {
     // Sends LINE accepted from the moment we asked may be missing from its figure: count them on top.
-    await this.prisma.db(tx).$executeRaw`UPDATE account_months SET
+    // The month's first reading also keeps the outside traffic it showed (LINE's count less what the
+    // ledger had counted before the reading), where the outside trend starts.
+    await this.prisma.db(tx).$executeRaw`WITH sent AS (
+        SELECT coalesce(sum(messages), 0)::int AS since FROM usage_entries
+         WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} AND created_at >= ${reading.takenAt})
+      UPDATE account_months SET
         line_quota_type = ${reading.quota.type}, line_quota_value = ${reading.quota.value},
         line_consumption = ${reading.consumption}, line_reading_at = ${reading.takenAt},
-        sent_since_reading = (SELECT coalesce(sum(messages), 0)::int FROM usage_entries
-                               WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} AND created_at >= ${reading.takenAt}),
+        sent_since_reading = sent.since,
+        first_reading_at = coalesce(first_reading_at, ${reading.takenAt}),
+        first_reading_outside = coalesce(first_reading_outside, greatest(0, ${reading.consumption} - (used_messages - sent.since))),
         last_sync_error = NULL, last_sync_attempt_at = now(), updated_at = now()
+        FROM sent
       WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}`;
   }
 
@@ -272,6 +284,8 @@ function emptyMonth(lineAccountId: string, month: string): MonthLedger {
     lineConsumption: null,
     lineReadingAt: null,
     sentSinceReading: 0,
+    firstReadingAt: null,
+    firstReadingOutside: null,
     lastSyncError: null,
     lastSyncAttemptAt: null,
   };
@@ -292,6 +306,8 @@ function toMonthLedger(row: MonthRow): MonthLedger {
     lineConsumption: row.line_consumption,
     lineReadingAt: row.line_reading_at,
     sentSinceReading: row.sent_since_reading,
+    firstReadingAt: row.first_reading_at,
+    firstReadingOutside: row.first_reading_outside,
     lastSyncError: row.last_sync_error,
     lastSyncAttemptAt: row.last_sync_attempt_at,
   };

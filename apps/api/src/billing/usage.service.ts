@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { cheapestPlan, isMonth, monthBounds, projectEndOfMonth } from '@lcm/domain/pricing';
+import { monthPlanRecommendation } from '@lcm/domain/forecast';
+import { isMonth, monthBounds } from '@lcm/domain/pricing';
 import { Dec, money } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { ScheduledSends } from '../ports/scheduled-sends';
 import { UsageResponseDto } from './billing.dto';
+import { projectionResponse } from './usage.mapper';
 import { ForecastEngineService } from './forecast-engine.service';
 import { LedgerReconciliationService } from './ledger-reconciliation.service';
 import { LedgerRepository } from './ledger.repository';
@@ -18,6 +21,7 @@ export class UsageService {
     private readonly engine: ForecastEngineService,
     private readonly clock: Clock,
     private readonly reconciliation: LedgerReconciliationService,
+    private readonly scheduled: ScheduledSends,
   ) {}
 
   async usage(lineAccountId: string, requestedMonth?: string): Promise<UsageResponseDto> {
@@ -28,26 +32,17 @@ export class UsageService {
     const ledger = await this.ledger.readMonth(account.id, month);
     // A zero-recipient forecast gives the month's quota and budget figures by the same rules as a send.
     const sendAt = monthBounds(month, account.timezone).start > now ? monthBounds(month, account.timezone).start : null;
-    const { response, input } = await this.engine.compute(
+    const { response, input, projection } = await this.engine.compute(
       account,
       ledger,
       { recipients: 0, messageObjects: 1, costCap: null },
-      { sendAt },
+      { sendAt, dueSends: await this.scheduled.dueInMonth(account, month) },
     );
     const currency = response.cost.currency;
     const spent = Dec(response.budget.spentThisMonth);
     const reservedCost = Dec(ledger.reservedCost);
     const budget = Dec(account.monthlyBudget.toString());
-    const projection = projectEndOfMonth({
-      usedSoFar: response.quota.used + response.quota.headroom,
-      now,
-      month,
-      timeZone: account.timezone,
-      card: input.rateCard,
-    });
-    const recommended = input.regionCards?.length
-      ? cheapestPlan(input.regionCards, projection.endOfMonthMessages)
-      : null;
+    const recommended = monthPlanRecommendation(input);
     const byCampaign = await this.ledger.usageByCampaign(account.id, month);
     const days = await this.reconciliation.dayFigures(account.id, month);
     return {
@@ -66,14 +61,17 @@ export class UsageService {
       budgetRemaining: money(Dec.max(0, budget.minus(spent).minus(reservedCost)), currency),
       byCampaign: byCampaign.map((row) => ({ ...row, cost: money(row.cost, currency) })),
       days,
-      projection: {
-        elapsedFraction: projection.elapsedFraction,
-        endOfMonthMessages: projection.endOfMonthMessages,
-        endOfMonthSpend: money(projection.endOfMonthSpend, currency),
-        exceedsPlanLimit: projection.exceedsPlanLimit,
-      },
+      projection: projectionResponse(projection),
       recommendedPlan: recommended
-        ? { plan: recommended.plan, monthlyCost: money(recommended.monthlyCost, recommended.currency) }
+        ? {
+            plan: recommended.plan,
+            monthlyCost: money(recommended.monthlyCost, recommended.currency),
+            projectedMessages: recommended.projectedMessages,
+            currentPlanMonthlyCost:
+              recommended.currentPlanMonthlyCost === null
+                ? null
+                : money(recommended.currentPlanMonthlyCost, recommended.currency),
+          }
         : null,
       line: {
         quota: ledger.lineQuota,

@@ -6,6 +6,8 @@ import { ComputedForecast, ForecastEngineService } from '../billing/forecast-eng
 import { ForecastsService } from '../billing/forecasts.service';
 import { LedgerService } from '../billing/ledger.service';
 import { QuotaRefresher } from '../ports/quota-refresher';
+import { ScheduledSends } from '../ports/scheduled-sends';
+import type { DueSend } from '@lcm/domain/forecast';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 
@@ -24,21 +26,35 @@ export class CampaignForecastService {
     private readonly engine: ForecastEngineService,
     private readonly forecasts: ForecastsService,
     private readonly quota: QuotaRefresher,
+    private readonly scheduled: ScheduledSends,
   ) {}
 
-  /** The forecast of one send at `sendAt` (now when null), in that send's month. */
-  async compute(campaign: Campaign, sendAt: Date | null, account?: LineAccount): Promise<ComputedForecast> {
+  /**
+   * The forecast of one send at `sendAt` (now when null), in that send's month; its plan suggestion
+   * weighs the month's projection with the runs still due (`dueSends`, read when not given).
+   */
+  async compute(
+    campaign: Campaign,
+    sendAt: Date | null,
+    account?: LineAccount,
+    dueSends?: readonly DueSend[],
+  ): Promise<ComputedForecast> {
     const lineAccount = account ?? (await this.accounts.mustFind(campaign.lineAccountId));
     await this.quota.refreshIfStale(lineAccount);
     const recipients = await this.recipients(campaign);
-    const ledger = await this.ledger.readMonth(lineAccount.id, this.engine.monthOf(lineAccount, sendAt));
+    const month = this.engine.monthOf(lineAccount, sendAt);
+    const ledger = await this.ledger.readMonth(lineAccount.id, month);
     const messageObjects = (campaign.messages as unknown[]).length;
     const costCap = campaign.costCap?.toString() ?? null;
     return this.engine.compute(
       lineAccount,
       ledger,
       { recipients, messageObjects, costCap },
-      { campaignId: campaign.id, sendAt },
+      {
+        campaignId: campaign.id,
+        sendAt,
+        dueSends: dueSends ?? (await this.scheduled.dueInMonth(lineAccount, month)),
+      },
     );
   }
 

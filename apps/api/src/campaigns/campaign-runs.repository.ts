@@ -70,6 +70,14 @@ export class CampaignRunsRepository {
     return this.prisma.db(tx).campaignRun.update({ where: { id }, data });
   }
 
+  /** The account's runs waiting for their time that fall before `end`, earliest first (the month's projection). */
+  scheduledBefore(lineAccountId: string, end: Date): Promise<CampaignRun[]> {
+    return this.prisma.client.campaignRun.findMany({
+      where: { lineAccountId, status: 'scheduled', scheduledAt: { lt: end } },
+      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
   // For dispatch: the run rows the scheduler, the gate and the workers lock and move.
   /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
   async dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {

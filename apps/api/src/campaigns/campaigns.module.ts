@@ -8,10 +8,12 @@ import { LineModule } from '../line/line.module';
 import { AudienceHolders } from '../ports/audience-holders';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
+import { ScheduledSends } from '../ports/scheduled-sends';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignScheduledSendsService } from './campaign-scheduled-sends.service';
 import { CampaignSendNowService } from './campaign-send-now.service';
 import { CampaignTestSendService } from './campaign-test-send.service';
 import { CampaignWorkflowService } from './campaign-workflow.service';
@@ -22,7 +24,7 @@ import { RunsController } from './runs.controller';
 /**
  * Campaigns, their approval workflow and their runs. Exports what dispatch needs: the runs service
  * (mayStart, onRunStarted, onRunFinished, the run rows it moves) and the reads service (findById, lockById).
- * Implements AudienceHolders.
+ * Implements AudienceHolders and ScheduledSends (the runs still due in a month, for billing's projection).
  */
 @Module({
   imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
@@ -36,11 +38,13 @@ import { RunsController } from './runs.controller';
     CampaignRunsService,
     CampaignForecastService,
     CampaignTestSendService,
+    CampaignScheduledSendsService,
   ],
   exports: [CampaignReadsService, CampaignRunsService],
 })
 export class CampaignsModule {
-  constructor(bindings: PortBindings, reads: CampaignReadsService) {
+  constructor(bindings: PortBindings, reads: CampaignReadsService, scheduledSends: CampaignScheduledSendsService) {
     bindings.bind(AudienceHolders, reads);
+    bindings.bind(ScheduledSends, scheduledSends);
   }
 }

@@ -2,9 +2,11 @@ import { Injectable, Module } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
 import type { Transaction } from '../database/prisma.service';
 import { AudienceHolders } from './audience-holders';
+import type { DueSend } from '@lcm/domain/forecast';
 import { PortBindings } from './port-bindings';
 import { QuotaRefresher } from './quota-refresher';
 import { RunStarter, RunStartOutcome } from './run-starter';
+import { DueRunForecast, ScheduledSends } from './scheduled-sends';
 import { UsageSettler } from './usage-settler';
 
 @Injectable()
@@ -42,12 +44,24 @@ class AudienceHoldersDelegate implements AudienceHolders {
   }
 }
 
+@Injectable()
+class ScheduledSendsDelegate implements ScheduledSends {
+  constructor(private readonly bindings: PortBindings) {}
+  dueInMonth(account: LineAccount, month: string): Promise<DueSend[]> {
+    return this.bindings.implementationOf(ScheduledSends).dueInMonth(account, month);
+  }
+  forecastDueRuns(account: LineAccount, month: string): Promise<DueRunForecast[]> {
+    return this.bindings.implementationOf(ScheduledSends).forecastDueRuns(account, month);
+  }
+}
+
 /**
  * The seams between features that would otherwise import each other: campaigns start runs
  * (RunStarter, implemented by dispatch, which imports campaigns), billing, campaigns and dispatch
  * refresh LINE's quota (QuotaRefresher, implemented by the LINE module), and the quota sync settles
- * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module), and audiences
- * ask whether campaigns still hold one (AudienceHolders, implemented by campaigns, which import audiences). Both
+ * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module), audiences
+ * ask whether campaigns still hold one (AudienceHolders, implemented by campaigns, which import audiences),
+ * and billing reads the runs still due (ScheduledSends, implemented by campaigns, which import billing). Both
  * sides import this module; the implementing module binds its provider in PortBindings.
  */
 @Module({
@@ -57,7 +71,8 @@ class AudienceHoldersDelegate implements AudienceHolders {
     { provide: QuotaRefresher, useClass: QuotaRefresherDelegate },
     { provide: UsageSettler, useClass: UsageSettlerDelegate },
     { provide: AudienceHolders, useClass: AudienceHoldersDelegate },
+    { provide: ScheduledSends, useClass: ScheduledSendsDelegate },
   ],
-  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler, AudienceHolders],
+  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler, AudienceHolders, ScheduledSends],
 })
 export class PortsModule {}

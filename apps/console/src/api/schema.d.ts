@@ -1236,6 +1236,76 @@ export interface components {
             /** Format: date-time */
             readAt: string | null;
         };
+        OutsideTrafficDto: {
+            /** @description Outside messages in LINE's latest reading (part of sentSoFar) */
+            soFar: number;
+            /** @description First reading of the trend window; null before two */
+            observedFrom: string | null;
+            /** @description Latest reading of the trend window */
+            observedTo: string | null;
+            /**
+             * @description Outside messages a day, over a window of at least 7 days
+             * @example 70.00
+             */
+            perDay: string;
+            /** @description perDay extended from the latest reading to the month end, rounded up */
+            trend: number;
+            /** @description The account's headroom for outside pushes */
+            headroom: number;
+            /** @description What the projection counts: the larger of trend and headroom */
+            restOfMonth: number;
+        };
+        ProjectedCampaignDto: {
+            /** Format: uuid */
+            campaignId: string;
+            /** @description The audience's current size, after the campaign's limit */
+            recipients: number;
+            messagesPerSend: number;
+            /** @description Sends left this month: the scheduled run and each later cron occurrence */
+            sends: number;
+            messages: number;
+            firstAt: string;
+            lastAt: string;
+            /** @description More than 5,000 sends left this month: only 5,000 are counted */
+            capped: boolean;
+        };
+        ScheduledProjectionDto: {
+            messages: number;
+            campaigns: components["schemas"]["ProjectedCampaignDto"][];
+        };
+        ProjectedLimitDto: {
+            /** @enum {string} */
+            kind: "free_quota" | "line_limit" | "budget";
+            /** @description Messages, or for budget a decimal amount in the rate card currency */
+            limit: string;
+            projected: string;
+            /** @description projected / limit, whole percent rounded down */
+            percent: number;
+        };
+        ProjectionResponseDto: {
+            /** @example 0.500000 */
+            elapsedFraction: string;
+            /** @description (a) Messages counted this month so far (used) */
+            sentSoFar: number;
+            /** @description Messages reserved by runs still sending */
+            reserved: number;
+            /** @description (b) Push traffic sent outside this service */
+            outside: components["schemas"]["OutsideTrafficDto"];
+            /** @description (c) Scheduled and recurring runs still due this month */
+            scheduled: components["schemas"]["ScheduledProjectionDto"];
+            /** @description sentSoFar + reserved + outside.restOfMonth + scheduled.messages */
+            endOfMonthMessages: number;
+            endOfMonthAdditionalMessages: number;
+            endOfMonthSpend: components["schemas"]["MoneyDto"];
+            exceedsPlanLimit: boolean;
+            limits: components["schemas"]["ProjectedLimitDto"][];
+        };
+        RecommendedPlanDto: {
+            plan: string;
+            monthlyCost: components["schemas"]["MoneyDto"];
+            projectedMessages: number;
+            currentPlanMonthlyCost: components["schemas"]["MoneyDto"] | null;
+        };
         UsageResponseDto: {
             month: string;
             plan: string;
@@ -1255,10 +1325,10 @@ export interface components {
             byCampaign: components["schemas"]["CampaignUsageDto"][];
             /** @description Per LINE day the service sent on: accepted, LINE's count, the difference and what the ledger counts */
             days: components["schemas"]["DeliveryDayDto"][];
-            /** @description {endOfMonthMessages, endOfMonthSpend, elapsedFraction}: the pace so far extended to the month's end */
-            projection: Record<string, never>;
-            /** @description {plan, monthlyCost}: the cheapest plan for the projected volume */
-            recommendedPlan: Record<string, never> | null;
+            /** @description Where the month is heading: what was sent, outside traffic's trend, and the runs still due (docs/domain.md) */
+            projection: components["schemas"]["ProjectionResponseDto"];
+            /** @description The cheapest plan for the month (the rule of the forecast's plan suggestion); may be the current one */
+            recommendedPlan: components["schemas"]["RecommendedPlanDto"] | null;
             /** @description {quota, consumption, readAt, fresh, lastError}: LINE's last reading */
             line: Record<string, never>;
         };

@@ -30,14 +30,7 @@ export type Forecast = Omit<
   rateCard: RateCardSummary & { id: string };
 };
 
-export type Usage = Omit<Schemas['UsageResponseDto'], 'projection' | 'line' | 'recommendedPlan'> & {
-  projection: {
-    elapsedFraction: string; // a decimal string, "0.034329"
-    endOfMonthMessages: number;
-    endOfMonthSpend: Money;
-    exceedsPlanLimit: boolean;
-  };
-  recommendedPlan: { plan: string; monthlyCost: Money } | null;
+export type Usage = Omit<Schemas['UsageResponseDto'], 'line'> & {
   line: {
     quota: { type: 'none' | 'limited'; value?: number | null } | null;
     consumption: number | null; // LINE's count of the month's messages at readAt

@@ -114,6 +114,21 @@ export default function MonthPage() {
                   <Descriptions.Item label={t('Projected messages')}>
                     {n(u.projection.endOfMonthMessages)}
                   </Descriptions.Item>
+                  <Descriptions.Item label={t('Counted so far')}>{n(u.projection.sentSoFar)}</Descriptions.Item>
+                  <Descriptions.Item label={t('Reserved by running sends')}>
+                    {n(u.projection.reserved)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('Other pushes, rest of the month')}>
+                    {n(u.projection.outside.restOfMonth)}{' '}
+                    <Typography.Text type="secondary">
+                      {u.projection.outside.trend >= u.projection.outside.headroom
+                        ? t('{{perDay}} a day seen at LINE', { perDay: u.projection.outside.perDay })
+                        : t('the account headroom')}
+                    </Typography.Text>
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t('Runs still due')}>
+                    {n(u.projection.scheduled.messages)}
+                  </Descriptions.Item>
                   <Descriptions.Item label={t('Month elapsed')}>
                     <Progress
                       percent={Math.round(Number(u.projection.elapsedFraction) * 100)}
@@ -135,6 +150,9 @@ export default function MonthPage() {
               </Card>
             </Col>
           </Row>
+          <Card title={t('Projection against the limits')} style={{ marginTop: 16 }}>
+            <ProjectionLimits usage={u} />
+          </Card>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} lg={14}>
               <Card title={t('Messages this month')}>
@@ -177,6 +195,11 @@ export default function MonthPage() {
                 { title: t('Runs at'), render: (_, row) => formatTime(row.run.scheduledAt, tz) },
                 { title: t('Recurring'), render: (_, row) => (row.campaign.schedule?.cron ? t('yes') : t('no')) },
                 { title: t('Recipients'), render: (_, row) => n(row.forecast?.recipients) },
+                {
+                  title: t('Sends left this month'),
+                  render: (_, row) =>
+                    n(u.projection.scheduled.campaigns.find((c) => c.campaignId === row.campaign.id)?.sends),
+                },
                 { title: t('Forecast cost'), render: (_, row) => formatMoney(row.forecast?.cost) },
               ]}
             />
@@ -243,6 +266,39 @@ export default function MonthPage() {
         </>
       )}
     </>
+  );
+}
+
+/** Each limit's projected share as the API answered it, with the account's alert thresholds marked. */
+function ProjectionLimits({ usage, thresholds }: { usage: Usage; thresholds?: number[] }) {
+  const { t, i18n } = useTranslation();
+  const label = (kind: string) =>
+    kind === 'free_quota' ? t('Free quota') : kind === 'line_limit' ? t("LINE's monthly limit") : t('Monthly cap');
+  const value = (kind: string, amount: string) =>
+    kind === 'budget'
+      ? formatMoney({ amount, currency: usage.budget.currency })
+      : formatNumber(Number(amount), i18n.language);
+  return (
+    <Descriptions size="small" column={1}>
+      {usage.projection.limits.map((limit) => (
+        <Descriptions.Item key={limit.kind} label={label(limit.kind)}>
+          <Progress
+            percent={Math.min(limit.percent, 100)}
+            status={limit.percent >= 100 ? 'exception' : 'normal'}
+            format={() => `${limit.percent}%`}
+            aria-label={label(limit.kind)}
+            style={{ maxWidth: 320 }}
+          />{' '}
+          {value(limit.kind, limit.projected)} / {value(limit.kind, limit.limit)}
+          {thresholds && thresholds.length > 0 && (
+            <Typography.Text type="secondary">
+              {' '}
+              · {t('alerts at')} {thresholds.map((p) => `${p}%`).join(', ')}
+            </Typography.Text>
+          )}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
   );
 }
 

@@ -103,7 +103,7 @@ export interface ForecastInput {
   costCap: string | null;
   /** The additional-message cap configured on the account (mirror of LINE's console setting); null if not set. */
   additionalMessageCap: number | null;
-  /** The month's projected volume if the service projects one (e.g. the pace so far); the plan suggestion uses the larger of this and U+V+H+N. */
+  /** The month's projection (projectMonth); the plan suggestion uses the larger of this and U+V+H+N. */
   projectedMonthMessages?: number;
   /** Next month's figures; omitted = a fresh month on the same card; null = no next-month suggestion. */
   nextMonth?: NextMonthInput | null;

@@ -1,4 +1,15 @@
 export { computeForecast } from './compute-forecast';
+export { MAX_OCCURRENCES_PER_MONTH, MIN_TREND_WINDOW_MS, projectMonth } from './month-projection';
+export type {
+  DueSend,
+  LimitKind,
+  MonthProjection,
+  OutsideReading,
+  ProjectedCampaign,
+  ProjectedLimit,
+  ProjectionContext,
+} from './month-projection';
+export { monthPlanRecommendation } from './suggestions';
 export { VERDICT_SEVERITY } from './forecast.types';
 export { approvalLapsed, CLEARED_BY, costPastApproval } from './reasons';
 export type {

@@ -1,5 +1,5 @@
 import { formatAmount } from '../money';
-import { cheapestPlan, nextMonth as monthAfter, planMonthlyCost, RateCard } from '../pricing';
+import { nextMonth as monthAfter, PlanRecommendation, RateCard, recommendPlan } from '../pricing';
 import { assess, Assessment, largestFittingRecipients } from './assess';
 import { ForecastInput, NextMonthSuggestion, PlanSuggestion, TrimSuggestion } from './forecast.types';
 import { buildSituation, MonthSituation } from './situation';
@@ -22,34 +22,39 @@ export function trimSuggestion(situation: MonthSituation, assessment: Assessment
 }
 
 /**
- * The cheapest plan of the region for the month's volume (used + reserved + headroom + this send,
- * or the service's projection if larger). Offered only when it is not the current plan.
+ * The cheapest plan of the region for the month (recommendFor, the rule the usage report uses too).
+ * Offered only when it is not the current plan.
  */
 export function planSuggestion(
   input: ForecastInput,
   situation: MonthSituation,
   assessment: Assessment,
 ): PlanSuggestion | null {
-  const { card } = situation;
-  const comparable = (input.regionCards ?? []).filter(
-    (other) => other.region === card.region && other.currency === card.currency,
-  );
-  if (comparable.length === 0) return null;
-  const volume = Math.max(
-    situation.used + situation.reserved + situation.headroom + assessment.messages,
-    input.projectedMonthMessages ?? 0,
-  );
-  const best = cheapestPlan(comparable, volume);
-  if (!best || best.plan === card.plan) return null;
-  const current = planMonthlyCost(card, volume);
-  return {
-    kind: 'plan',
-    plan: best.plan,
-    monthlyCost: best.monthlyCost,
-    currency: best.currency,
-    projectedMessages: volume,
-    currentPlanMonthlyCost: current === null ? null : formatAmount(current),
-  };
+  const best = recommendFor(input, situation, assessment.messages);
+  if (!best || best.plan === situation.card.plan) return null;
+  return { kind: 'plan', ...best };
+}
+
+/**
+ * The plan that suits the month of this input, current plan included: what the usage report
+ * recommends, by the same rule as the forecast's plan suggestion.
+ */
+export function monthPlanRecommendation(input: ForecastInput): PlanRecommendation | null {
+  const situation = buildSituation(input);
+  return recommendFor(input, situation, input.recipients * situation.requestsPerRecipient);
+}
+
+/**
+ * The month's volume is what it holds for certain (used, reserved, headroom and this send) or its
+ * projection (month-projection.ts), the larger.
+ */
+function recommendFor(input: ForecastInput, situation: MonthSituation, sendMessages: number) {
+  return recommendPlan({
+    cards: input.regionCards ?? [],
+    current: situation.card,
+    committedMessages: situation.used + situation.reserved + situation.headroom + sendMessages,
+    projectedMessages: input.projectedMonthMessages ?? 0,
+  });
 }
 
 /**

@@ -11,8 +11,8 @@ export {
 } from './cost';
 export type { BandCost, PaidCost } from './cost';
 export { cardsInForce, selectRateCard } from './select-rate-card';
-export { cheapestPlan } from './plans';
-export type { PlanOption } from './plans';
+export { cheapestPlan, recommendPlan } from './plans';
+export type { PlanOption, PlanRecommendation } from './plans';
 export {
   firstDayOf,
   isInMonth,
@@ -24,6 +24,4 @@ export {
   previousMonth,
 } from './account-month';
 export type { MonthBounds } from './account-month';
-export { projectEndOfMonth, projectMonthMessages } from './projection';
-export type { EndOfMonthProjection } from './projection';
 export { DEFAULT_RATE_CARDS } from './default-rate-cards';

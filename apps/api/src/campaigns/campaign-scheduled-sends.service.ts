@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { Campaign, LineAccount } from '@lcm/database';
+import type { DueSend } from '@lcm/domain/forecast';
+import { monthBounds } from '@lcm/domain/pricing';
+import { isRecurring } from '@lcm/domain/schedules';
+import { DueRunForecast, ScheduledSends } from '../ports/scheduled-sends';
+import { CampaignForecastService } from './campaign-forecast.service';
+import { CampaignRunsRepository } from './campaign-runs.repository';
+import { scheduleOf } from './campaign-schedule';
+import { CampaignsRepository } from './campaigns.repository';
+
+/**
+ * The runs still due in an account's month, for the month's projection and its alerts: each
+ * scheduled run before the month's end, with its campaign's recurrence and its audience's size now.
+ */
+@Injectable()
+export class CampaignScheduledSendsService extends ScheduledSends {
+  constructor(
+    private readonly runs: CampaignRunsRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly forecasts: CampaignForecastService,
+  ) {
+    super();
+  }
+
+  async dueInMonth(account: LineAccount, month: string): Promise<DueSend[]> {
+    const due = await this.dueRuns(account, month);
+    const sizes = new Map<string, Promise<number>>();
+    return Promise.all(
+      due.map(async ({ run, campaign }) => {
+        // Campaigns sharing an audience and limit are counted once.
+        const key = `${campaign.audienceId}:${campaign.maxRecipients ?? ''}`;
+        if (!sizes.has(key)) sizes.set(key, this.forecasts.recipients(campaign));
+        const schedule = scheduleOf(campaign);
+        return {
+          campaignId: campaign.id,
+          at: run.scheduledAt,
+          recurrence: isRecurring(schedule) ? schedule : null,
+          recipients: await sizes.get(key)!,
+          messageObjects: (campaign.messages as unknown[]).length,
+        };
+      }),
+    );
+  }
+
+  async forecastDueRuns(account: LineAccount, month: string): Promise<DueRunForecast[]> {
+    const due = await this.dueRuns(account, month);
+    const dueSends = await this.dueInMonth(account, month);
+    const forecasts: DueRunForecast[] = [];
+    for (const { run, campaign } of due) {
+      const { response } = await this.forecasts.compute(campaign, run.scheduledAt, account, dueSends);
+      forecasts.push({
+        runId: run.id,
+        campaignId: campaign.id,
+        campaignName: campaign.name,
+        scheduledAt: run.scheduledAt,
+        verdict: response.verdict,
+        verdicts: response.verdicts,
+        reasons: response.blockReasons.map((reason) => reason.message),
+      });
+    }
+    return forecasts;
+  }
+
+  /** Scheduled runs before the month's end whose campaign is still approved (a paused one's runs wait). */
+  private async dueRuns(account: LineAccount, month: string) {
+    const { end } = monthBounds(month, account.timezone);
+    const runs = await this.runs.scheduledBefore(account.id, end);
+    const campaigns = new Map<string, Campaign | null>();
+    const due = [];
+    for (const run of runs) {
+      if (!campaigns.has(run.campaignId)) campaigns.set(run.campaignId, await this.campaigns.findById(run.campaignId));
+      const campaign = campaigns.get(run.campaignId);
+      if (campaign && campaign.status === 'approved' && campaign.approvedVersion === run.campaignVersion)
+        due.push({ run, campaign });
+    }
+    return due;
+  }
+}
