@@ -1,9 +1,8 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RunStarter, RunStartOutcome } from '../ports/run-starter';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.module';
+import { instanceName, WorkerLoops } from '../common/worker-loops';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
@@ -22,13 +21,8 @@ type LoopKind = 'scheduler' | 'worker';
 export class DispatcherService extends RunStarter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DispatcherService.name);
   /** Names this instance in leases and in `sent_by`, so a test or an operator can tell instances apart. */
-  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private running = false;
-  private loops: Promise<void>[] = [];
-  /** Sleeping loops by kind, each with the function that wakes it early. */
-  private readonly sleepers: Record<LoopKind, Set<() => void>> = { scheduler: new Set(), worker: new Set() };
-  /** A wake-up that found no loop of its kind asleep (it was mid-tick): its next sleep is skipped. */
-  private readonly missedWake: Record<LoopKind, boolean> = { scheduler: false, worker: false };
+  readonly instanceId = instanceName();
+  private readonly loops: WorkerLoops<LoopKind>;
 
   constructor(
     private readonly repository: DispatchRepository,
@@ -41,13 +35,14 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     private readonly clock: Clock,
   ) {
     super();
+    this.loops = new WorkerLoops(this.logger, config.values.dispatch.pollMs);
   }
 
   /** send-now: the budget gate at once, in the caller's request, then this instance's workers start. */
   async startNow(runId: string, campaignId: string): Promise<RunStartOutcome> {
     if (!this.config.values.dispatch.enabled) return 'scheduled';
     const outcome = await this.gate.gate(runId, campaignId);
-    if (outcome === 'sending') this.wakeAll('worker');
+    if (outcome === 'sending') this.loops.wake('worker');
     return outcome === 'skipped' ? 'scheduled' : outcome;
   }
 
@@ -61,21 +56,19 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = [this.loop('scheduler', 'scheduler', () => this.schedulerTick())];
-    for (let i = 0; i < this.config.values.dispatch.workers; i++)
-      this.loops.push(this.loop(`worker ${i}`, 'worker', () => this.workerTick()));
+    if (this.loops.running) return;
+    const workers = Array.from({ length: this.config.values.dispatch.workers }, (_, i) => ({
+      name: `dispatch worker ${i}`,
+      kind: 'worker' as const,
+      tick: () => this.workerTick(),
+    }));
+    this.loops.start([{ name: 'dispatch scheduler', kind: 'scheduler', tick: () => this.schedulerTick() }, ...workers]);
     this.logger.log({ instanceId: this.instanceId, workers: this.config.values.dispatch.workers }, 'dispatch started');
   }
 
   /** Lets in-flight batches finish (their results are recorded), then returns. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeAll('scheduler');
-    this.wakeAll('worker');
-    await Promise.all(this.loops);
-    this.loops = [];
+  stop(): Promise<void> {
+    return this.loops.stop();
   }
 
   /** One pass of the scheduler: gate what is due, settle what was sent, finish what is done. True when it gated or finished a run. */
@@ -84,7 +77,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     for (const run of await this.runs.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.
-      if (outcome === 'sending') this.wakeAll('worker');
+      if (outcome === 'sending') this.loops.wake('worker');
       worked = outcome !== 'skipped' || worked;
     }
     // Settling doesn't count as work: while a run sends there is always something to settle, and
@@ -102,44 +95,10 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     if (!batch) return false;
     // Each accepted batch hands over the next one, claimed in the statement that closed it.
     for (let next: ClaimedBatch | null = batch; next;)
-      next = await this.sender.send(next, this.instanceId, this.running);
+      next = await this.sender.send(next, this.instanceId, this.loops.running);
     // The chain ends when the queue ran dry (or a batch is to be retried): a run may be ready to
     // finish, so the scheduler looks now rather than at its next poll.
-    this.wakeAll('scheduler');
+    this.loops.wake('scheduler');
     return true;
-  }
-
-  private async loop(name: string, kind: LoopKind, tick: () => Promise<boolean>): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await tick();
-      } catch (error) {
-        this.logger.error({ err: error, loop: name }, `dispatch ${name} failed; retrying`);
-      }
-      if (!worked && this.running) await this.sleep(kind, this.config.values.dispatch.pollMs);
-    }
-  }
-
-  private wakeAll(kind: LoopKind): void {
-    if (this.sleepers[kind].size === 0) this.missedWake[kind] = true;
-    for (const wake of [...this.sleepers[kind]]) wake();
-  }
-
-  /** Waits `ms`, or less when woken (stop, a run gated, the queue drained). */
-  private sleep(kind: LoopKind, ms: number): Promise<void> {
-    if (this.missedWake[kind]) {
-      this.missedWake[kind] = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers[kind].delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers[kind].add(done);
-    });
   }
 }

@@ -1,9 +1,8 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { describeOutcome, isRetryableOutcome, LineClient, LineFollowerPage, LineOutcome } from '@lcm/line-client';
 import { retryDelayMs, TokenBucket } from '@lcm/domain/dispatch';
 import { FollowerPaging } from '@lcm/domain/followers';
+import { instanceName, WorkerLoops } from '../common/worker-loops';
 import { AppConfigService } from '../config/config.module';
 import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
@@ -29,11 +28,10 @@ const STOPPED: PageRead = { kind: 'stopped' };
 @Injectable()
 export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FollowersImportRunner.name);
-  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly instanceId = instanceName();
   private stopping = false;
-  private loops: Promise<void>[] = [];
-  /** Idle workers' sleeps (a new job or the stop wakes them) and jobs' waits (only the stop cuts them short). */
-  private readonly sleepers = { idle: new Set<() => void>(), wait: new Set<() => void>() };
+  /** Idle workers sleep as `idle` (a new job or the stop wakes them), jobs' waits as `wait` (only the stop cuts them short). */
+  private readonly loops: WorkerLoops<'idle' | 'wait'>;
 
   constructor(
     private readonly jobs: FollowersImportJobsRepository,
@@ -41,24 +39,30 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
     private readonly accounts: LineAccountsService,
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
-  ) {}
+  ) {
+    this.loops = new WorkerLoops(this.logger, config.values.followersImport.pollMs);
+  }
 
   onApplicationBootstrap(): void {
     const { workers } = this.config.values.followersImport;
-    for (let i = 0; i < workers; i++) this.loops.push(this.loop(i));
+    this.loops.start(
+      Array.from({ length: workers }, (_, i) => ({
+        name: `followers import worker ${i}`,
+        kind: 'idle' as const,
+        tick: () => this.claimAndRun(),
+      })),
+    );
   }
 
   /** Before the database client closes: a job in flight finishes its page, then gives its lease up. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    for (const wake of [...this.sleepers.idle, ...this.sleepers.wait]) wake();
-    await Promise.all(this.loops);
-    this.loops = [];
+    await this.loops.stop();
   }
 
   /** A job was created: an idle worker of this instance starts on it now rather than at its next poll. */
   wake(): void {
-    for (const wake of [...this.sleepers.idle]) wake();
+    this.loops.wake('idle');
   }
 
   /**
@@ -70,19 +74,17 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
     return job ? this.run(job) : null;
   }
 
-  private async loop(worker: number): Promise<void> {
-    const { leaseSeconds, pollMs } = this.config.values.followersImport;
-    while (!this.stopping) {
-      let job: FollowersImportJobRow | null = null;
-      try {
-        job = await this.jobs.claim(this.instanceId, leaseSeconds);
-        if (job) await this.run(job);
-      } catch (error) {
-        this.logger.error({ err: error, worker, jobId: job?.id }, 'followers import worker failed; retrying');
-        if (job) await this.jobs.release(job.id, this.instanceId).catch(() => undefined);
-      }
-      if (!job && !this.stopping) await this.sleep('idle', pollMs);
+  /** A worker's tick: claims a job and runs it. A job that failed here is handed back for another try. */
+  private async claimAndRun(): Promise<boolean> {
+    const job = await this.jobs.claim(this.instanceId, this.config.values.followersImport.leaseSeconds);
+    if (!job) return false;
+    try {
+      await this.run(job);
+    } catch (error) {
+      this.logger.error({ err: error, jobId: job.id }, 'followers import worker failed; retrying');
+      await this.jobs.release(job.id, this.instanceId).catch(() => undefined);
     }
+    return true;
   }
 
   /** Pages from the job's cursor until the list ends, the job fails, this instance stops or the lease is lost. */
@@ -97,7 +99,7 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
     this.logger.log({ ...log, pages, idsSeen }, pages ? 'followers import resumed' : 'followers import started');
     try {
       for (;;) {
-        if (!this.stopping) await this.sleep('wait', pace.reserve(Date.now()));
+        await this.wait(pace.reserve(Date.now()));
         const read = this.stopping ? STOPPED : await this.readPage(job, client, start, pages + 1);
         if (read.kind === 'stopped') {
           await this.jobs.release(job.id, this.instanceId);
@@ -172,23 +174,14 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
       if (!isRetryableOutcome(outcome)) return { kind: 'failed', error: failure };
       if (attempt >= maxAttempts) return { kind: 'failed', error: `${failure} (after ${attempt} attempts)` };
       const backoff = retryDelayMs(attempt, { baseMs: retryBaseMs, maxMs: retryMaxMs });
-      await this.sleep('wait', outcome.kind === 'rate_limited' ? Math.max(outcome.retryAfterMs, backoff) : backoff);
+      await this.wait(outcome.kind === 'rate_limited' ? Math.max(outcome.retryAfterMs, backoff) : backoff);
       if (this.stopping) return STOPPED;
       if (!(await this.jobs.renewLease(job.id, this.instanceId, leaseSeconds))) throw new LeaseLost();
     }
   }
 
-  /** Waits `ms`, or less when woken: by the stop, or for an idle worker by a new job. */
-  private sleep(kind: 'idle' | 'wait', ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers[kind].delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers[kind].add(done);
-    });
+  /** A job's wait (pacing, back-off): cut short by the stop, and none once stopping. */
+  private wait(ms: number): Promise<void> {
+    return this.stopping ? Promise.resolve() : this.loops.sleep('wait', ms);
   }
 }
