@@ -27,6 +27,7 @@ import {
 } from './campaigns.dto';
 import { toCampaignResponse } from './campaigns.mapper';
 import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
+import { frequencyCapColumns, frequencyCapField } from './campaign-frequency-cap';
 
 /** Columns of the approval in force; withdrawing clears them. */
 const NO_APPROVAL = {
@@ -80,6 +81,7 @@ export class CampaignWorkflowService {
           maxRecipients: dto.maxRecipients ?? null,
           costCap: dto.costCap ?? null,
           overBudgetPolicy: dto.overBudgetPolicy ?? 'block',
+          ...frequencyCapColumns(dto.frequencyCap ?? null),
           createdById: actor.id,
           lastEditedById: actor.id,
         },
@@ -114,6 +116,7 @@ export class CampaignWorkflowService {
       ...(dto.maxRecipients !== undefined ? { maxRecipients: dto.maxRecipients } : {}),
       ...(dto.costCap !== undefined ? { costCap: dto.costCap } : {}),
       ...(dto.overBudgetPolicy !== undefined ? { overBudgetPolicy: dto.overBudgetPolicy } : {}),
+      ...(dto.frequencyCap !== undefined ? frequencyCapColumns(dto.frequencyCap) : {}),
       lastEditedById: actor.id,
     };
     return this.repository.transaction(async (tx) => {
@@ -495,5 +498,6 @@ function contentOf(campaign: Campaign): Record<string, unknown> {
     maxRecipients: campaign.maxRecipients,
     costCap: campaign.costCap?.toString() ?? null,
     overBudgetPolicy: campaign.overBudgetPolicy,
+    frequencyCap: frequencyCapField(campaign),
   };
 }

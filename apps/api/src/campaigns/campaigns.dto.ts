@@ -1,4 +1,11 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  OmitType,
+  PartialType,
+} from '@nestjs/swagger';
 import { VersionField } from '../common/validation';
 import { Type } from 'class-transformer';
 import {
@@ -19,12 +26,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { CampaignStatus } from '@lcm/database';
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+type ApiSchema = SchemaObject | ReferenceObject;
 import { LINE_USER_ID_PATTERN } from '@lcm/domain/line-messages';
 import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
+import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
@@ -68,6 +79,12 @@ export type OverBudgetPolicy = (typeof OVER_BUDGET_POLICIES)[number];
 /** More than 5 objects are sent as several requests per recipient; this bounds a campaign's size. */
 export const MAX_MESSAGE_OBJECTS = 100;
 
+const FREQUENCY_CAP_FIELD: { nullable: true; oneOf: ApiSchema[] } = {
+  nullable: true,
+  oneOf: [{ $ref: getSchemaPath(FrequencyCapDto) }, { type: 'string', enum: ['none'] }],
+};
+
+@ApiExtraModels(FrequencyCapDto)
 export class CampaignCreateDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -136,6 +153,17 @@ export class CampaignCreateDto {
   @IsOptional()
   @IsIn(OVER_BUDGET_POLICIES)
   overBudgetPolicy?: OverBudgetPolicy;
+
+  @ApiPropertyOptional({
+    ...FREQUENCY_CAP_FIELD,
+    description:
+      "Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; \"none\", no cap (contacts at the account's cap get it too)",
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null && value !== 'none')
+  @ValidateNested()
+  @Type(() => FrequencyCapDto)
+  frequencyCap?: FrequencyCapDto | 'none' | null;
 }
 
 export class CampaignUpdateDto extends PartialType(OmitType(CampaignCreateDto, ['lineAccountId'] as const)) {
@@ -249,6 +277,11 @@ export class CampaignResponseDto {
   @ApiProperty({ nullable: true, type: Number }) maxRecipients: number | null;
   @ApiProperty({ type: MoneyDto, nullable: true }) costCap: MoneyDto | null;
   @ApiProperty({ enum: OVER_BUDGET_POLICIES }) overBudgetPolicy: OverBudgetPolicy;
+  @ApiProperty({
+    ...FREQUENCY_CAP_FIELD,
+    description: 'null: the LINE account\'s frequency cap; {messages, days}: the campaign\'s own; "none": no cap',
+  })
+  frequencyCap: FrequencyCapDto | 'none' | null;
   @ApiProperty({ enum: CAMPAIGN_STATUSES }) status: CampaignStatus;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'uuid' }) createdById: string;

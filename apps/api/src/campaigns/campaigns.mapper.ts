@@ -2,6 +2,7 @@ import type { Campaign } from '@lcm/database';
 import { requestsPerRecipient } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import { scheduleOf, scheduleResponse } from './campaign-schedule';
+import { frequencyCapField } from './campaign-frequency-cap';
 import type { CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
 
 export function toCampaignResponse(campaign: Campaign, currency: string): CampaignResponseDto {
@@ -17,6 +18,7 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
     maxRecipients: campaign.maxRecipients,
     costCap: campaign.costCap === null ? null : money(campaign.costCap.toString(), currency),
     overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy,
+    frequencyCap: frequencyCapField(campaign),
     status: campaign.status,
     version: campaign.version,
     createdById: campaign.createdById,

@@ -21,6 +21,7 @@ import {
 import { quietHoursProblems } from '@lcm/domain/schedules';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsTimeZone } from '../common/time-zone';
+import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 
 /** One field of quietHours, judged by the domain's rule (libs/domain/src/schedules/quiet-hours.ts). */
 @ValidatorConstraint({ name: 'quietHoursField' })
@@ -123,6 +124,18 @@ export class LineAccountCreateDto {
   otherPushHeadroom?: number;
 
   @ApiPropertyOptional({
+    type: FrequencyCapDto,
+    nullable: true,
+    description:
+      'At most `messages` campaign sends per contact in any rolling `days` days; contacts at it are left out of a send (a campaign may override it). null: no cap',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @ValidateNested()
+  @Type(() => FrequencyCapDto)
+  frequencyCap?: FrequencyCapDto | null;
+
+  @ApiPropertyOptional({
     nullable: true,
     type: String,
     description: "LINE API base URL; null for LINE itself, or the simulator's URL",
@@ -161,6 +174,8 @@ export class LineAccountResponseDto {
   @ApiProperty({ type: MoneyDto }) monthlyBudget: MoneyDto;
   @ApiProperty({ nullable: true, type: Number }) additionalMessageCap: number | null;
   @ApiProperty() otherPushHeadroom: number;
+  @ApiProperty({ type: FrequencyCapDto, nullable: true, description: 'null: no cap' })
+  frequencyCap: FrequencyCapDto | null;
   @ApiProperty({ nullable: true, type: String }) apiBaseUrl: string | null;
   @ApiProperty({ description: 'Points at the bundled LINE simulator' }) isSandbox: boolean;
   @ApiProperty({ type: QuietHoursDto, nullable: true, description: "Quiet hours in the account's timezone; null: off" })

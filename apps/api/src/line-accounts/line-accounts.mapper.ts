@@ -1,5 +1,6 @@
 import type { LineAccount } from '@lcm/database';
 import type { QuietHours } from '@lcm/domain/schedules';
+import { frequencyCapOf } from '@lcm/domain/frequency-caps';
 import type { LineAccountResponseDto } from './line-accounts.dto';
 
 /** Secrets never leave the service: the response has no field for them. */
@@ -14,6 +15,7 @@ export function toLineAccountResponse(account: LineAccount): LineAccountResponse
     monthlyBudget: { amount: account.monthlyBudget.toFixed(4), currency: account.currency },
     additionalMessageCap: account.additionalMessageCap,
     otherPushHeadroom: account.otherPushHeadroom,
+    frequencyCap: frequencyCapOf(account.frequencyCapMessages, account.frequencyCapDays),
     apiBaseUrl: account.apiBaseUrl,
     isSandbox: account.isSandbox,
     quietHours: quietHoursOf(account),

@@ -10,6 +10,7 @@ import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import { LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
 import { LineAccountsRepository, QuietColumns } from './line-accounts.repository';
+import type { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { quietHoursOf, toLineAccountResponse } from './line-accounts.mapper';
 
 @Injectable()
@@ -47,6 +48,7 @@ export class LineAccountsService {
           monthlyBudget: dto.monthlyBudget,
           additionalMessageCap: dto.additionalMessageCap ?? null,
           otherPushHeadroom: dto.otherPushHeadroom ?? 0,
+          ...frequencyCapColumns(dto.frequencyCap ?? null),
           apiBaseUrl: dto.apiBaseUrl ?? null,
           isSandbox: options.isSandbox ?? false,
           ...this.quietColumns(dto.quietHours ?? null, dto.timezone ?? 'Asia/Taipei'),
@@ -77,7 +79,8 @@ export class LineAccountsService {
 
   /** Plan and budget changes matter for money: every change is audited with before and after. */
   async update(actor: AuthUser, id: string, dto: LineAccountUpdateDto): Promise<LineAccountResponseDto> {
-    const { version, quietHours, ...changes } = dto;
+    const { version, quietHours, frequencyCap, ...rest } = dto;
+    const changes = { ...rest, ...(frequencyCap !== undefined ? frequencyCapColumns(frequencyCap) : {}) };
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
       const currency = await this.currencyOfPlan(changes.region ?? before.region, changes.plan ?? before.plan, tx);
@@ -192,4 +195,12 @@ export class LineAccountsService {
     if (!account) throw ApiError.notFound(`line account ${id}`);
     return account;
   }
+}
+
+/** The cap as its two columns: both set, or both null. */
+function frequencyCapColumns(cap: FrequencyCapDto | null): {
+  frequencyCapMessages: number | null;
+  frequencyCapDays: number | null;
+} {
+  return { frequencyCapMessages: cap?.messages ?? null, frequencyCapDays: cap?.days ?? null };
 }

@@ -952,6 +952,18 @@ export interface components {
             /** @description The password to set (at least 12 characters) */
             password: string;
         };
+        FrequencyCapDto: {
+            /**
+             * @description Campaign sends one contact may receive in the window (a send counts once, whatever its message objects)
+             * @example 2
+             */
+            messages: number;
+            /**
+             * @description The rolling window, in days of 24 hours back from the moment a run is gated
+             * @example 7
+             */
+            days: number;
+        };
         QuietHoursDto: {
             /**
              * @description Quiet from this wall-clock time (inclusive)
@@ -1003,6 +1015,8 @@ export interface components {
              * @default 0
              */
             otherPushHeadroom: number;
+            /** @description At most `messages` campaign sends per contact in any rolling `days` days; contacts at it are left out of a send (a campaign may override it). null: no cap */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"] | null;
             /** @description LINE API base URL; null for LINE itself, or the simulator's URL */
             apiBaseUrl?: string | null;
             /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
@@ -1028,6 +1042,8 @@ export interface components {
             monthlyBudget: components["schemas"]["MoneyDto"];
             additionalMessageCap: number | null;
             otherPushHeadroom: number;
+            /** @description null: no cap */
+            frequencyCap: components["schemas"]["FrequencyCapDto"] | null;
             apiBaseUrl: string | null;
             /** @description Points at the bundled LINE simulator */
             isSandbox: boolean;
@@ -1077,6 +1093,8 @@ export interface components {
              * @default 0
              */
             otherPushHeadroom: number;
+            /** @description At most `messages` campaign sends per contact in any rolling `days` days; contacts at it are left out of a send (a campaign may override it). null: no cap */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"] | null;
             /** @description LINE API base URL; null for LINE itself, or the simulator's URL */
             apiBaseUrl?: string | null;
             /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
@@ -1718,6 +1736,8 @@ export interface components {
              * @enum {string}
              */
             overBudgetPolicy: "block" | "trim";
+            /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
+            frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
         };
         CampaignScheduleResponseDto: {
             /** Format: date-time */
@@ -1779,6 +1799,8 @@ export interface components {
             costCap: components["schemas"]["MoneyDto"] | null;
             /** @enum {string} */
             overBudgetPolicy: "block" | "trim";
+            /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
+            frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @enum {string} */
             status: "draft" | "pending_approval" | "approved" | "sending" | "paused" | "completed" | "cancelled" | "blocked" | "failed";
             version: number;
@@ -1835,6 +1857,8 @@ export interface components {
              * @enum {string}
              */
             overBudgetPolicy: "block" | "trim";
+            /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
+            frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @description The version you read; a stale one gets 409 */
             version: number;
         };
@@ -1890,6 +1914,8 @@ export interface components {
             costCap: components["schemas"]["MoneyDto"] | null;
             /** @enum {string} */
             overBudgetPolicy: "block" | "trim";
+            /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
+            frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @enum {string} */
             status: "draft" | "pending_approval" | "approved" | "sending" | "paused" | "completed" | "cancelled" | "blocked" | "failed";
             version: number;
