@@ -39,6 +39,7 @@ const stored: LineAccount = {
   monthlyBudget: { amount: '500.0000', currency: 'TWD' },
   additionalMessageCap: 2000,
   otherPushHeadroom: 0,
+  frequencyCap: null,
   apiBaseUrl: 'http://127.0.0.1:4500',
   isSandbox: false,
   quietHours: null,
