@@ -19,13 +19,12 @@ import {
   CampaignApproveDto,
   CampaignCreateDto,
   CampaignDecisionResponseDto,
-  CampaignForecastSummaryDto,
   CampaignRejectDto,
   CampaignResponseDto,
   CampaignTransitionDto,
   CampaignUpdateDto,
 } from './campaigns.dto';
-import { toCampaignResponse } from './campaigns.mapper';
+import { forecastFigures, toCampaignResponse, toForecastSummary } from './campaigns.mapper';
 import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
 import { frequencyCapColumns, frequencyCapField } from './campaign-frequency-cap';
 
@@ -174,7 +173,7 @@ export class CampaignWorkflowService {
         },
         tx,
       );
-      return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
+      return { ...(await this.reads.respond(after, tx)), forecast: toForecastSummary(forecastId, computed) };
     });
   }
 
@@ -222,7 +221,7 @@ export class CampaignWorkflowService {
         },
         tx,
       );
-      return { ...(await this.reads.respond(after, tx)), forecast: forecastSummary(forecastId, computed) };
+      return { ...(await this.reads.respond(after, tx)), forecast: toForecastSummary(forecastId, computed) };
     });
   }
 
@@ -454,34 +453,11 @@ function idsOf(runs: { id: string }[]): string[] {
   return runs.map((run) => run.id);
 }
 
-function forecastSummary(forecastId: string, computed: ComputedForecast): CampaignForecastSummaryDto {
-  const { response } = computed;
-  return {
-    id: forecastId,
-    month: response.month,
-    recipients: response.recipients,
-    messages: response.messages,
-    freeMessages: response.freeMessages,
-    paidMessages: response.paidMessages,
-    cost: { amount: response.cost.amount, currency: response.cost.currency },
-    verdict: response.verdict,
-    blockReasons: response.blockReasons,
-    warnings: response.warnings,
-  };
-}
-
+/** The forecast in the audit entry: the answer's figures, with the reasons and the rate card used. */
 function summarize(forecastId: string, computed: ComputedForecast): Record<string, unknown> {
-  const { response } = computed;
   return {
-    id: forecastId,
-    month: response.month,
-    recipients: response.recipients,
-    messages: response.messages,
-    freeMessages: response.freeMessages,
-    paidMessages: response.paidMessages,
-    cost: { amount: response.cost.amount, currency: response.cost.currency },
-    verdict: response.verdict,
-    reasons: response.reasons,
+    ...forecastFigures(forecastId, computed),
+    reasons: computed.response.reasons,
     rateCardId: computed.rateCardId,
   };
 }

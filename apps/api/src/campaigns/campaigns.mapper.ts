@@ -3,7 +3,8 @@ import { requestsPerRecipient } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import { scheduleOf, scheduleResponse } from './campaign-schedule';
 import { frequencyCapField } from './campaign-frequency-cap';
-import type { CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
+import type { ComputedForecast } from '../billing/forecast-engine.service';
+import type { CampaignForecastSummaryDto, CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
 
 export function toCampaignResponse(campaign: Campaign, currency: string): CampaignResponseDto {
   const messages = campaign.messages as unknown[];
@@ -54,5 +55,29 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
         : null,
     createdAt: campaign.createdAt.toISOString(),
     updatedAt: campaign.updatedAt.toISOString(),
+  };
+}
+
+/** The forecast a submission or an approval was decided on, as its answer shows it. */
+export function toForecastSummary(forecastId: string, computed: ComputedForecast): CampaignForecastSummaryDto {
+  const { response } = computed;
+  return {
+    ...forecastFigures(forecastId, computed),
+    blockReasons: response.blockReasons,
+    warnings: response.warnings,
+  };
+}
+
+/** A stored forecast's figures and verdict (the answer's summary and the audit entry's both start from these). */
+export function forecastFigures(forecastId: string, { response }: ComputedForecast) {
+  return {
+    id: forecastId,
+    month: response.month,
+    recipients: response.recipients,
+    messages: response.messages,
+    freeMessages: response.freeMessages,
+    paidMessages: response.paidMessages,
+    cost: { amount: response.cost.amount, currency: response.cost.currency },
+    verdict: response.verdict,
   };
 }

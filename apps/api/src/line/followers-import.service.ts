@@ -6,6 +6,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { FollowersImportJobRow, FollowersImportJobsRepository } from './followers-import-jobs.repository';
 import { FollowersImportRunner } from './followers-import.runner';
 import { FollowersImportJobResponseDto, FollowersImportResponseDto } from './line.dto';
+import { toImportResponse, toJobResponse } from './line.mapper';
 
 /**
  * Followers imports as jobs: the API starts one (or answers with the one running) and reads its
@@ -67,32 +68,6 @@ export class FollowersImportService {
       throw new ApiError(HttpStatus.BAD_GATEWAY, done.error ?? 'the followers import failed', [
         { field: 'lineAccountId', problem: 'LINE did not list its followers' },
       ]);
-    return {
-      followers: done.idsSeen,
-      created: done.created,
-      updated: done.updated,
-      unchanged: done.idsSeen - done.created - done.updated,
-      pages: done.pages,
-      durationMs: (done.finishedAt ?? done.updatedAt).getTime() - done.startedAt.getTime(),
-    };
+    return toImportResponse(done);
   }
-}
-
-function toJobResponse(job: FollowersImportJobRow): FollowersImportJobResponseDto {
-  return {
-    id: job.id,
-    lineAccountId: job.lineAccountId,
-    state: job.state,
-    trigger: job.trigger,
-    requestedById: job.requestedById,
-    pages: job.pages,
-    idsSeen: job.idsSeen,
-    created: job.created,
-    updated: job.updated,
-    unchanged: job.idsSeen - job.created - job.updated,
-    error: job.error,
-    startedAt: job.startedAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    updatedAt: job.updatedAt.toISOString(),
-  };
 }

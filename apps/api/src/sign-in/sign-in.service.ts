@@ -11,6 +11,7 @@ import { UsersRepository } from '../users/users.repository';
 import { toAuthUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import { InviteAcceptDto, SessionCreateDto, SessionResponseDto } from './sign-in.dto';
+import { toSessionUser } from './sign-in.mapper';
 
 /** A new session: the token for the cookie, and the answer's body. */
 export interface SignedIn {
@@ -87,8 +88,4 @@ export class SignInService {
     const { token, csrfToken } = await this.sessions.start(user.id);
     return { token, body: { user: toSessionUser(user), csrfToken } };
   }
-}
-
-function toSessionUser(user: AuthUser): SessionResponseDto['user'] {
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -213,16 +213,7 @@ export class UsersService {
           { email: login.email, name: login.name, role: login.role, passwordHash },
           tx,
         );
-        await this.audit.record(
-          {
-            actorId: null,
-            action: 'user.bootstrapped',
-            entityType: 'user',
-            entityId: user.id,
-            after: toUserResponse(user),
-          },
-          tx,
-        );
+        await this.recordBootstrapped(user, tx);
       });
     }
   }
@@ -247,18 +238,23 @@ export class UsersService {
         { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) },
         tx,
       );
-      await this.audit.record(
-        {
-          actorId: null,
-          action: 'user.bootstrapped',
-          entityType: 'user',
-          entityId: user.id,
-          after: toUserResponse(user),
-        },
-        tx,
-      );
+      await this.recordBootstrapped(user, tx);
       return { created: true, token };
     });
+  }
+
+  /** A user the service created itself (the first admin, the sandbox's logins): audited with no actor. */
+  private recordBootstrapped(user: User, tx: Transaction): Promise<void> {
+    return this.audit.record(
+      {
+        actorId: null,
+        action: 'user.bootstrapped',
+        entityType: 'user',
+        entityId: user.id,
+        after: toUserResponse(user),
+      },
+      tx,
+    );
   }
 
   private async issueToken(userId: string, tx: Transaction): Promise<string> {
