@@ -92,10 +92,8 @@ export class AudiencesRepository {
     return count === 1 ? this.prisma.db(tx).audience.findUnique({ where: { id } }) : null;
   }
 
-  async softDelete(id: string, tx: Transaction): Promise<void> {
-    await this.prisma
-      .db(tx)
-      .audience.update({ where: { id }, data: { deletedAt: new Date(), version: { increment: 1 } } });
+  async softDelete(id: string, at: Date, tx: Transaction): Promise<void> {
+    await this.prisma.db(tx).audience.update({ where: { id }, data: { deletedAt: at, version: { increment: 1 } } });
   }
 }
 

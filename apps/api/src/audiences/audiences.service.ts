@@ -143,7 +143,7 @@ export class AudiencesService {
       const campaigns = await this.holders.countCampaignsHolding(id, tx);
       if (campaigns > 0)
         throw ApiError.conflict(`audience ${id} is used by ${campaigns} approved or sending campaign(s)`);
-      await this.repository.softDelete(id, tx);
+      await this.repository.softDelete(id, this.clock.now(), tx);
       await this.audit.record(
         {
           actorId: actor.id,

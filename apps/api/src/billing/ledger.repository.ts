@@ -210,6 +210,7 @@ export class LedgerRepository {
       runId?: string | null;
       lineRequestId?: string | null;
       lineDay: string;
+      createdAt: Date;
     },
     tx: Transaction,
   ): Promise<void> {

@@ -162,6 +162,7 @@ export class LedgerService {
         ? costOfPaidPositions(card, reservation.paidFrom + paidBefore, paidAfter - paidBefore).amount
         : formatAmount(0);
     const done = settledAfter === reservation.messages;
+    const now = this.clock.now();
     const settledCost = formatAmount(Dec(reservation.settledCost).plus(cost));
     await this.repository.updateReservation(
       reservation.id,
@@ -199,7 +200,8 @@ export class LedgerService {
         lineRequestId: meta.lineRequestId ?? null,
         // Settlement follows acceptance by about DISPATCH_POLL_MS, so this is the day LINE counts them on; a batch
         // settled just after midnight (UTC+9) moves to the next day, and the two days' differences cancel once both are ready.
-        lineDay: lineDayOf(this.clock.now()),
+        lineDay: lineDayOf(now),
+        createdAt: now, // the clock's time: a quota reading counts the entries made since it was taken
       },
       tx,
     );

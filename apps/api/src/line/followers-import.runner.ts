@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { describeOutcome, isRetryableOutcome, LineClient, LineFollowerPage, LineOutcome } from '@lcm/line-client';
 import { retryDelayMs, TokenBucket } from '@lcm/domain/dispatch';
 import { FollowerPaging } from '@lcm/domain/followers';
+import { Clock } from '../common/clock';
 import { instanceName, WorkerLoops } from '../common/worker-loops';
 import { AppConfigService } from '../config/config.module';
 import { ContactsService } from '../contacts/contacts.service';
@@ -39,6 +40,7 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
     private readonly accounts: LineAccountsService,
     private readonly gateway: LineGateway,
     private readonly config: AppConfigService,
+    private readonly clock: Clock,
   ) {
     this.loops = new WorkerLoops(this.logger, config.values.followersImport.pollMs);
   }
@@ -94,12 +96,12 @@ export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDe
     const account = await this.accounts.mustFind(job.lineAccountId);
     const client = this.gateway.clientFor(account);
     const paging = new FollowerPaging(settings.maxPages, job.nextCursor);
-    const pace = new TokenBucket(settings.pagesPerSecond, 1, Date.now());
+    const pace = new TokenBucket(settings.pagesPerSecond, 1, this.clock.elapsedMs());
     let { pages, idsSeen, nextCursor: start } = job;
     this.logger.log({ ...log, pages, idsSeen }, pages ? 'followers import resumed' : 'followers import started');
     try {
       for (;;) {
-        await this.wait(pace.reserve(Date.now()));
+        await this.wait(pace.reserve(this.clock.elapsedMs()));
         const read = this.stopping ? STOPPED : await this.readPage(job, client, start, pages + 1);
         if (read.kind === 'stopped') {
           await this.jobs.release(job.id, this.instanceId);

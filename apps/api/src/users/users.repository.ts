@@ -74,10 +74,13 @@ export class UsersRepository {
   }
 
   /** Revokes every live token of the user and stores the new one's hash. */
-  async replaceTokens(userId: string, token: { tokenHash: string; prefix: string }, tx: Transaction): Promise<void> {
-    await this.prisma
-      .db(tx)
-      .apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  async replaceTokens(
+    userId: string,
+    token: { tokenHash: string; prefix: string },
+    now: Date,
+    tx: Transaction,
+  ): Promise<void> {
+    await this.prisma.db(tx).apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
     await this.prisma.db(tx).apiToken.create({ data: { userId, ...token } });
   }
 }

@@ -236,6 +236,7 @@ export class UsersService {
       await this.repository.replaceTokens(
         user.id,
         { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) },
+        this.clock.now(),
         tx,
       );
       await this.recordBootstrapped(user, tx);
@@ -262,6 +263,7 @@ export class UsersService {
     await this.repository.replaceTokens(
       userId,
       { tokenHash: this.crypto.hash(token), prefix: this.crypto.prefix(token) },
+      this.clock.now(),
       tx,
     );
     return token;
