@@ -1,4 +1,13 @@
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
+import {
+  approvedCampaign,
+  SendingScenario,
+  sendingScenario,
+  sendNow,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
 import { TestClock } from './support/test-clock';
 
 const account = (overrides: Record<string, unknown> = {}) => ({
@@ -90,5 +99,149 @@ describe('quiet hours: the account field', () => {
       .send(account({ quietHours: { start: '21:00', end: '21:00' } }))
       .expect(400);
     expect(equal.body.details[0].problem).toBe('must differ from start (null turns quiet hours off)');
+  });
+});
+
+const DISPATCH = {
+  DISPATCH_ENABLED: 'true',
+  DISPATCH_POLL_MS: '50',
+  DISPATCH_WORKERS: '2',
+  DISPATCH_RETRY_BASE_MS: '20',
+  DISPATCH_RETRY_MAX_MS: '200',
+  DISPATCH_LEASE_SECONDS: '5',
+  // Slow enough that a run of 10 batches is still sending when the test moves the clock into quiet hours.
+  DISPATCH_REQUESTS_PER_SECOND: '5',
+  LINE_TIMEOUT_MS: '2000',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs against the simulator with the clock under the test's control: 21:00–09:00 in Taipei (+08:00). */
+describe('quiet hours: runs wait, pause and resume, each recipient once', () => {
+  // 2027-03-15 20:00 in Taipei.
+  const clock = new TestClock('2027-03-15T12:00:00Z');
+  let t: TestApp;
+  let sim: LineSimulatorHandle;
+  beforeAll(async () => {
+    sim = await startLineSimulator({ port: 0, seed: 'quiet-hours-e2e' });
+    t = await createTestApp(DISPATCH, undefined, { clock });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  async function withQuietHours(s: SendingScenario, quietHours: object | null): Promise<void> {
+    const current = await t.http().get(`/api/v1/line-accounts/${s.accountId}`).set(bearer(t.adminToken)).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/line-accounts/${s.accountId}`)
+      .set(bearer(t.adminToken))
+      .send({ version: current.body.version, quietHours })
+      .expect(200);
+  }
+
+  const run = async (s: SendingScenario, runId: string) =>
+    (await t.http().get(`/api/v1/runs/${runId}`).set(bearer(s.marketer.token)).expect(200)).body;
+
+  it('a scheduled run due inside quiet hours waits and says so, then sends when the clock passes their end', async () => {
+    clock.set('2027-03-15T12:00:00Z'); // 20:00
+    const s = await sendingScenario(t, sim, { followers: 1200 });
+    await withQuietHours(s, { start: '21:00', end: '09:00' });
+    const created = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(s.marketer.token))
+      .send({
+        lineAccountId: s.accountId,
+        audienceId: s.audienceId,
+        name: 'Late-night flash sale',
+        messages: [{ type: 'text', text: 'Flash sale!' }],
+        schedule: { at: '2027-03-15T22:30:00+08:00' },
+      })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/campaigns/${created.body.id}/submit`)
+      .set(bearer(s.marketer.token))
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/campaigns/${created.body.id}/approve`)
+      .set(bearer(s.approver.token))
+      .send({})
+      .expect(200);
+    const runs = await t
+      .http()
+      .get(`/api/v1/campaigns/${created.body.id}/runs`)
+      .set(bearer(s.marketer.token))
+      .expect(200);
+    const runId = runs.body.items[0].id as string;
+    expect(runs.body.items[0]).toMatchObject({ status: 'scheduled', statusDetail: null, waitingUntil: null });
+
+    clock.set('2027-03-15T14:31:00Z'); // 22:31: due, and quiet
+    await sleep(1000); // twenty scheduler polls
+    expect(await run(s, runId)).toMatchObject({
+      status: 'scheduled',
+      statusDetail: 'waiting for quiet hours to end at 09:00 +08:00',
+      waitingUntil: '2027-03-16T01:00:00.000Z',
+      progress: { delivered: 0 },
+    });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(0);
+
+    clock.set('2027-03-16T00:59:00Z'); // 08:59: still quiet
+    await sleep(500);
+    expect((await run(s, runId)).status).toBe('scheduled');
+
+    clock.set('2027-03-16T01:00:00Z'); // 09:00
+    const done = await waitForRun(t, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked']);
+    expect(done).toMatchObject({ status: 'completed', statusDetail: null, progress: { delivered: 1200 } });
+    expect(new Date((done as unknown as { startedAt: string }).startedAt).getTime()).toBeGreaterThanOrEqual(
+      Date.parse('2027-03-16T01:00:00Z'),
+    );
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({
+      totalDeliveries: 1200,
+      distinctRecipients: 1200,
+      repeatedRecipients: [],
+    });
+  });
+
+  it('a run still sending when quiet hours begin pauses between batches and resumes when they end, each recipient once', async () => {
+    clock.set('2027-03-16T12:00:00Z'); // 20:00
+    const s = await sendingScenario(t, sim, { followers: 5000 });
+    await withQuietHours(s, { start: '21:00', end: '09:00' });
+    const runId = await sendNow(t, s, await approvedCampaign(t, s));
+    await waitForRun(t, s.marketer.token, runId, ['sending']);
+    // A few batches out, then quiet hours begin.
+    for (let r = await run(s, runId); r.progress.batchesDone < 2; r = await run(s, runId)) await sleep(50);
+    clock.set('2027-03-16T13:00:00Z'); // 21:00
+    await sleep(1500); // a batch in flight finishes; no new one starts
+    const paused = await run(s, runId);
+    expect(paused).toMatchObject({
+      status: 'sending',
+      statusDetail: 'paused between batches for quiet hours; resumes at 09:00 +08:00',
+      waitingUntil: '2027-03-17T01:00:00.000Z',
+    });
+    expect(paused.progress.batchesDone).toBeLessThan(10);
+    const atPause = await simulatorTotals(sim, s.channelId);
+    expect(atPause.totalDeliveries).toBe(paused.progress.delivered);
+    expect(atPause.totalDeliveries % 500).toBe(0); // whole batches: none was cut mid-request
+    await sleep(1500);
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(atPause.totalDeliveries);
+    expect((await run(s, runId)).progress.batchesDone).toBe(paused.progress.batchesDone);
+
+    clock.set('2027-03-17T01:00:00Z'); // 09:00
+    const done = await waitForRun(t, s.marketer.token, runId, ['completed', 'partial', 'failed', 'blocked']);
+    expect(done).toMatchObject({
+      status: 'completed',
+      statusDetail: null,
+      progress: { recipients: 5000, batches: 10, batchesDone: 10, delivered: 5000, failed: 0 },
+    });
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({
+      totalDeliveries: 5000,
+      distinctRecipients: 5000,
+      repeatedRecipients: [],
+    });
   });
 });

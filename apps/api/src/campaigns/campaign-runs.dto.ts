@@ -109,6 +109,27 @@ export class RunResponseDto {
     description: 'Asked of a sending run; honoured between batches',
   })
   stopRequested: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'waiting for quiet hours to end at 09:00 +08:00',
+    description:
+      "What holds a run that could otherwise go now, in words with the time in the account's zone and its offset: " +
+      'a due run waiting for quiet hours to end, or a sending one paused between batches until they end. null: nothing holds it',
+  })
+  statusDetail: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When what statusDetail names ends (the end of quiet hours); null with it',
+  })
+  waitingUntil: string | null;
+  @ApiProperty({
+    description:
+      'An approver sent this run inside quiet hours (send-now with overrideQuietHours): it sends through them',
+  })
+  quietHoursOverride: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -4,11 +4,18 @@ import { Dec, formatAmount, money } from '@lcm/domain/money';
 import type { ReservationRow } from '../billing/ledger.repository';
 import type { RunBlockReasonDto, RunReservationDto, RunResponseDto } from './campaign-runs.dto';
 
+/** Why a run that could go now is held (quiet hours), and until when. */
+export interface RunWait {
+  until: Date;
+  detail: string;
+}
+
 export function toRunResponse(
   run: CampaignRun,
   currency: string,
   forecast: unknown,
   reservation: ReservationRow | null,
+  wait: RunWait | null = null,
 ): RunResponseDto {
   return {
     id: run.id,
@@ -41,6 +48,9 @@ export function toRunResponse(
       ? (run.blockReasons as unknown as StoredReason[]).map(blockReason)
       : [],
     stopRequested: run.stopRequested,
+    statusDetail: wait?.detail ?? null,
+    waitingUntil: wait?.until.toISOString() ?? null,
+    quietHoursOverride: run.quietHoursOverride,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };

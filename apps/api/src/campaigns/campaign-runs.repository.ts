@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { CampaignRun, CampaignRunStatus, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { quietOpenSql } from '../line-accounts/line-accounts.repository';
+
+/** A run may start while its account is out of quiet hours, or when an approver overrode them for it. */
+const MAY_START_NOW = `(r.quiet_hours_override OR ${quietOpenSql('a', '$1::timestamptz')})`;
 
 /** The columns a run's update may set. */
 export type RunChanges = Prisma.CampaignRunUncheckedUpdateInput;
@@ -79,18 +83,30 @@ export class CampaignRunsRepository {
   }
 
   // For dispatch: the run rows the scheduler, the gate and the workers lock and move.
-  /** Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. */
+  /**
+   * Runs due at `now` (the service's clock), oldest first; the gate locks and re-checks each one. A
+   * run due inside its account's quiet hours is not due yet: it waits for them to end (and says so,
+   * CampaignRunsService.waitingFor).
+   */
   async dueRuns(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
-    return this.prisma.client.$queryRaw<{ id: string; campaignId: string }[]>`
-      SELECT id::text, campaign_id::text AS "campaignId" FROM campaign_runs
-       WHERE status = 'scheduled' AND scheduled_at <= ${now} ORDER BY scheduled_at, id LIMIT ${limit}`;
+    return this.prisma.client.$queryRawUnsafe<{ id: string; campaignId: string }[]>(
+      `SELECT r.id::text, r.campaign_id::text AS "campaignId" FROM campaign_runs r JOIN line_accounts a ON a.id = r.line_account_id
+        WHERE r.status = 'scheduled' AND r.scheduled_at <= $1::timestamptz AND ${MAY_START_NOW}
+        ORDER BY r.scheduled_at, r.id LIMIT $2`,
+      now.toISOString(),
+      limit,
+    );
   }
 
-  /** The run's row, locked, if it is still scheduled and due at `now` and no other instance holds it. */
+  /** The run's row, locked, if it is still scheduled and due at `now` (quiet hours too) and no other instance holds it. */
   async lockDueRun(runId: string, now: Date, tx: Transaction): Promise<boolean> {
-    const rows = await this.prisma.db(tx).$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM campaign_runs WHERE id = ${runId}::uuid AND status = 'scheduled' AND scheduled_at <= ${now}
-         FOR UPDATE SKIP LOCKED`;
+    const rows = await this.prisma.db(tx).$queryRawUnsafe<{ id: string }[]>(
+      `SELECT r.id::text FROM campaign_runs r JOIN line_accounts a ON a.id = r.line_account_id
+        WHERE r.id = $2::uuid AND r.status = 'scheduled' AND r.scheduled_at <= $1::timestamptz AND ${MAY_START_NOW}
+          FOR UPDATE OF r SKIP LOCKED`,
+      now.toISOString(),
+      runId,
+    );
     return rows.length === 1;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign, CampaignRun, CampaignRunStatus } from '@lcm/database';
-import { isRecurring, nextSendAfter } from '@lcm/domain/schedules';
+import type { Campaign, CampaignRun, CampaignRunStatus, LineAccount } from '@lcm/database';
+import { formatLocalTime, isRecurring, nextSendAfter, quietAt } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
@@ -10,12 +10,13 @@ import { ForecastsService } from '../billing/forecasts.service';
 import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
 import { RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsRepository, RunChanges } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
-import { toRunResponse } from './campaign-runs.mapper';
+import { RunWait, toRunResponse } from './campaign-runs.mapper';
 
 /** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
 export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
@@ -53,27 +54,35 @@ export class CampaignRunsService {
   async list(campaignId: string, query: PageQueryDto): Promise<Page<RunResponseDto>> {
     const campaign = await this.campaigns.findById(campaignId);
     if (!campaign) throw ApiError.notFound(`campaign ${campaignId}`);
-    const currency = await this.currencyOf(campaign.lineAccountId);
+    const account = await this.accounts.mustFind(campaign.lineAccountId);
     const rows = await this.repository.listForCampaign(campaignId, query);
     const [forecasts, reservations] = await Promise.all([this.gateForecasts(rows), this.reservationsOf(rows)]);
+    const now = this.clock.now();
     return toPage(rows, query, (run) =>
-      toRunResponse(run, currency, forecasts.get(run.id) ?? null, reservations.get(run.reservationId ?? '') ?? null),
+      toRunResponse(
+        run,
+        account.currency,
+        forecasts.get(run.id) ?? null,
+        reservations.get(run.reservationId ?? '') ?? null,
+        waitingFor(run, account, now),
+      ),
     );
   }
 
   async get(id: string): Promise<RunResponseDto> {
     const run = await this.repository.findById(id);
     if (!run) throw ApiError.notFound(`run ${id}`);
-    const [currency, forecasts, reservations] = await Promise.all([
-      this.currencyOf(run.lineAccountId),
+    const [account, forecasts, reservations] = await Promise.all([
+      this.accounts.mustFind(run.lineAccountId),
       this.gateForecasts([run]),
       this.reservationsOf([run]),
     ]);
     return toRunResponse(
       run,
-      currency,
+      account.currency,
       forecasts.get(run.id) ?? null,
       reservations.get(run.reservationId ?? '') ?? null,
+      waitingFor(run, account, this.clock.now()),
     );
   }
 
@@ -331,11 +340,6 @@ export class CampaignRunsService {
     return this.repository.addRunProgress(runId, delta, tx);
   }
 
-  private async currencyOf(lineAccountId: string): Promise<string> {
-    const account = await this.accounts.mustFind(lineAccountId);
-    return account.currency;
-  }
-
   private async reservationsOf(runs: CampaignRun[]): Promise<Map<string, ReservationRow>> {
     const ids = runs.flatMap((run) => (run.reservationId ? [run.reservationId] : []));
     return new Map((await this.ledger.findReservations(ids)).map((row) => [row.id, row]));
@@ -346,4 +350,23 @@ export class CampaignRunsService {
     const records = await Promise.all(withForecast.map((run) => this.forecasts.find(run.forecastId!)));
     return new Map(withForecast.map((run, index) => [run.id, records[index]?.result ?? null]));
   }
+}
+
+/**
+ * What a run is waiting for now, in words, when quiet hours hold it: a due run is not started (the
+ * due-run query leaves it out) and a sending one has no batch claimed until the window ends.
+ */
+export function waitingFor(run: CampaignRun, account: LineAccount, now: Date): RunWait | null {
+  if (run.quietHoursOverride) return null;
+  const due = run.status === 'scheduled' && run.scheduledAt.getTime() <= now.getTime();
+  if (!due && run.status !== 'sending') return null;
+  const window = quietAt(now, quietHoursOf(account), account.timezone);
+  if (!window) return null;
+  const at = formatLocalTime(window.end, account.timezone);
+  return {
+    until: window.end,
+    detail: due
+      ? `waiting for quiet hours to end at ${at}`
+      : `paused between batches for quiet hours; resumes at ${at}`,
+  };
 }

@@ -71,6 +71,7 @@ export class BatchSenderService {
               owner,
               requestId,
               this.config.values.dispatch.leaseSeconds,
+              this.clock.now(),
             );
             if (kept) {
               batch.requestsDone++;

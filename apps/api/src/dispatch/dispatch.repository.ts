@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Transaction } from '../database/prisma.service';
 import { ContactPredicate, followingMatchingSql } from '../contacts/contacts.repository';
+import { quietOpenSql } from '../line-accounts/line-accounts.repository';
 
 export interface ClaimedBatch {
   id: string;
@@ -28,15 +29,20 @@ function claimedBatch(row: ClaimedBatchRow): ClaimedBatch {
  * `claimed`: the next batch any instance may send, leased to $1 for $2 seconds. It walks the
  * (status, next_attempt_at) index in order and stops at the first row no other worker holds. A
  * batch already tried is resolved even on a stopping run (its outcome may be unknown): re-sent with
- * its key, LINE delivers it or answers 409.
+ * its key, LINE delivers it or answers 409. Quiet hours are decided here, at `now` (the service's
+ * clock, passed in): no batch of an account in its quiet hours is claimed, unless an approver
+ * overrode them for the run, so a run pauses between batches (one in flight finishes) and its
+ * batches are claimed again, each once, when the window ends.
  */
-const CLAIM_CTE = `claimed AS (
+const claimCte = (now: string) => `claimed AS (
   UPDATE run_batches b SET status = 'sending', attempts = b.attempts + 1, lease_owner = $1,
          lease_expires_at = now() + make_interval(secs => $2)
     FROM campaign_runs r
    WHERE b.id = (SELECT b2.id FROM run_batches b2 JOIN campaign_runs r2 ON r2.id = b2.run_id
+                   JOIN line_accounts a2 ON a2.id = r2.line_account_id
                   WHERE b2.status = 'pending' AND b2.next_attempt_at <= now()
                     AND r2.status = 'sending' AND (r2.stop_requested IS NULL OR b2.attempts > 0)
+                    AND (r2.quiet_hours_override OR ${quietOpenSql('a2', `${now}::timestamptz`)})
                   ORDER BY b2.next_attempt_at
                     FOR UPDATE OF b2 SKIP LOCKED LIMIT 1)
      AND r.id = b.run_id
@@ -137,12 +143,12 @@ export class DispatchRepository {
    * every instance take a different one; batches of a dead instance come back through
    * reclaimExpiredLeases.
    */
-  async claimBatch(owner: string, leaseSeconds: number): Promise<ClaimedBatch | null> {
+  async claimBatch(owner: string, leaseSeconds: number, now: Date): Promise<ClaimedBatch | null> {
     const { rows } = await this.prisma.pool.query<ClaimedBatchRow>({
       // Named: each connection plans it once, not on every claim.
       name: 'dispatch.claim-batch',
-      text: `WITH ${CLAIM_CTE} SELECT * FROM claimed`,
-      values: [owner, leaseSeconds],
+      text: `WITH ${claimCte('$3')} SELECT * FROM claimed`,
+      values: [owner, leaseSeconds, now.toISOString()],
     });
     return rows[0] ? claimedBatch(rows[0]) : null;
   }
@@ -156,6 +162,7 @@ export class DispatchRepository {
     owner: string,
     requestId: string,
     leaseSeconds: number,
+    now: Date,
   ): Promise<{ kept: boolean; next: ClaimedBatch | null }> {
     const { rows } = await this.prisma.pool.query<ClaimedBatchRow & { kept: boolean }>({
       name: 'dispatch.complete-batch-claim-next',
@@ -164,9 +171,9 @@ export class DispatchRepository {
                       sent_by = $1, status = 'accepted', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = $3::uuid AND lease_owner = $1 AND status = 'sending'
                RETURNING id),
-             ${CLAIM_CTE}
+             ${claimCte('$5')}
            SELECT EXISTS (SELECT 1 FROM done) AS kept, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
-      values: [owner, leaseSeconds, batchId, requestId],
+      values: [owner, leaseSeconds, batchId, requestId, now.toISOString()],
     });
     const { kept, ...next } = rows[0];
     return { kept, next: next.id ? claimedBatch(next) : null };

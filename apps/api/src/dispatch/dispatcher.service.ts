@@ -9,6 +9,7 @@ import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunSettlementService } from './run-settlement.service';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
 
 type LoopKind = 'scheduler' | 'worker';
 
@@ -33,6 +34,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     private readonly config: AppConfigService,
     private readonly settlement: RunSettlementService,
     private readonly clock: Clock,
+    private readonly accounts: LineAccountsService,
   ) {
     super();
     this.loops = new WorkerLoops(this.logger, config.values.dispatch.pollMs);
@@ -74,6 +76,9 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
   /** One pass of the scheduler: gate what is due, settle what was sent, finish what is done. True when it gated or finished a run. */
   async schedulerTick(): Promise<boolean> {
     let worked = (await this.repository.reclaimExpiredLeases()) > 0;
+    // Accounts whose quiet window ended (or began) get their next one; an account open again has
+    // batches for the workers, and due runs for the gate below.
+    if ((await this.accounts.refreshQuietWindows(this.clock.now())) > 0) this.wakeAll('worker');
     for (const run of await this.runs.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.
@@ -91,7 +96,11 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
 
   /** Claims and sends batches while there are any; false when there was none. */
   async workerTick(): Promise<boolean> {
-    const batch = await this.repository.claimBatch(this.instanceId, this.config.values.dispatch.leaseSeconds);
+    const batch = await this.repository.claimBatch(
+      this.instanceId,
+      this.config.values.dispatch.leaseSeconds,
+      this.clock.now(),
+    );
     if (!batch) return false;
     // Each accepted batch hands over the next one, claimed in the statement that closed it.
     for (let next: ClaimedBatch | null = batch; next;)

@@ -2039,6 +2039,18 @@ export interface components {
              * @enum {string|null}
              */
             stopRequested: "cancel" | "pause" | null;
+            /**
+             * @description What holds a run that could otherwise go now, in words with the time in the account's zone and its offset: a due run waiting for quiet hours to end, or a sending one paused between batches until they end. null: nothing holds it
+             * @example waiting for quiet hours to end at 09:00 +08:00
+             */
+            statusDetail: string | null;
+            /**
+             * Format: date-time
+             * @description When what statusDetail names ends (the end of quiet hours); null with it
+             */
+            waitingUntil: string | null;
+            /** @description An approver sent this run inside quiet hours (send-now with overrideQuietHours): it sends through them */
+            quietHoursOverride: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
