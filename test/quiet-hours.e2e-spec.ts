@@ -244,4 +244,57 @@ describe('quiet hours: runs wait, pause and resume, each recipient once', () => 
       repeatedRecipients: [],
     });
   });
+
+  it('send-now inside quiet hours is refused with the time it would go; an approver may override, with a reason, audited', async () => {
+    clock.set('2027-03-17T14:00:00Z'); // 22:00
+    const s = await sendingScenario(t, sim, { followers: 600 });
+    await withQuietHours(s, { start: '21:00', end: '09:00' });
+    const campaignId = await approvedCampaign(t, s);
+    const sendNowWith = (token: string, body: object) =>
+      t.http().post(`/api/v1/campaigns/${campaignId}/send-now`).set(bearer(token)).send(body);
+
+    const refused = await sendNowWith(s.approver.token, {}).expect(422);
+    expect(refused.body).toMatchObject({
+      message: "this send would go at 2027-03-18 09:00 +08:00, when the account's quiet hours end",
+      sendsAt: '2027-03-18T01:00:00.000Z',
+      sendsAtLocal: '2027-03-18 09:00 +08:00',
+      details: [{ field: 'overrideQuietHours', problem: expect.stringContaining('21:00–09:00, Asia/Taipei') }],
+    });
+    // Refused means nothing happened: no run, the campaign still approved.
+    const runs = await t.http().get(`/api/v1/campaigns/${campaignId}/runs`).set(bearer(s.marketer.token)).expect(200);
+    expect(runs.body.items).toEqual([]);
+    await sendNowWith(s.marketer.token, { overrideQuietHours: true, reason: 'I say so' }).expect(403);
+    const noReason = await sendNowWith(s.approver.token, { overrideQuietHours: true }).expect(400);
+    expect(noReason.body.details).toEqual([
+      { field: 'reason', problem: expect.stringContaining('override quiet hours') },
+    ]);
+    await sendNowWith(s.approver.token, { overrideQuietHours: 'yes' }).expect(400);
+
+    const sent = await sendNowWith(s.approver.token, {
+      overrideQuietHours: true,
+      reason: 'Store closes tomorrow: the recall notice cannot wait',
+    }).expect(202);
+    expect(sent.body).toMatchObject({ quietHoursOverride: true, statusDetail: null });
+    const done = await waitForRun(t, s.marketer.token, sent.body.id, ['completed', 'partial', 'failed', 'blocked']);
+    expect(done).toMatchObject({ status: 'completed', progress: { delivered: 600 } });
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 600, distinctRecipients: 600 });
+
+    const audit = await t
+      .http()
+      .get(`/api/v1/audit?entityType=campaign&entityId=${campaignId}&action=campaign.quiet_hours_overridden`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        action: 'campaign.quiet_hours_overridden',
+        actor: expect.objectContaining({ id: s.approver.id }),
+        reason: 'Store closes tomorrow: the recall notice cannot wait',
+        after: expect.objectContaining({
+          run: { id: sent.body.id },
+          quietHours: { start: '21:00', end: '09:00' },
+          quietUntil: '2027-03-18T01:00:00.000Z',
+        }),
+      }),
+    ]);
+  });
 });

@@ -93,8 +93,9 @@ export class CampaignRunsService {
     trigger: RunTrigger,
     actorId: string | null,
     tx: Transaction,
+    quietHoursOverride = false,
   ): Promise<CampaignRun> {
-    return (await this.createOnce(campaign, scheduledAt, trigger, actorId, tx)).run;
+    return (await this.createOnce(campaign, scheduledAt, trigger, actorId, tx, 'scheduled', quietHoursOverride)).run;
   }
 
   private createOnce(
@@ -104,6 +105,7 @@ export class CampaignRunsService {
     actorId: string | null,
     tx: Transaction,
     status: CampaignRunStatus = 'scheduled',
+    quietHoursOverride = false,
   ): Promise<{ run: CampaignRun; created: boolean }> {
     if (
       campaign.approvedVersion === null ||
@@ -126,6 +128,7 @@ export class CampaignRunsService {
         approvedRecipients: campaign.approvedRecipients,
         approvedMessages: campaign.approvedMessages,
         approvedCost: campaign.approvedCost,
+        quietHoursOverride,
       },
       tx,
     );
@@ -293,10 +296,16 @@ export class CampaignRunsService {
   }
 
   /** A waiting run brought forward to now by send-now. */
-  bringForward(run: CampaignRun, now: Date, actorId: string, tx: Transaction): Promise<CampaignRun> {
+  bringForward(
+    run: CampaignRun,
+    now: Date,
+    actorId: string,
+    tx: Transaction,
+    quietHoursOverride = false,
+  ): Promise<CampaignRun> {
     return this.repository.update(
       run.id,
-      { status: 'scheduled', scheduledAt: now, trigger: 'send_now', triggeredById: actorId },
+      { status: 'scheduled', scheduledAt: now, trigger: 'send_now', triggeredById: actorId, quietHoursOverride },
       tx,
     );
   }

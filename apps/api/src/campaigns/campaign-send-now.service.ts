@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CampaignRun } from '@lcm/database';
-import { isRecurring } from '@lcm/domain/schedules';
+import { formatLocalDateTime, isRecurring, quietAt, QuietHours, QuietWindow } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AuditService } from '../audit/audit.service';
@@ -9,7 +9,9 @@ import { RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsService } from './campaign-runs.service';
 import { scheduleOf } from './campaign-schedule';
 import { CampaignWorkflowService } from './campaign-workflow.service';
-import { CampaignTransitionDto } from './campaigns.dto';
+import { CampaignSendNowDto } from './campaigns.dto';
+import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { CampaignsRepository } from './campaigns.repository';
 import { RunStarter } from '../ports/run-starter';
 
@@ -31,18 +33,28 @@ export class CampaignSendNowService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly runStarter: RunStarter,
+    private readonly accounts: LineAccountsService,
   ) {}
 
-  async sendNow(actor: AuthUser, id: string, dto: CampaignTransitionDto): Promise<RunResponseDto> {
+  async sendNow(actor: AuthUser, id: string, dto: CampaignSendNowDto): Promise<RunResponseDto> {
+    if (dto.overrideQuietHours && actor.role !== 'approver' && actor.role !== 'admin')
+      throw ApiError.forbidden('only approvers and admins may override quiet hours');
     const due = await this.repository.transaction(async (tx) => {
       const campaign = await this.workflow.lockForAction('send_now', id, dto.version, tx);
       const now = this.clock.now();
+      const account = await this.accounts.mustFind(campaign.lineAccountId, tx);
+      const quietHours = quietHoursOf(account);
+      const quiet = quietAt(now, quietHours, account.timezone);
+      const override = quiet !== null && dto.overrideQuietHours === true;
+      if (quiet && !override) throw quietHoursRefusal(quietHours!, quiet, account.timezone);
+      if (override && !dto.reason?.trim())
+        throw ApiError.field('reason', 'is required to override quiet hours: say why this send cannot wait');
       let run: CampaignRun;
       if (isRecurring(scheduleOf(campaign))) {
         const under = await this.runs.findForCampaign(id, ['scheduled', 'sending'], tx, campaign.approvedVersion!);
         const extra = under.find((candidate) => candidate.trigger === 'send_now');
         if (extra) throw alreadyUnderWay(extra);
-        run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
+        run = await this.runs.create(campaign, now, 'send_now', actor.id, tx, override);
       } else {
         const runs = await this.runs.findForCampaign(
           id,
@@ -52,13 +64,13 @@ export class CampaignSendNowService {
         );
         const waiting = runs.find((candidate) => candidate.status === 'scheduled');
         if (waiting?.trigger === 'send_now') throw alreadyUnderWay(waiting);
-        if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx);
+        if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx, override);
         else if (runs.length) {
           throw ApiError.conflict(
             `this campaign's send already ran under its approval (run ${runs[0].id} is ${runs[0].status}); retry a blocked or failed run with POST /runs/:id/retry`,
             [{ field: 'status', problem: `run ${runs[0].id} is ${runs[0].status}` }],
           );
-        } else run = await this.runs.create(campaign, now, 'send_now', actor.id, tx);
+        } else run = await this.runs.create(campaign, now, 'send_now', actor.id, tx, override);
       }
       await this.audit.record(
         {
@@ -71,6 +83,23 @@ export class CampaignSendNowService {
         },
         tx,
       );
+      if (override)
+        await this.audit.record(
+          {
+            actorId: actor.id,
+            action: 'campaign.quiet_hours_overridden',
+            entityType: 'campaign',
+            entityId: id,
+            reason: dto.reason!,
+            after: {
+              run: { id: run.id },
+              quietHours,
+              timezone: account.timezone,
+              quietUntil: quiet!.end.toISOString(),
+            },
+          },
+          tx,
+        );
       return run;
     });
     const outcome = await this.runStarter.startNow(due.id, due.campaignId);
@@ -96,4 +125,17 @@ function alreadyUnderWay(run: CampaignRun): ApiError {
   return ApiError.conflict(`a send-now of this campaign is already under way (run ${run.id} is ${run.status})`, [
     { field: 'status', problem: `run ${run.id} is ${run.status}` },
   ]);
+}
+
+/** send-now inside quiet hours: refused with the time the send would go, and how to send anyway. */
+function quietHoursRefusal(quietHours: QuietHours, window: QuietWindow, timeZone: string): ApiError {
+  const local = formatLocalDateTime(window.end, timeZone);
+  const problem =
+    `quiet hours (${quietHours.start}–${quietHours.end}, ${timeZone}) are in force until ${local}: ` +
+    'send-now then, or send now anyway with {"overrideQuietHours": true, "reason": "…"} (approvers and admins)';
+  return ApiError.unprocessable(
+    `this send would go at ${local}, when the account's quiet hours end`,
+    [{ field: 'overrideQuietHours', problem }],
+    { sendsAt: window.end.toISOString(), sendsAtLocal: local },
+  );
 }

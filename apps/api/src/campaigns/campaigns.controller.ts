@@ -29,6 +29,7 @@ import {
   CampaignListResponseDto,
   CampaignRejectDto,
   CampaignResponseDto,
+  CampaignSendNowDto,
   CampaignTestSendDto,
   CampaignTransitionDto,
   CampaignUpdateDto,
@@ -235,22 +236,24 @@ export class CampaignsController {
   @Roles('approver', 'admin')
   @ApiOperation({
     summary:
-      'A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run)',
+      'A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run), ' +
+      "or 422 inside the account's quiet hours with the time it would go (unless overrideQuietHours, with a reason)",
   })
   @ApiAcceptedResponse({ type: RunResponseDto })
   @ApiUnprocessableEntityResponse({
     description:
-      'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`',
+      'The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`. ' +
+      "Or the account's quiet hours are in force: `sendsAt` (when they end) and `sendsAtLocal` (in the account's zone with its offset); nothing was created",
   })
   @ApiBody({
-    type: CampaignTransitionDto,
+    type: CampaignSendNowDto,
     required: false,
     description: 'Optional: every field may be left out, and so may the body',
   })
   sendNow(
     @CurrentUser() actor: AuthUser,
     @UuidParam('id') id: string,
-    @Body() dto: CampaignTransitionDto,
+    @Body() dto: CampaignSendNowDto,
   ): Promise<RunResponseDto> {
     return this.sendNowService.sendNow(actor, id, dto);
   }

@@ -12,6 +12,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -181,6 +182,18 @@ export class CampaignTransitionDto {
 
   @VersionField({ optional: true, description: 'The version you read: when given, a stale one gets 409' })
   version?: number;
+}
+
+export class CampaignSendNowDto extends CampaignTransitionDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Send even though the account's quiet hours are in force (approvers and admins only, with a reason; audited). " +
+      'Without it, send-now inside quiet hours is refused with 422 and the time the send would go',
+  })
+  @IsOptional()
+  @IsBoolean()
+  overrideQuietHours?: boolean;
 }
 
 export class CampaignApproveDto {

@@ -704,7 +704,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run) */
+        /** A run due now under the approval in force, through the budget gate at once: 202 sending, 422 refused (with the blocked run), or 422 inside the account's quiet hours with the time it would go (unless overrideQuietHours, with a reason) */
         post: operations["CampaignsController_sendNow"];
         delete?: never;
         options?: never;
@@ -1951,6 +1951,17 @@ export interface components {
             reason: string;
             /** @description The version you reviewed: when given, a stale one gets 409 */
             version?: number;
+        };
+        CampaignSendNowDto: {
+            /** @description Why; kept in the audit log */
+            reason?: string;
+            /** @description The version you read: when given, a stale one gets 409 */
+            version?: number;
+            /**
+             * @description Send even though the account's quiet hours are in force (approvers and admins only, with a reason; audited). Without it, send-now inside quiet hours is refused with 422 and the time the send would go
+             * @default false
+             */
+            overrideQuietHours: boolean;
         };
         RunApprovedDto: {
             messages: number;
@@ -5996,7 +6007,7 @@ export interface operations {
         /** @description Optional: every field may be left out, and so may the body */
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CampaignTransitionDto"];
+                "application/json": components["schemas"]["CampaignSendNowDto"];
             };
         };
         responses: {
@@ -6053,7 +6064,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorResponseDto"];
                 };
             };
-            /** @description The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run` */
+            /** @description The budget gate refused the send: the error body with one detail per reason, and the blocked run under `run`. Or the account's quiet hours are in force: `sendsAt` (when they end) and `sendsAtLocal` (in the account's zone with its offset); nothing was created */
             422: {
                 headers: {
                     [name: string]: unknown;
