@@ -186,7 +186,6 @@ export class CampaignTransitionDto {
 
 export class CampaignSendNowDto extends CampaignTransitionDto {
   @ApiPropertyOptional({
-    default: false,
     description:
       "Send even though the account's quiet hours are in force (approvers and admins only, with a reason; audited). " +
       'Without it, send-now inside quiet hours is refused with 422 and the time the send would go',

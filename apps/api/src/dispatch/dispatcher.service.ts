@@ -78,7 +78,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     let worked = (await this.repository.reclaimExpiredLeases()) > 0;
     // Accounts whose quiet window ended (or began) get their next one; an account open again has
     // batches for the workers, and due runs for the gate below.
-    if ((await this.accounts.refreshQuietWindows(this.clock.now())) > 0) this.wakeAll('worker');
+    if ((await this.accounts.refreshQuietWindows(this.clock.now())) > 0) this.loops.wake('worker');
     for (const run of await this.runs.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.

@@ -1957,11 +1957,8 @@ export interface components {
             reason?: string;
             /** @description The version you read: when given, a stale one gets 409 */
             version?: number;
-            /**
-             * @description Send even though the account's quiet hours are in force (approvers and admins only, with a reason; audited). Without it, send-now inside quiet hours is refused with 422 and the time the send would go
-             * @default false
-             */
-            overrideQuietHours: boolean;
+            /** @description Send even though the account's quiet hours are in force (approvers and admins only, with a reason; audited). Without it, send-now inside quiet hours is refused with 422 and the time the send would go */
+            overrideQuietHours?: boolean;
         };
         RunApprovedDto: {
             messages: number;
