@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
 import { AuthRepository } from './auth.repository';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottleService } from './login-throttle.service';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
@@ -20,10 +20,10 @@ import { TokenCrypto } from './token-crypto';
     SessionsRepository,
     SessionsService,
     LoginThrottleRepository,
-    LoginThrottle,
+    LoginThrottleService,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenCrypto, PasswordHasher, SessionsService, LoginThrottle],
+  exports: [TokenCrypto, PasswordHasher, SessionsService, LoginThrottleService],
 })
 export class AuthModule {}

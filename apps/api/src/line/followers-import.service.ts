@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ApiError } from '../common/api-error';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { FollowersImportJobRow, FollowersImportJobsRepository } from './followers-import-jobs.repository';
-import { FollowersImportRunner } from './followers-import.runner';
+import { FollowersImportRunnerService } from './followers-import-runner.service';
 import { FollowersImportJobResponseDto, FollowersImportResponseDto } from './line.dto';
 import { toImportResponse, toJobResponse } from './line.mapper';
 
@@ -18,7 +18,7 @@ export class FollowersImportService {
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly jobs: FollowersImportJobsRepository,
-    private readonly runner: FollowersImportRunner,
+    private readonly runner: FollowersImportRunnerService,
   ) {}
 
   /** `POST …/followers-import`: a new job, or the account's running one. */

@@ -7,7 +7,7 @@ import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { FollowersImportJobsRepository } from './followers-import-jobs.repository';
-import { FollowersImportRunner } from './followers-import.runner';
+import { FollowersImportRunnerService } from './followers-import-runner.service';
 import { FollowersImportService } from './followers-import.service';
 import { LineController } from './line.controller';
 import { LineGateway } from './line-gateway';
@@ -23,7 +23,7 @@ import { WebhookService } from './webhook.service';
     LineGateway,
     QuotaSyncService,
     FollowersImportJobsRepository,
-    FollowersImportRunner,
+    FollowersImportRunnerService,
     FollowersImportService,
     WebhookService,
     WebhookEventsRepository,

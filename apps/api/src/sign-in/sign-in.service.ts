@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser, CurrentSessionInfo } from '../auth/auth.decorators';
 import type { ClientInfo } from '../auth/client-info';
 import { assertSameOrigin } from '../auth/csrf';
-import { LoginThrottle } from '../auth/login-throttle';
+import { LoginThrottleService } from '../auth/login-throttle.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { UsersRepository } from '../users/users.repository';
@@ -27,14 +27,14 @@ export class SignInService {
     private readonly userService: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
   ) {}
 
   /**
    * Email and password to a session. Unknown email, wrong password, no password yet and a
    * deactivated user get the same 401 after the same one scrypt; failures are throttled per email
-   * and per client address (LoginThrottle).
+   * and per client address (LoginThrottleService).
    */
   async login(dto: SessionCreateDto, client: ClientInfo): Promise<SignedIn> {
     assertSameOrigin(client);

@@ -6,7 +6,7 @@ import { Page, PageQueryDto, toPage } from '../common/pagination';
 import { AppConfigService } from '../config/config.module';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
-import { LoginThrottle } from '../auth/login-throttle';
+import { LoginThrottleService } from '../auth/login-throttle.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionsService } from '../auth/sessions.service';
 import { TokenCrypto } from '../auth/token-crypto';
@@ -37,7 +37,7 @@ export class UsersService {
     private readonly invites: InvitesRepository,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async create(actor: AuthUser, dto: UserCreateDto): Promise<UserCreatedResponseDto> {

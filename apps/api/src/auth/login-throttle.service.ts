@@ -14,7 +14,7 @@ const THROTTLE_WINDOW_MS = 3_600_000;
  * twice as long as the last (1 s … 15 min) and meanwhile gets 429 with Retry-After.
  */
 @Injectable()
-export class LoginThrottle {
+export class LoginThrottleService {
   constructor(
     private readonly repository: LoginThrottleRepository,
     private readonly clock: Clock,

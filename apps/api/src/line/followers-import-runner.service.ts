@@ -27,8 +27,8 @@ const STOPPED: PageRead = { kind: 'stopped' };
  * loses at most the page in flight, which the next owner reads again.
  */
 @Injectable()
-export class FollowersImportRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(FollowersImportRunner.name);
+export class FollowersImportRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FollowersImportRunnerService.name);
   readonly instanceId = instanceName();
   private stopping = false;
   /** Idle workers sleep as `idle` (a new job or the stop wakes them), jobs' waits as `wait` (only the stop cuts them short). */

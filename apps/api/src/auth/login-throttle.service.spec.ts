@@ -1,4 +1,4 @@
-import { addressKey } from './login-throttle';
+import { addressKey } from './login-throttle.service';
 
 describe('addressKey', () => {
   it('keys an IPv4 address by itself, also when written as IPv6', () => {
