@@ -233,6 +233,73 @@ describe('audience SQL against PostgreSQL', () => {
     expect(selections.partial / selections.compared).toBeGreaterThan(0.1);
   });
 
+  it('tappedPostback selects exactly what the evaluator matches: campaign, label, window, account (property)', async () => {
+    selections.compared = selections.partial = 0;
+    const campaigns = ['00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000c2'];
+    const labels = ['coupon', 'later', 'menu'];
+    const tap = fc.record({
+      campaignId: fc.constantFrom(...campaigns),
+      label: fc.constantFrom(...labels),
+      // Around the cutoffs of 1 to 20 days, the cutoff instants themselves included.
+      tappedAt: fc.oneof(
+        fc.integer({ min: -21 * 24, max: 2 }).map((hours) => new Date(SEGMENT_NOW.getTime() + hours * 3_600_000)),
+        fc.integer({ min: 1, max: 20 }).map((days) => new Date(SEGMENT_NOW.getTime() - days * 86_400_000)),
+      ),
+    });
+    const contactsWithTaps = contactsArbitrary({ minLength: 10, maxLength: 25 }).chain((contacts) =>
+      fc
+        .tuple(...contacts.map(() => fc.array(tap, { maxLength: 3 })))
+        .map((taps) => contacts.map((contact, index) => ({ ...contact, postbackTaps: taps[index] }))),
+    );
+    const tappedRule = fc
+      .record(
+        {
+          campaign: fc.constantFrom(...campaigns),
+          label: fc.constantFrom(...labels),
+          withinDays: fc.integer({ min: 1, max: 20 }),
+        },
+        { requiredKeys: ['campaign', 'withinDays'] },
+      )
+      .map((tappedPostback): AudienceRule => ({ tappedPostback }));
+    const rule = fc.oneof(
+      tappedRule,
+      fc.record({ not: tappedRule }),
+      fc.record({ any: fc.array(tappedRule, { minLength: 1, maxLength: 3 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(contactsWithTaps, fc.array(rule, { minLength: 1, maxLength: 4 }), async (contacts, rules) => {
+        await loadContacts(contacts);
+        await client.query('DELETE FROM postback_taps');
+        let event = 0;
+        for (const contact of contacts)
+          for (const { campaignId, label, tappedAt } of contact.postbackTaps ?? [])
+            for (const account of [ACCOUNT, OTHER_ACCOUNT]) {
+              // The other account's copy of the tap is fresh and of every label: it must never count here.
+              await client.query(
+                `INSERT INTO postback_taps (id, line_account_id, line_user_id, campaign_id, label, webhook_event_id, tapped_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                [
+                  randomUUID(),
+                  account,
+                  contact.lineUserId,
+                  campaignId,
+                  account === ACCOUNT ? label : labels[event % 3],
+                  `e${++event}`,
+                  account === ACCOUNT ? tappedAt : SEGMENT_NOW,
+                ],
+              );
+            }
+        for (const candidate of rules) {
+          const validated = validateAudienceRule(candidate);
+          expect(validated.ok).toBe(true);
+          if (validated.ok) await expectSameSelection(validated.rule, contacts);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    expect(selections.partial / selections.compared).toBeGreaterThan(0.2);
+  });
+
   it('a cast never fails on odd stored data, and comparisons pick only real numbers and ISO dates', async () => {
     const storedValues: unknown[] = [
       'abc',

@@ -285,6 +285,35 @@ describe('LINE simulator: control and inspection API', () => {
       expect(ids).toEqual(expect.arrayContaining([newcomer, followers[0]]));
     });
 
+    it('sends signed message and postback events as webhook.yml describes them', async () => {
+      await control()
+        .post('/_sim/channels/ch1/webhook-events')
+        .send({
+          events: [
+            { type: 'message', userId: followers[0], text: 'Hello' },
+            { type: 'postback', userId: followers[1], data: 'lcm:coupon' },
+          ],
+        })
+        .expect(200);
+      const { headers, rawBody } = receiver.received[0];
+      expect(headers['x-line-signature']).toBe(createHmac('sha256', 'secret-1').update(rawBody).digest('base64'));
+      const body = JSON.parse(rawBody);
+      expect(body.events).toMatchObject([
+        {
+          type: 'message',
+          message: { type: 'text', text: 'Hello', id: expect.any(String) },
+          replyToken: expect.any(String),
+        },
+        { type: 'postback', postback: { data: 'lcm:coupon' }, source: { userId: followers[1] } },
+      ]);
+      if (callbackRequest) expect(callbackRequest(body) ? null : callbackRequest.errors).toBeNull();
+      const bad = await control()
+        .post('/_sim/channels/ch1/webhook-events')
+        .send({ events: [{ type: 'postback', userId: followers[0], data: 'x'.repeat(301) }] })
+        .expect(400);
+      expect(bad.body.problems).toEqual(['events[0].data must be a string of 1 to 300 characters']);
+    });
+
     it('stops delivering to a user who unfollowed', async () => {
       await control()
         .post('/_sim/channels/ch1/webhook-events')

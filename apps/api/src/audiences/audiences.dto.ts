@@ -8,7 +8,8 @@ import { ContactResponseDto } from '../contacts/contacts.dto';
 const DEFINITION_DESCRIPTION =
   'A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, ' +
   '{"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, ' +
-  '{"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. ' +
+  '{"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}, ' +
+  '{"tappedPostback": {"campaign": "<campaign id>", "label"?: "yes", "withinDays": 14}} (tapped that campaign\'s postback). ' +
   '{"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.';
 
 const DEFINITION_EXAMPLE = {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Campaign } from '@lcm/database';
+import { bindCampaignPostbacks, campaignPostbackProblems } from '@lcm/domain/engagement';
 import { validateLineMessages } from '@lcm/domain/line-messages';
 import { CampaignSchedule, firstSendAt, scheduleProblems } from '@lcm/domain/schedules';
 import { ApiError, FieldProblem } from '../common/api-error';
@@ -69,13 +71,16 @@ export class CampaignWorkflowService {
     if (!account) throw ApiError.field('lineAccountId', 'no such LINE account');
     const schedule = scheduleFromDto(dto.schedule);
     await this.checkContent(account.id, { audienceId: dto.audienceId, messages: dto.messages, schedule });
+    // The id is chosen here so that the campaign's postback data can name it.
+    const id = randomUUID();
     return this.repository.transaction(async (tx) => {
       const campaign = await this.repository.create(
         {
+          id,
           lineAccountId: account.id,
           audienceId: dto.audienceId,
           name: dto.name,
-          messages: dto.messages,
+          messages: bindCampaignPostbacks(dto.messages, id),
           ...scheduleColumns(schedule),
           maxRecipients: dto.maxRecipients ?? null,
           costCap: dto.costCap ?? null,
@@ -110,7 +115,7 @@ export class CampaignWorkflowService {
     const changes: CampaignChanges = {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.audienceId !== undefined ? { audienceId: dto.audienceId } : {}),
-      ...(dto.messages !== undefined ? { messages: dto.messages } : {}),
+      ...(dto.messages !== undefined ? { messages: bindCampaignPostbacks(dto.messages, before.id) } : {}),
       ...(schedule !== undefined ? scheduleColumns(schedule) : {}),
       ...(dto.maxRecipients !== undefined ? { maxRecipients: dto.maxRecipients } : {}),
       ...(dto.costCap !== undefined ? { costCap: dto.costCap } : {}),
@@ -335,6 +340,7 @@ export class CampaignWorkflowService {
           field: p.property,
           problem: p.message,
         })),
+        ...campaignPostbackProblems(content.messages).map((p) => ({ field: p.property, problem: p.message })),
       );
     }
     if (content.schedule !== undefined) {

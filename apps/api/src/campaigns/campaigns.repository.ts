@@ -14,7 +14,11 @@ export type CampaignChanges = Partial<
 
 /** A new campaign: its account, audience, name, messages and author, and any other column. */
 export type NewCampaign = CampaignChanges &
-  Pick<Campaign, 'lineAccountId' | 'audienceId' | 'name' | 'createdById' | 'lastEditedById'> & { messages: unknown[] };
+  Pick<Campaign, 'lineAccountId' | 'audienceId' | 'name' | 'createdById' | 'lastEditedById'> & {
+    messages: unknown[];
+    /** Chosen by the service when the content must name the campaign (its postback data). */
+    id?: string;
+  };
 
 type MappedColumns = 'messages' | 'costCap' | 'approvedCost';
 

@@ -168,6 +168,11 @@ export class ContactsService {
   ): Promise<{ created: boolean }> {
     return this.repository.setStatus(lineAccountId, lineUserId, status, at, tx);
   }
+
+  /** For the LINE webhook: the user wrote or tapped at `at` (an unknown user becomes a following contact). */
+  touchInteraction(lineAccountId: string, lineUserId: string, at: Date, tx?: Transaction): Promise<void> {
+    return this.repository.touchInteraction(lineAccountId, lineUserId, at, tx);
+  }
 }
 
 /**

@@ -70,7 +70,8 @@ export class LineController {
     description: 'base64 HMAC-SHA256 of the raw body with the channel secret',
   })
   @ApiOperation({
-    summary: "LINE's webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current",
+    summary:
+      "LINE's webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current, message / postback their last interaction, a campaign's postback is recorded as a tap",
   })
   @ApiOkResponse({ type: WebhookResponseDto })
   webhook(

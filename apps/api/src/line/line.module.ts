@@ -11,6 +11,7 @@ import { FollowersImportRunnerService } from './followers-import-runner.service'
 import { FollowersImportService } from './followers-import.service';
 import { LineController } from './line.controller';
 import { LineGateway } from './line-gateway';
+import { PostbackTapsRepository } from './postback-taps.repository';
 import { QuotaSyncService } from './quota-sync.service';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookService } from './webhook.service';
@@ -27,6 +28,7 @@ import { WebhookService } from './webhook.service';
     FollowersImportService,
     WebhookService,
     WebhookEventsRepository,
+    PostbackTapsRepository,
   ],
   exports: [LineGateway, FollowersImportService],
 })

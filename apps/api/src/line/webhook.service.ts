@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { parseCampaignPostback } from '@lcm/domain/engagement';
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText, UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
 import { INSTANT_RANGE, isInstantInRange } from '@lcm/domain/time/instant-range';
@@ -7,6 +8,7 @@ import { ApiError } from '../common/api-error';
 import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { WebhookResponseDto } from './line.dto';
+import { PostbackTapsRepository } from './postback-taps.repository';
 import { WebhookEventsRepository } from './webhook-events.repository';
 
 interface LineWebhookEvent {
@@ -15,12 +17,18 @@ interface LineWebhookEvent {
   webhookEventId: string;
   source?: { type?: string; userId?: string };
   follow?: { isUnblocked?: boolean };
+  postback?: { data?: string };
 }
+
+/** Events this service acts on: follow and unfollow keep the status, message and postback the last interaction. */
+const APPLIED_TYPES = new Set(['follow', 'unfollow', 'message', 'postback']);
 
 /**
  * LINE's webhook: the signature is checked against the raw body with the channel secret before
  * anything is read. `follow` makes the contact following (new, re-followed or unblocked), `unfollow`
- * marks it blocked. A redelivered event (same webhookEventId) is applied once.
+ * marks it blocked; `message` and `postback` move the contact's last interaction to the event's
+ * time, and a postback of a campaign's action (`lcm:<campaign>:<label>`) is recorded as a tap.
+ * A redelivered event (same webhookEventId) is applied once.
  */
 @Injectable()
 export class WebhookService {
@@ -28,6 +36,7 @@ export class WebhookService {
     private readonly accounts: LineAccountsService,
     private readonly contacts: ContactsService,
     private readonly events: WebhookEventsRepository,
+    private readonly taps: PostbackTapsRepository,
   ) {}
 
   async receive(
@@ -44,21 +53,32 @@ export class WebhookService {
     let applied = 0;
     for (const event of events) {
       const userId = event.source?.userId;
-      if ((event.type !== 'follow' && event.type !== 'unfollow') || !userId) continue;
+      if (!APPLIED_TYPES.has(event.type) || !userId) continue;
       const firstTime = await this.events.transaction(async (tx) => {
         if (!(await this.events.recordOnce(account.id, event.webhookEventId, event.type, tx))) return false;
-        await this.contacts.setStatus(
-          account.id,
-          userId,
-          event.type === 'follow' ? 'following' : 'blocked',
-          new Date(event.timestamp),
-          tx,
-        );
+        const at = new Date(event.timestamp);
+        if (event.type === 'follow' || event.type === 'unfollow') {
+          await this.contacts.setStatus(account.id, userId, event.type === 'follow' ? 'following' : 'blocked', at, tx);
+          return true;
+        }
+        await this.contacts.touchInteraction(account.id, userId, at, tx);
+        const tap = event.type === 'postback' ? parseCampaignPostback(event.postback?.data) : null;
+        if (tap)
+          await this.taps.recordOnce(
+            {
+              lineAccountId: account.id,
+              lineUserId: userId,
+              ...tap,
+              webhookEventId: event.webhookEventId,
+              tappedAt: at,
+            },
+            tx,
+          );
         return true;
       });
       if (firstTime) applied++;
     }
-    const relevant = events.filter((e) => (e.type === 'follow' || e.type === 'unfollow') && e.source?.userId).length;
+    const relevant = events.filter((e) => APPLIED_TYPES.has(e.type) && e.source?.userId).length;
     return { received: events.length, applied, duplicates: relevant - applied };
   }
 }
@@ -95,6 +115,13 @@ function parseEvents(rawBody: Buffer): LineWebhookEvent[] {
       throw ApiError.field(`events[${index}].timestamp`, `must be milliseconds since the epoch, ${INSTANT_RANGE}`);
     if (e.source?.userId !== undefined && !isLineUserId(e.source.userId))
       throw ApiError.field(`events[${index}].source.userId`, 'must be a LINE user id');
+    if (e.type === 'postback') {
+      const data = e.postback?.data;
+      // LINE allows 300 characters of postback data.
+      if (typeof data !== 'string' || data.length > 300)
+        throw ApiError.field(`events[${index}].postback.data`, 'must be a string of at most 300 characters');
+      if (!isStorableText(data)) throw ApiError.field(`events[${index}].postback.data`, UNSTORABLE_TEXT_PROBLEM);
+    }
     return e as LineWebhookEvent;
   });
 }

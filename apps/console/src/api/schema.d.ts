@@ -515,7 +515,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** LINE's webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current */
+        /** LINE's webhook (authenticated by its signature, not a token): follow / unfollow keep contacts current, message / postback their last interaction, a campaign's postback is recorded as a tap */
         post: operations["LineController_webhook"];
         delete?: never;
         options?: never;
@@ -1460,7 +1460,7 @@ export interface components {
             /** @example VIPs outside Taipei, active lately */
             name: string;
             /**
-             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
+             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}, {"tappedPostback": {"campaign": "<campaign id>", "label"?: "yes", "withinDays": 14}} (tapped that campaign's postback). {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
              * @example {
              *       "all": [
              *         {
@@ -1495,7 +1495,7 @@ export interface components {
             lineAccountId: string;
             name: string;
             /**
-             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
+             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}, {"tappedPostback": {"campaign": "<campaign id>", "label"?: "yes", "withinDays": 14}} (tapped that campaign's postback). {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
              * @example {
              *       "all": [
              *         {
@@ -1538,7 +1538,7 @@ export interface components {
             /** Format: uuid */
             lineAccountId: string;
             /**
-             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
+             * @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}, {"tappedPostback": {"campaign": "<campaign id>", "label"?: "yes", "withinDays": 14}} (tapped that campaign's postback). {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op.
              * @example {
              *       "all": [
              *         {
@@ -1592,7 +1592,7 @@ export interface components {
             /** @description The version you read; a stale one gets 409 */
             version: number;
             name?: string;
-            /** @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}. {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op. */
+            /** @description A rule tree: {"all": [...]}, {"any": [...]}, {"not": rule}, {"tag": "vip"}, {"attribute": "city", "op": "eq"|"neq"|"in"|"gt"|"gte"|"lt"|"lte"|"exists", "value": ...}, {"followedWithinDays": 30}, {"interactedWithinDays": 90}, {"audience": "<id>"}, {"list": ["U...", ...]}, {"tappedPostback": {"campaign": "<campaign id>", "label"?: "yes", "withinDays": 14}} (tapped that campaign's postback). {"all": []} is everyone who follows the account. A bad tree is refused with 400 and the path of the bad node, e.g. definition.all[2].op. */
             definition?: {
                 [key: string]: unknown;
             };

@@ -7,11 +7,13 @@ import type { AudienceRule } from '../api/types';
 import { RuleBuilder } from './RuleBuilder';
 
 /** The builder as a page holds it, with the tree it last emitted, as the API would receive it. */
+const CAMPAIGNS = [{ id: '0b6a4c1e-8f3d-4d2a-9c4b-5e6f7a8b9c0d', name: 'Coupon offer' }];
+
 function Harness({ initial, errors }: { initial: AudienceRule; errors?: FieldProblem[] }) {
   const [rule, setRule] = useState(initial);
   return (
     <>
-      <RuleBuilder value={rule} onChange={setRule} errors={errors} />
+      <RuleBuilder value={rule} onChange={setRule} errors={errors} campaigns={CAMPAIGNS} />
       <output data-testid="json">{JSON.stringify(rule)}</output>
     </>
   );
@@ -42,6 +44,28 @@ describe('RuleBuilder', () => {
     // Removing a condition removes exactly that node.
     await user.click(screen.getAllByRole('button', { name: 'Remove condition' })[0]);
     expect(tree()).toEqual({ all: [{ any: [{ interactedWithinDays: 30 }, { not: { tag: 'churned' } }] }] });
+  });
+
+  it("offers retargeting: who tapped a campaign's button (any, or one label) within some days", async () => {
+    const user = userEvent.setup({ delay: null });
+    render(
+      <Harness
+        initial={{ all: [] }}
+        errors={[{ field: 'definition.all[0].tappedPostback.label', problem: 'bad label' }]}
+      />,
+    );
+    await addCondition(user, 0, 'Tapped a campaign button');
+    expect(tree()).toEqual({ all: [{ tappedPostback: { campaign: '', withinDays: 14 } }] });
+    await user.click(screen.getByRole('combobox', { name: 'Campaign' }));
+    await user.click(await screen.findByTitle('Coupon offer'));
+    const label = screen.getByRole('textbox', { name: 'Button label (empty: any)' });
+    fireEvent.change(label, { target: { value: 'coupon' } });
+    expect(tree()).toEqual({
+      all: [{ tappedPostback: { campaign: CAMPAIGNS[0].id, label: 'coupon', withinDays: 14 } }],
+    });
+    fireEvent.change(label, { target: { value: '' } });
+    expect(tree()).toEqual({ all: [{ tappedPostback: { campaign: CAMPAIGNS[0].id, withinDays: 14 } }] });
+    expect(screen.getByRole('alert').textContent).toBe('bad label');
   });
 
   it('keeps an attribute value typed: a number stays a number, text that is no number stays text for the API to judge', () => {

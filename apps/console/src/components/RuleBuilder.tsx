@@ -17,10 +17,19 @@ export interface RuleBuilderProps {
   errors?: FieldProblem[];
   /** Other audiences of the account, for the "in audience" condition. */
   audiences?: { id: string; name: string }[];
+  /** The account's campaigns, for the "tapped a campaign's button" condition. */
+  campaigns?: { id: string; name: string }[];
   disabled?: boolean;
 }
 
-export function RuleBuilder({ value, onChange, errors = [], audiences = [], disabled }: RuleBuilderProps) {
+export function RuleBuilder({
+  value,
+  onChange,
+  errors = [],
+  audiences = [],
+  campaigns = [],
+  disabled,
+}: RuleBuilderProps) {
   return (
     <Node
       rule={value}
@@ -28,6 +37,7 @@ export function RuleBuilder({ value, onChange, errors = [], audiences = [], disa
       onChange={onChange}
       errors={errors}
       audiences={audiences}
+      campaigns={campaigns}
       disabled={!!disabled}
       depth={0}
     />
@@ -41,6 +51,7 @@ interface NodeProps {
   onRemove?(): void;
   errors: FieldProblem[];
   audiences: { id: string; name: string }[];
+  campaigns: { id: string; name: string }[];
   disabled: boolean;
   depth: number;
 }
@@ -75,6 +86,7 @@ const NEW_RULES: Record<string, () => Rule> = {
   interactedWithinDays: () => ({ interactedWithinDays: 30 }),
   audience: () => ({ audience: '' }),
   list: () => ({ list: [] }),
+  tappedPostback: () => ({ tappedPostback: { campaign: '', withinDays: 14 } }),
   all: () => ({ all: [] }),
   any: () => ({ any: [] }),
   not: () => ({ not: { tag: '' } }),
@@ -176,6 +188,7 @@ function AddCondition({ onAdd, disabled }: { onAdd(kind: string): void; disabled
     ['attribute', t('Attribute')],
     ['interactedWithinDays', t('Interacted recently')],
     ['followedWithinDays', t('Followed recently')],
+    ['tappedPostback', t('Tapped a campaign button')],
     ['audience', t('In another audience')],
     ['list', t('Static list')],
     ['all', t('Group: all of')],
@@ -211,8 +224,48 @@ function typed(text: string, type: ValueType): string | number | boolean {
   return text;
 }
 
-function Leaf({ rule, onChange, audiences, disabled }: NodeProps) {
+function Leaf({ rule, onChange, audiences, campaigns, disabled }: NodeProps) {
   const { t } = useTranslation();
+  if ('tappedPostback' in rule) {
+    const tapped = rule.tappedPostback;
+    const set = (next: Partial<typeof tapped>) => {
+      const merged = { ...tapped, ...next };
+      if (!merged.label) delete merged.label; // empty: any button of the campaign
+      onChange({ tappedPostback: merged });
+    };
+    return (
+      <>
+        <Tag>{t('Tapped a button of')}</Tag>
+        <Select
+          size="small"
+          aria-label={t('Campaign')}
+          disabled={disabled}
+          style={{ minWidth: 200 }}
+          value={tapped.campaign || undefined}
+          onChange={(id: string) => set({ campaign: id })}
+          options={campaigns.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <Input
+          size="small"
+          aria-label={t('Button label (empty: any)')}
+          placeholder={t('any button')}
+          disabled={disabled}
+          value={tapped.label ?? ''}
+          onChange={(e) => set({ label: e.target.value })}
+          style={{ width: 140 }}
+        />
+        <span>{t('within')}</span>
+        <InputNumber
+          size="small"
+          aria-label={t('Days')}
+          disabled={disabled}
+          value={tapped.withinDays}
+          onChange={(v) => set({ withinDays: v ?? 0 })}
+        />
+        <span>{t('days')}</span>
+      </>
+    );
+  }
   if ('tag' in rule)
     return (
       <>

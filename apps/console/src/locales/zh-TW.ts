@@ -404,4 +404,9 @@ export const zhTW: Record<string, string> = {
   'not read yet': '尚未讀取',
   'Not delivered (blocked or unknown users)': '未送達（封鎖或未知的使用者）',
   'Counted in the month': '計入本月',
+  'Tapped a campaign button': '點過活動按鈕',
+  'Tapped a button of': '點過按鈕：',
+  'Button label (empty: any)': '按鈕標籤（留空：任一）',
+  'any button': '任一按鈕',
+  within: '於',
 };

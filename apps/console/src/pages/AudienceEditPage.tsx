@@ -31,6 +31,12 @@ export default function AudienceEditPage() {
     queryFn: () =>
       call(api.GET('/api/v1/audiences', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
   });
+  const campaigns = useQuery({
+    queryKey: ['campaigns', account?.id, 'for-rules'],
+    enabled: !!account,
+    queryFn: () =>
+      call(api.GET('/api/v1/campaigns', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
+  });
   const [name, setName] = useState('');
   const [definition, setDefinition] = useState<AudienceRule>({ all: [{ tag: '' }] });
   useEffect(() => {
@@ -101,6 +107,7 @@ export default function AudienceEditPage() {
             errors={problems}
             disabled={!mayWrite}
             audiences={(others.data?.items ?? []).filter((a) => a.id !== id).map((a) => ({ id: a.id, name: a.name }))}
+            campaigns={(campaigns.data?.items ?? []).map((c) => ({ id: c.id, name: c.name }))}
           />
           <ErrorAlert error={save.error && !saveError?.details.length ? save.error : null} />
           <Space style={{ marginTop: 16 }}>

@@ -18,6 +18,8 @@ function mapOperands(rule: AudienceRule, rename: (text: string) => string): Audi
   if ('followedWithinDays' in rule) return { followedWithinDays: rule.followedWithinDays + 1 };
   if ('interactedWithinDays' in rule) return { interactedWithinDays: rule.interactedWithinDays + 1 };
   if ('audience' in rule) return rule;
+  if ('tappedPostback' in rule)
+    return { tappedPostback: { ...rule.tappedPostback, withinDays: rule.tappedPostback.withinDays + 1 } };
   const attribute = rename(rule.attribute);
   switch (rule.op) {
     case 'eq':
@@ -65,6 +67,18 @@ const hostileLeaf: fc.Arbitrary<AudienceRule> = fc.oneof(
 );
 
 describe('compileRuleToSql', () => {
+  it('tappedPostback: EXISTS over postback_taps of the same account and user, every value a placeholder', () => {
+    const campaign = '0b6a4c1e-8f3d-4d2a-9c4b-5e6f7a8b9c0d';
+    expect(compile({ tappedPostback: { campaign, label: "yes'--", withinDays: 7 } }, 2)).toEqual({
+      sql:
+        'EXISTS (SELECT 1 FROM postback_taps c_tap WHERE c_tap.line_account_id = c.line_account_id' +
+        ' AND c_tap.line_user_id = c.line_user_id AND c_tap.campaign_id = $3::uuid AND c_tap.label = $4::text' +
+        ' AND c_tap.tapped_at >= $2::timestamptz)',
+      params: [new Date(NOW.getTime() - 7 * 86_400_000).toISOString(), campaign, "yes'--"],
+    });
+    expect(compile({ tappedPostback: { campaign, withinDays: 1 } }).sql).not.toContain('label');
+  });
+
   describe('keeps every value out of the SQL text', () => {
     it('marked values appear only in params', () => {
       const mark = (text: string) => `\u00a7${text}`;

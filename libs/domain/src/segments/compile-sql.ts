@@ -7,6 +7,7 @@ import {
   AudienceResolver,
   AudienceRule,
   RangeOp,
+  TappedPostbackRule,
   assertNever,
   assertValidNow,
   windowCutoff,
@@ -63,7 +64,7 @@ export function compileRuleToSql(rule: AudienceRule, options: CompileRuleOptions
   return { sql, params: params.values };
 }
 
-type SqlType = 'text' | 'text[]' | 'jsonb' | 'jsonb[]' | 'numeric' | 'timestamptz';
+type SqlType = 'text' | 'text[]' | 'jsonb' | 'jsonb[]' | 'numeric' | 'timestamptz' | 'uuid';
 
 /**
  * Allocates placeholders, reusing one for the same value of the same type (an attribute name is
@@ -116,8 +117,27 @@ function compileNode(rule: AudienceRule, at: Compilation): string {
   if ('interactedWithinDays' in rule)
     return compileWindow(`${alias}.last_interaction_at`, rule.interactedWithinDays, at);
   if ('list' in rule) return `${alias}.line_user_id = ANY(${params.of('text[]', rule.list)})`;
+  if ('tappedPostback' in rule) return compileTappedPostback(rule, at);
   if ('audience' in rule) throw new TypeError('audience references are inlined before compiling');
   return assertNever(rule);
+}
+
+/** The table of postback taps the webhook records (one row per tap, per contact's LINE user id). */
+export const POSTBACK_TAPS_TABLE = 'postback_taps';
+
+function compileTappedPostback(rule: TappedPostbackRule, at: Compilation): string {
+  const { alias, params } = at;
+  const { campaign, label, withinDays } = rule.tappedPostback;
+  const tap = `${alias}_tap`; // never the caller's alias
+  const cutoff = params.of('timestamptz', windowCutoff(at.now, withinDays).toISOString());
+  const campaignId = params.of('uuid', campaign);
+  const labelTest = label === undefined ? '' : ` AND ${tap}.label = ${params.of('text', label)}`;
+  // EXISTS is never NULL; the index on (account, user, campaign, time) serves it.
+  return (
+    `EXISTS (SELECT 1 FROM ${POSTBACK_TAPS_TABLE} ${tap} WHERE ${tap}.line_account_id = ${alias}.line_account_id` +
+    ` AND ${tap}.line_user_id = ${alias}.line_user_id AND ${tap}.campaign_id = ${campaignId}${labelTest}` +
+    ` AND ${tap}.tapped_at >= ${cutoff})`
+  );
 }
 
 function compileWindow(column: string, days: number, at: Compilation): string {

@@ -106,6 +106,21 @@ describe('evaluateRule', () => {
     expect(matches(rule)).toBe(expected);
   });
 
+  it('tappedPostback: a tap of that campaign (and label) within the window', () => {
+    const campaign = '0b6a4c1e-8f3d-4d2a-9c4b-5e6f7a8b9c0d';
+    const tapped = contact({
+      postbackTaps: [{ campaignId: campaign, label: 'yes', tappedAt: new Date(NOW.getTime() - 3 * DAY) }],
+    });
+    expect(matches({ tappedPostback: { campaign, withinDays: 7 } }, tapped)).toBe(true);
+    expect(matches({ tappedPostback: { campaign, label: 'yes', withinDays: 3 } }, tapped)).toBe(true);
+    expect(matches({ tappedPostback: { campaign, label: 'no', withinDays: 7 } }, tapped)).toBe(false);
+    expect(matches({ tappedPostback: { campaign, withinDays: 2 } }, tapped)).toBe(false);
+    expect(
+      matches({ tappedPostback: { campaign: '11111111-2222-4333-8444-555555555555', withinDays: 7 } }, tapped),
+    ).toBe(false);
+    expect(matches({ tappedPostback: { campaign, withinDays: 7 } })).toBe(false);
+  });
+
   it('windows include their cutoff instant and count future dates', () => {
     const at = (offset: number) => contact({ followedAt: new Date(NOW.getTime() - 7 * DAY + offset) });
     expect(matches({ followedWithinDays: 7 }, at(0))).toBe(true);

@@ -65,6 +65,17 @@ function matcherOf(rule: AudienceRule, now: Date): ContactMatcher {
     const ids = new Set(rule.list);
     return (contact) => ids.has(contact.lineUserId);
   }
+  if ('tappedPostback' in rule) {
+    const { campaign, label, withinDays } = rule.tappedPostback;
+    const cutoff = windowCutoff(now, withinDays).getTime();
+    return (contact) =>
+      (contact.postbackTaps ?? []).some(
+        (tap) =>
+          tap.campaignId === campaign &&
+          (label === undefined || tap.label === label) &&
+          tap.tappedAt.getTime() >= cutoff,
+      );
+  }
   if ('audience' in rule) throw new TypeError('audience references are inlined before matching');
   return assertNever(rule);
 }

@@ -15,6 +15,7 @@ export type {
   FollowedWithinDaysRule,
   InteractedWithinDaysRule,
   ListRule,
+  TappedPostbackRule,
   NotRule,
   RangeOp,
   RuleContext,

@@ -51,7 +51,8 @@ export function inlineAudienceReferences(rule: AudienceRule, resolveAudience?: A
       'attribute' in node ||
       'followedWithinDays' in node ||
       'interactedWithinDays' in node ||
-      'list' in node
+      'list' in node ||
+      'tappedPostback' in node
     ) {
       return node;
     }

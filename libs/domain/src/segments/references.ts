@@ -17,7 +17,8 @@ function collectReferences(rule: AudienceRule, ids: Set<string>): void {
     'attribute' in rule ||
     'followedWithinDays' in rule ||
     'interactedWithinDays' in rule ||
-    'list' in rule
+    'list' in rule ||
+    'tappedPostback' in rule
   )
     return;
   else assertNever(rule);

@@ -26,6 +26,8 @@
  * - `audience`: the referenced audience's rule, inlined. An unknown id or a cycle is an error
  *   (AudienceRuleError), never a silent match-nothing.
  * - `list`: the contact's LINE user id is one of the listed ids.
+ * - `tappedPostback: {campaign, label?, withinDays}`: the contact tapped a postback action of that
+ *   campaign (with that label, when given) at or after now − withinDays × 24 h (postback_taps).
  * A rule never looks at the contact's status or account: the caller filters those.
  */
 export type AudienceRule =
@@ -37,7 +39,8 @@ export type AudienceRule =
   | FollowedWithinDaysRule
   | InteractedWithinDaysRule
   | AudienceReferenceRule
-  | ListRule;
+  | ListRule
+  | TappedPostbackRule;
 
 export interface AllRule {
   all: AudienceRule[];
@@ -108,6 +111,16 @@ export interface ListRule {
   list: string[];
 }
 
+export interface TappedPostbackRule {
+  tappedPostback: {
+    /** Id (UUID, lower case) of a campaign of the same account. */
+    campaign: string;
+    /** Only taps of postback actions with this label (engagement/postback-data.ts); any when omitted. */
+    label?: string;
+    withinDays: number;
+  };
+}
+
 /** The key that says what kind a node is. */
 export const RULE_KINDS = [
   'all',
@@ -119,6 +132,7 @@ export const RULE_KINDS = [
   'interactedWithinDays',
   'audience',
   'list',
+  'tappedPostback',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
@@ -157,6 +171,8 @@ export interface SegmentContact {
   status: SegmentContactStatus;
   followedAt: Date | null;
   lastInteractionAt: Date | null;
+  /** The contact's postback taps (postback_taps); none when omitted. */
+  postbackTaps?: readonly { campaignId: string; label: string; tappedAt: Date }[];
 }
 
 export interface RuleContext {
@@ -192,6 +208,7 @@ export function ruleKindOf(rule: AudienceRule): RuleKind {
   if ('interactedWithinDays' in rule) return 'interactedWithinDays';
   if ('audience' in rule) return 'audience';
   if ('list' in rule) return 'list';
+  if ('tappedPostback' in rule) return 'tappedPostback';
   return assertNever(rule);
 }
 

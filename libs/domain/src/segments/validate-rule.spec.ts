@@ -246,6 +246,34 @@ describe('validateAudienceRule', () => {
     });
   });
 
+  it('tappedPostback: a campaign id, an optional label and a window, each problem on its key', () => {
+    const campaign = '0B6A4C1E-8F3D-4D2A-9C4B-5E6F7A8B9C0D';
+    expect(validateAudienceRule({ tappedPostback: { campaign, withinDays: 30 } })).toEqual({
+      ok: true,
+      rule: { tappedPostback: { campaign: campaign.toLowerCase(), withinDays: 30 } },
+    });
+    expect(
+      validateAudienceRule({
+        any: [{ tappedPostback: { campaign: 'x', label: 'two words', withinDays: 0, extra: 1 } }],
+      }),
+    ).toEqual({
+      ok: false,
+      errors: [
+        { field: 'definition.any[0].tappedPostback.extra', problem: 'is not allowed in a "tappedPostback" rule' },
+        { field: 'definition.any[0].tappedPostback.campaign', problem: 'must be the id (a UUID) of a campaign' },
+        { field: 'definition.any[0].tappedPostback.label', problem: expect.stringContaining('postback label') },
+        {
+          field: 'definition.any[0].tappedPostback.withinDays',
+          problem: expect.stringContaining('whole number of days'),
+        },
+      ],
+    });
+    expect(validateAudienceRule({ tappedPostback: 5 })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'definition.tappedPostback' }],
+    });
+  });
+
   it('assertValidAudienceRule throws with the problems listed', () => {
     expect(() => assertValidAudienceRule({ any: [] })).toThrow('definition.any: must hold at least one rule');
     expect(assertValidAudienceRule({ tag: 'vip' })).toEqual({ tag: 'vip' });

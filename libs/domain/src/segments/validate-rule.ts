@@ -10,7 +10,9 @@ import {
   AudienceRule,
   RULE_KINDS,
   RuleKind,
+  TappedPostbackRule,
 } from './rule.types';
+import { POSTBACK_LABEL_PATTERN } from '../engagement/postback-data';
 import { isLineUserId } from '../line-messages/user-ids';
 
 /** One thing wrong with a definition: `field` is the path of the bad node or key. */
@@ -142,7 +144,50 @@ function checkKind(kind: RuleKind, input: Fields, path: string, depth: number, w
     }
     case 'list':
       return checkList(value, field, walk);
+    case 'tappedPostback':
+      return checkTappedPostback(value, field, walk);
   }
+}
+
+function checkTappedPostback(value: unknown, field: string, walk: Walk): TappedPostbackRule | undefined {
+  if (!isRecord(value))
+    return report(walk, field, 'must be {"campaign": <campaign id>, "label"?: <label>, "withinDays": n}');
+  let valid = true;
+  for (const key of Object.keys(value))
+    if (!['campaign', 'label', 'withinDays'].includes(key)) {
+      valid = false;
+      report(walk, keyPath(field, key), 'is not allowed in a "tappedPostback" rule');
+    }
+  const { campaign, label, withinDays } = value;
+  if (typeof campaign !== 'string' || !UUID_PATTERN.test(campaign)) {
+    valid = false;
+    report(walk, `${field}.campaign`, 'must be the id (a UUID) of a campaign');
+  }
+  if (label !== undefined && (typeof label !== 'string' || !POSTBACK_LABEL_PATTERN.test(label))) {
+    valid = false;
+    report(
+      walk,
+      `${field}.label`,
+      'must be a postback label of 1 to 32 letters, digits, "_" or "-" (or left out: any)',
+    );
+  }
+  if (
+    typeof withinDays !== 'number' ||
+    !Number.isInteger(withinDays) ||
+    withinDays < 1 ||
+    withinDays > LIMITS.maxDays
+  ) {
+    valid = false;
+    report(walk, `${field}.withinDays`, `must be a whole number of days from 1 to ${LIMITS.maxDays}`);
+  }
+  if (!valid) return undefined;
+  return {
+    tappedPostback: {
+      campaign: (campaign as string).toLowerCase(),
+      ...(label !== undefined ? { label: label as string } : {}),
+      withinDays: withinDays as number,
+    },
+  };
 }
 
 function checkChildren(

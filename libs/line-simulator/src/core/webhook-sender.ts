@@ -3,13 +3,16 @@ import { isLineUserId } from '@lcm/domain/line-messages';
 import { isRecord, Parsed } from './channel-settings';
 import type { SimChannel } from './sim-channel';
 
-/** A user action to simulate: following (or unblocking) the account, or blocking it. */
+/** A user action to simulate: following (or unblocking) the account, blocking it, writing to it, or tapping a postback action. */
 export type AudienceEventInput =
-  { type: 'follow'; userId: string; isUnblocked?: boolean } | { type: 'unfollow'; userId: string };
+  | { type: 'follow'; userId: string; isUnblocked?: boolean }
+  | { type: 'unfollow'; userId: string }
+  | { type: 'message'; userId: string; text: string }
+  | { type: 'postback'; userId: string; data: string };
 
-/** A webhook event as webhook.yml describes it (FollowEvent / UnfollowEvent). */
+/** A webhook event as webhook.yml describes it (FollowEvent, UnfollowEvent, MessageEvent with a text, PostbackEvent). */
 export interface WebhookEvent {
-  type: 'follow' | 'unfollow';
+  type: 'follow' | 'unfollow' | 'message' | 'postback';
   mode: 'active';
   timestamp: number;
   source: { type: 'user'; userId: string };
@@ -17,6 +20,8 @@ export interface WebhookEvent {
   deliveryContext: { isRedelivery: boolean };
   replyToken?: string;
   follow?: { isUnblocked: boolean };
+  message?: { type: 'text'; id: string; text: string; quoteToken: string };
+  postback?: { data: string };
 }
 
 export interface WebhookDelivery {
@@ -29,20 +34,33 @@ export interface WebhookDelivery {
   error?: string;
 }
 
+const EVENT_TYPES = ['follow', 'unfollow', 'message', 'postback'];
+
 export function parseAudienceEvents(body: unknown): Parsed<{ events: AudienceEventInput[]; url?: string }> {
   if (!isRecord(body) || !Array.isArray(body.events) || body.events.length === 0) {
     return {
       ok: false,
       errors: [
-        'body must be {"events": [{"type": "follow"|"unfollow", "userId": "U...", "isUnblocked"?: boolean}, ...]}',
+        'body must be {"events": [{"type": "follow"|"unfollow"|"message"|"postback", "userId": "U...", "isUnblocked"?: boolean, "text"?: "...", "data"?: "..."}, ...]}',
       ],
     };
   }
   const errors: string[] = [];
   const events: AudienceEventInput[] = [];
   body.events.forEach((event, index) => {
-    if (!isRecord(event) || (event.type !== 'follow' && event.type !== 'unfollow') || !isLineUserId(event.userId)) {
-      errors.push(`events[${index}] must have type follow or unfollow and a userId of U and 32 hex digits`);
+    if (!isRecord(event) || !EVENT_TYPES.includes(event.type as string) || !isLineUserId(event.userId)) {
+      errors.push(
+        `events[${index}] must have type follow, unfollow, message or postback and a userId of U and 32 hex digits`,
+      );
+    } else if (event.type === 'message') {
+      if (typeof event.text !== 'string' || event.text.length === 0 || event.text.length > 5000)
+        errors.push(`events[${index}].text must be a string of 1 to 5000 characters`);
+      else events.push({ type: 'message', userId: event.userId, text: event.text });
+    } else if (event.type === 'postback') {
+      // LINE allows 300 characters of postback data.
+      if (typeof event.data !== 'string' || event.data.length === 0 || event.data.length > 300)
+        errors.push(`events[${index}].data must be a string of 1 to 300 characters`);
+      else events.push({ type: 'postback', userId: event.userId, data: event.data });
     } else if (event.type === 'follow') {
       if (event.isUnblocked !== undefined && typeof event.isUnblocked !== 'boolean')
         errors.push(`events[${index}].isUnblocked must be a boolean`);
@@ -97,6 +115,18 @@ export class WebhookSender {
       webhookEventId: ulid(this.now()),
       deliveryContext: { isRedelivery: false },
     };
+    if (input.type === 'message') {
+      const id = String(Math.floor(this.now()) * 1000 + Math.floor(Math.random() * 1000));
+      const quoteToken = randomBytes(32).toString('base64url');
+      return {
+        type: 'message',
+        ...base,
+        replyToken: randomBytes(16).toString('hex'),
+        message: { type: 'text', id, text: input.text, quoteToken },
+      };
+    }
+    if (input.type === 'postback')
+      return { type: 'postback', ...base, replyToken: randomBytes(16).toString('hex'), postback: { data: input.data } };
     if (input.type === 'unfollow') {
       channel.audience.block(input.userId);
       return { type: 'unfollow', ...base };
