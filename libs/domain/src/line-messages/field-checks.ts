@@ -10,6 +10,21 @@ import { childPath, isJsonObject, JsonObject, ProblemList } from './problems';
 
 export const MUST_BE_SPECIFIED = 'must be specified';
 
+/** The property and its value when it is given (null counts as absent); absent and required is a problem. */
+function given(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  problems: ProblemList,
+  required: boolean | undefined,
+): { property: string; value: unknown } | null {
+  const property = childPath(path, key);
+  const value = obj[key];
+  if (value !== undefined && value !== null) return { property, value };
+  if (required) problems.add(property, MUST_BE_SPECIFIED);
+  return null;
+}
+
 export interface StringRule {
   required?: boolean;
   /** Inclusive; 1 unless said otherwise, so an empty string is refused like LINE does. */
@@ -24,12 +39,9 @@ export function checkString(
   problems: ProblemList,
   rule: StringRule = {},
 ): string | undefined {
-  const property = childPath(path, key);
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    if (rule.required) problems.add(property, MUST_BE_SPECIFIED);
-    return undefined;
-  }
+  const field = given(obj, key, path, problems, rule.required);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (typeof value !== 'string') {
     problems.add(property, 'must be a string');
     return undefined;
@@ -54,12 +66,9 @@ export function checkEnum<T extends string>(
   allowed: readonly T[],
   required = false,
 ): T | undefined {
-  const property = childPath(path, key);
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    if (required) problems.add(property, MUST_BE_SPECIFIED);
-    return undefined;
-  }
+  const field = given(obj, key, path, problems, required);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     problems.add(property, `Must be one of the following values: [${allowed.join(', ')}]`);
     return undefined;
@@ -81,12 +90,9 @@ export function checkNumber(
   problems: ProblemList,
   rule: NumberRule = {},
 ): number | undefined {
-  const property = childPath(path, key);
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    if (rule.required) problems.add(property, MUST_BE_SPECIFIED);
-    return undefined;
-  }
+  const field = given(obj, key, path, problems, rule.required);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     problems.add(property, 'must be a number');
     return undefined;
@@ -103,10 +109,11 @@ export function checkNumber(
 }
 
 export function checkBoolean(obj: JsonObject, key: string, path: string, problems: ProblemList): boolean | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
+  const field = given(obj, key, path, problems, false);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (typeof value !== 'boolean') {
-    problems.add(childPath(path, key), 'must be a boolean');
+    problems.add(property, 'must be a boolean');
     return undefined;
   }
   return value;
@@ -119,12 +126,9 @@ export function checkObject(
   problems: ProblemList,
   required = false,
 ): JsonObject | undefined {
-  const property = childPath(path, key);
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    if (required) problems.add(property, MUST_BE_SPECIFIED);
-    return undefined;
-  }
+  const field = given(obj, key, path, problems, required);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (!isJsonObject(value)) {
     problems.add(property, 'must be an object');
     return undefined;
@@ -145,12 +149,9 @@ export function checkArray(
   problems: ProblemList,
   rule: ArrayRule = {},
 ): unknown[] | undefined {
-  const property = childPath(path, key);
-  const value = obj[key];
-  if (value === undefined || value === null) {
-    if (rule.required) problems.add(property, MUST_BE_SPECIFIED);
-    return undefined;
-  }
+  const field = given(obj, key, path, problems, rule.required);
+  if (!field) return undefined;
+  const { property, value } = field;
   if (!Array.isArray(value)) {
     problems.add(property, 'must be an array');
     return undefined;
