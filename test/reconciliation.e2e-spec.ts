@@ -164,8 +164,60 @@ describe("reconciling the month ledger with LINE's delivery counts", () => {
     expect(month.used).toBe(900);
   });
 
+  it('gives back paid messages and spend that LINE never counted', async () => {
+    // Another account of the high plan (6,000 free, then NT$0.2): 30 followers and 6,070 imported
+    // contacts LINE doesn't know. One run to all 6,100 is 100 paid messages, NT$20, until LINE counts 30.
+    await moveTo('2026-12-20T03:00:00Z');
+    const other = await sendingScenario(t, sim, { followers: 30, plan: 'high' });
+    await t
+      .http()
+      .put(`/api/v1/line-accounts/${other.accountId}/contacts`)
+      .set(bearer(other.marketer.token))
+      .send({ contacts: Array.from({ length: 6070 }, (_, i) => ({ lineUserId: stranger(1000 + i) })) })
+      .expect(200);
+    const campaignId = await approvedCampaign(t, other);
+    const run = await waitForRun(t, other.marketer.token, await sendNow(t, other, campaignId), ['completed', 'failed']);
+    expect(run.actual).toMatchObject({ messages: 6100, cost: { amount: '20.0000' } });
+    const usageOf = async () =>
+      (await t.http().get(`/api/v1/line-accounts/${other.accountId}/usage`).set(bearer(t.adminToken)).expect(200)).body;
+    expect(await usageOf()).toMatchObject({ used: 6100, paidMessages: 100, spend: { amount: '20.0000' } });
+    await moveTo('2026-12-21T03:00:00Z');
+    // A budget gate holds the month row: the sync (its reading, then its reconciliation) waits for it.
+    const gate = await t.db.pool.connect();
+    let synced = false;
+    try {
+      await gate.query('BEGIN');
+      await gate.query('SELECT 1 FROM account_months WHERE line_account_id = $1 FOR UPDATE', [other.accountId]);
+      const syncing = t
+        .http()
+        .post(`/api/v1/line-accounts/${other.accountId}/quota-sync`)
+        .set(bearer(t.adminToken))
+        .then((response) => {
+          synced = true;
+          return response;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(synced).toBe(false);
+      const held = await t.db.pool.query('SELECT used_messages FROM account_months WHERE line_account_id = $1', [
+        other.accountId,
+      ]);
+      expect(held.rows[0].used_messages).toBe(6100);
+      await gate.query('COMMIT');
+      expect((await syncing).status).toBe(200);
+    } finally {
+      gate.release();
+    }
+    expect(await usageOf()).toMatchObject({
+      used: 30,
+      paidMessages: 0,
+      spend: { amount: '0.0000' },
+      remainingFree: 5970,
+      days: [expect.objectContaining({ accepted: 6100, counted: 30, difference: 6070, ledger: 30 })],
+    });
+  }, 120_000);
+
   it('keeps what is reserved for a send in flight out of the free quota while the ledger is lowered', async () => {
-    await moveTo('2026-12-13T03:00:00Z');
+    await moveTo('2026-12-22T03:00:00Z');
     // LINE is slow to answer: the run's 128 messages stay reserved while the quota sync reconciles.
     await request(sim.url)
       .put(`/_sim/channels/${s.channelId}/faults`)
