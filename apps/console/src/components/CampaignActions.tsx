@@ -16,7 +16,7 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
   const { user, can } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [dialog, setDialog] = useState<'approve' | 'reject' | null>(null);
+  const [dialog, setDialog] = useState<'approve' | 'reject' | 'override' | null>(null);
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<ApiError | null>(null);
   const run = useMutation({
@@ -35,7 +35,7 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
             api.POST('/api/v1/campaigns/{id}/reject', { ...path, body: withVersion as unknown as { reason: string } }),
           );
         case 'send-now':
-          return call(api.POST('/api/v1/campaigns/{id}/send-now', { ...path, body: {} }));
+          return call(api.POST('/api/v1/campaigns/{id}/send-now', { ...path, body: body ?? {} }));
         case 'pause':
           return call(api.POST('/api/v1/campaigns/{id}/pause', { ...path, body: {} }));
         case 'resume':
@@ -127,6 +127,8 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
       </Button>,
     );
   const refusedRun = (refusal?.body as { run?: Run } | null)?.run;
+  // send-now inside the account's quiet hours: the API says when it would go; approvers may send anyway.
+  const quietRefusal = refusal?.status === 422 && refusal.details.some((d) => d.field === 'overrideQuietHours');
   return (
     <>
       <Space wrap>
@@ -139,7 +141,13 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           role="alert"
           showIcon
           style={{ marginTop: 12 }}
-          title={refusal.status === 422 ? t('The budget gate refused the send') : refusal.message}
+          title={
+            quietRefusal
+              ? refusal.message
+              : refusal.status === 422
+                ? t('The budget gate refused the send')
+                : refusal.message
+          }
           description={
             <ul style={{ margin: 0, paddingLeft: 20 }} data-testid="refusal-reasons">
               {(refusal.details.length
@@ -151,22 +159,41 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
               {refusal.status === 422 && !refusal.details.length && <li>{refusal.message}</li>}
             </ul>
           }
+          action={
+            quietRefusal && can('approver', 'admin') ? (
+              <Button danger onClick={() => setDialog('override')} data-testid="override-quiet-hours">
+                {t('Send anyway')}
+              </Button>
+            ) : undefined
+          }
         />
       )}
       <Modal
         open={dialog !== null}
-        title={dialog === 'approve' ? t('Approve') : t('Reject')}
-        okText={dialog === 'approve' ? t('Approve') : t('Reject')}
-        okButtonProps={{ danger: dialog === 'reject', disabled: dialog === 'reject' && !text.trim(), loading: busy }}
+        title={dialog === 'approve' ? t('Approve') : dialog === 'override' ? t('Send inside quiet hours') : t('Reject')}
+        okText={dialog === 'approve' ? t('Approve') : dialog === 'override' ? t('Send anyway') : t('Reject')}
+        okButtonProps={{
+          danger: dialog !== 'approve',
+          disabled: dialog !== 'approve' && !text.trim(),
+          loading: busy,
+        }}
         cancelText={t('Close')}
         onCancel={() => setDialog(null)}
         onOk={() =>
-          dialog === 'approve' ? go('approve', text ? { comment: text } : {}) : go('reject', { reason: text })
+          dialog === 'approve'
+            ? go('approve', text ? { comment: text } : {})
+            : dialog === 'override'
+              ? go('send-now', { overrideQuietHours: true, reason: text })
+              : go('reject', { reason: text })
         }
       >
         <label>
           <span style={{ display: 'block', marginBottom: 4 }}>
-            {dialog === 'approve' ? t('Comment (optional)') : t('Reason for rejecting')}
+            {dialog === 'approve'
+              ? t('Comment (optional)')
+              : dialog === 'override'
+                ? t('Why this send cannot wait for quiet hours to end (kept in the audit log)')
+                : t('Reason for rejecting')}
           </span>
           <Input.TextArea rows={3} value={text} onChange={(e) => setText(e.target.value)} />
         </label>

@@ -106,6 +106,7 @@ describe('LineAccountForm', () => {
         additionalMessageCap: null,
         otherPushHeadroom: 0,
         apiBaseUrl: null,
+        quietHours: null,
       },
     });
   });
@@ -135,8 +136,50 @@ describe('LineAccountForm', () => {
         additionalMessageCap: null,
         otherPushHeadroom: 0,
         apiBaseUrl: 'http://127.0.0.1:4500',
+        quietHours: null,
         version: 3,
       },
     });
+  });
+
+  it("sets quiet hours in the account's zone and shows the API's problem on the field it names", async () => {
+    const user = userEvent.setup();
+    const onSaved = renderForm({ ...stored, quietHours: { start: '22:00', end: '08:00' } });
+    expect((screen.getByLabelText('Quiet from (HH:MM)') as HTMLInputElement).value).toBe('22:00');
+    await user.clear(screen.getByLabelText('Quiet from (HH:MM)'));
+    await user.type(screen.getByLabelText('Quiet from (HH:MM)'), '21:00');
+    await user.clear(screen.getByLabelText('Until (HH:MM)'));
+    await user.type(screen.getByLabelText('Until (HH:MM)'), '21:00');
+    calls.answers.push({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'quietHours.end: must differ from start (null turns quiet hours off)',
+        details: [{ field: 'quietHours.end', problem: 'must differ from start (null turns quiet hours off)' }],
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(
+        within(itemOf('Until (HH:MM)')).getByText('must differ from start (null turns quiet hours off)'),
+      ).toBeTruthy(),
+    );
+    expect((calls.sent.at(-1)!.body as { quietHours: unknown }).quietHours).toEqual({ start: '21:00', end: '21:00' });
+
+    await user.clear(screen.getByLabelText('Until (HH:MM)'));
+    await user.type(screen.getByLabelText('Until (HH:MM)'), '09:00');
+    calls.answers.push({ status: 200, body: { ...stored, quietHours: { start: '21:00', end: '09:00' }, version: 4 } });
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect((calls.sent.at(-1)!.body as { quietHours: unknown }).quietHours).toEqual({ start: '21:00', end: '09:00' });
+
+    // Both emptied: off.
+    await user.clear(screen.getByLabelText('Quiet from (HH:MM)'));
+    await user.clear(screen.getByLabelText('Until (HH:MM)'));
+    calls.answers.push({ status: 200, body: { ...stored, version: 5 } });
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(2));
+    expect((calls.sent.at(-1)!.body as { quietHours: unknown }).quietHours).toBeNull();
   });
 });

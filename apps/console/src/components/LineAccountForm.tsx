@@ -27,6 +27,9 @@ export interface LineAccountValues {
   additionalMessageCap: number | null;
   otherPushHeadroom: number | null;
   apiBaseUrl?: string;
+  /** Quiet hours, "HH:MM" in the account's zone; both empty: off. */
+  quietHoursStart?: string;
+  quietHoursEnd?: string;
 }
 
 function initialValues(account: LineAccount | undefined): Partial<LineAccountValues> {
@@ -41,6 +44,8 @@ function initialValues(account: LineAccount | undefined): Partial<LineAccountVal
     additionalMessageCap: account.additionalMessageCap,
     otherPushHeadroom: account.otherPushHeadroom,
     apiBaseUrl: account.apiBaseUrl ?? '',
+    quietHoursStart: account.quietHours?.start ?? '',
+    quietHoursEnd: account.quietHours?.end ?? '',
   };
 }
 
@@ -55,6 +60,11 @@ export function toBody(values: LineAccountValues, account: LineAccount | undefin
     additionalMessageCap: values.additionalMessageCap ?? null,
     otherPushHeadroom: values.otherPushHeadroom ?? 0,
     apiBaseUrl: values.apiBaseUrl?.trim() ? values.apiBaseUrl.trim() : null,
+    // Both empty: off. One of them empty is sent as it is, so the API names the field that is missing.
+    quietHours:
+      values.quietHoursStart?.trim() || values.quietHoursEnd?.trim()
+        ? { start: values.quietHoursStart?.trim() ?? '', end: values.quietHoursEnd?.trim() ?? '' }
+        : null,
   };
   // Secrets are write-only: on an edit, an empty input keeps the stored one.
   const secrets = {
@@ -65,13 +75,22 @@ export function toBody(values: LineAccountValues, account: LineAccount | undefin
   return { ...common, ...secrets, channelId: values.channelId } as CreateBody;
 }
 
+/** The API's names of fields the form splits in two. */
+const FORM_FIELD: Record<string, string> = {
+  quietHours: 'quietHoursStart',
+  'quietHours.start': 'quietHoursStart',
+  'quietHours.end': 'quietHoursEnd',
+};
+
 /** The API's field problems, set on the form's fields (the rest stay in the alert). */
 function showFieldProblems(form: FormInstance<LineAccountValues>, error: unknown): void {
   if (!(error instanceof ApiError)) return;
-  const known = new Set(Object.keys(form.getFieldsValue(true) as object));
+  const known = new Set([...Object.keys(form.getFieldsValue(true) as object), ...Object.values(FORM_FIELD)]);
   const byField = new Map<string, string[]>();
-  for (const { field, problem } of error.details)
+  for (const { field: apiField, problem } of error.details) {
+    const field = FORM_FIELD[apiField] ?? apiField;
     if (known.has(field)) byField.set(field, [...(byField.get(field) ?? []), problem]);
+  }
   form.setFields([...byField].map(([name, errors]) => ({ name: name as keyof LineAccountValues, errors })));
 }
 
@@ -237,6 +256,25 @@ export function LineAccountForm({
       >
         <InputNumber min={0} style={{ width: '100%' }} />
       </Form.Item>
+
+      <Divider titlePlacement="start">{t('Quiet hours')}</Divider>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t(
+          "No campaign message goes out between these times, in the account's time zone: a run due then waits for them to end, one sending pauses between batches and resumes. Both empty: off.",
+        )}
+      </Typography.Paragraph>
+      <Space wrap align="start">
+        <Form.Item label={t('Quiet from (HH:MM)')} name="quietHoursStart">
+          <Input style={{ width: 120 }} placeholder="21:00" maxLength={5} inputMode="numeric" />
+        </Form.Item>
+        <Form.Item
+          label={t('Until (HH:MM)')}
+          name="quietHoursEnd"
+          extra={t('Earlier than the start: until the next morning')}
+        >
+          <Input style={{ width: 120 }} placeholder="09:00" maxLength={5} inputMode="numeric" />
+        </Form.Item>
+      </Space>
 
       <ErrorAlert error={save.error} />
       <Button type="primary" htmlType="submit" loading={save.isPending}>

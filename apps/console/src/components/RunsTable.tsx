@@ -37,9 +37,12 @@ export function RunsTable({
         {
           title: t('Status'),
           render: (_, run) => (
-            <Tag color={RUN_COLOR[run.status]} data-testid="run-status">
-              {t(`run.${run.status}`)}
-            </Tag>
+            <>
+              <Tag color={RUN_COLOR[run.status]} data-testid="run-status">
+                {t(`run.${run.status}`)}
+              </Tag>
+              {run.quietHoursOverride && <Tag color="purple">{t('quiet hours overridden')}</Tag>}
+            </>
           ),
         },
         { title: t('Runs at'), render: (_, run) => formatTime(run.scheduledAt, timeZone) },
@@ -82,7 +85,11 @@ export function RunsTable({
         {
           title: t('Why it is held'),
           render: (_, run) =>
-            run.blockReasons.length ? (
+            run.statusDetail ? (
+              <Typography.Text type="warning" data-testid="run-status-detail">
+                {run.statusDetail}
+              </Typography.Text>
+            ) : run.blockReasons.length ? (
               <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
                 {run.blockReasons.map((reason, i) => (
                   <li key={i}>

@@ -383,6 +383,17 @@ export const zhTW: Record<string, string> = {
   'Plan and region': '方案與地區',
   'No rate card for this region': '此地區沒有費率表',
   'Budget and caps': '預算與上限',
+  'Quiet hours': '勿擾時段',
+  "No campaign message goes out between these times, in the account's time zone: a run due then waits for them to end, one sending pauses between batches and resumes. Both empty: off.":
+    '在帳號時區的這段時間內不發送任何活動訊息：此時到期的發送會等到時段結束，發送中的會在批次之間暫停並自動繼續。兩者皆空白：關閉。',
+  'Quiet from (HH:MM)': '開始（HH:MM）',
+  'Until (HH:MM)': '結束（HH:MM）',
+  'Earlier than the start: until the next morning': '早於開始時間：持續到隔天早上',
+  'quiet hours overridden': '已略過勿擾時段',
+  'Send anyway': '仍要發送',
+  'Send inside quiet hours': '在勿擾時段內發送',
+  'Why this send cannot wait for quiet hours to end (kept in the audit log)':
+    '為何此次發送不能等到勿擾時段結束（記錄於稽核紀錄）',
   'Messages a month kept for other Push traffic': '每月保留給其他推播的訊息數',
   'Sent by other tools on this channel; forecasts leave them free.': '由此頻道的其他工具發送；預估會保留這些額度。',
   'Create account': '建立帳號',
