@@ -297,15 +297,32 @@ describeInBrowser('console in a browser', () => {
       () => approver.page.getByTestId('run-progress').innerText(),
       new RegExp(`^${FOLLOWERS} delivered, 0 failed`),
     );
+    // The Runs screen asks for every campaign's runs at once, and shows the API's rate and what remains.
+    const runRequests: string[] = [];
+    approver.page.on('request', (r) => {
+      if (/\/api\/v1\/(campaigns\/[^/]+\/)?runs\b/.test(r.url())) runRequests.push(new URL(r.url()).pathname);
+    });
     await approver.page.getByRole('link', { name: 'Runs' }).click();
     await heading(approver.page, 'Runs');
+    await approver.page.getByTestId('run-rate').first().waitFor();
+    const [sent] = (
+      await t.http().get(`/api/v1/runs?lineAccountId=${accountId}&campaignId=${campaignId}`).set(bearer(t.adminToken))
+    ).body.items;
+    expect(await approver.page.getByTestId('run-rate').first().innerText()).toBe(
+      `${sent.progress.recipientsPerSecond.toLocaleString('en-US', { maximumFractionDigits: 1 })} recipients/s`,
+    );
+    expect(await approver.page.getByTestId('run-progress').first().innerText()).toMatch(
+      new RegExp(`^${FOLLOWERS} delivered, 0 failed, 0 remaining`),
+    );
+    expect(runRequests.length).toBeGreaterThan(0);
+    expect(runRequests.every((p) => p === '/api/v1/runs')).toBe(true);
     await expectAccessible(approver.page, 'runs');
     await shoot(approver.page, 'en-runs');
     expect(await usedOfFree(approver.page)).toBe(`${FOLLOWERS} / 6,000`);
     await expectAccessible(approver.page, 'month');
     await shoot(approver.page, 'en-month-after');
     await approver.context.close();
-  });
+  }, 180_000); // two sign-ins and a send, on a machine other jobs share
 
   it('a send over the cap is refused with its reasons on screen, in Traditional Chinese', async () => {
     // Written and approved through the API; the refusal is what the browser must show.
@@ -359,6 +376,7 @@ describeInBrowser('console in a browser', () => {
     // The run is on record as blocked, with the reason and what clears it.
     await page.getByRole('navigation').getByRole('link', { name: '發送' }).click();
     await page.getByTestId('block-reasons').first().waitFor();
+    expect(await page.getByTestId('run-progress').first().innerText()).toMatch(/^已送達 0，失敗 0，剩餘 0/);
     await shoot(page, 'zh-TW-runs-blocked');
     await context.close();
   });

@@ -45,4 +45,12 @@ export class ForecastRecordsRepository {
       select: { id: true, purpose: true, inputs: true, result: true, createdAt: true },
     });
   }
+
+  findMany(ids: string[]): Promise<StoredForecast[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.prisma.client.forecastRecord.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, purpose: true, inputs: true, result: true, createdAt: true },
+    });
+  }
 }

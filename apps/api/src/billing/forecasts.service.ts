@@ -31,6 +31,11 @@ export class ForecastsService {
     return this.records.find(id);
   }
 
+  /** Stored forecasts by id, in one query (those that exist). */
+  findMany(ids: string[]): Promise<StoredForecast[]> {
+    return this.records.findMany(ids);
+  }
+
   /** A preview: what a send of this shape would cost now (or at sendAt). Nothing is reserved. */
   async preview(dto: ForecastCreateDto): Promise<ForecastResponse> {
     const account = await this.accounts.mustFind(dto.lineAccountId);

@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { CampaignRunStatus } from '@lcm/database';
+import { PageQueryDto } from '../common/pagination';
 import { MoneyDto } from '../common/money.dto';
 import { RUN_STATUSES } from './campaign-workflow';
 
@@ -67,6 +69,14 @@ export class RunProgressDto {
   @ApiProperty() batchesDone: number;
   @ApiProperty() delivered: number;
   @ApiProperty() failed: number;
+  @ApiProperty({ description: 'Recipients neither delivered nor failed yet' }) remaining: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Recipients LINE answered for (delivered or failed) per second since the run started, to its end or now; null before it started',
+  })
+  recipientsPerSecond: number | null;
 }
 
 export class RunResponseDto {
@@ -137,4 +147,21 @@ export class RunResponseDto {
 export class RunListResponseDto {
   @ApiProperty({ type: [RunResponseDto] }) items: RunResponseDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class RunListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this LINE account's runs" })
+  @IsOptional()
+  @IsUUID()
+  lineAccountId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this campaign's runs" })
+  @IsOptional()
+  @IsUUID()
+  campaignId?: string;
+
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
+  @IsOptional()
+  @IsIn(RUN_STATUSES)
+  status?: CampaignRunStatus;
 }

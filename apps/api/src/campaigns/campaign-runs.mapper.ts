@@ -15,6 +15,7 @@ export function toRunResponse(
   currency: string,
   forecast: unknown,
   reservation: ReservationRow | null,
+  now: Date,
   wait: RunWait | null = null,
 ): RunResponseDto {
   return {
@@ -42,6 +43,8 @@ export function toRunResponse(
       batchesDone: run.batchesDone,
       delivered: run.delivered,
       failed: run.failed,
+      remaining: Math.max(0, run.recipients - run.delivered - run.failed),
+      recipientsPerSecond: recipientsPerSecond(run, now),
     },
     actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
     blockReasons: Array.isArray(run.blockReasons)
@@ -54,6 +57,20 @@ export function toRunResponse(
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Recipients LINE answered for (delivered or failed) per second since the run started, to its end
+ * or now: one decimal; null before it started.
+ */
+export function recipientsPerSecond(
+  run: Pick<CampaignRun, 'startedAt' | 'finishedAt' | 'delivered' | 'failed'>,
+  now: Date,
+): number | null {
+  if (!run.startedAt) return null;
+  const seconds = ((run.finishedAt ?? now).getTime() - run.startedAt.getTime()) / 1000;
+  if (seconds <= 0) return null;
+  return Math.round(((run.delivered + run.failed) / seconds) * 10) / 10;
 }
 
 type StoredReason = Omit<RunBlockReasonDto, 'clearedBy'> & { clearedBy?: string | null };

@@ -29,6 +29,12 @@ export class CampaignRunsRepository {
     return this.prisma.client.campaignRun.findMany({ ...page, where: { AND: [page.where, { campaignId }] } });
   }
 
+  /** Runs across campaigns, newest first, by account, campaign and status (each optional). */
+  list(filter: Prisma.CampaignRunWhereInput, query: PageQueryDto): Promise<(CampaignRun & Keyset)[]> {
+    const page = keysetArgs(query, 'desc');
+    return this.prisma.client.campaignRun.findMany({ ...page, where: { AND: [page.where, filter] } });
+  }
+
   findForCampaign(campaignId: string, where: Prisma.CampaignRunWhereInput, tx: Transaction): Promise<CampaignRun[]> {
     return this.prisma.db(tx).campaignRun.findMany({
       where: { ...where, campaignId },

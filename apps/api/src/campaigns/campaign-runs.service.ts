@@ -3,7 +3,7 @@ import type { Campaign, CampaignRun, CampaignRunStatus, LineAccount } from '@lcm
 import { formatLocalTime, isRecurring, nextSendAfter, quietAt } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { Page, PageQueryDto, toPage } from '../common/pagination';
+import { Keyset, Page, PageQueryDto, toPage } from '../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import type { ReservationRow } from '../billing/ledger.repository';
 import { ForecastsService } from '../billing/forecasts.service';
@@ -12,7 +12,7 @@ import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
-import { RunResponseDto } from './campaign-runs.dto';
+import { RunListQueryDto, RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsRepository, RunChanges } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
@@ -56,15 +56,39 @@ export class CampaignRunsService {
     if (!campaign) throw ApiError.notFound(`campaign ${campaignId}`);
     const account = await this.accounts.mustFind(campaign.lineAccountId);
     const rows = await this.repository.listForCampaign(campaignId, query);
+    return this.toResponses(rows, query, () => account);
+  }
+
+  /** Runs across campaigns, newest first: one request for a screen of every campaign's runs. */
+  async listAcross(query: RunListQueryDto): Promise<Page<RunResponseDto>> {
+    if (query.lineAccountId) await this.accounts.mustFind(query.lineAccountId);
+    const rows = await this.repository.list(
+      {
+        ...(query.lineAccountId ? { lineAccountId: query.lineAccountId } : {}),
+        ...(query.campaignId ? { campaignId: query.campaignId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      query,
+    );
+    const accounts = new Map((await this.accounts.listAll()).map((a) => [a.id, a]));
+    return this.toResponses(rows, query, (run) => accounts.get(run.lineAccountId)!);
+  }
+
+  private async toResponses(
+    rows: (CampaignRun & Keyset)[],
+    query: PageQueryDto,
+    accountOf: (run: CampaignRun) => LineAccount,
+  ): Promise<Page<RunResponseDto>> {
     const [forecasts, reservations] = await Promise.all([this.gateForecasts(rows), this.reservationsOf(rows)]);
     const now = this.clock.now();
     return toPage(rows, query, (run) =>
       toRunResponse(
         run,
-        account.currency,
+        accountOf(run).currency,
         forecasts.get(run.id) ?? null,
         reservations.get(run.reservationId ?? '') ?? null,
-        waitingFor(run, account, now),
+        now,
+        waitingFor(run, accountOf(run), now),
       ),
     );
   }
@@ -77,12 +101,14 @@ export class CampaignRunsService {
       this.gateForecasts([run]),
       this.reservationsOf([run]),
     ]);
+    const now = this.clock.now();
     return toRunResponse(
       run,
       account.currency,
       forecasts.get(run.id) ?? null,
       reservations.get(run.reservationId ?? '') ?? null,
-      waitingFor(run, account, this.clock.now()),
+      now,
+      waitingFor(run, account, now),
     );
   }
 
@@ -355,9 +381,9 @@ export class CampaignRunsService {
   }
 
   private async gateForecasts(runs: CampaignRun[]): Promise<Map<string, unknown>> {
-    const withForecast = runs.filter((run) => run.forecastId);
-    const records = await Promise.all(withForecast.map((run) => this.forecasts.find(run.forecastId!)));
-    return new Map(withForecast.map((run, index) => [run.id, records[index]?.result ?? null]));
+    const ids = runs.flatMap((run) => (run.forecastId ? [run.forecastId] : []));
+    const records = new Map((await this.forecasts.findMany(ids)).map((record) => [record.id, record.result]));
+    return new Map(runs.map((run) => [run.id, records.get(run.forecastId ?? '') ?? null]));
   }
 }
 

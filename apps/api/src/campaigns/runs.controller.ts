@@ -1,7 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/uuid-param';
-import { RunResponseDto } from './campaign-runs.dto';
+import { RunListQueryDto, RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
 import { CampaignRunsService } from './campaign-runs.service';
 import { ApiErrorResponses } from '../common/api-error.dto';
 
@@ -11,6 +11,16 @@ import { ApiErrorResponses } from '../common/api-error.dto';
 @Controller('runs')
 export class RunsController {
   constructor(private readonly runs: CampaignRunsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Runs across campaigns, newest first, by account, campaign and status: one request for every run on a screen',
+  })
+  @ApiOkResponse({ type: RunListResponseDto })
+  list(@Query() query: RunListQueryDto): Promise<RunListResponseDto> {
+    return this.runs.listAcross(query);
+  }
 
   @Get(':id')
   @ApiOperation({

@@ -78,15 +78,22 @@ export function pageLimit(query: PageQueryDto): number {
   return query.limit ?? 50;
 }
 
-/** Prisma `where` and `orderBy` for a keyset page; fetch limit + 1 rows to know whether more exist. */
-export function keysetArgs(query: PageQueryDto): { take: number; where: object; orderBy: object[] } {
+/**
+ * Prisma `where` and `orderBy` for a keyset page, oldest first (or newest first with 'desc'); fetch
+ * limit + 1 rows to know whether more exist.
+ */
+export function keysetArgs(
+  query: PageQueryDto,
+  direction: 'asc' | 'desc' = 'asc',
+): { take: number; where: object; orderBy: object[] } {
   const after = decodeCursor(query.cursor, readKeyset);
+  const past = direction === 'asc' ? 'gt' : 'lt';
   return {
     take: pageLimit(query) + 1,
     where: after
-      ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+      ? { OR: [{ createdAt: { [past]: after.createdAt } }, { createdAt: after.createdAt, id: { [past]: after.id } }] }
       : {},
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ createdAt: direction }, { id: direction }],
   };
 }
 

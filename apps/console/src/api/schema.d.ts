@@ -763,6 +763,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs across campaigns, newest first, by account, campaign and status: one request for every run on a screen */
+        get: operations["RunsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}": {
         parameters: {
             query?: never;
@@ -1990,6 +2007,10 @@ export interface components {
             batchesDone: number;
             delivered: number;
             failed: number;
+            /** @description Recipients neither delivered nor failed yet */
+            remaining: number;
+            /** @description Recipients LINE answered for (delivered or failed) per second since the run started, to its end or now; null before it started */
+            recipientsPerSecond: number | null;
         };
         RunBlockReasonDto: {
             /**
@@ -6245,6 +6266,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignAuditResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RunsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only this LINE account's runs */
+                lineAccountId?: string;
+                /** @description Only this campaign's runs */
+                campaignId?: string;
+                status?: "scheduled" | "sending" | "completed" | "partial" | "blocked" | "failed" | "cancelled" | "paused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunListResponseDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */

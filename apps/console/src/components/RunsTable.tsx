@@ -14,7 +14,7 @@ const RUN_COLOR: Record<string, string> = {
   paused: 'gold',
 };
 
-/** Runs with their progress as the API reports it (accepted batches, delivered, failed, remaining). */
+/** Runs with their progress as the API reports it (accepted batches, delivered, failed, remaining, rate). */
 export function RunsTable({
   runs,
   timeZone,
@@ -64,10 +64,11 @@ export function RunsTable({
               />
               <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="run-progress">
                 {t(
-                  '{{delivered}} delivered, {{failed}} failed, {{done}} of {{batches}} batches; {{recipients}} recipients',
+                  '{{delivered}} delivered, {{failed}} failed, {{remaining}} remaining, {{done}} of {{batches}} batches; {{recipients}} recipients',
                   {
                     delivered: n(run.progress.delivered),
                     failed: n(run.progress.failed),
+                    remaining: n(run.progress.remaining),
                     done: n(run.progress.batchesDone),
                     batches: n(run.progress.batches),
                     recipients: n(run.progress.recipients),
@@ -75,6 +76,18 @@ export function RunsTable({
                 )}
               </Typography.Text>
             </div>
+          ),
+        },
+        {
+          title: t('Rate'),
+          render: (_, run) => (
+            <span data-testid="run-rate">
+              {run.progress.recipientsPerSecond === null
+                ? '—'
+                : t('{{rate}} recipients/s', {
+                    rate: run.progress.recipientsPerSecond.toLocaleString(i18n.language, { maximumFractionDigits: 1 }),
+                  })}
+            </span>
           ),
         },
         {

@@ -145,7 +145,6 @@ export const zhTW: Record<string, string> = {
   'Followed recently': '近期加入好友',
   'Followed within': '加入好友於',
   Forecast: '預估',
-  'Forecast cost': '預估費用',
   'Forecast now': '目前預估',
   'Free messages': '免費訊息',
   'Free messages left': '剩餘免費訊息',
@@ -354,8 +353,8 @@ export const zhTW: Record<string, string> = {
   yes: '是',
   '{{accepted}} of {{total}} accepted; counted: {{messages}} messages, {{cost}}':
     '{{total}} 位中 {{accepted}} 位成功；計入 {{messages}} 則訊息，{{cost}}',
-  '{{delivered}} delivered, {{failed}} failed, {{done}} of {{batches}} batches; {{recipients}} recipients':
-    '已送達 {{delivered}}，失敗 {{failed}}，批次 {{done}}/{{batches}}；收件人 {{recipients}}',
+  '{{delivered}} delivered, {{failed}} failed, {{remaining}} remaining, {{done}} of {{batches}} batches; {{recipients}} recipients':
+    '已送達 {{delivered}}，失敗 {{failed}}，剩餘 {{remaining}}，批次 {{done}}/{{batches}}；收件人 {{recipients}}',
   'Importing followers: {{followers}} so far': '正在匯入好友：已讀取 {{followers}} 位',
   '{{followers}} followers: {{created}} new, {{updated}} updated':
     '{{followers}} 位好友：新增 {{created}}，更新 {{updated}}',
@@ -420,4 +419,8 @@ export const zhTW: Record<string, string> = {
   'Button label (empty: any)': '按鈕標籤（留空：任一）',
   'any button': '任一按鈕',
   within: '於',
+  // Runs across campaigns
+  Rate: '速率',
+  '{{rate}} recipients/s': '每秒 {{rate}} 位收件人',
+  'Forecast cost (approved)': '預估費用（核准時）',
 };

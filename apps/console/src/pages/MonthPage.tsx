@@ -1,4 +1,4 @@
-import { useQuery, useQueries, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Col, Descriptions, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { api, call } from '../api/client';
-import type { Forecast, Usage } from '../api/types';
+import type { Usage } from '../api/types';
 import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatMoney, formatNumber, formatTime } from '../format';
@@ -34,19 +34,16 @@ export default function MonthPage() {
     queryFn: () =>
       call(api.GET('/api/v1/campaigns', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
   });
-  const waiting = (campaigns.data?.items ?? []).filter((c) => c.status === 'approved' || c.status === 'paused');
-  const runs = useQueries({
-    queries: waiting.map((campaign) => ({
-      queryKey: ['runs', campaign.id],
-      queryFn: () => call(api.GET('/api/v1/campaigns/{id}/runs', { params: { path: { id: campaign.id } } })),
-    })),
-  });
-  const forecasts = useQueries({
-    queries: waiting.map((campaign) => ({
-      queryKey: ['forecast', campaign.id, campaign.version],
-      queryFn: async () =>
-        (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: campaign.id } } }))) as Forecast,
-    })),
+  // The account's scheduled runs of every campaign, in one request.
+  const scheduled = useQuery({
+    queryKey: ['runs', 'account', account?.id, 'scheduled'],
+    enabled: !!account,
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/runs', {
+          params: { query: { lineAccountId: account!.id, status: 'scheduled', limit: 500 } },
+        }),
+      ),
   });
   const sync = useMutation({
     mutationFn: () =>
@@ -58,11 +55,10 @@ export default function MonthPage() {
   const tz = account.timezone;
   const n = (v: number | undefined) => formatNumber(v, i18n.language);
   const month = u?.month;
-  const due = waiting.flatMap((campaign, i) =>
-    (runs[i]?.data?.items ?? [])
-      .filter((run) => run.status === 'scheduled' && (!month || run.scheduledAt.startsWith(month.slice(0, 7))))
-      .map((run) => ({ run, campaign, forecast: forecasts[i]?.data })),
-  );
+  const due = (scheduled.data?.items ?? [])
+    .filter((run) => !month || run.scheduledAt.startsWith(month.slice(0, 7)))
+    .sort((x, y) => x.scheduledAt.localeCompare(y.scheduledAt))
+    .map((run) => ({ run, campaign: campaigns.data?.items.find((c) => c.id === run.campaignId) }));
   return (
     <>
       <PageTitle
@@ -190,17 +186,19 @@ export default function MonthPage() {
               columns={[
                 {
                   title: t('Campaign'),
-                  render: (_, row) => <Link to={`/campaigns/${row.campaign.id}`}>{row.campaign.name}</Link>,
+                  render: (_, row) => (
+                    <Link to={`/campaigns/${row.run.campaignId}`}>{row.campaign?.name ?? t('Campaign')}</Link>
+                  ),
                 },
                 { title: t('Runs at'), render: (_, row) => formatTime(row.run.scheduledAt, tz) },
-                { title: t('Recurring'), render: (_, row) => (row.campaign.schedule?.cron ? t('yes') : t('no')) },
-                { title: t('Recipients'), render: (_, row) => n(row.forecast?.recipients) },
+                { title: t('Recurring'), render: (_, row) => (row.campaign?.schedule?.cron ? t('yes') : t('no')) },
+                { title: t('Recipients'), render: (_, row) => n(row.run.approved.recipients) },
                 {
                   title: t('Sends left this month'),
                   render: (_, row) =>
-                    n(u.projection.scheduled.campaigns.find((c) => c.campaignId === row.campaign.id)?.sends),
+                    n(u.projection.scheduled.campaigns.find((c) => c.campaignId === row.run.campaignId)?.sends),
                 },
-                { title: t('Forecast cost'), render: (_, row) => formatMoney(row.forecast?.cost) },
+                { title: t('Forecast cost (approved)'), render: (_, row) => formatMoney(row.run.approved.cost) },
               ]}
             />
           </Card>

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Empty, Space } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -10,13 +10,18 @@ import { CampaignActions } from '../components/CampaignActions';
 import { RunsTable } from '../components/RunsTable';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
-const ACTIVE = ['approved', 'sending', 'paused', 'blocked', 'failed', 'completed'];
-
 export default function RunsPage() {
   const { t } = useTranslation();
   const { account } = useAccount();
   const { can } = useAuth();
   const queryClient = useQueryClient();
+  // Every campaign's runs in one request; the campaigns (one more) for their names and actions.
+  const runs = useQuery({
+    queryKey: ['runs', 'account', account?.id],
+    enabled: !!account,
+    refetchInterval: 2_000,
+    queryFn: () => call(api.GET('/api/v1/runs', { params: { query: { lineAccountId: account!.id, limit: 200 } } })),
+  });
   const campaigns = useQuery({
     queryKey: ['campaigns', account?.id, 'runs'],
     enabled: !!account,
@@ -24,14 +29,10 @@ export default function RunsPage() {
     queryFn: () =>
       call(api.GET('/api/v1/campaigns', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
   });
-  const items = (campaigns.data?.items ?? []).filter((c) => ACTIVE.includes(c.status));
-  const runs = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['runs', c.id],
-      refetchInterval: 2_000,
-      queryFn: () => call(api.GET('/api/v1/campaigns/{id}/runs', { params: { path: { id: c.id } } })),
-    })),
-  });
+  // Campaigns in the order of their newest run, each with its runs (newest first, as the API lists them).
+  const groups = new Map<string, Run[]>();
+  for (const run of runs.data?.items ?? []) groups.set(run.campaignId, [...(groups.get(run.campaignId) ?? []), run]);
+  const campaignOf = (id: string) => campaigns.data?.items.find((c) => c.id === id);
   const retry = useMutation({
     mutationFn: (run: Run) => call(api.POST('/api/v1/runs/{id}/retry', { params: { path: { id: run.id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['runs'] }),
@@ -84,17 +85,24 @@ export default function RunsPage() {
   return (
     <>
       <PageTitle>{t('Runs')}</PageTitle>
-      <ErrorAlert error={campaigns.error ?? retry.error ?? sync.error} />
-      {items.length === 0 && !campaigns.isLoading && <Empty description={t('No run yet')} />}
+      <ErrorAlert error={runs.error ?? campaigns.error ?? retry.error ?? sync.error} />
+      {groups.size === 0 && !runs.isLoading && <Empty description={t('No run yet')} />}
       <Space orientation="vertical" style={{ width: '100%' }}>
-        {items.map((campaign, i) => (
-          <Card key={campaign.id} size="small" title={<Link to={`/campaigns/${campaign.id}`}>{campaign.name}</Link>}>
-            <CampaignActions campaign={campaign} />
-            <div style={{ marginTop: 12 }}>
-              <RunsTable runs={runs[i]?.data?.items ?? []} timeZone={account.timezone} action={clearing} />
-            </div>
-          </Card>
-        ))}
+        {[...groups].map(([campaignId, campaignRuns]) => {
+          const campaign = campaignOf(campaignId);
+          return (
+            <Card
+              key={campaignId}
+              size="small"
+              title={<Link to={`/campaigns/${campaignId}`}>{campaign?.name ?? t('Campaign')}</Link>}
+            >
+              {campaign && <CampaignActions campaign={campaign} />}
+              <div style={{ marginTop: 12 }}>
+                <RunsTable runs={campaignRuns} timeZone={account.timezone} action={clearing} />
+              </div>
+            </Card>
+          );
+        })}
       </Space>
     </>
   );
