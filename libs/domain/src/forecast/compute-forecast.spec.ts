@@ -1,7 +1,7 @@
 import { DEFAULT_RATE_CARDS, RateCard } from '../pricing';
 import { computeForecast } from './compute-forecast';
 import { approvalLapsed, costPastApproval } from './reasons';
-import { ForecastInput } from './forecast.types';
+import { DeferPart, ForecastInput } from './forecast.types';
 
 const twCards = DEFAULT_RATE_CARDS.filter((card) => card.region === 'TW');
 const twPlan = (plan: string) => twCards.find((card) => card.plan === plan)!;
@@ -30,6 +30,20 @@ function input(overrides: Partial<ForecastInput> & { used?: number } = {}): Fore
   };
 }
 
+/** A defer plan's part with one message object per recipient, ok, and no dates unless given. */
+function part(fields: { recipients: number; freeMessages: number; month: string } & Partial<DeferPart>): DeferPart {
+  return {
+    messages: fields.recipients,
+    paidMessages: 0,
+    cost: '0.0000',
+    currency: 'TWD',
+    at: null,
+    verdict: 'ok',
+    verdicts: [],
+    ...fields,
+  };
+}
+
 describe('computeForecast: worked examples of the arithmetic in docs/domain.md (Taiwan)', () => {
   it('light plan, 150 used, 100 recipients → over_plan_limit with 50 free; trim to 50; medium suggested', () => {
     const forecast = computeForecast(input({ rateCard: twPlan('light'), used: 150, recipients: 100 }));
@@ -44,6 +58,14 @@ describe('computeForecast: worked examples of the arithmetic in docs/domain.md (
     });
     expect(forecast.suggestions).toEqual([
       { kind: 'trim', maxRecipients: 50, messages: 50, cost: '0.0000', currency: 'TWD' },
+      // The plan can't buy: deferring saves nothing, but sends the other 50 free in December.
+      {
+        kind: 'defer',
+        now: part({ recipients: 50, freeMessages: 50, month: '2026-11' }),
+        later: part({ recipients: 50, freeMessages: 50, month: '2026-12' }),
+        saves: '0.0000',
+        currency: 'TWD',
+      },
       {
         kind: 'plan',
         plan: 'medium',
@@ -99,8 +121,16 @@ describe('computeForecast: worked examples of the arithmetic in docs/domain.md (
       },
       verdict: 'ok',
     });
-    // Fits, and costs money: next month (a fresh 6,000 free) is offered; no trim, high is already cheapest.
+    // Fits, and costs money: deferring (4,500 free now, 7,500 at the reset: 6,000 free + 1,500 × 0.2)
+    // saves 1,200; next month (a fresh 6,000 free) is offered; no trim, high is already cheapest.
     expect(forecast.suggestions).toEqual([
+      {
+        kind: 'defer',
+        now: part({ recipients: 4500, freeMessages: 4500, month: '2026-11' }),
+        later: part({ recipients: 7500, freeMessages: 6000, paidMessages: 1500, cost: '300.0000', month: '2026-12' }),
+        saves: '1200.0000',
+        currency: 'TWD',
+      },
       { kind: 'next_month', month: '2026-12', cost: '1200.0000', currency: 'TWD', verdict: 'ok', verdicts: [] },
     ]);
   });

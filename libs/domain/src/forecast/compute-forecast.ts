@@ -2,6 +2,7 @@ import { formatAmount } from '../money';
 import { isMonth, summarizeRateCard } from '../pricing';
 import { assess, Assessment } from './assess';
 import { Forecast, ForecastBudget, ForecastInput, Suggestion } from './forecast.types';
+import { deferPlan, deferSuggestion } from './defer';
 import { explain } from './reasons';
 import { buildSituation, MonthSituation } from './situation';
 import { nextMonthSuggestion, planSuggestion, trimSuggestion } from './suggestions';
@@ -17,8 +18,10 @@ export function computeForecast(input: ForecastInput): Forecast {
   const situation = buildSituation(input);
   const assessment = assess(situation, input.recipients);
   const explanation = explain(situation, assessment);
+  const deferral = deferPlan(input, situation, assessment);
   const suggestions = [
     trimSuggestion(situation, assessment),
+    deferSuggestion(deferral, assessment),
     planSuggestion(input, situation, assessment),
     nextMonthSuggestion(input, assessment),
   ].filter((suggestion): suggestion is Suggestion => suggestion !== null);
@@ -50,6 +53,7 @@ export function computeForecast(input: ForecastInput): Forecast {
     blockReasons: explanation.blockReasons,
     warnings: explanation.warnings,
     suggestions,
+    deferral: input.overBudgetPolicy === 'defer' ? deferral : null,
     rateCard: summarizeRateCard(situation.card),
   };
 }

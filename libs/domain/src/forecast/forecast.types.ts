@@ -105,9 +105,18 @@ export interface ForecastInput {
   additionalMessageCap: number | null;
   /** The month's projection (projectMonth); the plan suggestion uses the larger of this and U+V+H+N. */
   projectedMonthMessages?: number;
-  /** Next month's figures; omitted = a fresh month on the same card; null = no next-month suggestion. */
+  /** Next month's figures; omitted = a fresh month on the same card; null = no next-month or defer suggestion. */
   nextMonth?: NextMonthInput | null;
+  /** The account's time zone: dates the defer plan's later part at next month's reset (null without it). */
+  timeZone?: string;
+  /** The send's instant (ISO 8601), the date of the defer plan's part that goes now (null without it). */
+  sendAt?: string;
+  /** The campaign's policy at the gate; `defer` makes the forecast carry its plan (`deferral`). */
+  overBudgetPolicy?: OverBudgetPolicy;
 }
+
+/** What the budget gate does with a send that doesn't fit or costs money (docs/domain.md, "The budget gate"). */
+export type OverBudgetPolicy = 'block' | 'trim' | 'defer';
 
 export interface ForecastQuota {
   /** F: the plan's free messages, or LINE's quota value where that is lower. */
@@ -177,7 +186,36 @@ export interface NextMonthSuggestion {
   verdicts: BlockingVerdict[];
 }
 
-export type Suggestion = TrimSuggestion | PlanSuggestion | NextMonthSuggestion;
+/** One part of a deferred send: the one that goes now, or the rest at the next monthly reset. */
+export interface DeferPart {
+  recipients: number;
+  messages: number;
+  freeMessages: number;
+  paidMessages: number;
+  cost: string;
+  currency: string;
+  /** The account's month the part goes in. */
+  month: string;
+  /** When it goes: the send's instant (now part), the first instant of next month in the account's zone (later part); null when the forecast wasn't told. */
+  at: string | null;
+  verdict: Verdict;
+  verdicts: BlockingVerdict[];
+}
+
+/**
+ * Policy `defer`: the recipients whose messages are all free this month go now; the rest go as a
+ * second run at the next reset, forecast against next month's free quota.
+ */
+export interface DeferSuggestion {
+  kind: 'defer';
+  now: DeferPart;
+  later: DeferPart;
+  /** The whole send's cost now minus both parts' costs (may be 0, or below 0 on a card whose bands get cheaper). */
+  saves: string;
+  currency: string;
+}
+
+export type Suggestion = TrimSuggestion | PlanSuggestion | NextMonthSuggestion | DeferSuggestion;
 
 /** The forecast the API answers, without what the service adds (campaignId, lineAccountId, computedAt, rateCard.id). */
 export interface Forecast {
@@ -200,5 +238,7 @@ export interface Forecast {
   /** What an approver should know that does not block: stale LINE figures under no cap, an unverified rate card. */
   warnings: string[];
   suggestions: Suggestion[];
+  /** Under policy `defer`, the two parts the gate would send (null when nothing would be deferred). */
+  deferral: DeferSuggestion | null;
   rateCard: RateCardSummary;
 }

@@ -10,10 +10,13 @@ export type {
   ProjectionContext,
 } from './month-projection';
 export { monthPlanRecommendation } from './suggestions';
+export { freeRecipients } from './defer';
 export { VERDICT_SEVERITY } from './forecast.types';
 export { approvalLapsed, CLEARED_BY, costPastApproval } from './reasons';
 export type {
   BlockReason,
+  DeferPart,
+  DeferSuggestion,
   BlockReasonCode,
   BlockingVerdict,
   Forecast,
@@ -27,6 +30,7 @@ export type {
   LineQuotaReading,
   NextMonthInput,
   NextMonthSuggestion,
+  OverBudgetPolicy,
   PlanSuggestion,
   Suggestion,
   TrimSuggestion,

@@ -1,7 +1,8 @@
 import { formatAmount } from '../money';
-import { nextMonth as monthAfter, PlanRecommendation, RateCard, recommendPlan } from '../pricing';
+import { PlanRecommendation, recommendPlan } from '../pricing';
 import { assess, Assessment, largestFittingRecipients } from './assess';
 import { ForecastInput, NextMonthSuggestion, PlanSuggestion, TrimSuggestion } from './forecast.types';
+import { nextMonthSituation } from './defer';
 import { buildSituation, MonthSituation } from './situation';
 
 /**
@@ -58,43 +59,19 @@ function recommendFor(input: ForecastInput, situation: MonthSituation, sendMessa
 }
 
 /**
- * What the same send would cost next month: by default a fresh month (nothing used, spent or
- * reserved) on the same card, the same caps and headroom. Offered when the send is blocked now or
- * costs money now, i.e. when waiting could help.
+ * What the same send would cost next month (see nextMonthSituation). Offered when the send is
+ * blocked now or costs money now, i.e. when waiting could help.
  */
 export function nextMonthSuggestion(input: ForecastInput, assessment: Assessment): NextMonthSuggestion | null {
-  if (input.nextMonth === null) return null;
   if (assessment.verdicts.length === 0 && assessment.costTotal.isZero()) return null;
-  const next = input.nextMonth ?? {};
-  const card: RateCard = next.rateCard ?? input.rateCard;
-  const month = next.month ?? monthAfter(input.month);
-  const situation = buildSituation({
-    month,
-    messageObjects: input.messageObjects,
-    rateCard: card,
-    // LINE's limit setting carries over; usage starts again, and a future month has nothing stale to read.
-    quota: {
-      lineQuota: input.quota.lineQuota,
-      lineConsumption: null,
-      ledgerUsed: next.used ?? 0,
-      reserved: next.reserved ?? 0,
-      headroom: next.headroom ?? input.quota.headroom,
-      fresh: true,
-    },
-    budget: {
-      monthlyCap: input.budget.monthlyCap,
-      spentThisMonth: next.spentThisMonth ?? '0',
-      reservedThisMonth: next.reservedThisMonth ?? '0',
-    },
-    costCap: input.costCap,
-    additionalMessageCap: input.additionalMessageCap,
-  });
+  const situation = nextMonthSituation(input);
+  if (!situation) return null;
   const outcome = assess(situation, input.recipients);
   return {
     kind: 'next_month',
-    month,
+    month: situation.month,
     cost: formatAmount(outcome.costTotal),
-    currency: card.currency,
+    currency: situation.card.currency,
     verdict: outcome.verdicts[0] ?? 'ok',
     verdicts: outcome.verdicts,
   };
