@@ -73,7 +73,7 @@ export async function approvedCampaign(
     messages?: object[];
     maxRecipients?: number | null;
     costCap?: string | null;
-    overBudgetPolicy?: 'block' | 'trim';
+    overBudgetPolicy?: 'block' | 'trim' | 'defer';
   } = {},
 ): Promise<string> {
   const created = await t

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import type { OverBudgetPolicy } from '@lcm/domain/forecast';
 import { isMonth } from '@lcm/domain/pricing';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsInstant } from '../common/instant';
@@ -38,6 +39,16 @@ export class ForecastCreateDto {
   @IsString()
   @Matches(DECIMAL_PATTERN, { message: 'must be a non-negative decimal string with at most 4 decimals' })
   costCap?: string | null;
+
+  @ApiPropertyOptional({
+    enum: ['block', 'trim', 'defer'],
+    default: 'block',
+    description:
+      '`defer` adds the split policy defer would make (`deferral`): the free part now, the rest at the reset',
+  })
+  @IsOptional()
+  @IsIn(['block', 'trim', 'defer'])
+  overBudgetPolicy?: OverBudgetPolicy;
 }
 
 export class UsageQueryDto {
@@ -54,6 +65,41 @@ export class UsageQueryDto {
     },
   })
   month?: string;
+}
+
+/** One part of a deferred send (docs/domain.md, "Deferring the paid part"). */
+export class DeferPartDto {
+  @ApiProperty() recipients: number;
+  @ApiProperty() messages: number;
+  @ApiProperty() freeMessages: number;
+  @ApiProperty() paidMessages: number;
+  @ApiProperty({ example: '0.0000', description: 'Decimal string in `currency`' }) cost: string;
+  @ApiProperty({ example: 'TWD' }) currency: string;
+  @ApiProperty({ example: '2026-12', description: "The account's month the part goes in" }) month: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      "When: the send's instant (now), or the first instant of next month in the account's time zone (later)",
+  })
+  at: string | null;
+  @ApiProperty({ enum: ['ok', 'over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'] }) verdict: string;
+  @ApiProperty({ type: [String] }) verdicts: string[];
+}
+
+/** Policy defer's split: the recipients whose messages are all free this month now, the rest at the reset. */
+export class DeferPlanDto {
+  @ApiProperty({ enum: ['defer'] }) kind: string;
+  @ApiProperty({ type: DeferPartDto, description: 'Sent now: every message free' }) now: DeferPartDto;
+  @ApiProperty({
+    type: DeferPartDto,
+    description: "Sent at the next monthly reset, forecast against next month's quota",
+  })
+  later: DeferPartDto;
+  @ApiProperty({ example: '1200.0000', description: "The whole send's cost now minus both parts' costs" })
+  saves: string;
+  @ApiProperty({ example: 'TWD' }) currency: string;
 }
 
 /** A forecast as the API answers it (docs/domain.md, "The forecast"); libs/domain/src/forecast has every field. */
@@ -81,9 +127,17 @@ export class ForecastResponseDto {
   @ApiProperty({ type: [String] }) reasons: string[];
   @ApiProperty({
     type: [Object],
-    description: 'trim {maxRecipients}, plan {plan, monthlyCost}, next_month {month, cost, verdict}',
+    description:
+      'trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict}',
   })
   suggestions: object[];
+  @ApiProperty({
+    type: DeferPlanDto,
+    nullable: true,
+    description:
+      "Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred",
+  })
+  deferral: DeferPlanDto | null;
   @ApiProperty({ description: '{id, region, plan, currency, effectiveFrom, verified, source}' }) rateCard: object;
 }
 

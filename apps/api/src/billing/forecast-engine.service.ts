@@ -5,6 +5,7 @@ import {
   DueSend,
   Forecast,
   ForecastInput,
+  OverBudgetPolicy,
   MonthProjection,
   OutsideReading,
   projectMonth,
@@ -20,6 +21,8 @@ export interface SendShape {
   recipients: number;
   messageObjects: number;
   costCap: string | null;
+  /** `defer` makes the forecast carry the split it would make (`deferral`). */
+  overBudgetPolicy?: OverBudgetPolicy;
 }
 
 /** A forecast as the API returns it: the domain's, plus who it is for and the card's id. */
@@ -95,6 +98,9 @@ export class ForecastEngineService {
       },
       costCap: send.costCap,
       additionalMessageCap: account.additionalMessageCap,
+      timeZone: account.timezone,
+      sendAt: (options.sendAt && options.sendAt > now ? options.sendAt : now).toISOString(),
+      overBudgetPolicy: send.overBudgetPolicy,
     };
     const projection = projectMonth(input, {
       now,

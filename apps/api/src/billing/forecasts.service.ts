@@ -48,7 +48,12 @@ export class ForecastsService {
     const computed = await this.engine.compute(
       account,
       ledger,
-      { recipients: dto.recipients, messageObjects: dto.messageObjects, costCap: dto.costCap ?? null },
+      {
+        recipients: dto.recipients,
+        messageObjects: dto.messageObjects,
+        costCap: dto.costCap ?? null,
+        overBudgetPolicy: dto.overBudgetPolicy ?? 'block',
+      },
       { sendAt, dueSends: await this.scheduled.dueInMonth(account, month) },
     );
     return computed.response;

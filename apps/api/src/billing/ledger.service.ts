@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
-import type { BlockReason } from '@lcm/domain/forecast';
+import type { BlockReason, DeferSuggestion, OverBudgetPolicy } from '@lcm/domain/forecast';
 import { costOfPaidPositions } from '@lcm/domain/pricing';
 import { Dec, formatAmount } from '@lcm/domain/money';
 import { lineDayOf } from '@lcm/domain/reconciliation';
@@ -14,8 +14,12 @@ import { LedgerRepository, MonthLedger, ReservationRow } from './ledger.reposito
 
 export interface ReserveRequest extends SendShape {
   account: LineAccount;
-  /** `trim` reserves the largest recipient count that fits instead of refusing. */
-  policy?: 'block' | 'trim';
+  /**
+   * `trim` reserves the largest recipient count that fits instead of refusing; `defer` reserves the
+   * recipients whose messages are all free this month when the send has a paid part (the caller
+   * schedules the rest, see ReserveResult.deferral).
+   */
+  policy?: OverBudgetPolicy;
   /** The caller's own reasons to refuse (e.g. cost past the approval), reported beside the forecast's. */
   extraChecks?: (forecast: ForecastResponse) => BlockReason[];
   campaignId?: string | null;
@@ -31,6 +35,8 @@ export interface ReserveResult {
   /** Recipients the reservation covers (fewer than asked when trimmed). */
   recipients: number;
   trimmed: boolean;
+  /** Policy defer split the send: the part reserved now and the rest, forecast at next month's reset. */
+  deferral: DeferSuggestion | null;
   /** Why nothing was reserved: the forecast's verdicts and the caller's checks (empty when reserved). */
   blockReasons: BlockReason[];
 }
@@ -65,10 +71,26 @@ export class LedgerService {
   async reserveInTransaction(request: ReserveRequest, tx: Transaction): Promise<ReserveResult> {
     const month = this.engine.monthOf(request.account);
     const ledger = await this.repository.lockMonth(request.account.id, month, tx);
-    let forecast = await this.engine.compute(request.account, ledger, request, { campaignId: request.campaignId, tx });
+    let forecast = await this.engine.compute(
+      request.account,
+      ledger,
+      { ...request, overBudgetPolicy: request.policy },
+      { campaignId: request.campaignId, tx },
+    );
     let recipients = request.recipients;
     let trimmed = false;
-    if (forecast.response.verdict !== 'ok' && request.policy === 'trim') {
+    const deferral = request.policy === 'defer' ? forecast.response.deferral : null;
+    if (deferral) {
+      recipients = deferral.now.recipients;
+      forecast = await this.engine.compute(
+        request.account,
+        ledger,
+        { ...request, recipients },
+        { campaignId: request.campaignId, tx },
+      );
+      // The run's forecast shows what it reserved and, beside it, the split that left the rest for the reset.
+      forecast = { ...forecast, response: { ...forecast.response, deferral } };
+    } else if (forecast.response.verdict !== 'ok' && request.policy === 'trim') {
       const trim = forecast.response.suggestions.find((s) => s.kind === 'trim');
       if (trim && trim.kind === 'trim' && trim.maxRecipients > 0) {
         recipients = trim.maxRecipients;
@@ -98,7 +120,7 @@ export class LedgerService {
     // Every reason at once: the user clears them all before the next try, not one per retry.
     const blockReasons = [...forecast.response.blockReasons, ...(request.extraChecks?.(forecast.response) ?? [])];
     if (blockReasons.length)
-      return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, blockReasons };
+      return { reservation: null, forecast, forecastId, recipients: 0, trimmed: false, deferral: null, blockReasons };
     const reservation = await this.repository.createReservation(
       {
         lineAccountId: request.account.id,
@@ -124,7 +146,7 @@ export class LedgerService {
       },
       tx,
     );
-    return { reservation, forecast, forecastId, recipients, trimmed, blockReasons: [] };
+    return { reservation, forecast, forecastId, recipients, trimmed, deferral, blockReasons: [] };
   }
 
   /**

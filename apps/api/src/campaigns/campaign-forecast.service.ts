@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Campaign, LineAccount } from '@lcm/database';
+import type { OverBudgetPolicy } from '@lcm/domain/forecast';
 import { ApiError } from '../common/api-error';
 import { AudiencesService } from '../audiences/audiences.service';
 import { ComputedForecast, ForecastEngineService } from '../billing/forecast-engine.service';
@@ -49,7 +50,7 @@ export class CampaignForecastService {
     return this.engine.compute(
       lineAccount,
       ledger,
-      { recipients, messageObjects, costCap },
+      { recipients, messageObjects, costCap, overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy },
       {
         campaignId: campaign.id,
         sendAt,

@@ -40,7 +40,8 @@ export class RunReservationDto {
 export class RunBlockReasonDto {
   @ApiProperty({
     example: 'over_budget',
-    description: 'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed',
+    description:
+      'over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or a note that blocks nothing: trimmed, deferred',
   })
   code: string;
   @ApiProperty({
@@ -58,7 +59,7 @@ export class RunBlockReasonDto {
       "POST /campaigns/:id/withdraw (over_budget by the campaign's own costCap, changed once it is a draft again), " +
       'POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to ' +
       'pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the ' +
-      'new approval. null on the trimmed note, which blocks nothing.',
+      'new approval. null on the trimmed and deferred notes, which block nothing.',
   })
   clearedBy: string | null;
 }
@@ -79,12 +80,42 @@ export class RunProgressDto {
   recipientsPerSecond: number | null;
 }
 
+/** Policy defer's link between the part sent now and the rest sent at the next monthly reset. */
+export class RunDeferralDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'On the first run: the seed that ordered its snapshot (md5(seed || LINE user id)); the first recipients in that order went now',
+  })
+  seed: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'On the first run: the run that carries the rest (null when nothing had to be deferred)',
+  })
+  deferredRunId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'On the rest: the run it was deferred from; its recipients are exactly that snapshot rows the first run did not take',
+  })
+  deferredFromRunId: string | null;
+}
+
 export class RunResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) campaignId: string;
   @ApiProperty({ format: 'uuid' }) lineAccountId: string;
   @ApiProperty({ enum: RUN_STATUSES }) status: CampaignRunStatus;
-  @ApiProperty({ enum: ['schedule', 'send_now'], description: 'An occurrence of the schedule, or a send-now' })
+  @ApiProperty({
+    enum: ['schedule', 'send_now', 'deferred'],
+    description:
+      'An occurrence of the schedule, a send-now, or the rest of a run deferred to the monthly reset (policy defer)',
+  })
   trigger: string;
   @ApiProperty({ format: 'date-time' }) scheduledAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt: string | null;
@@ -140,6 +171,12 @@ export class RunResponseDto {
       'An approver sent this run inside quiet hours (send-now with overrideQuietHours): it sends through them',
   })
   quietHoursOverride: boolean;
+  @ApiProperty({
+    type: RunDeferralDto,
+    nullable: true,
+    description: 'Policy defer: this run and its other part (null on runs of other policies)',
+  })
+  deferral: RunDeferralDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

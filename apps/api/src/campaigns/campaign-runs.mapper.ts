@@ -17,6 +17,7 @@ export function toRunResponse(
   reservation: ReservationRow | null,
   now: Date,
   wait: RunWait | null = null,
+  deferredRunId: string | null = null,
 ): RunResponseDto {
   return {
     id: run.id,
@@ -54,6 +55,10 @@ export function toRunResponse(
     statusDetail: wait?.detail ?? null,
     waitingUntil: wait?.until.toISOString() ?? null,
     quietHoursOverride: run.quietHoursOverride,
+    deferral:
+      run.deferSeed === null && run.deferredFromRunId === null
+        ? null
+        : { seed: run.deferSeed, deferredRunId, deferredFromRunId: run.deferredFromRunId },
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };

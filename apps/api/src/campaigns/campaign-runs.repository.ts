@@ -63,6 +63,17 @@ export class CampaignRunsRepository {
     return { run, created: count === 1 };
   }
 
+  /** A deferred remainder; the unique key on deferred_from_run_id makes a second one for the same run fail. */
+  create(data: Prisma.CampaignRunUncheckedCreateInput, tx: Transaction): Promise<CampaignRun> {
+    return this.prisma.db(tx).campaignRun.create({ data });
+  }
+
+  /** The deferred remainders of these runs. */
+  findDeferredFrom(runIds: string[], tx?: Transaction): Promise<CampaignRun[]> {
+    if (runIds.length === 0) return Promise.resolve([]);
+    return this.prisma.db(tx).campaignRun.findMany({ where: { deferredFromRunId: { in: runIds } } });
+  }
+
   /** Changes the campaign's runs that are in one of `statuses`; returns the changed rows. */
   updateForCampaign(
     campaignId: string,

@@ -27,7 +27,7 @@ export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
   'cancelled',
 ];
 
-export type RunTrigger = 'schedule' | 'send_now';
+export type RunTrigger = 'schedule' | 'send_now' | 'deferred';
 
 /**
  * A campaign's runs: one per send. Approval creates the first; each later occurrence of a recurring
@@ -79,7 +79,11 @@ export class CampaignRunsService {
     query: PageQueryDto,
     accountOf: (run: CampaignRun) => LineAccount,
   ): Promise<Page<RunResponseDto>> {
-    const [forecasts, reservations] = await Promise.all([this.gateForecasts(rows), this.reservationsOf(rows)]);
+    const [forecasts, reservations, deferred] = await Promise.all([
+      this.gateForecasts(rows),
+      this.reservationsOf(rows),
+      this.deferredOf(rows),
+    ]);
     const now = this.clock.now();
     return toPage(rows, query, (run) =>
       toRunResponse(
@@ -89,6 +93,7 @@ export class CampaignRunsService {
         reservations.get(run.reservationId ?? '') ?? null,
         now,
         waitingFor(run, accountOf(run), now),
+        deferred.get(run.id) ?? null,
       ),
     );
   }
@@ -96,10 +101,11 @@ export class CampaignRunsService {
   async get(id: string): Promise<RunResponseDto> {
     const run = await this.repository.findById(id);
     if (!run) throw ApiError.notFound(`run ${id}`);
-    const [account, forecasts, reservations] = await Promise.all([
+    const [account, forecasts, reservations, deferred] = await Promise.all([
       this.accounts.mustFind(run.lineAccountId),
       this.gateForecasts([run]),
       this.reservationsOf([run]),
+      this.deferredOf([run]),
     ]);
     const now = this.clock.now();
     return toRunResponse(
@@ -109,6 +115,7 @@ export class CampaignRunsService {
       reservations.get(run.reservationId ?? '') ?? null,
       now,
       waitingFor(run, account, now),
+      deferred.get(run.id) ?? null,
     );
   }
 
@@ -321,6 +328,36 @@ export class CampaignRunsService {
     );
   }
 
+  /**
+   * Policy defer: the rest of `from`, a second run of the same campaign under the same approval,
+   * scheduled at `at` (the next monthly reset). Dispatch carries the snapshot rows over to it.
+   */
+  createDeferred(from: CampaignRun, at: Date, note: object, tx: Transaction): Promise<CampaignRun> {
+    return this.repository.create(
+      {
+        campaignId: from.campaignId,
+        lineAccountId: from.lineAccountId,
+        status: 'scheduled',
+        trigger: 'deferred',
+        triggeredById: null,
+        scheduledAt: at,
+        campaignVersion: from.campaignVersion,
+        approvedForecastId: from.approvedForecastId,
+        approvedRecipients: from.approvedRecipients,
+        approvedMessages: from.approvedMessages,
+        approvedCost: from.approvedCost,
+        deferredFromRunId: from.id,
+        blockReasons: [note],
+      },
+      tx,
+    );
+  }
+
+  /** The run's deferred remainder, if policy defer left one. */
+  async findDeferredFrom(runId: string, tx?: Transaction): Promise<CampaignRun | null> {
+    return (await this.repository.findDeferredFrom([runId], tx))[0] ?? null;
+  }
+
   /** A waiting run brought forward to now by send-now. */
   bringForward(
     run: CampaignRun,
@@ -378,6 +415,12 @@ export class CampaignRunsService {
   private async reservationsOf(runs: CampaignRun[]): Promise<Map<string, ReservationRow>> {
     const ids = runs.flatMap((run) => (run.reservationId ? [run.reservationId] : []));
     return new Map((await this.ledger.findReservations(ids)).map((row) => [row.id, row]));
+  }
+
+  /** Each run's deferred remainder's id, by the run's id. */
+  private async deferredOf(runs: CampaignRun[]): Promise<Map<string, string>> {
+    const remainders = await this.repository.findDeferredFrom(runs.filter((run) => run.deferSeed).map((run) => run.id));
+    return new Map(remainders.map((remainder) => [remainder.deferredFromRunId!, remainder.id]));
   }
 
   private async gateForecasts(runs: CampaignRun[]): Promise<Map<string, unknown>> {

@@ -64,6 +64,12 @@ export class CampaignSendNowService {
         );
         const waiting = runs.find((candidate) => candidate.status === 'scheduled');
         if (waiting?.trigger === 'send_now') throw alreadyUnderWay(waiting);
+        // The rest of a deferred send waits for the reset on purpose: sending it now would pay for it.
+        if (waiting?.trigger === 'deferred')
+          throw ApiError.conflict(
+            `the rest of this campaign's send is deferred to the monthly reset (run ${waiting.id}, at ${waiting.scheduledAt.toISOString()}); it goes then`,
+            [{ field: 'status', problem: `run ${waiting.id} is deferred` }],
+          );
         if (waiting) run = await this.runs.bringForward(waiting, now, actor.id, tx, override);
         else if (runs.length) {
           throw ApiError.conflict(

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Campaign } from '@lcm/database';
 import { bindCampaignPostbacks, campaignPostbackProblems } from '@lcm/domain/engagement';
 import { validateLineMessages } from '@lcm/domain/line-messages';
-import { CampaignSchedule, firstSendAt, scheduleProblems } from '@lcm/domain/schedules';
+import { CampaignSchedule, firstSendAt, isRecurring, scheduleProblems } from '@lcm/domain/schedules';
 import { ApiError, FieldProblem } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AuditService } from '../audit/audit.service';
@@ -70,7 +70,12 @@ export class CampaignWorkflowService {
     const account = await this.accounts.findById(dto.lineAccountId);
     if (!account) throw ApiError.field('lineAccountId', 'no such LINE account');
     const schedule = scheduleFromDto(dto.schedule);
-    await this.checkContent(account.id, { audienceId: dto.audienceId, messages: dto.messages, schedule });
+    await this.checkContent(account.id, {
+      audienceId: dto.audienceId,
+      messages: dto.messages,
+      schedule,
+      policy: { overBudgetPolicy: dto.overBudgetPolicy ?? 'block', schedule },
+    });
     // The id is chosen here so that the campaign's postback data can name it.
     const id = randomUUID();
     return this.repository.transaction(async (tx) => {
@@ -111,7 +116,15 @@ export class CampaignWorkflowService {
     assertMayDo('edit', before.status);
     if (before.version !== dto.version) throw ApiError.staleVersion('campaign', before.version);
     const schedule = dto.schedule === undefined ? undefined : scheduleFromDto(dto.schedule);
-    await this.checkContent(before.lineAccountId, { audienceId: dto.audienceId, messages: dto.messages, schedule });
+    await this.checkContent(before.lineAccountId, {
+      audienceId: dto.audienceId,
+      messages: dto.messages,
+      schedule,
+      policy: {
+        overBudgetPolicy: dto.overBudgetPolicy ?? before.overBudgetPolicy,
+        schedule: schedule ?? scheduleOf(before),
+      },
+    });
     const changes: CampaignChanges = {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.audienceId !== undefined ? { audienceId: dto.audienceId } : {}),
@@ -331,9 +344,20 @@ export class CampaignWorkflowService {
   /** The content checks of create and edit, all problems at once; only what is given is checked. */
   private async checkContent(
     lineAccountId: string,
-    content: { audienceId?: string; messages?: unknown[]; schedule?: CampaignSchedule },
+    content: {
+      audienceId?: string;
+      messages?: unknown[];
+      schedule?: CampaignSchedule;
+      policy: { overBudgetPolicy: string; schedule: CampaignSchedule };
+    },
   ): Promise<void> {
     const problems: FieldProblem[] = [];
+    // A recurring send's deferred rest would meet its next occurrences at the reset: one remainder per send.
+    if (content.policy.overBudgetPolicy === 'defer' && isRecurring(content.policy.schedule))
+      problems.push({
+        field: 'overBudgetPolicy',
+        problem: 'defer applies to one-off and send-now campaigns, not to a recurring schedule (use block or trim)',
+      });
     if (content.messages !== undefined) {
       problems.push(
         ...validateLineMessages(content.messages, { pathPrefix: 'messages' }).map((p) => ({

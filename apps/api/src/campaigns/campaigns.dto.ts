@@ -35,6 +35,7 @@ import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
+import { DeferPlanDto } from '../billing/billing.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 
@@ -74,7 +75,7 @@ export class CampaignScheduleDto {
   until?: string;
 }
 
-export const OVER_BUDGET_POLICIES = ['block', 'trim'] as const;
+export const OVER_BUDGET_POLICIES = ['block', 'trim', 'defer'] as const;
 export type OverBudgetPolicy = (typeof OVER_BUDGET_POLICIES)[number];
 
 /** More than 5 objects are sent as several requests per recipient; this bounds a campaign's size. */
@@ -149,7 +150,8 @@ export class CampaignCreateDto {
   @ApiPropertyOptional({
     enum: OVER_BUDGET_POLICIES,
     default: 'block',
-    description: 'At the budget gate: block the send, or trim it to the recipients that fit',
+    description:
+      'At the budget gate: block the send, trim it to the recipients that fit, or defer: send now the recipients whose messages are all free this month and the rest as a second run at the next monthly reset (one-off and send-now campaigns)',
   })
   @IsOptional()
   @IsIn(OVER_BUDGET_POLICIES)
@@ -339,6 +341,13 @@ export class CampaignForecastSummaryDto {
     description: 'What does not block but an approver should know (an unverified rate card, stale LINE figures)',
   })
   warnings: string[];
+  @ApiProperty({
+    type: DeferPlanDto,
+    nullable: true,
+    description:
+      'Policy defer: the part sent now and the rest at the next monthly reset, each with its recipients, messages, cost and date; the approval covers both',
+  })
+  deferral: DeferPlanDto | null;
 }
 
 /** Submit's and approve's answer: the campaign, and the forecast it was submitted or approved at. */

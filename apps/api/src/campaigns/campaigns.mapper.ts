@@ -79,5 +79,6 @@ export function forecastFigures(forecastId: string, { response }: ComputedForeca
     paidMessages: response.paidMessages,
     cost: { amount: response.cost.amount, currency: response.cost.currency },
     verdict: response.verdict,
+    deferral: response.deferral,
   };
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Campaign, CampaignRun } from '@lcm/database';
 import { MAX_MULTICAST_RECIPIENTS } from '@lcm/domain/line-messages';
-import { approvalLapsed, costPastApproval } from '@lcm/domain/forecast';
+import { approvalLapsed, costPastApproval, DeferSuggestion, OverBudgetPolicy } from '@lcm/domain/forecast';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
 import { BlockReason, LedgerService } from '../billing/ledger.service';
@@ -57,15 +58,22 @@ export class BudgetGateService {
       const approvalInForce = this.runs.mayStart(run, campaign);
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(account, tx);
+      // A deferred remainder carries its recipients from the first run's snapshot and is never deferred again.
+      const remainderOf = run.deferredFromRunId;
+      const policy: OverBudgetPolicy = remainderOf ? 'block' : (campaign.overBudgetPolicy as OverBudgetPolicy);
+      const seed = policy === 'defer' ? randomBytes(8).toString('hex') : null;
       const snapshotStarted = performance.now();
-      const snapshot = await this.repository.snapshotBatches(
-        run.id,
-        account.id,
-        predicate,
-        campaign.maxRecipients,
-        MAX_MULTICAST_RECIPIENTS,
-        tx,
-      );
+      const snapshot = remainderOf
+        ? await this.repository.countBatches(run.id, tx)
+        : await this.repository.snapshotBatches(
+            run.id,
+            account.id,
+            predicate,
+            campaign.maxRecipients,
+            MAX_MULTICAST_RECIPIENTS,
+            seed,
+            tx,
+          );
       const recipients = snapshot.recipients;
       const snapshotMs = Math.round(performance.now() - snapshotStarted);
       const messageObjects = (campaign.messages as unknown[]).length;
@@ -75,7 +83,7 @@ export class BudgetGateService {
           recipients,
           messageObjects,
           costCap: campaign.costCap?.toString() ?? null,
-          policy: campaign.overBudgetPolicy === 'trim' ? 'trim' : 'block',
+          policy,
           campaignId: campaign.id,
           runId: run.id,
           label: `run ${run.id}`,
@@ -84,24 +92,28 @@ export class BudgetGateService {
         tx,
       );
       if (!result.reservation) {
-        await this.repository.dropBatches(run.id, tx);
-        await this.block(run, campaign, result.forecastId, result.blockReasons, tx);
+        // A blocked remainder keeps its carried rows for a retry: they are its recipients.
+        if (!remainderOf) await this.repository.dropBatches(run.id, tx);
+        const notes = remainderOf ? [remainderNote(remainderOf, true)] : [];
+        await this.block(run, campaign, result.forecastId, [...result.blockReasons, ...notes], tx);
         this.metrics.gateBlocked(result.blockReasons.map((reason) => reason.code));
         return 'blocked';
       }
-      const batches = result.trimmed
-        ? await this.repository.trimBatches(run.id, result.recipients, MAX_MULTICAST_RECIPIENTS, tx)
-        : snapshot.batches;
+      const remainder = result.deferral ? await this.deferRest(run, recipients, result.deferral, tx) : null;
+      const batches =
+        result.trimmed || remainder
+          ? await this.repository.trimBatches(run.id, result.recipients, MAX_MULTICAST_RECIPIENTS, tx)
+          : snapshot.batches;
       // Not a block: a note on a run that passed, so it clears nothing.
-      const notes = result.trimmed
-        ? [
-            {
-              code: 'trimmed',
-              message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
-              clearedBy: null,
-            },
-          ]
-        : [];
+      const notes: RunNote[] = [];
+      if (result.trimmed)
+        notes.push({
+          code: 'trimmed',
+          message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
+          clearedBy: null,
+        });
+      if (remainder) notes.push(remainder.note);
+      if (remainderOf) notes.push(remainderNote(remainderOf, false));
       await this.runs.update(
         run.id,
         {
@@ -114,6 +126,7 @@ export class BudgetGateService {
           reservedMessages: result.reservation.messages,
           reservedCost: result.reservation.cost,
           blockReasons: notes as object[],
+          deferSeed: seed,
         },
         tx,
       );
@@ -131,6 +144,7 @@ export class BudgetGateService {
             snapshotMs,
             reserved: { messages: result.reservation.messages, cost: result.reservation.cost },
             trimmed: result.trimmed,
+            deferred: remainder ? { runId: remainder.run.id, recipients: remainder.run.recipients, seed } : null,
             forecastId: result.forecastId,
           },
         },
@@ -140,6 +154,42 @@ export class BudgetGateService {
       this.metrics.gatePassed(result.trimmed);
       return 'sending';
     });
+  }
+
+  /**
+   * Policy defer: the snapshot rows past the part that goes now become a second run of the same
+   * campaign at the next monthly reset, in this transaction (so a crash leaves both or neither).
+   */
+  private async deferRest(
+    run: CampaignRun,
+    recipients: number,
+    deferral: DeferSuggestion,
+    tx: Transaction,
+  ): Promise<{ run: CampaignRun; note: RunNote }> {
+    const { now, later } = deferral;
+    const at = new Date(later.at!);
+    const created = await this.runs.createDeferred(run, at, remainderNote(run.id, false), tx);
+    const carried = await this.repository.carryOverBatches(
+      run.id,
+      created.id,
+      now.recipients,
+      MAX_MULTICAST_RECIPIENTS,
+      tx,
+    );
+    const remainder = await this.runs.update(
+      created.id,
+      { recipients: carried.recipients, batches: carried.batches },
+      tx,
+    );
+    const note = {
+      code: 'deferred',
+      message:
+        `Sent ${now.recipients} of ${recipients} recipients now, free; the other ${later.recipients} (${later.messages} messages) ` +
+        `go as run ${remainder.id} at the monthly reset, ${at.toISOString()}, forecast there at ${later.cost} ${later.currency} ` +
+        `(${later.verdict}) instead of ${deferral.saves} ${deferral.currency} more now (policy defer).`,
+      clearedBy: null,
+    };
+    return { run: remainder, note };
   }
 
   /** The approver approved a cost; a run that grew past it by more than the tolerance needs a new approval. */
@@ -157,7 +207,7 @@ export class BudgetGateService {
     run: CampaignRun,
     campaign: Campaign,
     forecastId: string | null,
-    reasons: BlockReason[],
+    reasons: (BlockReason | RunNote)[],
     tx: Transaction,
   ): Promise<void> {
     await this.runs.update(
@@ -179,4 +229,22 @@ export class BudgetGateService {
     await this.runs.onRunFinished(run.id, tx);
     this.logger.warn({ runId: run.id, reasons: reasons.map((r) => r.code) }, 'run blocked at the budget gate');
   }
+}
+
+/** A note the gate leaves on a run: it blocks nothing and clears nothing. */
+interface RunNote {
+  code: string;
+  message: string;
+  clearedBy: null;
+}
+
+/** What a deferred remainder says about itself, and what happens when the new month can't take it either. */
+function remainderNote(fromRunId: string, blocked: boolean): RunNote {
+  return {
+    code: 'deferred',
+    message: blocked
+      ? `The rest of run ${fromRunId}, deferred to this reset (policy defer), does not fit this month either; it is not deferred again: clear the reasons above, then POST /runs/:id/retry.`
+      : `The rest of run ${fromRunId}, deferred to the monthly reset (policy defer): its recipients are those that run's snapshot did not send; it passes the budget gate again when it starts.`,
+    clearedBy: null,
+  };
 }

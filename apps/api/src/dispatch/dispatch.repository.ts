@@ -91,17 +91,23 @@ export class DispatchRepository {
     predicate: ContactPredicate,
     maxRecipients: number | null,
     batchSize: number,
+    seed: string | null,
     tx: Transaction,
   ): Promise<{ recipients: number; batches: number }> {
     const n = predicate.params.length;
+    // No ORDER BY unless seeded: the split only has to be fixed once stored, and sorting a million
+    // ids would cost more than the rest of the snapshot together. Policy defer pays for a seeded
+    // order (md5(seed || user id)): its first recipients are the ones that go now.
+    const order = seed === null ? '' : `ORDER BY md5($${n + 5}::text || m.line_user_id), m.line_user_id`;
+    // Seeded, each batch's ids keep that order too, so the first `keep` of the snapshot are exactly the seed's first.
+    const rank = seed === null ? '' : `, row_number() OVER (${order}) AS rn`;
+    const within = seed === null ? '' : ' ORDER BY rn';
     const rows = await this.prisma.db(tx).$queryRawUnsafe<{ recipients: number; batches: number }[]>(
-      // No ORDER BY: the split only has to be fixed once stored, and sorting a million ids would
-      // cost more than the rest of the snapshot together.
       `WITH picked AS (
-         SELECT m.line_user_id, (row_number() OVER () - 1) / $${n + 4}::int AS batch_no
+         SELECT m.line_user_id, (row_number() OVER (${order}) - 1) / $${n + 4}::int AS batch_no${rank}
            FROM (${followingMatchingSql(predicate, n + 3)}) m),
        grouped AS (
-         SELECT batch_no, count(*) AS recipients, array_agg(line_user_id) AS ids, md5($${n + 2} || ':' || batch_no) AS h
+         SELECT batch_no, count(*) AS recipients, array_agg(line_user_id${within}) AS ids, md5($${n + 2} || ':' || batch_no) AS h
            FROM picked GROUP BY batch_no),
        inserted AS (
          -- The retry key's md5 is taken per batch, after grouping: a million md5 calls would double the snapshot.
@@ -116,8 +122,57 @@ export class DispatchRepository {
       runId,
       maxRecipients ?? null,
       batchSize,
+      ...(seed === null ? [] : [seed]),
     );
     return rows[0];
+  }
+
+  /**
+   * Policy defer: the snapshot's recipients from position `keep` on (in the snapshot's seeded
+   * order) become the batches of the deferred run, with its own retry keys, in one statement; the
+   * caller then trims the first run to `keep`. So each snapshot row ends in exactly one of the two
+   * runs, decided in PostgreSQL inside the gate's transaction.
+   */
+  async carryOverBatches(
+    fromRunId: string,
+    toRunId: string,
+    keep: number,
+    batchSize: number,
+    tx: Transaction,
+  ): Promise<{ recipients: number; batches: number }> {
+    const rows = await this.prisma.db(tx).$queryRaw<{ recipients: number; batches: number }[]>`
+      WITH positioned AS (
+        SELECT u.id AS line_user_id, b.batch_no * ${batchSize}::int + u.ord::int - 1 - ${keep}::int AS pos
+          FROM run_batches b, unnest(b.line_user_ids) WITH ORDINALITY AS u(id, ord)
+         WHERE b.run_id = ${fromRunId}::uuid),
+      rest AS (SELECT line_user_id, pos, pos / ${batchSize}::int AS batch_no FROM positioned WHERE pos >= 0),
+      grouped AS (
+        SELECT batch_no, count(*) AS recipients, array_agg(line_user_id ORDER BY pos) AS ids,
+               md5(${toRunId}::text || ':' || batch_no) AS h
+          FROM rest GROUP BY batch_no),
+      inserted AS (
+        INSERT INTO run_batches (id, run_id, batch_no, recipients, line_user_ids, retry_key)
+        SELECT gen_random_uuid(), ${toRunId}::uuid, g.batch_no, g.recipients, g.ids,
+               (substr(g.h, 1, 12) || '8' || substr(g.h, 14, 3) || '8' || substr(g.h, 18, 15))::uuid
+          FROM grouped g
+        RETURNING recipients)
+      SELECT coalesce(sum(recipients), 0)::int AS recipients, count(*)::int AS batches FROM inserted`;
+    return rows[0];
+  }
+
+  /** A deferred run's carried batches: its recipients are these rows, never a new snapshot. */
+  async countBatches(runId: string, tx: Transaction): Promise<{ recipients: number; batches: number }> {
+    const rows = await this.prisma.db(tx).$queryRaw<{ recipients: number; batches: number }[]>`
+      SELECT coalesce(sum(recipients), 0)::int AS recipients, count(*)::int AS batches FROM run_batches WHERE run_id = ${runId}::uuid`;
+    return rows[0];
+  }
+
+  /** A deferred run retried: its carried batches are sent afresh (it delivered to nobody, so none was accepted). */
+  async resetBatches(runId: string, tx: Transaction): Promise<void> {
+    await this.prisma.db(tx)
+      .$executeRaw`UPDATE run_batches SET status = 'pending', attempts = 0, requests_done = 0, settled_requests = 0,
+        lease_owner = NULL, lease_expires_at = NULL, line_request_ids = '{}', error = NULL, sent_by = NULL, finished_at = NULL
+      WHERE run_id = ${runId}::uuid`;
   }
 
   /** Policy `trim`: keep the first `keep` recipients of the snapshot. */

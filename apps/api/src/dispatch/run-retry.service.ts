@@ -40,7 +40,14 @@ export class RunRetryService {
       if ((await this.repository.progress(runId, tx)).accepted > 0 || run.delivered > 0) {
         throw ApiError.conflict('part of this run was delivered; retrying it would send to those recipients twice');
       }
-      await this.repository.dropBatches(runId, tx);
+      const remainder = await this.runs.findDeferredFrom(runId, tx);
+      if (remainder)
+        throw ApiError.conflict(
+          `the rest of this run was deferred as run ${remainder.id}; sending this one again would snapshot the audience anew and could reach that rest twice: withdraw the campaign and submit it again`,
+        );
+      // A deferred remainder's recipients are its carried rows; any other run snapshots its audience again.
+      if (run.deferredFromRunId) await this.repository.resetBatches(runId, tx);
+      else await this.repository.dropBatches(runId, tx);
       await this.runs.update(
         runId,
         {

@@ -1207,6 +1207,53 @@ export interface components {
              * @example 300
              */
             costCap?: string | null;
+            /**
+             * @description `defer` adds the split policy defer would make (`deferral`): the free part now, the rest at the reset
+             * @default block
+             * @enum {string}
+             */
+            overBudgetPolicy: "block" | "trim" | "defer";
+        };
+        DeferPartDto: {
+            recipients: number;
+            messages: number;
+            freeMessages: number;
+            paidMessages: number;
+            /**
+             * @description Decimal string in `currency`
+             * @example 0.0000
+             */
+            cost: string;
+            /** @example TWD */
+            currency: string;
+            /**
+             * @description The account's month the part goes in
+             * @example 2026-12
+             */
+            month: string;
+            /**
+             * Format: date-time
+             * @description When: the send's instant (now), or the first instant of next month in the account's time zone (later)
+             */
+            at: string | null;
+            /** @enum {string} */
+            verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
+            verdicts: string[];
+        };
+        DeferPlanDto: {
+            /** @enum {string} */
+            kind: "defer";
+            /** @description Sent now: every message free */
+            now: components["schemas"]["DeferPartDto"];
+            /** @description Sent at the next monthly reset, forecast against next month's quota */
+            later: components["schemas"]["DeferPartDto"];
+            /**
+             * @description The whole send's cost now minus both parts' costs
+             * @example 1200.0000
+             */
+            saves: string;
+            /** @example TWD */
+            currency: string;
         };
         ForecastResponseDto: {
             campaignId: string | null;
@@ -1228,8 +1275,10 @@ export interface components {
             verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
             verdicts: string[];
             reasons: string[];
-            /** @description trim {maxRecipients}, plan {plan, monthlyCost}, next_month {month, cost, verdict} */
+            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
             suggestions: Record<string, never>[];
+            /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
+            deferral: components["schemas"]["DeferPlanDto"] | null;
             /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
             rateCard: Record<string, never>;
         };
@@ -1748,11 +1797,11 @@ export interface components {
              */
             costCap?: string | null;
             /**
-             * @description At the budget gate: block the send, or trim it to the recipients that fit
+             * @description At the budget gate: block the send, trim it to the recipients that fit, or defer: send now the recipients whose messages are all free this month and the rest as a second run at the next monthly reset (one-off and send-now campaigns)
              * @default block
              * @enum {string}
              */
-            overBudgetPolicy: "block" | "trim";
+            overBudgetPolicy: "block" | "trim" | "defer";
             /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
             frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
         };
@@ -1815,7 +1864,7 @@ export interface components {
             maxRecipients: number | null;
             costCap: components["schemas"]["MoneyDto"] | null;
             /** @enum {string} */
-            overBudgetPolicy: "block" | "trim";
+            overBudgetPolicy: "block" | "trim" | "defer";
             /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
             frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @enum {string} */
@@ -1869,11 +1918,11 @@ export interface components {
              */
             costCap?: string | null;
             /**
-             * @description At the budget gate: block the send, or trim it to the recipients that fit
+             * @description At the budget gate: block the send, trim it to the recipients that fit, or defer: send now the recipients whose messages are all free this month and the rest as a second run at the next monthly reset (one-off and send-now campaigns)
              * @default block
              * @enum {string}
              */
-            overBudgetPolicy: "block" | "trim";
+            overBudgetPolicy: "block" | "trim" | "defer";
             /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
             frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @description The version you read; a stale one gets 409 */
@@ -1912,6 +1961,8 @@ export interface components {
             blockReasons: components["schemas"]["ForecastBlockReasonDto"][];
             /** @description What does not block but an approver should know (an unverified rate card, stale LINE figures) */
             warnings: string[];
+            /** @description Policy defer: the part sent now and the rest at the next monthly reset, each with its recipients, messages, cost and date; the approval covers both */
+            deferral: components["schemas"]["DeferPlanDto"] | null;
         };
         CampaignDecisionResponseDto: {
             /** Format: uuid */
@@ -1930,7 +1981,7 @@ export interface components {
             maxRecipients: number | null;
             costCap: components["schemas"]["MoneyDto"] | null;
             /** @enum {string} */
-            overBudgetPolicy: "block" | "trim";
+            overBudgetPolicy: "block" | "trim" | "defer";
             /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
             frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
             /** @enum {string} */
@@ -2014,7 +2065,7 @@ export interface components {
         };
         RunBlockReasonDto: {
             /**
-             * @description over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or trimmed
+             * @description over_budget, over_plan_limit, over_line_cap, quota_unknown, needs_reapproval, or a note that blocks nothing: trimmed, deferred
              * @example over_budget
              */
             code: string;
@@ -2024,10 +2075,24 @@ export interface components {
              */
             message: string;
             /**
-             * @description The call that clears this reason: PATCH /line-accounts/:id (over_budget, over_plan_limit, over_line_cap), POST /campaigns/:id/withdraw (over_budget by the campaign's own costCap, changed once it is a draft again), POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the new approval. null on the trimmed note, which blocks nothing.
+             * @description The call that clears this reason: PATCH /line-accounts/:id (over_budget, over_plan_limit, over_line_cap), POST /campaigns/:id/withdraw (over_budget by the campaign's own costCap, changed once it is a draft again), POST /line-accounts/:id/quota-sync (quota_unknown), POST /campaigns/:id/submit (needs_reapproval: back to pending_approval with a fresh forecast, then approve again). Then POST /runs/:id/retry, or send-now after the new approval. null on the trimmed and deferred notes, which block nothing.
              * @example PATCH /line-accounts/:id
              */
             clearedBy: string | null;
+        };
+        RunDeferralDto: {
+            /** @description On the first run: the seed that ordered its snapshot (md5(seed || LINE user id)); the first recipients in that order went now */
+            seed: string | null;
+            /**
+             * Format: uuid
+             * @description On the first run: the run that carries the rest (null when nothing had to be deferred)
+             */
+            deferredRunId: string | null;
+            /**
+             * Format: uuid
+             * @description On the rest: the run it was deferred from; its recipients are exactly that snapshot rows the first run did not take
+             */
+            deferredFromRunId: string | null;
         };
         RunResponseDto: {
             /** Format: uuid */
@@ -2039,10 +2104,10 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "sending" | "completed" | "partial" | "blocked" | "failed" | "cancelled" | "paused";
             /**
-             * @description An occurrence of the schedule, or a send-now
+             * @description An occurrence of the schedule, a send-now, or the rest of a run deferred to the monthly reset (policy defer)
              * @enum {string}
              */
-            trigger: "schedule" | "send_now";
+            trigger: "schedule" | "send_now" | "deferred";
             /** Format: date-time */
             scheduledAt: string;
             /** Format: date-time */
@@ -2080,6 +2145,8 @@ export interface components {
             waitingUntil: string | null;
             /** @description An approver sent this run inside quiet hours (send-now with overrideQuietHours): it sends through them */
             quietHoursOverride: boolean;
+            /** @description Policy defer: this run and its other part (null on runs of other policies) */
+            deferral: components["schemas"]["RunDeferralDto"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
