@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Forecast } from '../api/types';
+import type { Forecast, Suggestion } from '../api/types';
 import { ForecastPanel } from './ForecastPanel';
 
 // An API answer as GET /campaigns/:id/forecast gives it. Its figures are deliberately not
@@ -110,6 +110,58 @@ describe('ForecastPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Move to next month' }));
     expect(onApply).toHaveBeenLastCalledWith(forecast.suggestions[2]);
     expect(onApply).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows both parts of a deferred send and offers deferring with the money it saves, in one click', async () => {
+    const user = userEvent.setup({ delay: null });
+    const onApply = vi.fn();
+    type Part = Extract<Suggestion, { kind: 'defer' }>['now'];
+    const part = (fields: Pick<Part, 'recipients' | 'messages' | 'cost' | 'month' | 'at'> & Partial<Part>): Part => ({
+      freeMessages: 0,
+      paidMessages: 0,
+      currency: 'TWD',
+      verdict: 'ok',
+      verdicts: [],
+      ...fields,
+    });
+    const defer = {
+      kind: 'defer' as const,
+      now: part({
+        recipients: 4500,
+        messages: 4500,
+        freeMessages: 4500,
+        cost: '0.0000',
+        month: '2026-12',
+        at: '2026-12-01T10:00:00.000Z',
+      }),
+      later: part({
+        recipients: 7500,
+        messages: 7500,
+        freeMessages: 3000,
+        paidMessages: 4500,
+        cost: '440.1000',
+        month: '2027-01',
+        at: '2026-12-31T16:00:00.000Z',
+      }),
+      saves: '794.4000',
+      currency: 'TWD',
+    };
+    const deferred = { ...forecast, deferral: defer, suggestions: [defer, ...forecast.suggestions] } as Forecast;
+    render(<ForecastPanel forecast={deferred} timeZone="Asia/Taipei" onApply={onApply} />);
+    const parts = within(screen.getByTestId('deferral'));
+    expect(
+      parts.getByText(/4,500 recipients, 4,500 free and 0 paid messages, NT\$0\.00, 2026-12-01 18:00/),
+    ).toBeTruthy();
+    expect(
+      parts.getByText(/7,500 recipients, 3,000 free and 4,500 paid messages, NT\$440\.10, 2027-01-01 00:00/),
+    ).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Send 4,500 recipients now for NT$0.00 and the other 7,500 at the reset (2027-01) for NT$440.10: saves NT$794.40',
+      ),
+    ).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Defer the paid part to the reset' }));
+    expect(onApply).toHaveBeenCalledWith(defer);
   });
 
   it('says when the campaign changed since the forecast, and asks to save before there is one', () => {

@@ -81,6 +81,25 @@ export function ForecastPanel({
               )}
             </Descriptions.Item>
           </Descriptions>
+          {forecast.deferral && (
+            <Descriptions size="small" column={1} bordered title={t('Policy defer: two parts')} data-testid="deferral">
+              {(['now', 'later'] as const).map((key) => {
+                const part = forecast.deferral![key];
+                return (
+                  <Descriptions.Item key={key} label={key === 'now' ? t('Now') : t('At the monthly reset')}>
+                    {t('{{recipients}} recipients, {{free}} free and {{paid}} paid messages, {{cost}}, {{at}}', {
+                      recipients: n(part.recipients),
+                      free: n(part.freeMessages),
+                      paid: n(part.paidMessages),
+                      cost: formatMoney({ amount: part.cost, currency: part.currency }),
+                      at: part.at ? formatTime(part.at, timeZone) : part.month,
+                    })}{' '}
+                    <Tag color={VERDICT_COLOR[part.verdict]}>{t(`verdict.${part.verdict}`)}</Tag>
+                  </Descriptions.Item>
+                );
+              })}
+            </Descriptions>
+          )}
           {forecast.cost.bands.length > 0 && (
             <Table
               size="small"
@@ -172,5 +191,17 @@ function describeSuggestion(
         cost: formatMoney({ amount: s.monthlyCost, currency: s.currency }),
         messages: n(s.projectedMessages),
       });
+    case 'defer':
+      return t(
+        'Send {{now}} recipients now for {{nowCost}} and the other {{later}} at the reset ({{month}}) for {{laterCost}}: saves {{saves}}',
+        {
+          now: n(s.now.recipients),
+          nowCost: formatMoney({ amount: s.now.cost, currency: s.now.currency }),
+          later: n(s.later.recipients),
+          month: s.later.month,
+          laterCost: formatMoney({ amount: s.later.cost, currency: s.later.currency }),
+          saves: formatMoney({ amount: s.saves, currency: s.currency }),
+        },
+      );
   }
 }

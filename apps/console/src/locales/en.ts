@@ -15,6 +15,7 @@ export const en: Record<string, string> = {
   'apply.trim': 'Trim the audience',
   'apply.next_month': 'Move to next month',
   'apply.plan': 'Change to this plan',
+  'apply.defer': 'Defer the paid part to the reset',
   'status.draft': 'draft',
   'status.pending_approval': 'pending approval',
   'status.approved': 'approved',

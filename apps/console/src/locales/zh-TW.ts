@@ -12,6 +12,7 @@ export const zhTW: Record<string, string> = {
   'apply.trim': '縮減受眾',
   'apply.next_month': '改到下個月',
   'apply.plan': '改用此方案',
+  'apply.defer': '付費部分延到重置後發送',
   'status.draft': '草稿',
   'status.pending_approval': '待核准',
   'status.approved': '已核准',
@@ -284,7 +285,15 @@ export const zhTW: Record<string, string> = {
   'Send in {{month}} instead: {{cost}} ({{verdict}})': '改在 {{month}} 發送：{{cost}}（{{verdict}}）',
   'Send now': '立即發送',
   'Send test': '發送測試',
+  'Policy defer: two parts': '延後策略：分兩次發送',
+  Now: '現在',
+  'At the monthly reset': '每月重置後',
+  '{{recipients}} recipients, {{free}} free and {{paid}} paid messages, {{cost}}, {{at}}':
+    '{{recipients}} 位，免費 {{free}} 則、付費 {{paid}} 則，{{cost}}，{{at}}',
+  'Send the free part now, the rest at the monthly reset': '免費部分立即發送，其餘於每月重置後發送',
   'Send to as many as fit': '在預算內盡量發送',
+  'Send {{now}} recipients now for {{nowCost}} and the other {{later}} at the reset ({{month}}) for {{laterCost}}: saves {{saves}}':
+    '現在發送給 {{now}} 位（{{nowCost}}），其餘 {{later}} 位於重置後（{{month}}）發送（{{laterCost}}）：省下 {{saves}}',
   'Send to {{recipients}} recipients: {{cost}}': '只發送給 {{recipients}} 位：{{cost}}',
   'Set aside for other pushes': '保留給其他推播',
   'Set password': '設定密碼',

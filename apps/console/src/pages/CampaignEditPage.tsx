@@ -25,7 +25,7 @@ interface Draft {
   at: string;
   cron: string;
   until: string;
-  overBudgetPolicy: 'block' | 'trim';
+  overBudgetPolicy: 'block' | 'trim' | 'defer';
   costCap: string;
   maxRecipients: number | null;
 }
@@ -155,7 +155,9 @@ export default function CampaignEditPage() {
     const next =
       suggestion.kind === 'trim'
         ? { ...draft, maxRecipients: suggestion.maxRecipients }
-        : { ...draft, mode: 'once' as const, at: `${suggestion.month}-01T10:00` };
+        : suggestion.kind === 'defer'
+          ? { ...draft, overBudgetPolicy: 'defer' as const }
+          : { ...draft, mode: 'once' as const, at: `${suggestion.month}-01T10:00` };
     setDraft(next);
     save.mutate(next);
   };
@@ -279,10 +281,11 @@ export default function CampaignEditPage() {
                 <Radio.Group
                   aria-label={t('Over budget')}
                   value={draft.overBudgetPolicy}
-                  onChange={(e) => set({ overBudgetPolicy: e.target.value as 'block' | 'trim' })}
+                  onChange={(e) => set({ overBudgetPolicy: e.target.value as Draft['overBudgetPolicy'] })}
                   options={[
                     { value: 'block', label: t('Block the send') },
                     { value: 'trim', label: t('Send to as many as fit') },
+                    { value: 'defer', label: t('Send the free part now, the rest at the monthly reset') },
                   ]}
                 />
               </Form.Item>
