@@ -70,6 +70,14 @@ describe('policy defer: the split of a send into the free part now and the rest 
     expect(forecast.suggestions.find((suggestion) => suggestion.kind === 'defer')).toEqual(forecast.deferral);
   });
 
+  it("the README's example: 5,800 used, 1,000 recipients → 200 free now, 800 free in December, saves 160", () => {
+    expect(computeForecast(input({ used: 5800, recipients: 1000 })).deferral).toMatchObject({
+      now: { recipients: 200, freeMessages: 200, paidMessages: 0, cost: '0.0000', month: '2026-11' },
+      later: { recipients: 800, freeMessages: 800, paidMessages: 0, cost: '0.0000', at: '2026-11-30T16:00:00.000Z' },
+      saves: '160.0000',
+    });
+  });
+
   it('sends now only recipients whose every request is free (6 objects: 2 messages each)', () => {
     const forecast = computeForecast(input({ used: 5995, recipients: 10, messageObjects: 6 }));
     // 5 free messages left: 2 recipients (4 messages) now; a third would need one paid message.
