@@ -46,6 +46,8 @@ const FIELD_VALUES: [string, (current: unknown) => unknown][] = [
   ['int4 min - 1', () => -2_147_483_649],
   ['fraction', () => 1.5],
   ['empty array', () => []],
+  // An object wrapped in a list: class-validator's @ValidateNested takes a list for an object.
+  ['the value in a list', (current) => [current]],
   ['object', () => ({ $where: "1'; DROP TABLE users; --" })],
   ['deep nesting', () => nest(70)],
   ['year 275760', () => '+275760-09-13T00:00:00.000Z'],

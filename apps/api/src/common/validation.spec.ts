@@ -95,6 +95,28 @@ describe('ApiValidationPipe', () => {
     ]);
   });
 
+  it('refuses a list where one nested object belongs, at any depth, and takes lists of nested objects', async () => {
+    class ListsDto {
+      @ApiPropertyOptional({ type: InnerDto }) @IsOptional() @ValidateNested() @Type(() => InnerDto) inner?: InnerDto;
+      @ApiPropertyOptional({ type: [ThingCreateDto] })
+      @IsOptional()
+      @IsArray()
+      @ValidateNested({ each: true })
+      @Type(() => ThingCreateDto)
+      things?: ThingCreateDto[];
+    }
+    expect(await problems(ListsDto, { inner: [] })).toEqual([{ field: 'inner', problem: 'must be an object' }]);
+    expect(await problems(ListsDto, { inner: [{ label: 'ok' }] })).toEqual([
+      { field: 'inner', problem: 'must be an object' },
+    ]);
+    expect(await problems(ListsDto, { things: [{ name: 'x', inner: [{ label: 'ok' }] }] })).toEqual([
+      { field: 'things[0].inner', problem: 'must be an object' },
+    ]);
+    expect(
+      await problems(ListsDto, { inner: { label: 'ok' }, things: [{ name: 'x', inner: { label: 'ok' } }] }),
+    ).toEqual([]);
+  });
+
   it('refuses unstorable text anywhere, in values and keys, naming the field', async () => {
     const bad = 'must be valid Unicode text without NUL characters';
     expect(await problems(ThingCreateDto, { name: 'a\u0000' })).toEqual([{ field: 'name', problem: bad }]);

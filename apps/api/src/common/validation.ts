@@ -46,10 +46,10 @@ export class ApiValidationPipe extends ValidationPipe {
 
   protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
     const errors = await super.validate(object, options);
-    const nulls = findForbiddenNulls(object);
-    if (nulls.length) {
-      const others = flattenValidationErrors(errors).filter((p) => !nulls.some((n) => n.field === p.field));
-      throw invalid([...nulls, ...others]);
+    const shapes = [...findForbiddenNulls(object), ...findListsForObjects(object)];
+    if (shapes.length) {
+      const others = flattenValidationErrors(errors).filter((p) => !shapes.some((n) => n.field === p.field));
+      throw invalid([...shapes, ...others]);
     }
     return errors;
   }
@@ -85,6 +85,37 @@ export function findForbiddenNulls(instance: object, parent = ''): FieldProblem[
       });
     } else if (typeof value === 'object') {
       problems.push(...findForbiddenNulls(value as object, field));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Lists where a nested DTO (one object) belongs: class-validator's @ValidateNested validates each
+ * item of an array it is given instead, so `[]` or `[{…}]` would pass as the object and reach a
+ * service. Every such field, at any depth, is refused here, once for all DTOs.
+ */
+export function findListsForObjects(instance: object, parent = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const prototype = Object.getPrototypeOf(instance) as object | null;
+  if (!prototype || prototype === Object.prototype) return problems;
+  const singleNested = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(instance.constructor, '', true, false)
+      .filter((rule) => rule.type === 'nestedValidation' && !rule.each)
+      .map((rule) => rule.propertyName),
+  );
+  for (const [key, value] of Object.entries(instance)) {
+    const field = joinField(parent, key);
+    if (Array.isArray(value)) {
+      if (singleNested.has(key)) problems.push({ field, problem: 'must be an object' });
+      else
+        value.forEach((item, index) => {
+          if (item !== null && typeof item === 'object')
+            problems.push(...findListsForObjects(item, `${field}[${index}]`));
+        });
+    } else if (value !== null && typeof value === 'object') {
+      problems.push(...findListsForObjects(value as object, field));
     }
   }
   return problems;
