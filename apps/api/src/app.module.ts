@@ -22,6 +22,7 @@ import { AudiencesModule } from './audiences/audiences.module';
 import { LineModule } from './line/line.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { DispatchModule } from './dispatch/dispatch.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -54,6 +55,7 @@ export class AppModule {
         LineModule,
         CampaignsModule,
         DispatchModule,
+        AlertsModule,
         MetricsEndpointModule,
       ],
       providers: [

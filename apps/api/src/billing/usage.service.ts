@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { monthPlanRecommendation } from '@lcm/domain/forecast';
+import type { LineAccount } from '@lcm/database';
+import { monthPlanRecommendation, MonthProjection } from '@lcm/domain/forecast';
 import { isMonth, monthBounds } from '@lcm/domain/pricing';
 import { Dec, money } from '@lcm/domain/money';
 import { ApiError } from '../common/api-error';
@@ -24,20 +25,31 @@ export class UsageService {
     private readonly scheduled: ScheduledSends,
   ) {}
 
+  /** The month's projection (the current month when none is named), for its alerts. */
+  async projection(account: LineAccount, month = this.engine.monthOf(account)): Promise<MonthProjection> {
+    return (await this.monthFigures(account, month)).computed.projection;
+  }
+
+  /** A zero-recipient forecast gives the month's quota and budget figures by the same rules as a send. */
+  private async monthFigures(account: LineAccount, month: string) {
+    const now = this.clock.now();
+    const ledger = await this.ledger.readMonth(account.id, month);
+    const { start } = monthBounds(month, account.timezone);
+    const computed = await this.engine.compute(
+      account,
+      ledger,
+      { recipients: 0, messageObjects: 1, costCap: null },
+      { sendAt: start > now ? start : null, dueSends: await this.scheduled.dueInMonth(account, month) },
+    );
+    return { ledger, computed };
+  }
+
   async usage(lineAccountId: string, requestedMonth?: string): Promise<UsageResponseDto> {
     const account = await this.accounts.mustFind(lineAccountId);
     const month = requestedMonth ?? this.engine.monthOf(account);
     if (!isMonth(month)) throw ApiError.field('month', 'must be a month from 1970-01 to 9999-12, such as 2026-11');
-    const now = this.clock.now();
-    const ledger = await this.ledger.readMonth(account.id, month);
-    // A zero-recipient forecast gives the month's quota and budget figures by the same rules as a send.
-    const sendAt = monthBounds(month, account.timezone).start > now ? monthBounds(month, account.timezone).start : null;
-    const { response, input, projection } = await this.engine.compute(
-      account,
-      ledger,
-      { recipients: 0, messageObjects: 1, costCap: null },
-      { sendAt, dueSends: await this.scheduled.dueInMonth(account, month) },
-    );
+    const { ledger, computed } = await this.monthFigures(account, month);
+    const { response, input, projection } = computed;
     const currency = response.cost.currency;
     const spent = Dec(response.budget.spentThisMonth);
     const reservedCost = Dec(ledger.reservedCost);

@@ -91,10 +91,10 @@ export class CampaignRunsRepository {
     return this.prisma.db(tx).campaignRun.update({ where: { id }, data });
   }
 
-  /** The account's runs waiting for their time that fall before `end`, earliest first (the month's projection). */
-  scheduledBefore(lineAccountId: string, end: Date): Promise<CampaignRun[]> {
+  /** The account's runs waiting for their time in [start, end), earliest first (the month's projection). */
+  scheduledWithin(lineAccountId: string, start: Date, end: Date): Promise<CampaignRun[]> {
     return this.prisma.client.campaignRun.findMany({
-      where: { lineAccountId, status: 'scheduled', scheduledAt: { lt: end } },
+      where: { lineAccountId, status: 'scheduled', scheduledAt: { gte: start, lt: end } },
       orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
     });
   }

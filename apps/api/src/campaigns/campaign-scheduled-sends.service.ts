@@ -62,10 +62,10 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     return forecasts;
   }
 
-  /** Scheduled runs before the month's end whose campaign is still approved (a paused one's runs wait). */
+  /** Scheduled runs of the month whose campaign is still approved (a paused one's runs wait). */
   private async dueRuns(account: LineAccount, month: string) {
-    const { end } = monthBounds(month, account.timezone);
-    const runs = await this.runs.scheduledBefore(account.id, end);
+    const { start, end } = monthBounds(month, account.timezone);
+    const runs = await this.runs.scheduledWithin(account.id, start, end);
     const campaigns = new Map<string, Campaign | null>();
     const due = [];
     for (const run of runs) {

@@ -7,6 +7,7 @@ import { ApiError } from '../common/api-error';
 import type { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
 import type { LineAccountsService } from '../line-accounts/line-accounts.service';
+import type { MonthWatcher } from '../ports/month-watcher';
 import type { CampaignForecastService } from './campaign-forecast.service';
 import type { CampaignReadsService } from './campaign-reads.service';
 import type { CampaignRunsService } from './campaign-runs.service';
@@ -110,6 +111,7 @@ function workflowFor(campaign: Campaign) {
     {} as AudiencesService,
     audit,
     clock,
+    { monthChanged: () => Promise.resolve() } as MonthWatcher,
   );
   return { service, writes };
 }

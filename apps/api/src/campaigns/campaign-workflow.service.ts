@@ -6,6 +6,7 @@ import { validateLineMessages } from '@lcm/domain/line-messages';
 import { CampaignSchedule, firstSendAt, isRecurring, scheduleProblems } from '@lcm/domain/schedules';
 import { ApiError, FieldProblem } from '../common/api-error';
 import { Clock } from '../common/clock';
+import { MonthWatcher } from '../ports/month-watcher';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { AudiencesService } from '../audiences/audiences.service';
@@ -64,6 +65,7 @@ export class CampaignWorkflowService {
     private readonly audiences: AudiencesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly watcher: MonthWatcher,
   ) {}
 
   async create(actor: AuthUser, dto: CampaignCreateDto): Promise<CampaignResponseDto> {
@@ -209,7 +211,7 @@ export class CampaignWorkflowService {
     const now = this.clock.now();
     const sendAt = firstSendAt(scheduleOf(campaign), now);
     const computed = await this.forecaster.compute(campaign, sendAt);
-    return this.repository.transaction(async (tx) => {
+    const answer = await this.repository.transaction(async (tx) => {
       const forecastId = await this.forecaster.store(campaign, computed, 'approval', actor.id, tx);
       const after = await this.transition(
         campaign,
@@ -241,6 +243,9 @@ export class CampaignWorkflowService {
       );
       return { ...(await this.reads.respond(after, tx)), forecast: toForecastSummary(forecastId, computed) };
     });
+    // The approved runs now count in the month's projection: its alerts are looked at, after the commit.
+    await this.watcher.monthChanged(campaign.lineAccountId);
+    return answer;
   }
 
   /** Pending → draft with the approver's reason, shown on the campaign until it is approved. */

@@ -2,6 +2,10 @@ import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs
 import { Type } from 'class-transformer';
 import { VersionField } from '../common/validation';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsInt,
   IsObject,
   IsOptional,
@@ -19,6 +23,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { quietHoursProblems } from '@lcm/domain/schedules';
+import { MAX_ALERT_THRESHOLD_PERCENT, MAX_ALERT_THRESHOLDS } from '@lcm/domain/alerts';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { IsTimeZone } from '../common/time-zone';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
@@ -54,6 +59,49 @@ export class QuietHoursDto {
   })
   @Validate(QuietHoursFieldConstraint)
   end: string;
+}
+
+export class AlertsDto {
+  @ApiProperty({
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description: 'Where alerts are POSTed (JSON, Slack incoming-webhook compatible)',
+  })
+  @IsString()
+  @Length(1, 2000)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  webhookUrl: string;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description:
+      'Write-only: the key of the X-Signature-256 HMAC-SHA256. Required the first time; left out, the one set is kept',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(16, 200)
+  secret?: string;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [80, 100],
+    default: [80, 100],
+    description: 'Percentages of each limit (budget cap, free quota, LINE limit) the projection is alerted at',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ALERT_THRESHOLDS)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_ALERT_THRESHOLD_PERCENT, { each: true })
+  thresholds?: number[];
+}
+
+export class AlertsResponseDto {
+  @ApiProperty() webhookUrl: string;
+  @ApiProperty({ type: [Number] }) thresholds: number[];
+  @ApiProperty({ description: 'A signing secret is set (it is never returned)' }) hasSecret: boolean;
 }
 
 export class LineAccountCreateDto {
@@ -157,6 +205,19 @@ export class LineAccountCreateDto {
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
+
+  @ApiPropertyOptional({
+    type: AlertsDto,
+    nullable: true,
+    description:
+      "Alerts on the month's projection (budget cap, free quota, LINE's limit at each threshold, and scheduled runs forecast to be blocked), signed POSTs to webhookUrl. null (the default): off",
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertsDto)
+  alerts?: AlertsDto | null;
 }
 
 export class LineAccountUpdateDto extends PartialType(OmitType(LineAccountCreateDto, ['channelId'] as const)) {
@@ -180,6 +241,8 @@ export class LineAccountResponseDto {
   @ApiProperty({ description: 'Points at the bundled LINE simulator' }) isSandbox: boolean;
   @ApiProperty({ type: QuietHoursDto, nullable: true, description: "Quiet hours in the account's timezone; null: off" })
   quietHours: QuietHoursDto | null;
+  @ApiProperty({ type: AlertsResponseDto, nullable: true, description: 'Alerts on the projection; null: off' })
+  alerts: AlertsResponseDto | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -1,7 +1,7 @@
 import type { LineAccount } from '@lcm/database';
 import type { QuietHours } from '@lcm/domain/schedules';
 import { frequencyCapOf } from '@lcm/domain/frequency-caps';
-import type { LineAccountResponseDto } from './line-accounts.dto';
+import type { AlertsResponseDto, LineAccountResponseDto } from './line-accounts.dto';
 
 /** Secrets never leave the service: the response has no field for them. */
 export function toLineAccountResponse(account: LineAccount): LineAccountResponseDto {
@@ -19,6 +19,7 @@ export function toLineAccountResponse(account: LineAccount): LineAccountResponse
     apiBaseUrl: account.apiBaseUrl,
     isSandbox: account.isSandbox,
     quietHours: quietHoursOf(account),
+    alerts: alertsOf(account),
     version: account.version,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
@@ -29,5 +30,12 @@ export function toLineAccountResponse(account: LineAccount): LineAccountResponse
 export function quietHoursOf(account: LineAccount): QuietHours | null {
   return account.quietHoursStart && account.quietHoursEnd
     ? { start: account.quietHoursStart, end: account.quietHoursEnd }
+    : null;
+}
+
+/** The account's alert settings without the secret, or null when alerts are off. */
+export function alertsOf(account: LineAccount): AlertsResponseDto | null {
+  return account.alertsWebhookUrl
+    ? { webhookUrl: account.alertsWebhookUrl, thresholds: account.alertsThresholds, hasSecret: !!account.alertsSecret }
     : null;
 }

@@ -8,7 +8,8 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { Transaction } from '../database/prisma.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
-import { LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
+import { DEFAULT_ALERT_THRESHOLDS } from '@lcm/domain/alerts';
+import { AlertsDto, LineAccountCreateDto, LineAccountResponseDto, LineAccountUpdateDto } from './line-accounts.dto';
 import { LineAccountsRepository, QuietColumns } from './line-accounts.repository';
 import type { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { quietHoursOf, toLineAccountResponse } from './line-accounts.mapper';
@@ -52,6 +53,7 @@ export class LineAccountsService {
           apiBaseUrl: dto.apiBaseUrl ?? null,
           isSandbox: options.isSandbox ?? false,
           ...this.quietColumns(dto.quietHours ?? null, dto.timezone ?? 'Asia/Taipei'),
+          ...alertColumns(dto.alerts ?? null, null),
         },
         tx,
       );
@@ -79,7 +81,7 @@ export class LineAccountsService {
 
   /** Plan and budget changes matter for money: every change is audited with before and after. */
   async update(actor: AuthUser, id: string, dto: LineAccountUpdateDto): Promise<LineAccountResponseDto> {
-    const { version, quietHours, frequencyCap, ...rest } = dto;
+    const { version, quietHours, frequencyCap, alerts, ...rest } = dto;
     const changes = { ...rest, ...(frequencyCap !== undefined ? frequencyCapColumns(frequencyCap) : {}) };
     return this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
@@ -92,9 +94,16 @@ export class LineAccountsService {
               changes.timezone ?? before.timezone,
             )
           : {};
-      const after = await this.repository.updateAtVersion(id, version, { ...changes, ...quiet, currency }, tx);
+      const alertChanges = alerts === undefined ? {} : alertColumns(alerts, before);
+      const after = await this.repository.updateAtVersion(
+        id,
+        version,
+        { ...changes, ...quiet, ...alertChanges, currency },
+        tx,
+      );
       if (!after) throw ApiError.staleVersion('line account', before.version);
       const secretsChanged = ['channelAccessToken', 'channelSecret'].filter((key) => key in changes);
+      if (alerts?.secret !== undefined) secretsChanged.push('alerts.secret');
       await this.audit.record(
         {
           actorId: actor.id,
@@ -203,4 +212,22 @@ function frequencyCapColumns(cap: FrequencyCapDto | null): {
   frequencyCapDays: number | null;
 } {
   return { frequencyCapMessages: cap?.messages ?? null, frequencyCapDays: cap?.days ?? null };
+}
+
+/**
+ * The alert columns for a setting: off (null), or a URL, thresholds (default 80 and 100) and a
+ * secret, which a change may leave out to keep the one set; alerts without any secret are a 400.
+ */
+function alertColumns(
+  alerts: AlertsDto | null,
+  before: LineAccount | null,
+): { alertsWebhookUrl: string | null; alertsSecret: string | null; alertsThresholds: number[] } {
+  if (!alerts) return { alertsWebhookUrl: null, alertsSecret: null, alertsThresholds: [] };
+  const secret = alerts.secret ?? before?.alertsSecret ?? null;
+  if (!secret) throw ApiError.field('alerts.secret', 'is required to turn alerts on (16 to 200 characters)');
+  return {
+    alertsWebhookUrl: alerts.webhookUrl,
+    alertsSecret: secret,
+    alertsThresholds: [...(alerts.thresholds ?? DEFAULT_ALERT_THRESHOLDS)].sort((a, b) => a - b),
+  };
 }

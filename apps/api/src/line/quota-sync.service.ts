@@ -11,6 +11,7 @@ import { LedgerService } from '../billing/ledger.service';
 import { lineDateParam } from '@lcm/domain/reconciliation';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { UsageSettler } from '../ports/usage-settler';
+import { MonthWatcher } from '../ports/month-watcher';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from './line-gateway';
 import { QuotaSyncResponseDto } from './line.dto';
@@ -36,6 +37,7 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
     private readonly scheduler: SchedulerRegistry,
     private readonly settler: UsageSettler,
     private readonly reconciliation: LedgerReconciliationService,
+    private readonly watcher: MonthWatcher,
   ) {
     super();
   }
@@ -93,6 +95,8 @@ export class QuotaSyncService extends QuotaRefresher implements OnApplicationBoo
       takenAt,
     });
     const reconciliation = await this.reconcileDays(account, month, client);
+    // Every reading may move the month's projection: its alerts are looked at now.
+    await this.watcher.monthChanged(account.id);
     return {
       ok: true,
       value: {

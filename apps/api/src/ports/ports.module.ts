@@ -4,6 +4,7 @@ import type { Transaction } from '../database/prisma.service';
 import { AudienceHolders } from './audience-holders';
 import type { DueSend } from '@lcm/domain/forecast';
 import { PortBindings } from './port-bindings';
+import { MonthWatcher } from './month-watcher';
 import { QuotaRefresher } from './quota-refresher';
 import { RunStarter, RunStartOutcome } from './run-starter';
 import { DueRunForecast, ScheduledSends } from './scheduled-sends';
@@ -55,13 +56,22 @@ class ScheduledSendsDelegate implements ScheduledSends {
   }
 }
 
+@Injectable()
+class MonthWatcherDelegate implements MonthWatcher {
+  constructor(private readonly bindings: PortBindings) {}
+  monthChanged(lineAccountId: string): Promise<void> {
+    return this.bindings.implementationOf(MonthWatcher).monthChanged(lineAccountId);
+  }
+}
+
 /**
  * The seams between features that would otherwise import each other: campaigns start runs
  * (RunStarter, implemented by dispatch, which imports campaigns), billing, campaigns and dispatch
  * refresh LINE's quota (QuotaRefresher, implemented by the LINE module), and the quota sync settles
  * what dispatch sent (UsageSettler, implemented by dispatch, which imports the LINE module), audiences
  * ask whether campaigns still hold one (AudienceHolders, implemented by campaigns, which import audiences),
- * and billing reads the runs still due (ScheduledSends, implemented by campaigns, which import billing). Both
+ * billing reads the runs still due (ScheduledSends, implemented by campaigns, which import billing), and the
+ * quota sync and campaigns tell the alerts a month changed (MonthWatcher, implemented by alerts). Both
  * sides import this module; the implementing module binds its provider in PortBindings.
  */
 @Module({
@@ -72,7 +82,8 @@ class ScheduledSendsDelegate implements ScheduledSends {
     { provide: UsageSettler, useClass: UsageSettlerDelegate },
     { provide: AudienceHolders, useClass: AudienceHoldersDelegate },
     { provide: ScheduledSends, useClass: ScheduledSendsDelegate },
+    { provide: MonthWatcher, useClass: MonthWatcherDelegate },
   ],
-  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler, AudienceHolders, ScheduledSends],
+  exports: [PortBindings, RunStarter, QuotaRefresher, UsageSettler, AudienceHolders, ScheduledSends, MonthWatcher],
 })
 export class PortsModule {}

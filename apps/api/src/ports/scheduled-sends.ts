@@ -18,8 +18,8 @@ export interface DueRunForecast {
  * port, as campaigns import billing.
  */
 export abstract class ScheduledSends {
-  /** Each scheduled run due before the month's end, with its recurrence and its audience's current size. */
+  /** Each scheduled run of the month, with its recurrence and its audience's current size. */
   abstract dueInMonth(account: LineAccount, month: string): Promise<DueSend[]>;
-  /** The forecast of each scheduled run due before the month's end, at its time. */
+  /** The forecast of each scheduled run of the month, at its time. */
   abstract forecastDueRuns(account: LineAccount, month: string): Promise<DueRunForecast[]>;
 }

@@ -993,6 +993,27 @@ export interface components {
              */
             end: string;
         };
+        AlertsDto: {
+            /**
+             * @description Where alerts are POSTed (JSON, Slack incoming-webhook compatible)
+             * @example https://hooks.slack.com/services/T000/B000/XXXX
+             */
+            webhookUrl: string;
+            /** @description Write-only: the key of the X-Signature-256 HMAC-SHA256. Required the first time; left out, the one set is kept */
+            secret?: string;
+            /**
+             * @description Percentages of each limit (budget cap, free quota, LINE limit) the projection is alerted at
+             * @default [
+             *       80,
+             *       100
+             *     ]
+             * @example [
+             *       80,
+             *       100
+             *     ]
+             */
+            thresholds: number[];
+        };
         LineAccountCreateDto: {
             /** @example Taipei flagship store */
             name: string;
@@ -1038,6 +1059,8 @@ export interface components {
             apiBaseUrl?: string | null;
             /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
             quietHours?: components["schemas"]["QuietHoursDto"] | null;
+            /** @description Alerts on the month's projection (budget cap, free quota, LINE's limit at each threshold, and scheduled runs forecast to be blocked), signed POSTs to webhookUrl. null (the default): off */
+            alerts?: components["schemas"]["AlertsDto"] | null;
         };
         MoneyDto: {
             /**
@@ -1047,6 +1070,12 @@ export interface components {
             amount: string;
             /** @example TWD */
             currency: string;
+        };
+        AlertsResponseDto: {
+            webhookUrl: string;
+            thresholds: number[];
+            /** @description A signing secret is set (it is never returned) */
+            hasSecret: boolean;
         };
         LineAccountResponseDto: {
             /** Format: uuid */
@@ -1066,6 +1095,8 @@ export interface components {
             isSandbox: boolean;
             /** @description Quiet hours in the account's timezone; null: off */
             quietHours: components["schemas"]["QuietHoursDto"] | null;
+            /** @description Alerts on the projection; null: off */
+            alerts: components["schemas"]["AlertsResponseDto"] | null;
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -1116,6 +1147,8 @@ export interface components {
             apiBaseUrl?: string | null;
             /** @description Daily quiet hours in the account's timezone, e.g. {start: '21:00', end: '09:00'}: a run due inside them waits for them to end, a sending run pauses between batches and resumes when they end, send-now is refused unless an approver overrides. null (the default): off */
             quietHours?: components["schemas"]["QuietHoursDto"] | null;
+            /** @description Alerts on the month's projection (budget cap, free quota, LINE's limit at each threshold, and scheduled runs forecast to be blocked), signed POSTs to webhookUrl. null (the default): off */
+            alerts?: components["schemas"]["AlertsDto"] | null;
             /** @description The version you read; a stale one gets 409 */
             version: number;
         };

@@ -30,10 +30,22 @@ export interface LineAccountValues {
   /** Quiet hours, "HH:MM" in the account's zone; both empty: off. */
   quietHoursStart?: string;
   quietHoursEnd?: string;
+  /** Empty: alerts off. */
+  alertsWebhookUrl?: string;
+  alertsSecret?: string;
+  /** Percentages, comma-separated: "80, 100". */
+  alertsThresholds?: string;
 }
 
 function initialValues(account: LineAccount | undefined): Partial<LineAccountValues> {
-  if (!account) return { region: 'TW', timezone: 'Asia/Taipei', otherPushHeadroom: 0, additionalMessageCap: null };
+  if (!account)
+    return {
+      region: 'TW',
+      timezone: 'Asia/Taipei',
+      otherPushHeadroom: 0,
+      additionalMessageCap: null,
+      alertsThresholds: '80, 100',
+    };
   return {
     name: account.name,
     channelId: account.channelId,
@@ -46,6 +58,8 @@ function initialValues(account: LineAccount | undefined): Partial<LineAccountVal
     apiBaseUrl: account.apiBaseUrl ?? '',
     quietHoursStart: account.quietHours?.start ?? '',
     quietHoursEnd: account.quietHours?.end ?? '',
+    alertsWebhookUrl: account.alerts?.webhookUrl ?? '',
+    alertsThresholds: (account.alerts?.thresholds ?? [80, 100]).join(', '),
   };
 }
 
@@ -65,6 +79,7 @@ export function toBody(values: LineAccountValues, account: LineAccount | undefin
       values.quietHoursStart?.trim() || values.quietHoursEnd?.trim()
         ? { start: values.quietHoursStart?.trim() ?? '', end: values.quietHoursEnd?.trim() ?? '' }
         : null,
+    alerts: alertsBody(values),
   };
   // Secrets are write-only: on an edit, an empty input keeps the stored one.
   const secrets = {
@@ -75,11 +90,30 @@ export function toBody(values: LineAccountValues, account: LineAccount | undefin
   return { ...common, ...secrets, channelId: values.channelId } as CreateBody;
 }
 
-/** The API's names of fields the form splits in two. */
+/** Alerts on (a URL) or off (none); an empty secret keeps the stored one; thresholds as the API checks them. */
+function alertsBody(values: LineAccountValues): CreateBody['alerts'] {
+  const webhookUrl = values.alertsWebhookUrl?.trim();
+  if (!webhookUrl) return null;
+  const thresholds = (values.alertsThresholds ?? '')
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+  return {
+    webhookUrl,
+    ...(values.alertsSecret ? { secret: values.alertsSecret } : {}),
+    thresholds,
+  };
+}
+
+/** The form's field for each API field it holds differently (quiet hours split in two, alerts flattened). */
 const FORM_FIELD: Record<string, string> = {
   quietHours: 'quietHoursStart',
   'quietHours.start': 'quietHoursStart',
   'quietHours.end': 'quietHoursEnd',
+  alerts: 'alertsWebhookUrl',
+  'alerts.webhookUrl': 'alertsWebhookUrl',
+  'alerts.secret': 'alertsSecret',
+  'alerts.thresholds': 'alertsThresholds',
 };
 
 /** The API's field problems, set on the form's fields (the rest stay in the alert). */
@@ -88,7 +122,7 @@ function showFieldProblems(form: FormInstance<LineAccountValues>, error: unknown
   const known = new Set([...Object.keys(form.getFieldsValue(true) as object), ...Object.values(FORM_FIELD)]);
   const byField = new Map<string, string[]>();
   for (const { field: apiField, problem } of error.details) {
-    const field = FORM_FIELD[apiField] ?? apiField;
+    const field = FORM_FIELD[apiField.replace(/\[\d+\]$/, '')] ?? apiField;
     if (known.has(field)) byField.set(field, [...(byField.get(field) ?? []), problem]);
   }
   form.setFields([...byField].map(([name, errors]) => ({ name: name as keyof LineAccountValues, errors })));
@@ -275,6 +309,32 @@ export function LineAccountForm({
           <Input style={{ width: 120 }} placeholder="09:00" maxLength={5} inputMode="numeric" />
         </Form.Item>
       </Space>
+      <Divider titlePlacement="start">{t('Month alerts')}</Divider>
+      <Form.Item
+        label={t('Alert webhook URL (empty: off)')}
+        name="alertsWebhookUrl"
+        extra={t('Signed JSON POSTs, Slack incoming-webhook compatible.')}
+      >
+        <Input inputMode="url" placeholder="https://hooks.slack.com/services/…" />
+      </Form.Item>
+      <Form.Item
+        label={t('Alert signing secret')}
+        name="alertsSecret"
+        extra={
+          account?.alerts?.hasSecret
+            ? t('Set; leave empty to keep it.')
+            : t('16 to 200 characters; the key of the X-Signature-256 HMAC.')
+        }
+      >
+        <Input.Password autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        label={t('Alert thresholds (% of each limit)')}
+        name="alertsThresholds"
+        extra={t('Comma-separated, such as 80, 100.')}
+      >
+        <Input />
+      </Form.Item>
 
       <ErrorAlert error={save.error} />
       <Button type="primary" htmlType="submit" loading={save.isPending}>

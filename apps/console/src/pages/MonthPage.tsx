@@ -147,7 +147,7 @@ export default function MonthPage() {
             </Col>
           </Row>
           <Card title={t('Projection against the limits')} style={{ marginTop: 16 }}>
-            <ProjectionLimits usage={u} />
+            <ProjectionLimits usage={u} thresholds={account.alerts?.thresholds} />
           </Card>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} lg={14}>

@@ -22,7 +22,7 @@ export interface OutsideReading {
 /** A scheduled run still due, with the rest of its campaign's recurrence when it has one. */
 export interface DueSend {
   campaignId: string;
-  /** The run's scheduled time (a run already past its time and not yet started still goes). */
+  /** The run's scheduled time (a run of this month past its time and not yet started still goes). */
   at: Date;
   recurrence: RecurringSchedule | null;
   /** The audience's current size, after the campaign's own limit. */
