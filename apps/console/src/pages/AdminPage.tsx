@@ -227,23 +227,41 @@ interface BandDraft {
   unitPrice: string;
 }
 
-/** Problems of a band list as typed: each limit above the last, the last open, prices decimal. The service checks again on save. */
-export function bandProblems(bands: BandDraft[]): string[] {
-  const problems: string[] = [];
+export interface BandProblem {
+  band: number; // 0-based
+  field: 'upTo' | 'unitPrice';
+  /** English text, also the zh-TW key; `{{n}}` is the band's number and `{{previous}}` the limit it must pass. */
+  problem: string;
+  previous?: number;
+}
+
+/**
+ * Problems of a band list as typed, each on the field it belongs to: each limit above the last
+ * (contiguous: a band starts where the one before ended), the last open, prices decimal. The
+ * service checks again on save.
+ */
+export function bandProblems(bands: BandDraft[]): BandProblem[] {
+  const problems: BandProblem[] = [];
   bands.forEach((band, i) => {
     if (!/^\d+(\.\d{1,6})?$/.test(band.unitPrice))
-      problems.push(`band ${i + 1}: the unit price is not a decimal number`);
+      problems.push({
+        band: i,
+        field: 'unitPrice',
+        problem: 'Must be a decimal number such as 0.2 (up to 6 decimals)',
+      });
     const last = i === bands.length - 1;
-    if (last && band.upTo !== null) problems.push(`band ${i + 1}: the last band must be open (no limit)`);
-    if (!last && band.upTo === null) problems.push(`band ${i + 1}: only the last band may be open`);
+    if (last && band.upTo !== null)
+      problems.push({ band: i, field: 'upTo', problem: 'The last band must be open (leave it empty)' });
+    if (!last && band.upTo === null)
+      problems.push({ band: i, field: 'upTo', problem: 'Only the last band may be open: give a limit' });
     const previous = i > 0 ? bands[i - 1].upTo : 0;
     if (band.upTo !== null && previous !== null && band.upTo <= previous)
-      problems.push(`band ${i + 1}: its limit must be above the previous band's`);
+      problems.push({ band: i, field: 'upTo', problem: 'Must be above {{previous}}, the limit before it', previous });
   });
   return problems;
 }
 
-function RateCards() {
+export function RateCards() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const cards = useQuery({ queryKey: ['rate-cards'], queryFn: () => call(api.GET('/api/v1/rate-cards')) });
@@ -316,30 +334,52 @@ function RateCards() {
             <Input />
           </Form.Item>
           <Typography.Text strong>{t('Bands (additional messages in the month)')}</Typography.Text>
-          {bands.map((band, i) => (
-            <Space key={i} style={{ display: 'flex', marginTop: 6 }}>
-              <InputNumber
-                aria-label={t('Band {{n}} up to', { n: i + 1 })}
-                placeholder={t('open')}
-                min={1}
-                value={band.upTo}
-                onChange={(upTo) => setBands(bands.map((b, j) => (j === i ? { ...b, upTo: upTo ?? null } : b)))}
-              />
-              <Input
-                aria-label={t('Band {{n}} unit price', { n: i + 1 })}
-                value={band.unitPrice}
-                style={{ width: 120 }}
-                onChange={(e) => setBands(bands.map((b, j) => (j === i ? { ...b, unitPrice: e.target.value } : b)))}
-              />
-              <Button
-                size="small"
-                disabled={bands.length === 1}
-                onClick={() => setBands(bands.filter((_, j) => j !== i))}
-              >
-                {t('Remove band')}
-              </Button>
-            </Space>
-          ))}
+          {bands.map((band, i) => {
+            const problemOf = (field: BandProblem['field']) => {
+              const found = problems.find((p) => p.band === i && p.field === field);
+              return found ? t(found.problem, { previous: found.previous }) : undefined;
+            };
+            const upToProblem = problemOf('upTo');
+            const priceProblem = problemOf('unitPrice');
+            return (
+              <Space key={i} align="start" style={{ display: 'flex', marginTop: 6 }} data-testid={`band-${i + 1}`}>
+                <Form.Item
+                  style={{ marginBottom: 0 }}
+                  validateStatus={upToProblem ? 'error' : undefined}
+                  help={upToProblem}
+                >
+                  <InputNumber
+                    aria-label={t('Band {{n}} up to', { n: i + 1 })}
+                    aria-invalid={!!upToProblem}
+                    placeholder={t('open')}
+                    min={1}
+                    value={band.upTo}
+                    onChange={(upTo) => setBands(bands.map((b, j) => (j === i ? { ...b, upTo: upTo ?? null } : b)))}
+                  />
+                </Form.Item>
+                <Form.Item
+                  style={{ marginBottom: 0 }}
+                  validateStatus={priceProblem ? 'error' : undefined}
+                  help={priceProblem}
+                >
+                  <Input
+                    aria-label={t('Band {{n}} unit price', { n: i + 1 })}
+                    aria-invalid={!!priceProblem}
+                    value={band.unitPrice}
+                    style={{ width: 120 }}
+                    onChange={(e) => setBands(bands.map((b, j) => (j === i ? { ...b, unitPrice: e.target.value } : b)))}
+                  />
+                </Form.Item>
+                <Button
+                  size="small"
+                  disabled={bands.length === 1}
+                  onClick={() => setBands(bands.filter((_, j) => j !== i))}
+                >
+                  {t('Remove band')}
+                </Button>
+              </Space>
+            );
+          })}
           <Button
             size="small"
             type="dashed"
@@ -352,13 +392,6 @@ function RateCards() {
           >
             + {t('Add band')}
           </Button>
-          {problems.length > 0 && (
-            <ul role="alert" style={{ color: '#d4380d', marginTop: 8 }}>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
           <ErrorAlert error={create.error} />
           <div style={{ marginTop: 12 }}>
             <Button type="primary" htmlType="submit" disabled={problems.length > 0} loading={create.isPending}>
