@@ -220,6 +220,11 @@ describeInBrowser('console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectAccessible(page, 'sign-in');
     await shoot(page, 'en-sign-in');
+    // The tab's icon is an icon, also where browsers look without being told (not the API's JSON 404).
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.ico');
+    const icon = await request(baseUrl).get('/favicon.ico').responseType('blob').expect(200);
+    expect(icon.headers['content-type']).toMatch(/^image\//);
+    expect((icon.body as Buffer).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0])); // an ICO file's header
     await page.getByLabel('Email').fill(emails.marketer);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -445,7 +450,7 @@ describeInBrowser('console in a browser', () => {
     expect(after.body).toMatchObject({ monthlyBudget: { amount: '800.0000' }, version: created.version + 1 });
     await t.http().post(`/api/v1/line-accounts/${created.id}/quota-sync`).set(bearer(t.adminToken)).expect(200);
     await context.close();
-  });
+  }, 180_000); // a sign-in and four saves, on a machine other jobs share
 
   it('every screen passes axe-core in both languages, and an admin has the Admin screen', async () => {
     const screens: [string, string][] = [
