@@ -174,6 +174,11 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
         paidMessages: 0,
         spend: { amount: '0.0000' },
       });
+      // December's projection counts the rest as the 4,000 it carries, not the audience's 6,000.
+      expect((await usage(s.accountId, '2026-12')).projection.scheduled).toMatchObject({
+        messages: 4000,
+        campaigns: [expect.objectContaining({ recipients: 4000 })],
+      });
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;

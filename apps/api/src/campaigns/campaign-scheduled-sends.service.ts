@@ -28,6 +28,16 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     const sizes = new Map<string, Promise<number>>();
     return Promise.all(
       due.map(async ({ run, campaign }) => {
+        const messageObjects = (campaign.messages as unknown[]).length;
+        // A deferred rest sends the snapshot rows it carries, never the audience again.
+        if (run.deferredFromRunId)
+          return {
+            campaignId: campaign.id,
+            at: run.scheduledAt,
+            recurrence: null,
+            recipients: run.recipients,
+            messageObjects,
+          };
         // Campaigns sharing an audience and limit are counted once.
         const key = `${campaign.audienceId}:${campaign.maxRecipients ?? ''}`;
         if (!sizes.has(key)) sizes.set(key, this.forecasts.recipients(campaign));
@@ -37,7 +47,7 @@ export class CampaignScheduledSendsService extends ScheduledSends {
           at: run.scheduledAt,
           recurrence: isRecurring(schedule) ? schedule : null,
           recipients: await sizes.get(key)!,
-          messageObjects: (campaign.messages as unknown[]).length,
+          messageObjects,
         };
       }),
     );
