@@ -8,6 +8,7 @@ import { SimulatorState } from './core/simulator-state';
 import { WebhookSender } from './core/webhook-sender';
 import { controlApiRouter } from './http/control-api';
 import { deliveryCountsControlRouter } from './http/delivery-counts-control';
+import { insightControlRouter } from './http/insight-control-api';
 import { lineApiRouter } from './http/line-api';
 import { assignRequestId } from './http/request-id';
 
@@ -41,6 +42,7 @@ export function createSimulatorApp(state: SimulatorState, shutdown: AbortSignal)
   app.set('etag', false);
   app.use(assignRequestId);
   app.use(deliveryCountsControlRouter(state));
+  app.use(insightControlRouter(state));
   app.use(controlApiRouter(state, new WebhookSender(() => state.clock.now())));
   app.use(lineApiRouter({ state, messaging: new MessagingService(), shutdown }));
   app.use((_req: Request, res: Response) => {

@@ -16,6 +16,9 @@ export const LINE_ENDPOINTS = [
   'bot_info',
   'delivery_multicast',
   'delivery_push',
+  'aggregation_info',
+  'aggregation_list',
+  'statistics_per_unit',
 ] as const;
 
 export type LineEndpoint = (typeof LINE_ENDPOINTS)[number];
@@ -37,6 +40,8 @@ export function rateLimitGroupOf(endpoint: LineEndpoint): RateLimitGroup {
     case 'multicast':
     case 'broadcast':
       return endpoint;
+    case 'statistics_per_unit':
+      return 'statistics';
     default:
       return 'other';
   }

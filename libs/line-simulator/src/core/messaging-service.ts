@@ -9,6 +9,7 @@ import {
   validateMessageCount,
 } from '@lcm/domain/line-messages';
 import { isRecord } from './channel-settings';
+import { aggregationUnitOf, unitLimitProblem } from './insight';
 import type { SendEndpoint } from './endpoints';
 import type { RequestOutcome } from './request-log';
 import type { SentMessage } from './retry-keys';
@@ -55,7 +56,7 @@ export class MessagingService {
     const body = call.body as { to: string; messages: Record<string, unknown>[] };
     const duplicate = this.duplicateOf(call, 1);
     if (duplicate) return duplicate;
-    return this.deliver(call, 'push', [body.to], body.messages);
+    return this.withAggregationUnit(call, 1, () => this.deliver(call, 'push', [body.to], body.messages));
   }
 
   multicast(call: SendCall): ApiReply {
@@ -65,7 +66,9 @@ export class MessagingService {
     const body = call.body as { to: string[]; messages: Record<string, unknown>[] };
     const duplicate = this.duplicateOf(call, body.to.length);
     if (duplicate) return duplicate;
-    return this.deliver(call, 'multicast', body.to, body.messages);
+    return this.withAggregationUnit(call, body.to.length, () =>
+      this.deliver(call, 'multicast', body.to, body.messages),
+    );
   }
 
   broadcast(call: SendCall): ApiReply {
@@ -136,6 +139,20 @@ export class MessagingService {
     if (endpoint !== 'broadcast' && body.customAggregationUnits !== undefined)
       problems.push(...aggregationUnitProblems(body.customAggregationUnits));
     return problems;
+  }
+
+  /**
+   * A send naming an aggregation unit: a new name past the month's 1,000 is refused (400) and
+   * delivers nothing; an accepted send makes its name used this month.
+   */
+  private withAggregationUnit(call: SendCall, recipients: number, send: () => ApiReply): ApiReply {
+    const unit = aggregationUnitOf(call.body);
+    if (unit === null) return send();
+    const month = call.channel.currentMonth();
+    if (!call.channel.insight.mayUse(month, unit)) return invalid([unitLimitProblem()], recipients);
+    const reply = send();
+    if (reply.status === 200) call.channel.insight.use(month, unit);
+    return reply;
   }
 
   private duplicateOf(call: SendCall, recipients: number): ApiReply | null {

@@ -1,7 +1,14 @@
 /** LINE's per-channel rate limits are counted per group of endpoints. */
-export type RateLimitGroup = 'push' | 'multicast' | 'broadcast' | 'narrowcast' | 'other';
+export type RateLimitGroup = 'push' | 'multicast' | 'broadcast' | 'narrowcast' | 'statistics' | 'other';
 
-export const RATE_LIMIT_GROUPS: readonly RateLimitGroup[] = ['push', 'multicast', 'broadcast', 'narrowcast', 'other'];
+export const RATE_LIMIT_GROUPS: readonly RateLimitGroup[] = [
+  'push',
+  'multicast',
+  'broadcast',
+  'narrowcast',
+  'statistics',
+  'other',
+];
 
 /** At most `limit` requests in any `windowMs` window; `null` means unlimited. */
 export interface RateLimit {
@@ -13,13 +20,14 @@ export type RateLimitTable = Record<RateLimitGroup, RateLimit | null>;
 
 /**
  * LINE's documented limits: push 2,000 requests/s, multicast 200/s (since 2025-04), narrowcast and
- * broadcast 60/hour, other endpoints 2,000/s.
+ * broadcast 60/hour, statistics per aggregation unit 60/hour, other endpoints 2,000/s.
  */
 export const LINE_RATE_LIMITS: RateLimitTable = {
   push: { limit: 2000, windowMs: 1000 },
   multicast: { limit: 200, windowMs: 1000 },
   broadcast: { limit: 60, windowMs: 3_600_000 },
   narrowcast: { limit: 60, windowMs: 3_600_000 },
+  statistics: { limit: 60, windowMs: 3_600_000 },
   other: { limit: 2000, windowMs: 1000 },
 };
 

@@ -3,6 +3,7 @@ import type { MonthKey, SimulatorClock } from './clock';
 import { DeliveryCounts } from './delivery-counts';
 import { DeliveryLog } from './delivery-log';
 import { FaultInjector } from './faults';
+import { ChannelInsight } from './insight';
 import { AudienceStatus, FollowerBook } from './follower-book';
 import { MonthlyUsage } from './monthly-usage';
 import { deterministicUserId } from './random';
@@ -27,6 +28,7 @@ export class SimChannel {
   readonly deliveries = new DeliveryLog();
   readonly deliveryCounts = new DeliveryCounts();
   readonly limiter = new SlidingWindowLimiter();
+  readonly insight = new ChannelInsight();
   readonly faults: FaultInjector;
   private settingsValue: ChannelSettings;
   private messageSeq = 0;
@@ -70,6 +72,7 @@ export class SimChannel {
     this.deliveries.clear();
     this.deliveryCounts.reset();
     this.limiter.reset();
+    this.insight.clear();
     this.faults.configure(this.settingsValue.faults);
     this.messageSeq = 0;
   }

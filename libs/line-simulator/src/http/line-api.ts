@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { acceptsRetryKey, LineEndpoint, rateLimitGroupOf } from '../core/endpoints';
 import { deliveryCountReply } from '../core/delivery-counts';
+import { InsightService } from '../core/insight';
 import { ApiReply, MessagingService, SendCall } from '../core/messaging-service';
 import type { SimChannel } from '../core/sim-channel';
 import type { SimulatorState } from '../core/simulator-state';
@@ -32,6 +33,7 @@ type EndpointBehaviour = (call: EndpointCall) => ApiReply;
 export function lineApiRouter(deps: LineApiDependencies): Router {
   const { messaging } = deps;
   const endpoint = endpointHandlerFactory(deps);
+  const insight = new InsightService();
   const router = Router();
   // LINE reads every body as JSON whatever its content type.
   router.use('/v2', express.json({ limit: '10mb', type: () => true }));
@@ -91,6 +93,19 @@ export function lineApiRouter(deps: LineApiDependencies): Router {
   router.get(
     '/v2/bot/info',
     endpoint('bot_info', (call) => messaging.botInfo(call.channel)),
+  );
+
+  router.get(
+    '/v2/bot/message/aggregation/info',
+    endpoint('aggregation_info', (call) => insight.aggregationInfo(call.channel)),
+  );
+  router.get(
+    '/v2/bot/message/aggregation/list',
+    endpoint('aggregation_list', (call) => insight.aggregationList(call.channel, call.query)),
+  );
+  router.get(
+    '/v2/bot/insight/message/event/aggregation',
+    endpoint('statistics_per_unit', (call) => insight.statisticsPerUnit(call.channel, call.query)),
   );
 
   router.use('/v2', (req, res) => {
