@@ -1,5 +1,7 @@
 export type {
   BroadcastRequest,
+  LineAggregationUnitUsage,
+  LineUnitStatistics,
   LineBotInfo,
   LineCallRecord,
   LineClient,

@@ -258,6 +258,21 @@ describe('LineClient against the LINE simulator', () => {
       expect(seen).toEqual(followers);
     });
 
+    it('aggregation units and statistics per unit: a multicast names its unit, nulls under 20 stay null', async () => {
+      await client.multicast({ to: followers, messages: hello, aggregationUnit: 'spring_a' });
+      expect(await client.getAggregationUnitUsage()).toMatchObject({ kind: 'accepted', value: { used: 1 } });
+      await control('PUT', '/_sim/channels/ch1/statistics/spring_a', { uniqueImpression: 40, uniqueClick: 3 });
+      expect(await client.getStatisticsPerUnit('spring_a', '20261201', '20261215')).toEqual({
+        kind: 'accepted',
+        requestId: expect.stringMatching(UUID),
+        value: { uniqueImpression: 40, uniqueClick: null, uniqueMediaPlayed: null, uniqueMediaPlayed100Percent: null },
+      });
+      expect(await client.getStatisticsPerUnit('spring_a', '20261201', '20270115')).toMatchObject({
+        kind: 'rejected_input',
+        status: 400,
+      });
+    });
+
     it("validates messages with LINE's own check", async () => {
       expect(await client.validateMessages('multicast', hello)).toMatchObject({ kind: 'accepted' });
       expect(

@@ -20,6 +20,8 @@ export interface MulticastRequest {
   messages: readonly LineMessageObject[];
   retryKey?: string;
   notificationDisabled?: boolean;
+  /** LINE's aggregation unit (`customAggregationUnits: [unit]`), `^[a-zA-Z0-9_]{1,30}$`; its statistics are read by name. */
+  aggregationUnit?: string;
 }
 
 export interface BroadcastRequest {
@@ -60,6 +62,22 @@ export interface LineDeliveryCount {
   success: number | null;
 }
 
+/** `GET /v2/bot/message/aggregation/info`: unit names this channel used this month (LINE allows 1,000). */
+export interface LineAggregationUnitUsage {
+  used: number;
+}
+
+/**
+ * `GET /v2/bot/insight/message/event/aggregation`'s overview: users who opened, clicked, played.
+ * LINE answers null for a count under 20 (privacy), which is not zero.
+ */
+export interface LineUnitStatistics {
+  uniqueImpression: number | null;
+  uniqueClick: number | null;
+  uniqueMediaPlayed: number | null;
+  uniqueMediaPlayed100Percent: number | null;
+}
+
 export type LineValidateKind = 'push' | 'multicast' | 'broadcast' | 'narrowcast' | 'reply';
 
 /**
@@ -78,6 +96,9 @@ export interface LineClient {
   getBotInfo(): Promise<LineOutcome<LineBotInfo>>;
   /** What LINE counted of one kind of traffic on `date` (`yyyyMMdd`, UTC+9). */
   getDeliveryCount(kind: LineDeliveryKind, date: string): Promise<LineOutcome<LineDeliveryCount>>;
+  getAggregationUnitUsage(): Promise<LineOutcome<LineAggregationUnitUsage>>;
+  /** `from` and `to` are LINE's dates (yyyyMMdd, UTC+9), at most 30 days apart. */
+  getStatisticsPerUnit(unit: string, from: string, to: string): Promise<LineOutcome<LineUnitStatistics>>;
   /** LINE's own check of message objects, as for a send of this kind; nothing is sent. */
   validateMessages(
     kind: LineValidateKind,
@@ -108,6 +129,8 @@ export type LineEndpointName =
   | 'bot_info'
   | 'delivery_multicast'
   | 'delivery_push'
+  | 'aggregation_info'
+  | 'statistics_per_unit'
   | `validate_${LineValidateKind}`;
 
 export interface LineCallRecord {

@@ -1,8 +1,10 @@
 import { inspect } from 'node:util';
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { HTTPFetchError, insight, messagingApi } from '@line/bot-sdk';
 import { DeadlineExceeded, withDeadline } from './fetch-deadline';
 import type {
   BroadcastRequest,
+  LineAggregationUnitUsage,
+  LineUnitStatistics,
   LineBotInfo,
   LineClient,
   LineClientConfig,
@@ -49,6 +51,7 @@ export function createLineClient(config: LineClientConfig): LineClient {
 export class SdkLineClient implements LineClient {
   readonly baseUrl: string;
   readonly #sdk: messagingApi.MessagingApiClient;
+  readonly #insight: insight.InsightClient;
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #defaultRetryAfterMs: number;
@@ -65,6 +68,7 @@ export class SdkLineClient implements LineClient {
       channelAccessToken: config.channelAccessToken,
       baseURL: this.baseUrl,
     });
+    this.#insight = new insight.InsightClient({ channelAccessToken: config.channelAccessToken, baseURL: this.baseUrl });
   }
 
   push(request: PushRequest): Promise<LineSendOutcome<PushResult>> {
@@ -90,6 +94,7 @@ export class SdkLineClient implements LineClient {
       to: [...request.to],
       messages: asSdkMessages(request.messages),
       notificationDisabled: request.notificationDisabled,
+      ...(request.aggregationUnit ? { customAggregationUnits: [request.aggregationUnit] } : {}),
     };
     return this.#send(
       'multicast',
@@ -152,6 +157,27 @@ export class SdkLineClient implements LineClient {
       status: count.status,
       success: count.status === 'ready' && count.success !== undefined ? Number(count.success) : null,
     }));
+  }
+
+  getAggregationUnitUsage(): Promise<LineOutcome<LineAggregationUnitUsage>> {
+    return this.#read(
+      'aggregation_info',
+      () => this.#sdk.getAggregationUnitUsageWithHttpInfo(),
+      (usage) => ({ used: Number(usage.numOfCustomAggregationUnits ?? 0) }),
+    );
+  }
+
+  getStatisticsPerUnit(unit: string, from: string, to: string): Promise<LineOutcome<LineUnitStatistics>> {
+    return this.#read(
+      'statistics_per_unit',
+      () => this.#insight.getStatisticsPerUnitWithHttpInfo(unit, from, to),
+      (stats) => ({
+        uniqueImpression: countOrNull(stats.overview?.uniqueImpression),
+        uniqueClick: countOrNull(stats.overview?.uniqueClick),
+        uniqueMediaPlayed: countOrNull(stats.overview?.uniqueMediaPlayed),
+        uniqueMediaPlayed100Percent: countOrNull(stats.overview?.uniqueMediaPlayed100Percent),
+      }),
+    );
   }
 
   validateMessages(kind: LineValidateKind, messages: readonly LineMessageObject[]): Promise<LineOutcome<Empty>> {
@@ -274,6 +300,11 @@ export class SdkLineClient implements LineClient {
 function asSdkMessages(messages: readonly LineMessageObject[]): messagingApi.Message[] {
   // The SDK's types list LINE's message shapes; LINE (or the simulator) checks the objects themselves.
   return [...messages] as messagingApi.Message[];
+}
+
+/** LINE's null (under 20, or withheld) stays null; it is never read as 0. */
+function countOrNull(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 function requestIdOf(headers: Headers): string | null {
