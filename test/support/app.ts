@@ -43,6 +43,7 @@ export async function createTestApp(
     LINE_SIMULATOR: 'off',
     DISPATCH_ENABLED: 'false',
     QUOTA_SYNC_INTERVAL_SECONDS: '0',
+    RESULTS_SYNC_INTERVAL_SECONDS: '0',
     ...env,
     DATABASE_URL: db.url,
   });

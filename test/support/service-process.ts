@@ -21,6 +21,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
       LINE_SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
       QUOTA_SYNC_INTERVAL_SECONDS: '0',
+      RESULTS_SYNC_INTERVAL_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,7 @@ import { LineModule } from './line/line.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ResultsModule } from './results/results.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -56,6 +57,7 @@ export class AppModule {
         CampaignsModule,
         DispatchModule,
         AlertsModule,
+        ResultsModule,
         MetricsEndpointModule,
       ],
       providers: [

@@ -177,6 +177,14 @@ export class RunResponseDto {
     description: 'Policy defer: this run and its other part (null on runs of other policies)',
   })
   deferral: RunDeferralDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'lcm_5kz1w9q2c8d7v3n0x4b6m1a2s',
+    description:
+      "LINE's aggregation unit every request of the run names, whose statistics are its results; null when the month's 1,000 units were used up (see blockReasons: no_aggregation_unit) or before the gate",
+  })
+  aggregationUnit: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -59,6 +59,7 @@ export function toRunResponse(
       run.deferSeed === null && run.deferredFromRunId === null
         ? null
         : { seed: run.deferSeed, deferredRunId, deferredFromRunId: run.deferredFromRunId },
+    aggregationUnit: run.aggregationUnit,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };

@@ -7,6 +7,15 @@ import { quietOpenSql } from '../line-accounts/line-accounts.repository';
 /** A run may start while its account is out of quiet hours, or when an approver overrode them for it. */
 const MAY_START_NOW = `(r.quiet_hours_override OR ${quietOpenSql('a', '$1::timestamptz')})`;
 
+/** A run the results job reads LINE's statistics for. */
+export interface ResultsRun {
+  id: string;
+  campaignId: string;
+  lineAccountId: string;
+  aggregationUnit: string;
+  startedAt: Date;
+}
+
 /** The columns a run's update may set. */
 export type RunChanges = Prisma.CampaignRunUncheckedUpdateInput;
 
@@ -134,6 +143,52 @@ export class CampaignRunsRepository {
   async requestStop(runId: string, reason: string, tx: Transaction): Promise<void> {
     await this.prisma.db(tx)
       .$executeRaw`UPDATE campaign_runs SET stop_requested = ${reason} WHERE id = ${runId}::uuid AND status = 'sending'`;
+  }
+
+  /** The campaign's runs that started sending, in the order they started. */
+  listStartedForCampaign(campaignId: string): Promise<CampaignRun[]> {
+    return this.prisma.client.campaignRun.findMany({
+      where: { campaignId, startedAt: { not: null } },
+      orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  // For results: runs whose aggregation unit LINE still updates, read oldest-refreshed first.
+  /** Accounts with a run whose results are due a reading (started after `since`, not read after `readBefore`). */
+  async accountsWithResultsDue(since: Date, readBefore: Date): Promise<string[]> {
+    const rows = await this.prisma.client.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT line_account_id::text AS id FROM campaign_runs
+       WHERE aggregation_unit IS NOT NULL AND started_at > ${since}
+         AND (results_read_at IS NULL OR results_read_at <= ${readBefore})`;
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The account's run whose results were read longest ago (never read first), locked so no other
+   * instance takes the same turn, and marked read at `now`.
+   */
+  async claimForResults(
+    tx: Transaction,
+    lineAccountId: string,
+    since: Date,
+    readBefore: Date,
+    now: Date,
+  ): Promise<ResultsRun | null> {
+    const rows = await this.prisma.db(tx).$queryRaw<ResultsRun[]>`
+      UPDATE campaign_runs SET results_read_at = ${now}
+       WHERE id = (SELECT id FROM campaign_runs
+                    WHERE line_account_id = ${lineAccountId}::uuid AND aggregation_unit IS NOT NULL
+                      AND started_at > ${since} AND (results_read_at IS NULL OR results_read_at <= ${readBefore})
+                    ORDER BY results_read_at ASC NULLS FIRST, started_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id::text, campaign_id::text AS "campaignId", line_account_id::text AS "lineAccountId",
+                aggregation_unit AS "aggregationUnit", started_at AS "startedAt"`;
+    return rows[0] ?? null;
+  }
+
+  async markResultsRead(tx: Transaction, runIds: readonly string[], now: Date): Promise<void> {
+    await this.prisma
+      .db(tx)
+      .campaignRun.updateMany({ where: { id: { in: [...runIds] } }, data: { resultsReadAt: now } });
   }
 
   async addRunProgress(

@@ -13,7 +13,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
 import { RunListQueryDto, RunResponseDto } from './campaign-runs.dto';
-import { CampaignRunsRepository, RunChanges } from './campaign-runs.repository';
+import { CampaignRunsRepository, ResultsRun, RunChanges } from './campaign-runs.repository';
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
 import { RunWait, toRunResponse } from './campaign-runs.mapper';
@@ -410,6 +410,29 @@ export class CampaignRunsService {
     tx: Transaction,
   ): Promise<void> {
     return this.repository.addRunProgress(runId, delta, tx);
+  }
+
+  // For results, which reads runs and takes their reading turns through this service.
+  listStartedForCampaign(campaignId: string): Promise<CampaignRun[]> {
+    return this.repository.listStartedForCampaign(campaignId);
+  }
+
+  accountsWithResultsDue(since: Date, readBefore: Date): Promise<string[]> {
+    return this.repository.accountsWithResultsDue(since, readBefore);
+  }
+
+  claimForResults(
+    tx: Transaction,
+    lineAccountId: string,
+    since: Date,
+    readBefore: Date,
+    now: Date,
+  ): Promise<ResultsRun | null> {
+    return this.repository.claimForResults(tx, lineAccountId, since, readBefore, now);
+  }
+
+  markResultsRead(tx: Transaction, runIds: readonly string[], now: Date): Promise<void> {
+    return this.repository.markResultsRead(tx, runIds, now);
   }
 
   private async reservationsOf(runs: CampaignRun[]): Promise<Map<string, ReservationRow>> {

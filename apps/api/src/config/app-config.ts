@@ -24,6 +24,7 @@ export interface AppConfig {
   /** How often the scheduler re-reads every account's quota and consumption; 0 turns it off. */
   quotaSyncIntervalSeconds: number;
   dispatch: DispatchConfig;
+  results: ResultsConfig;
   followersImport: FollowersImportConfig;
   auth: AuthConfig;
   /**
@@ -39,6 +40,17 @@ export interface AppConfig {
    * system clock, so a test can move time for a service running as a separate process. See Clock.
    */
   clockFile: string | null;
+}
+
+export interface ResultsConfig {
+  /** How often the results job reads LINE's statistics of the runs due; 0 turns it off on this instance. */
+  syncIntervalSeconds: number;
+  /** The job reads one run at most this often (a refresh can read it sooner). */
+  minAgeSeconds: number;
+  /** Statistics-per-unit requests a channel may make in an hour (LINE's limit is 60), all instances together. */
+  requestsPerHour: number;
+  /** Of those, how many the job leaves for refreshes a user asks for. */
+  refreshReserve: number;
 }
 
 export interface AuthConfig {
@@ -128,6 +140,12 @@ export function readAppConfig(
       retryBaseMs: integer(env, 'DISPATCH_RETRY_BASE_MS', 200, 1, 600_000),
       retryMaxMs: integer(env, 'DISPATCH_RETRY_MAX_MS', 30_000, 1, 3_600_000),
       costTolerancePercent: integer(env, 'COST_TOLERANCE_PERCENT', 10, 0, 1000),
+    },
+    results: {
+      syncIntervalSeconds: integer(env, 'RESULTS_SYNC_INTERVAL_SECONDS', 300, 0, 86_400),
+      minAgeSeconds: integer(env, 'RESULTS_MIN_AGE_SECONDS', 3600, 1, 14 * 86_400),
+      requestsPerHour: integer(env, 'RESULTS_REQUESTS_PER_HOUR', 60, 1, 60),
+      refreshReserve: integer(env, 'RESULTS_REFRESH_RESERVE', 10, 0, 59),
     },
     auth: {
       sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60),

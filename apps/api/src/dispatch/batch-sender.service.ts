@@ -31,7 +31,7 @@ export class BatchSenderService {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly contexts = new Map<
     string,
-    { account: LineAccount; requests: LineMessageObject[][]; until: number }
+    { account: LineAccount; requests: LineMessageObject[][]; aggregationUnit: string | null; until: number }
   >();
 
   constructor(
@@ -52,7 +52,7 @@ export class BatchSenderService {
    */
   async send(batch: ClaimedBatch, owner: string, claimNext: boolean): Promise<ClaimedBatch | null> {
     const recipients = batch.to;
-    const { account, requests } = await this.sendingContext(batch);
+    const { account, requests, aggregationUnit } = await this.sendingContext(batch);
     const client = this.gateway.clientFor(account);
     for (let index = batch.requestsDone; index < requests.length; index++) {
       await this.waitForRateLimit(account);
@@ -60,6 +60,7 @@ export class BatchSenderService {
         to: recipients,
         messages: requests[index],
         retryKey: requestRetryKey(batch.retryKey, index),
+        ...(aggregationUnit ? { aggregationUnit } : {}),
       });
       switch (outcome.kind) {
         case 'accepted':
@@ -164,21 +165,24 @@ export class BatchSenderService {
   }
 
   /**
-   * The account (token, base URL) and the campaign's requests, read once a few seconds per run
+   * The account (token, base URL), the campaign's requests and the run's unit, read once a few seconds per run
    * rather than once per batch. An approved campaign's content can't change while it sends.
    */
   private async sendingContext(
     batch: ClaimedBatch,
-  ): Promise<{ account: LineAccount; requests: LineMessageObject[][] }> {
+  ): Promise<{ account: LineAccount; requests: LineMessageObject[][]; aggregationUnit: string | null }> {
     const cached = this.contexts.get(batch.runId);
     if (cached && cached.until > this.clock.elapsedMs()) return cached;
-    const [account, campaign] = await Promise.all([
+    const [account, campaign, run] = await Promise.all([
       this.accounts.mustFind(batch.lineAccountId),
       this.campaigns.findById(batch.campaignId),
+      this.runs.findById(batch.runId),
     ]);
     const context = {
       account,
       requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]),
+      // Set by the gate before any batch exists, and never changed while the run sends.
+      aggregationUnit: run?.aggregationUnit ?? null,
       until: this.clock.elapsedMs() + CONTEXT_TTL_MS,
     };
     if (this.contexts.size > 1000) this.contexts.clear();

@@ -15,6 +15,7 @@ import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
+import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
 
 export type GateOutcome = 'sending' | 'blocked' | 'skipped';
@@ -40,6 +41,7 @@ export class BudgetGateService {
     private readonly config: AppConfigService,
     private readonly quota: QuotaRefresher,
     private readonly metrics: Metrics,
+    private readonly units: AggregationUnitsService,
   ) {}
 
   async gate(runId: string, campaignId: string): Promise<GateOutcome> {
@@ -47,7 +49,10 @@ export class BudgetGateService {
     if (!unlocked) return 'skipped';
     // Outside the transaction: LINE's figures are refreshed when stale (a stale reading under a cap
     // blocks as quota_unknown), and the audience is compiled (it reads audiences, not the rows decided on).
-    await this.quota.refreshIfStale(await this.accounts.mustFind(unlocked.lineAccountId));
+    const unlockedAccount = await this.accounts.mustFind(unlocked.lineAccountId);
+    await this.quota.refreshIfStale(unlockedAccount);
+    // LINE's count of the month's aggregation units (other tools use them too), before any lock.
+    await this.units.refreshIfStale(unlockedAccount);
     const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
     return this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(campaignId, tx);
@@ -114,6 +119,9 @@ export class BudgetGateService {
         });
       if (remainder) notes.push(remainder.note);
       if (remainderOf) notes.push(remainderNote(remainderOf, false));
+      // Results are read by unit; with none left this month the run still goes, and says so.
+      const aggregationUnit = await this.units.allocate(tx, account, run.id, run.aggregationUnit);
+      if (!aggregationUnit) notes.push(NO_UNIT_NOTE);
       await this.runs.update(
         run.id,
         {
@@ -127,6 +135,7 @@ export class BudgetGateService {
           reservedCost: result.reservation.cost,
           blockReasons: notes as object[],
           deferSeed: seed,
+          aggregationUnit,
         },
         tx,
       );
@@ -145,6 +154,7 @@ export class BudgetGateService {
             reserved: { messages: result.reservation.messages, cost: result.reservation.cost },
             trimmed: result.trimmed,
             deferred: remainder ? { runId: remainder.run.id, recipients: remainder.run.recipients, seed } : null,
+            aggregationUnit,
             forecastId: result.forecastId,
           },
         },

@@ -8,6 +8,7 @@ import { LineModule } from '../line/line.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
+import { ResultsModule } from '../results/results.module';
 import { RunStarter } from '../ports/run-starter';
 import { UsageSettler } from '../ports/usage-settler';
 import { BatchSenderService } from './batch-sender.service';
@@ -30,6 +31,7 @@ import { RunSettlementService } from './run-settlement.service';
     LineModule,
     PortsModule,
     MetricsModule,
+    ResultsModule,
   ],
   controllers: [RunRetryController],
   providers: [

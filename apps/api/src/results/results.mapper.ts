@@ -1,0 +1,117 @@
+import type { CampaignRun, RunResultReading } from '@lcm/database';
+import { Dec, formatAmount, money, sumDecimals } from '@lcm/domain/money';
+import {
+  costPer,
+  countFromLine,
+  isoDateOfLineDate,
+  NOT_READ,
+  rateOf,
+  ResultCount,
+  resultsFinalAt,
+  sumCounts,
+} from '@lcm/domain/results';
+import type { ResultFiguresDto, ResultReadingDto, RunResultsDto } from './results.dto';
+
+interface Counts {
+  uniqueImpressions: ResultCount;
+  uniqueClicks: ResultCount;
+  uniqueMediaPlayed: ResultCount;
+}
+
+interface Costs {
+  forecast: string;
+  approved: string;
+  actual: string;
+}
+
+function countsOf(reading: RunResultReading | undefined): Counts {
+  if (!reading) return { uniqueImpressions: NOT_READ, uniqueClicks: NOT_READ, uniqueMediaPlayed: NOT_READ };
+  return {
+    uniqueImpressions: countFromLine(reading.uniqueImpression),
+    uniqueClicks: countFromLine(reading.uniqueClick),
+    uniqueMediaPlayed: countFromLine(reading.uniqueMediaPlayed),
+  };
+}
+
+function figures(delivered: number, counts: Counts, costs: Costs, currency: string): ResultFiguresDto {
+  const amount = (value: string | null) => (value === null ? null : money(value, currency));
+  return {
+    delivered,
+    ...counts,
+    rates: {
+      uniqueImpressionRate: rateOf(counts.uniqueImpressions, delivered),
+      uniqueClickRate: rateOf(counts.uniqueClicks, delivered),
+      uniqueMediaPlayedRate: rateOf(counts.uniqueMediaPlayed, delivered),
+    },
+    cost: {
+      forecast: money(formatAmount(costs.forecast), currency),
+      approved: money(formatAmount(costs.approved), currency),
+      actual: money(formatAmount(costs.actual), currency),
+      difference: money(formatAmount(new Dec(costs.actual).minus(costs.forecast)), currency),
+    },
+    costPer: {
+      thousandDelivered: amount(costPer(costs.actual, delivered, 1000)),
+      uniqueImpression: amount(costPer(costs.actual, counts.uniqueImpressions.value)),
+      uniqueClick: amount(costPer(costs.actual, counts.uniqueClicks.value)),
+    },
+  };
+}
+
+function costsOf(run: CampaignRun): Costs {
+  return {
+    forecast: run.reservedCost.toString(),
+    approved: run.approvedCost.toString(),
+    actual: run.actualCost.toString(),
+  };
+}
+
+function readingView(reading: RunResultReading): ResultReadingDto {
+  return {
+    readAt: reading.readAt.toISOString(),
+    from: isoDateOfLineDate(reading.fromDate),
+    to: isoDateOfLineDate(reading.toDate),
+    ...countsOf(reading),
+  };
+}
+
+/** A run's results from its row and its readings (oldest first): the latest reading decides the figures. */
+export function toRunResults(
+  run: CampaignRun,
+  readings: readonly RunResultReading[],
+  currency: string,
+  note: string | null,
+): RunResultsDto {
+  const latest = readings[readings.length - 1];
+  return {
+    runId: run.id,
+    campaignId: run.campaignId,
+    status: run.status,
+    startedAt: run.startedAt?.toISOString() ?? null,
+    aggregationUnit: run.aggregationUnit,
+    note,
+    readAt: latest?.readAt.toISOString() ?? null,
+    updatesUntil: run.startedAt && run.aggregationUnit ? resultsFinalAt(run.startedAt).toISOString() : null,
+    ...figures(run.delivered, countsOf(latest), costsOf(run), currency),
+    readings: readings.map(readingView),
+  };
+}
+
+/** All runs together: counts add up (a part under 20 leaves the total unknown, with a lower bound), costs add up. */
+export function totalOf(runs: readonly RunResultsDto[], currency: string): ResultFiguresDto {
+  const delivered = runs.reduce((total, run) => total + run.delivered, 0);
+  const sum = (pick: (run: RunResultsDto) => string) => sumDecimals(runs.map((run) => new Dec(pick(run)))).toFixed();
+  return figures(
+    delivered,
+    {
+      uniqueImpressions: sumCounts(runs.map((run) => run.uniqueImpressions)),
+      uniqueClicks: sumCounts(runs.map((run) => run.uniqueClicks)),
+      uniqueMediaPlayed: sumCounts(runs.map((run) => run.uniqueMediaPlayed)),
+    },
+    {
+      forecast: sum((run) => run.cost.forecast.amount),
+      approved: sum((run) => run.cost.approved.amount),
+      actual: sum((run) => run.cost.actual.amount),
+    },
+    currency,
+  );
+}
