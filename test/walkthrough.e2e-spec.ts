@@ -138,5 +138,35 @@ describe("README walk-through on npm start's sandbox", () => {
     // LINE agrees: the simulator counted the same sends.
     const consumption = await request(sandbox.url).get('/_sim/channels/2000000000/consumption').expect(200);
     expect(consumption.body.totalUsage).toBe(6800);
+
+    // Results (README, "Results: what a send did"): LINE counted 420 who opened the paid send and
+    // 12 who tapped (fewer than 20: LINE says null), then 30 who tapped.
+    const paidCampaignId = paid.id;
+    const unit = (await get(`/runs/${paid.sent.body.id}`, marketer).expect(200)).body.aggregationUnit as string;
+    const figures = (uniqueClick: number) =>
+      request(sandbox.url)
+        .put(`/_sim/channels/2000000000/statistics/${unit}`)
+        .send({ uniqueImpression: 420, uniqueClick })
+        .expect(200);
+    await figures(12);
+    const first = (await post(`/campaigns/${paidCampaignId}/results/refresh`, marketer).expect(200)).body;
+    expect(first.runs[0]).toMatchObject({
+      delivered: 1000,
+      uniqueImpressions: { value: 420, belowThreshold: false },
+      uniqueClicks: { value: null, belowThreshold: true },
+      rates: { uniqueImpressionRate: '0.4200', uniqueClickRate: null },
+      costPer: {
+        thousandDelivered: { amount: '160.0000', currency: 'TWD' },
+        uniqueImpression: { amount: '0.3810' },
+        uniqueClick: null,
+      },
+    });
+    expect(first.aggregationUnits).toMatchObject({ used: 2, limit: 1000, remaining: 998 });
+    await figures(30);
+    const second = (await post(`/campaigns/${paidCampaignId}/results/refresh`, marketer).expect(200)).body;
+    expect(second.runs[0]).toMatchObject({
+      rates: { uniqueClickRate: '0.0300' },
+      costPer: { uniqueClick: { amount: '5.3333' } },
+    });
   });
 });

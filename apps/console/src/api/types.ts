@@ -54,3 +54,7 @@ export type LineAccount = Schemas['LineAccountResponseDto'];
 export type Audience = Schemas['AudienceResponseDto'];
 export type AudienceSize = Schemas['AudienceSizeResponseDto'];
 export type Contact = Schemas['ContactResponseDto'];
+
+export type CampaignResults = Schemas['CampaignResultsDto'];
+export type RunResults = Schemas['RunResultsDto'];
+export type ResultCount = Schemas['ResultCountDto'];

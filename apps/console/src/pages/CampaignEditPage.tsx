@@ -13,6 +13,7 @@ import { MessagesEditor, type LineMessage } from '../components/MessagesEditor';
 import { PhonePreview } from '../components/PhonePreview';
 import { CampaignActions } from '../components/CampaignActions';
 import { RunsTable } from '../components/RunsTable';
+import { ResultsPanel } from '../components/ResultsPanel';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 type ScheduleMode = 'now' | 'once' | 'cron';
@@ -363,6 +364,7 @@ export default function CampaignEditPage() {
           <RunsTable runs={runs.data?.items ?? []} timeZone={tz} />
         </Card>
       )}
+      {id && <ResultsPanel campaignId={id} timeZone={tz} />}
     </>
   );
 }
