@@ -814,6 +814,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the campaign's sends did: delivered, unique impressions, clicks and media played ("fewer than 20" kept apart from 0), rates, cost per result, forecast versus actual cost */
+        get: operations["ResultsController_forCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/results/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read LINE's statistics now, within the channel's 60 requests an hour */
+        post: operations["ResultsController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run's results */
+        get: operations["ResultsController_forRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -2180,6 +2231,11 @@ export interface components {
             quietHoursOverride: boolean;
             /** @description Policy defer: this run and its other part (null on runs of other policies) */
             deferral: components["schemas"]["RunDeferralDto"] | null;
+            /**
+             * @description LINE's aggregation unit every request of the run names, whose statistics are its results; null when the month's 1,000 units were used up (see blockReasons: no_aggregation_unit) or before the gate
+             * @example lcm_5kz1w9q2c8d7v3n0x4b6m1a2s
+             */
+            aggregationUnit: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2236,6 +2292,139 @@ export interface components {
             items: components["schemas"]["CampaignAuditEventDto"][];
             /** @description Always null: a campaign's history comes in one page */
             nextCursor: string | null;
+        };
+        ResultCountDto: {
+            /**
+             * @description The count; null when LINE said fewer than 20 (belowThreshold) or has not been read yet
+             * @example 420
+             */
+            value: number | null;
+            /** @description True when LINE reported fewer than 20 (its null): shown as "fewer than 20", never 0 */
+            belowThreshold: boolean;
+            /** @description A total with some parts under 20: its known parts add up to at least this */
+            atLeast?: number;
+        };
+        ResultRatesDto: {
+            /**
+             * @description uniqueImpressions / delivered
+             * @example 0.4200
+             */
+            uniqueImpressionRate: string | null;
+            /**
+             * @description uniqueClicks / delivered
+             * @example 0.0600
+             */
+            uniqueClickRate: string | null;
+            /**
+             * @description uniqueMediaPlayed / delivered
+             * @example 0.0000
+             */
+            uniqueMediaPlayedRate: string | null;
+        };
+        ResultCostDto: {
+            /** @description The cost the budget gate forecast and reserved when the run started */
+            forecast: components["schemas"]["MoneyDto"];
+            /** @description The cost the approver approved */
+            approved: components["schemas"]["MoneyDto"];
+            /** @description What the messages LINE accepted cost */
+            actual: components["schemas"]["MoneyDto"];
+            /** @description actual − forecast (negative: cheaper than forecast) */
+            difference: components["schemas"]["MoneyDto"];
+        };
+        ResultCostPerDto: {
+            thousandDelivered: components["schemas"]["MoneyDto"] | null;
+            uniqueImpression: components["schemas"]["MoneyDto"] | null;
+            uniqueClick: components["schemas"]["MoneyDto"] | null;
+        };
+        ResultFiguresDto: {
+            /** @description Recipients whose request LINE accepted */
+            delivered: number;
+            uniqueImpressions: components["schemas"]["ResultCountDto"];
+            uniqueClicks: components["schemas"]["ResultCountDto"];
+            uniqueMediaPlayed: components["schemas"]["ResultCountDto"];
+            rates: components["schemas"]["ResultRatesDto"];
+            cost: components["schemas"]["ResultCostDto"];
+            costPer: components["schemas"]["ResultCostPerDto"];
+        };
+        ResultReadingDto: {
+            /** Format: date-time */
+            readAt: string;
+            /**
+             * @description LINE's period, first day (UTC+9)
+             * @example 2026-12-01
+             */
+            from: string;
+            /**
+             * @description LINE's period, last day (UTC+9)
+             * @example 2026-12-03
+             */
+            to: string;
+            uniqueImpressions: components["schemas"]["ResultCountDto"];
+            uniqueClicks: components["schemas"]["ResultCountDto"];
+            uniqueMediaPlayed: components["schemas"]["ResultCountDto"];
+        };
+        RunResultsDto: {
+            /** @description Recipients whose request LINE accepted */
+            delivered: number;
+            uniqueImpressions: components["schemas"]["ResultCountDto"];
+            uniqueClicks: components["schemas"]["ResultCountDto"];
+            uniqueMediaPlayed: components["schemas"]["ResultCountDto"];
+            rates: components["schemas"]["ResultRatesDto"];
+            cost: components["schemas"]["ResultCostDto"];
+            costPer: components["schemas"]["ResultCostPerDto"];
+            /** Format: uuid */
+            runId: string;
+            /** Format: uuid */
+            campaignId: string;
+            /** @example completed */
+            status: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @description The run's aggregation unit; null: sent without one */
+            aggregationUnit: string | null;
+            /** @description Why there are no results to read (no unit this month), in words */
+            note: string | null;
+            /**
+             * Format: date-time
+             * @description The latest reading of LINE's figures
+             */
+            readAt: string | null;
+            /**
+             * Format: date-time
+             * @description LINE updates the figures until then (the end of the 14th day after the send day, UTC+9)
+             */
+            updatesUntil: string | null;
+            /** @description Every reading, oldest first */
+            readings: components["schemas"]["ResultReadingDto"][];
+        };
+        AggregationUnitsDto: {
+            /**
+             * @description The account's month
+             * @example 2026-12
+             */
+            month: string;
+            /** @description Unit names used this month (this service and, from LINE, other tools) */
+            used: number;
+            /** @example 1000 */
+            limit: number;
+            /** @description Runs that can still get their own unit this month */
+            remaining: number;
+            /**
+             * Format: date-time
+             * @description LINE's count read at
+             */
+            lineReadAt: string | null;
+        };
+        CampaignResultsDto: {
+            /** Format: uuid */
+            campaignId: string;
+            /** @example TWD */
+            currency: string;
+            /** @description All runs together */
+            total: components["schemas"]["ResultFiguresDto"];
+            /** @description Each run that started, in the order they started */
+            runs: components["schemas"]["RunResultsDto"][];
+            aggregationUnits: components["schemas"]["AggregationUnitsDto"];
         };
     };
     responses: never;
@@ -6598,6 +6787,238 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ResultsController_forCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResultsDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ResultsController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResultsDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description The channel's hourly budget for LINE's statistics is spent; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ResultsController_forRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunResultsDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */
