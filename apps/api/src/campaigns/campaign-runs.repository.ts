@@ -1,3 +1,4 @@
+import { LATEST_INSTANT_MS } from '@lcm/domain/time';
 import { Injectable } from '@nestjs/common';
 import type { CampaignRun, CampaignRunStatus, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
@@ -102,8 +103,11 @@ export class CampaignRunsRepository {
 
   /** The account's runs waiting for their time in [start, end), earliest first (the month's projection). */
   scheduledWithin(lineAccountId: string, start: Date, end: Date): Promise<CampaignRun[]> {
+    // `< end` as `<= end - 1 ms` (the column keeps milliseconds), capped at the last instant the API
+    // takes: December 9999 ends in the year 10000, which the driver can't write as a timestamp.
+    const last = new Date(Math.min(end.getTime() - 1, LATEST_INSTANT_MS));
     return this.prisma.client.campaignRun.findMany({
-      where: { lineAccountId, status: 'scheduled', scheduledAt: { gte: start, lt: end } },
+      where: { lineAccountId, status: 'scheduled', scheduledAt: { gte: start, lte: last } },
       orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
     });
   }
