@@ -1,6 +1,14 @@
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { sendingScenario, SendingScenario } from './support/dispatch-fixture';
+import request from 'supertest';
+import {
+  approvedCampaign,
+  sendingScenario,
+  SendingScenario,
+  sendNowResponse,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
 import { TestClock } from './support/test-clock';
 
 const FAST_DISPATCH = {
@@ -104,5 +112,131 @@ describe('frequency caps', () => {
         expect(response.body.details.map((d: { field: string }) => d.field.split('.')[0])).toContain('frequencyCap');
       }
     });
+  });
+
+  const DAY = 24 * 60 * 60 * 1000;
+  const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms).toISOString());
+
+  /** LINE user id → campaign sends the simulator delivered to it. */
+  const deliveriesPerUser = async (channelId: string): Promise<Record<string, number>> =>
+    (await request(sim.url).get(`/_sim/channels/${channelId}/deliveries?perUser=true`).expect(200)).body.perUser;
+
+  const followers = async (s: SendingScenario): Promise<string[]> =>
+    (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/contacts?limit=500`).set(bearer(s.marketer.token))
+    ).body.items.map((c: { lineUserId: string }) => c.lineUserId);
+
+  const listAudience = async (s: SendingScenario, ids: string[]) =>
+    (
+      await t
+        .http()
+        .post('/api/v1/audiences')
+        .set(bearer(s.marketer.token))
+        .send({ lineAccountId: s.accountId, name: `list ${ids.length}`, definition: { list: ids } })
+        .expect(201)
+    ).body.id as string;
+
+  /** A campaign to `audienceId`, approved, sent now; the finished run. */
+  const send = async (s: SendingScenario, audienceId: string) => {
+    const campaignId = await approvedCampaign(t, { ...s, audienceId });
+    const { run } = await sendNowResponse(t, s, campaignId);
+    return waitForRun(t, s.marketer.token, run.id, ['completed', 'partial', 'failed', 'blocked']);
+  };
+
+  it('leaves out the contacts at their cap, counted by real earlier sends, and the window rolls with the clock', async () => {
+    const s = await sendingScenario(t, sim, { followers: 6 });
+    const u = (await followers(s)).sort();
+    expect(u).toHaveLength(6);
+    expect((await setAccountCap(s.accountId, { messages: 2, days: 7 })).status).toBe(200);
+
+    // Day 0: u0 u1 u2; day 1: u0 u1 u3. Now u0 and u1 have had 2 sends in 7 days.
+    expect((await send(s, await listAudience(s, [u[0], u[1], u[2]]))).progress).toMatchObject({ delivered: 3 });
+    advance(DAY);
+    expect((await send(s, await listAudience(s, [u[0], u[1], u[3]]))).progress).toMatchObject({ delivered: 3 });
+    advance(DAY);
+
+    const size = (await t.http().get(`/api/v1/audiences/${s.audienceId}/size`).set(bearer(s.marketer.token))).body;
+    expect(size).toMatchObject({
+      recipients: 4,
+      excluded: { blocked: 0, unfollowed: 0, frequencyCap: 2 },
+      frequencyCap: { messages: 2, days: 7 },
+    });
+    const everyone = await approvedCampaign(t, s, { name: 'Day 2 to everyone' });
+    const forecast = (
+      await t.http().get(`/api/v1/campaigns/${everyone}/forecast`).set(bearer(s.marketer.token)).expect(200)
+    ).body;
+    expect(forecast).toMatchObject({ recipients: 4, excluded: { frequencyCap: 2 }, frequencyCap: { messages: 2 } });
+
+    const day2 = await waitForRun(t, s.marketer.token, (await sendNowResponse(t, s, everyone)).run.id, [
+      'completed',
+      'partial',
+      'failed',
+    ]);
+    expect(day2).toMatchObject({ status: 'completed', progress: { recipients: 4, delivered: 4, frequencyCapped: 2 } });
+    expect(await deliveriesPerUser(s.channelId)).toEqual({
+      [u[0]]: 2,
+      [u[1]]: 2,
+      [u[2]]: 2,
+      [u[3]]: 2,
+      [u[4]]: 1,
+      [u[5]]: 1,
+    });
+
+    // Day 7 and an hour: day 0's send left the window; u3 (days 1 and 2) is the only one at the cap.
+    advance(5 * DAY + 60 * 60 * 1000);
+    const later = await send(s, s.audienceId);
+    expect(later).toMatchObject({ status: 'completed', progress: { recipients: 5, frequencyCapped: 1 } });
+    const perUser = await deliveriesPerUser(s.channelId);
+    expect(perUser[u[3]]).toBe(2);
+    expect([u[0], u[1], u[2], u[4], u[5]].map((id) => perUser[id])).toEqual([3, 3, 3, 2, 2]);
+  });
+
+  it('a campaign with frequencyCap "none" reaches contacts at the account\'s cap; its own cap replaces the account\'s', async () => {
+    const s = await sendingScenario(t, sim, { followers: 4 });
+    expect((await setAccountCap(s.accountId, { messages: 1, days: 30 })).status).toBe(200);
+    expect((await send(s, s.audienceId)).progress).toMatchObject({ delivered: 4 });
+    const create = async (frequencyCap: unknown) => {
+      const id = await approvedCampaign(t, s, { name: `cap ${JSON.stringify(frequencyCap)}` });
+      // Withdraw to edit, then resubmit and approve with the override.
+      await t.http().post(`/api/v1/campaigns/${id}/withdraw`).set(bearer(s.marketer.token)).send({}).expect(200);
+      const draft = (await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(s.marketer.token))).body;
+      await t
+        .http()
+        .patch(`/api/v1/campaigns/${id}`)
+        .set(bearer(s.marketer.token))
+        .send({ version: draft.version, frequencyCap })
+        .expect(200);
+      await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
+      await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+      return id;
+    };
+    const blockedByAccountCap = await approvedCampaign(t, s, { name: "the account's cap" });
+    const r0 = (await sendNowResponse(t, s, blockedByAccountCap)).run;
+    expect(r0.progress).toMatchObject({ recipients: 0, frequencyCapped: 4 });
+
+    const none = await create('none');
+    const r1 = await waitForRun(t, s.marketer.token, (await sendNowResponse(t, s, none)).run.id, ['completed']);
+    expect(r1.progress).toMatchObject({ recipients: 4, frequencyCapped: 0 });
+    const own = await create({ messages: 3, days: 30 });
+    const r2 = await waitForRun(t, s.marketer.token, (await sendNowResponse(t, s, own)).run.id, ['completed']);
+    expect(r2.progress).toMatchObject({ recipients: 4, frequencyCapped: 0 });
+    const tight = await create({ messages: 3, days: 30 });
+    const r3 = (await sendNowResponse(t, s, tight)).run;
+    expect(r3.progress).toMatchObject({ recipients: 0, frequencyCapped: 4 });
+    expect(Object.values(await deliveriesPerUser(s.channelId))).toEqual([3, 3, 3, 3]);
+  });
+
+  it('two runs gated at the same moment under a cap of 1: each contact gets exactly one of them', async () => {
+    const s = await sendingScenario(t, sim, { followers: 1000 });
+    expect((await setAccountCap(s.accountId, { messages: 1, days: 7 })).status).toBe(200);
+    const [a, b] = [await approvedCampaign(t, s, { name: 'A' }), await approvedCampaign(t, s, { name: 'B' })];
+    const [ra, rb] = await Promise.all([sendNowResponse(t, s, a), sendNowResponse(t, s, b)]);
+    const runs = await Promise.all(
+      [ra, rb].map((r) => waitForRun(t, s.marketer.token, r.run.id, ['completed', 'partial', 'failed', 'blocked'])),
+    );
+    expect(runs.map((r) => r.progress.recipients).sort((x, y) => x - y)).toEqual([0, 1000]);
+    expect(runs.map((r) => r.progress.frequencyCapped).sort((x, y) => x - y)).toEqual([0, 1000]);
+    const seen = await simulatorTotals(sim, s.channelId);
+    expect(seen).toMatchObject({ totalDeliveries: 1000, distinctRecipients: 1000, repeatedRecipients: [] });
   });
 });

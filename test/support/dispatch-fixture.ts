@@ -126,7 +126,14 @@ export async function sendNow(t: TestApp, s: SendingScenario, campaignId: string
 export interface RunView {
   id: string;
   status: string;
-  progress: { recipients: number; batches: number; batchesDone: number; delivered: number; failed: number };
+  progress: {
+    recipients: number;
+    batches: number;
+    batchesDone: number;
+    delivered: number;
+    failed: number;
+    frequencyCapped: number;
+  };
   reserved: { messages: number; cost: { amount: string } };
   actual: { messages: number; cost: { amount: string } };
   blockReasons: { code: string; message: string }[];

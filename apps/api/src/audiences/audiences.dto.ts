@@ -1,3 +1,4 @@
+import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { VersionField } from '../common/validation';
 import { Type } from 'class-transformer';
@@ -119,6 +120,11 @@ export class AudienceListResponseDto {
 export class AudienceExcludedDto {
   @ApiProperty({ description: 'Members who blocked the account: never sent to, never counted' }) blocked: number;
   @ApiProperty({ description: 'Members who unfollowed' }) unfollowed: number;
+  @ApiProperty({
+    description:
+      "Following members at their frequency cap now (the account's, or the campaign's in a forecast): left out of a send. 0 without a cap",
+  })
+  frequencyCap: number;
 }
 
 export class AudienceSizeResponseDto {
@@ -127,6 +133,8 @@ export class AudienceSizeResponseDto {
   @ApiProperty({ description: 'Members who are following: who a campaign would reach (each LINE user once)' })
   recipients: number;
   @ApiProperty({ type: AudienceExcludedDto }) excluded: AudienceExcludedDto;
+  @ApiProperty({ type: FrequencyCapDto, nullable: true, description: 'The frequency cap counted (null: none)' })
+  frequencyCap: FrequencyCapDto | null;
   @ApiProperty({ format: 'date-time' }) computedAt: string;
 }
 

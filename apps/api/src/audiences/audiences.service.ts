@@ -20,6 +20,8 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { AudienceHolders } from '../ports/audience-holders';
 import type { ContactPredicate } from '../contacts/contacts.repository';
 import { ContactsService } from '../contacts/contacts.service';
+import type { FrequencyCap } from '@lcm/domain/frequency-caps';
+import { accountFrequencyCap, capWindow } from '../frequency-caps/frequency-caps.service';
 import {
   AudienceCreateDto,
   AudienceListQueryDto,
@@ -162,13 +164,26 @@ export class AudiencesService {
     return this.sizeOf(await this.mustFind(id));
   }
 
-  async sizeOf(audience: RuleSource & { id: string | null }): Promise<AudienceSizeResponseDto> {
+  /**
+   * `cap`: the frequency cap to count members at (a campaign's); when omitted, the account's. Members
+   * at it are excluded (`excluded.frequencyCap`), not recipients.
+   */
+  async sizeOf(
+    audience: RuleSource & { id: string | null },
+    cap?: FrequencyCap | null,
+  ): Promise<AudienceSizeResponseDto> {
     const now = this.clock.now();
-    const counts = await this.contacts.countMatching(audience.lineAccountId, await this.compile(audience, now));
+    const applied = cap === undefined ? accountFrequencyCap(await this.accounts.mustFind(audience.lineAccountId)) : cap;
+    const counts = await this.contacts.countMatching(
+      audience.lineAccountId,
+      await this.compile(audience, now),
+      capWindow(applied, now),
+    );
     return {
       audienceId: audience.id,
       recipients: counts.following,
-      excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed },
+      excluded: { blocked: counts.blocked, unfollowed: counts.unfollowed, frequencyCap: counts.frequencyCap },
+      frequencyCap: applied,
       computedAt: now.toISOString(),
     };
   }

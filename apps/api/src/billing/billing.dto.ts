@@ -1,3 +1,5 @@
+import { AudienceExcludedDto } from '../audiences/audiences.dto';
+import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import type { OverBudgetPolicy } from '@lcm/domain/forecast';
@@ -109,6 +111,18 @@ export class ForecastResponseDto {
   @ApiProperty() month: string;
   @ApiProperty() computedAt: string;
   @ApiProperty() recipients: number;
+  @ApiPropertyOptional({
+    type: AudienceExcludedDto,
+    description:
+      "A campaign's forecast: audience members left out: blocked, unfollowed, and at the campaign's frequency cap",
+  })
+  excluded?: AudienceExcludedDto;
+  @ApiPropertyOptional({
+    type: FrequencyCapDto,
+    nullable: true,
+    description: "A campaign's forecast: the frequency cap its send is held to (null: none)",
+  })
+  frequencyCap?: FrequencyCapDto | null;
   @ApiProperty() requestsPerRecipient: number;
   @ApiProperty() messages: number;
   @ApiProperty({

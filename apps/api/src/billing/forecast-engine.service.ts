@@ -26,8 +26,17 @@ export interface SendShape {
 }
 
 /** A forecast as the API returns it: the domain's, plus who it is for and the card's id. */
+/** Who a campaign's send leaves out, and the frequency cap it is held to. */
+export interface ForecastAudience {
+  excluded: { blocked: number; unfollowed: number; frequencyCap: number };
+  frequencyCap: { messages: number; days: number } | null;
+}
+
 export type ForecastResponse = Forecast & {
   campaignId: string | null;
+  /** A campaign's forecast: the audience members left out (absent for test sends). */
+  excluded?: ForecastAudience['excluded'];
+  frequencyCap?: ForecastAudience['frequencyCap'];
   lineAccountId: string;
   computedAt: string;
   rateCard: Forecast['rateCard'] & { id: string };
@@ -64,6 +73,7 @@ export class ForecastEngineService {
     send: SendShape,
     options: {
       campaignId?: string | null;
+      audience?: ForecastAudience;
       sendAt?: Date | null;
       tx?: Transaction;
       /** Runs still due this month, for the projection (ScheduledSends); none inside the gate's transaction. */
@@ -116,6 +126,7 @@ export class ForecastEngineService {
       projection,
       response: {
         campaignId: options.campaignId ?? null,
+        ...(options.audience ?? {}),
         lineAccountId: account.id,
         computedAt: now.toISOString(),
         ...forecast,

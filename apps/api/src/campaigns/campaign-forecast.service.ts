@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Campaign, LineAccount } from '@lcm/database';
 import type { OverBudgetPolicy } from '@lcm/domain/forecast';
 import { ApiError } from '../common/api-error';
+import type { AudienceSizeResponseDto } from '../audiences/audiences.dto';
+import { campaignFrequencyCap } from '../frequency-caps/frequency-caps.service';
 import { AudiencesService } from '../audiences/audiences.service';
 import { ComputedForecast, ForecastEngineService } from '../billing/forecast-engine.service';
 import { ForecastsService } from '../billing/forecasts.service';
@@ -42,7 +44,8 @@ export class CampaignForecastService {
   ): Promise<ComputedForecast> {
     const lineAccount = account ?? (await this.accounts.mustFind(campaign.lineAccountId));
     await this.quota.refreshIfStale(lineAccount);
-    const recipients = await this.recipients(campaign);
+    const audience = await this.audienceOf(campaign, lineAccount);
+    const recipients = capped(audience.recipients, campaign.maxRecipients);
     const month = this.engine.monthOf(lineAccount, sendAt);
     const ledger = await this.ledger.readMonth(lineAccount.id, month);
     const messageObjects = (campaign.messages as unknown[]).length;
@@ -54,6 +57,7 @@ export class CampaignForecastService {
       {
         campaignId: campaign.id,
         sendAt,
+        audience: { excluded: audience.excluded, frequencyCap: audience.frequencyCap },
         dueSends: dueSends ?? (await this.scheduled.dueInMonth(lineAccount, month)),
       },
     );
@@ -83,14 +87,33 @@ export class CampaignForecastService {
     );
   }
 
-  /** Following audience members, each LINE user once (counted in SQL), capped by maxRecipients. */
-  async recipients(campaign: Pick<Campaign, 'audienceId' | 'maxRecipients'>): Promise<number> {
+  /**
+   * Following audience members, each LINE user once (counted in SQL), less those at the campaign's
+   * frequency cap, capped by maxRecipients.
+   */
+  async recipients(
+    campaign: Pick<
+      Campaign,
+      'audienceId' | 'maxRecipients' | 'lineAccountId' | 'frequencyCap' | 'frequencyCapMessages' | 'frequencyCapDays'
+    >,
+  ): Promise<number> {
+    const size = await this.audienceOf(campaign, await this.accounts.mustFind(campaign.lineAccountId));
+    return capped(size.recipients, campaign.maxRecipients);
+  }
+
+  private async audienceOf(
+    campaign: Pick<Campaign, 'audienceId' | 'frequencyCap' | 'frequencyCapMessages' | 'frequencyCapDays'>,
+    account: LineAccount,
+  ): Promise<AudienceSizeResponseDto> {
     const audience = await this.audiences.find(campaign.audienceId);
     if (!audience)
       throw ApiError.unprocessable(`the campaign's audience ${campaign.audienceId} no longer exists; choose another`, [
         { field: 'audienceId', problem: 'no longer exists' },
       ]);
-    const size = await this.audiences.sizeOf(audience);
-    return campaign.maxRecipients === null ? size.recipients : Math.min(size.recipients, campaign.maxRecipients);
+    return this.audiences.sizeOf(audience, campaignFrequencyCap(campaign, account));
   }
+}
+
+function capped(recipients: number, maxRecipients: number | null): number {
+  return maxRecipients === null ? recipients : Math.min(recipients, maxRecipients);
 }

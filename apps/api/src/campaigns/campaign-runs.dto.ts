@@ -78,6 +78,8 @@ export class RunProgressDto {
       'Recipients LINE answered for (delivered or failed) per second since the run started, to its end or now; null before it started',
   })
   recipientsPerSecond: number | null;
+  @ApiProperty({ description: 'Audience members the gate left out because they were at their frequency cap' })
+  frequencyCapped: number;
 }
 
 /** Policy defer's link between the part sent now and the rest sent at the next monthly reset. */

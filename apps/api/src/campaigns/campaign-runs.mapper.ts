@@ -46,6 +46,7 @@ export function toRunResponse(
       failed: run.failed,
       remaining: Math.max(0, run.recipients - run.delivered - run.failed),
       recipientsPerSecond: recipientsPerSecond(run, now),
+      frequencyCapped: run.frequencyCapped,
     },
     actual: { messages: run.actualMessages, cost: money(run.actualCost.toString(), currency) },
     blockReasons: Array.isArray(run.blockReasons)

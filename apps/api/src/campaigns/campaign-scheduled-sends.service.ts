@@ -38,8 +38,14 @@ export class CampaignScheduledSendsService extends ScheduledSends {
             recipients: run.recipients,
             messageObjects,
           };
-        // Campaigns sharing an audience and limit are counted once.
-        const key = `${campaign.audienceId}:${campaign.maxRecipients ?? ''}`;
+        // Campaigns sharing an audience, limit and frequency cap are counted once.
+        const key = [
+          campaign.audienceId,
+          campaign.maxRecipients,
+          campaign.frequencyCap,
+          campaign.frequencyCapMessages,
+          campaign.frequencyCapDays,
+        ].join(':');
         if (!sizes.has(key)) sizes.set(key, this.forecasts.recipients(campaign));
         const schedule = scheduleOf(campaign);
         return {

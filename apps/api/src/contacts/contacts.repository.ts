@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { atCapSql, CapWindow } from '../frequency-caps/delivery-history.repository';
 import type { AttributeValue, ContactStatusName, ContactWrite } from './contact-input';
 
 export interface ContactRow {
@@ -54,6 +55,8 @@ export interface ContactCounts {
   following: number;
   blocked: number;
   unfollowed: number;
+  /** Following, but at their frequency cap (0 without a cap) */
+  frequencyCap: number;
 }
 
 /**
@@ -217,15 +220,24 @@ export class ContactsRepository {
    * The contacts that match an audience's predicate, by status, in one query (each LINE user is one
    * row per account, so nothing is counted twice).
    */
-  async countMatching(lineAccountId: string, predicate: ContactPredicate): Promise<ContactCounts> {
+  async countMatching(
+    lineAccountId: string,
+    predicate: ContactPredicate,
+    cap: CapWindow | null,
+  ): Promise<ContactCounts> {
+    const n = predicate.params.length;
+    // Under a cap, following members at it are counted apart (frequencyCap), not as following.
     const rows = await this.prisma.client.$queryRawUnsafe<ContactCounts[]>(
-      `SELECT count(*) FILTER (WHERE c.status = 'following')::int AS following,
+      `${cap ? `WITH capped AS (${atCapSql(1, n + 2, n + 3)}) ` : ''}
+       SELECT count(*) FILTER (WHERE c.status = 'following'${cap ? ' AND k.line_user_id IS NULL' : ''})::int AS following,
               count(*) FILTER (WHERE c.status = 'blocked')::int AS blocked,
-              count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed
-         FROM contacts c
+              count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed,
+              ${cap ? `count(*) FILTER (WHERE c.status = 'following' AND k.line_user_id IS NOT NULL)` : '0'}::int AS "frequencyCap"
+         FROM contacts c${cap ? ' LEFT JOIN capped k ON k.line_user_id = c.line_user_id' : ''}
         WHERE c.line_account_id = $1::uuid AND (${predicate.sql})`,
       lineAccountId,
       ...predicate.params,
+      ...(cap ? [cap.since.toISOString(), cap.messages] : []),
     );
     return rows[0];
   }

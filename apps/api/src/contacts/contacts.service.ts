@@ -1,3 +1,4 @@
+import type { CapWindow } from '../frequency-caps/delivery-history.repository';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
@@ -130,8 +131,8 @@ export class ContactsService {
   }
 
   /** For audiences: the contacts that match a compiled rule, by status. */
-  countMatching(lineAccountId: string, predicate: ContactPredicate): Promise<ContactCounts> {
-    return this.repository.countMatching(lineAccountId, predicate);
+  countMatching(lineAccountId: string, predicate: ContactPredicate, cap: CapWindow | null): Promise<ContactCounts> {
+    return this.repository.countMatching(lineAccountId, predicate, cap);
   }
 
   /** For audiences: the first following contacts that match a compiled rule, in lineUserId order. */

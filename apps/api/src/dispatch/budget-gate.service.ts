@@ -17,6 +17,7 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
+import { campaignFrequencyCap, capWindow, FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 
 export type GateOutcome = 'sending' | 'blocked' | 'skipped';
 
@@ -42,6 +43,7 @@ export class BudgetGateService {
     private readonly quota: QuotaRefresher,
     private readonly metrics: Metrics,
     private readonly units: AggregationUnitsService,
+    private readonly frequencyCaps: FrequencyCapsService,
   ) {}
 
   async gate(runId: string, campaignId: string): Promise<GateOutcome> {
@@ -63,13 +65,18 @@ export class BudgetGateService {
       const approvalInForce = this.runs.mayStart(run, campaign);
       const account = await this.accounts.mustFind(run.lineAccountId, tx);
       await this.ledger.lockCurrentMonth(account, tx);
+      // Frequency caps count the deliveries other gates reserved: this lock, and the history written
+      // before this transaction commits, make a concurrent gate of the account see this one's.
+      await this.frequencyCaps.lockAccount(account.id, tx);
       // A deferred remainder carries its recipients from the first run's snapshot and is never deferred again.
       const remainderOf = run.deferredFromRunId;
       const policy: OverBudgetPolicy = remainderOf ? 'block' : (campaign.overBudgetPolicy as OverBudgetPolicy);
       const seed = policy === 'defer' ? randomBytes(8).toString('hex') : null;
+      // A remainder's recipients were held to the cap at the first run's gate; it takes no snapshot of its own.
+      const cap = remainderOf ? null : capWindow(campaignFrequencyCap(campaign, account), this.clock.now());
       const snapshotStarted = performance.now();
       const snapshot = remainderOf
-        ? await this.repository.countBatches(run.id, tx)
+        ? { ...(await this.repository.countBatches(run.id, tx)), frequencyCapped: 0 }
         : await this.repository.snapshotBatches(
             run.id,
             account.id,
@@ -77,6 +84,7 @@ export class BudgetGateService {
             campaign.maxRecipients,
             MAX_MULTICAST_RECIPIENTS,
             seed,
+            cap,
             tx,
           );
       const recipients = snapshot.recipients;
@@ -109,6 +117,8 @@ export class BudgetGateService {
         result.trimmed || remainder
           ? await this.repository.trimBatches(run.id, result.recipients, MAX_MULTICAST_RECIPIENTS, tx)
           : snapshot.batches;
+      // Every run's deliveries are recorded, capped or not, so a cap set later counts them too.
+      await this.frequencyCaps.recordRun(run.id, account.id, tx);
       // Not a block: a note on a run that passed, so it clears nothing.
       const notes: RunNote[] = [];
       if (result.trimmed)
@@ -129,6 +139,7 @@ export class BudgetGateService {
           startedAt: this.clock.now(),
           recipients: result.recipients,
           batches,
+          frequencyCapped: snapshot.frequencyCapped,
           forecastId: result.forecastId,
           reservationId: result.reservation.id,
           reservedMessages: result.reservation.messages,
@@ -151,6 +162,9 @@ export class BudgetGateService {
             recipients: result.recipients,
             batches,
             snapshotMs,
+            frequencyCap: cap
+              ? { ...campaignFrequencyCap(campaign, account), excluded: snapshot.frequencyCapped }
+              : null,
             reserved: { messages: result.reservation.messages, cost: result.reservation.cost },
             trimmed: result.trimmed,
             deferred: remainder ? { runId: remainder.run.id, recipients: remainder.run.recipients, seed } : null,

@@ -3,6 +3,7 @@ import { AudiencesModule } from '../audiences/audiences.module';
 import { AuditModule } from '../audit/audit.module';
 import { BillingModule } from '../billing/billing.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { FrequencyCapsModule } from '../frequency-caps/frequency-caps.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -27,6 +28,7 @@ import { RunSettlementService } from './run-settlement.service';
     AuditModule,
     BillingModule,
     CampaignsModule,
+    FrequencyCapsModule,
     LineAccountsModule,
     LineModule,
     PortsModule,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, Transaction } from '../database/prisma.service';
 import { ContactPredicate, followingMatchingSql } from '../contacts/contacts.repository';
 import { quietOpenSql } from '../line-accounts/line-accounts.repository';
+import { atCapSql, CapWindow } from '../frequency-caps/delivery-history.repository';
 
 export interface ClaimedBatch {
   id: string;
@@ -92,8 +93,11 @@ export class DispatchRepository {
     maxRecipients: number | null,
     batchSize: number,
     seed: string | null,
+    cap: CapWindow | null,
     tx: Transaction,
-  ): Promise<{ recipients: number; batches: number }> {
+  ): Promise<{ recipients: number; batches: number; frequencyCapped: number }> {
+    if (cap)
+      return this.snapshotCappedBatches(runId, lineAccountId, predicate, maxRecipients, batchSize, seed, cap, tx);
     const n = predicate.params.length;
     // No ORDER BY unless seeded: the split only has to be fixed once stored, and sorting a million
     // ids would cost more than the rest of the snapshot together. Policy defer pays for a seeded
@@ -124,6 +128,70 @@ export class DispatchRepository {
       batchSize,
       ...(seed === null ? [] : [seed]),
     );
+    return { ...rows[0], frequencyCapped: 0 };
+  }
+
+  /**
+   * The snapshot under a frequency cap, still one statement: members at their cap are flagged by a
+   * hash join with the window's history and left out, and counted. A running count of the others
+   * numbers them into batches (and stops at maxRecipients) without sorting; the flagged ones form
+   * group -1, which only counts them. More memory for the hashes (work_mem), and no JIT: the
+   * planner can't see how many ids the history's arrays hold and would compile for minutes' work.
+   */
+  private async snapshotCappedBatches(
+    runId: string,
+    lineAccountId: string,
+    predicate: ContactPredicate,
+    maxRecipients: number | null,
+    batchSize: number,
+    seed: string | null,
+    cap: CapWindow,
+    tx: Transaction,
+  ): Promise<{ recipients: number; batches: number; frequencyCapped: number }> {
+    const n = predicate.params.length;
+    // Seeded (policy defer), the same md5(seed || user id) order as the uncapped snapshot, in the
+    // running count and inside each batch's ids: carrying the rest over relies on both.
+    const order = seed === null ? '' : `ORDER BY md5($${n + 7}::text || line_user_id), line_user_id `;
+    const rank = seed === null ? '' : `, row_number() OVER (${order}) AS rn`;
+    const within = seed === null ? '' : ' ORDER BY rn';
+    const db = this.prisma.db(tx);
+    await db.$executeRawUnsafe(`SET LOCAL work_mem = '128MB'`);
+    await db.$executeRawUnsafe(`SET LOCAL jit = off`);
+    const rows = await db.$queryRawUnsafe<{ recipients: number; batches: number; frequencyCapped: number }[]>(
+      `WITH capped AS (${atCapSql(1, n + 5, n + 6)}),
+       flagged AS (
+         SELECT c.line_user_id, k.line_user_id IS NOT NULL AS at_cap
+           FROM contacts c LEFT JOIN capped k ON k.line_user_id = c.line_user_id
+          WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})),
+       numbered AS (
+         SELECT line_user_id, at_cap,
+                count(*) FILTER (WHERE NOT at_cap) OVER (${order}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ordinal${rank}
+           FROM flagged),
+       grouped AS (
+         SELECT CASE WHEN at_cap THEN -1 ELSE (ordinal - 1) / $${n + 4}::int END AS batch_no, count(*) AS recipients,
+                array_agg(line_user_id${within}) FILTER (WHERE NOT at_cap) AS ids
+           FROM numbered WHERE at_cap OR $${n + 3}::bigint IS NULL OR ordinal <= $${n + 3}::bigint
+          GROUP BY 1),
+       inserted AS (
+         INSERT INTO run_batches (id, run_id, batch_no, recipients, line_user_ids, retry_key)
+         SELECT gen_random_uuid(), $${n + 2}::uuid, g.batch_no, g.recipients, g.ids,
+                (substr(g.h, 1, 12) || '8' || substr(g.h, 14, 3) || '8' || substr(g.h, 18, 15))::uuid
+           FROM (SELECT *, md5($${n + 2} || ':' || batch_no) AS h FROM grouped WHERE batch_no >= 0) g
+         RETURNING recipients)
+       SELECT coalesce(sum(recipients), 0)::int AS recipients, count(*)::int AS batches,
+              coalesce((SELECT recipients FROM grouped WHERE batch_no = -1), 0)::int AS "frequencyCapped"
+         FROM inserted`,
+      lineAccountId,
+      ...predicate.params,
+      runId,
+      maxRecipients ?? null,
+      batchSize,
+      cap.since.toISOString(),
+      cap.messages,
+      ...(seed === null ? [] : [seed]),
+    );
+    await db.$executeRawUnsafe(`RESET jit`);
+    await db.$executeRawUnsafe(`RESET work_mem`);
     return rows[0];
   }
 

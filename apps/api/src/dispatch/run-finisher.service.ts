@@ -7,6 +7,7 @@ import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
 import { DispatchRepository } from './dispatch.repository';
 import { RunSettlementService } from './run-settlement.service';
+import { FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 
 /**
  * Gives a sending run its final status once nothing of it is in flight: completed, partial (the
@@ -25,6 +26,7 @@ export class RunFinisherService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly settlement: RunSettlementService,
+    private readonly frequencyCaps: FrequencyCapsService,
   ) {}
 
   async finish(runId: string, campaignId: string): Promise<CampaignRunStatus | null> {
@@ -64,6 +66,8 @@ export class RunFinisherService {
 
       const status = finalStatus(run.stopRequested, progress.accepted, progress.failed);
       await this.repository.releaseUnsentBatches(run.id, tx);
+      // Contacts of batches that failed or were never sent got nothing: the send no longer counts against their cap.
+      await this.frequencyCaps.releaseUndelivered(run.id, tx);
       if (run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
       await this.runs.update(
         run.id,
