@@ -155,7 +155,8 @@ describe('audiences', () => {
         definition,
         audienceId: created.body.id,
         recipients: count('following'),
-        excluded: { blocked: count('blocked'), unfollowed: count('unfollowed') },
+        excluded: { blocked: count('blocked'), unfollowed: count('unfollowed'), frequencyCap: 0 },
+        frequencyCap: null,
         computedAt: expect.any(String),
       });
     }

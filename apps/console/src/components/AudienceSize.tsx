@@ -16,6 +16,12 @@ export function AudienceSizePanel({ size, loading }: { size: AudienceSize | unde
         <Descriptions.Item label={t('Excluded: unfollowed')}>
           {size ? formatNumber(size.excluded.unfollowed, i18n.language) : '—'}
         </Descriptions.Item>
+        <Descriptions.Item label={t('Excluded: at their frequency cap')}>
+          {size ? formatNumber(size.excluded.frequencyCap, i18n.language) : '—'}
+          {size?.frequencyCap
+            ? ` (${t('{{messages}} in {{days}} days', { messages: size.frequencyCap.messages, days: size.frequencyCap.days })})`
+            : ''}
+        </Descriptions.Item>
       </Descriptions>
     </Card>
   );

@@ -59,6 +59,12 @@ export function ForecastPanel({
           </div>
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('Recipients')}>{n(forecast.recipients)}</Descriptions.Item>
+            {forecast.excluded && forecast.frequencyCap ? (
+              <Descriptions.Item label={t('Left out by the frequency cap')}>
+                <span data-testid="forecast-frequency-capped">{n(forecast.excluded.frequencyCap)}</span>
+                {` (${t('{{messages}} in {{days}} days', forecast.frequencyCap)})`}
+              </Descriptions.Item>
+            ) : null}
             <Descriptions.Item label={t('Messages')}>{n(forecast.messages)}</Descriptions.Item>
             <Descriptions.Item label={t('Free messages')}>{n(forecast.freeMessages)}</Descriptions.Item>
             <Descriptions.Item label={t('Paid messages')}>{n(forecast.paidMessages)}</Descriptions.Item>

@@ -26,6 +26,9 @@ export interface LineAccountValues {
   monthlyBudget: string;
   additionalMessageCap: number | null;
   otherPushHeadroom: number | null;
+  /** The frequency cap's two numbers; both empty: no cap. */
+  frequencyCapMessages: number | null;
+  frequencyCapDays: number | null;
   apiBaseUrl?: string;
   /** Quiet hours, "HH:MM" in the account's zone; both empty: off. */
   quietHoursStart?: string;
@@ -45,6 +48,8 @@ function initialValues(account: LineAccount | undefined): Partial<LineAccountVal
       otherPushHeadroom: 0,
       additionalMessageCap: null,
       alertsThresholds: '80, 100',
+      frequencyCapMessages: null,
+      frequencyCapDays: null,
     };
   return {
     name: account.name,
@@ -55,6 +60,8 @@ function initialValues(account: LineAccount | undefined): Partial<LineAccountVal
     monthlyBudget: account.monthlyBudget.amount,
     additionalMessageCap: account.additionalMessageCap,
     otherPushHeadroom: account.otherPushHeadroom,
+    frequencyCapMessages: account.frequencyCap?.messages ?? null,
+    frequencyCapDays: account.frequencyCap?.days ?? null,
     apiBaseUrl: account.apiBaseUrl ?? '',
     quietHoursStart: account.quietHours?.start ?? '',
     quietHoursEnd: account.quietHours?.end ?? '',
@@ -73,6 +80,14 @@ export function toBody(values: LineAccountValues, account: LineAccount | undefin
     monthlyBudget: values.monthlyBudget,
     additionalMessageCap: values.additionalMessageCap ?? null,
     otherPushHeadroom: values.otherPushHeadroom ?? 0,
+    // Half a cap is sent as given, so the API names the missing number on its field.
+    frequencyCap:
+      values.frequencyCapMessages == null && values.frequencyCapDays == null
+        ? null
+        : ({ messages: values.frequencyCapMessages, days: values.frequencyCapDays } as {
+            messages: number;
+            days: number;
+          }),
     apiBaseUrl: values.apiBaseUrl?.trim() ? values.apiBaseUrl.trim() : null,
     // Both empty: off. One of them empty is sent as it is, so the API names the field that is missing.
     quietHours:
@@ -114,6 +129,9 @@ const FORM_FIELD: Record<string, string> = {
   'alerts.webhookUrl': 'alertsWebhookUrl',
   'alerts.secret': 'alertsSecret',
   'alerts.thresholds': 'alertsThresholds',
+  frequencyCap: 'frequencyCapMessages',
+  'frequencyCap.messages': 'frequencyCapMessages',
+  'frequencyCap.days': 'frequencyCapDays',
 };
 
 /** The API's field problems, set on the form's fields (the rest stay in the alert). */
@@ -289,6 +307,16 @@ export function LineAccountForm({
         extra={t('Sent by other tools on this channel; forecasts leave them free.')}
       >
         <InputNumber min={0} style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item
+        label={t('Frequency cap: campaign sends per contact (empty: no cap)')}
+        name="frequencyCapMessages"
+        extra={t('Contacts who had this many sends in the window are left out of the next one.')}
+      >
+        <InputNumber min={1} max={1000} precision={0} style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item label={t('Frequency cap: in any (days)')} name="frequencyCapDays">
+        <InputNumber min={1} max={90} precision={0} style={{ width: '100%' }} />
       </Form.Item>
 
       <Divider titlePlacement="start">{t('Quiet hours')}</Divider>

@@ -29,6 +29,10 @@ interface Draft {
   overBudgetPolicy: 'block' | 'trim' | 'defer';
   costCap: string;
   maxRecipients: number | null;
+  /** The campaign's frequency cap: the account's, its own (two numbers), or none. */
+  capMode: 'account' | 'own' | 'none';
+  capMessages: number | null;
+  capDays: number | null;
 }
 
 function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
@@ -44,7 +48,14 @@ function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
     overBudgetPolicy: campaign?.overBudgetPolicy ?? 'block',
     costCap: campaign?.costCap?.amount ?? '',
     maxRecipients: campaign?.maxRecipients ?? null,
+    ...capDraftOf(campaign?.frequencyCap ?? null),
   };
+}
+
+function capDraftOf(cap: Campaign['frequencyCap']): Pick<Draft, 'capMode' | 'capMessages' | 'capDays'> {
+  if (cap === 'none') return { capMode: 'none', capMessages: null, capDays: null };
+  if (cap && typeof cap === 'object') return { capMode: 'own', capMessages: cap.messages, capDays: cap.days };
+  return { capMode: 'account', capMessages: null, capDays: null };
 }
 
 function bodyOf(draft: Draft, timeZone: string) {
@@ -65,6 +76,12 @@ function bodyOf(draft: Draft, timeZone: string) {
     overBudgetPolicy: draft.overBudgetPolicy,
     costCap: draft.costCap.trim() === '' ? null : draft.costCap.trim(),
     maxRecipients: draft.maxRecipients,
+    frequencyCap:
+      draft.capMode === 'none'
+        ? ('none' as const)
+        : draft.capMode === 'own'
+          ? ({ messages: draft.capMessages, days: draft.capDays } as { messages: number; days: number })
+          : null,
   };
 }
 
@@ -322,6 +339,53 @@ export default function CampaignEditPage() {
                   />
                 </Form.Item>
               </Space>
+              <Form.Item
+                label={t('Frequency cap')}
+                validateStatus={fieldProblem('frequencyCap') ? 'error' : undefined}
+                help={
+                  fieldProblem('frequencyCap')?.problem ??
+                  (draft.capMode === 'account'
+                    ? campaignAccount?.frequencyCap
+                      ? t("The account's: {{messages}} in {{days}} days", campaignAccount.frequencyCap)
+                      : t('The account has none')
+                    : undefined)
+                }
+              >
+                <Space wrap>
+                  <Radio.Group
+                    aria-label={t('Frequency cap')}
+                    value={draft.capMode}
+                    onChange={(e) => set({ capMode: e.target.value as Draft['capMode'] })}
+                    options={[
+                      { value: 'account', label: t("The account's") },
+                      { value: 'own', label: t('Its own') },
+                      { value: 'none', label: t('None') },
+                    ]}
+                  />
+                  {draft.capMode === 'own' && (
+                    <>
+                      <InputNumber
+                        aria-label={t('Sends per contact')}
+                        min={1}
+                        max={1000}
+                        precision={0}
+                        value={draft.capMessages}
+                        onChange={(v) => set({ capMessages: v ?? null })}
+                      />
+                      <span>{t('in any')}</span>
+                      <InputNumber
+                        aria-label={t('Days')}
+                        min={1}
+                        max={90}
+                        precision={0}
+                        value={draft.capDays}
+                        onChange={(v) => set({ capDays: v ?? null })}
+                      />
+                      <span>{t('days')}</span>
+                    </>
+                  )}
+                </Space>
+              </Form.Item>
             </Form>
             <ErrorAlert error={save.error} />
             {mayWrite ? (
