@@ -1298,6 +1298,14 @@ export interface components {
              */
             overBudgetPolicy: "block" | "trim" | "defer";
         };
+        AudienceExcludedDto: {
+            /** @description Members who blocked the account: never sent to, never counted */
+            blocked: number;
+            /** @description Members who unfollowed */
+            unfollowed: number;
+            /** @description Following members at their frequency cap now (the account's, or the campaign's in a forecast): left out of a send. 0 without a cap */
+            frequencyCap: number;
+        };
         DeferPartDto: {
             recipients: number;
             messages: number;
@@ -1345,6 +1353,10 @@ export interface components {
             month: string;
             computedAt: string;
             recipients: number;
+            /** @description A campaign's forecast: audience members left out: blocked, unfollowed, and at the campaign's frequency cap */
+            excluded?: components["schemas"]["AudienceExcludedDto"];
+            /** @description A campaign's forecast: the frequency cap its send is held to (null: none) */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"] | null;
             requestsPerRecipient: number;
             messages: number;
             /** @description {free, used, reserved, headroom, remainingFree, source, fresh, paidSoFar, lineLimit, additionalCap} */
@@ -1716,12 +1728,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        AudienceExcludedDto: {
-            /** @description Members who blocked the account: never sent to, never counted */
-            blocked: number;
-            /** @description Members who unfollowed */
-            unfollowed: number;
-        };
         AudienceSizeResponseDto: {
             /**
              * Format: uuid
@@ -1731,6 +1737,8 @@ export interface components {
             /** @description Members who are following: who a campaign would reach (each LINE user once) */
             recipients: number;
             excluded: components["schemas"]["AudienceExcludedDto"];
+            /** @description The frequency cap counted (null: none) */
+            frequencyCap: components["schemas"]["FrequencyCapDto"] | null;
             /** Format: date-time */
             computedAt: string;
         };
@@ -2146,6 +2154,8 @@ export interface components {
             remaining: number;
             /** @description Recipients LINE answered for (delivered or failed) per second since the run started, to its end or now; null before it started */
             recipientsPerSecond: number | null;
+            /** @description Audience members the gate left out because they were at their frequency cap */
+            frequencyCapped: number;
         };
         RunBlockReasonDto: {
             /**
