@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
 import request from 'supertest';
@@ -238,5 +239,38 @@ describe('frequency caps', () => {
     expect(runs.map((r) => r.progress.frequencyCapped).sort((x, y) => x - y)).toEqual([0, 1000]);
     const seen = await simulatorTotals(sim, s.channelId);
     expect(seen).toMatchObject({ totalDeliveries: 1000, distinctRecipients: 1000, repeatedRecipients: [] });
+  });
+
+  it("policy defer under a cap: the capped contacts are left out, the free part is the seed's first, the rest is carried", async () => {
+    // The simulator's month is the test's (set before the channel: its consumption is this month's).
+    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
+    // 9 of the plan's 6,000 free messages left; a cap of 1 in 7 days.
+    const s = await sendingScenario(t, sim, { followers: 12, consumption: 5991 });
+    const u = (await followers(s)).sort();
+    expect(u).toHaveLength(12);
+    expect((await setAccountCap(s.accountId, { messages: 1, days: 7 })).status).toBe(200);
+    // u0 u1 u2 reach their cap (3 free messages used: 6 left).
+    expect((await send(s, await listAudience(s, [u[0], u[1], u[2]]))).progress).toMatchObject({ delivered: 3 });
+
+    const campaignId = await approvedCampaign(t, s, { name: 'Deferred under a cap', overBudgetPolicy: 'defer' });
+    const { run } = await sendNowResponse(t, s, campaignId);
+    const first = await waitForRun(t, s.marketer.token, run.id, ['completed', 'partial', 'failed', 'blocked']);
+    expect(first).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 6, delivered: 6, frequencyCapped: 3 },
+      blockReasons: [{ code: 'deferred' }],
+    });
+    const { deferral } = first as unknown as { deferral: { seed: string; deferredRunId: string } };
+    // The 9 under their cap in md5(seed || user id) order: the first 6 went now, the other 3 wait.
+    const order = (id: string) => createHash('md5').update(`${deferral.seed}${id}`).digest('hex');
+    const uncapped = u.slice(3).sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : a < b ? -1 : 1));
+    const perUser = await deliveriesPerUser(s.channelId);
+    expect(Object.keys(perUser).sort()).toEqual([...u.slice(0, 3), ...uncapped.slice(0, 6)].sort());
+    expect(Object.values(perUser)).toEqual(Array(9).fill(1));
+    const rest = await t.db.pool.query<{ ids: string[] }>(
+      'SELECT line_user_ids AS ids FROM run_batches WHERE run_id = $1 ORDER BY batch_no',
+      [deferral.deferredRunId],
+    );
+    expect(rest.rows.flatMap((row) => row.ids)).toEqual(uncapped.slice(6));
   });
 });
