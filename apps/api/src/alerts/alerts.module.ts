@@ -6,13 +6,13 @@ import { MonthWatcher } from '../ports/month-watcher';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository';
-import { AlertDeliveryRunner } from './alert-delivery.runner';
+import { AlertDeliveryRunnerService } from './alert-delivery-runner.service';
 import { AlertsService } from './alerts.service';
 
 /** The month's alerts: raised when the projection crosses a threshold, delivered to the account's webhook. Implements MonthWatcher. */
 @Module({
   imports: [AuditModule, BillingModule, LineAccountsModule, PortsModule],
-  providers: [AlertDeliveriesRepository, AlertDeliveryRunner, AlertsService],
+  providers: [AlertDeliveriesRepository, AlertDeliveryRunnerService, AlertsService],
   exports: [AlertsService],
 })
 export class AlertsModule {

@@ -8,7 +8,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { MonthWatcher } from '../ports/month-watcher';
 import { ScheduledSends } from '../ports/scheduled-sends';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository';
-import { AlertDeliveryRunner } from './alert-delivery.runner';
+import { AlertDeliveryRunnerService } from './alert-delivery-runner.service';
 
 /**
  * Raises the month's alerts (libs/domain/src/alerts): evaluates the projection and the scheduled
@@ -28,7 +28,7 @@ export class AlertsService extends MonthWatcher {
     private readonly scheduled: ScheduledSends,
     private readonly deliveries: AlertDeliveriesRepository,
     private readonly audit: AuditService,
-    private readonly runner: AlertDeliveryRunner,
+    private readonly runner: AlertDeliveryRunnerService,
     private readonly clock: Clock,
   ) {
     super();

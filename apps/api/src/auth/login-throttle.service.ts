@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { LoginThrottleRepository } from './login-throttle.repository';
 
 /** A failure counts against its email and address for this long after the last one. */

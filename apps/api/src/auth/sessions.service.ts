@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import type { Transaction } from '../database/prisma.service';
 import { LiveSession, SessionsRepository } from './sessions.repository';
 import { TokenCrypto } from './token-crypto';

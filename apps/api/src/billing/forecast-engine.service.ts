@@ -12,7 +12,7 @@ import {
 } from '@lcm/domain/forecast';
 import { localDateOf, monthBounds, monthOf } from '@lcm/domain/pricing';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import type { MonthLedger } from './ledger.repository';
 import type { Transaction } from '../database/prisma.service';

@@ -18,7 +18,7 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
 import { AuditService } from '../audit/audit.service';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { LedgerService } from '../billing/ledger.service';
 import { ContactsService } from '../contacts/contacts.service';

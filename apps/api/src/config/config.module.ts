@@ -1,8 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig } from './app-config';
-
-export const APP_CONFIG = 'app';
+import { APP_CONFIG, AppConfigService } from './config.service';
 
 /** Exposes the validated AppConfig through @nestjs/config's ConfigService. */
 @Global()
@@ -21,13 +20,5 @@ export class AppConfigModule {
       ],
       exports: [AppConfigService],
     };
-  }
-}
-
-export class AppConfigService {
-  constructor(private readonly configService: ConfigService) {}
-
-  get values(): AppConfig {
-    return this.configService.getOrThrow<AppConfig>(APP_CONFIG);
   }
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { createPrismaClient, Prisma, PrismaClient } from '@lcm/database';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { asTransaction, poolTimeouts, TIMEOUT_POLICY, Transaction } from './transaction';
 import { safeError } from '../common/safe-error';
 

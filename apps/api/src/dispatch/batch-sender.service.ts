@@ -5,7 +5,7 @@ import { splitIntoRequests } from '@lcm/domain/line-messages';
 import { describeOutcome, LineMessageObject } from '@lcm/line-client';
 import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { Metrics } from '../metrics/metrics';

@@ -10,7 +10,7 @@ import type { ForecastResponse } from '../billing/forecast-engine.service';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { Metrics } from '../metrics/metrics';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RunStarter, RunStartOutcome } from '../ports/run-starter';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { instanceName, WorkerLoops } from '../common/worker-loops';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';

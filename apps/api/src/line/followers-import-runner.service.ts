@@ -4,7 +4,7 @@ import { retryDelayMs, TokenBucket } from '@lcm/domain/dispatch';
 import { FollowerPaging } from '@lcm/domain/followers';
 import { Clock } from '../common/clock';
 import { instanceName, WorkerLoops } from '../common/worker-loops';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { FollowersImportJobRow, FollowersImportJobsRepository, PageProgress } from './followers-import-jobs.repository';

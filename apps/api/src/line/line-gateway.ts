@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LineAccount } from '@lcm/database';
 import { createLineClient, LineClient } from '@lcm/line-client';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { Metrics } from '../metrics/metrics';
 
 /** Hands out a LINE client for an account (LINE itself, or the simulator at apiBaseUrl). Tests swap this class. */

@@ -4,7 +4,7 @@ import type { LineAccount } from '@lcm/database';
 import { describeOutcome } from '@lcm/line-client';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { ForecastEngineService } from '../billing/forecast-engine.service';
 import { DayReadingInput, LedgerReconciliationService } from '../billing/ledger-reconciliation.service';
 import { LedgerService } from '../billing/ledger.service';

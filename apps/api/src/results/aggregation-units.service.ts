@@ -4,7 +4,7 @@ import { monthOf } from '@lcm/domain/pricing';
 import { AGGREGATION_UNITS_PER_MONTH, aggregationUnitFor } from '@lcm/domain/results';
 import { describeOutcome } from '@lcm/line-client';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineGateway } from '../line/line-gateway';
 import { AggregationUnitsRepository } from './aggregation-units.repository';

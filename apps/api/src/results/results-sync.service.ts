@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import type { ResultsRun } from '../campaigns/campaign-runs.repository';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { RESULTS_WINDOW_MS, ResultsService } from './results.service';
 import { StatisticsBudgetService } from './statistics-budget.service';

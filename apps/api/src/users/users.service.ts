@@ -3,7 +3,7 @@ import type { User } from '@lcm/database';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { Page, PageQueryDto, toPage } from '../common/pagination';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { LoginThrottleService } from '../auth/login-throttle.service';

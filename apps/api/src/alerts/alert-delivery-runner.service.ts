@@ -4,7 +4,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { retryDelayMs } from '@lcm/domain/dispatch';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { AppConfigService } from '../config/config.module';
+import { AppConfigService } from '../config/config.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { AlertDeliveriesRepository, AlertDeliveryRow } from './alert-deliveries.repository';
 
@@ -23,8 +23,8 @@ export function alertSignature(body: string, secret: string): string {
  * (DISPATCH_RETRY_BASE_MS / _MAX_MS, full jitter) up to DISPATCH_MAX_ATTEMPTS, then the alert fails.
  */
 @Injectable()
-export class AlertDeliveryRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(AlertDeliveryRunner.name);
+export class AlertDeliveryRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AlertDeliveryRunnerService.name);
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private stopping = false;
   private loop: Promise<void> | null = null;
