@@ -3,19 +3,17 @@
 // campaigns. The load comes from autocannon in this process; the baseline is the liveness probe
 // (no database, no auth) at the same rate in the same run, so the ratios show what each route costs
 // beyond the HTTP stack on this machine.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { SEED_SQL } from './audiences';
 import {
+  startServiceProcess,
+  startSimulatorProcess,
   cpuSecondsOfChildren,
   http,
   openBenchDatabase,
-  Proc,
-  serviceNodeFlags,
-  spawnNode,
   table,
-  waitFor,
 } from './support';
 
 const CONTACTS = Number(process.env.BENCH_API_CONTACTS ?? 100_000);
@@ -65,38 +63,25 @@ export async function runApiBench(): Promise<void> {
   const database = await openBenchDatabase();
   const adminToken = `lcm_bench_${randomBytes(16).toString('hex')}`;
   const simPort = 46_000 + Math.floor(Math.random() * 1000);
-  const sim = spawnNode('dist/apps/line-simulator/src/main.js', ['--port', String(simPort)], {});
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  let service: Proc | null = null;
+  let sim: Awaited<ReturnType<typeof startSimulatorProcess>> | null = null;
+  let service: Awaited<ReturnType<typeof startServiceProcess>> | null = null;
   const db = new Client({ connectionString: database.url });
   try {
-    await waitFor('the simulator', () => fetch(`${simUrl}/_sim/health`).then((r) => r.ok), 30_000);
-    const accessToken = `bench-${randomUUID()}`;
-    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, {
-      accessToken,
-      channelSecret: 'bench',
+    sim = await startSimulatorProcess(simPort, {
+      channelId: CHANNEL_ID,
       quota: { type: 'limited', value: 6000 },
       followerCount: CONTACTS,
     });
-    const servicePort = simPort + 1000;
-    service = spawnNode(
-      'dist/apps/api/src/main.js',
-      [],
-      {
-        DATABASE_URL: database.url,
-        PORT: String(servicePort),
-        ADMIN_TOKEN: adminToken,
-        LINE_SIMULATOR: 'off',
-        LOG_LEVEL: 'warn',
-        QUOTA_SYNC_INTERVAL_SECONDS: '0',
-        // Nothing is sent: the benchmark measures the API, not the pipeline (`npm run bench -- dispatch`).
-        DISPATCH_ENABLED: 'false',
-      },
-      serviceNodeFlags(),
-    );
-    const root = `http://127.0.0.1:${servicePort}`;
+    const simUrl = sim.url;
+    const accessToken = sim.accessToken;
+    service = await startServiceProcess(simPort + 1000, {
+      DATABASE_URL: database.url,
+      ADMIN_TOKEN: adminToken,
+      // Nothing is sent: the benchmark measures the API, not the pipeline (`npm run bench -- dispatch`).
+      DISPATCH_ENABLED: 'false',
+    });
+    const root = service.root;
     const api = `${root}/api/v1`;
-    await waitFor('the service', () => fetch(`${root}/health/ready`).then((r) => r.ok), 60_000);
     log(`database: ${database.description}; node ${process.version}; ${RATE} requests/s for ${SECONDS} s a route`);
 
     // 1. The account, its contacts (generated inside PostgreSQL) and 1,000 campaigns.
@@ -214,7 +199,7 @@ export async function runApiBench(): Promise<void> {
 
     const measured: Measured[] = [];
     for (const route of routes) {
-      const cpuBefore = cpuSecondsOfChildren().get(service.child.pid!) ?? 0;
+      const cpuBefore = cpuSecondsOfChildren().get(service.proc.child.pid!) ?? 0;
       const serverBefore = await serverSeconds(root, adminToken, route.template);
       const result = await autocannon({
         url: root,
@@ -226,7 +211,7 @@ export async function runApiBench(): Promise<void> {
         requests: [route.request],
       });
       const serverAfter = await serverSeconds(root, adminToken, route.template);
-      const cpuAfter = cpuSecondsOfChildren().get(service.child.pid!) ?? 0;
+      const cpuAfter = cpuSecondsOfChildren().get(service.proc.child.pid!) ?? 0;
       // The same route once at a time on the quiet service: what a request costs without queueing.
       const idle: number[] = [];
       if (route.kind !== 'write') {
@@ -292,8 +277,8 @@ export async function runApiBench(): Promise<void> {
     }
   } finally {
     await db.end().catch(() => undefined);
-    await service?.stop();
-    await sim.stop();
+    await service?.proc.stop();
+    await sim?.proc.stop();
     await database.close();
   }
 }

@@ -7,9 +7,8 @@ import {
   http,
   mib,
   openBenchDatabase,
-  Proc,
-  serviceNodeFlags,
-  spawnNode,
+  startServiceProcess,
+  startSimulatorProcess,
   table,
   waitFor,
 } from './support';
@@ -29,37 +28,23 @@ export async function runDispatchBench(): Promise<void> {
   const database = await openBenchDatabase();
   const adminToken = `lcm_bench_${randomBytes(16).toString('hex')}`;
   const simPort = 45_000 + Math.floor(Math.random() * 1000);
-  const sim = spawnNode('dist/apps/line-simulator/src/main.js', ['--port', String(simPort)], {});
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  let service: Proc | null = null;
+  let sim: Awaited<ReturnType<typeof startSimulatorProcess>> | null = null;
+  let service: Awaited<ReturnType<typeof startServiceProcess>> | null = null;
   const db = new Client({ connectionString: database.url });
   try {
-    await waitFor('the simulator', () => fetch(`${simUrl}/_sim/health`).then((r) => r.ok), 30_000);
-    const accessToken = `bench-${randomUUID()}`;
-    await http(simUrl, null, 'PUT', `/_sim/channels/${CHANNEL_ID}`, {
-      accessToken,
-      channelSecret: 'bench',
+    sim = await startSimulatorProcess(simPort, {
+      channelId: CHANNEL_ID,
       quota: { type: 'none' },
       followerCount: RECIPIENTS,
     });
-
-    const servicePort = simPort + 1000;
-    service = spawnNode(
-      'dist/apps/api/src/main.js',
-      [],
-      {
-        DATABASE_URL: database.url,
-        PORT: String(servicePort),
-        ADMIN_TOKEN: adminToken,
-        LINE_SIMULATOR: 'off',
-        LOG_LEVEL: 'warn',
-        QUOTA_SYNC_INTERVAL_SECONDS: '0',
-        DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
-      },
-      serviceNodeFlags(),
-    );
-    const api = `http://127.0.0.1:${servicePort}/api/v1`;
-    await waitFor('the service', () => fetch(`http://127.0.0.1:${servicePort}/health`).then((r) => r.ok), 60_000);
+    const simUrl = sim.url;
+    const accessToken = sim.accessToken;
+    service = await startServiceProcess(simPort + 1000, {
+      DATABASE_URL: database.url,
+      ADMIN_TOKEN: adminToken,
+      DISPATCH_WORKERS: process.env.BENCH_DISPATCH_WORKERS ?? '8',
+    });
+    const api = `${service.root}/api/v1`;
 
     const account = await http<{ id: string }>(api, adminToken, 'POST', '/line-accounts', {
       name: 'Bench OA',
@@ -107,9 +92,9 @@ export async function runDispatchBench(): Promise<void> {
       const byChild = cpuSecondsOfChildren();
       const of = (pid?: number) => (pid ? (byChild.get(pid) ?? 0) : 0);
       const database = [...byChild]
-        .filter(([pid]) => pid !== service!.child.pid && pid !== sim.child.pid)
+        .filter(([pid]) => pid !== service!.proc.child.pid && pid !== sim!.proc.child.pid)
         .reduce((sum, [, seconds]) => sum + seconds, 0);
-      return { service: of(service!.child.pid), simulator: of(sim.child.pid), database };
+      return { service: of(service!.proc.child.pid), simulator: of(sim!.proc.child.pid), database };
     };
     const sendOnce = async (
       label: string,
@@ -194,7 +179,7 @@ export async function runDispatchBench(): Promise<void> {
     await http(simUrl, null, 'PUT', '/_sim/rate-limits', { multicast: null });
     const unlimited = await sendOnce('without rate limit');
     const limitedRate = RECIPIENTS / limited.seconds;
-    const peak = service.peakRss();
+    const peak = service.proc.peakRss();
     const perLakh = (seconds: number) => ((seconds * 100_000) / RECIPIENTS).toFixed(2);
 
     console.log(
@@ -225,13 +210,13 @@ export async function runDispatchBench(): Promise<void> {
     );
     console.log(`database: ${database.description}; service workers: ${process.env.BENCH_DISPATCH_WORKERS ?? '8'}`);
   } catch (error) {
-    if (service) console.error(`service output:\n${service.output()}`);
-    console.error(`simulator output:\n${sim.output()}`);
+    if (service) console.error(`service output:\n${service.proc.output()}`);
+    console.error(`simulator output:\n${sim?.proc.output()}`);
     throw error;
   } finally {
     await db.end().catch(() => undefined);
-    await service?.stop();
-    await sim.stop();
+    await service?.proc.stop();
+    await sim?.proc.stop();
     await database.close();
   }
 }

@@ -288,3 +288,50 @@ export async function http<T>(
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** The LINE simulator as its own process, answering, with one channel registered (its access token made here). */
+export async function startSimulatorProcess(
+  port: number,
+  channel: { channelId: string; quota: Record<string, unknown>; followerCount: number },
+): Promise<{ proc: Proc; url: string; accessToken: string }> {
+  const proc = spawnNode('dist/apps/line-simulator/src/main.js', ['--port', String(port)], {});
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the simulator', () => fetch(`${url}/_sim/health`).then((r) => r.ok), 30_000);
+    const accessToken = `bench-${randomBytes(16).toString('hex')}`;
+    await http(url, null, 'PUT', `/_sim/channels/${channel.channelId}`, {
+      accessToken,
+      channelSecret: 'bench',
+      quota: channel.quota,
+      followerCount: channel.followerCount,
+    });
+    return { proc, url, accessToken };
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+}
+
+/**
+ * The compiled service as its own process, with the Node flags of `npm start`, no LINE simulator of
+ * its own and no quota sync, `env` on top; resolved once /health/ready answers.
+ */
+export async function startServiceProcess(
+  port: number,
+  env: Record<string, string> & { DATABASE_URL: string; ADMIN_TOKEN: string },
+): Promise<{ proc: Proc; root: string }> {
+  const proc = spawnNode(
+    'dist/apps/api/src/main.js',
+    [],
+    { PORT: String(port), LINE_SIMULATOR: 'off', LOG_LEVEL: 'warn', QUOTA_SYNC_INTERVAL_SECONDS: '0', ...env },
+    serviceNodeFlags(),
+  );
+  const root = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the service', () => fetch(`${root}/health/ready`).then((r) => r.ok), 60_000);
+    return { proc, root };
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+}
