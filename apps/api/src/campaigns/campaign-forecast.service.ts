@@ -16,6 +16,19 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 
 export type ForecastPurpose = 'preview' | 'submission' | 'approval';
 
+/** What a forecast reads of a campaign: a saved one, or a draft the composer holds (no id yet). */
+export type ForecastSubject = Pick<
+  Campaign,
+  | 'lineAccountId'
+  | 'audienceId'
+  | 'messages'
+  | 'maxRecipients'
+  | 'overBudgetPolicy'
+  | 'frequencyCap'
+  | 'frequencyCapMessages'
+  | 'frequencyCapDays'
+> & { id: string | null; costCap: { toString(): string } | null };
+
 /**
  * A campaign's forecast: the audience's live size (following, deduplicated, capped by
  * maxRecipients) against the account's month ledger, which includes what other runs hold.
@@ -37,7 +50,7 @@ export class CampaignForecastService {
    * weighs the month's projection with the runs still due (`dueSends`, read when not given).
    */
   async compute(
-    campaign: Campaign,
+    campaign: ForecastSubject,
     sendAt: Date | null,
     account?: LineAccount,
     dueSends?: readonly DueSend[],

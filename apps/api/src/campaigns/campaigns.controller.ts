@@ -15,6 +15,7 @@ import { UuidParam } from '../common/uuid-param';
 import { ForecastResponseDto } from '../billing/billing.dto';
 import type { ForecastResponse } from '../billing/forecast-engine.service';
 import { RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
+import { CampaignDraftForecastService } from './campaign-draft-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSendNowService } from './campaign-send-now.service';
@@ -25,6 +26,8 @@ import {
   CampaignAuditResponseDto,
   CampaignCreateDto,
   CampaignDecisionResponseDto,
+  CampaignDraftForecastDto,
+  CampaignDraftForecastResponseDto,
   CampaignListQueryDto,
   CampaignListResponseDto,
   CampaignRejectDto,
@@ -48,6 +51,7 @@ export class CampaignsController {
     private readonly sendNowService: CampaignSendNowService,
     private readonly runs: CampaignRunsService,
     private readonly testSender: CampaignTestSendService,
+    private readonly drafts: CampaignDraftForecastService,
   ) {}
 
   @Post()
@@ -58,6 +62,17 @@ export class CampaignsController {
   @ApiCreatedResponse({ type: CampaignResponseDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CampaignCreateDto): Promise<CampaignResponseDto> {
     return this.workflow.create(actor, dto);
+  }
+
+  @Post('forecast-draft')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Forecast a campaign as the composer holds it (not saved): its next send's cost, verdict, reasons and suggestions; nothing is stored",
+  })
+  @ApiOkResponse({ type: CampaignDraftForecastResponseDto })
+  forecastDraft(@Body() dto: CampaignDraftForecastDto): Promise<CampaignDraftForecastResponseDto> {
+    return this.drafts.forecast(dto);
   }
 
   @Get()

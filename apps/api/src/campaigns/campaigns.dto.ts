@@ -35,7 +35,7 @@ import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
-import { DeferPlanDto } from '../billing/billing.dto';
+import { DeferPlanDto, ForecastResponseDto } from '../billing/billing.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 
@@ -393,4 +393,64 @@ export class TestSendResponseDto {
   @ApiProperty({ type: [TestSendResultDto] }) results: TestSendResultDto[];
   @ApiProperty({ description: 'Messages counted in the month ledger (accepted requests)' }) messagesCounted: number;
   @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
+}
+
+/**
+ * A campaign as the composer holds it, not saved: what it would cost if sent as it stands. The name
+ * may be given (the composer sends the whole draft) and is not used.
+ */
+export class CampaignDraftForecastDto extends OmitType(CampaignCreateDto, ['name'] as const) {
+  @ApiPropertyOptional({ description: 'Ignored: a forecast does not depend on the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+export class CampaignDraftForecastResponseDto extends ForecastResponseDto {
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "The send forecast: the schedule's time, or its first occurrence; null: now (send-now)",
+  })
+  sendAt: string | null;
+}
+
+export const MAX_SCHEDULE_PREVIEW = 20;
+
+/** A recurring schedule to read: its next occurrences, in the zone. */
+export class SchedulePreviewDto {
+  @ApiProperty({ example: '0 10 * * 1', description: 'As in a campaign: 5-field cron read in `timezone`' })
+  @IsString()
+  @MaxLength(200)
+  cron: string;
+
+  @ApiProperty({ example: 'Asia/Taipei' })
+  @IsTimeZone()
+  timezone: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'No occurrence after this instant' })
+  @IsOptional()
+  @IsInstant()
+  until?: string;
+
+  @ApiPropertyOptional({ default: 5, minimum: 1, maximum: MAX_SCHEDULE_PREVIEW })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SCHEDULE_PREVIEW)
+  count?: number;
+}
+
+export class ScheduleOccurrenceDto {
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T02:00:00.000Z' }) at: string;
+  @ApiProperty({ example: '2026-12-07 10:00 +08:00', description: "The time in the schedule's zone, with its offset" })
+  local: string;
+  @ApiProperty({ example: 'Mon', description: 'The weekday there (ISO: Mon … Sun)' }) weekday: string;
+}
+
+export class SchedulePreviewResponseDto {
+  @ApiProperty({ type: [ScheduleOccurrenceDto], description: 'After now, oldest first; fewer when the schedule ends' })
+  occurrences: ScheduleOccurrenceDto[];
 }

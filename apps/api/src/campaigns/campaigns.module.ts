@@ -9,6 +9,7 @@ import { AudienceHolders } from '../ports/audience-holders';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { ScheduledSends } from '../ports/scheduled-sends';
+import { CampaignDraftForecastService } from './campaign-draft-forecast.service';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
@@ -20,6 +21,7 @@ import { CampaignWorkflowService } from './campaign-workflow.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsRepository } from './campaigns.repository';
 import { RunsController } from './runs.controller';
+import { SchedulesController } from './schedules.controller';
 
 /**
  * Campaigns, their approval workflow and their runs. Exports what dispatch needs: the runs service
@@ -28,7 +30,7 @@ import { RunsController } from './runs.controller';
  */
 @Module({
   imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
-  controllers: [CampaignsController, RunsController],
+  controllers: [CampaignsController, RunsController, SchedulesController],
   providers: [
     CampaignsRepository,
     CampaignReadsService,
@@ -37,6 +39,7 @@ import { RunsController } from './runs.controller';
     CampaignRunsRepository,
     CampaignRunsService,
     CampaignForecastService,
+    CampaignDraftForecastService,
     CampaignTestSendService,
     CampaignScheduledSendsService,
   ],

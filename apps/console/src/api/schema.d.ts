@@ -541,6 +541,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/forecast-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forecast a campaign as the composer holds it (not saved): its next send's cost, verdict, reasons and suggestions; nothing is stored */
+        post: operations["CampaignsController_forecastDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -791,6 +808,23 @@ export interface paths {
         get: operations["RunsController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A recurring schedule's next occurrences (5 unless count) in its zone, each with the local time and offset */
+        post: operations["SchedulesController_preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1976,6 +2010,82 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        CampaignDraftForecastDto: {
+            /** Format: uuid */
+            lineAccountId: string;
+            /**
+             * Format: uuid
+             * @description An audience of the same LINE account
+             */
+            audienceId: string;
+            /**
+             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient
+             * @example [
+             *       {
+             *         "type": "text",
+             *         "text": "Our VIP sale starts today!"
+             *       }
+             *     ]
+             */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
+            schedule?: components["schemas"]["CampaignScheduleDto"] | null;
+            /** @description Send to at most this many of the audience's following members */
+            maxRecipients?: number | null;
+            /**
+             * @description Cap on one send's cost, in the account's currency
+             * @example 300
+             */
+            costCap?: string | null;
+            /**
+             * @description At the budget gate: block the send, trim it to the recipients that fit, or defer: send now the recipients whose messages are all free this month and the rest as a second run at the next monthly reset (one-off and send-now campaigns)
+             * @default block
+             * @enum {string}
+             */
+            overBudgetPolicy: "block" | "trim" | "defer";
+            /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
+            frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Ignored: a forecast does not depend on the name */
+            name?: string;
+        };
+        CampaignDraftForecastResponseDto: {
+            campaignId: string | null;
+            lineAccountId: string;
+            month: string;
+            computedAt: string;
+            recipients: number;
+            /** @description A campaign's forecast: audience members left out: blocked, unfollowed, and at the campaign's frequency cap */
+            excluded?: components["schemas"]["AudienceExcludedDto"];
+            /** @description A campaign's forecast: the frequency cap its send is held to (null: none) */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"] | null;
+            requestsPerRecipient: number;
+            messages: number;
+            /** @description {free, used, reserved, headroom, remainingFree, source, fresh, paidSoFar, lineLimit, additionalCap} */
+            quota: Record<string, never>;
+            freeMessages: number;
+            paidMessages: number;
+            /** @description {amount, currency, bands: [{from, to, unitPrice, messages, amount}]} */
+            cost: Record<string, never>;
+            /** @description {monthlyCap, spentThisMonth, reservedThisMonth, remainingAfter, overBy, costCap, currency} */
+            budget: Record<string, never>;
+            /** @enum {string} */
+            verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
+            verdicts: string[];
+            reasons: string[];
+            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
+            suggestions: Record<string, never>[];
+            /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
+            deferral: components["schemas"]["DeferPlanDto"] | null;
+            /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
+            rateCard: Record<string, never>;
+            /**
+             * Format: date-time
+             * @description The send forecast: the schedule's time, or its first occurrence; null: now (send-now)
+             */
+            sendAt: string | null;
+        };
         CampaignListResponseDto: {
             items: components["schemas"]["CampaignResponseDto"][];
             nextCursor: string | null;
@@ -2302,6 +2412,43 @@ export interface components {
             items: components["schemas"]["CampaignAuditEventDto"][];
             /** @description Always null: a campaign's history comes in one page */
             nextCursor: string | null;
+        };
+        SchedulePreviewDto: {
+            /**
+             * @description As in a campaign: 5-field cron read in `timezone`
+             * @example 0 10 * * 1
+             */
+            cron: string;
+            /** @example Asia/Taipei */
+            timezone: string;
+            /**
+             * Format: date-time
+             * @description No occurrence after this instant
+             */
+            until?: string;
+            /** @default 5 */
+            count: number;
+        };
+        ScheduleOccurrenceDto: {
+            /**
+             * Format: date-time
+             * @example 2026-12-07T02:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description The time in the schedule's zone, with its offset
+             * @example 2026-12-07 10:00 +08:00
+             */
+            local: string;
+            /**
+             * @description The weekday there (ISO: Mon … Sun)
+             * @example Mon
+             */
+            weekday: string;
+        };
+        SchedulePreviewResponseDto: {
+            /** @description After now, oldest first; fewer when the schedule ends */
+            occurrences: components["schemas"]["ScheduleOccurrenceDto"][];
         };
         ResultCountDto: {
             /**
@@ -5524,6 +5671,83 @@ export interface operations {
             };
         };
     };
+    CampaignsController_forecastDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignDraftForecastDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDraftForecastResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
     CampaignsController_get: {
         parameters: {
             query?: never;
@@ -6722,6 +6946,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SchedulesController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreviewResponseDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */
