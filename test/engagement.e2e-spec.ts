@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LineSimulatorHandle, signWebhookBody, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
@@ -51,6 +52,25 @@ describe('engagement: postback taps and interactions from the webhook', () => {
     expect(sent.body).toMatchObject({ sent: true, status: 200 });
     return { events: sent.body.events as { webhookEventId: string }[], answer: JSON.parse(sent.body.responseBody) };
   };
+
+  /** A draft campaign of a second account (made once). */
+  let foreign: Promise<string> | undefined;
+  const foreignCampaign = () =>
+    (foreign ??= (async () => {
+      const other = await sendingScenario(t, sim, { followers: 1 });
+      const created = await t
+        .http()
+        .post('/api/v1/campaigns')
+        .set(bearer(other.marketer.token))
+        .send({
+          lineAccountId: other.accountId,
+          audienceId: other.audienceId,
+          name: 'Another account',
+          messages: offer('lcm:coupon', 'lcm:later'),
+        })
+        .expect(201);
+      return created.body.id as string;
+    })());
 
   beforeAll(async () => {
     sim = await startLineSimulator({ port: 0, seed: 'engagement-e2e' });
@@ -180,6 +200,49 @@ describe('engagement: postback taps and interactions from the webhook', () => {
     clock.advance(8 * DAY);
     expect(await size(tappedAny)).toBe(0);
     expect(await size({ tappedPostback: { campaign: campaignId, withinDays: 9 } })).toBe(2);
+  });
+
+  it("refuses a tappedPostback rule naming no campaign of the account (400 naming the node's field)", async () => {
+    const audiences = async () =>
+      (await t.db.pool.query('SELECT count(*)::int AS n FROM audiences WHERE line_account_id = $1', [s.accountId]))
+        .rows[0].n as number;
+    const before = await audiences();
+    for (const campaign of [randomUUID(), await foreignCampaign()]) {
+      const definition = { any: [{ tag: 'vip' }, { tappedPostback: { campaign, withinDays: 7 } }] };
+      const expected = [
+        { field: 'definition.any[1].tappedPostback.campaign', problem: `no campaign ${campaign} on this LINE account` },
+      ];
+      for (const [path, body] of [
+        ['/api/v1/audiences/size', { lineAccountId: s.accountId, definition }],
+        ['/api/v1/audiences', { lineAccountId: s.accountId, name: 'Tapped nothing', definition }],
+      ] as const) {
+        const refused = await t.http().post(path).set(bearer(s.marketer.token)).send(body).expect(400);
+        expect(refused.body.details).toEqual(expected);
+        expect(refused.body.message).toContain('definition.any[1].tappedPostback.campaign');
+      }
+    }
+    expect(await audiences()).toBe(before);
+  });
+
+  it("records no tap for data naming an unknown campaign or another account's, and still applies the events", async () => {
+    const unknown = randomUUID();
+    const foreignId = await foreignCampaign();
+    const { answer } = await webhook([
+      { type: 'postback', userId: users[4], data: `lcm:${unknown}:coupon` },
+      { type: 'postback', userId: users[5], data: `lcm:${foreignId}:coupon` },
+    ]);
+    expect(answer).toEqual({ received: 2, applied: 2, duplicates: 0 });
+    const taps = await t.db.pool.query(
+      'SELECT count(*)::int AS n FROM postback_taps WHERE campaign_id = ANY($1::uuid[])',
+      [[unknown, foreignId]],
+    );
+    expect(taps.rows[0].n).toBe(0);
+    // The taps were interactions all the same.
+    const touched = await t.db.pool.query(
+      'SELECT count(*)::int AS n FROM contacts WHERE line_account_id = $1 AND line_user_id = ANY($2) AND last_interaction_at IS NOT NULL',
+      [s.accountId, [users[4], users[5]]],
+    );
+    expect(touched.rows[0].n).toBe(2);
   });
 
   it('refuses a postback event whose data is longer than LINE allows, writing nothing', async () => {

@@ -8,6 +8,7 @@ import {
   compileRuleToSql,
   findAudienceCycle,
   referencedAudienceIds,
+  tappedCampaignPaths,
   validateAudienceRule,
 } from '@lcm/domain/segments';
 import { ApiError, FieldProblem } from '../common/api-error';
@@ -268,7 +269,8 @@ export class AudiencesService {
   }
 
   /**
-   * Every `audience` node must name a live audience of the same account, and the new graph must have
+   * Every `audience` node must name a live audience of the same account, every `tappedPostback` node
+   * a campaign of the same account (a tap is only ever recorded for one), and the new graph must have
    * no cycle (for an update: with this audience's new references). Problems name the node's path.
    */
   private async checkReferences(
@@ -278,9 +280,17 @@ export class AudiencesService {
     tx: Transaction,
   ): Promise<void> {
     const references = audienceReferencePaths(rule, DEFINITION);
-    if (!references.length) return;
+    const tapped = tappedCampaignPaths(rule, DEFINITION);
+    if (!references.length && !tapped.length) return;
     const live = new Map(
-      (await this.repository.findLiveByIds([...new Set(references.map((r) => r.id))], tx)).map((a) => [a.id, a]),
+      references.length
+        ? (await this.repository.findLiveByIds([...new Set(references.map((r) => r.id))], tx)).map((a) => [a.id, a])
+        : [],
+    );
+    const campaigns = new Set(
+      tapped.length
+        ? await this.holders.campaignsOnAccount([...new Set(tapped.map((t) => t.id))], lineAccountId, tx)
+        : [],
     );
     const problems: FieldProblem[] = [];
     for (const { id, path } of references) {
@@ -288,9 +298,11 @@ export class AudiencesService {
       else if (live.get(id)?.lineAccountId !== lineAccountId)
         problems.push({ field: path, problem: `no audience ${id} on this LINE account` });
     }
+    for (const { id, path } of tapped)
+      if (!campaigns.has(id)) problems.push({ field: path, problem: `no campaign ${id} on this LINE account` });
     if (problems.length)
-      throw ApiError.badRequest(`the definition references audiences it can't: ${describe(problems)}`, problems);
-    if (!selfId) return; // a new audience can't be part of a cycle: nothing references it yet
+      throw ApiError.badRequest(`the definition references what it can't: ${describe(problems)}`, problems);
+    if (!selfId || !references.length) return; // a new audience can't be part of a cycle: nothing references it yet
     const graph = await this.repository.referenceGraph(lineAccountId, tx);
     graph.set(selfId, referencedAudienceIds(rule));
     const cycle = findAudienceCycle(selfId, (id) => {

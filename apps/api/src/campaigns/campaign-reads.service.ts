@@ -84,6 +84,11 @@ export class CampaignReadsService {
     return this.repository.countUsingAudience(audienceId, AUDIENCE_HOLDING_STATUSES, tx);
   }
 
+  /** For audiences (the AudienceHolders port): which of `ids` are campaigns of the account, for `tappedPostback` rules. */
+  campaignsOnAccount(ids: readonly string[], lineAccountId: string, tx: Transaction): Promise<string[]> {
+    return this.repository.findIdsOnAccount(ids, lineAccountId, tx);
+  }
+
   /** The campaign as the API shows it, money in its account's currency (read in `tx` when inside one). */
   async respond(campaign: Campaign, tx?: Transaction): Promise<CampaignResponseDto> {
     return toCampaignResponse(campaign, (await this.accounts.mustFind(campaign.lineAccountId, tx)).currency);

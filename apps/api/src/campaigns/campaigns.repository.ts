@@ -34,6 +34,14 @@ export class CampaignsRepository {
     return this.prisma.db(tx).campaign.findUnique({ where: { id } });
   }
 
+  /** Which of `ids` are campaigns of the account. */
+  async findIdsOnAccount(ids: readonly string[], lineAccountId: string, tx?: Transaction): Promise<string[]> {
+    const found = await this.prisma
+      .db(tx)
+      .campaign.findMany({ where: { id: { in: [...ids] }, lineAccountId }, select: { id: true } });
+    return found.map((campaign) => campaign.id);
+  }
+
   /**
    * The campaign with its row locked until the transaction ends: actions that touch its runs
    * (withdraw, cancel, pause, resume, send-now, the run hooks) take it first, so they serialize

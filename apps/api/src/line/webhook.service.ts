@@ -27,8 +27,9 @@ const APPLIED_TYPES = new Set(['follow', 'unfollow', 'message', 'postback']);
  * LINE's webhook: the signature is checked against the raw body with the channel secret before
  * anything is read. `follow` makes the contact following (new, re-followed or unblocked), `unfollow`
  * marks it blocked; `message` and `postback` move the contact's last interaction to the event's
- * time, and a postback of a campaign's action (`lcm:<campaign>:<label>`) is recorded as a tap.
- * A redelivered event (same webhookEventId) is applied once.
+ * time, and a postback of a campaign's action (`lcm:<campaign>:<label>`) is recorded as a tap when
+ * that campaign is the account's (data naming no campaign of it is an interaction only, never a
+ * refusal: LINE would redeliver the whole delivery). A redelivered event (same webhookEventId) is applied once.
  */
 @Injectable()
 export class WebhookService {

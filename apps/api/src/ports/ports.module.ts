@@ -43,6 +43,9 @@ class AudienceHoldersDelegate implements AudienceHolders {
   countCampaignsHolding(audienceId: string, tx: Transaction): Promise<number> {
     return this.bindings.implementationOf(AudienceHolders).countCampaignsHolding(audienceId, tx);
   }
+  campaignsOnAccount(ids: readonly string[], lineAccountId: string, tx: Transaction): Promise<string[]> {
+    return this.bindings.implementationOf(AudienceHolders).campaignsOnAccount(ids, lineAccountId, tx);
+  }
 }
 
 @Injectable()

@@ -35,7 +35,7 @@ export {
 } from './rule.types';
 export { assertValidAudienceRule, validateAudienceRule } from './validate-rule';
 export type { AudienceRuleProblem, AudienceRuleValidation } from './validate-rule';
-export { audienceReferencePaths, findAudienceCycle, referencedAudienceIds } from './references';
+export { audienceReferencePaths, findAudienceCycle, referencedAudienceIds, tappedCampaignPaths } from './references';
 export { inlineAudienceReferences } from './inline';
 export { createRuleMatcher, evaluateRule } from './evaluate';
 export type { ContactMatcher } from './evaluate';

@@ -1,5 +1,5 @@
 import { inlineAudienceReferences } from './inline';
-import { audienceReferencePaths, findAudienceCycle, referencedAudienceIds } from './references';
+import { audienceReferencePaths, findAudienceCycle, referencedAudienceIds, tappedCampaignPaths } from './references';
 import { AUDIENCE_RULE_LIMITS, AudienceRule } from './rule.types';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -31,6 +31,22 @@ describe('audienceReferencePaths', () => {
       { id: B, path: 'definition.all[1].not.any[2].audience' },
     ]);
     expect(audienceReferencePaths({ tag: 'vip' }, 'definition')).toEqual([]);
+  });
+});
+
+describe('tappedCampaignPaths', () => {
+  it('names the campaign of every tappedPostback node by its path, so a 400 can point at an unknown one', () => {
+    const rule: AudienceRule = {
+      any: [
+        { tappedPostback: { campaign: C, withinDays: 7 } },
+        { not: { all: [{ audience: A }, { tappedPostback: { campaign: D, label: 'coupon', withinDays: 1 } }] } },
+      ],
+    };
+    expect(tappedCampaignPaths(rule, 'definition')).toEqual([
+      { id: C, path: 'definition.any[0].tappedPostback.campaign' },
+      { id: D, path: 'definition.any[1].not.all[1].tappedPostback.campaign' },
+    ]);
+    expect(tappedCampaignPaths({ audience: A }, 'definition')).toEqual([]);
   });
 });
 

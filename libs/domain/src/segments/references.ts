@@ -33,6 +33,15 @@ export function audienceReferencePaths(rule: AudienceRule, path: string): { id: 
   return [];
 }
 
+/** Each `tappedPostback` node of a (valid) rule with the path of its campaign (`definition.any[0].tappedPostback.campaign`). */
+export function tappedCampaignPaths(rule: AudienceRule, path: string): { id: string; path: string }[] {
+  if ('all' in rule) return rule.all.flatMap((child, index) => tappedCampaignPaths(child, `${path}.all[${index}]`));
+  if ('any' in rule) return rule.any.flatMap((child, index) => tappedCampaignPaths(child, `${path}.any[${index}]`));
+  if ('not' in rule) return tappedCampaignPaths(rule.not, `${path}.not`);
+  if ('tappedPostback' in rule) return [{ id: rule.tappedPostback.campaign, path: `${path}.tappedPostback.campaign` }];
+  return [];
+}
+
 /**
  * Looks for a cycle of audience references reachable from `rootId`, where `resolve(id)` gives an
  * audience's rule (for an update: the new rule for `rootId`). Returns the chain of ids from the root
