@@ -13,6 +13,7 @@ import { ScheduledSends } from '../ports/scheduled-sends';
 import type { DueSend } from '@lcm/domain/forecast';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { messageObjectsOf } from './campaign-ab-test';
 
 export type ForecastPurpose = 'preview' | 'submission' | 'approval';
 
@@ -61,7 +62,8 @@ export class CampaignForecastService {
     const recipients = capped(audience.recipients, campaign.maxRecipients);
     const month = this.engine.monthOf(lineAccount, sendAt);
     const ledger = await this.ledger.readMonth(lineAccount.id, month);
-    const messageObjects = (campaign.messages as unknown[]).length;
+    // An A/B test is forecast whole (variants and remainder) at its largest variant's requests per recipient.
+    const messageObjects = messageObjectsOf(campaign);
     const costCap = campaign.costCap?.toString() ?? null;
     return this.engine.compute(
       lineAccount,

@@ -108,15 +108,55 @@ export class RunDeferralDto {
   deferredFromRunId: string | null;
 }
 
+/** A run's part in an A/B test. */
+export class RunAbTestDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: "The test's first run (variant A's), which every part of the test names",
+  })
+  testRunId: string;
+  @ApiProperty({ enum: ['variant', 'remainder'] }) part: 'variant' | 'remainder';
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'B',
+    description: "The variant this run sends (A, B, …); on the remainder the winner, null until it's decided",
+  })
+  variant: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "That variant's name" }) variantName: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "On the first run: the seed of the split (md5(seed || LINE user id) order; the first testShare% are the variants')",
+  })
+  seed: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'On the remainder: when the winner was decided (null while it waits)',
+  })
+  decidedAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    description:
+      'On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary}',
+  })
+  decision: unknown;
+  @ApiProperty({ description: 'On the remainder: how many times the rule "wait" made it wait once more' })
+  waits: number;
+}
+
 export class RunResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) campaignId: string;
   @ApiProperty({ format: 'uuid' }) lineAccountId: string;
   @ApiProperty({ enum: RUN_STATUSES }) status: CampaignRunStatus;
   @ApiProperty({
-    enum: ['schedule', 'send_now', 'deferred'],
+    enum: ['schedule', 'send_now', 'deferred', 'ab_variant', 'ab_remainder'],
     description:
-      'An occurrence of the schedule, a send-now, or the rest of a run deferred to the monthly reset (policy defer)',
+      "An occurrence of the schedule, a send-now, the rest of a run deferred to the monthly reset (policy defer), or an A/B test's variant B, C, D or remainder",
   })
   trigger: string;
   @ApiProperty({ format: 'date-time' }) scheduledAt: string;
@@ -187,6 +227,8 @@ export class RunResponseDto {
       "LINE's aggregation unit every request of the run names, whose statistics are its results; null when the month's 1,000 units were used up (see blockReasons: no_aggregation_unit) or before the gate",
   })
   aggregationUnit: string | null;
+  @ApiProperty({ type: RunAbTestDto, nullable: true, description: "The run's part in an A/B test (null: not one)" })
+  abTest: RunAbTestDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

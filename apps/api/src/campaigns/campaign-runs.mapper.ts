@@ -18,6 +18,7 @@ export function toRunResponse(
   now: Date,
   wait: RunWait | null = null,
   deferredRunId: string | null = null,
+  variantNames: readonly string[] = [],
 ): RunResponseDto {
   return {
     id: run.id,
@@ -61,6 +62,18 @@ export function toRunResponse(
         ? null
         : { seed: run.deferSeed, deferredRunId, deferredFromRunId: run.deferredFromRunId },
     aggregationUnit: run.aggregationUnit,
+    abTest: run.abTestRunId
+      ? {
+          testRunId: run.abTestRunId,
+          part: run.trigger === 'ab_remainder' ? 'remainder' : 'variant',
+          variant: run.variant === null ? null : String.fromCharCode(65 + run.variant),
+          variantName: run.variant === null ? null : (variantNames[run.variant] ?? null),
+          seed: run.abSeed,
+          decidedAt: run.abDecidedAt?.toISOString() ?? null,
+          decision: run.abDecision ?? null,
+          waits: run.abWaits,
+        }
+      : null,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };

@@ -5,8 +5,12 @@ import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
 import { quietOpenSql } from '../line-accounts/line-accounts.repository';
 
-/** A run may start while its account is out of quiet hours, or when an approver overrode them for it. */
-const MAY_START_NOW = `(r.quiet_hours_override OR ${quietOpenSql('a', '$1::timestamptz')})`;
+/**
+ * A run may start while its account is out of quiet hours, or when an approver overrode them for it;
+ * an A/B test's remainder only once its winner is decided (AbTestDeciderService).
+ */
+const MAY_START_NOW = `(r.quiet_hours_override OR ${quietOpenSql('a', '$1::timestamptz')})
+  AND (r.trigger <> 'ab_remainder' OR r.ab_decided_at IS NOT NULL)`;
 
 /** A run the results job reads LINE's statistics for. */
 export interface ResultsRun {
@@ -76,6 +80,49 @@ export class CampaignRunsRepository {
   /** A deferred remainder; the unique key on deferred_from_run_id makes a second one for the same run fail. */
   create(data: Prisma.CampaignRunUncheckedCreateInput, tx: Transaction): Promise<CampaignRun> {
     return this.prisma.db(tx).campaignRun.create({ data });
+  }
+
+  findAbTestRuns(testRunId: string, tx?: Transaction): Promise<CampaignRun[]> {
+    return this.prisma.db(tx).campaignRun.findMany({
+      where: { abTestRunId: testRunId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /**
+   * A/B test remainders whose wait is over and whose variants have all finished (their figures are
+   * final enough, and none still settles into the shared reservation), not held by another instance.
+   */
+  abRemaindersDue(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
+    return this.prisma.client.$queryRaw<{ id: string; campaignId: string }[]>`
+      SELECT r.id::text, r.campaign_id::text AS "campaignId" FROM campaign_runs r
+       WHERE r.trigger = 'ab_remainder' AND r.status = 'scheduled' AND r.ab_decided_at IS NULL
+         AND r.scheduled_at <= ${now.toISOString()}::timestamptz
+         AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now())
+         AND NOT EXISTS (SELECT 1 FROM campaign_runs v WHERE v.ab_test_run_id = r.ab_test_run_id AND v.id <> r.id
+                           AND v.status IN ('scheduled', 'sending', 'paused'))
+       ORDER BY r.scheduled_at, r.id LIMIT ${limit}`;
+  }
+
+  /** Takes the remainder's decision for `owner` for `leaseSeconds` (one instance reads LINE for it at a time). */
+  async claimAbRemainder(runId: string, owner: string, leaseSeconds: number, tx: Transaction): Promise<boolean> {
+    const count = await this.prisma.db(tx).$executeRaw`
+      UPDATE campaign_runs SET lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+       WHERE id = ${runId}::uuid AND trigger = 'ab_remainder' AND status = 'scheduled' AND ab_decided_at IS NULL
+         AND (lease_expires_at IS NULL OR lease_expires_at < now())`;
+    return count === 1;
+  }
+
+  /** Other runs holding the same reservation in one of `statuses` (an A/B test's runs share one). */
+  countSharing(
+    reservationId: string,
+    exceptRunId: string,
+    statuses: readonly CampaignRunStatus[],
+    tx: Transaction,
+  ): Promise<number> {
+    return this.prisma.db(tx).campaignRun.count({
+      where: { reservationId, id: { not: exceptRunId }, status: { in: [...statuses] } },
+    });
   }
 
   /** The deferred remainders of these runs. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign, CampaignRun, CampaignRunStatus, LineAccount } from '@lcm/database';
+import type { Campaign, CampaignRun, CampaignRunStatus, LineAccount, Prisma } from '@lcm/database';
 import { formatLocalTime, isRecurring, nextSendAfter, quietAt } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
@@ -17,6 +17,7 @@ import { CampaignRunsRepository, ResultsRun, RunChanges } from './campaign-runs.
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
 import { RunWait, toRunResponse } from './campaign-runs.mapper';
+import { variantsOf } from './campaign-ab-test';
 
 /** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
 export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
@@ -27,7 +28,10 @@ export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
   'cancelled',
 ];
 
-export type RunTrigger = 'schedule' | 'send_now' | 'deferred';
+export type RunTrigger = 'schedule' | 'send_now' | 'deferred' | 'ab_variant' | 'ab_remainder';
+
+/** Run statuses in which a run may still send (or hold a reservation it shares). */
+const LIVE_RUN_STATUSES: readonly CampaignRunStatus[] = ['scheduled', 'sending', 'paused'];
 
 /**
  * A campaign's runs: one per send. Approval creates the first; each later occurrence of a recurring
@@ -79,10 +83,11 @@ export class CampaignRunsService {
     query: PageQueryDto,
     accountOf: (run: CampaignRun) => LineAccount,
   ): Promise<Page<RunResponseDto>> {
-    const [forecasts, reservations, deferred] = await Promise.all([
+    const [forecasts, reservations, deferred, names] = await Promise.all([
       this.gateForecasts(rows),
       this.reservationsOf(rows),
       this.deferredOf(rows),
+      this.variantNamesOf(rows),
     ]);
     const now = this.clock.now();
     return toPage(rows, query, (run) =>
@@ -94,6 +99,7 @@ export class CampaignRunsService {
         now,
         waitingFor(run, accountOf(run), now),
         deferred.get(run.id) ?? null,
+        names.get(run.campaignId) ?? [],
       ),
     );
   }
@@ -101,11 +107,12 @@ export class CampaignRunsService {
   async get(id: string): Promise<RunResponseDto> {
     const run = await this.repository.findById(id);
     if (!run) throw ApiError.notFound(`run ${id}`);
-    const [account, forecasts, reservations, deferred] = await Promise.all([
+    const [account, forecasts, reservations, deferred, names] = await Promise.all([
       this.accounts.mustFind(run.lineAccountId),
       this.gateForecasts([run]),
       this.reservationsOf([run]),
       this.deferredOf([run]),
+      this.variantNamesOf([run]),
     ]);
     const now = this.clock.now();
     return toRunResponse(
@@ -116,6 +123,18 @@ export class CampaignRunsService {
       now,
       waitingFor(run, account, now),
       deferred.get(run.id) ?? null,
+      names.get(run.campaignId) ?? [],
+    );
+  }
+
+  /** The variant names of the A/B tests among these runs, by campaign. */
+  private async variantNamesOf(runs: CampaignRun[]): Promise<Map<string, string[]>> {
+    const ids = [...new Set(runs.filter((run) => run.abTestRunId).map((run) => run.campaignId))];
+    const campaigns = await Promise.all(ids.map((id) => this.campaigns.findById(id)));
+    return new Map(
+      campaigns.flatMap((campaign) =>
+        campaign ? [[campaign.id, (variantsOf(campaign) ?? []).map((variant) => variant.name)] as const] : [],
+      ),
     );
   }
 
@@ -270,7 +289,7 @@ export class CampaignRunsService {
       { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
       tx,
     );
-    for (const run of cancelled) if (run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
+    for (const run of cancelled) if (run.reservationId) await this.releaseShared(run.reservationId, run.id, tx);
     const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
     return { cancelled, stopping };
   }
@@ -351,6 +370,63 @@ export class CampaignRunsService {
       },
       tx,
     );
+  }
+
+  /**
+   * An A/B test's other runs, made at the first run's gate in its transaction: variants B… go out at
+   * once (`sending`), the remainder waits `scheduled` for the winner. They share the first run's
+   * reservation (the whole test was reserved once) and its approval.
+   */
+  createAbRun(
+    from: CampaignRun,
+    part: { trigger: 'ab_variant'; variant: number; startedAt: Date } | { trigger: 'ab_remainder'; at: Date },
+    fields: RunChanges & { reservationId: string | null },
+    tx: Transaction,
+  ): Promise<CampaignRun> {
+    return this.repository.create(
+      {
+        campaignId: from.campaignId,
+        lineAccountId: from.lineAccountId,
+        status: part.trigger === 'ab_variant' ? 'sending' : 'scheduled',
+        trigger: part.trigger,
+        triggeredById: null,
+        // Variant i's run is due i ms after the first: runs are unique per (campaign, approval, time).
+        scheduledAt: part.trigger === 'ab_variant' ? new Date(from.scheduledAt.getTime() + part.variant) : part.at,
+        startedAt: part.trigger === 'ab_variant' ? part.startedAt : null,
+        variant: part.trigger === 'ab_variant' ? part.variant : null,
+        abTestRunId: from.id,
+        campaignVersion: from.campaignVersion,
+        approvedForecastId: from.approvedForecastId,
+        approvedRecipients: from.approvedRecipients,
+        approvedMessages: from.approvedMessages,
+        approvedCost: from.approvedCost,
+        quietHoursOverride: from.quietHoursOverride,
+        ...(fields as object),
+      } as Prisma.CampaignRunUncheckedCreateInput,
+      tx,
+    );
+  }
+
+  abRemaindersDue(now: Date, limit: number): Promise<{ id: string; campaignId: string }[]> {
+    return this.repository.abRemaindersDue(now, limit);
+  }
+
+  claimAbRemainder(runId: string, owner: string, leaseSeconds: number, tx: Transaction): Promise<boolean> {
+    return this.repository.claimAbRemainder(runId, owner, leaseSeconds, tx);
+  }
+
+  /** Every run of an A/B test (its first run's id), the first included. */
+  findAbTestRuns(testRunId: string, tx?: Transaction): Promise<CampaignRun[]> {
+    return this.repository.findAbTestRuns(testRunId, tx);
+  }
+
+  /**
+   * Releases what the reservation still holds, unless another run that shares it (an A/B test's
+   * runs share the test's) may still send: the last of them gives it back.
+   */
+  async releaseShared(reservationId: string, exceptRunId: string, tx: Transaction): Promise<void> {
+    const sharing = await this.repository.countSharing(reservationId, exceptRunId, LIVE_RUN_STATUSES, tx);
+    if (sharing === 0) await this.ledger.releaseInTransaction(reservationId, tx);
   }
 
   /** The run's deferred remainder, if policy defer left one. */

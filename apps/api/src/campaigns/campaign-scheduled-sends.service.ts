@@ -8,6 +8,7 @@ import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
 import { scheduleOf } from './campaign-schedule';
 import { CampaignsRepository } from './campaigns.repository';
+import { messageObjectsOf } from './campaign-ab-test';
 
 /**
  * The runs still due in an account's month, for the month's projection and its alerts: each
@@ -28,9 +29,9 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     const sizes = new Map<string, Promise<number>>();
     return Promise.all(
       due.map(async ({ run, campaign }) => {
-        const messageObjects = (campaign.messages as unknown[]).length;
-        // A deferred rest sends the snapshot rows it carries, never the audience again.
-        if (run.deferredFromRunId)
+        const messageObjects = messageObjectsOf(campaign);
+        // A deferred rest (or an A/B test's remainder) sends the snapshot rows it carries, never the audience again.
+        if (run.deferredFromRunId || run.abTestRunId)
           return {
             campaignId: campaign.id,
             at: run.scheduledAt,

@@ -65,6 +65,11 @@ export class CampaignSendNowService {
         const waiting = runs.find((candidate) => candidate.status === 'scheduled');
         if (waiting?.trigger === 'send_now') throw alreadyUnderWay(waiting);
         // The rest of a deferred send waits for the reset on purpose: sending it now would pay for it.
+        if (waiting?.trigger === 'ab_remainder')
+          throw ApiError.conflict(
+            `this campaign's A/B test is under way: its remainder (run ${waiting.id}) gets the winner at ${waiting.scheduledAt.toISOString()} or later`,
+            [{ field: 'status', problem: `run ${waiting.id} waits for the A/B test's winner` }],
+          );
         if (waiting?.trigger === 'deferred')
           throw ApiError.conflict(
             `the rest of this campaign's send is deferred to the monthly reset (run ${waiting.id}, at ${waiting.scheduledAt.toISOString()}); it goes then`,

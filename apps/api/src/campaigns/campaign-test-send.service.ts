@@ -14,6 +14,7 @@ import {
   PushResult,
 } from '@lcm/line-client';
 import type { Campaign } from '@lcm/database';
+import { variantsOf } from './campaign-ab-test';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
@@ -69,7 +70,11 @@ export class CampaignTestSendService {
       throw ApiError.badRequest(strangers.map((p) => `${p.field} ${p.problem}`).join('; '), strangers);
 
     const recipients = [...new Set(dto.lineUserIds)];
-    const messages = campaign.messages as LineMessageObject[];
+    // An A/B test's test send shows every variant, A first: each variant's requests in turn.
+    const variants = variantsOf(campaign);
+    const requests = variants
+      ? variants.flatMap((variant) => splitIntoRequests(variant.messages as LineMessageObject[]))
+      : splitIntoRequests(campaign.messages as LineMessageObject[]);
     // Under the campaign's row lock (then the month's, the gate's order), so of identical test sends
     // at once exactly one goes: the others find its entry and get 409.
     const reserved = await this.campaigns.transaction(async (tx) => {
@@ -80,7 +85,8 @@ export class CampaignTestSendService {
         {
           account,
           recipients: recipients.length,
-          messageObjects: messages.length,
+          // Counted as requests per recipient (5 objects make one request).
+          messageObjects: requests.length * 5,
           costCap: null,
           campaignId: id,
           label: 'test-send',
@@ -117,7 +123,7 @@ export class CampaignTestSendService {
       for (const to of recipients) {
         const outcomes: string[] = [];
         let allAccepted = true;
-        for (const group of splitIntoRequests(messages)) {
+        for (const group of requests) {
           const outcome = await pushWithRetries(
             client,
             { to, messages: group, retryKey: randomUUID() },

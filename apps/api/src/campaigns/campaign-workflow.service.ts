@@ -19,6 +19,7 @@ import { CampaignRunsService } from './campaign-runs.service';
 import { nextSendAt, scheduleColumns, scheduleFromDto, scheduleOf, scheduleResponse } from './campaign-schedule';
 import { CampaignAction, assertMayDo, WORKFLOW, wrongStatus } from './campaign-workflow';
 import {
+  CampaignAbTestDto,
   CampaignApproveDto,
   CampaignCreateDto,
   CampaignDecisionResponseDto,
@@ -30,6 +31,8 @@ import {
 import { forecastFigures, toCampaignResponse, toForecastSummary } from './campaigns.mapper';
 import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
 import { frequencyCapColumns, frequencyCapField } from './campaign-frequency-cap';
+import { abTestOf, variantsOf } from './campaign-ab-test';
+import type { AbTest } from '@lcm/domain/ab-tests';
 
 /** Columns of the approval in force; withdrawing clears them. */
 const NO_APPROVAL = {
@@ -75,8 +78,10 @@ export class CampaignWorkflowService {
     await this.checkContent(account.id, {
       audienceId: dto.audienceId,
       messages: dto.messages,
+      variants: dto.variants ?? undefined,
       schedule,
       policy: { overBudgetPolicy: dto.overBudgetPolicy ?? 'block', schedule },
+      abTest: { messages: dto.messages ?? null, variants: dto.variants ?? null, abTest: dto.abTest ?? null },
     });
     // The id is chosen here so that the campaign's postback data can name it.
     const id = randomUUID();
@@ -87,7 +92,8 @@ export class CampaignWorkflowService {
           lineAccountId: account.id,
           audienceId: dto.audienceId,
           name: dto.name,
-          messages: bindCampaignPostbacks(dto.messages, id),
+          messages: bindCampaignPostbacks(dto.messages ?? [], id),
+          ...abTestColumns(dto.variants ?? null, dto.abTest ?? null, id),
           ...scheduleColumns(schedule),
           maxRecipients: dto.maxRecipients ?? null,
           costCap: dto.costCap ?? null,
@@ -118,19 +124,36 @@ export class CampaignWorkflowService {
     assertMayDo('edit', before.status);
     if (before.version !== dto.version) throw ApiError.staleVersion('campaign', before.version);
     const schedule = dto.schedule === undefined ? undefined : scheduleFromDto(dto.schedule);
+    // The A/B rules hold for the campaign as the edit leaves it: what the edit gives, else what it had.
+    const beforeMessages = before.messages as unknown[];
     await this.checkContent(before.lineAccountId, {
       audienceId: dto.audienceId,
       messages: dto.messages,
+      variants: dto.variants ?? undefined,
       schedule,
       policy: {
         overBudgetPolicy: dto.overBudgetPolicy ?? before.overBudgetPolicy,
         schedule: schedule ?? scheduleOf(before),
+      },
+      abTest: {
+        messages: dto.messages ?? (beforeMessages.length ? beforeMessages : null),
+        variants: dto.variants !== undefined ? dto.variants : variantsOf(before),
+        abTest: dto.abTest !== undefined ? dto.abTest : abTestOf(before),
       },
     });
     const changes: CampaignChanges = {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.audienceId !== undefined ? { audienceId: dto.audienceId } : {}),
       ...(dto.messages !== undefined ? { messages: bindCampaignPostbacks(dto.messages, before.id) } : {}),
+      // Variants replace the messages: the plain messages go when variants come (and the other way round).
+      ...(dto.variants ? { messages: [] } : {}),
+      ...(dto.variants !== undefined || dto.abTest !== undefined
+        ? abTestColumns(
+            dto.variants !== undefined ? dto.variants : variantsOf(before),
+            dto.abTest !== undefined ? dto.abTest : abTestOf(before),
+            before.id,
+          )
+        : {}),
       ...(schedule !== undefined ? scheduleColumns(schedule) : {}),
       ...(dto.maxRecipients !== undefined ? { maxRecipients: dto.maxRecipients } : {}),
       ...(dto.costCap !== undefined ? { costCap: dto.costCap } : {}),
@@ -352,11 +375,14 @@ export class CampaignWorkflowService {
     content: {
       audienceId?: string;
       messages?: unknown[];
+      variants?: { name: string; messages: unknown[] }[];
       schedule?: CampaignSchedule;
       policy: { overBudgetPolicy: string; schedule: CampaignSchedule };
+      /** The campaign's messages, variants and A/B test as they will be after this save. */
+      abTest: { messages: unknown[] | null; variants: unknown[] | null; abTest: unknown };
     },
   ): Promise<void> {
-    const problems: FieldProblem[] = [];
+    const problems: FieldProblem[] = abTestProblems(content.abTest, content.policy);
     // A recurring send's deferred rest would meet its next occurrences at the reset: one remainder per send.
     if (content.policy.overBudgetPolicy === 'defer' && isRecurring(content.policy.schedule))
       problems.push({
@@ -372,6 +398,19 @@ export class CampaignWorkflowService {
         ...campaignPostbackProblems(content.messages).map((p) => ({ field: p.property, problem: p.message })),
       );
     }
+    content.variants?.forEach((variant, index) => {
+      const pathPrefix = `variants[${index}].messages`;
+      problems.push(
+        ...validateLineMessages(variant.messages, { pathPrefix }).map((p) => ({
+          field: p.property,
+          problem: p.message,
+        })),
+        ...campaignPostbackProblems(variant.messages, pathPrefix).map((p) => ({
+          field: p.property,
+          problem: p.message,
+        })),
+      );
+    });
     if (content.schedule !== undefined) {
       problems.push(
         ...scheduleProblems(content.schedule, this.clock.now()).map((p) => ({
@@ -510,5 +549,65 @@ function contentOf(campaign: Campaign): Record<string, unknown> {
     costCap: campaign.costCap?.toString() ?? null,
     overBudgetPolicy: campaign.overBudgetPolicy,
     frequencyCap: frequencyCapField(campaign),
+    variants: campaign.variants,
+    abTest: campaign.abTest,
   };
+}
+
+/** The columns of an A/B test; variants' postbacks name the campaign like its messages' do. */
+function abTestColumns(
+  variants: { name: string; messages: unknown[] }[] | null,
+  abTest: CampaignAbTestDto | AbTest | null,
+  campaignId: string,
+): CampaignChanges {
+  return {
+    variants: variants
+      ? (variants.map((variant) => ({
+          name: variant.name,
+          messages: bindCampaignPostbacks(variant.messages, campaignId),
+        })) as object[])
+      : null,
+    abTest: abTest
+      ? {
+          testShare: abTest.testShare,
+          metric: abTest.metric,
+          waitMinutes: abTest.waitMinutes,
+          undecided: abTest.undecided,
+        }
+      : null,
+  };
+}
+
+/**
+ * A campaign has messages or variants (an A/B test), never both; variants come with their test
+ * and the test with variants; an A/B test sends once (not on a recurring schedule) and is held to
+ * its approval (not deferred).
+ */
+function abTestProblems(
+  content: { messages: unknown[] | null; variants: unknown[] | null; abTest: unknown },
+  policy: { overBudgetPolicy: string; schedule: CampaignSchedule },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const hasMessages = content.messages !== null && content.messages.length > 0;
+  if (content.variants && hasMessages)
+    problems.push({ field: 'variants', problem: 'give either messages or variants (an A/B test), not both' });
+  if (!content.variants && !hasMessages)
+    problems.push({ field: 'messages', problem: 'is required (or variants, for an A/B test)' });
+  if (content.variants && !content.abTest)
+    problems.push({
+      field: 'abTest',
+      problem: 'is required with variants: {testShare, metric, waitMinutes, undecided}',
+    });
+  if (!content.variants && content.abTest) problems.push({ field: 'abTest', problem: 'needs variants' });
+  if (content.variants && isRecurring(policy.schedule))
+    problems.push({
+      field: 'abTest',
+      problem: 'an A/B test sends once: give it a one-off schedule ({at}) or none (send-now), not a recurring one',
+    });
+  if (content.variants && policy.overBudgetPolicy === 'defer')
+    problems.push({
+      field: 'overBudgetPolicy',
+      problem: "an A/B test is reserved whole at its gate and can't be deferred (use block or trim)",
+    });
+  return problems;
 }

@@ -38,6 +38,75 @@ import { PageQueryDto } from '../common/pagination';
 import { DeferPlanDto, ForecastResponseDto } from '../billing/billing.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
+import { AB_METRICS, AB_UNDECIDED_RULES, MAX_VARIANTS, MIN_VARIANTS } from '@lcm/domain/ab-tests';
+import type { AbMetric, AbUndecidedRule } from '@lcm/domain/ab-tests';
+
+/** More than 5 objects are sent as several requests per recipient; this bounds a campaign's size. */
+export const MAX_MESSAGE_OBJECTS = 100;
+
+/** The longest wait of an A/B test: a week (LINE's figures keep changing for 14 days after the send day). */
+export const MAX_AB_WAIT_MINUTES = 7 * 24 * 60;
+
+/** One variant of an A/B test: its name and its own LINE message objects. */
+export class CampaignVariantDto {
+  @ApiProperty({ example: 'Coupon first', description: 'Shown in results and the audit log' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'text', text: 'Your coupon: 20% off this weekend' }],
+    description: `This variant's LINE message objects, checked like a campaign's messages (1 to ${MAX_MESSAGE_OBJECTS})`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MESSAGE_OBJECTS)
+  messages: unknown[];
+}
+
+/** How an A/B test runs: who is tested, by what it is judged, how long it waits, and what an undecided test does. */
+export class CampaignAbTestDto {
+  @ApiProperty({
+    minimum: 1,
+    maximum: 99,
+    example: 20,
+    description:
+      'Percent of the recipients that get a variant (split evenly among the variants, in a seeded random order); the rest get the winner',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  testShare: number;
+
+  @ApiProperty({
+    enum: AB_METRICS,
+    description:
+      'The winner is the variant with the highest unique click rate (or unique impression rate) over delivered',
+  })
+  @IsIn(AB_METRICS)
+  metric: AbMetric;
+
+  @ApiProperty({
+    minimum: 1,
+    maximum: MAX_AB_WAIT_MINUTES,
+    example: 240,
+    description: "Minutes after the variants are sent before LINE's figures are read and the winner goes to the rest",
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AB_WAIT_MINUTES)
+  waitMinutes: number;
+
+  @ApiProperty({
+    enum: AB_UNDECIDED_RULES,
+    description:
+      "When the winner can't be told (a count under LINE's 20, or the best two within 1 percentage point): send variant A, send none, or wait waitMinutes once more (then none)",
+  })
+  @IsIn(AB_UNDECIDED_RULES)
+  undecided: AbUndecidedRule;
+}
 
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
@@ -78,9 +147,6 @@ export class CampaignScheduleDto {
 export const OVER_BUDGET_POLICIES = ['block', 'trim', 'defer'] as const;
 export type OverBudgetPolicy = (typeof OVER_BUDGET_POLICIES)[number];
 
-/** More than 5 objects are sent as several requests per recipient; this bounds a campaign's size. */
-export const MAX_MESSAGE_OBJECTS = 100;
-
 const FREQUENCY_CAP_FIELD: { nullable: true; oneOf: ApiSchema[] } = {
   nullable: true,
   oneOf: [{ $ref: getSchemaPath(FrequencyCapDto) }, { type: 'string', enum: ['none'] }],
@@ -102,16 +168,44 @@ export class CampaignCreateDto {
   name: string;
 
   /** Checked on save against LINE's message-object rules; problems name the path (messages[0].text). */
-  @ApiProperty({
+  @ApiPropertyOptional({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     example: [{ type: 'text', text: 'Our VIP sale starts today!' }],
-    description: `LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to ${MAX_MESSAGE_OBJECTS}; more than 5 go out as several requests per recipient`,
+    description: `LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to ${MAX_MESSAGE_OBJECTS}; more than 5 go out as several requests per recipient. Required unless the campaign is an A/B test (variants)`,
   })
+  @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_MESSAGE_OBJECTS)
-  messages: unknown[];
+  messages?: unknown[];
+
+  @ApiPropertyOptional({
+    type: [CampaignVariantDto],
+    nullable: true,
+    minItems: MIN_VARIANTS,
+    maxItems: MAX_VARIANTS,
+    description: `An A/B test: ${MIN_VARIANTS} to ${MAX_VARIANTS} variants, each with its own messages, instead of messages (with abTest). null: not an A/B test`,
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMinSize(MIN_VARIANTS)
+  @ArrayMaxSize(MAX_VARIANTS)
+  @ValidateNested({ each: true })
+  @Type(() => CampaignVariantDto)
+  variants?: CampaignVariantDto[] | null;
+
+  @ApiPropertyOptional({
+    type: CampaignAbTestDto,
+    nullable: true,
+    description: 'How the A/B test of the variants runs; required with variants, null without',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @ValidateNested()
+  @Type(() => CampaignAbTestDto)
+  abTest?: CampaignAbTestDto | null;
 
   @ApiPropertyOptional({
     type: CampaignScheduleDto,
@@ -285,8 +379,19 @@ export class CampaignResponseDto {
   @ApiProperty({ format: 'uuid' }) lineAccountId: string;
   @ApiProperty({ format: 'uuid' }) audienceId: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) messages: unknown[];
-  @ApiProperty({ description: 'Push requests per recipient: ceil(messages / 5)' }) requestsPerRecipient: number;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The messages; empty on an A/B test (its variants have them)',
+  })
+  messages: unknown[];
+  @ApiProperty({ type: [CampaignVariantDto], nullable: true, description: "An A/B test's variants (A, B, … in order)" })
+  variants: CampaignVariantDto[] | null;
+  @ApiProperty({ type: CampaignAbTestDto, nullable: true }) abTest: CampaignAbTestDto | null;
+  @ApiProperty({
+    description: 'Push requests per recipient: ceil(messages / 5); an A/B test counts its largest variant',
+  })
+  requestsPerRecipient: number;
   @ApiProperty({ type: CampaignScheduleResponseDto, nullable: true }) schedule: CampaignScheduleResponseDto | null;
   @ApiProperty({ nullable: true, type: Number }) maxRecipients: number | null;
   @ApiProperty({ type: MoneyDto, nullable: true }) costCap: MoneyDto | null;

@@ -3,6 +3,7 @@ import { requestsPerRecipient } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import { scheduleOf, scheduleResponse } from './campaign-schedule';
 import { frequencyCapField } from './campaign-frequency-cap';
+import { abTestOf, messageObjectsOf, variantsOf } from './campaign-ab-test';
 import type { ComputedForecast } from '../billing/forecast-engine.service';
 import type { CampaignForecastSummaryDto, CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
 
@@ -14,7 +15,9 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
     audienceId: campaign.audienceId,
     name: campaign.name,
     messages,
-    requestsPerRecipient: requestsPerRecipient(messages.length),
+    variants: variantsOf(campaign),
+    abTest: abTestOf(campaign),
+    requestsPerRecipient: requestsPerRecipient(messageObjectsOf(campaign)),
     schedule: scheduleResponse(scheduleOf(campaign)),
     maxRecipients: campaign.maxRecipients,
     costCap: campaign.costCap === null ? null : money(campaign.costCap.toString(), currency),

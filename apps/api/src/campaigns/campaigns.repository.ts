@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma as PrismaNamespace } from '@lcm/database';
 import type { Campaign, CampaignStatus, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
@@ -10,7 +11,14 @@ import type { CampaignListQueryDto } from './campaigns.dto';
  */
 export type CampaignChanges = Partial<
   Omit<Campaign, 'id' | 'lineAccountId' | 'createdById' | 'version' | 'createdAt' | 'updatedAt' | MappedColumns>
-> & { messages?: unknown[]; costCap?: string | null; approvedCost?: string | null };
+> & {
+  messages?: unknown[];
+  costCap?: string | null;
+  approvedCost?: string | null;
+  /** null: not an A/B test (SQL NULL, not JSON null) */
+  variants?: object[] | null;
+  abTest?: object | null;
+};
 
 /** A new campaign: its account, audience, name, messages and author, and any other column. */
 export type NewCampaign = CampaignChanges &
@@ -20,7 +28,7 @@ export type NewCampaign = CampaignChanges &
     id?: string;
   };
 
-type MappedColumns = 'messages' | 'costCap' | 'approvedCost';
+type MappedColumns = 'messages' | 'costCap' | 'approvedCost' | 'variants' | 'abTest';
 
 @Injectable()
 export class CampaignsRepository {
@@ -67,9 +75,13 @@ export class CampaignsRepository {
   }
 
   create(campaign: NewCampaign, tx: Transaction): Promise<Campaign> {
-    return this.prisma
-      .db(tx)
-      .campaign.create({ data: { ...campaign, messages: campaign.messages as Prisma.InputJsonValue } });
+    return this.prisma.db(tx).campaign.create({
+      data: {
+        ...withoutJson(campaign),
+        ...jsonColumns(campaign),
+        messages: campaign.messages as Prisma.InputJsonValue,
+      },
+    });
   }
 
   /**
@@ -100,5 +112,25 @@ export class CampaignsRepository {
 }
 
 function columnsOf({ messages, ...columns }: CampaignChanges): Prisma.CampaignUncheckedUpdateManyInput {
-  return messages === undefined ? columns : { ...columns, messages: messages as Prisma.InputJsonValue };
+  const mapped = { ...withoutJson(columns), ...jsonColumns(columns) };
+  return messages === undefined ? mapped : { ...mapped, messages: messages as Prisma.InputJsonValue };
+}
+
+function withoutJson<T extends CampaignChanges>(changes: T): Omit<T, 'variants' | 'abTest'> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { variants, abTest, ...rest } = changes;
+  return rest;
+}
+
+/** The nullable JSON columns: null is SQL NULL (Prisma.DbNull), not a JSON null. */
+function jsonColumns(changes: Pick<CampaignChanges, 'variants' | 'abTest'>): {
+  variants?: Prisma.InputJsonValue | typeof PrismaNamespace.DbNull;
+  abTest?: Prisma.InputJsonValue | typeof PrismaNamespace.DbNull;
+} {
+  const json = (value: object | null | undefined) =>
+    value === undefined ? undefined : value === null ? PrismaNamespace.DbNull : (value as Prisma.InputJsonValue);
+  return {
+    ...(changes.variants !== undefined ? { variants: json(changes.variants) } : {}),
+    ...(changes.abTest !== undefined ? { abTest: json(changes.abTest) } : {}),
+  };
 }

@@ -12,6 +12,7 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
+import { messagesFor } from '../campaigns/campaign-ab-test';
 
 /** How long a worker reuses a run's account and content before reading them again (a rotated token shows within it). */
 const CONTEXT_TTL_MS = 5000;
@@ -180,7 +181,8 @@ export class BatchSenderService {
     ]);
     const context = {
       account,
-      requests: splitIntoRequests((campaign!.messages ?? []) as LineMessageObject[]),
+      // An A/B test's run sends its variant (the remainder: the winner, set before its gate).
+      requests: splitIntoRequests(messagesFor(campaign!, run?.variant ?? null) as LineMessageObject[]),
       // Set by the gate before any batch exists, and never changed while the run sends.
       aggregationUnit: run?.aggregationUnit ?? null,
       until: this.clock.elapsedMs() + CONTEXT_TTL_MS,

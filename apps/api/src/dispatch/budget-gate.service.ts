@@ -17,6 +17,8 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
+import { AbTest, splitTest, variantLetter } from '@lcm/domain/ab-tests';
+import { abTestOf, messageObjectsOf, messagesFor, variantsOf } from '../campaigns/campaign-ab-test';
 import { campaignFrequencyCap, capWindow, FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 
 export type GateOutcome = 'sending' | 'blocked' | 'skipped';
@@ -70,12 +72,20 @@ export class BudgetGateService {
       await this.frequencyCaps.lockAccount(account.id, tx);
       // A deferred remainder carries its recipients from the first run's snapshot and is never deferred again.
       const remainderOf = run.deferredFromRunId;
-      const policy: OverBudgetPolicy = remainderOf ? 'block' : (campaign.overBudgetPolicy as OverBudgetPolicy);
-      const seed = policy === 'defer' ? randomBytes(8).toString('hex') : null;
+      // So does an A/B test's remainder, once its winner is decided.
+      const abRemainder = run.trigger === 'ab_remainder';
+      const carried = remainderOf !== null || abRemainder;
+      // A campaign with variants is an A/B test: its first run's gate splits the snapshot into the variants and the rest.
+      const abTest = !carried && variantsOf(campaign) ? abTestOf(campaign) : null;
+      const policy: OverBudgetPolicy = carried ? 'block' : (campaign.overBudgetPolicy as OverBudgetPolicy);
+      const seed = policy === 'defer' || abTest ? randomBytes(8).toString('hex') : null;
       // A remainder's recipients were held to the cap at the first run's gate; it takes no snapshot of its own.
-      const cap = remainderOf ? null : capWindow(campaignFrequencyCap(campaign, account), this.clock.now());
+      const cap = carried ? null : capWindow(campaignFrequencyCap(campaign, account), this.clock.now());
+      // The whole A/B test was reserved at its first gate, shared by its runs; its remainder gives back
+      // what is left of that (every variant has finished: the decision waits for them) and reserves its own.
+      if (abRemainder && run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
       const snapshotStarted = performance.now();
-      const snapshot = remainderOf
+      const snapshot = carried
         ? { ...(await this.repository.countBatches(run.id, tx)), frequencyCapped: 0 }
         : await this.repository.snapshotBatches(
             run.id,
@@ -89,7 +99,8 @@ export class BudgetGateService {
           );
       const recipients = snapshot.recipients;
       const snapshotMs = Math.round(performance.now() - snapshotStarted);
-      const messageObjects = (campaign.messages as unknown[]).length;
+      // The remainder sends the winner; a test is forecast whole at its largest variant.
+      const messageObjects = abRemainder ? messagesFor(campaign, run.variant).length : messageObjectsOf(campaign);
       const result = await this.ledger.reserveInTransaction(
         {
           account,
@@ -106,17 +117,28 @@ export class BudgetGateService {
       );
       if (!result.reservation) {
         // A blocked remainder keeps its carried rows for a retry: they are its recipients.
-        if (!remainderOf) await this.repository.dropBatches(run.id, tx);
-        const notes = remainderOf ? [remainderNote(remainderOf, true)] : [];
+        if (!carried) await this.repository.dropBatches(run.id, tx);
+        const notes = remainderOf
+          ? [remainderNote(remainderOf, true)]
+          : abRemainder
+            ? [abRemainderNote(run, true)]
+            : [];
+        if (abRemainder) await this.runs.update(run.id, { reservationId: null }, tx);
         await this.block(run, campaign, result.forecastId, [...result.blockReasons, ...notes], tx);
         this.metrics.gateBlocked(result.blockReasons.map((reason) => reason.code));
         return 'blocked';
       }
       const remainder = result.deferral ? await this.deferRest(run, recipients, result.deferral, tx) : null;
-      const batches =
+      let batches =
         result.trimmed || remainder
           ? await this.repository.trimBatches(run.id, result.recipients, MAX_MULTICAST_RECIPIENTS, tx)
           : snapshot.batches;
+      // An A/B test: this run keeps variant A's group, the others and the remainder become runs of their own.
+      const split = abTest
+        ? await this.splitAbTest(run, campaign, abTest, result.recipients, result.reservation.id, result.forecastId, tx)
+        : null;
+      if (split) batches = split.batches;
+      const runRecipients = split ? split.recipients : result.recipients;
       // Every run's deliveries are recorded, capped or not, so a cap set later counts them too.
       await this.frequencyCaps.recordRun(run.id, account.id, tx);
       // Not a block: a note on a run that passed, so it clears nothing.
@@ -129,6 +151,8 @@ export class BudgetGateService {
         });
       if (remainder) notes.push(remainder.note);
       if (remainderOf) notes.push(remainderNote(remainderOf, false));
+      if (split) notes.push(split.note);
+      if (abRemainder) notes.push(abRemainderNote(run, false));
       // Results are read by unit; with none left this month the run still goes, and says so.
       const aggregationUnit = await this.units.allocate(tx, account, run.id, run.aggregationUnit);
       if (!aggregationUnit) notes.push(NO_UNIT_NOTE);
@@ -137,7 +161,7 @@ export class BudgetGateService {
         {
           status: 'sending',
           startedAt: this.clock.now(),
-          recipients: result.recipients,
+          recipients: runRecipients,
           batches,
           frequencyCapped: snapshot.frequencyCapped,
           forecastId: result.forecastId,
@@ -145,8 +169,9 @@ export class BudgetGateService {
           reservedMessages: result.reservation.messages,
           reservedCost: result.reservation.cost,
           blockReasons: notes as object[],
-          deferSeed: seed,
+          deferSeed: abTest ? null : seed,
           aggregationUnit,
+          ...(abTest ? { variant: 0, abTestRunId: run.id, abSeed: seed } : {}),
         },
         tx,
       );
@@ -168,13 +193,14 @@ export class BudgetGateService {
             reserved: { messages: result.reservation.messages, cost: result.reservation.cost },
             trimmed: result.trimmed,
             deferred: remainder ? { runId: remainder.run.id, recipients: remainder.run.recipients, seed } : null,
+            abTest: split ? { seed, ...split.audit } : null,
             aggregationUnit,
             forecastId: result.forecastId,
           },
         },
         tx,
       );
-      this.logger.log({ runId: run.id, recipients: result.recipients, batches }, 'run passed the budget gate');
+      this.logger.log({ runId: run.id, recipients: runRecipients, batches }, 'run passed the budget gate');
       this.metrics.gatePassed(result.trimmed);
       return 'sending';
     });
@@ -214,6 +240,102 @@ export class BudgetGateService {
       clearedBy: null,
     };
     return { run: remainder, note };
+  }
+
+  /**
+   * An A/B test's first gate, after the whole test was reserved: the snapshot (in the seed's order)
+   * is split by position — variant A's group stays on this run, each other variant's group becomes
+   * a run of its own that sends now with its own aggregation unit, and the rest becomes the
+   * remainder, scheduled after the wait. All in this transaction: a crash leaves all or none.
+   */
+  private async splitAbTest(
+    run: CampaignRun,
+    campaign: Campaign,
+    abTest: AbTest,
+    recipients: number,
+    reservationId: string,
+    forecastId: string,
+    tx: Transaction,
+  ): Promise<{ recipients: number; batches: number; note: RunNote; audit: Record<string, unknown> }> {
+    const variants = variantsOf(campaign)!;
+    const groups = splitTest(recipients, abTest.testShare, variants.length);
+    const now = this.clock.now();
+    const account = await this.accounts.mustFind(run.lineAccountId, tx);
+    const others: { id: string; variant: number; recipients: number; aggregationUnit: string | null }[] = [];
+    for (let variant = 1; variant < variants.length; variant++) {
+      const group = groups.variants[variant];
+      const created = await this.runs.createAbRun(
+        run,
+        { trigger: 'ab_variant', variant, startedAt: now },
+        { reservationId, forecastId },
+        tx,
+      );
+      const carriedRows = await this.repository.carryOverBatches(
+        run.id,
+        created.id,
+        group.start,
+        MAX_MULTICAST_RECIPIENTS,
+        tx,
+        group.end,
+      );
+      const aggregationUnit = await this.units.allocate(tx, account, created.id, null);
+      await this.runs.update(
+        created.id,
+        {
+          recipients: carriedRows.recipients,
+          batches: carriedRows.batches,
+          aggregationUnit,
+          blockReasons: [
+            abVariantNote(run.id, variant, variants[variant].name),
+            ...(aggregationUnit ? [] : [NO_UNIT_NOTE]),
+          ] as object[],
+        },
+        tx,
+      );
+      await this.frequencyCaps.recordRun(created.id, account.id, tx);
+      others.push({ id: created.id, variant, recipients: carriedRows.recipients, aggregationUnit });
+    }
+    const at = new Date(now.getTime() + abTest.waitMinutes * 60_000);
+    const rest = await this.runs.createAbRun(run, { trigger: 'ab_remainder', at }, { reservationId, forecastId }, tx);
+    const restRows = await this.repository.carryOverBatches(
+      run.id,
+      rest.id,
+      groups.remainder.start,
+      MAX_MULTICAST_RECIPIENTS,
+      tx,
+    );
+    await this.runs.update(
+      rest.id,
+      {
+        recipients: restRows.recipients,
+        batches: restRows.batches,
+        blockReasons: [abRemainderWaitNote(run.id, at, abTest)] as object[],
+      },
+      tx,
+    );
+    const keep = groups.variants[0].end;
+    const batches = await this.repository.trimBatches(run.id, keep, MAX_MULTICAST_RECIPIENTS, tx);
+    const sizes = [keep, ...others.map((other) => other.recipients)];
+    const note: RunNote = {
+      code: 'ab_test',
+      message:
+        `A/B test: ${abTest.testShare}% of ${recipients} recipients get a variant (${sizes
+          .map((size, index) => `${variantLetter(index)} "${variants[index].name}" ${size}`)
+          .join(', ')}); ` +
+        `after ${abTest.waitMinutes} minutes, at ${at.toISOString()}, the winner by ${abTest.metric} goes to the other ` +
+        `${restRows.recipients} as run ${rest.id} (undecided: ${abTest.undecided}). This run sends variant A.`,
+      clearedBy: null,
+    };
+    return {
+      recipients: keep,
+      batches,
+      note,
+      audit: {
+        testShare: abTest.testShare,
+        variants: [{ runId: run.id, variant: 0, recipients: keep }, ...others],
+        remainder: { runId: rest.id, recipients: restRows.recipients, decidesAt: at },
+      },
+    };
   }
 
   /** The approver approved a cost; a run that grew past it by more than the tolerance needs a new approval. */
@@ -260,6 +382,39 @@ interface RunNote {
   code: string;
   message: string;
   clearedBy: null;
+}
+
+/** What a variant run of an A/B test says about itself. */
+function abVariantNote(testRunId: string, variant: number, name: string): RunNote {
+  return {
+    code: 'ab_test',
+    message: `A/B test: variant ${variantLetter(variant)} "${name}", one of the groups of run ${testRunId}'s test.`,
+    clearedBy: null,
+  };
+}
+
+/** The remainder while it waits for the test's figures. */
+function abRemainderWaitNote(testRunId: string, at: Date, abTest: AbTest): RunNote {
+  return {
+    code: 'ab_test',
+    message:
+      `A/B test: the rest of run ${testRunId}'s audience; at ${at.toISOString()} LINE's figures of the variants are read ` +
+      `and the winner by ${abTest.metric} is sent here (undecided: ${abTest.undecided}). It passes the budget gate again then, ` +
+      `within what the approval left after the variants.`,
+    clearedBy: null,
+  };
+}
+
+/** The remainder at its own gate, once decided. */
+function abRemainderNote(run: CampaignRun, blocked: boolean): RunNote {
+  const winner = run.variant === null ? '?' : variantLetter(run.variant);
+  return {
+    code: 'ab_test',
+    message: blocked
+      ? `A/B test: variant ${winner} was to go to the rest of run ${run.abTestRunId}'s audience, but the budget gate refused it; clear the reasons above, then POST /runs/:id/retry.`
+      : `A/B test: variant ${winner} goes to the rest of run ${run.abTestRunId}'s audience (see abTest.decision).`,
+    clearedBy: null,
+  };
 }
 
 /** What a deferred remainder says about itself, and what happens when the new month can't take it either. */

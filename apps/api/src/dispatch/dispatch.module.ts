@@ -12,6 +12,7 @@ import { PortsModule } from '../ports/ports.module';
 import { ResultsModule } from '../results/results.module';
 import { RunStarter } from '../ports/run-starter';
 import { UsageSettler } from '../ports/usage-settler';
+import { AbTestDeciderService } from './ab-test-decider.service';
 import { BatchSenderService } from './batch-sender.service';
 import { BudgetGateService } from './budget-gate.service';
 import { DispatcherService } from './dispatcher.service';
@@ -44,6 +45,7 @@ import { RunSettlementService } from './run-settlement.service';
     DispatcherService,
     RunRetryService,
     RunSettlementService,
+    AbTestDeciderService,
   ],
   exports: [DispatcherService, BudgetGateService],
 })

@@ -207,13 +207,16 @@ export class DispatchRepository {
     keep: number,
     batchSize: number,
     tx: Transaction,
+    end: number | null = null,
   ): Promise<{ recipients: number; batches: number }> {
+    // `end` (an A/B test's groups): only positions [keep, end) move; the caller trims the first run afterwards.
     const rows = await this.prisma.db(tx).$queryRaw<{ recipients: number; batches: number }[]>`
       WITH positioned AS (
         SELECT u.id AS line_user_id, b.batch_no * ${batchSize}::int + u.ord::int - 1 - ${keep}::int AS pos
           FROM run_batches b, unnest(b.line_user_ids) WITH ORDINALITY AS u(id, ord)
          WHERE b.run_id = ${fromRunId}::uuid),
-      rest AS (SELECT line_user_id, pos, pos / ${batchSize}::int AS batch_no FROM positioned WHERE pos >= 0),
+      rest AS (SELECT line_user_id, pos, pos / ${batchSize}::int AS batch_no FROM positioned
+                WHERE pos >= 0 AND (${end}::int IS NULL OR pos < ${end === null ? null : end - keep}::int)),
       grouped AS (
         SELECT batch_no, count(*) AS recipients, array_agg(line_user_id ORDER BY pos) AS ids,
                md5(${toRunId}::text || ':' || batch_no) AS h

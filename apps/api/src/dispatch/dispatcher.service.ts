@@ -10,6 +10,7 @@ import { ClaimedBatch, DispatchRepository } from './dispatch.repository';
 import { RunFinisherService } from './run-finisher.service';
 import { RunSettlementService } from './run-settlement.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { AbTestDeciderService } from './ab-test-decider.service';
 
 type LoopKind = 'scheduler' | 'worker';
 
@@ -35,6 +36,7 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     private readonly settlement: RunSettlementService,
     private readonly clock: Clock,
     private readonly accounts: LineAccountsService,
+    private readonly abTests: AbTestDeciderService,
   ) {
     super();
     this.loops = new WorkerLoops(this.logger, config.values.dispatch.pollMs);
@@ -79,6 +81,8 @@ export class DispatcherService extends RunStarter implements OnApplicationBootst
     // Accounts whose quiet window ended (or began) get their next one; an account open again has
     // batches for the workers, and due runs for the gate below.
     if ((await this.accounts.refreshQuietWindows(this.clock.now())) > 0) this.loops.wake('worker');
+    // A/B tests whose wait is over get their winner; a decided remainder is due for the gate below.
+    worked = (await this.abTests.decideDue(this.instanceId)) || worked;
     for (const run of await this.runs.dueRuns(this.clock.now(), 20)) {
       const outcome = await this.gate.gate(run.id, run.campaignId);
       // This instance's workers start on the new batches now rather than at their next poll.

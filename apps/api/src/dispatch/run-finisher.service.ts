@@ -68,7 +68,8 @@ export class RunFinisherService {
       await this.repository.releaseUnsentBatches(run.id, tx);
       // Contacts of batches that failed or were never sent got nothing: the send no longer counts against their cap.
       await this.frequencyCaps.releaseUndelivered(run.id, tx);
-      if (run.reservationId) await this.ledger.releaseInTransaction(run.reservationId, tx);
+      // An A/B test's runs share the test's reservation: the last of them releases it.
+      if (run.reservationId) await this.runs.releaseShared(run.reservationId, run.id, tx);
       await this.runs.update(
         run.id,
         { status, stopRequested: null, finishedAt: this.clock.now(), leaseOwner: null, leaseExpiresAt: null },

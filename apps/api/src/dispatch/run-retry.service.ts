@@ -45,8 +45,13 @@ export class RunRetryService {
         throw ApiError.conflict(
           `the rest of this run was deferred as run ${remainder.id}; sending this one again would snapshot the audience anew and could reach that rest twice: withdraw the campaign and submit it again`,
         );
+      // An A/B test's runs hold their groups of one snapshot: only its remainder (its carried rows) goes again.
+      if (run.abTestRunId && run.trigger !== 'ab_remainder')
+        throw ApiError.conflict(
+          `this run is a part of an A/B test (run ${run.abTestRunId}); sending it again would snapshot the audience anew and reach the test's other groups twice: withdraw the campaign and submit it again`,
+        );
       // A deferred remainder's recipients are its carried rows; any other run snapshots its audience again.
-      if (run.deferredFromRunId) await this.repository.resetBatches(runId, tx);
+      if (run.deferredFromRunId || run.trigger === 'ab_remainder') await this.repository.resetBatches(runId, tx);
       else await this.repository.dropBatches(runId, tx);
       await this.runs.update(
         runId,

@@ -96,6 +96,46 @@ export class RunResultsDto extends ResultFiguresDto {
   updatesUntil: string | null;
   @ApiProperty({ type: [ResultReadingDto], description: 'Every reading, oldest first' })
   readings: ResultReadingDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['variant', 'remainder'],
+    description: "An A/B test's run: a variant's group, or the remainder (the winner's send); null: not a test",
+  })
+  abPart: 'variant' | 'remainder' | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'B',
+    description: 'The variant the run sent (the remainder: the winner; null while undecided)',
+  })
+  variant: string | null;
+  @ApiProperty({ type: String, nullable: true }) variantName: string | null;
+}
+
+/** An A/B test's figures: one entry per variant and the remainder, and how the winner was decided. */
+export class AbTestResultsDto {
+  @ApiProperty({ format: 'uuid' }) testRunId: string;
+  @ApiProperty({ enum: ['unique_click_rate', 'unique_impression_rate'] }) metric: string;
+  @ApiProperty({ description: 'Percent of the recipients that got a variant' }) testShare: number;
+  @ApiProperty({ type: [RunResultsDto], description: "Each variant's run, A first" }) variants: RunResultsDto[];
+  @ApiProperty({
+    type: RunResultsDto,
+    nullable: true,
+    description: "The winner's send to the rest (null before it started, or when nothing was sent to them)",
+  })
+  remainder: RunResultsDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['waiting', 'winner', 'variant_a', 'none', 'wait'],
+    description: 'waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more',
+  })
+  outcome: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'B', description: 'The variant sent to the rest' })
+  winner: string | null;
+  @ApiProperty({ nullable: true, description: "The decision's figures (as on the remainder run's abTest.decision)" })
+  decision: unknown;
 }
 
 export class AggregationUnitsDto {
@@ -113,5 +153,7 @@ export class CampaignResultsDto {
   @ApiProperty({ type: ResultFiguresDto, description: 'All runs together' }) total: ResultFiguresDto;
   @ApiProperty({ type: [RunResultsDto], description: 'Each run that started, in the order they started' })
   runs: RunResultsDto[];
+  @ApiProperty({ type: AbTestResultsDto, nullable: true, description: "The campaign's A/B test (null: not one)" })
+  abTest: AbTestResultsDto | null;
   @ApiProperty({ type: AggregationUnitsDto }) aggregationUnits: AggregationUnitsDto;
 }

@@ -93,6 +93,9 @@ export function toRunResults(
     updatesUntil: run.startedAt && run.aggregationUnit ? resultsFinalAt(run.startedAt).toISOString() : null,
     ...figures(run.delivered, countsOf(latest), costsOf(run), currency),
     readings: readings.map(readingView),
+    abPart: run.abTestRunId ? (run.trigger === 'ab_remainder' ? 'remainder' : 'variant') : null,
+    variant: run.abTestRunId && run.variant !== null ? String.fromCharCode(65 + run.variant) : null,
+    variantName: null,
   };
 }
 

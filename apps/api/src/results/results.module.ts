@@ -28,6 +28,6 @@ import { StatisticsBudgetService } from './statistics-budget.service';
     ResultsService,
     ResultsSyncService,
   ],
-  exports: [AggregationUnitsService, ResultsService],
+  exports: [AggregationUnitsService, ResultsService, StatisticsBudgetService],
 })
 export class ResultsModule {}

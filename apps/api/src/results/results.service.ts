@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import type { CampaignRun, LineAccount } from '@lcm/database';
+import type { Campaign, CampaignRun, LineAccount } from '@lcm/database';
 import { resultsPeriod } from '@lcm/domain/results';
 import { describeOutcome, LineOutcome, LineUnitStatistics } from '@lcm/line-client';
 import { CampaignReadsService } from '../campaigns/campaign-reads.service';
@@ -10,7 +10,8 @@ import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { LineGateway } from '../line/line-gateway';
 import { AggregationUnitsService, NO_UNIT_NOTE } from './aggregation-units.service';
-import type { CampaignResultsDto, RunResultsDto } from './results.dto';
+import type { AbTestResultsDto, CampaignResultsDto, RunResultsDto } from './results.dto';
+import { abTestOf, variantsOf } from '../campaigns/campaign-ab-test';
 import { toRunResults, totalOf } from './results.mapper';
 import { RunResultReadingsRepository } from './run-result-readings.repository';
 import { StatisticsBudgetService } from './statistics-budget.service';
@@ -41,12 +42,17 @@ export class ResultsService {
     const campaign = await this.campaigns.mustFind(campaignId);
     const account = await this.accounts.mustFind(campaign.lineAccountId);
     const runs = await this.runs.listStartedForCampaign(campaignId);
-    const views = await this.views(runs, account.currency);
+    const names = (variantsOf(campaign) ?? []).map((variant) => variant.name);
+    const views = (await this.views(runs, account.currency)).map((view) => ({
+      ...view,
+      variantName: view.variant ? (names[view.variant.charCodeAt(0) - 65] ?? null) : null,
+    }));
     return {
       campaignId,
       currency: account.currency,
       total: totalOf(views, account.currency),
       runs: views,
+      abTest: await this.abTestResults(campaign, views),
       aggregationUnits: await this.units.usage(account),
     };
   }
@@ -103,6 +109,37 @@ export class ResultsService {
       }
     }
     return this.forCampaign(campaignId);
+  }
+
+  /** The latest A/B test's variants and remainder, side by side, with its decision. */
+  private async abTestResults(campaign: Campaign, views: RunResultsDto[]): Promise<AbTestResultsDto | null> {
+    const abTest = abTestOf(campaign);
+    const first = [...views].reverse().find((view) => view.abPart === 'variant' && view.variant === 'A');
+    if (!abTest || !first) return null;
+    const parts = await this.runs.findAbTestRuns(first.runId);
+    const ids = new Set(parts.map((run) => run.id));
+    const remainderRun = parts.find((run) => run.trigger === 'ab_remainder') ?? null;
+    const decision = (remainderRun?.abDecision ?? null) as { outcome?: string } | null;
+    const remainder = views.find((view) => view.abPart === 'remainder' && ids.has(view.runId)) ?? null;
+    return {
+      testRunId: first.runId,
+      metric: abTest.metric,
+      testShare: abTest.testShare,
+      variants: views
+        .filter((view) => view.abPart === 'variant' && ids.has(view.runId))
+        .sort((a, b) => (a.variant ?? '').localeCompare(b.variant ?? '')),
+      remainder,
+      outcome: remainderRun?.abDecidedAt
+        ? (decision?.outcome ?? null)
+        : decision?.outcome === 'wait'
+          ? 'wait'
+          : 'waiting',
+      winner:
+        remainderRun?.abDecidedAt && remainderRun.variant !== null
+          ? String.fromCharCode(65 + remainderRun.variant)
+          : null,
+      decision,
+    };
   }
 
   /** One reading of LINE's statistics for the run's unit, stored with its time when LINE answered. */

@@ -1867,6 +1867,47 @@ export interface components {
             /** @description Events seen before (same webhookEventId) and skipped */
             duplicates: number;
         };
+        CampaignVariantDto: {
+            /**
+             * @description Shown in results and the audit log
+             * @example Coupon first
+             */
+            name: string;
+            /**
+             * @description This variant's LINE message objects, checked like a campaign's messages (1 to 100)
+             * @example [
+             *       {
+             *         "type": "text",
+             *         "text": "Your coupon: 20% off this weekend"
+             *       }
+             *     ]
+             */
+            messages: {
+                [key: string]: unknown;
+            }[];
+        };
+        CampaignAbTestDto: {
+            /**
+             * @description Percent of the recipients that get a variant (split evenly among the variants, in a seeded random order); the rest get the winner
+             * @example 20
+             */
+            testShare: number;
+            /**
+             * @description The winner is the variant with the highest unique click rate (or unique impression rate) over delivered
+             * @enum {string}
+             */
+            metric: "unique_click_rate" | "unique_impression_rate";
+            /**
+             * @description Minutes after the variants are sent before LINE's figures are read and the winner goes to the rest
+             * @example 240
+             */
+            waitMinutes: number;
+            /**
+             * @description When the winner can't be told (a count under LINE's 20, or the best two within 1 percentage point): send variant A, send none, or wait waitMinutes once more (then none)
+             * @enum {string}
+             */
+            undecided: "variant_a" | "none" | "wait";
+        };
         CampaignScheduleDto: {
             /**
              * Format: date-time
@@ -1902,7 +1943,7 @@ export interface components {
             /** @example November VIP sale */
             name: string;
             /**
-             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient
+             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient. Required unless the campaign is an A/B test (variants)
              * @example [
              *       {
              *         "type": "text",
@@ -1910,9 +1951,13 @@ export interface components {
              *       }
              *     ]
              */
-            messages: {
+            messages?: {
                 [key: string]: unknown;
             }[];
+            /** @description An A/B test: 2 to 4 variants, each with its own messages, instead of messages (with abTest). null: not an A/B test */
+            variants?: components["schemas"]["CampaignVariantDto"][] | null;
+            /** @description How the A/B test of the variants runs; required with variants, null without */
+            abTest?: components["schemas"]["CampaignAbTestDto"] | null;
             /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
             schedule?: components["schemas"]["CampaignScheduleDto"] | null;
             /** @description Send to at most this many of the audience's following members */
@@ -1981,10 +2026,14 @@ export interface components {
             /** Format: uuid */
             audienceId: string;
             name: string;
+            /** @description The messages; empty on an A/B test (its variants have them) */
             messages: {
                 [key: string]: unknown;
             }[];
-            /** @description Push requests per recipient: ceil(messages / 5) */
+            /** @description An A/B test's variants (A, B, … in order) */
+            variants: components["schemas"]["CampaignVariantDto"][] | null;
+            abTest: components["schemas"]["CampaignAbTestDto"] | null;
+            /** @description Push requests per recipient: ceil(messages / 5); an A/B test counts its largest variant */
             requestsPerRecipient: number;
             schedule: components["schemas"]["CampaignScheduleResponseDto"] | null;
             maxRecipients: number | null;
@@ -2099,7 +2148,7 @@ export interface components {
             /** @example November VIP sale */
             name?: string;
             /**
-             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient
+             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient. Required unless the campaign is an A/B test (variants)
              * @example [
              *       {
              *         "type": "text",
@@ -2110,6 +2159,10 @@ export interface components {
             messages?: {
                 [key: string]: unknown;
             }[];
+            /** @description An A/B test: 2 to 4 variants, each with its own messages, instead of messages (with abTest). null: not an A/B test */
+            variants?: components["schemas"]["CampaignVariantDto"][] | null;
+            /** @description How the A/B test of the variants runs; required with variants, null without */
+            abTest?: components["schemas"]["CampaignAbTestDto"] | null;
             /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
             schedule?: components["schemas"]["CampaignScheduleDto"] | null;
             /** @description Send to at most this many of the audience's following members */
@@ -2174,10 +2227,14 @@ export interface components {
             /** Format: uuid */
             audienceId: string;
             name: string;
+            /** @description The messages; empty on an A/B test (its variants have them) */
             messages: {
                 [key: string]: unknown;
             }[];
-            /** @description Push requests per recipient: ceil(messages / 5) */
+            /** @description An A/B test's variants (A, B, … in order) */
+            variants: components["schemas"]["CampaignVariantDto"][] | null;
+            abTest: components["schemas"]["CampaignAbTestDto"] | null;
+            /** @description Push requests per recipient: ceil(messages / 5); an A/B test counts its largest variant */
             requestsPerRecipient: number;
             schedule: components["schemas"]["CampaignScheduleResponseDto"] | null;
             maxRecipients: number | null;
@@ -2298,6 +2355,33 @@ export interface components {
              */
             deferredFromRunId: string | null;
         };
+        RunAbTestDto: {
+            /**
+             * Format: uuid
+             * @description The test's first run (variant A's), which every part of the test names
+             */
+            testRunId: string;
+            /** @enum {string} */
+            part: "variant" | "remainder";
+            /**
+             * @description The variant this run sends (A, B, …); on the remainder the winner, null until it's decided
+             * @example B
+             */
+            variant: string | null;
+            /** @description That variant's name */
+            variantName: string | null;
+            /** @description On the first run: the seed of the split (md5(seed || LINE user id) order; the first testShare% are the variants') */
+            seed: string | null;
+            /**
+             * Format: date-time
+             * @description On the remainder: when the winner was decided (null while it waits)
+             */
+            decidedAt: string | null;
+            /** @description On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary} */
+            decision: Record<string, never> | null;
+            /** @description On the remainder: how many times the rule "wait" made it wait once more */
+            waits: number;
+        };
         RunResponseDto: {
             /** Format: uuid */
             id: string;
@@ -2308,10 +2392,10 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "sending" | "completed" | "partial" | "blocked" | "failed" | "cancelled" | "paused";
             /**
-             * @description An occurrence of the schedule, a send-now, or the rest of a run deferred to the monthly reset (policy defer)
+             * @description An occurrence of the schedule, a send-now, the rest of a run deferred to the monthly reset (policy defer), or an A/B test's variant B, C, D or remainder
              * @enum {string}
              */
-            trigger: "schedule" | "send_now" | "deferred";
+            trigger: "schedule" | "send_now" | "deferred" | "ab_variant" | "ab_remainder";
             /** Format: date-time */
             scheduledAt: string;
             /** Format: date-time */
@@ -2356,6 +2440,8 @@ export interface components {
              * @example lcm_5kz1w9q2c8d7v3n0x4b6m1a2s
              */
             aggregationUnit: string | null;
+            /** @description The run's part in an A/B test (null: not one) */
+            abTest: components["schemas"]["RunAbTestDto"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2553,6 +2639,41 @@ export interface components {
             updatesUntil: string | null;
             /** @description Every reading, oldest first */
             readings: components["schemas"]["ResultReadingDto"][];
+            /**
+             * @description An A/B test's run: a variant's group, or the remainder (the winner's send); null: not a test
+             * @enum {string|null}
+             */
+            abPart: "variant" | "remainder" | null;
+            /**
+             * @description The variant the run sent (the remainder: the winner; null while undecided)
+             * @example B
+             */
+            variant: string | null;
+            variantName: string | null;
+        };
+        AbTestResultsDto: {
+            /** Format: uuid */
+            testRunId: string;
+            /** @enum {string} */
+            metric: "unique_click_rate" | "unique_impression_rate";
+            /** @description Percent of the recipients that got a variant */
+            testShare: number;
+            /** @description Each variant's run, A first */
+            variants: components["schemas"]["RunResultsDto"][];
+            /** @description The winner's send to the rest (null before it started, or when nothing was sent to them) */
+            remainder: components["schemas"]["RunResultsDto"] | null;
+            /**
+             * @description waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more
+             * @enum {string|null}
+             */
+            outcome: "waiting" | "winner" | "variant_a" | "none" | "wait" | null;
+            /**
+             * @description The variant sent to the rest
+             * @example B
+             */
+            winner: string | null;
+            /** @description The decision's figures (as on the remainder run's abTest.decision) */
+            decision: Record<string, never> | null;
         };
         AggregationUnitsDto: {
             /**
@@ -2581,6 +2702,8 @@ export interface components {
             total: components["schemas"]["ResultFiguresDto"];
             /** @description Each run that started, in the order they started */
             runs: components["schemas"]["RunResultsDto"][];
+            /** @description The campaign's A/B test (null: not one) */
+            abTest: components["schemas"]["AbTestResultsDto"] | null;
             aggregationUnits: components["schemas"]["AggregationUnitsDto"];
         };
     };

@@ -1,0 +1,13 @@
+export {
+  AB_METRICS,
+  AB_TIE_MARGIN,
+  AB_UNDECIDED_RULES,
+  decideRemainder,
+  MAX_VARIANTS,
+  maxMessageObjects,
+  MIN_VARIANTS,
+  pickWinner,
+  splitTest,
+  variantLetter,
+} from './ab-test';
+export type { AbDecision, AbMetric, AbTest, AbUndecidedRule, AbVariant, VariantFigures, WinnerPick } from './ab-test';

@@ -1,0 +1,358 @@
+import request from 'supertest';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
+import { bearer, createTestApp, TestApp } from './support/app';
+import {
+  getRun,
+  sendingScenario,
+  SendingScenario,
+  sendNow,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
+import { TestClock } from './support/test-clock';
+
+const FAST_DISPATCH = {
+  DISPATCH_ENABLED: 'true',
+  DISPATCH_POLL_MS: '50',
+  DISPATCH_WORKERS: '2',
+  DISPATCH_LEASE_SECONDS: '5',
+  LINE_TIMEOUT_MS: '2000',
+};
+const FINISHED = ['completed', 'partial', 'failed', 'blocked', 'cancelled'];
+const MINUTE = 60_000;
+
+type AbTestBody = { testShare: number; metric: string; waitMinutes: number; undecided: string };
+
+/** Two variants, the second with a postback button whose data the service binds to the campaign. */
+export const VARIANTS = [
+  { name: 'Plain text', messages: [{ type: 'text', text: 'Winter sale: 20% off' }] },
+  {
+    name: 'With a coupon button',
+    messages: [
+      {
+        type: 'template',
+        altText: 'Winter sale coupon',
+        template: {
+          type: 'buttons',
+          text: 'Winter sale: tap for your 20% coupon',
+          actions: [{ type: 'postback', label: 'Get the coupon', data: 'lcm:coupon' }],
+        },
+      },
+    ],
+  },
+];
+
+/**
+ * A/B tests end to end, against PostgreSQL and the simulator: the variants go to the test share,
+ * the wait passes on the test's clock, the figures the test sets at the simulator pick the winner,
+ * and the remainder gets it exactly once; an undecidable test follows its rule.
+ */
+describe('A/B tests: variants, a wait, and the winner to the rest', () => {
+  const clock = new TestClock();
+  let t: TestApp;
+  let sim: LineSimulatorHandle;
+
+  beforeAll(async () => {
+    sim = await startLineSimulator({ port: 0, seed: 'ab-tests-e2e' });
+    t = await createTestApp(FAST_DISPATCH, undefined, { clock });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const setFigures = (s: SendingScenario, unit: string, figures: Record<string, number>) =>
+    request(sim.url).put(`/_sim/channels/${s.channelId}/statistics/${unit}`).send(figures).expect(200);
+
+  async function abCampaign(s: SendingScenario, abTest: AbTestBody, variants: object[] = VARIANTS) {
+    const created = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(s.marketer.token))
+      .send({ lineAccountId: s.accountId, audienceId: s.audienceId, name: 'Winter sale test', variants, abTest })
+      .expect(201);
+    const id = created.body.id as string;
+    const submitted = await t
+      .http()
+      .post(`/api/v1/campaigns/${id}/submit`)
+      .set(bearer(s.marketer.token))
+      .send({})
+      .expect(200);
+    await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    return { id, created: created.body, forecast: submitted.body.forecast };
+  }
+
+  /** Sends the test; returns variant A's run and the other parts by their run ids, once the variants finished. */
+  async function sendVariants(s: SendingScenario, campaignId: string) {
+    const firstId = await sendNow(t, s, campaignId);
+    const first = await waitForRun(t, s.marketer.token, firstId, FINISHED);
+    const runs = (await t.http().get(`/api/v1/campaigns/${campaignId}/runs`).set(bearer(s.marketer.token)).expect(200))
+      .body.items as {
+      id: string;
+      trigger: string;
+      status: string;
+      aggregationUnit: string | null;
+      scheduledAt: string;
+      abTest: { variant: string | null };
+    }[];
+    const variants = runs.filter((run) => run.trigger !== 'ab_remainder');
+    for (const run of variants) await waitForRun(t, s.marketer.token, run.id, FINISHED);
+    const remainder = runs.find((run) => run.trigger === 'ab_remainder')!;
+    return { first, variants, remainder };
+  }
+
+  const audit = async (s: SendingScenario, campaignId: string) =>
+    (await t.http().get(`/api/v1/campaigns/${campaignId}/audit`).set(bearer(s.marketer.token)).expect(200)).body
+      .items as { action: string; after: Record<string, unknown> }[];
+
+  it('sends 2 variants to 20%, waits, and sends the winner by unique click rate to the other 80% once', async () => {
+    // 1,000 followers; LINE counted 5,500 of the high plan's 6,000 free messages: 500 free, 500 paid at NT$0.2.
+    const s = await sendingScenario(t, sim, { followers: 1000, consumption: 5500 });
+    const { id, created, forecast } = await abCampaign(s, {
+      testShare: 20,
+      metric: 'unique_click_rate',
+      waitMinutes: 240,
+      undecided: 'none',
+    });
+    // The variants are kept as given, their postbacks bound to the campaign; messages is empty.
+    expect(created).toMatchObject({ messages: [], abTest: { testShare: 20, waitMinutes: 240 } });
+    expect(created.variants[1].messages[0].template.actions[0].data).toBe(`lcm:${id}:coupon`);
+    // The whole test, variants and remainder, is one forecast and one approval: 1,000 messages, NT$100.
+    expect(forecast).toMatchObject({
+      recipients: 1000,
+      messages: 1000,
+      freeMessages: 500,
+      paidMessages: 500,
+      cost: { amount: '100.0000' },
+    });
+
+    const { first, variants, remainder } = await sendVariants(s, id);
+    expect(first).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 100, delivered: 100 },
+      reserved: { messages: 1000, cost: { amount: '100.0000' } },
+      abTest: { part: 'variant', variant: 'A', seed: expect.stringMatching(/^[0-9a-f]{16}$/) },
+    });
+    expect(variants).toHaveLength(2);
+    const b = variants.find((run) => run.abTest.variant === 'B')!;
+    expect(await getRun(t, s.marketer.token, b.id)).toMatchObject({
+      status: 'completed',
+      trigger: 'ab_variant',
+      progress: { recipients: 100, delivered: 100 },
+    });
+    // Each variant has its own aggregation unit.
+    expect(new Set(variants.map((run) => run.aggregationUnit)).size).toBe(2);
+    // The remainder waits for the winner, holding the test's reservation, 240 minutes after the start.
+    const waiting = await getRun(t, s.marketer.token, remainder.id);
+    expect(waiting).toMatchObject({
+      status: 'scheduled',
+      trigger: 'ab_remainder',
+      progress: { recipients: 800 },
+      abTest: { part: 'remainder', variant: null, decidedAt: null },
+    });
+    const waitMs = Date.parse(waiting.scheduledAt as unknown as string) - Date.parse(first.startedAt as string);
+    expect(Math.abs(waitMs - 240 * MINUTE)).toBeLessThan(1000);
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(200);
+    // Send-now can't pull the remainder forward.
+    await t.http().post(`/api/v1/campaigns/${id}/send-now`).set(bearer(s.approver.token)).send({}).expect(409);
+
+    // LINE's figures: A 30 of 100 clicked, B 45 of 100.
+    const unitOf = (letter: string) => variants.find((run) => run.abTest.variant === letter)!.aggregationUnit!;
+    await setFigures(s, unitOf('A'), { uniqueImpression: 80, uniqueClick: 30 });
+    await setFigures(s, unitOf('B'), { uniqueImpression: 70, uniqueClick: 45 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await getRun(t, s.marketer.token, remainder.id)).status).toBe('scheduled'); // still waiting
+    clock.advance(240 * MINUTE);
+    const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+    expect(rest).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 800, delivered: 800 },
+      // Its own gate: the ceiling is the approval less the variants' cost.
+      forecast: { recipients: 800, messages: 800 },
+      abTest: {
+        variant: 'B',
+        variantName: 'With a coupon button',
+        decision: {
+          outcome: 'winner',
+          winner: 'B',
+          metric: 'unique_click_rate',
+          margin: '0.01',
+          figures: [
+            { variant: 'A', delivered: 100, count: 30, rate: '0.3000' },
+            { variant: 'B', delivered: 100, count: 45, rate: '0.4500' },
+          ],
+        },
+      },
+    });
+    expect(rest.aggregationUnit).toMatch(/^lcm_/);
+
+    // At LINE: every follower once; the remainder got B's coupon button.
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({
+      totalDeliveries: 1000,
+      distinctRecipients: 1000,
+      repeatedRecipients: [],
+    });
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      'SELECT line_user_ids[1] AS id FROM run_batches WHERE run_id = $1 LIMIT 1',
+      [remainder.id],
+    );
+    const got = (await request(sim.url).get(`/_sim/channels/${s.channelId}/deliveries?userId=${rows[0].id}`)).body;
+    expect(got.deliveries[0].messages[0].template.actions[0].data).toBe(`lcm:${id}:coupon`);
+
+    // The decision and its figures are in the audit log; the results show each variant and the remainder.
+    expect(await audit(s, id)).toContainEqual(
+      expect.objectContaining({
+        action: 'campaign.ab_test_decided',
+        after: expect.objectContaining({ outcome: 'winner', winner: 'B' }),
+      }),
+    );
+    const results = (await t.http().get(`/api/v1/campaigns/${id}/results`).set(bearer(s.marketer.token)).expect(200))
+      .body;
+    expect(results.abTest).toMatchObject({
+      metric: 'unique_click_rate',
+      testShare: 20,
+      outcome: 'winner',
+      winner: 'B',
+      variants: [
+        {
+          variant: 'A',
+          variantName: 'Plain text',
+          delivered: 100,
+          uniqueClicks: { value: 30 },
+          rates: { uniqueClickRate: '0.3000' },
+        },
+        { variant: 'B', delivered: 100, uniqueClicks: { value: 45 }, rates: { uniqueClickRate: '0.4500' } },
+      ],
+      remainder: { variant: 'B', abPart: 'remainder', delivered: 800 },
+    });
+    const campaign = await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(s.marketer.token)).expect(200);
+    expect(campaign.body.status).toBe('completed');
+    // The month: 1,000 messages, NT$100, nothing left reserved.
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
+    expect(usage).toMatchObject({ reserved: 0, paidMessages: 500, spend: { amount: '100.0000' } });
+  });
+
+  it("sends variant A to the rest when a count is under LINE's 20 and the rule says variant_a", async () => {
+    const s = await sendingScenario(t, sim, { followers: 300 });
+    const { id } = await abCampaign(s, {
+      testShare: 20,
+      metric: 'unique_impression_rate',
+      waitMinutes: 30,
+      undecided: 'variant_a',
+    });
+    const { variants, remainder } = await sendVariants(s, id);
+    const unitOf = (letter: string) => variants.find((run) => run.abTest.variant === letter)!.aggregationUnit!;
+    // B looks better, but A's 12 impressions are under 20: LINE says null, and nobody can tell.
+    await setFigures(s, unitOf('A'), { uniqueImpression: 12 });
+    await setFigures(s, unitOf('B'), { uniqueImpression: 25 });
+    clock.advance(30 * MINUTE);
+    const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+    expect(rest).toMatchObject({
+      status: 'completed',
+      progress: { recipients: 240, delivered: 240 },
+      abTest: {
+        variant: 'A',
+        decision: {
+          outcome: 'variant_a',
+          reason: 'below_threshold',
+          figures: [
+            { variant: 'A', count: null, belowThreshold: true, rate: null },
+            { variant: 'B', count: 25, rate: '0.8333' },
+          ],
+        },
+      },
+    });
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 300, distinctRecipients: 300 });
+  });
+
+  it('waits once more on a tie under the rule wait, then sends none when it is still a tie', async () => {
+    const s = await sendingScenario(t, sim, { followers: 400 });
+    const { id } = await abCampaign(s, {
+      testShare: 50,
+      metric: 'unique_click_rate',
+      waitMinutes: 60,
+      undecided: 'wait',
+    });
+    const { variants, remainder } = await sendVariants(s, id);
+    const unitOf = (letter: string) => variants.find((run) => run.abTest.variant === letter)!.aggregationUnit!;
+    // 200 in the test, 100 each: 40 and 40 clicked, a tie.
+    await setFigures(s, unitOf('A'), { uniqueClick: 40 });
+    await setFigures(s, unitOf('B'), { uniqueClick: 40 });
+    clock.advance(60 * MINUTE);
+    const deadline = Date.now() + 20_000;
+    let waited = await getRun(t, s.marketer.token, remainder.id);
+    while ((waited as unknown as { abTest: { waits: number } }).abTest.waits === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waited = await getRun(t, s.marketer.token, remainder.id);
+    }
+    expect(waited).toMatchObject({
+      status: 'scheduled',
+      abTest: { waits: 1, decidedAt: null, decision: { outcome: 'wait', reason: 'tie' } },
+    });
+    expect(await audit(s, id)).toContainEqual(expect.objectContaining({ action: 'campaign.ab_test_waiting' }));
+    // An hour later 41 and 41.5%… LINE counts users: 41 and 41, still within the margin: the rest gets nothing.
+    await setFigures(s, unitOf('A'), { uniqueClick: 41 });
+    await setFigures(s, unitOf('B'), { uniqueClick: 41 });
+    clock.advance(60 * MINUTE);
+    const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+    expect(rest).toMatchObject({
+      status: 'completed',
+      progress: { delivered: 0 },
+      abTest: { variant: null, decision: { outcome: 'none', reason: 'tie', waits: 1 } },
+      blockReasons: [expect.objectContaining({ code: 'ab_test' })],
+    });
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 200 });
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
+    expect(usage.reserved).toBe(0);
+    const campaign = await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(s.marketer.token)).expect(200);
+    expect(campaign.body.status).toBe('completed');
+  });
+
+  it('refuses bad A/B fields with 400s naming each field', async () => {
+    const s = await sendingScenario(t, sim, { followers: 5 });
+    const base = { lineAccountId: s.accountId, audienceId: s.audienceId, name: 'Bad test' };
+    const abTest = { testShare: 20, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'none' };
+    const fieldsOf = async (body: object) => {
+      const response = await t.http().post('/api/v1/campaigns').set(bearer(s.marketer.token)).send(body).expect(400);
+      return (response.body.details as { field: string }[]).map((d) => d.field);
+    };
+    expect(await fieldsOf({ ...base, messages: VARIANTS[0].messages, variants: VARIANTS, abTest })).toContain(
+      'variants',
+    );
+    expect(await fieldsOf({ ...base, variants: VARIANTS })).toContain('abTest');
+    expect(await fieldsOf({ ...base, messages: VARIANTS[0].messages, abTest })).toContain('abTest');
+    expect(await fieldsOf({ ...base })).toContain('messages');
+    expect(await fieldsOf({ ...base, variants: [VARIANTS[0]], abTest })).toContain('variants');
+    expect(await fieldsOf({ ...base, variants: VARIANTS, abTest: { ...abTest, waitMinutes: 0 } })).toContain(
+      'abTest.waitMinutes',
+    );
+    expect(await fieldsOf({ ...base, variants: VARIANTS, abTest: { ...abTest, testShare: 100 } })).toContain(
+      'abTest.testShare',
+    );
+    expect(await fieldsOf({ ...base, variants: VARIANTS, abTest: { ...abTest, metric: 'clicks' } })).toContain(
+      'abTest.metric',
+    );
+    expect(
+      await fieldsOf({
+        ...base,
+        variants: [VARIANTS[0], { name: 'Broken', messages: [{ type: 'text', text: '' }] }],
+        abTest,
+      }),
+    ).toContain('variants[1].messages[0].text');
+    expect(await fieldsOf({ ...base, variants: VARIANTS, abTest, overBudgetPolicy: 'defer' })).toContain(
+      'overBudgetPolicy',
+    );
+    expect(
+      await fieldsOf({
+        ...base,
+        variants: VARIANTS,
+        abTest,
+        schedule: { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-06-30T00:00:00+08:00' },
+      }),
+    ).toContain('abTest');
+  });
+});
