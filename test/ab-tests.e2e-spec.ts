@@ -3,6 +3,7 @@ import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
 import {
   getRun,
+  RunView,
   sendingScenario,
   SendingScenario,
   sendNow,
@@ -143,14 +144,15 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     // Each variant has its own aggregation unit.
     expect(new Set(variants.map((run) => run.aggregationUnit)).size).toBe(2);
     // The remainder waits for the winner, holding the test's reservation, 240 minutes after the start.
-    const waiting = await getRun(t, s.marketer.token, remainder.id);
+    const waiting = (await getRun(t, s.marketer.token, remainder.id)) as RunView & { scheduledAt: string };
     expect(waiting).toMatchObject({
       status: 'scheduled',
       trigger: 'ab_remainder',
       progress: { recipients: 800 },
       abTest: { part: 'remainder', variant: null, decidedAt: null },
     });
-    const waitMs = Date.parse(waiting.scheduledAt as unknown as string) - Date.parse(first.startedAt as string);
+    const startedAt = (first as RunView & { startedAt: string }).startedAt;
+    const waitMs = Date.parse(waiting.scheduledAt) - Date.parse(startedAt);
     expect(Math.abs(waitMs - 240 * MINUTE)).toBeLessThan(1000);
     expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(200);
     // Send-now can't pull the remainder forward.
@@ -163,7 +165,9 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await getRun(t, s.marketer.token, remainder.id)).status).toBe('scheduled'); // still waiting
     clock.advance(240 * MINUTE);
-    const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+    const rest = (await waitForRun(t, s.marketer.token, remainder.id, FINISHED)) as RunView & {
+      aggregationUnit: string;
+    };
     expect(rest).toMatchObject({
       status: 'completed',
       progress: { recipients: 800, delivered: 800 },

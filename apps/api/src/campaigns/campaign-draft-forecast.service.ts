@@ -58,6 +58,9 @@ export class CampaignDraftForecastService {
         field: 'overBudgetPolicy',
         problem: 'defer applies to one-off and send-now campaigns, not to a recurring schedule (use block or trim)',
       });
+    // An A/B test's draft is forecast whole, at its largest variant (its variants' content is checked on save).
+    if (!dto.variants && !dto.messages?.length)
+      problems.push({ field: 'messages', problem: 'is required (or variants, for an A/B test)' });
     const audience = await this.audiences.find(dto.audienceId);
     if (!audience) problems.push({ field: 'audienceId', problem: 'no such audience' });
     else if (audience.lineAccountId !== account.id)
@@ -70,7 +73,8 @@ export class CampaignDraftForecastService {
         id: null,
         lineAccountId: account.id,
         audienceId: dto.audienceId,
-        messages: dto.messages as never,
+        messages: (dto.messages ?? []) as never,
+        variants: (dto.variants ?? null) as never,
         maxRecipients: dto.maxRecipients ?? null,
         costCap: dto.costCap ?? null,
         overBudgetPolicy: policy,

@@ -23,6 +23,7 @@ export type ForecastSubject = Pick<
   | 'lineAccountId'
   | 'audienceId'
   | 'messages'
+  | 'variants'
   | 'maxRecipients'
   | 'overBudgetPolicy'
   | 'frequencyCap'

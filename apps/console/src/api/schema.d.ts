@@ -2068,7 +2068,7 @@ export interface components {
              */
             audienceId: string;
             /**
-             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient
+             * @description LINE message objects (text, image, video, audio, location, sticker, imagemap, template, flex, …): 1 to 100; more than 5 go out as several requests per recipient. Required unless the campaign is an A/B test (variants)
              * @example [
              *       {
              *         "type": "text",
@@ -2076,9 +2076,13 @@ export interface components {
              *       }
              *     ]
              */
-            messages: {
+            messages?: {
                 [key: string]: unknown;
             }[];
+            /** @description An A/B test: 2 to 4 variants, each with its own messages, instead of messages (with abTest). null: not an A/B test */
+            variants?: components["schemas"]["CampaignVariantDto"][] | null;
+            /** @description How the A/B test of the variants runs; required with variants, null without */
+            abTest?: components["schemas"]["CampaignAbTestDto"] | null;
             /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
             schedule?: components["schemas"]["CampaignScheduleDto"] | null;
             /** @description Send to at most this many of the audience's following members */
