@@ -140,6 +140,34 @@ describe('results: what a send did, from LINE', () => {
     expect(noUnit.aggregationUnits).toMatchObject({ used: 1000, remaining: 0 });
   });
 
+  it("gives the hour's budget back when LINE fails a refresh (502): only requests that got figures spend it", async () => {
+    const s = await sendingScenario(t, sim, { followers: 25 });
+    const { campaignId } = await sent(s);
+    const spent = async () =>
+      (
+        await t.db.pool.query<{ n: number }>(
+          "SELECT coalesce(sum(cardinality(calls)), 0)::int AS n FROM line_rate_windows WHERE line_account_id = $1 AND endpoint = 'statistics_per_unit'",
+          [s.accountId],
+        )
+      ).rows[0]?.n ?? 0;
+    expect(await spent()).toBe(0);
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/faults`)
+      .send({ serverErrorRate: 1, serverErrorStatus: 500, endpoints: ['statistics_per_unit'] })
+      .expect(200);
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const failed = await refresh(s, campaignId).expect(502);
+        expect(failed.body.message).toMatch(/LINE server error 500/);
+      }
+    } finally {
+      await request(sim.url).delete(`/_sim/channels/${s.channelId}/faults`).expect(200);
+    }
+    expect(await spent()).toBe(0);
+    await refresh(s, campaignId).expect(200);
+    expect(await spent()).toBe(1);
+  });
+
   it("keeps to LINE's 60 statistics requests an hour per channel: refresh answers 429 with Retry-After, and reads again an hour later", async () => {
     const s = await sendingScenario(t, sim, { followers: 25 });
     const { campaignId } = await sent(s);

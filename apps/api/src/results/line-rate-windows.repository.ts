@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Transaction } from '../database/prisma.service';
 
-export type RateTake = { ok: true } | { ok: false; retryAfterMs: number };
+/** `at`: the instant the calls were logged at, to give them back with if they are not made after all. */
+export type RateTake = { ok: true; at: Date } | { ok: false; retryAfterMs: number };
 
 /** Owns `line_rate_windows`: the recent calls to a rate-limited LINE endpoint, per channel. */
 @Injectable()
@@ -47,6 +48,30 @@ export class LineRateWindowsRepository {
       where: { lineAccountId_endpoint: { lineAccountId: key.lineAccountId, endpoint: key.endpoint } },
       data: { calls },
     });
-    return { ok: true };
+    return { ok: true, at: now };
+  }
+
+  /**
+   * Removes up to `count` of the calls logged at `at` (those a take logged, for requests that were
+   * not made or got nothing from LINE), in one statement under the row's lock: calls others took
+   * meanwhile stay, and equal instants are interchangeable. Calls already out of the window are gone anyway.
+   */
+  async giveBack(
+    tx: Transaction | undefined,
+    key: { lineAccountId: string; endpoint: string },
+    count: number,
+    at: Date,
+  ): Promise<void> {
+    if (count <= 0) return;
+    await this.prisma.db(tx).$executeRaw`
+      UPDATE line_rate_windows
+         SET calls = ARRAY(
+               SELECT call
+                 FROM (SELECT call, position,
+                              row_number() OVER (PARTITION BY call = ${at}::timestamptz ORDER BY position) AS nth
+                         FROM unnest(calls) WITH ORDINALITY AS logged(call, position)) numbered
+                WHERE call <> ${at}::timestamptz OR nth > ${count}
+                ORDER BY position)
+       WHERE line_account_id = ${key.lineAccountId}::uuid AND endpoint = ${key.endpoint}`;
   }
 }

@@ -64,23 +64,26 @@ export class ResultsSyncService implements OnApplicationBootstrap, OnModuleDestr
     for (const accountId of await this.runs.accountsWithResultsDue(since, readBefore)) {
       const account = await this.accounts.mustFind(accountId);
       for (;;) {
-        const run = await this.claim(accountId, since, readBefore);
-        if (!run) break;
-        const outcome = await this.results.read(run, account);
+        const claimed = await this.claim(accountId, since, readBefore);
+        if (!claimed) break;
+        const outcome = await this.results.read(claimed.run, account);
         if (outcome.kind === 'accepted') read++;
-        else if (outcome.kind === 'rate_limited' || outcome.kind === 'unauthorized') break;
+        // A request that got nothing gives its call back (LINE's own 429 says LINE counted it).
+        else if (outcome.kind !== 'rate_limited') await this.budget.giveBack(accountId, 1, claimed.at);
+        if (outcome.kind === 'rate_limited' || outcome.kind === 'unauthorized') break;
       }
     }
     return read;
   }
 
-  private async claim(accountId: string, since: Date, readBefore: Date): Promise<ResultsRun | null> {
+  private async claim(accountId: string, since: Date, readBefore: Date): Promise<{ run: ResultsRun; at: Date } | null> {
     try {
       return await this.budget.transaction(async (tx) => {
         const run = await this.runs.claimForResults(tx, accountId, since, readBefore, this.clock.now());
         if (!run) return null;
-        if (!(await this.budget.take(tx, accountId, 1, false)).ok) throw new BudgetSpent();
-        return run;
+        const taken = await this.budget.take(tx, accountId, 1, false);
+        if (!taken.ok) throw new BudgetSpent();
+        return { run, at: taken.at };
       });
     } catch (error) {
       if (error instanceof BudgetSpent) return null;

@@ -66,7 +66,8 @@ export class ResultsService {
 
   /**
    * Reads LINE now for each of the campaign's runs LINE still updates, within the channel's hourly
-   * budget (all the requests or none: 429 with Retry-After when it is spent).
+   * budget (all the requests or none: 429 with Retry-After when it is spent). When LINE fails one
+   * (502), the budget of that request and of those not made is given back.
    */
   async refresh(campaignId: string): Promise<CampaignResultsDto> {
     const campaign = await this.campaigns.mustFind(campaignId);
@@ -94,18 +95,19 @@ export class ResultsService {
           `LINE allows ${due.length > 1 ? 'these reads' : 'this read'} of the account's statistics again later (60 an hour per channel, shared with the scheduled reads)`,
           Math.ceil(taken.retryAfterMs / 1000),
         );
-      for (const run of due) {
+      for (const [index, run] of due.entries()) {
         const outcome = await this.read(run, account);
+        if (outcome.kind === 'accepted') continue;
+        // The budget was taken for every run; the requests that got nothing (this one, unless LINE
+        // counted it with its own 429, and the ones never made) give theirs back.
+        const counted = outcome.kind === 'rate_limited' ? index + 1 : index;
+        await this.budget.giveBack(account.id, due.length - counted, taken.at);
         if (outcome.kind === 'rate_limited')
           throw ApiError.tooManyRequests(
             'LINE refused the read for now (its rate limit)',
             Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
           );
-        if (outcome.kind !== 'accepted')
-          throw new ApiError(
-            HttpStatus.BAD_GATEWAY,
-            `LINE's statistics could not be read: ${describeOutcome(outcome)}`,
-          );
+        throw new ApiError(HttpStatus.BAD_GATEWAY, `LINE's statistics could not be read: ${describeOutcome(outcome)}`);
       }
     }
     return this.forCampaign(campaignId);

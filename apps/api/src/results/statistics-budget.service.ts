@@ -10,7 +10,8 @@ const HOUR_MS = 3_600_000;
 /**
  * LINE allows 60 statistics-per-unit requests an hour per channel. Every instance takes its calls
  * from one sliding log per channel in PostgreSQL; the scheduled job leaves `refreshReserve` of
- * them for refreshes a user asks for.
+ * them for refreshes a user asks for. Calls are taken before the requests (so instances never
+ * exceed the limit together) and given back for the requests that got nothing from LINE.
  */
 @Injectable()
 export class StatisticsBudgetService {
@@ -35,5 +36,14 @@ export class StatisticsBudgetService {
       { limit, windowMs: HOUR_MS },
       this.clock.now(),
     );
+  }
+
+  /**
+   * Returns `count` of the requests a take logged at `at` that got nothing from LINE: not made
+   * (an earlier one of the same refresh failed), or answered with an error. Not after LINE's own
+   * 429, which says LINE counted the request.
+   */
+  giveBack(lineAccountId: string, count: number, at: Date): Promise<void> {
+    return this.windows.giveBack(undefined, { lineAccountId, endpoint: ENDPOINT }, count, at);
   }
 }
