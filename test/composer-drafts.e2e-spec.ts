@@ -38,7 +38,7 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     await sim?.close();
   });
 
-  const forecastDraft = (body: unknown, token = s.marketer.token) =>
+  const forecastDraft = (body: object, token = s.marketer.token) =>
     t.http().post('/api/v1/campaigns/forecast-draft').set(bearer(token)).send(body);
 
   it('forecasts the unsaved draft as the saved campaign would be, and follows each edit', async () => {

@@ -58,7 +58,9 @@ function builtConsole(): string {
       '--logLevel',
       'warn',
     ],
-    { cwd: ROOT, stdio: 'inherit' },
+    // Jest runs with NODE_ENV=test, which Vite would honour with a development build (antd's
+    // ids then collapse to "test-id", and dialogs lose their names): build as `npm start` does.
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   return own;
 }
@@ -296,6 +298,10 @@ describeInBrowser('console in a browser', () => {
     await approver.page.getByText('Nothing waits for approval').waitFor();
     await approver.page.goto(campaignUrl);
     await approver.page.getByRole('button', { name: 'Send now' }).click();
+    // It asks first, with the forecast's cost; confirmed in the dialog.
+    const confirm = approver.page.getByRole('dialog', { name: 'Send this campaign now?' });
+    await settles(() => confirm.getByTestId('send-now-cost').innerText(), 'NT$0.00');
+    await confirm.getByRole('button', { name: 'Send now' }).click();
     const status = approver.page.getByTestId('run-status');
     await settles(() => status.innerText(), 'completed', 60_000);
     await settles(
@@ -368,6 +374,7 @@ describeInBrowser('console in a browser', () => {
     await page.goto(`${baseUrl}/campaigns/${campaign.body.id}`);
     await settles(() => page.getByTestId('verdict').innerText(), '超出預算');
     await page.getByRole('button', { name: '立即發送' }).click();
+    await page.getByRole('dialog', { name: '立即發送此活動？' }).getByRole('button', { name: '立即發送' }).click();
     const refusal = page.getByRole('alert').filter({ hasText: '預算關卡拒絕了此次發送' });
     await refusal.waitFor();
     // Every reason the gate gave the run, as the API words it, is on screen.

@@ -8,6 +8,7 @@ import { api, ApiError, call } from '../api/client';
 import type { Campaign, Run } from '../api/types';
 import { useAuth } from '../auth';
 import { Reason } from './common';
+import { SendNowConfirm } from './SendNowConfirm';
 
 type Action = 'submit' | 'withdraw' | 'approve' | 'reject' | 'send-now' | 'pause' | 'resume' | 'cancel';
 
@@ -17,6 +18,7 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<'approve' | 'reject' | 'override' | null>(null);
+  const [confirmSend, setConfirmSend] = useState(false);
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<ApiError | null>(null);
   const run = useMutation({
@@ -48,10 +50,12 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
     onSuccess: (_, { action }) => {
       void message.success(t(`done.${action}`));
       setDialog(null);
+      setConfirmSend(false);
       setText('');
       onDone?.();
     },
     onError: (error) => {
+      setConfirmSend(false); // the refusal and its reasons show on the page
       if (error instanceof ApiError) setRefusal(error);
     },
     onSettled: () => {
@@ -102,7 +106,7 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
   if (status === 'approved') {
     if (can('approver', 'admin'))
       buttons.push(
-        <Button key="send" type="primary" loading={busy} onClick={() => go('send-now')}>
+        <Button key="send" type="primary" loading={busy} onClick={() => setConfirmSend(true)}>
           {t('Send now')}
         </Button>,
       );
@@ -168,6 +172,13 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           }
         />
       )}
+      <SendNowConfirm
+        campaignId={campaign.id}
+        open={confirmSend}
+        busy={busy}
+        onConfirm={() => go('send-now')}
+        onCancel={() => setConfirmSend(false)}
+      />
       <Modal
         open={dialog !== null}
         title={dialog === 'approve' ? t('Approve') : dialog === 'override' ? t('Send inside quiet hours') : t('Reject')}

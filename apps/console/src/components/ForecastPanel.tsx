@@ -1,8 +1,9 @@
 // What the API forecast for a send, as it said it: recipients, free and paid messages, the cost of
 // each price band, the verdict and every reason, and the suggestions it offered. Nothing here is
-// computed; a suggestion is applied by the page (which saves the campaign and asks again).
+// computed; a suggestion is applied by the page (which changes the draft, and the API forecasts again).
 import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { FieldProblem } from '../api/client';
 import type { Forecast, Suggestion } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
 
@@ -16,6 +17,12 @@ export interface ForecastPanelProps {
   applying?: boolean;
   /** The campaign was edited since this forecast: save to see a new one. */
   stale?: boolean;
+  /** A live forecast of the draft: the API is asked again after the last edit. */
+  updating?: boolean;
+  /** Why the API could not forecast the draft as it stands (the figures shown are the last ones). */
+  problems?: FieldProblem[];
+  /** What to say before there is a forecast. */
+  emptyText?: string;
 }
 
 const VERDICT_COLOR: Record<string, string> = {
@@ -34,13 +41,47 @@ export function ForecastPanel({
   onApply,
   applying,
   stale,
+  updating,
+  problems,
+  emptyText,
 }: ForecastPanelProps) {
   const { t, i18n } = useTranslation();
   const n = (v: number) => formatNumber(v, i18n.language);
   return (
-    <Card title={t('Forecast')} loading={loading && !forecast} aria-live="polite" data-testid="forecast-panel">
+    <Card
+      title={t('Forecast')}
+      extra={
+        updating ? (
+          <Tag color="processing" data-testid="forecast-updating">
+            {t('Updating…')}
+          </Tag>
+        ) : undefined
+      }
+      loading={loading && !forecast}
+      aria-live="polite"
+      aria-busy={updating || undefined}
+      data-testid="forecast-panel"
+    >
+      {problems && problems.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="forecast-problems"
+          title={t('The draft cannot be forecast as it stands:')}
+          description={
+            <ul style={{ margin: 0, paddingLeft: 20 }}>
+              {problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.field}</code>: {p.problem}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      )}
       {!forecast ? (
-        <Typography.Text type="secondary">{t('Save the campaign to see its forecast.')}</Typography.Text>
+        <Typography.Text type="secondary">{emptyText ?? t('Save the campaign to see its forecast.')}</Typography.Text>
       ) : (
         <Space orientation="vertical" style={{ width: '100%' }}>
           {stale && <Alert type="info" title={t('Edited since this forecast: save to forecast again.')} />}

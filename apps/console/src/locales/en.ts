@@ -67,4 +67,12 @@ export const en: Record<string, string> = {
   'entity.line_account': 'LINE account',
   'entity.rate_card': 'rate card',
   'entity.user': 'user',
+  // Composer: a schedule's weekdays, as POST /schedules/preview names them
+  'weekday.Mon': 'Mon',
+  'weekday.Tue': 'Tue',
+  'weekday.Wed': 'Wed',
+  'weekday.Thu': 'Thu',
+  'weekday.Fri': 'Fri',
+  'weekday.Sat': 'Sat',
+  'weekday.Sun': 'Sun',
 };

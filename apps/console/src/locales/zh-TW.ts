@@ -477,4 +477,23 @@ export const zhTW: Record<string, string> = {
   'LINE updates these until {{at}}': 'LINE 會更新這些數據至 {{at}}',
   '{{used}} of {{limit}} aggregation units used in {{month}}; {{remaining}} left':
     '{{month}} 已使用 {{used}}／{{limit}} 個彙總單位，剩餘 {{remaining}} 個',
+  // Composer: live forecast of the draft, a cron's next sends, "Send now" confirmation
+  'Updating…': '更新中…',
+  'The draft cannot be forecast as it stands:': '草稿目前無法預估：',
+  'Choose an audience to see the forecast.': '選擇受眾後即可看到預估。',
+  'Next five sends ({{zone}})': '接下來五次發送（{{zone}}）',
+  'This schedule names no time from now on.': '此排程從現在起沒有任何發送時間。',
+  'Defer applies to one-off and send-now campaigns, not to a recurring schedule.':
+    '延後發送僅適用於單次與立即發送的活動，不適用於週期排程。',
+  'Send this campaign now?': '立即發送此活動？',
+  "Don't send": '先不發送',
+  'Forecasting the send…': '正在預估此次發送…',
+  'The budget gate will decide at sending; as forecast now:': '發送時由預算關卡決定；目前的預估：',
+  'weekday.Mon': '週一',
+  'weekday.Tue': '週二',
+  'weekday.Wed': '週三',
+  'weekday.Thu': '週四',
+  'weekday.Fri': '週五',
+  'weekday.Sat': '週六',
+  'weekday.Sun': '週日',
 };

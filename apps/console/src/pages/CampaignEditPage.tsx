@@ -9,6 +9,8 @@ import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatMoney, formatTime, fromZonedInput, toZonedInput } from '../format';
 import { ForecastPanel } from '../components/ForecastPanel';
+import { CronOccurrences } from '../components/CronOccurrences';
+import { useDraftForecast, type DraftForecastBody } from '../components/DraftForecast';
 import { MessagesEditor, type LineMessage } from '../components/MessagesEditor';
 import { PhonePreview } from '../components/PhonePreview';
 import { CampaignActions } from '../components/CampaignActions';
@@ -116,9 +118,19 @@ export default function CampaignEditPage() {
     queryFn: () =>
       call(api.GET('/api/v1/audiences', { params: { query: { lineAccountId: campaignAccount!.id, limit: 100 } } })),
   });
+  const editable = !campaign.data || campaign.data.status === 'draft';
+  // A draft (saved or not) is forecast live as it is edited; a campaign past draft, as saved.
+  const liveBody = useMemo<DraftForecastBody | null>(
+    () =>
+      editable && campaignAccount && draft.audienceId && (!id || campaign.data)
+        ? { ...bodyOf(draft, tz), lineAccountId: campaignAccount.id }
+        : null,
+    [editable, campaignAccount, draft, tz, id, campaign.data],
+  );
+  const live = useDraftForecast(liveBody);
   const forecast = useQuery({
     queryKey: ['forecast', id, campaign.data?.version],
-    enabled: !!campaign.data,
+    enabled: !!campaign.data && !editable,
     refetchInterval: 30_000,
     queryFn: async () =>
       (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: id! } } }))) as Forecast,
@@ -159,11 +171,11 @@ export default function CampaignEditPage() {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['line-accounts'] });
       void queryClient.invalidateQueries({ queryKey: ['forecast'] });
+      void queryClient.invalidateQueries({ queryKey: ['forecast-draft'] });
     },
   });
   const problems = useMemo(() => (save.error instanceof ApiError ? save.error.details : []), [save.error]);
   if (!campaignAccount) return <NoAccount />;
-  const editable = !campaign.data || campaign.data.status === 'draft';
   const mayWrite = can('marketer', 'admin') && editable;
   const dirty = !!id && savedJson !== null && savedJson !== JSON.stringify(draft);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -176,13 +188,16 @@ export default function CampaignEditPage() {
         : suggestion.kind === 'defer'
           ? { ...draft, overBudgetPolicy: 'defer' as const }
           : { ...draft, mode: 'once' as const, at: `${suggestion.month}-01T10:00` };
+    // On the draft at once (the live forecast follows); a saved draft is saved with it, in the same click.
     setDraft(next);
-    save.mutate(next);
+    if (id) save.mutate(next);
   };
   const cannotApply = (suggestion: Suggestion): string | null => {
     if (suggestion.kind === 'plan') return can('admin') ? null : t('An admin changes the plan.');
     if (!can('marketer', 'admin')) return t('Marketers and admins edit campaigns.');
     if (!editable) return t('Withdraw the campaign to edit it.');
+    if (suggestion.kind === 'defer' && draft.mode === 'cron')
+      return t('Defer applies to one-off and send-now campaigns, not to a recurring schedule.');
     return null;
   };
   return (
@@ -292,7 +307,11 @@ export default function CampaignEditPage() {
                       onChange={(e) => set({ until: e.target.value })}
                     />
                   </Form.Item>
-                  <Reason>{t('The service computes the occurrences; they appear under Runs once approved.')}</Reason>
+                  <CronOccurrences
+                    cron={draft.cron}
+                    timeZone={tz}
+                    until={draft.until ? fromZonedInput(draft.until, tz) : undefined}
+                  />
                 </>
               )}
               <Form.Item label={t('Over budget')}>
@@ -311,7 +330,7 @@ export default function CampaignEditPage() {
                 <Form.Item
                   htmlFor="campaign-cost-cap"
                   label={t('Cost cap ({{currency}})', {
-                    currency: forecast.data?.cost.currency ?? campaignAccount.monthlyBudget.currency,
+                    currency: (live.forecast ?? forecast.data)?.cost.currency ?? campaignAccount.monthlyBudget.currency,
                   })}
                   validateStatus={fieldProblem('costCap') ? 'error' : undefined}
                   help={fieldProblem('costCap')?.problem}
@@ -411,16 +430,31 @@ export default function CampaignEditPage() {
           {campaign.data && can('marketer', 'admin') && <TestSend campaign={campaign.data} />}
         </Col>
         <Col xs={24} md={12} xl={8}>
-          <ForecastPanel
-            forecast={forecast.data}
-            loading={forecast.isFetching}
-            timeZone={tz}
-            stale={dirty}
-            onApply={apply}
-            applying={save.isPending || planChange.isPending}
-            cannotApply={cannotApply}
-          />
-          <ErrorAlert error={forecast.error ?? planChange.error} />
+          {editable ? (
+            <ForecastPanel
+              forecast={live.forecast}
+              loading={live.updating}
+              updating={live.updating}
+              problems={live.problems}
+              timeZone={tz}
+              stale={false}
+              onApply={apply}
+              applying={save.isPending || planChange.isPending}
+              cannotApply={cannotApply}
+              emptyText={t('Choose an audience to see the forecast.')}
+            />
+          ) : (
+            <ForecastPanel
+              forecast={forecast.data}
+              loading={forecast.isFetching}
+              timeZone={tz}
+              stale={dirty}
+              onApply={apply}
+              applying={save.isPending || planChange.isPending}
+              cannotApply={cannotApply}
+            />
+          )}
+          <ErrorAlert error={(editable ? live.error : forecast.error) ?? planChange.error} />
         </Col>
       </Row>
       {id && (

@@ -1,0 +1,248 @@
+// The campaign composer in a real browser (Debian's Chromium through playwright-core) against the
+// service and the LINE simulator: the forecast follows the unsaved draft as it is edited, a cron
+// lists its next five sends in the account's zone with the offset (both from the API), and "Send
+// now" asks first with what the send will cost. Screenshots go to test-output/screenshots/.
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { importFollowers } from './support/followers';
+import {
+  builtConsole,
+  CHROMIUM,
+  expectAccessible,
+  haveBrowser,
+  launchChromium,
+  settles,
+  shoot,
+} from './support/console-browser';
+
+const PASSWORD = 'correct horse battery staple';
+const FOLLOWERS = 40;
+
+if (!haveBrowser)
+  console.warn(`composer e2e SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+
+/** The API's money as the console writes it (en-US: "NT$1,234.50"). */
+const money = (m: { amount: string; currency: string }) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: m.currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(Number(m.amount));
+
+describeInBrowser('the campaign composer in a browser', () => {
+  let t: TestApp;
+  let sim: LineSimulatorHandle;
+  let browser: Browser;
+  let baseUrl: string;
+  let accountId: string;
+  let audienceId: string;
+  const tokens: Record<string, string> = {};
+  const emails = { marketer: 'hsu@example.com', approver: 'chen@example.com' };
+
+  beforeAll(async () => {
+    const consoleDir = builtConsole('compose');
+    sim = await startLineSimulator({ port: 0, seed: 'composer-e2e' });
+    t = await createTestApp({ CONSOLE_DIR: consoleDir, DISPATCH_ENABLED: 'true', DISPATCH_POLL_MS: '100' });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    for (const [role, email] of Object.entries(emails)) {
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(bearer(t.adminToken))
+        .send({ email, name: role === 'marketer' ? 'Hsu' : 'Chen', role, password: PASSWORD })
+        .expect(201);
+      tokens[role] = created.body.token as string;
+    }
+    // 5,990 of the 6,000 free messages counted at LINE (no LINE cap): a send to all 40 followers has a paid part.
+    const channelId = '1900000101';
+    await request(sim.url)
+      .put(`/_sim/channels/${channelId}`)
+      .send({
+        accessToken: 'composer-token',
+        channelSecret: 'secret',
+        quota: { type: 'none' },
+        consumption: 5990,
+        followerCount: FOLLOWERS,
+      })
+      .expect(201);
+    const account = await t
+      .http()
+      .post('/api/v1/line-accounts')
+      .set(bearer(t.adminToken))
+      .send({
+        name: 'Tea House Taichung',
+        channelId,
+        channelAccessToken: 'composer-token',
+        channelSecret: 'secret',
+        plan: 'high',
+        monthlyBudget: '500',
+        apiBaseUrl: sim.url,
+      })
+      .expect(201);
+    accountId = account.body.id;
+    await importFollowers(t, accountId);
+    const audience = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(tokens.marketer))
+      .send({ lineAccountId: accountId, name: 'All followers', definition: { all: [] } })
+      .expect(201);
+    audienceId = audience.body.id;
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+  });
+
+  async function signIn(locale: 'en-US' | 'zh-TW', who: keyof typeof emails) {
+    const context: BrowserContext = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(accountId)})`);
+    const page: Page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    const zh = locale === 'zh-TW';
+    await page.getByLabel(zh ? '電子郵件' : 'Email').fill(emails[who]);
+    await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: zh ? '本月' : 'Month' })
+      .waitFor({ timeout: 60_000 });
+    return { context, page };
+  }
+
+  /** What the API forecasts for this draft (the marketer's own call, as the console makes it). */
+  const apiForecast = async (draft: Record<string, unknown>) =>
+    (
+      await t
+        .http()
+        .post('/api/v1/campaigns/forecast-draft')
+        .set(bearer(tokens.marketer))
+        .send({
+          lineAccountId: accountId,
+          audienceId,
+          messages: [{ type: 'text', text: 'Spring tea' }],
+          schedule: null,
+          overBudgetPolicy: 'block',
+          costCap: null,
+          maxRecipients: null,
+          ...draft,
+        })
+        .expect(200)
+    ).body;
+
+  it('the forecast follows the unsaved draft as it is edited, and a cron lists its next five sends', async () => {
+    const { context, page } = await signIn('en-US', 'marketer');
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Spring tea');
+    await page.getByRole('combobox', { name: 'Audience' }).click();
+    await page.locator('.ant-select-item-option', { hasText: 'All followers' }).first().click();
+    await page.getByLabel('Message text').fill('Spring tea');
+
+    // Nothing saved, and the panel already shows the API's forecast of the draft: 40 recipients, a paid part.
+    const whole = await apiForecast({});
+    expect(whole.paidMessages).toBeGreaterThan(0);
+    const cost = page.getByTestId('forecast-cost');
+    await settles(() => cost.innerText(), money(whole.cost), 30_000);
+    const panel = page.getByTestId('forecast-panel');
+    expect(await panel.innerText()).toMatch(new RegExp(`Recipients\\s+${FOLLOWERS}\\n`));
+    expect(await page.getByTestId('forecast-reasons').locator('li').allInnerTexts()).toEqual(whole.reasons);
+
+    // At most 5 recipients: the forecast changes without saving.
+    await page.getByLabel('At most this many recipients').fill('5');
+    const five = await apiForecast({ maxRecipients: 5 });
+    expect(five.cost.amount).not.toBe(whole.cost.amount);
+    await settles(() => cost.innerText(), money(five.cost), 30_000);
+    await settles(() => panel.innerText(), /Recipients\s+5\n/);
+    const saved = await t.http().get(`/api/v1/campaigns?lineAccountId=${accountId}`).set(bearer(tokens.marketer));
+    expect(saved.body.items).toEqual([]);
+    await expectAccessible(page, 'composer, live forecast');
+    await shoot(page, 'en-composer-live-forecast');
+
+    // Recurring: the next five sends, as the API reads the cron, in Asia/Taipei with the offset.
+    await page.getByRole('radio', { name: 'Recurring (cron)' }).check();
+    await page.getByLabel(/^Cron \(minute hour day month weekday\)/).fill('30 9 * * 1,4');
+    const preview = await t
+      .http()
+      .post('/api/v1/schedules/preview')
+      .set(bearer(tokens.marketer))
+      .send({ cron: '30 9 * * 1,4', timezone: 'Asia/Taipei' })
+      .expect(200);
+    const occurrences = page.getByTestId('cron-occurrences').locator('li');
+    const expected = (preview.body.occurrences as { local: string; weekday: string }[]).map(
+      (o) => `${o.weekday} ${o.local}`,
+    );
+    expect(expected).toHaveLength(5);
+    await settles(async () => (await occurrences.allInnerTexts()).join('|'), expected.join('|'), 30_000);
+    for (const text of expected) expect(text).toMatch(/ 09:30 \+08:00$/);
+    // A bad expression: the API's words for it, where the list was.
+    await page.getByLabel(/^Cron \(minute hour day month weekday\)/).fill('30 25 * * 1');
+    await settles(() => page.getByTestId('cron-problem').innerText(), /^hour: "25" is not valid/, 30_000);
+    await page.getByLabel(/^Cron \(minute hour day month weekday\)/).fill('30 9 * * 1,4');
+    await settles(async () => (await occurrences.allInnerTexts()).join('|'), expected.join('|'), 30_000);
+    await expectAccessible(page, 'composer, cron');
+    await shoot(page, 'en-composer-cron');
+    await context.close();
+  }, 240_000);
+
+  it('"Send now" asks first, with the recipients, paid messages and cost the API forecasts, in English and Chinese', async () => {
+    const campaign = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(tokens.marketer))
+      .send({
+        lineAccountId: accountId,
+        audienceId,
+        name: 'Tea tasting',
+        messages: [{ type: 'text', text: 'Tea tasting on Saturday' }],
+      })
+      .expect(201);
+    const id = campaign.body.id as string;
+    await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(tokens.marketer)).send({}).expect(200);
+    await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(tokens.approver)).send({}).expect(200);
+    const forecast = (await t.http().get(`/api/v1/campaigns/${id}/forecast`).set(bearer(tokens.approver)).expect(200))
+      .body;
+
+    // Chinese first, closed without sending: nothing goes.
+    const zh = await signIn('zh-TW', 'approver');
+    await zh.page.goto(`${baseUrl}/campaigns/${id}`);
+    await zh.page.getByRole('button', { name: '立即發送' }).click();
+    const zhDialog = zh.page.getByRole('dialog', { name: '立即發送此活動？' });
+    await settles(() => zhDialog.getByTestId('send-now-cost').innerText(), money(forecast.cost), 30_000);
+    expect(await zhDialog.getByTestId('send-now-recipients').innerText()).toBe(String(forecast.recipients));
+    expect(await zhDialog.getByTestId('send-now-paid').innerText()).toBe(String(forecast.paidMessages));
+    expect(await zhDialog.innerText()).toContain('付費訊息');
+    await expectAccessible(zh.page, 'send-now confirmation (zh-TW)');
+    await shoot(zh.page, 'zh-TW-send-now-confirm');
+    await zhDialog.getByRole('button', { name: '先不發送' }).click();
+    await zhDialog.waitFor({ state: 'hidden' });
+    const none = await t.http().get(`/api/v1/campaigns/${id}/runs`).set(bearer(tokens.approver)).expect(200);
+    expect(none.body.items).toEqual([]);
+    await zh.context.close();
+
+    // English, confirmed: the run goes.
+    const { context, page } = await signIn('en-US', 'approver');
+    await page.goto(`${baseUrl}/campaigns/${id}`);
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this campaign now?' });
+    await settles(() => dialog.getByTestId('send-now-cost').innerText(), money(forecast.cost), 30_000);
+    expect(await dialog.getByTestId('send-now-recipients').innerText()).toBe(String(forecast.recipients));
+    expect(await dialog.getByTestId('send-now-paid').innerText()).toBe(String(forecast.paidMessages));
+    await expectAccessible(page, 'send-now confirmation');
+    await shoot(page, 'en-send-now-confirm');
+    await dialog.getByRole('button', { name: 'Send now' }).click();
+    await settles(() => page.getByTestId('run-status').first().innerText(), /^(sending|completed)$/, 60_000);
+    const runs = await t.http().get(`/api/v1/campaigns/${id}/runs`).set(bearer(tokens.approver)).expect(200);
+    expect(runs.body.items).toHaveLength(1);
+    await context.close();
+  }, 240_000);
+});
