@@ -99,22 +99,55 @@ export function toRunResults(
   };
 }
 
-/** All runs together: counts add up (a part under 20 leaves the total unknown, with a lower bound), costs add up. */
+/**
+ * All runs together: counts add up (a part under 20 leaves the total unknown, with a lower bound),
+ * costs add up. A rate and a cost per result take only the runs LINE has figures of for that count:
+ * a run sent without an aggregation unit (or not read yet) has none, and its delivered messages and
+ * cost would otherwise dilute the rate and inflate the cost per result.
+ */
 export function totalOf(runs: readonly RunResultsDto[], currency: string): ResultFiguresDto {
-  const delivered = runs.reduce((total, run) => total + run.delivered, 0);
-  const sum = (pick: (run: RunResultsDto) => string) => sumDecimals(runs.map((run) => new Dec(pick(run)))).toFixed();
-  return figures(
-    delivered,
+  const sum = (of: readonly RunResultsDto[], pick: (run: RunResultsDto) => string) =>
+    sumDecimals(of.map((run) => new Dec(pick(run)))).toFixed();
+  const deliveredOf = (of: readonly RunResultsDto[]) => of.reduce((total, run) => total + run.delivered, 0);
+  const counts: Counts = {
+    uniqueImpressions: sumCounts(runs.map((run) => run.uniqueImpressions)),
+    uniqueClicks: sumCounts(runs.map((run) => run.uniqueClicks)),
+    uniqueMediaPlayed: sumCounts(runs.map((run) => run.uniqueMediaPlayed)),
+  };
+  const total = figures(
+    deliveredOf(runs),
+    counts,
     {
-      uniqueImpressions: sumCounts(runs.map((run) => run.uniqueImpressions)),
-      uniqueClicks: sumCounts(runs.map((run) => run.uniqueClicks)),
-      uniqueMediaPlayed: sumCounts(runs.map((run) => run.uniqueMediaPlayed)),
-    },
-    {
-      forecast: sum((run) => run.cost.forecast.amount),
-      approved: sum((run) => run.cost.approved.amount),
-      actual: sum((run) => run.cost.actual.amount),
+      forecast: sum(runs, (run) => run.cost.forecast.amount),
+      approved: sum(runs, (run) => run.cost.approved.amount),
+      actual: sum(runs, (run) => run.cost.actual.amount),
     },
     currency,
   );
+  const withFigures = (pick: (run: RunResultsDto) => ResultCount) => {
+    const read = runs.filter((run) => isRead(pick(run)));
+    return { delivered: deliveredOf(read), actual: sum(read, (run) => run.cost.actual.amount) };
+  };
+  const impressions = withFigures((run) => run.uniqueImpressions);
+  const clicks = withFigures((run) => run.uniqueClicks);
+  const media = withFigures((run) => run.uniqueMediaPlayed);
+  const amount = (value: string | null) => (value === null ? null : money(value, currency));
+  return {
+    ...total,
+    rates: {
+      uniqueImpressionRate: rateOf(counts.uniqueImpressions, impressions.delivered),
+      uniqueClickRate: rateOf(counts.uniqueClicks, clicks.delivered),
+      uniqueMediaPlayedRate: rateOf(counts.uniqueMediaPlayed, media.delivered),
+    },
+    costPer: {
+      thousandDelivered: total.costPer.thousandDelivered,
+      uniqueImpression: amount(costPer(impressions.actual, counts.uniqueImpressions.value)),
+      uniqueClick: amount(costPer(clicks.actual, counts.uniqueClicks.value)),
+    },
+  };
+}
+
+/** LINE gave a figure for the count (a number, or "fewer than 20"): the run counts toward its rate. */
+function isRead(count: ResultCount): boolean {
+  return count.value !== null || count.belowThreshold;
 }
