@@ -10,6 +10,7 @@ import {
   simulatorTotals,
   waitForRun,
 } from './support/dispatch-fixture';
+import { startServiceProcess } from './support/service-process';
 import { TestClock } from './support/test-clock';
 
 const FAST_DISPATCH = {
@@ -359,4 +360,142 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       }),
     ).toContain('abTest');
   });
+});
+
+/**
+ * The same test sent by the service as real processes, killed with SIGKILL during the wait and
+ * again in the middle of the remainder: at the simulator every follower got the campaign exactly
+ * once, and the winner was decided once.
+ */
+describe('A/B tests across SIGKILLs: the remainder goes exactly once', () => {
+  const clock = new TestClock();
+  let t: TestApp;
+  let sim: LineSimulatorHandle;
+
+  beforeAll(async () => {
+    sim = await startLineSimulator({ port: 0, seed: 'ab-tests-crash-e2e' });
+    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
+    t = await createTestApp({}, undefined, { clock }); // dispatch disabled here: the service processes send
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const env = () => ({
+    DATABASE_URL: t.db.url,
+    DISPATCH_POLL_MS: '50',
+    DISPATCH_WORKERS: '1',
+    DISPATCH_LEASE_SECONDS: '2',
+    DISPATCH_RETRY_BASE_MS: '20',
+    DISPATCH_RETRY_MAX_MS: '200',
+    LINE_TIMEOUT_MS: '1000',
+    ...clock.env(),
+  });
+
+  async function runs(token: string, campaignId: string) {
+    return (await t.http().get(`/api/v1/campaigns/${campaignId}/runs`).set(bearer(token)).expect(200)).body.items as {
+      id: string;
+      trigger: string;
+      aggregationUnit: string | null;
+      abTest: { variant: string | null };
+    }[];
+  }
+
+  it('sends the variants, survives a SIGKILL in the wait and one in the remainder, and sends the winner once', async () => {
+    const s = await sendingScenario(t, sim, { followers: 5000 });
+    const created = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(s.marketer.token))
+      .send({
+        lineAccountId: s.accountId,
+        audienceId: s.audienceId,
+        name: 'Crash-proof test',
+        variants: VARIANTS,
+        abTest: { testShare: 20, metric: 'unique_impression_rate', waitMinutes: 120, undecided: 'none' },
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
+    await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    const firstId = await sendNow(t, s, id); // left to the service processes' scheduler
+
+    // The variants: 500 each, sent by a service that is then killed while the test waits.
+    let service = startServiceProcess(env());
+    try {
+      await waitForRun(t, s.marketer.token, firstId, FINISHED, 60_000);
+      for (const run of await runs(s.marketer.token, id))
+        if (run.trigger !== 'ab_remainder') await waitForRun(t, s.marketer.token, run.id, FINISHED, 60_000);
+    } catch (error) {
+      service.child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\nservice output:\n${service.output()}`, { cause: error });
+    }
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toBe('SIGKILL');
+    const parts = await runs(s.marketer.token, id);
+    const remainder = parts.find((run) => run.trigger === 'ab_remainder')!;
+    expect(await getRun(t, s.marketer.token, remainder.id)).toMatchObject({
+      status: 'scheduled',
+      progress: { recipients: 4000, batches: 8 },
+    });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(1000);
+
+    // B opened better: 300 of 500 against A's 200.
+    const unitOf = (letter: string) => parts.find((run) => run.abTest.variant === letter)!.aggregationUnit!;
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/statistics/${unitOf('A')}`)
+      .send({ uniqueImpression: 200 })
+      .expect(200);
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/statistics/${unitOf('B')}`)
+      .send({ uniqueImpression: 300 })
+      .expect(200);
+    clock.advance(120 * MINUTE);
+    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
+    // Slow multicasts, some answers lost: the remainder is killed after its first batch.
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/faults`)
+      .send({ latencyMs: 300, lostResponseRate: 0.05, endpoints: ['multicast'] })
+      .expect(200);
+    service = startServiceProcess(env());
+    try {
+      await waitForRun(t, s.marketer.token, remainder.id, ['sending'], 60_000);
+      while ((await getRun(t, s.marketer.token, remainder.id)).progress.batchesDone < 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    } catch (error) {
+      service.child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\nservice output:\n${service.output()}`, { cause: error });
+    }
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toBe('SIGKILL');
+    const atKill = await getRun(t, s.marketer.token, remainder.id);
+    expect(atKill.status).toBe('sending');
+    expect(atKill.progress.batchesDone).toBeLessThan(8);
+
+    service = startServiceProcess(env());
+    try {
+      const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED, 120_000);
+      expect(rest).toMatchObject({
+        status: 'completed',
+        progress: { recipients: 4000, batches: 8, delivered: 4000, failed: 0 },
+        abTest: { variant: 'B', decision: { outcome: 'winner', winner: 'B' } },
+      });
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+
+    // At LINE: every follower once. The winner was decided once.
+    expect(await simulatorTotals(sim, s.channelId)).toMatchObject({
+      totalDeliveries: 5000,
+      distinctRecipients: 5000,
+      repeatedRecipients: [],
+    });
+    const auditItems = (await t.http().get(`/api/v1/campaigns/${id}/audit`).set(bearer(s.marketer.token)).expect(200))
+      .body.items as { action: string }[];
+    expect(auditItems.filter((item) => item.action === 'campaign.ab_test_decided')).toHaveLength(1);
+    const campaign = await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(s.marketer.token)).expect(200);
+    expect(campaign.body.status).toBe('completed');
+  }, 300_000);
 });
