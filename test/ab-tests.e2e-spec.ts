@@ -359,6 +359,32 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
         schedule: { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-06-30T00:00:00+08:00' },
       }),
     ).toContain('abTest');
+
+    // A draft becomes a test with variants and abTest, and goes back with messages and two nulls.
+    const plain = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(s.marketer.token))
+      .send({ ...base, messages: VARIANTS[0].messages })
+      .expect(201);
+    const tested = await t
+      .http()
+      .patch(`/api/v1/campaigns/${plain.body.id}`)
+      .set(bearer(s.marketer.token))
+      .send({ version: plain.body.version, variants: VARIANTS, abTest })
+      .expect(200);
+    expect(tested.body).toMatchObject({
+      messages: [],
+      abTest,
+      variants: [{ name: 'Plain text' }, { name: 'With a coupon button' }],
+    });
+    const back = await t
+      .http()
+      .patch(`/api/v1/campaigns/${plain.body.id}`)
+      .set(bearer(s.marketer.token))
+      .send({ version: tested.body.version, messages: VARIANTS[0].messages, variants: null, abTest: null })
+      .expect(200);
+    expect(back.body).toMatchObject({ messages: VARIANTS[0].messages, variants: null, abTest: null });
   });
 });
 

@@ -136,7 +136,8 @@ export class CampaignWorkflowService {
         schedule: schedule ?? scheduleOf(before),
       },
       abTest: {
-        messages: dto.messages ?? (beforeMessages.length ? beforeMessages : null),
+        // Variants given replace the messages (they become []), unless the edit gives messages too.
+        messages: dto.messages ?? (dto.variants || !beforeMessages.length ? null : beforeMessages),
         variants: dto.variants !== undefined ? dto.variants : variantsOf(before),
         abTest: dto.abTest !== undefined ? dto.abTest : abTestOf(before),
       },
