@@ -2,7 +2,7 @@
 // once the marketer stops typing, and shown as the API answered. The browser computes nothing;
 // while the API can't forecast the draft (a time in the past, no end to a cron), the last answer
 // stays on screen marked stale, with the API's problems.
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, ApiError, call, type FieldProblem, type Schemas } from '../api/client';
 import type { Forecast } from '../api/types';
@@ -41,11 +41,10 @@ export function useDraftForecast(body: DraftForecastBody | null, ms = 400): Draf
   const last = useRef<DraftForecast | undefined>(undefined);
   if (query.data && !query.isPlaceholderData) last.current = query.data;
   const refused = query.error instanceof ApiError && query.error.status === 400 ? query.error : null;
-  const problems = refused
-    ? refused.details.length
-      ? refused.details
-      : [{ field: 'draft', problem: refused.message }]
-    : [];
+  const problems = useMemo(
+    () => (refused ? (refused.details.length ? refused.details : [{ field: 'draft', problem: refused.message }]) : []),
+    [refused],
+  );
   const updating = key !== settled || query.isFetching;
   return {
     forecast: query.data ?? last.current,

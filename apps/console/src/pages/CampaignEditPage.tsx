@@ -174,7 +174,11 @@ export default function CampaignEditPage() {
       void queryClient.invalidateQueries({ queryKey: ['forecast-draft'] });
     },
   });
-  const problems = useMemo(() => (save.error instanceof ApiError ? save.error.details : []), [save.error]);
+  // The live forecast's problems (the draft as it stands) first, then the last save's: each on its field.
+  const problems = useMemo(
+    () => [...live.problems, ...(save.error instanceof ApiError ? save.error.details : [])],
+    [live.problems, save.error],
+  );
   if (!campaignAccount) return <NoAccount />;
   const mayWrite = can('marketer', 'admin') && editable;
   const dirty = !!id && savedJson !== null && savedJson !== JSON.stringify(draft);
@@ -294,12 +298,19 @@ export default function CampaignEditPage() {
                   <Form.Item
                     label={t('Cron (minute hour day month weekday), in {{zone}}', { zone: tz })}
                     htmlFor="campaign-cron"
-                    validateStatus={fieldProblem('schedule') ? 'error' : undefined}
-                    help={fieldProblem('schedule')?.problem}
+                    validateStatus={
+                      (fieldProblem('schedule.cron') ?? fieldProblem('schedule.timezone')) ? 'error' : undefined
+                    }
+                    help={(fieldProblem('schedule.cron') ?? fieldProblem('schedule.timezone'))?.problem}
                   >
                     <Input id="campaign-cron" value={draft.cron} onChange={(e) => set({ cron: e.target.value })} />
                   </Form.Item>
-                  <Form.Item label={t('Until (optional)')} htmlFor="campaign-until">
+                  <Form.Item
+                    label={t('Last send no later than ({{zone}})', { zone: tz })}
+                    htmlFor="campaign-until"
+                    validateStatus={fieldProblem('schedule.until') ? 'error' : undefined}
+                    help={fieldProblem('schedule.until')?.problem}
+                  >
                     <Input
                       id="campaign-until"
                       type="datetime-local"
