@@ -286,6 +286,63 @@ describe('campaigns and the approval workflow', () => {
     expect(audit.filter((e: { action: string }) => e.action === 'campaign.approved')).toHaveLength(1);
   });
 
+  it('says what changed since the last approval, the audience rule included, after a withdrawal', async () => {
+    const audience = (
+      await t
+        .http()
+        .post('/api/v1/audiences')
+        .set(bearer(marketer.token))
+        .send({ lineAccountId: accountId, name: 'VIPs again', definition: { tag: 'vip' } })
+        .expect(201)
+    ).body;
+    const campaign = await createCampaign(marketer.token, { audienceId: audience.id, costCap: '50' });
+    const never = (await get(approver.token, `/campaigns/${campaign.id}/changes`).expect(200)).body;
+    expect(never).toEqual({ campaignId: campaign.id, lastApproval: null, changes: [] });
+
+    const submitted = (await act(marketer.token, campaign.id, 'submit', { version: 1 }).expect(200)).body;
+    const approved = (
+      await act(approver.token, campaign.id, 'approve', { version: submitted.version, comment: 'ok' }).expect(200)
+    ).body;
+    const unchanged = (await get(marketer.token, `/campaigns/${campaign.id}/changes`).expect(200)).body;
+    expect(unchanged).toMatchObject({
+      lastApproval: { approvedById: approver.id, version: approved.version, comment: 'ok' },
+      changes: [],
+    });
+
+    const withdrawn = (await act(marketer.token, campaign.id, 'withdraw', { version: approved.version }).expect(200))
+      .body;
+    expect(withdrawn.approval).toBeNull();
+    const message = { type: 'text', text: 'Now 20% off' };
+    await edit(marketer.token, campaign.id, {
+      version: withdrawn.version,
+      messages: [message],
+      costCap: null,
+      overBudgetPolicy: 'trim',
+    }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/audiences/${audience.id}`)
+      .set(bearer(marketer.token))
+      .send({ version: audience.version, definition: { all: [{ tag: 'vip' }, { not: { tag: 'staff' } }] } })
+      .expect(200);
+    const changed = (await get(approver.token, `/campaigns/${campaign.id}/changes`).expect(200)).body;
+    expect(changed.lastApproval).toMatchObject({ approvedById: approver.id, version: approved.version });
+    expect(changed.changes).toEqual([
+      { field: 'messages', before: [TEXT], after: [message] },
+      {
+        field: 'audience',
+        before: { id: audience.id, name: 'VIPs again', definition: { tag: 'vip' } },
+        after: {
+          id: audience.id,
+          name: 'VIPs again',
+          definition: { all: [{ tag: 'vip' }, { not: { tag: 'staff' } }] },
+        },
+      },
+      { field: 'overBudgetPolicy', before: 'block', after: 'trim' },
+      { field: 'costCap', before: '50.0000', after: null },
+    ]);
+  });
+
   it('lets exactly one of several concurrent approvals through', async () => {
     const campaign = await createCampaign(marketer.token);
     await act(marketer.token, campaign.id, 'submit').expect(200);

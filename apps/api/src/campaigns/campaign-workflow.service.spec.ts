@@ -11,6 +11,7 @@ import type { MonthWatcher } from '../ports/month-watcher';
 import type { CampaignForecastService } from './campaign-forecast.service';
 import type { CampaignReadsService } from './campaign-reads.service';
 import type { CampaignRunsService } from './campaign-runs.service';
+import type { CampaignChangesService } from './campaign-changes.service';
 import { CampaignWorkflowService } from './campaign-workflow.service';
 import type { CampaignResponseDto } from './campaigns.dto';
 import type { CampaignsRepository } from './campaigns.repository';
@@ -112,6 +113,7 @@ function workflowFor(campaign: Campaign) {
     audit,
     clock,
     { monthChanged: () => Promise.resolve() } as MonthWatcher,
+    { contentOf: () => Promise.resolve({}) } as unknown as CampaignChangesService,
   );
   return { service, writes };
 }

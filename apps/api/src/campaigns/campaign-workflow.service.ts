@@ -13,6 +13,7 @@ import { AudiencesService } from '../audiences/audiences.service';
 import type { ComputedForecast } from '../billing/forecast-engine.service';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { CampaignChangesService, LastApproved } from './campaign-changes.service';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
@@ -69,6 +70,7 @@ export class CampaignWorkflowService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly watcher: MonthWatcher,
+    private readonly changes: CampaignChangesService,
   ) {}
 
   async create(actor: AuthUser, dto: CampaignCreateDto): Promise<CampaignResponseDto> {
@@ -237,6 +239,14 @@ export class CampaignWorkflowService {
     const computed = await this.forecaster.compute(campaign, sendAt);
     const answer = await this.repository.transaction(async (tx) => {
       const forecastId = await this.forecaster.store(campaign, computed, 'approval', actor.id, tx);
+      // Kept past a withdrawal (unlike the columns of the approval in force): the next approver's diff.
+      const lastApproved: LastApproved = {
+        approvedAt: now.toISOString(),
+        approvedById: actor.id,
+        version: campaign.version + 1,
+        comment: dto.comment ?? null,
+        content: await this.changes.contentOf(campaign, tx),
+      };
       const after = await this.transition(
         campaign,
         'approve',
@@ -249,6 +259,7 @@ export class CampaignWorkflowService {
           approvedRecipients: computed.response.recipients,
           approvedMessages: computed.response.messages,
           approvedCost: computed.response.cost.amount,
+          lastApproved: lastApproved as object,
         },
         tx,
       );

@@ -16,6 +16,7 @@ import { ForecastResponseDto } from '../billing/billing.dto';
 import type { ForecastResponse } from '../billing/forecast-engine.service';
 import { RunListResponseDto, RunResponseDto } from './campaign-runs.dto';
 import { CampaignDraftForecastService } from './campaign-draft-forecast.service';
+import { CampaignChangesService } from './campaign-changes.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsService } from './campaign-runs.service';
 import { CampaignSendNowService } from './campaign-send-now.service';
@@ -24,6 +25,7 @@ import { CampaignWorkflowService } from './campaign-workflow.service';
 import {
   CampaignApproveDto,
   CampaignAuditResponseDto,
+  CampaignChangesResponseDto,
   CampaignCreateDto,
   CampaignDecisionResponseDto,
   CampaignDraftForecastDto,
@@ -52,6 +54,7 @@ export class CampaignsController {
     private readonly runs: CampaignRunsService,
     private readonly testSender: CampaignTestSendService,
     private readonly drafts: CampaignDraftForecastService,
+    private readonly changesService: CampaignChangesService,
   ) {}
 
   @Post()
@@ -292,6 +295,16 @@ export class CampaignsController {
   @ApiOkResponse({ type: RunListResponseDto })
   listRuns(@UuidParam('id') id: string, @Query() query: PageQueryDto): Promise<RunListResponseDto> {
     return this.runs.list(id, query);
+  }
+
+  @Get(':id/changes')
+  @ApiOperation({
+    summary:
+      'What changed since the last approval: messages, audience (its rule too), schedule, policy, cap, limits and name',
+  })
+  @ApiOkResponse({ type: CampaignChangesResponseDto })
+  changes(@UuidParam('id') id: string): Promise<CampaignChangesResponseDto> {
+    return this.changesService.changes(id);
   }
 
   @Get(':id/audit')

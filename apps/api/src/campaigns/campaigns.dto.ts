@@ -6,6 +6,7 @@ import {
   OmitType,
   PartialType,
 } from '@nestjs/swagger';
+import { CONTENT_FIELDS, type ContentField } from '@lcm/domain/approvals';
 import { VersionField } from '../common/validation';
 import { Type } from 'class-transformer';
 import {
@@ -558,4 +559,37 @@ export class ScheduleOccurrenceDto {
 export class SchedulePreviewResponseDto {
   @ApiProperty({ type: [ScheduleOccurrenceDto], description: 'After now, oldest first; fewer when the schedule ends' })
   occurrences: ScheduleOccurrenceDto[];
+}
+
+/** The approval the changes are counted from (it may have been withdrawn since). */
+export class CampaignLastApprovalDto {
+  @ApiProperty({ format: 'date-time' }) approvedAt: string;
+  @ApiProperty({ format: 'uuid' }) approvedById: string;
+  @ApiProperty({ description: 'The campaign version the approval covered' }) version: number;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+}
+
+/** One field whose value differs from what the last approval covered. */
+export class CampaignChangeDto {
+  @ApiProperty({ enum: CONTENT_FIELDS }) field: ContentField;
+  @ApiProperty({
+    nullable: true,
+    description:
+      'The value at the last approval, as GET /campaigns/:id shows the field (audience: {id, name, definition}; costCap: a decimal string)',
+  })
+  before: unknown;
+  @ApiProperty({ nullable: true, description: 'The value now, in the same form' })
+  after: unknown;
+}
+
+export class CampaignChangesResponseDto {
+  @ApiProperty({ format: 'uuid' }) campaignId: string;
+  @ApiProperty({
+    type: CampaignLastApprovalDto,
+    nullable: true,
+    description: 'null: never approved (or approved before approvals kept their content)',
+  })
+  lastApproval: CampaignLastApprovalDto | null;
+  @ApiProperty({ type: [CampaignChangeDto], description: 'Empty when nothing changed, or when never approved' })
+  changes: CampaignChangeDto[];
 }

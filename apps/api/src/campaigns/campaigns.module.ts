@@ -10,6 +10,7 @@ import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { ScheduledSends } from '../ports/scheduled-sends';
 import { CampaignDraftForecastService } from './campaign-draft-forecast.service';
+import { CampaignChangesService } from './campaign-changes.service';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignReadsService } from './campaign-reads.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
@@ -35,6 +36,7 @@ import { SchedulesController } from './schedules.controller';
     CampaignsRepository,
     CampaignReadsService,
     CampaignWorkflowService,
+    CampaignChangesService,
     CampaignSendNowService,
     CampaignRunsRepository,
     CampaignRunsService,

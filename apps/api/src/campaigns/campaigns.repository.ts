@@ -18,6 +18,8 @@ export type CampaignChanges = Partial<
   /** null: not an A/B test (SQL NULL, not JSON null) */
   variants?: object[] | null;
   abTest?: object | null;
+  /** What the last approval covered (campaign-changes.service.ts) */
+  lastApproved?: object | null;
 };
 
 /** A new campaign: its account, audience, name, messages and author, and any other column. */
@@ -28,7 +30,7 @@ export type NewCampaign = CampaignChanges &
     id?: string;
   };
 
-type MappedColumns = 'messages' | 'costCap' | 'approvedCost' | 'variants' | 'abTest';
+type MappedColumns = 'messages' | 'costCap' | 'approvedCost' | 'variants' | 'abTest' | 'lastApproved';
 
 @Injectable()
 export class CampaignsRepository {
@@ -116,21 +118,23 @@ function columnsOf({ messages, ...columns }: CampaignChanges): Prisma.CampaignUn
   return messages === undefined ? mapped : { ...mapped, messages: messages as Prisma.InputJsonValue };
 }
 
-function withoutJson<T extends CampaignChanges>(changes: T): Omit<T, 'variants' | 'abTest'> {
+function withoutJson<T extends CampaignChanges>(changes: T): Omit<T, 'variants' | 'abTest' | 'lastApproved'> {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { variants, abTest, ...rest } = changes;
+  const { variants, abTest, lastApproved, ...rest } = changes;
   return rest;
 }
 
 /** The nullable JSON columns: null is SQL NULL (Prisma.DbNull), not a JSON null. */
-function jsonColumns(changes: Pick<CampaignChanges, 'variants' | 'abTest'>): {
+function jsonColumns(changes: Pick<CampaignChanges, 'variants' | 'abTest' | 'lastApproved'>): {
   variants?: Prisma.InputJsonValue | typeof PrismaNamespace.DbNull;
   abTest?: Prisma.InputJsonValue | typeof PrismaNamespace.DbNull;
+  lastApproved?: Prisma.InputJsonValue | typeof PrismaNamespace.DbNull;
 } {
   const json = (value: object | null | undefined) =>
     value === undefined ? undefined : value === null ? PrismaNamespace.DbNull : (value as Prisma.InputJsonValue);
   return {
     ...(changes.variants !== undefined ? { variants: json(changes.variants) } : {}),
     ...(changes.abTest !== undefined ? { abTest: json(changes.abTest) } : {}),
+    ...(changes.lastApproved !== undefined ? { lastApproved: json(changes.lastApproved) } : {}),
   };
 }
