@@ -553,6 +553,76 @@ Taipei",,false,,`,
     expect(badCursor.body.details[0].field).toBe('cursor');
   });
 
+  it('filters by a typed attribute condition, with tag, status and cursor paging, as an audience rule would', async () => {
+    const other = (await t.http().post('/api/v1/line-accounts').set(bearer(t.adminToken)).send(account()).expect(201))
+      .body.id;
+    const cities = ['Taipei', 'Tainan', 'Kaohsiung'];
+    const contacts = Array.from({ length: 30 }, (_, i) => ({
+      lineUserId: uid(1200 + i),
+      tags: i % 2 === 0 ? ['vip'] : [],
+      status: i % 4 === 0 ? 'blocked' : 'following',
+      attributes: {
+        city: cities[i % 3],
+        age: 20 + i,
+        member: i % 5 === 0,
+        ...(i < 10 ? { since: `2025-0${1 + (i % 9)}-01` } : {}),
+      },
+    }));
+    await t
+      .http()
+      .put(`/api/v1/line-accounts/${other}/contacts`)
+      .set(bearer(marketer.token))
+      .send({ contacts })
+      .expect(200);
+    const url = `/api/v1/line-accounts/${other}/contacts`;
+    const ids = async (query: Record<string, string | number>) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { lineUserId: string }[]; nextCursor: string | null } } = await t
+          .http()
+          .get(url)
+          .query({ limit: 4, ...query, ...(cursor ? { cursor } : {}) })
+          .set(bearer(marketer.token))
+          .expect(200);
+        seen.push(...page.body.items.map((item) => item.lineUserId));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const where = (keep: (c: (typeof contacts)[number], i: number) => boolean) =>
+      contacts.filter(keep).map((c) => c.lineUserId);
+
+    expect(await ids({ attribute: 'city', value: 'Tainan' })).toEqual(where((c) => c.attributes.city === 'Tainan'));
+    expect(
+      await ids({ attribute: 'city', op: 'in', value: 'Tainan,Kaohsiung', tag: 'vip', status: 'following' }),
+    ).toEqual(where((c) => c.attributes.city !== 'Taipei' && c.tags.includes('vip') && c.status === 'following'));
+    expect(await ids({ attribute: 'age', op: 'gte', value: 45, valueType: 'number' })).toEqual(
+      where((c) => c.attributes.age >= 45),
+    );
+    expect(await ids({ attribute: 'member', value: 'true', valueType: 'boolean' })).toEqual(
+      where((c) => c.attributes.member),
+    );
+    expect(await ids({ attribute: 'since', op: 'lt', value: '2025-04-01', valueType: 'date' })).toEqual(
+      where((c) => c.attributes.since !== undefined && c.attributes.since < '2025-04-01'),
+    );
+    expect(await ids({ attribute: 'since', op: 'exists', value: 'false' })).toEqual(
+      where((c) => c.attributes.since === undefined),
+    );
+    // A number is not the text "25": types are kept apart as in audience rules.
+    expect(await ids({ attribute: 'age', value: '25' })).toEqual([]);
+
+    const bad = async (query: Record<string, string>, field: string) => {
+      const response = await t.http().get(url).query(query).set(bearer(marketer.token)).expect(400);
+      expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    };
+    await bad({ attribute: 'age', op: 'gt', value: 'old', valueType: 'number' }, 'value');
+    await bad({ attribute: 'city', op: 'gt', value: 'T' }, 'valueType');
+    await bad({ attribute: 'city', op: 'like', value: 'T' }, 'op');
+    await bad({ attribute: 'ci ty', value: 'T' }, 'attribute');
+    await bad({ value: 'Taipei' }, 'value');
+  });
+
   it('gives the followers import and the webhook a repository to write the same rows', async () => {
     const repository = t.app.get(ContactsRepository);
     const followedAt = new Date('2026-11-10T00:00:00Z');

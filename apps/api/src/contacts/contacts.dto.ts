@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_OPS, type AttributeOp } from '@lcm/domain/segments';
+import { ATTRIBUTE_VALUE_TYPES, type AttributeValueType } from '@lcm/domain/segments';
 import { PageQueryDto } from '../common/pagination';
 import { CONTACT_STATUSES, ContactStatusName, MAX_CONTACTS_PER_REQUEST } from './contact-input';
 
@@ -100,6 +102,34 @@ export class ContactListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(CONTACT_STATUSES)
   status?: ContactStatusName;
+
+  @ApiPropertyOptional({
+    description: 'Only contacts whose attribute matches (with op, value and valueType), as an audience rule would',
+    example: 'city',
+  })
+  @IsOptional()
+  @Matches(ATTRIBUTE_NAME_PATTERN)
+  attribute?: string;
+
+  @ApiPropertyOptional({ enum: ATTRIBUTE_OPS, description: 'With attribute; eq when omitted' })
+  @IsOptional()
+  @IsIn(ATTRIBUTE_OPS)
+  op?: AttributeOp;
+
+  @ApiPropertyOptional({
+    description:
+      'With attribute: the value compared with, read as valueType; comma-separated for in; true/false or nothing for exists',
+    example: 'Taipei',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(0, 1000)
+  value?: string;
+
+  @ApiPropertyOptional({ enum: ATTRIBUTE_VALUE_TYPES, description: 'How value is read; text when omitted' })
+  @IsOptional()
+  @IsIn(ATTRIBUTE_VALUE_TYPES)
+  valueType?: AttributeValueType;
 }
 
 export class ContactResponseDto {

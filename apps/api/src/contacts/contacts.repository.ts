@@ -26,6 +26,8 @@ export interface UpsertCounts {
 export interface ContactFilter {
   tag?: string;
   status?: ContactStatusName;
+  /** An attribute condition compiled like an audience rule (placeholders from $2). */
+  attribute?: ContactPredicate;
   /** Keyset: rows with a lineUserId after this one. */
   afterLineUserId?: string;
   limit: number;
@@ -199,14 +201,25 @@ export class ContactsRepository {
     );
   }
 
-  /** A page of an account's contacts in lineUserId order (the unique index serves it). */
+  /**
+   * A page of an account's contacts in lineUserId order. The unique (account, lineUserId) index
+   * serves the order and the keyset; tag (GIN on tags), status ((account, status, lineUserId)) and
+   * an attribute `eq`/`in` (GIN jsonb_path_ops on attributes) let PostgreSQL pick the narrower path
+   * (docs/api.md, "Contacts: filters at 1,000,000").
+   */
   list(lineAccountId: string, filter: ContactFilter): Promise<ContactRow[]> {
-    const conditions = [Prisma.sql`c.line_account_id = ${lineAccountId}::uuid`];
-    if (filter.tag !== undefined) conditions.push(Prisma.sql`c.tags @> ARRAY[${filter.tag}]::text[]`);
-    if (filter.status !== undefined) conditions.push(Prisma.sql`c.status = ${filter.status}::"ContactStatus"`);
-    if (filter.afterLineUserId !== undefined) conditions.push(Prisma.sql`c.line_user_id > ${filter.afterLineUserId}`);
-    return this.prisma.client.$queryRaw<ContactRow[]>`SELECT ${CONTACT_COLUMNS} FROM contacts c
-      WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY c.line_user_id LIMIT ${filter.limit}`;
+    const params: unknown[] = [lineAccountId, ...(filter.attribute?.params ?? [])];
+    const conditions = ['c.line_account_id = $1::uuid'];
+    if (filter.attribute) conditions.push(`(${filter.attribute.sql})`);
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.tag !== undefined) conditions.push(`c.tags @> ARRAY[${param(filter.tag)}::text]`);
+    if (filter.status !== undefined) conditions.push(`c.status = ${param(filter.status)}::"ContactStatus"`);
+    if (filter.afterLineUserId !== undefined) conditions.push(`c.line_user_id > ${param(filter.afterLineUserId)}`);
+    return this.prisma.client.$queryRawUnsafe<ContactRow[]>(
+      `SELECT ${CONTACT_COLUMNS_SQL} FROM contacts c
+        WHERE ${conditions.join(' AND ')} ORDER BY c.line_user_id LIMIT ${param(filter.limit)}::int`,
+      ...params,
+    );
   }
 
   findByLineUserId(lineAccountId: string, lineUserId: string): Promise<ContactRow | null> {

@@ -19,6 +19,7 @@ import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } fro
 import { CsvParser } from './csv-parser';
 import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
 import { isLineUserId } from '@lcm/domain/line-messages';
+import { attributeFilterRule, compileRuleToSql } from '@lcm/domain/segments';
 import { toContactResponse } from './contacts.mapper';
 import { Metrics } from '../metrics/metrics';
 
@@ -124,6 +125,7 @@ export class ContactsService {
     const rows = await this.repository.list(lineAccountId, {
       tag: query.tag,
       status: query.status,
+      attribute: attributeFilterOf(query),
       afterLineUserId: after ?? undefined,
       limit: pageLimit(query) + 1,
     });
@@ -189,4 +191,26 @@ function decodedBody(request: IncomingMessage): Readable {
     `the CSV may be sent as is or gzipped, not ${encoding.slice(0, 40)}`,
     [{ field: 'Content-Encoding', problem: `must be gzip or identity, not ${encoding.slice(0, 40)}` }],
   );
+}
+
+/**
+ * The list's attribute filter as the predicate an audience with that one condition compiles to
+ * (placeholders from $2), or undefined without one; 400 naming the query field when it can't be read.
+ */
+function attributeFilterOf(query: ContactListQueryDto): ContactPredicate | undefined {
+  if (query.attribute === undefined) {
+    const stray = (['op', 'value', 'valueType'] as const).find((key) => query[key] !== undefined);
+    if (stray) throw ApiError.field(stray, 'is only read with attribute');
+    return undefined;
+  }
+  const read = attributeFilterRule({
+    attribute: query.attribute,
+    op: query.op,
+    value: query.value,
+    valueType: query.valueType,
+  });
+  if (!read.ok)
+    throw ApiError.badRequest(read.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), read.problems);
+  // An attribute condition never looks at the clock; `now` is only the compiler's contract.
+  return compileRuleToSql(read.rule, { alias: 'c', firstParam: 2, now: new Date(0) });
 }

@@ -763,6 +763,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed since the last approval: messages, audience (its rule too), schedule, policy, cap, limits and name */
+        get: operations["CampaignsController_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/audit": {
         parameters: {
             query?: never;
@@ -2478,6 +2495,31 @@ export interface components {
         RunListResponseDto: {
             items: components["schemas"]["RunResponseDto"][];
             nextCursor: string | null;
+        };
+        CampaignLastApprovalDto: {
+            /** Format: date-time */
+            approvedAt: string;
+            /** Format: uuid */
+            approvedById: string;
+            /** @description The campaign version the approval covered */
+            version: number;
+            comment: string | null;
+        };
+        CampaignChangeDto: {
+            /** @enum {string} */
+            field: "messages" | "audience" | "schedule" | "overBudgetPolicy" | "costCap" | "maxRecipients" | "frequencyCap" | "name";
+            /** @description The value at the last approval, as GET /campaigns/:id shows the field (audience: {id, name, definition}; costCap: a decimal string) */
+            before: Record<string, never> | null;
+            /** @description The value now, in the same form */
+            after: Record<string, never> | null;
+        };
+        CampaignChangesResponseDto: {
+            /** Format: uuid */
+            campaignId: string;
+            /** @description null: never approved (or approved before approvals kept their content) */
+            lastApproval: components["schemas"]["CampaignLastApprovalDto"] | null;
+            /** @description Empty when nothing changed, or when never approved */
+            changes: components["schemas"]["CampaignChangeDto"][];
         };
         CampaignAuditEventDto: {
             /** Format: uuid */
@@ -4420,6 +4462,14 @@ export interface operations {
                 /** @description Only contacts with this tag */
                 tag?: string;
                 status?: "following" | "blocked" | "unfollowed";
+                /** @description Only contacts whose attribute matches (with op, value and valueType), as an audience rule would */
+                attribute?: string;
+                /** @description With attribute; eq when omitted */
+                op?: "eq" | "neq" | "in" | "gt" | "gte" | "lt" | "lte" | "exists";
+                /** @description With attribute: the value compared with, read as valueType; comma-separated for in; true/false or nothing for exists */
+                value?: string;
+                /** @description How value is read; text when omitted */
+                valueType?: "text" | "number" | "boolean" | "date";
             };
             header?: never;
             path: {
@@ -6841,6 +6891,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunListResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    CampaignsController_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChangesResponseDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */

@@ -51,3 +51,5 @@ export {
   parseIsoInstant,
 } from './iso-instant';
 export type { IsoInstant } from './iso-instant';
+export { ATTRIBUTE_VALUE_TYPES, attributeFilterRule } from './attribute-filter';
+export type { AttributeFilterInput, AttributeFilterResult, AttributeValueType } from './attribute-filter';

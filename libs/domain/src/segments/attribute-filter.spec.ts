@@ -1,0 +1,48 @@
+import { attributeFilterRule } from './attribute-filter';
+
+describe('attributeFilterRule', () => {
+  it.each<[string, Parameters<typeof attributeFilterRule>[0], unknown]>([
+    ['text eq by default', { attribute: 'city', value: 'Taipei' }, { attribute: 'city', op: 'eq', value: 'Taipei' }],
+    [
+      'a number',
+      { attribute: 'age', op: 'gte', value: '30', valueType: 'number' },
+      { attribute: 'age', op: 'gte', value: 30 },
+    ],
+    [
+      'a yes/no',
+      { attribute: 'member', value: 'true', valueType: 'boolean' },
+      { attribute: 'member', op: 'eq', value: true },
+    ],
+    [
+      'a date range',
+      { attribute: 'signupDate', op: 'lt', value: '2025-01-01', valueType: 'date' },
+      { attribute: 'signupDate', op: 'lt', value: '2025-01-01' },
+    ],
+    [
+      'in, comma-separated',
+      { attribute: 'city', op: 'in', value: 'Taipei, Tainan' },
+      { attribute: 'city', op: 'in', value: ['Taipei', 'Tainan'] },
+    ],
+    ['exists without a value', { attribute: 'city', op: 'exists' }, { attribute: 'city', op: 'exists', value: true }],
+    [
+      'exists false',
+      { attribute: 'city', op: 'exists', value: 'false' },
+      { attribute: 'city', op: 'exists', value: false },
+    ],
+  ])('reads %s', (_, input, rule) => {
+    expect(attributeFilterRule(input)).toEqual({ ok: true, rule });
+  });
+
+  it.each<[string, Parameters<typeof attributeFilterRule>[0], string]>([
+    ['a number that is not', { attribute: 'age', op: 'gt', value: 'thirty', valueType: 'number' }, 'value'],
+    ['a range over text', { attribute: 'city', op: 'gt', value: 'A' }, 'valueType'],
+    ['a range over yes/no', { attribute: 'member', op: 'gt', value: 'true', valueType: 'boolean' }, 'valueType'],
+    ['no value', { attribute: 'city', op: 'eq' }, 'value'],
+    ['a bad name', { attribute: 'ci ty', value: 'x' }, 'attribute'],
+    ['a date that is not', { attribute: 'signupDate', op: 'lt', value: 'soon', valueType: 'date' }, 'value'],
+  ])('refuses %s, naming the field', (_, input, field) => {
+    const result = attributeFilterRule(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.field)).toContain(field);
+  });
+});
