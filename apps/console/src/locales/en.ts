@@ -75,4 +75,16 @@ export const en: Record<string, string> = {
   'weekday.Fri': 'Fri',
   'weekday.Sat': 'Sat',
   'weekday.Sun': 'Sun',
+  // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
+  'field.messages': 'Messages',
+  'field.audience': 'Audience',
+  'field.schedule': 'Schedule',
+  'field.overBudgetPolicy': 'Over-budget policy',
+  'field.costCap': 'Cost cap',
+  'field.maxRecipients': 'Most recipients',
+  'field.frequencyCap': 'Frequency cap',
+  'field.name': 'Name',
+  'policy.block': 'block the send',
+  'policy.trim': 'send to as many as fit',
+  'policy.defer': 'free part now, the rest at the reset',
 };

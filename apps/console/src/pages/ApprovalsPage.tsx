@@ -3,12 +3,15 @@ import { Card, Col, Descriptions, Empty, Row, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
-import type { Forecast } from '../api/types';
+import type { AudienceRule, Forecast } from '../api/types';
 import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatMoney, formatNumber, formatTime } from '../format';
 import { CampaignActions } from '../components/CampaignActions';
+import { ChangesTable, describeRule, type Changes } from '../components/ChangesTable';
 import { ForecastPanel } from '../components/ForecastPanel';
+import type { LineMessage } from '../components/MessagesEditor';
+import { PhonePreview } from '../components/PhonePreview';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 export default function ApprovalsPage() {
@@ -39,6 +42,25 @@ export default function ApprovalsPage() {
       queryFn: () => call(api.GET('/api/v1/campaigns/{id}/audit', { params: { path: { id: c.id } } })),
     })),
   });
+  const changes = useQueries({
+    queries: items.map((c) => ({
+      queryKey: ['campaign-changes', c.id, c.version],
+      queryFn: async () =>
+        (await call(api.GET('/api/v1/campaigns/{id}/changes', { params: { path: { id: c.id } } }))) as Changes,
+    })),
+  });
+  const audiences = useQueries({
+    queries: items.map((c) => ({
+      queryKey: ['audience', c.audienceId],
+      queryFn: () => call(api.GET('/api/v1/audiences/{id}', { params: { path: { id: c.audienceId } } })),
+    })),
+  });
+  const sizes = useQueries({
+    queries: items.map((c) => ({
+      queryKey: ['audience-size', c.audienceId],
+      queryFn: () => call(api.GET('/api/v1/audiences/{id}/size', { params: { path: { id: c.audienceId } } })),
+    })),
+  });
   if (!account) return <NoAccount />;
   return (
     <>
@@ -51,7 +73,8 @@ export default function ApprovalsPage() {
         {items.map((campaign, i) => {
           const submitted = audits[i]?.data?.items.filter((e) => e.action === 'campaign.submitted').at(-1);
           const atSubmission = (submitted?.after as { forecast?: Forecast } | null)?.forecast;
-          const lastApproval = audits[i]?.data?.items.filter((e) => e.action === 'campaign.approved').at(-1);
+          const audience = audiences[i]?.data;
+          const size = sizes[i]?.data;
           return (
             <Card
               key={campaign.id}
@@ -59,6 +82,44 @@ export default function ApprovalsPage() {
               data-testid="approval-card"
             >
               <CampaignActions campaign={campaign} />
+              <Row gutter={16} style={{ marginTop: 16 }}>
+                <Col xs={24} md={10} lg={8}>
+                  <Typography.Title level={2} style={{ fontSize: 15 }}>
+                    {t('Messages')}
+                  </Typography.Title>
+                  <PhonePreview messages={campaign.messages as LineMessage[]} accountName={account.name} />
+                </Col>
+                <Col xs={24} md={14} lg={16}>
+                  <Typography.Title level={2} style={{ fontSize: 15 }}>
+                    {t('Audience')}
+                  </Typography.Title>
+                  <Descriptions size="small" column={1} bordered data-testid="approval-audience">
+                    <Descriptions.Item label={t('Name')}>
+                      <Link to={`/audiences/${campaign.audienceId}`}>{audience?.name ?? '…'}</Link>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t('Rule')}>
+                      {audience ? describeRule(audience.definition as unknown as AudienceRule, t) : '…'}
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t('Recipients')}>
+                      {size ? formatNumber(size.recipients, i18n.language) : '…'}
+                      {size &&
+                        ` (${t('excluded: {{blocked}} blocked, {{unfollowed}} unfollowed', {
+                          blocked: formatNumber(size.excluded.blocked, i18n.language),
+                          unfollowed: formatNumber(size.excluded.unfollowed, i18n.language),
+                        })})`}
+                    </Descriptions.Item>
+                  </Descriptions>
+                  <Typography.Title level={2} style={{ fontSize: 15, marginTop: 16 }}>
+                    {t('Since the last approval')}
+                  </Typography.Title>
+                  <ErrorAlert error={changes[i]?.error} />
+                  <ChangesTable
+                    changes={changes[i]?.data}
+                    timeZone={account.timezone}
+                    currency={account.monthlyBudget.currency}
+                  />
+                </Col>
+              </Row>
               <Row gutter={16} style={{ marginTop: 16 }}>
                 <Col xs={24} lg={12}>
                   <Typography.Title level={2} style={{ fontSize: 15 }}>
@@ -89,13 +150,6 @@ export default function ApprovalsPage() {
                         </Descriptions.Item>
                       </>
                     )}
-                    <Descriptions.Item label={t('Since the last approval')}>
-                      {lastApproval
-                        ? t('approved before at {{time}}; changed since: see the audit log', {
-                            time: formatTime(lastApproval.createdAt, account.timezone),
-                          })
-                        : t('never approved before')}
-                    </Descriptions.Item>
                   </Descriptions>
                 </Col>
               </Row>

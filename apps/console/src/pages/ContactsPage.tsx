@@ -6,6 +6,7 @@ import { api, call, upload, type Schemas } from '../api/client';
 import { useAccount } from '../account';
 import { useAuth } from '../auth';
 import { formatNumber, formatTime } from '../format';
+import { AttributeFilter, type AttributeCondition } from '../components/AttributeFilter';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 const PAGE = 50;
@@ -17,11 +18,12 @@ export default function ContactsPage() {
   const queryClient = useQueryClient();
   const [tag, setTag] = useState('');
   const [status, setStatus] = useState<string | undefined>();
+  const [attribute, setAttribute] = useState<AttributeCondition | null>(null);
   // Cursor paging: the cursors of the pages before this one, so "previous" needs no offset scan.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const contacts = useQuery({
-    queryKey: ['contacts', account?.id, tag, status, cursor],
+    queryKey: ['contacts', account?.id, tag, status, attribute, cursor],
     enabled: !!account,
     placeholderData: keepPreviousData,
     queryFn: () =>
@@ -34,6 +36,7 @@ export default function ContactsPage() {
               ...(cursor ? { cursor } : {}),
               ...(tag ? { tag } : {}),
               ...(status ? { status } : {}),
+              ...(attribute ?? {}),
             } as never,
           },
         }),
@@ -180,6 +183,12 @@ export default function ContactsPage() {
             resetPaging();
           }}
           options={['following', 'blocked', 'unfollowed'].map((s) => ({ value: s, label: t(`contact.${s}`) }))}
+        />
+        <AttributeFilter
+          onChange={(condition) => {
+            setAttribute(condition);
+            resetPaging();
+          }}
         />
       </Space>
       <ErrorAlert error={contacts.error} />
