@@ -2507,7 +2507,7 @@ export interface components {
         };
         CampaignChangeDto: {
             /** @enum {string} */
-            field: "messages" | "audience" | "schedule" | "overBudgetPolicy" | "costCap" | "maxRecipients" | "frequencyCap" | "name";
+            field: "messages" | "variants" | "abTest" | "audience" | "schedule" | "overBudgetPolicy" | "costCap" | "maxRecipients" | "frequencyCap" | "name";
             /** @description The value at the last approval, as GET /campaigns/:id shows the field (audience: {id, name, definition}; costCap: a decimal string) */
             before: Record<string, never> | null;
             /** @description The value now, in the same form */

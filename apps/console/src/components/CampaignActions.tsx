@@ -84,7 +84,11 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           <Button key="approve" disabled>
             {t('Approve')}
           </Button>,
-          <Reason key="why">{t('You wrote or last edited this campaign: another approver signs it off.')}</Reason>,
+          <Reason key="why">
+            {user?.id === campaign.createdById
+              ? t('You wrote this campaign: another approver signs it off.')
+              : t('You last edited this campaign: another approver signs it off.')}
+          </Reason>,
         );
       else
         buttons.push(

@@ -66,6 +66,13 @@ export function describeValue(field: string, value: unknown, { t, language, time
       return ((value as { type: string; text?: string; altText?: string }[] | null) ?? [])
         .map((m, i) => `${i + 1}. ${t(`message.${m.type}`)}: ${m.text ?? m.altText ?? ''}`)
         .join('\n');
+    case 'variants': {
+      const variants = value as { name: string; messages: unknown[] }[] | null;
+      if (!variants) return t('none');
+      return variants
+        .map((v) => `${v.name}:\n${describeValue('messages', v.messages, { t, language, timeZone, currency })}`)
+        .join('\n');
+    }
     case 'audience': {
       const audience = value as { name: string; definition: AudienceRule | null } | null;
       if (!audience) return '—';

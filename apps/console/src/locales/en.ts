@@ -77,6 +77,8 @@ export const en: Record<string, string> = {
   'weekday.Sun': 'Sun',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': 'Messages',
+  'field.variants': 'A/B variants',
+  'field.abTest': 'A/B test',
   'field.audience': 'Audience',
   'field.schedule': 'Schedule',
   'field.overBudgetPolicy': 'Over-budget policy',

@@ -370,8 +370,6 @@ export const zhTW: Record<string, string> = {
   'Why it is held': '暫停原因',
   Withdraw: '撤回',
   'Withdraw the campaign to edit it.': '撤回活動後才能編輯。',
-  'You wrote or last edited this campaign: another approver signs it off.':
-    '您撰寫或最後編輯了此活動：需由其他核准者核准。',
   all: '全部',
   'approved before at {{time}}; changed since: see the audit log': '曾於 {{time}} 核准；之後的變更請見稽核紀錄',
   days: '天',
@@ -498,6 +496,8 @@ export const zhTW: Record<string, string> = {
   'weekday.Sun': '週日',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': '訊息',
+  'field.variants': 'A/B 版本',
+  'field.abTest': 'A/B 測試',
   'field.audience': '受眾',
   'field.schedule': '排程',
   'field.overBudgetPolicy': '超出預算時',
@@ -531,6 +531,8 @@ export const zhTW: Record<string, string> = {
   'another audience': '另一個受眾',
   'a list of {{n}} users': '{{n}} 位用戶的名單',
   'Attribute type': '屬性類型',
+  'You wrote this campaign: another approver signs it off.': '此活動由您撰寫：需由其他核准者核准。',
+  'You last edited this campaign: another approver signs it off.': '此活動最後由您編輯：需由其他核准者核准。',
   Filter: '篩選',
   'a, b, c': 'a, b, c',
 };
