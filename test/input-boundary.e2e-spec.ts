@@ -291,6 +291,43 @@ describe('input boundary', () => {
     });
   });
 
+  it('keeps keys named like Object members in free-form values, and refuses them where they are no field (never dropped)', async () => {
+    const account = await createAccount();
+    // Raw JSON, as a client sends it: "__proto__" is an own key then.
+    const send = (path: string, json: string) => post(path).set('Content-Type', 'application/json').send(json);
+    const audience = `"lineAccountId": "${account}", "name": "VIPs"`;
+    for (const [key, value] of [
+      ['constructor', '"x"'],
+      ['__proto__', '{"admin": true}'],
+      ['toString', '1'],
+      ['hasOwnProperty', 'true'],
+    ]) {
+      const onDto = await send('/audiences', `{${audience}, "definition": {"tag": "vip"}, "${key}": ${value}}`).expect(
+        400,
+      );
+      expect(onDto.body.details).toEqual([{ field: key, problem: 'is not a field of this request' }]);
+      // In a rule tree the domain's validator sees the key, like any other, and names it.
+      const inRule = await send(
+        '/audiences',
+        `{${audience}, "definition": {"all": [{"tag": "vip", "${key}": ${value}}]}}`,
+      );
+      expect(inRule.status).toBe(400);
+      expect(inRule.body.details).toEqual([
+        { field: `definition.all[0].${key}`, problem: 'is not allowed in a "tag" rule' },
+      ]);
+    }
+    const audienceId = (await send('/audiences', `{${audience}, "definition": {"tag": "vip"}}`).expect(201)).body.id;
+    // In messages they are kept, as any other key of a message object is.
+    const campaign = await send(
+      '/campaigns',
+      `{"lineAccountId": "${account}", "audienceId": "${audienceId}", "name": "Keys",
+        "messages": [{"type": "text", "text": "hi", "constructor": "c", "toString": "t", "hasOwnProperty": "h"}]}`,
+    ).expect(201);
+    expect(campaign.body.messages).toEqual([
+      { type: 'text', text: 'hi', constructor: 'c', toString: 't', hasOwnProperty: 'h' },
+    ]);
+  });
+
   let accounts = 0;
   async function createAccount(extra: object = {}): Promise<string> {
     const response = await post('/line-accounts')

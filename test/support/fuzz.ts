@@ -92,6 +92,28 @@ function setAt(value: unknown, path: (string | number)[], replacement: unknown, 
   return copy;
 }
 
+/**
+ * A copy with keys named like Object members added to the object at `path` (the body itself for
+ * []): Nest and class-transformer once dropped them without a word. "__proto__" is made an own key,
+ * as JSON.parse makes it, so it is sent rather than setting the copy's prototype.
+ */
+function withObjectMemberKeys(value: unknown, path: (string | number)[]): unknown {
+  const copy = clone(value);
+  const target = path.length ? getAt(copy, path) : copy;
+  const keys: [string, unknown][] = [
+    ['constructor', 'x'],
+    ['toString', 'x'],
+    ['hasOwnProperty', 1],
+    ['__proto__', { admin: true }],
+  ];
+  for (const [key, item] of keys)
+    Object.defineProperty(target, key, { value: item, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+const isPlainObject = (value: unknown): value is object =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 const label = (path: (string | number)[]) =>
   path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
 
@@ -171,8 +193,12 @@ export function mutationsOf(valid: FuzzRequest, declaredQuery: string[]): Mutati
   add('body: unknown field', { body: { ...(valid.body as object), zzzUnknown: 1 } });
   add('body: __proto__ key', { body: undefined, raw: text.replace(/^\{/, '{"__proto__": {"admin": true},') });
 
+  if (isPlainObject(valid.body))
+    add('body: keys named like Object members', { body: withObjectMemberKeys(valid.body, []) });
   if (valid.body && typeof valid.body === 'object')
     for (const path of pathsOf(valid.body)) {
+      if (isPlainObject(getAt(valid.body, path)))
+        add(`body ${label(path)}: keys named like Object members`, { body: withObjectMemberKeys(valid.body, path) });
       add(`body ${label(path)}: missing`, { body: setAt(valid.body, path, undefined, true) });
       for (const [name, make] of FIELD_VALUES)
         add(`body ${label(path)}: ${name}`, { body: setAt(valid.body, path, make(getAt(valid.body, path))) });

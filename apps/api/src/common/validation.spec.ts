@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsDefined,
   IsIn,
   IsOptional,
   IsString,
@@ -126,5 +127,60 @@ describe('ApiValidationPipe', () => {
     expect(await problems(ThingCreateDto, { name: 'x', ['k\u0000']: 1 })).toEqual([
       { field: 'body', problem: `has a key that ${bad}` },
     ]);
+  });
+
+  describe('keys named like Object members (constructor, toString, __proto__, hasOwnProperty, …)', () => {
+    class FreeFormDto {
+      @ApiProperty() @IsString() name: string;
+      @ApiProperty({ type: 'object', additionalProperties: true }) @IsDefined() definition: unknown;
+      @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+      @IsOptional()
+      @IsArray()
+      messages?: unknown[];
+      @ApiPropertyOptional({ type: [InnerDto] })
+      @IsOptional()
+      @ValidateNested({ each: true })
+      @Type(() => InnerDto)
+      inners?: InnerDto[];
+    }
+    // Built from JSON, as a request body is: "__proto__" is then an own key, not the prototype.
+    const MEMBERS =
+      '"constructor": "c", "toString": "t", "__proto__": {"admin": true}, "hasOwnProperty": 1, "prototype": 2';
+    const KEYS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'prototype'];
+    const transform = (metatype: new () => object, json: string) =>
+      new ApiValidationPipe().transform(JSON.parse(json), { type: 'body', metatype }) as Promise<
+        Record<string, unknown>
+      >;
+
+    it('keeps them in free-form values (rule trees, messages, attributes are data), at any depth', async () => {
+      const dto = await transform(
+        FreeFormDto,
+        `{"name": "x", "definition": {"all": [{"tag": "vip", ${MEMBERS}}], ${MEMBERS}},
+          "messages": [{"type": "text", "text": "hi", ${MEMBERS}}], "inners": [{"label": "ok"}]}`,
+      );
+      const definition = dto.definition as { all: object[] };
+      expect(Object.keys(definition)).toEqual(['all', ...KEYS]);
+      expect(Object.keys(definition.all[0])).toEqual(['tag', ...KEYS]);
+      expect(Object.keys((dto.messages as object[])[0])).toEqual(['type', 'text', ...KEYS]);
+      expect(Object.getPrototypeOf(definition)).toBe(Object.prototype); // "__proto__" stayed a key
+      expect((definition as Record<string, unknown>).constructor).toBe('c');
+      expect(dto).toBeInstanceOf(FreeFormDto);
+      expect((dto.inners as object[])[0]).toBeInstanceOf(InnerDto);
+    });
+
+    it('refuses them on a DTO, naming the field, instead of dropping them', async () => {
+      for (const key of KEYS) {
+        const value = key === '__proto__' ? '{"admin": true}' : '"x"';
+        expect(await problems(ThingCreateDto, JSON.parse(`{"name": "x", "${key}": ${value}}`))).toEqual([
+          { field: key, problem: 'is not a field of this request' },
+        ]);
+      }
+      expect(
+        await problems(ThingCreateDto, JSON.parse('{"name": "x", "inner": {"label": "ok", "toString": 1}}')),
+      ).toEqual([{ field: 'inner.toString', problem: 'is not a field of this request' }]);
+      expect(
+        await problems(FreeFormDto, JSON.parse('{"name": "x", "definition": {}, "inners": [{"constructor": 1}]}')),
+      ).toEqual([{ field: 'inners[0].constructor', problem: 'is not a field of this request' }]);
+    });
   });
 });

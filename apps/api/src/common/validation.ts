@@ -41,7 +41,17 @@ export class ApiValidationPipe extends ValidationPipe {
         ]);
       }
     }
-    return super.transform(value, metadata);
+    // Nest deletes "__proto__", "constructor" and "prototype" from the body it validates, in place,
+    // and class-transformer skips every key named like a member of Object.prototype ("toString",
+    // "hasOwnProperty", …): both silently. The body as sent is kept aside to put them back (a body is
+    // parsed JSON, and JSON.parse makes "__proto__" an own key again).
+    const sent = metadata.type === 'body' && hasObjectMemberKey(value) ? JSON.parse(JSON.stringify(value)) : undefined;
+    const result = await super.transform(value, metadata);
+    if (sent === undefined) return result;
+    const problems: FieldProblem[] = [];
+    const kept = keepObjectMemberKeys(result, sent, '', problems);
+    if (problems.length) throw invalid(problems);
+    return kept;
   }
 
   protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
@@ -53,6 +63,59 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return errors;
   }
+}
+
+/** Keys Nest or class-transformer drop from what they validate: Object.prototype's members, and "prototype". */
+const OBJECT_MEMBER_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Whether any object in the value has a key named like an Object member. Iterative: a deep value can't exhaust the stack. */
+export function hasObjectMemberKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) for (const item of current) stack.push(item);
+    else if (current !== null && typeof current === 'object') {
+      for (const key of Object.keys(current)) {
+        if (OBJECT_MEMBER_KEYS.has(key)) return true;
+        stack.push((current as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The validated DTO with every free-form value (a plain object or list in it: messages, rule trees,
+ * attributes) as the client sent it, keys named like Object members included: they are data, and
+ * the domain's validators judge them like any other key. Such a key on a DTO itself is no field of
+ * any request: it is listed in `problems` (refused with 400), never dropped without a word.
+ */
+export function keepObjectMemberKeys(
+  validated: unknown,
+  sent: unknown,
+  path: string,
+  problems: FieldProblem[],
+): unknown {
+  if (validated === null || typeof validated !== 'object' || sent === null || typeof sent !== 'object')
+    return validated;
+  if (Array.isArray(validated)) {
+    if (!Array.isArray(sent)) return validated;
+    validated.forEach((item, index) => {
+      validated[index] = keepObjectMemberKeys(item, sent[index], `${path}[${index}]`, problems);
+    });
+    return validated;
+  }
+  if (Array.isArray(sent)) return validated;
+  const prototype = Object.getPrototypeOf(validated) as object | null;
+  if (prototype === Object.prototype || prototype === null) return sent; // free-form: the domain validates it
+  const dto = validated as Record<string, unknown>;
+  const given = sent as Record<string, unknown>;
+  for (const key of Object.keys(given))
+    if (OBJECT_MEMBER_KEYS.has(key) && !Object.prototype.hasOwnProperty.call(dto, key))
+      problems.push({ field: joinField(path, key), problem: 'is not a field of this request' });
+  for (const key of Object.keys(dto))
+    dto[key] = keepObjectMemberKeys(dto[key], given[key], joinField(path, key), problems);
+  return dto;
 }
 
 export function createValidationPipe(): ValidationPipe {
