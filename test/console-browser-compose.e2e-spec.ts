@@ -220,6 +220,10 @@ describeInBrowser('the campaign composer in a browser', () => {
       schedule: { cron: '30 9 * * 1,4', timezone: 'Asia/Taipei', until: '2027-03-31T23:59:00+08:00' },
     });
     await settles(() => cost.innerText(), money(recurring.cost), 30_000);
+    // The forecast is of the first of those sends, as the API says.
+    expect(recurring.sendAt).toBe(preview.body.occurrences[0].at);
+    const local = preview.body.occurrences[0].local as string; // "2026-12-03 09:30 +08:00"
+    expect(await page.getByTestId('forecast-send-at').innerText()).toBe(`${local.slice(0, 16)} GMT${local.slice(17)}`);
     await expectAccessible(page, 'composer, cron');
     await shoot(page, 'en-composer-cron');
     await context.close();

@@ -170,4 +170,20 @@ describe('ForecastPanel', () => {
     rerender(<ForecastPanel forecast={forecast} timeZone="Asia/Taipei" stale />);
     expect(screen.getByText('Edited since this forecast: save to forecast again.')).toBeTruthy();
   });
+
+  it("says which send a draft's forecast is of, and the API's problems with the draft above the last figures", () => {
+    render(
+      <ForecastPanel
+        forecast={forecast}
+        timeZone="Asia/Taipei"
+        sendAt="2026-12-03T01:30:00.000Z"
+        updating
+        problems={[{ field: 'schedule.until', problem: 'is required' }]}
+      />,
+    );
+    expect(screen.getByTestId('forecast-send-at').textContent).toBe('2026-12-03 09:30 GMT+08:00');
+    expect(screen.getByTestId('forecast-problems').textContent).toContain('schedule.until: is required');
+    expect(screen.getByTestId('forecast-updating').textContent).toBe('Updating…');
+    expect(screen.getByTestId('forecast-cost').textContent).toBe('NT$1,234.50');
+  });
 });

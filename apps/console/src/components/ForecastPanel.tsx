@@ -23,6 +23,8 @@ export interface ForecastPanelProps {
   problems?: FieldProblem[];
   /** What to say before there is a forecast. */
   emptyText?: string;
+  /** The send the API forecast (a draft's answer says: its schedule's first), when not now. */
+  sendAt?: string | null;
 }
 
 const VERDICT_COLOR: Record<string, string> = {
@@ -44,6 +46,7 @@ export function ForecastPanel({
   updating,
   problems,
   emptyText,
+  sendAt,
 }: ForecastPanelProps) {
   const { t, i18n } = useTranslation();
   const n = (v: number) => formatNumber(v, i18n.language);
@@ -117,6 +120,11 @@ export function ForecastPanel({
                 ? t('no cap')
                 : formatMoney({ amount: forecast.budget.remainingAfter, currency: forecast.cost.currency })}
             </Descriptions.Item>
+            {sendAt && (
+              <Descriptions.Item label={t('The send forecast')}>
+                <span data-testid="forecast-send-at">{formatTime(sendAt, timeZone)}</span>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('Month')}>{forecast.month}</Descriptions.Item>
             <Descriptions.Item label={t('Computed at')}>{formatTime(forecast.computedAt, timeZone)}</Descriptions.Item>
             <Descriptions.Item label={t('Rate card')}>

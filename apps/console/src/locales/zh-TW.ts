@@ -485,6 +485,7 @@ export const zhTW: Record<string, string> = {
   'Send this campaign now?': '立即發送此活動？',
   "Don't send": '先不發送',
   'Last send no later than ({{zone}})': '最後一次發送不晚於（{{zone}}）',
+  'The send forecast': '預估的發送',
   'Forecasting the send…': '正在預估此次發送…',
   'The budget gate will decide at sending; as forecast now:': '發送時由預算關卡決定；目前的預估：',
   'weekday.Mon': '週一',

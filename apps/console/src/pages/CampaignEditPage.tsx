@@ -453,6 +453,7 @@ export default function CampaignEditPage() {
               applying={save.isPending || planChange.isPending}
               cannotApply={cannotApply}
               emptyText={t('Choose an audience to see the forecast.')}
+              sendAt={live.forecast?.sendAt}
             />
           ) : (
             <ForecastPanel
