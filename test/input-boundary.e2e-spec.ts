@@ -127,6 +127,42 @@ describe('input boundary', () => {
     ]);
   });
 
+  it('says the same plain sentence, naming the field, for a lone surrogate as for NUL, in the path and the query too', async () => {
+    const problem = 'must be valid Unicode text without NUL characters';
+    const marketer = await t.createUser('marketer');
+    // %ED%A0%80: the bytes of a lone surrogate (U+D800), which no UTF-8 decoder takes.
+    for (const [path, field] of [
+      ['/users?cursor=a%00b', 'cursor'],
+      ['/users?cursor=a%ED%A0%80b', 'cursor'],
+      ['/users?limit=10&cursor=%ED%A0', 'cursor'],
+      ['/users?%ED%A0%80=1', 'query'],
+    ]) {
+      const refused = await t.http().get(`/api/v1${path}`).set(bearer(t.adminToken)).expect(400);
+      const said = field === 'query' ? `has a key that ${problem}` : problem;
+      expect(refused.body).toMatchObject({ message: `${field}: ${said}`, details: [{ field, problem: said }] });
+    }
+    for (const id of ['%00', '%ED%A0%80']) {
+      const refused = await t
+        .http()
+        .patch(`/api/v1/users/${id}`)
+        .set(bearer(t.adminToken))
+        .send({ version: 1, name: 'x' })
+        .expect(400);
+      expect(refused.body).toMatchObject({ message: `id: ${problem}`, details: [{ field: 'id', problem }] });
+    }
+    // Sent as JSON escapes, so the body's bytes are valid UTF-8 and only the decoded text is at fault.
+    for (const name of ['Mei\\u0000', 'Mei\\ud800']) {
+      const refused = await t
+        .http()
+        .patch(`/api/v1/users/${marketer.id}`)
+        .set(bearer(t.adminToken))
+        .set('Content-Type', 'application/json')
+        .send(`{"version": 1, "name": "${name}"}`)
+        .expect(400);
+      expect(refused.body).toMatchObject({ message: `name: ${problem}`, details: [{ field: 'name', problem }] });
+    }
+  });
+
   it('refuses null where the contract does not allow it, and clears a nullable field with it', async () => {
     const marketer = await t.createUser('marketer');
     const refused = await t

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { databaseTrouble } from '../database/database-errors';
+import { UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
 import { ApiError, FieldProblem } from './api-error';
 import { BodyRefusedError } from './input-boundary';
 
@@ -37,8 +38,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
-    const body = this.toBody(exception);
     const request = host.switchToHttp().getRequest<Request>();
+    const body = this.toBody(exception, request);
     if (!request.complete) {
       // Refused before its body was read to the end (a CSV refused at its header, a guard): what the
       // client still sends would be parsed as its next request on this connection, so close it.
@@ -50,7 +51,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     response.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private toBody(exception: unknown, request: Request): ErrorBody {
+    if (isUndecodablePathError(exception)) {
+      // Express could not decode a path parameter (e.g. %ED%A0%80, a lone surrogate's bytes): the
+      // same sentence, on the same field, as a NUL in it gets from validation.
+      const field = undecodablePathParameter(request);
+      return body(HttpStatus.BAD_REQUEST, `${field}: ${UNSTORABLE_TEXT_PROBLEM}`, [
+        { field, problem: UNSTORABLE_TEXT_PROBLEM },
+      ]);
+    }
     if (isJsonSyntaxError(exception)) {
       return body(HttpStatus.BAD_REQUEST, 'the request body is not valid JSON', [
         { field: 'body', problem: 'malformed JSON' },
@@ -140,6 +149,43 @@ function fromClientError(exception: unknown): ErrorBody | null {
   }
   if (error.code === 'P2025') return body(HttpStatus.NOT_FOUND, 'not found');
   return null;
+}
+
+interface RouteLayer {
+  route?: { path?: unknown; methods?: Record<string, boolean> };
+}
+
+/**
+ * The name of the path parameter whose percent-encoding is not UTF-8, from the route the path
+ * matches (Express says only the value); "path" when no route tells.
+ */
+function undecodablePathParameter(request: Request): string {
+  const segments = request.path.split('/');
+  const bad = segments.findIndex((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const stack = (request.app as { router?: { stack?: RouteLayer[] } } | undefined)?.router?.stack ?? [];
+  for (const { route } of stack) {
+    if (typeof route?.path !== 'string' || !route.methods?.[request.method.toLowerCase()]) continue;
+    const pattern = route.path.split('/');
+    if (pattern.length !== segments.length || !pattern[bad]?.startsWith(':')) continue;
+    if (pattern.every((part, index) => part.startsWith(':') || part === segments[index])) return pattern[bad].slice(1);
+  }
+  return 'path';
+}
+
+/** Nest turns the router's URIError for a path parameter into a bare BadRequestException carrying its message. */
+function isUndecodablePathError(exception: unknown): boolean {
+  return (
+    exception instanceof BadRequestException &&
+    !(exception instanceof ApiError) &&
+    exception.message.startsWith('Failed to decode param ')
+  );
 }
 
 /** Nest turns body-parser's SyntaxError into a bare BadRequestException carrying its message. */

@@ -11,6 +11,7 @@ import { DECORATORS } from '@nestjs/swagger';
 import { isUtf8 } from 'node:buffer';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Observable } from 'rxjs';
+import { UNSTORABLE_TEXT_PROBLEM } from '@lcm/domain/text';
 import { ApiError } from './api-error';
 
 /**
@@ -156,15 +157,56 @@ export class ContentTypeInterceptor implements NestInterceptor {
 }
 
 /**
- * Installs the boundary every request crosses before validation: the JSON parser with its size and
- * depth limits (the only body parser: other media types are left unread for the routes that stream
- * them), and the media-type check. Needs the app created with `bodyParser: false`.
+ * The first query parameter whose percent-encoding is not UTF-8 (a lone surrogate's bytes, say):
+ * the query parser would turn it into U+FFFD and pass it on, where the body's bytes are refused.
+ */
+export function undecodableQueryParameter(url: string): { field: string; inKey: boolean } | null {
+  const start = url.indexOf('?');
+  if (start < 0) return null;
+  const decodes = (text: string) => {
+    // A stray "%" (not an escape) is left to the query parser, which keeps it as it is.
+    if (/%(?![0-9a-fA-F]{2})/.test(text)) return true;
+    try {
+      decodeURIComponent(text.replace(/\+/g, ' '));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const pair of url.slice(start + 1).split('&')) {
+    const equals = pair.indexOf('=');
+    const key = equals < 0 ? pair : pair.slice(0, equals);
+    if (!decodes(key)) return { field: 'query', inKey: true };
+    if (equals >= 0 && !decodes(pair.slice(equals + 1))) return { field: parameterName(key), inKey: false };
+  }
+  return null;
+}
+
+function parameterName(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key; // a stray "%" in it
+  }
+}
+
+/**
+ * Installs the boundary every request crosses before validation: query parameters that decode to
+ * UTF-8 (else 400 naming the parameter), the JSON parser with its size and depth limits (the only
+ * body parser: other media types are left unread for the routes that stream them), and the
+ * media-type check. Needs the app created with `bodyParser: false`.
  */
 export function installInputBoundary(app: INestApplication): void {
   const standard = jsonParser(INPUT_LIMITS.maxJsonBytes);
   const bulk = jsonParser(INPUT_LIMITS.maxBulkJsonBytes);
   const isBulk = (request: Request) =>
     request.method === BULK_JSON_ROUTE.method && BULK_JSON_ROUTE.path.test(request.path);
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    const bad = undecodableQueryParameter(request.originalUrl);
+    if (!bad) return next();
+    const problem = bad.inKey ? `has a key that ${UNSTORABLE_TEXT_PROBLEM}` : UNSTORABLE_TEXT_PROBLEM;
+    next(ApiError.badRequest(`${bad.field}: ${problem}`, [{ field: bad.field, problem }]));
+  });
   app.use((request: Request, response: Response, next: NextFunction) =>
     (isBulk(request) ? bulk : standard)(request, response, next),
   );
