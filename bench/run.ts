@@ -2,15 +2,20 @@
 import { runApiBench } from './api';
 import { runAudiencesBench } from './audiences';
 import { runDispatchBench } from './dispatch';
+import { runFrequencyCapBench } from './frequency-cap';
 
 const BENCHES: [string, () => Promise<void>][] = [
   ['audiences', runAudiencesBench],
   ['dispatch', runDispatchBench],
+  ['frequency-cap', runFrequencyCapBench],
   ['api', runApiBench],
 ];
 
-/** `npm run bench -- dispatch` runs only the named benchmarks. */
-const only = process.argv.slice(2);
+/**
+ * `npm run bench -- dispatch` runs only the named benchmarks; `--key=value` arguments are options a
+ * benchmark reads (`npm run bench -- frequency-cap --contacts=100000`).
+ */
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 
 async function main(): Promise<void> {
   for (const [name, run] of BENCHES.filter(([name]) => !only.length || only.includes(name))) {

@@ -140,6 +140,12 @@ export class RssSampler {
   }
 }
 
+/** `npm run bench -- <name> --key=value`: the value of --key, or undefined. */
+export function benchOption(key: string): string | undefined {
+  const prefix = `--${key}=`;
+  return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {

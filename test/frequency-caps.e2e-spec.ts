@@ -273,4 +273,38 @@ describe('frequency caps', () => {
     );
     expect(rest.rows.flatMap((row) => row.ids)).toEqual(uncapped.slice(6));
   });
+  it('a contact waiting in a deferred rest counts against its cap until the rest goes, and no longer once it is cancelled', async () => {
+    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
+    // 4 of the plan's 6,000 free messages left; a cap of 1 in 30 days, which reaches the reset (1 June).
+    const s = await sendingScenario(t, sim, { followers: 10, consumption: 5996 });
+    expect((await setAccountCap(s.accountId, { messages: 1, days: 30 })).status).toBe(200);
+    const deferred = await approvedCampaign(t, s, { name: 'Deferred', overBudgetPolicy: 'defer' });
+    const { run } = await sendNowResponse(t, s, deferred);
+    const first = await waitForRun(t, s.marketer.token, run.id, ['completed', 'partial', 'failed', 'blocked']);
+    expect(first).toMatchObject({ status: 'completed', progress: { recipients: 4, delivered: 4 } });
+    const restId = (first as unknown as { deferral: { deferredRunId: string } }).deferral.deferredRunId;
+    expect((await t.http().get(`/api/v1/runs/${restId}`).set(bearer(s.marketer.token))).body).toMatchObject({
+      status: 'scheduled',
+      progress: { recipients: 6 },
+    });
+
+    // The 4 who got it and the 6 it is coming to are all at their cap: another campaign reaches nobody.
+    const size = async () =>
+      (await t.http().get(`/api/v1/audiences/${s.audienceId}/size`).set(bearer(s.marketer.token))).body;
+    expect(await size()).toMatchObject({ recipients: 0, excluded: { frequencyCap: 10 } });
+    const other = await approvedCampaign(t, s, { name: 'Another capped campaign' });
+    const second = await waitForRun(t, s.marketer.token, (await sendNowResponse(t, s, other)).run.id, [
+      'completed',
+      'partial',
+      'failed',
+      'blocked',
+    ]);
+    expect(second.progress).toMatchObject({ recipients: 0, frequencyCapped: 10 });
+    expect(Object.keys(await deliveriesPerUser(s.channelId))).toHaveLength(4);
+
+    // Cancelled, the rest won't come: its 6 are under their cap again.
+    await t.http().post(`/api/v1/campaigns/${deferred}/cancel`).set(bearer(s.approver.token)).send({}).expect(200);
+    expect((await t.http().get(`/api/v1/runs/${restId}`).set(bearer(s.marketer.token))).body.status).toBe('cancelled');
+    expect(await size()).toMatchObject({ recipients: 6, excluded: { frequencyCap: 4 } });
+  });
 });

@@ -9,6 +9,7 @@ import type { ReservationRow } from '../billing/ledger.repository';
 import { ForecastsService } from '../billing/forecasts.service';
 import { LedgerService } from '../billing/ledger.service';
 import type { Transaction } from '../database/prisma.service';
+import { FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { campaignStatusAfterRun, LIVE_STATUSES } from './campaign-workflow';
@@ -48,6 +49,7 @@ export class CampaignRunsService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly frequencyCaps: FrequencyCapsService,
   ) {}
 
   /** How many runs are in each status (for the metrics). */
@@ -289,7 +291,11 @@ export class CampaignRunsService {
       { status: 'cancelled', finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
       tx,
     );
-    for (const run of cancelled) if (run.reservationId) await this.releaseShared(run.reservationId, run.id, tx);
+    for (const run of cancelled) {
+      if (run.reservationId) await this.releaseShared(run.reservationId, run.id, tx);
+      // A deferred rest counted against its recipients' caps while it waited; cancelled, it won't come.
+      if (run.deferredFromRunId && !run.startedAt) await this.frequencyCaps.forgetRun(run.id, tx);
+    }
     const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
     return { cancelled, stopping };
   }

@@ -3,6 +3,7 @@ import { AudiencesModule } from '../audiences/audiences.module';
 import { AuditModule } from '../audit/audit.module';
 import { BillingModule } from '../billing/billing.module';
 import { ContactsModule } from '../contacts/contacts.module';
+import { FrequencyCapsModule } from '../frequency-caps/frequency-caps.module';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { LineModule } from '../line/line.module';
 import { AudienceHolders } from '../ports/audience-holders';
@@ -30,7 +31,16 @@ import { SchedulesController } from './schedules.controller';
  * Implements AudienceHolders and ScheduledSends (the runs still due in a month, for billing's projection).
  */
 @Module({
-  imports: [AudiencesModule, AuditModule, BillingModule, ContactsModule, LineAccountsModule, LineModule, PortsModule],
+  imports: [
+    AudiencesModule,
+    AuditModule,
+    BillingModule,
+    ContactsModule,
+    FrequencyCapsModule,
+    LineAccountsModule,
+    LineModule,
+    PortsModule,
+  ],
   controllers: [CampaignsController, RunsController, SchedulesController],
   providers: [
     CampaignsRepository,

@@ -239,18 +239,19 @@ export class ContactsRepository {
     cap: CapWindow | null,
   ): Promise<ContactCounts> {
     const n = predicate.params.length;
-    // Under a cap, following members at it are counted apart (frequencyCap), not as following.
+    // Under a cap, following members at it are counted apart (frequencyCap), not as following; each
+    // member is looked up in the hash of those at the cap (as in the gate's snapshot).
     const rows = await this.prisma.client.$queryRawUnsafe<ContactCounts[]>(
-      `${cap ? `WITH capped AS (${atCapSql(1, n + 2, n + 3)}) ` : ''}
-       SELECT count(*) FILTER (WHERE c.status = 'following'${cap ? ' AND k.line_user_id IS NULL' : ''})::int AS following,
+      `${cap ? `WITH capped AS MATERIALIZED (${atCapSql(1, n + 2, n + 3, n + 4)}) ` : ''}
+       SELECT count(*) FILTER (WHERE c.status = 'following'${cap ? ' AND NOT at_cap' : ''})::int AS following,
               count(*) FILTER (WHERE c.status = 'blocked')::int AS blocked,
               count(*) FILTER (WHERE c.status = 'unfollowed')::int AS unfollowed,
-              ${cap ? `count(*) FILTER (WHERE c.status = 'following' AND k.line_user_id IS NOT NULL)` : '0'}::int AS "frequencyCap"
-         FROM contacts c${cap ? ' LEFT JOIN capped k ON k.line_user_id = c.line_user_id' : ''}
+              ${cap ? `count(*) FILTER (WHERE c.status = 'following' AND at_cap)` : '0'}::int AS "frequencyCap"
+         FROM contacts c${cap ? ' CROSS JOIN LATERAL (SELECT c.line_user_id IN (SELECT line_user_id FROM capped) AS at_cap) k' : ''}
         WHERE c.line_account_id = $1::uuid AND (${predicate.sql})`,
       lineAccountId,
       ...predicate.params,
-      ...(cap ? [cap.since.toISOString(), cap.messages] : []),
+      ...(cap ? [cap.since.toISOString(), cap.messages, cap.until.toISOString()] : []),
     );
     return rows[0];
   }

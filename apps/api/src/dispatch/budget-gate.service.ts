@@ -118,6 +118,8 @@ export class BudgetGateService {
       if (!result.reservation) {
         // A blocked remainder keeps its carried rows for a retry: they are its recipients.
         if (!carried) await this.repository.dropBatches(run.id, tx);
+        // …but a blocked deferred rest is not waiting to be sent, so its recipients' caps no longer count it.
+        if (remainderOf) await this.frequencyCaps.forgetRun(run.id, tx);
         const notes = remainderOf
           ? [remainderNote(remainderOf, true)]
           : abRemainder
@@ -140,7 +142,9 @@ export class BudgetGateService {
       if (split) batches = split.batches;
       const runRecipients = split ? split.recipients : result.recipients;
       // Every run's deliveries are recorded, capped or not, so a cap set later counts them too.
+      const historyStarted = performance.now();
       await this.frequencyCaps.recordRun(run.id, account.id, tx);
+      const historyMs = Math.round(performance.now() - historyStarted);
       // Not a block: a note on a run that passed, so it clears nothing.
       const notes: RunNote[] = [];
       if (result.trimmed)
@@ -187,6 +191,7 @@ export class BudgetGateService {
             recipients: result.recipients,
             batches,
             snapshotMs,
+            historyMs,
             frequencyCap: cap
               ? { ...campaignFrequencyCap(campaign, account), excluded: snapshot.frequencyCapped }
               : null,
@@ -231,6 +236,9 @@ export class BudgetGateService {
       { recipients: carried.recipients, batches: carried.batches },
       tx,
     );
+    // Its recipients have that send coming: it counts against their caps from now, at its own time,
+    // so another capped campaign gated within the cap's days before the reset leaves them out.
+    await this.frequencyCaps.recordRun(remainder.id, run.lineAccountId, tx, at);
     const note = {
       code: 'deferred',
       message:

@@ -132,11 +132,14 @@ export class DispatchRepository {
   }
 
   /**
-   * The snapshot under a frequency cap, still one statement: members at their cap are flagged by a
-   * hash join with the window's history and left out, and counted. A running count of the others
-   * numbers them into batches (and stops at maxRecipients) without sorting; the flagged ones form
-   * group -1, which only counts them. More memory for the hashes (work_mem), and no JIT: the
-   * planner can't see how many ids the history's arrays hold and would compile for minutes' work.
+   * The snapshot under a frequency cap, still one statement: the window's contacts at their cap
+   * (atCapSql, computed once: MATERIALIZED) are hashed, and each member is looked up in that hash
+   * (a hashed SubPlan, whatever the planner's guess of the set's size: as a join it sometimes
+   * hashed the million contacts instead and took twice as long) and left out, and counted. A running
+   * count of the others numbers them into batches (and stops at maxRecipients) without sorting;
+   * the flagged ones form group -1, which only counts them. More memory for the hashes (work_mem),
+   * and no JIT: the planner can't see how many ids the history's arrays hold and would compile for
+   * minutes' work.
    */
   private async snapshotCappedBatches(
     runId: string,
@@ -151,17 +154,17 @@ export class DispatchRepository {
     const n = predicate.params.length;
     // Seeded (policy defer), the same md5(seed || user id) order as the uncapped snapshot, in the
     // running count and inside each batch's ids: carrying the rest over relies on both.
-    const order = seed === null ? '' : `ORDER BY md5($${n + 7}::text || line_user_id), line_user_id `;
+    const order = seed === null ? '' : `ORDER BY md5($${n + 8}::text || line_user_id), line_user_id `;
     const rank = seed === null ? '' : `, row_number() OVER (${order}) AS rn`;
     const within = seed === null ? '' : ' ORDER BY rn';
     const db = this.prisma.db(tx);
     await db.$executeRawUnsafe(`SET LOCAL work_mem = '128MB'`);
     await db.$executeRawUnsafe(`SET LOCAL jit = off`);
     const rows = await db.$queryRawUnsafe<{ recipients: number; batches: number; frequencyCapped: number }[]>(
-      `WITH capped AS (${atCapSql(1, n + 5, n + 6)}),
+      `WITH capped AS MATERIALIZED (${atCapSql(1, n + 5, n + 6, n + 7)}),
        flagged AS (
-         SELECT c.line_user_id, k.line_user_id IS NOT NULL AS at_cap
-           FROM contacts c LEFT JOIN capped k ON k.line_user_id = c.line_user_id
+         SELECT c.line_user_id, c.line_user_id IN (SELECT line_user_id FROM capped) AS at_cap
+           FROM contacts c
           WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})),
        numbered AS (
          SELECT line_user_id, at_cap,
@@ -188,6 +191,7 @@ export class DispatchRepository {
       batchSize,
       cap.since.toISOString(),
       cap.messages,
+      cap.until.toISOString(),
       ...(seed === null ? [] : [seed]),
     );
     await db.$executeRawUnsafe(`RESET jit`);

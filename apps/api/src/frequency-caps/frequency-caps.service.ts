@@ -17,9 +17,14 @@ import { CapWindow, DeliveryHistoryRepository } from './delivery-history.reposit
 const SCHEDULE_NAME = 'delivery-history-prune';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** The cap of a send, as the window its SQL counts; null when no cap applies. */
+/**
+ * The cap of a send, as the window its SQL counts; null when no cap applies. It reaches as far ahead
+ * as back: a contact waiting in a deferred rest due within the cap's days has that send counted.
+ */
 export function capWindow(cap: FrequencyCap | null, now: Date): CapWindow | null {
-  return cap ? { messages: cap.messages, since: frequencyWindowStart(now, cap) } : null;
+  if (!cap) return null;
+  const since = frequencyWindowStart(now, cap);
+  return { messages: cap.messages, since, until: new Date(2 * now.getTime() - since.getTime()) };
 }
 
 export function accountFrequencyCap(account: Pick<LineAccount, 'frequencyCapMessages' | 'frequencyCapDays'>) {
@@ -66,8 +71,13 @@ export class FrequencyCapsService implements OnApplicationBootstrap, OnModuleDes
     return this.history.lockAccount(lineAccountId, tx);
   }
 
-  recordRun(runId: string, lineAccountId: string, tx: Transaction): Promise<number> {
-    return this.history.recordRun(runId, lineAccountId, this.clock.now(), tx);
+  /** The run's recipients count as its deliveries from `at` (now, or a deferred rest's time). */
+  recordRun(runId: string, lineAccountId: string, tx: Transaction, at: Date = this.clock.now()): Promise<number> {
+    return this.history.recordRun(runId, lineAccountId, at, tx);
+  }
+
+  forgetRun(runId: string, tx: Transaction): Promise<number> {
+    return this.history.forgetRun(runId, tx);
   }
 
   releaseUndelivered(runId: string, tx: Transaction): Promise<number> {
