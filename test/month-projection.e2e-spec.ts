@@ -203,4 +203,26 @@ describe("the month's projection", () => {
       projectedMessages: body.recommendedPlan.projectedMessages,
     });
   });
+  it('places a run that quiet hours hold at the time they end, which can be in the next month', async () => {
+    const { version } = (await t.http().get(`/api/v1/line-accounts/${accountId}`).set(bearer(t.adminToken)).expect(200))
+      .body;
+    await t
+      .http()
+      .patch(`/api/v1/line-accounts/${accountId}`)
+      .set(bearer(t.adminToken))
+      .send({ version, quietHours: { start: '21:00', end: '09:00' } })
+      .expect(200);
+    const before = (await usage()).projection;
+    // 22:00 on 31 March in Taipei: inside quiet hours, so it goes at 09:00 on 1 April.
+    const late = await approvedCampaign('Month-end note', { tag: 'vip' }, { at: '2027-03-31T14:00:00Z' });
+    const march = (await usage()).projection;
+    expect(march.scheduled.campaigns.map((c: { campaignId: string }) => c.campaignId)).not.toContain(late);
+    expect(march.endOfMonthMessages).toBe(before.endOfMonthMessages);
+    const april = (
+      await t.http().get(`/api/v1/line-accounts/${accountId}/usage?month=2027-04`).set(bearer(t.adminToken)).expect(200)
+    ).body.projection;
+    expect(april.scheduled.campaigns).toContainEqual(
+      expect.objectContaining({ campaignId: late, sends: 1, messages: 51, firstAt: '2027-04-01T01:00:00.000Z' }),
+    );
+  });
 });

@@ -539,6 +539,17 @@ export class CampaignRunsService {
  * What a run is waiting for now, in words, when quiet hours hold it: a due run is not started (the
  * due-run query leaves it out) and a sending one has no batch claimed until the window ends.
  */
+/**
+ * When a scheduled run will start: its time, or the end of the quiet hours that hold it (once due,
+ * its waitingUntil), which may fall in the next month. Runs with an approver's override go on time.
+ */
+export function expectedStartOf(run: CampaignRun, account: LineAccount, now: Date): Date {
+  const wait = waitingFor(run, account, now);
+  if (wait) return wait.until;
+  if (run.quietHoursOverride || run.scheduledAt.getTime() <= now.getTime()) return run.scheduledAt;
+  return quietAt(run.scheduledAt, quietHoursOf(account), account.timezone)?.end ?? run.scheduledAt;
+}
+
 export function waitingFor(run: CampaignRun, account: LineAccount, now: Date): RunWait | null {
   if (run.quietHoursOverride) return null;
   const due = run.status === 'scheduled' && run.scheduledAt.getTime() <= now.getTime();

@@ -3,12 +3,16 @@ import type { Campaign, LineAccount } from '@lcm/database';
 import type { DueSend } from '@lcm/domain/forecast';
 import { monthBounds } from '@lcm/domain/pricing';
 import { isRecurring } from '@lcm/domain/schedules';
+import { Clock } from '../common/clock';
 import { DueRunForecast, ScheduledSends } from '../ports/scheduled-sends';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { CampaignRunsRepository } from './campaign-runs.repository';
+import { expectedStartOf } from './campaign-runs.service';
 import { scheduleOf } from './campaign-schedule';
 import { CampaignsRepository } from './campaigns.repository';
 import { messageObjectsOf } from './campaign-ab-test';
+
+const DAY_MS = 86_400_000;
 
 /**
  * The runs still due in an account's month, for the month's projection and its alerts: each
@@ -20,6 +24,7 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     private readonly runs: CampaignRunsRepository,
     private readonly campaigns: CampaignsRepository,
     private readonly forecasts: CampaignForecastService,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -28,13 +33,13 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     const due = await this.dueRuns(account, month);
     const sizes = new Map<string, Promise<number>>();
     return Promise.all(
-      due.map(async ({ run, campaign }) => {
+      due.map(async ({ run, campaign, at }) => {
         const messageObjects = messageObjectsOf(campaign);
         // A deferred rest (or an A/B test's remainder) sends the snapshot rows it carries, never the audience again.
         if (run.deferredFromRunId || run.abTestRunId)
           return {
             campaignId: campaign.id,
-            at: run.scheduledAt,
+            at,
             recurrence: null,
             recipients: run.recipients,
             messageObjects,
@@ -51,7 +56,7 @@ export class CampaignScheduledSendsService extends ScheduledSends {
         const schedule = scheduleOf(campaign);
         return {
           campaignId: campaign.id,
-          at: run.scheduledAt,
+          at,
           recurrence: isRecurring(schedule) ? schedule : null,
           recipients: await sizes.get(key)!,
           messageObjects,
@@ -62,10 +67,12 @@ export class CampaignScheduledSendsService extends ScheduledSends {
 
   async forecastDueRuns(account: LineAccount, month: string): Promise<DueRunForecast[]> {
     const due = await this.dueRuns(account, month);
+    const { end } = monthBounds(month, account.timezone);
     const dueSends = await this.dueInMonth(account, month);
     const forecasts: DueRunForecast[] = [];
-    for (const { run, campaign } of due) {
-      const { response } = await this.forecasts.compute(campaign, run.scheduledAt, account, dueSends);
+    for (const { run, campaign, at } of due) {
+      if (at.getTime() >= end.getTime()) continue; // quiet hours hold it into the next month
+      const { response } = await this.forecasts.compute(campaign, at, account, dueSends);
       forecasts.push({
         runId: run.id,
         campaignId: campaign.id,
@@ -79,17 +86,25 @@ export class CampaignScheduledSendsService extends ScheduledSends {
     return forecasts;
   }
 
-  /** Scheduled runs of the month whose campaign is still approved (a paused one's runs wait). */
+  /**
+   * Scheduled runs of the month whose campaign is still approved (a paused one's runs wait), each
+   * at the time it will start: quiet hours may hold a run of the month's last night into the next
+   * one, or one of the previous month's last night into this one (a quiet window is shorter than a
+   * day, hence the two days before the month).
+   */
   private async dueRuns(account: LineAccount, month: string) {
     const { start, end } = monthBounds(month, account.timezone);
-    const runs = await this.runs.scheduledWithin(account.id, start, end);
+    const now = this.clock.now();
+    const runs = await this.runs.scheduledWithin(account.id, new Date(start.getTime() - 2 * DAY_MS), end);
     const campaigns = new Map<string, Campaign | null>();
     const due = [];
     for (const run of runs) {
+      const at = expectedStartOf(run, account, now);
+      if (run.scheduledAt.getTime() < start.getTime() && at.getTime() < start.getTime()) continue;
       if (!campaigns.has(run.campaignId)) campaigns.set(run.campaignId, await this.campaigns.findById(run.campaignId));
       const campaign = campaigns.get(run.campaignId);
       if (campaign && campaign.status === 'approved' && campaign.approvedVersion === run.campaignVersion)
-        due.push({ run, campaign });
+        due.push({ run, campaign, at });
     }
     return due;
   }
