@@ -264,6 +264,27 @@ describe('dispatch: many runs, many instances, one budget', () => {
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
     // 1,000 free left, then NT$100 buys 500 at NT$0.2: 1,500 of the 3,000 fit.
     const campaignId = await approvedCampaign(t, s, { overBudgetPolicy: 'trim' });
+    // The forecast says what the gate will do: send the 1,500 that fit (verdict ok), not refuse all 3,000.
+    const forecast = (
+      await t.http().get(`/api/v1/campaigns/${campaignId}/forecast`).set(bearer(s.marketer.token)).expect(200)
+    ).body;
+    expect(forecast).toMatchObject({
+      recipients: 3000,
+      verdict: 'ok',
+      verdicts: [],
+      blockReasons: [],
+      trim: {
+        recipients: 1500,
+        leftOut: 1500,
+        cost: '100.0000',
+        wouldBlock: [expect.objectContaining({ code: 'over_budget' })],
+      },
+    });
+    expect(forecast.reasons).toContainEqual(
+      expect.stringMatching(/^Policy trim: .* the gate sends to the 1,500 that fit/),
+    );
+    // The refusal is quoted as what trimming avoids, not listed as a reason of its own.
+    expect(forecast.reasons).not.toContain(forecast.trim.wouldBlock[0].message);
     const run = await waitForRun(t, s.marketer.token, await sendNow(t, s, campaignId), [
       'completed',
       'partial',
@@ -276,6 +297,11 @@ describe('dispatch: many runs, many instances, one budget', () => {
       actual: { cost: { amount: '100.0000' } },
     });
     expect(run.blockReasons).toEqual([expect.objectContaining({ code: 'trimmed' })]);
+    expect((run as unknown as { forecast: object }).forecast).toMatchObject({
+      recipients: 1500,
+      verdict: 'ok',
+      trim: { recipients: 1500 },
+    });
   });
 
   it('blocks a run for every reason at once (over_budget and needs_reapproval); submit from blocked, approve, raise the budget, and it sends', async () => {

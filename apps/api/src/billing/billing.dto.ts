@@ -104,6 +104,26 @@ export class DeferPlanDto {
   @ApiProperty({ example: 'TWD' }) currency: string;
 }
 
+/** A reason the whole audience would be refused, with the call that clears it. */
+export class TrimBlockReasonDto {
+  @ApiProperty({ enum: ['over_budget', 'over_plan_limit', 'over_line_cap'] }) code: string;
+  @ApiProperty() message: string;
+  @ApiProperty({ example: 'PATCH /line-accounts/:id' }) clearedBy: string;
+}
+
+/** Policy trim's part: what the gate sends when the whole audience would be refused and a part fits. */
+export class TrimPlanDto {
+  @ApiProperty({ description: 'The largest recipient count that fits' }) recipients: number;
+  @ApiProperty({ description: 'Audience members the trim leaves out' }) leftOut: number;
+  @ApiProperty() messages: number;
+  @ApiProperty() freeMessages: number;
+  @ApiProperty() paidMessages: number;
+  @ApiProperty({ example: '500.0000', description: 'Decimal string in `currency`' }) cost: string;
+  @ApiProperty({ example: 'TWD' }) currency: string;
+  @ApiProperty({ type: [TrimBlockReasonDto], description: 'Why the whole audience would be refused' })
+  wouldBlock: TrimBlockReasonDto[];
+}
+
 /** A forecast as the API answers it (docs/domain.md, "The forecast"); libs/domain/src/forecast has every field. */
 export class ForecastResponseDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
@@ -152,6 +172,13 @@ export class ForecastResponseDto {
       "Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred",
   })
   deferral: DeferPlanDto | null;
+  @ApiProperty({
+    type: TrimPlanDto,
+    nullable: true,
+    description:
+      "Under policy trim (the campaign's, or overBudgetPolicy here), when the whole audience would be refused but a part fits: the part the gate sends. verdict, blockReasons and reasons then say what the gate does (verdict ok: it sends, trimmed); the figures above stay the whole audience's",
+  })
+  trim: TrimPlanDto | null;
   @ApiProperty({ description: '{id, region, plan, currency, effectiveFrom, verified, source}' }) rateCard: object;
 }
 

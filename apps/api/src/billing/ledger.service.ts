@@ -90,18 +90,18 @@ export class LedgerService {
       );
       // The run's forecast shows what it reserved and, beside it, the split that left the rest for the reset.
       forecast = { ...forecast, response: { ...forecast.response, deferral } };
-    } else if (forecast.response.verdict !== 'ok' && request.policy === 'trim') {
-      const trim = forecast.response.suggestions.find((s) => s.kind === 'trim');
-      if (trim && trim.kind === 'trim' && trim.maxRecipients > 0) {
-        recipients = trim.maxRecipients;
-        trimmed = true;
-        forecast = await this.engine.compute(
-          request.account,
-          ledger,
-          { ...request, recipients },
-          { campaignId: request.campaignId, tx },
-        );
-      }
+    } else if (request.policy === 'trim' && forecast.response.trim) {
+      // The forecast under trim already says the gate sends the part that fits; reserve exactly that.
+      const { trim } = forecast.response;
+      recipients = trim.recipients;
+      trimmed = true;
+      forecast = await this.engine.compute(
+        request.account,
+        ledger,
+        { ...request, recipients },
+        { campaignId: request.campaignId, tx },
+      );
+      forecast = { ...forecast, response: { ...forecast.response, trim } };
     }
     const forecastId = await this.records.insert(
       {

@@ -36,7 +36,7 @@ import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
-import { DeferPlanDto, ForecastResponseDto } from '../billing/billing.dto';
+import { DeferPlanDto, ForecastResponseDto, TrimPlanDto } from '../billing/billing.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { AB_METRICS, AB_UNDECIDED_RULES, MAX_VARIANTS, MIN_VARIANTS } from '@lcm/domain/ab-tests';
@@ -454,6 +454,13 @@ export class CampaignForecastSummaryDto {
       'Policy defer: the part sent now and the rest at the next monthly reset, each with its recipients, messages, cost and date; the approval covers both',
   })
   deferral: DeferPlanDto | null;
+  @ApiProperty({
+    type: TrimPlanDto,
+    nullable: true,
+    description:
+      'Policy trim, when the whole audience would be refused but a part fits: the part the gate sends (the verdict is then ok)',
+  })
+  trim: TrimPlanDto | null;
 }
 
 /** Submit's and approve's answer: the campaign, and the forecast it was submitted or approved at. */

@@ -83,5 +83,6 @@ export function forecastFigures(forecastId: string, { response }: ComputedForeca
     cost: { amount: response.cost.amount, currency: response.cost.currency },
     verdict: response.verdict,
     deferral: response.deferral,
+    trim: response.trim ?? null,
   };
 }

@@ -1398,6 +1398,31 @@ export interface components {
             /** @example TWD */
             currency: string;
         };
+        TrimBlockReasonDto: {
+            /** @enum {string} */
+            code: "over_budget" | "over_plan_limit" | "over_line_cap";
+            message: string;
+            /** @example PATCH /line-accounts/:id */
+            clearedBy: string;
+        };
+        TrimPlanDto: {
+            /** @description The largest recipient count that fits */
+            recipients: number;
+            /** @description Audience members the trim leaves out */
+            leftOut: number;
+            messages: number;
+            freeMessages: number;
+            paidMessages: number;
+            /**
+             * @description Decimal string in `currency`
+             * @example 500.0000
+             */
+            cost: string;
+            /** @example TWD */
+            currency: string;
+            /** @description Why the whole audience would be refused */
+            wouldBlock: components["schemas"]["TrimBlockReasonDto"][];
+        };
         ForecastResponseDto: {
             campaignId: string | null;
             lineAccountId: string;
@@ -1426,6 +1451,8 @@ export interface components {
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
             deferral: components["schemas"]["DeferPlanDto"] | null;
+            /** @description Under policy trim (the campaign's, or overBudgetPolicy here), when the whole audience would be refused but a part fits: the part the gate sends. verdict, blockReasons and reasons then say what the gate does (verdict ok: it sends, trimmed); the figures above stay the whole audience's */
+            trim: components["schemas"]["TrimPlanDto"] | null;
             /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
             rateCard: Record<string, never>;
         };
@@ -2148,6 +2175,8 @@ export interface components {
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
             deferral: components["schemas"]["DeferPlanDto"] | null;
+            /** @description Under policy trim (the campaign's, or overBudgetPolicy here), when the whole audience would be refused but a part fits: the part the gate sends. verdict, blockReasons and reasons then say what the gate does (verdict ok: it sends, trimmed); the figures above stay the whole audience's */
+            trim: components["schemas"]["TrimPlanDto"] | null;
             /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
             rateCard: Record<string, never>;
             /**
@@ -2239,6 +2268,8 @@ export interface components {
             warnings: string[];
             /** @description Policy defer: the part sent now and the rest at the next monthly reset, each with its recipients, messages, cost and date; the approval covers both */
             deferral: components["schemas"]["DeferPlanDto"] | null;
+            /** @description Policy trim, when the whole audience would be refused but a part fits: the part the gate sends (the verdict is then ok) */
+            trim: components["schemas"]["TrimPlanDto"] | null;
         };
         CampaignDecisionResponseDto: {
             /** Format: uuid */

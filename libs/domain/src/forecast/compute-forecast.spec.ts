@@ -155,6 +155,48 @@ describe('computeForecast: worked examples of the arithmetic in docs/domain.md (
     });
   });
 
+  it('under policy trim, says what the gate does: sends the part that fits (verdict ok), the rest left out', () => {
+    const over = input({
+      used: 5000,
+      recipients: 12_000,
+      budget: { monthlyCap: '2000', spentThisMonth: '0', reservedThisMonth: '0' },
+    });
+    const block = computeForecast(over);
+    const trim = computeForecast({ ...over, overBudgetPolicy: 'trim' });
+    // The whole audience's figures stay; the verdict and the reasons are the gate's decision.
+    expect(trim).toMatchObject({ recipients: 12_000, paidMessages: block.paidMessages, cost: block.cost });
+    expect(trim).toMatchObject({ verdict: 'ok', verdicts: [], blockReasons: [] });
+    expect(trim.trim).toEqual({
+      recipients: 11_000,
+      leftOut: 1_000,
+      messages: 11_000,
+      freeMessages: 1_000,
+      paidMessages: 10_000,
+      cost: '2000.0000',
+      currency: 'TWD',
+      wouldBlock: block.blockReasons,
+    });
+    const line =
+      'Policy trim: all 12,000 would be refused (over_budget: ' +
+      block.blockReasons[0].message +
+      '), so the gate sends to the 11,000 that fit (11,000 messages, 2000.0000 TWD) and leaves out the other 1,000.';
+    expect(trim.reasons).toContain(line);
+    expect(trim.reasons).not.toContain(block.blockReasons[0].message);
+    expect(trim.warnings).toContain(line);
+    // Nothing to trim when the whole send fits, or when nothing fits (the gate blocks then).
+    expect(computeForecast({ ...over, recipients: 100, overBudgetPolicy: 'trim' }).trim).toBeNull();
+    const nothingFits = computeForecast(
+      input({
+        used: 6000,
+        recipients: 12_000,
+        budget: { monthlyCap: '0.1', spentThisMonth: '0', reservedThisMonth: '0' },
+        overBudgetPolicy: 'trim',
+      }),
+    );
+    expect(nothingFits).toMatchObject({ verdict: 'over_budget', trim: null });
+    expect(block.trim).toBeNull();
+  });
+
   it('a verified multi-band card splits one send across its bands', () => {
     const banded: RateCard = {
       ...twPlan('high'),

@@ -1,7 +1,7 @@
 import { formatAmount } from '../money';
 import { isMonth, summarizeRateCard } from '../pricing';
 import { assess, Assessment } from './assess';
-import { Forecast, ForecastBudget, ForecastInput, Suggestion } from './forecast.types';
+import { Forecast, ForecastBudget, ForecastInput, Suggestion, TrimPlan, TrimSuggestion } from './forecast.types';
 import { deferPlan, deferSuggestion } from './defer';
 import { explain } from './reasons';
 import { buildSituation, MonthSituation } from './situation';
@@ -19,13 +19,27 @@ export function computeForecast(input: ForecastInput): Forecast {
   const assessment = assess(situation, input.recipients);
   const explanation = explain(situation, assessment);
   const deferral = deferPlan(input, situation, assessment);
+  const trimmed = trimSuggestion(situation, assessment);
   const suggestions = [
-    trimSuggestion(situation, assessment),
+    trimmed,
     deferSuggestion(deferral, assessment),
     planSuggestion(input, situation, assessment),
     nextMonthSuggestion(input, assessment),
   ].filter((suggestion): suggestion is Suggestion => suggestion !== null);
 
+  const trim = input.overBudgetPolicy === 'trim' ? trimPlan(situation, assessment, trimmed, explanation) : null;
+  // Under trim the verdict is the gate's: it sends the part that fits, so nothing blocks.
+  const outcome = trim
+    ? {
+        verdicts: [],
+        blockReasons: [],
+        lines: [
+          ...explanation.lines.filter((line) => !trim.wouldBlock.some((reason) => reason.message === line)),
+          trimLine(trim, assessment.recipients),
+        ],
+        warnings: [...explanation.warnings, trimLine(trim, assessment.recipients)],
+      }
+    : { verdicts: assessment.verdicts, ...explanation };
   return {
     month: input.month,
     recipients: assessment.recipients,
@@ -47,15 +61,51 @@ export function computeForecast(input: ForecastInput): Forecast {
     paidMessages: assessment.paidMessages,
     cost: assessment.cost,
     budget: budgetOf(situation, assessment),
-    verdict: assessment.verdicts[0] ?? 'ok',
-    verdicts: assessment.verdicts,
-    reasons: explanation.lines,
-    blockReasons: explanation.blockReasons,
-    warnings: explanation.warnings,
+    verdict: outcome.verdicts[0] ?? 'ok',
+    verdicts: outcome.verdicts,
+    reasons: outcome.lines,
+    blockReasons: outcome.blockReasons,
+    warnings: outcome.warnings,
     suggestions,
     deferral: input.overBudgetPolicy === 'defer' ? deferral : null,
+    trim,
     rateCard: summarizeRateCard(situation.card),
   };
+}
+
+/**
+ * Policy trim's part, when the whole audience would be refused and a part fits (the gate then
+ * reserves that part, LedgerService.reserveInTransaction); null when nothing fits, or nothing is
+ * refused, or the month's figures aren't known (the gate blocks then).
+ */
+function trimPlan(
+  situation: MonthSituation,
+  assessment: Assessment,
+  suggestion: TrimSuggestion | null,
+  explanation: { blockReasons: Forecast['blockReasons'] },
+): TrimPlan | null {
+  if (!suggestion || suggestion.maxRecipients <= 0 || assessment.verdicts.length === 0) return null;
+  const part = assess(situation, suggestion.maxRecipients);
+  if (part.verdicts.length > 0) return null;
+  return {
+    recipients: part.recipients,
+    leftOut: assessment.recipients - part.recipients,
+    messages: part.messages,
+    freeMessages: part.freeMessages,
+    paidMessages: part.paidMessages,
+    cost: formatAmount(part.costTotal),
+    currency: situation.card.currency,
+    wouldBlock: explanation.blockReasons,
+  };
+}
+
+function trimLine(trim: TrimPlan, recipients: number): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return (
+    `Policy trim: all ${n(recipients)} would be refused (${trim.wouldBlock.map((r) => r.code).join(', ')}: ` +
+    `${trim.wouldBlock.map((r) => r.message).join(' ')}), so the gate sends to the ${n(trim.recipients)} that fit ` +
+    `(${n(trim.messages)} messages, ${trim.cost} ${trim.currency}) and leaves out the other ${n(trim.leftOut)}.`
+  );
 }
 
 function budgetOf(situation: MonthSituation, assessment: Assessment): ForecastBudget {

@@ -215,6 +215,23 @@ export interface DeferSuggestion {
   currency: string;
 }
 
+/**
+ * Policy `trim`: what the gate sends instead of refusing the whole audience, the largest recipient
+ * count that fits, and what the whole send would have met (`wouldBlock`).
+ */
+export interface TrimPlan {
+  recipients: number;
+  /** Audience members the trim leaves out. */
+  leftOut: number;
+  messages: number;
+  freeMessages: number;
+  paidMessages: number;
+  cost: string;
+  currency: string;
+  /** The reasons the whole audience would be refused. */
+  wouldBlock: BlockReason[];
+}
+
 export type Suggestion = TrimSuggestion | PlanSuggestion | NextMonthSuggestion | DeferSuggestion;
 
 /** The forecast the API answers, without what the service adds (campaignId, lineAccountId, computedAt, rateCard.id). */
@@ -240,5 +257,11 @@ export interface Forecast {
   suggestions: Suggestion[];
   /** Under policy `defer`, the two parts the gate would send (null when nothing would be deferred). */
   deferral: DeferSuggestion | null;
+  /**
+   * Under policy `trim`, when the whole audience would be refused but a part fits: the part the
+   * gate sends. The verdict, block reasons and reasons then say what the gate does (it sends,
+   * trimmed: verdict ok); the figures above stay the whole audience's. Null otherwise.
+   */
+  trim: TrimPlan | null;
   rateCard: RateCardSummary;
 }
