@@ -31,19 +31,29 @@ export class SessionsRepository {
     tokenHash: string,
     at: { now: Date; idleSince: Date; startedSince: Date; touchBefore: Date },
   ): Promise<LiveSession | null> {
-    const rows = await this.prisma.client.$queryRaw<
-      { id: string; csrf_token: string; user_id: string; email: string; name: string; role: Role }[]
-    >`
-      WITH live AS (
-        SELECT s.id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.email, u.name, u.role::text AS role
-          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ${tokenHash} AND u.active
-           AND s.last_seen_at > ${at.idleSince} AND s.created_at > ${at.startedSince}
-      ), touched AS (
-        UPDATE sessions SET last_seen_at = ${at.now}
-          FROM live WHERE sessions.id = live.id AND live.last_seen_at < ${at.touchBefore}
-      )
-      SELECT id, csrf_token, user_id, email, name, role FROM live`;
+    // Every request of a signed-in browser asks: a prepared statement on the pg pool, like the
+    // Bearer token's (AuthRepository), not a Prisma query.
+    const { rows } = await this.prisma.pool.query<{
+      id: string;
+      csrf_token: string;
+      user_id: string;
+      email: string;
+      name: string;
+      role: Role;
+    }>({
+      name: 'sessions.live-and-touch',
+      text: `WITH live AS (
+               SELECT s.id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.email, u.name, u.role::text AS role
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_hash = $1 AND u.active
+                  AND s.last_seen_at > $2 AND s.created_at > $3
+             ), touched AS (
+               UPDATE sessions SET last_seen_at = $4
+                 FROM live WHERE sessions.id = live.id AND live.last_seen_at < $5
+             )
+             SELECT id, csrf_token, user_id, email, name, role FROM live`,
+      values: [tokenHash, at.idleSince, at.startedSince, at.now, at.touchBefore],
+    });
     const row = rows[0];
     if (!row) return null;
     return {

@@ -46,11 +46,14 @@ export class ForecastRecordsRepository {
     });
   }
 
-  findMany(ids: string[]): Promise<StoredForecast[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.prisma.client.forecastRecord.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, purpose: true, inputs: true, result: true, createdAt: true },
+  /** A prepared statement on the pg pool: a run's progress (polled) shows its gate forecast. */
+  async findMany(ids: string[]): Promise<StoredForecast[]> {
+    if (!ids.length) return [];
+    const { rows } = await this.prisma.pool.query<StoredForecast>({
+      name: 'forecasts.by-ids',
+      text: `SELECT id, purpose, inputs, result, created_at AS "createdAt" FROM forecasts WHERE id = ANY($1::uuid[])`,
+      values: [ids],
     });
+    return rows;
   }
 }

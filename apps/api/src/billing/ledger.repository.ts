@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@lcm/database';
+import { Prisma, type Reservation as ReservationModel } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { modelColumns } from '../database/sql-rows';
 import { TIMEOUT_POLICY } from '../database/transaction';
 
 /** The account's month as the ledger knows it. Money is a decimal string. */
@@ -58,9 +59,31 @@ interface MonthRow {
   last_sync_attempt_at: Date | null;
 }
 
-const MONTH_COLUMNS = Prisma.sql`line_account_id::text, month, used_messages, paid_messages, spend::text, reserved_messages,
+const MONTH_COLUMN_LIST = `line_account_id::text, month, used_messages, paid_messages, spend::text, reserved_messages,
   reserved_cost::text, line_quota_type, line_quota_value, line_consumption, line_reading_at, sent_since_reading,
   first_reading_at, first_reading_outside, last_sync_error, last_sync_attempt_at`;
+const MONTH_COLUMNS = Prisma.raw(MONTH_COLUMN_LIST);
+
+/** Every column, for the read on the pg pool (a run's progress shows its reservation). */
+const RESERVATION = modelColumns<ReservationModel>({
+  id: 'id',
+  lineAccountId: 'line_account_id',
+  month: 'month',
+  status: 'status',
+  messages: 'messages',
+  freeMessages: 'free_messages',
+  paidFrom: 'paid_from',
+  cost: { decimal: 'cost' },
+  settledMessages: 'settled_messages',
+  settledCost: { decimal: 'settled_cost' },
+  rateCardId: 'rate_card_id',
+  forecastId: 'forecast_id',
+  campaignId: 'campaign_id',
+  runId: 'run_id',
+  label: 'label',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 
 @Injectable()
 export class LedgerRepository {
@@ -86,10 +109,16 @@ export class LedgerRepository {
     return toMonthLedger(rows[0]);
   }
 
-  /** The month without a lock (zeros when nothing happened yet): for previews and reports. */
+  /**
+   * The month without a lock (zeros when nothing happened yet): for previews and reports. A
+   * prepared statement on the pg pool, like the other reads of the month's usage.
+   */
   async readMonth(lineAccountId: string, month: string): Promise<MonthLedger> {
-    const rows = await this.prisma.client.$queryRaw<MonthRow[]>`SELECT ${MONTH_COLUMNS} FROM account_months
-      WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}`;
+    const { rows } = await this.prisma.pool.query<MonthRow>({
+      name: 'ledger.month',
+      text: `SELECT ${MONTH_COLUMN_LIST} FROM account_months WHERE line_account_id = $1 AND month = $2`,
+      values: [lineAccountId, month],
+    });
     return rows[0] ? toMonthLedger(rows[0]) : emptyMonth(lineAccountId, month);
   }
 
@@ -181,7 +210,12 @@ export class LedgerRepository {
 
   async findReservations(ids: string[]): Promise<ReservationRow[]> {
     if (ids.length === 0) return [];
-    return (await this.prisma.client.reservation.findMany({ where: { id: { in: ids } } })).map(toReservation);
+    const { rows } = await this.prisma.pool.query({
+      name: 'ledger.reservations-by-ids',
+      text: `SELECT ${RESERVATION.select('v')} FROM reservations v WHERE v.id = ANY($1::uuid[])`,
+      values: [ids],
+    });
+    return rows.map((row) => toReservation(RESERVATION.read(row)));
   }
 
   async findReservation(id: string, tx?: Transaction): Promise<ReservationRow | null> {
@@ -227,9 +261,10 @@ export class LedgerRepository {
     month: string,
     tx?: Transaction,
   ): Promise<{ day: string; kind: string; accepted: number; otherMonths: number }[]> {
-    const rows = await this.prisma.db(tx).$queryRaw<
-      { day: string; kind: string; accepted: number; other_months: number }[]
-    >`SELECT to_char(line_day, 'YYYY-MM-DD') AS day, kind,
+    type Row = { day: string; kind: string; accepted: number; other_months: number };
+    let rows: Row[];
+    if (tx) {
+      rows = await this.prisma.db(tx).$queryRaw<Row[]>`SELECT to_char(line_day, 'YYYY-MM-DD') AS day, kind,
              coalesce(sum(messages) FILTER (WHERE month = ${month}), 0)::int AS accepted,
              coalesce(sum(messages) FILTER (WHERE month <> ${month}), 0)::int AS other_months
         FROM usage_entries
@@ -237,6 +272,21 @@ export class LedgerRepository {
          AND line_day IN (SELECT DISTINCT line_day FROM usage_entries
                            WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month} AND line_day IS NOT NULL)
        GROUP BY line_day, kind ORDER BY line_day, kind`;
+    } else {
+      // The same statement as a prepared one on the pg pool: the month's usage (a console read) asks it.
+      ({ rows } = await this.prisma.pool.query<Row>({
+        name: 'ledger.accepted-by-day',
+        text: `SELECT to_char(line_day, 'YYYY-MM-DD') AS day, kind,
+                      coalesce(sum(messages) FILTER (WHERE month = $2), 0)::int AS accepted,
+                      coalesce(sum(messages) FILTER (WHERE month <> $2), 0)::int AS other_months
+                 FROM usage_entries
+                WHERE line_account_id = $1
+                  AND line_day IN (SELECT DISTINCT line_day FROM usage_entries
+                                    WHERE line_account_id = $1 AND month = $2 AND line_day IS NOT NULL)
+                GROUP BY line_day, kind ORDER BY line_day, kind`,
+        values: [lineAccountId, month],
+      }));
+    }
     return rows.map((row) => ({ day: row.day, kind: row.kind, accepted: row.accepted, otherMonths: row.other_months }));
   }
 
@@ -257,12 +307,18 @@ export class LedgerRepository {
     lineAccountId: string,
     month: string,
   ): Promise<{ campaignId: string | null; messages: number; paidMessages: number; cost: string }[]> {
-    const rows = await this.prisma.client.$queryRaw<
-      { campaign_id: string | null; messages: number; paid_messages: number; cost: string }[]
-    >`
-      SELECT campaign_id::text, sum(messages)::int AS messages, sum(paid_messages)::int AS paid_messages, sum(cost)::text AS cost
-        FROM usage_entries WHERE line_account_id = ${lineAccountId}::uuid AND month = ${month}
-       GROUP BY campaign_id ORDER BY sum(messages) DESC`;
+    const { rows } = await this.prisma.pool.query<{
+      campaign_id: string | null;
+      messages: number;
+      paid_messages: number;
+      cost: string;
+    }>({
+      name: 'ledger.usage-by-campaign',
+      text: `SELECT campaign_id::text, sum(messages)::int AS messages, sum(paid_messages)::int AS paid_messages, sum(cost)::text AS cost
+               FROM usage_entries WHERE line_account_id = $1 AND month = $2
+              GROUP BY campaign_id ORDER BY sum(messages) DESC`,
+      values: [lineAccountId, month],
+    });
     return rows.map((row) => ({
       campaignId: row.campaign_id,
       messages: row.messages,

@@ -30,19 +30,32 @@ export class LineDeliveryDaysRepository {
 
   /** The readings of these days (all kinds), or of every day with an adjustment in `month`. */
   async find(lineAccountId: string, days: string[], month: string, tx?: Transaction): Promise<LineDeliveryDayRow[]> {
-    const rows = await this.prisma.db(tx).$queryRaw<
-      {
-        day: string;
-        kind: string;
-        status: string;
-        line_count: number | null;
-        month: string | null;
-        adjustment: number;
-        read_at: Date;
-      }[]
-    >`SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, status, line_count, month, adjustment, read_at FROM line_delivery_days
+    type Row = {
+      day: string;
+      kind: string;
+      status: string;
+      line_count: number | null;
+      month: string | null;
+      adjustment: number;
+      read_at: Date;
+    };
+    let rows: Row[];
+    if (tx) {
+      rows = await this.prisma.db(tx).$queryRaw<
+        Row[]
+      >`SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, status, line_count, month, adjustment, read_at FROM line_delivery_days
        WHERE line_account_id = ${lineAccountId}::uuid AND (day = ANY(${days}::date[]) OR month = ${month})
        ORDER BY day, kind`;
+    } else {
+      // The same statement as a prepared one on the pg pool: the month's usage (a console read) asks it.
+      ({ rows } = await this.prisma.pool.query<Row>({
+        name: 'line-delivery-days.find',
+        text: `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, status, line_count, month, adjustment, read_at FROM line_delivery_days
+                WHERE line_account_id = $1 AND (day = ANY($2::date[]) OR month = $3)
+                ORDER BY day, kind`,
+        values: [lineAccountId, days, month],
+      }));
+    }
     return rows.map((row) => ({
       day: row.day,
       kind: row.kind as LineDeliveryDayRow['kind'],

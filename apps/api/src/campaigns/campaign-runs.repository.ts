@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { CampaignRun, CampaignRunStatus, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { modelColumns } from '../database/sql-rows';
 import { quietOpenSql } from '../line-accounts/line-accounts.repository';
 
 /**
@@ -24,6 +25,53 @@ export interface ResultsRun {
 /** The columns a run's update may set. */
 export type RunChanges = Prisma.CampaignRunUncheckedUpdateInput;
 
+/** Every column, for the reads on the pg pool (a run's progress, polled by the console). */
+const RUN = modelColumns<CampaignRun>({
+  id: 'id',
+  campaignId: 'campaign_id',
+  lineAccountId: 'line_account_id',
+  status: 'status',
+  trigger: 'trigger',
+  triggeredById: 'triggered_by_id',
+  scheduledAt: 'scheduled_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  campaignVersion: 'campaign_version',
+  approvedForecastId: 'approved_forecast_id',
+  approvedRecipients: 'approved_recipients',
+  approvedMessages: 'approved_messages',
+  approvedCost: { decimal: 'approved_cost' },
+  forecastId: 'forecast_id',
+  reservationId: 'reservation_id',
+  reservedMessages: 'reserved_messages',
+  reservedCost: { decimal: 'reserved_cost' },
+  blockReasons: 'block_reasons',
+  stopRequested: 'stop_requested',
+  quietHoursOverride: 'quiet_hours_override',
+  recipients: 'recipients',
+  batches: 'batches',
+  batchesDone: 'batches_done',
+  delivered: 'delivered',
+  frequencyCapped: 'frequency_capped',
+  failed: 'failed',
+  actualMessages: 'actual_messages',
+  actualCost: { decimal: 'actual_cost' },
+  leaseOwner: 'lease_owner',
+  leaseExpiresAt: 'lease_expires_at',
+  deferSeed: 'defer_seed',
+  deferredFromRunId: 'deferred_from_run_id',
+  variant: 'variant',
+  abTestRunId: 'ab_test_run_id',
+  abSeed: 'ab_seed',
+  abDecidedAt: 'ab_decided_at',
+  abDecision: 'ab_decision',
+  abWaits: 'ab_waits',
+  aggregationUnit: 'aggregation_unit',
+  resultsReadAt: 'results_read_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
+
 @Injectable()
 export class CampaignRunsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -34,8 +82,15 @@ export class CampaignRunsRepository {
     return groups.map((group) => ({ status: group.status, count: group._count._all }));
   }
 
-  findById(id: string, tx?: Transaction): Promise<CampaignRun | null> {
-    return this.prisma.db(tx).campaignRun.findUnique({ where: { id } });
+  /** Outside a transaction a prepared statement on the pg pool: the console polls a sending run's progress. */
+  async findById(id: string, tx?: Transaction): Promise<CampaignRun | null> {
+    if (tx) return this.prisma.db(tx).campaignRun.findUnique({ where: { id } });
+    const { rows } = await this.prisma.pool.query({
+      name: 'campaign-runs.by-id',
+      text: `SELECT ${RUN.select('r')} FROM campaign_runs r WHERE r.id = $1`,
+      values: [id],
+    });
+    return rows[0] ? RUN.read(rows[0]) : null;
   }
 
   listForCampaign(campaignId: string, query: PageQueryDto): Promise<(CampaignRun & Keyset)[]> {
@@ -126,9 +181,15 @@ export class CampaignRunsRepository {
   }
 
   /** The deferred remainders of these runs. */
-  findDeferredFrom(runIds: string[], tx?: Transaction): Promise<CampaignRun[]> {
-    if (runIds.length === 0) return Promise.resolve([]);
-    return this.prisma.db(tx).campaignRun.findMany({ where: { deferredFromRunId: { in: runIds } } });
+  async findDeferredFrom(runIds: string[], tx?: Transaction): Promise<CampaignRun[]> {
+    if (runIds.length === 0) return [];
+    if (tx) return this.prisma.db(tx).campaignRun.findMany({ where: { deferredFromRunId: { in: runIds } } });
+    const { rows } = await this.prisma.pool.query({
+      name: 'campaign-runs.deferred-from',
+      text: `SELECT ${RUN.select('r')} FROM campaign_runs r WHERE r.deferred_from_run_id = ANY($1::uuid[])`,
+      values: [runIds],
+    });
+    return rows.map((row) => RUN.read(row));
   }
 
   /** Changes the campaign's runs that are in one of `statuses`; returns the changed rows. */
@@ -149,14 +210,18 @@ export class CampaignRunsRepository {
   }
 
   /** The account's runs waiting for their time in [start, end), earliest first (the month's projection). */
-  scheduledWithin(lineAccountId: string, start: Date, end: Date): Promise<CampaignRun[]> {
+  async scheduledWithin(lineAccountId: string, start: Date, end: Date): Promise<CampaignRun[]> {
     // `< end` as `<= end - 1 ms` (the column keeps milliseconds), capped at the last instant the API
     // takes: December 9999 ends in the year 10000, which the driver can't write as a timestamp.
     const last = new Date(Math.min(end.getTime() - 1, LATEST_INSTANT_MS));
-    return this.prisma.client.campaignRun.findMany({
-      where: { lineAccountId, status: 'scheduled', scheduledAt: { gte: start, lte: last } },
-      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+    const { rows } = await this.prisma.pool.query({
+      name: 'campaign-runs.scheduled-within',
+      text: `SELECT ${RUN.select('r')} FROM campaign_runs r
+              WHERE r.line_account_id = $1 AND r.status = 'scheduled' AND r.scheduled_at >= $2 AND r.scheduled_at <= $3
+              ORDER BY r.scheduled_at, r.id`,
+      values: [lineAccountId, start, last],
     });
+    return rows.map((row) => RUN.read(row));
   }
 
   // For dispatch: the run rows the scheduler, the gate and the workers lock and move.

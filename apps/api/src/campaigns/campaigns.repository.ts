@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma as PrismaNamespace } from '@lcm/database';
 import type { Campaign, CampaignStatus, Prisma } from '@lcm/database';
-import { Keyset, keysetArgs } from '../common/pagination';
+import { decodeKeyset, Keyset, pageLimit } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { modelColumns } from '../database/sql-rows';
 import type { CampaignListQueryDto } from './campaigns.dto';
 
 /**
@@ -32,6 +33,48 @@ export type NewCampaign = CampaignChanges &
 
 type MappedColumns = 'messages' | 'costCap' | 'approvedCost' | 'variants' | 'abTest' | 'lastApproved';
 
+/** Every column, for the reads on the pg pool (the list and findById outside a transaction). */
+const CAMPAIGN = modelColumns<Campaign>({
+  id: 'id',
+  lineAccountId: 'line_account_id',
+  audienceId: 'audience_id',
+  name: 'name',
+  messages: 'messages',
+  scheduleAt: 'schedule_at',
+  scheduleCron: 'schedule_cron',
+  scheduleTimezone: 'schedule_timezone',
+  scheduleUntil: 'schedule_until',
+  maxRecipients: 'max_recipients',
+  costCap: { decimal: 'cost_cap' },
+  overBudgetPolicy: 'over_budget_policy',
+  frequencyCap: 'frequency_cap',
+  frequencyCapMessages: 'frequency_cap_messages',
+  frequencyCapDays: 'frequency_cap_days',
+  status: 'status',
+  version: 'version',
+  createdById: 'created_by_id',
+  lastEditedById: 'last_edited_by_id',
+  submittedById: 'submitted_by_id',
+  submittedAt: 'submitted_at',
+  submissionForecastId: 'submission_forecast_id',
+  approvedById: 'approved_by_id',
+  approvedAt: 'approved_at',
+  approvalComment: 'approval_comment',
+  approvedVersion: 'approved_version',
+  approvedForecastId: 'approved_forecast_id',
+  approvedRecipients: 'approved_recipients',
+  approvedMessages: 'approved_messages',
+  approvedCost: { decimal: 'approved_cost' },
+  rejectedById: 'rejected_by_id',
+  rejectedAt: 'rejected_at',
+  rejectionReason: 'rejection_reason',
+  variants: 'variants',
+  abTest: 'ab_test',
+  lastApproved: 'last_approved',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
+
 @Injectable()
 export class CampaignsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -40,8 +83,15 @@ export class CampaignsRepository {
     return this.prisma.transaction(work);
   }
 
-  findById(id: string, tx?: Transaction): Promise<Campaign | null> {
-    return this.prisma.db(tx).campaign.findUnique({ where: { id } });
+  /** Outside a transaction a prepared statement on the pg pool: every campaign route reads one. */
+  async findById(id: string, tx?: Transaction): Promise<Campaign | null> {
+    if (tx) return this.prisma.db(tx).campaign.findUnique({ where: { id } });
+    const { rows } = await this.prisma.pool.query({
+      name: 'campaigns.by-id',
+      text: `SELECT ${CAMPAIGN.select('c')} FROM campaigns c WHERE c.id = $1`,
+      values: [id],
+    });
+    return rows[0] ? CAMPAIGN.read(rows[0]) : null;
   }
 
   /** Which of `ids` are campaigns of the account. */
@@ -62,18 +112,37 @@ export class CampaignsRepository {
     return this.prisma.db(tx).campaign.findUnique({ where: { id } });
   }
 
-  list(query: CampaignListQueryDto): Promise<(Campaign & Keyset)[]> {
-    const page = keysetArgs(query);
-    return this.prisma.client.campaign.findMany({
-      ...page,
-      where: {
-        AND: [
-          page.where,
-          query.status ? { status: query.status } : {},
-          query.lineAccountId ? { lineAccountId: query.lineAccountId } : {},
-        ],
-      },
+  /**
+   * A page by (createdAt, id), oldest first, as a prepared statement on the pg pool: one statement
+   * text per combination of filters, so each keeps a plan that uses its index.
+   */
+  async list(query: CampaignListQueryDto): Promise<(Campaign & Keyset)[]> {
+    const after = decodeKeyset(query);
+    const values: unknown[] = [pageLimit(query) + 1];
+    const where: string[] = [];
+    const variant: string[] = [];
+    if (query.lineAccountId) {
+      values.push(query.lineAccountId);
+      where.push(`c.line_account_id = $${values.length}`);
+      variant.push('account');
+    }
+    if (query.status) {
+      values.push(query.status);
+      where.push(`c.status = $${values.length}::"CampaignStatus"`);
+      variant.push('status');
+    }
+    if (after) {
+      values.push(after.createdAt, after.id);
+      where.push(`(c.created_at, c.id) > ($${values.length - 1}, $${values.length}::uuid)`);
+      variant.push('after');
+    }
+    const { rows } = await this.prisma.pool.query({
+      name: ['campaigns.list', ...variant].join('.'),
+      text: `SELECT ${CAMPAIGN.select('c')} FROM campaigns c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+              ORDER BY c.created_at, c.id LIMIT $1`,
+      values,
     });
+    return rows.map((row) => CAMPAIGN.read(row));
   }
 
   create(campaign: NewCampaign, tx: Transaction): Promise<Campaign> {

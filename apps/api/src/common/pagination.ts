@@ -74,6 +74,11 @@ function readKeyset([createdAt, id, ...rest]: unknown[]): Keyset | undefined {
   return { createdAt: date, id };
 }
 
+/** The (createdAt, id) key the query's cursor carries (null without one), for lists read in hand-written SQL. */
+export function decodeKeyset(query: PageQueryDto): Keyset | null {
+  return decodeCursor(query.cursor, readKeyset);
+}
+
 export function pageLimit(query: PageQueryDto): number {
   return query.limit ?? 50;
 }

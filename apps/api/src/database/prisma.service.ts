@@ -20,7 +20,7 @@ export class PrismaService implements OnApplicationShutdown {
   private readonly prismaClient: PrismaClient;
   /** Prisma's connections: requests, transactions, the scheduler. Ours, so the metrics can read it. */
   private readonly prismaPool: Pool;
-  /** The sending hot path's connections (see `pool`). */
+  /** The hot paths' connections (see `pool`). */
   private readonly pgPool: Pool;
   /** One connection of its own for /health: it answers whether PostgreSQL does, however busy the pools are. */
   private readonly healthPool: Pool;
@@ -72,9 +72,11 @@ export class PrismaService implements OnApplicationShutdown {
   }
 
   /**
-   * Plain `pg` for the few statements on the sending hot path (claim a batch, record a request),
-   * where Prisma's per-query overhead would cost more CPU than the statement itself. Single
-   * statements only, never a transaction.
+   * Plain `pg` for the statements on hot paths, where Prisma's per-query overhead (its query
+   * compiler and client, without a native engine) costs more CPU than the statement itself: the
+   * sending path (claim a batch, record a request), authentication, and the reads a console polls
+   * (campaign list, run progress, month usage) as named prepared statements. Single statements
+   * only, never a transaction.
    */
   get pool(): Pool {
     this.assertOutsideTransaction();

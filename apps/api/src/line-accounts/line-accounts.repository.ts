@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LineAccount, Prisma } from '@lcm/database';
 import { Keyset, keysetArgs, PageQueryDto } from '../common/pagination';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { modelColumns } from '../database/sql-rows';
 
 /**
  * SQL that is true while dispatch may send for the account aliased `alias` at the instant `at` (a
@@ -23,6 +24,37 @@ export interface QuietColumns {
   quietWindowEnd: Date | null;
 }
 
+/** Every column, for the read on the pg pool (findById outside a transaction). */
+const LINE_ACCOUNT = modelColumns<LineAccount>({
+  id: 'id',
+  name: 'name',
+  channelId: 'channel_id',
+  channelAccessToken: 'channel_access_token',
+  channelSecret: 'channel_secret',
+  region: 'region',
+  plan: 'plan',
+  currency: 'currency',
+  timezone: 'timezone',
+  monthlyBudget: { decimal: 'monthly_budget' },
+  additionalMessageCap: 'additional_message_cap',
+  otherPushHeadroom: 'other_push_headroom',
+  frequencyCapMessages: 'frequency_cap_messages',
+  frequencyCapDays: 'frequency_cap_days',
+  apiBaseUrl: 'api_base_url',
+  isSandbox: 'is_sandbox',
+  quietHoursStart: 'quiet_hours_start',
+  quietHoursEnd: 'quiet_hours_end',
+  quietCheckedAt: 'quiet_checked_at',
+  quietWindowStart: 'quiet_window_start',
+  quietWindowEnd: 'quiet_window_end',
+  alertsWebhookUrl: 'alerts_webhook_url',
+  alertsSecret: 'alerts_secret',
+  alertsThresholds: 'alerts_thresholds',
+  version: 'version',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
+
 @Injectable()
 export class LineAccountsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -31,8 +63,18 @@ export class LineAccountsRepository {
     return this.prisma.transaction(work);
   }
 
-  findById(id: string, tx?: Transaction): Promise<LineAccount | null> {
-    return this.prisma.db(tx).lineAccount.findUnique({ where: { id } });
+  /**
+   * Outside a transaction a prepared statement on the pg pool: nearly every read asks for the
+   * account (its currency, zone, plan), so Prisma's cost per query was paid on every request.
+   */
+  async findById(id: string, tx?: Transaction): Promise<LineAccount | null> {
+    if (tx) return this.prisma.db(tx).lineAccount.findUnique({ where: { id } });
+    const { rows } = await this.prisma.pool.query({
+      name: 'line-accounts.by-id',
+      text: `SELECT ${LINE_ACCOUNT.select('a')} FROM line_accounts a WHERE a.id = $1`,
+      values: [id],
+    });
+    return rows[0] ? LINE_ACCOUNT.read(rows[0]) : null;
   }
 
   findByChannelId(channelId: string): Promise<LineAccount | null> {

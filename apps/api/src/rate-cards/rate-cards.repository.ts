@@ -2,6 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { RateCard as RateCardRow } from '@lcm/database';
 import type { RateBand, RateCard } from '@lcm/domain/pricing';
 import { PrismaService, Transaction } from '../database/prisma.service';
+import { modelColumns } from '../database/sql-rows';
+
+/** Every column, for the read on the pg pool (the cards in force, which every forecast and usage read asks for). */
+const RATE_CARD = modelColumns<RateCardRow>({
+  id: 'id',
+  region: 'region',
+  plan: 'plan',
+  currency: 'currency',
+  monthlyFee: { decimal: 'monthly_fee' },
+  freeMessages: 'free_messages',
+  additionalAllowed: 'additional_allowed',
+  tiers: 'tiers',
+  effectiveFrom: { date: 'effective_from' },
+  source: 'source',
+  verified: 'verified',
+  createdById: 'created_by_id',
+  createdAt: 'created_at',
+});
 
 /** A rate card as stored: the domain's card plus its id. */
 export interface StoredRateCard extends RateCard {
@@ -48,11 +66,20 @@ export class RateCardsRepository {
 
   /** Cards of the region that took effect on or before the date (ordered oldest first). */
   async effectiveOn(region: string, date: string, tx?: Transaction): Promise<StoredRateCard[]> {
-    const rows = await this.prisma.db(tx).rateCard.findMany({
-      where: { region, effectiveFrom: { lte: new Date(`${date}T00:00:00Z`) } },
-      orderBy: [{ effectiveFrom: 'asc' }, { createdAt: 'asc' }],
+    if (tx) {
+      const rows = await this.prisma.db(tx).rateCard.findMany({
+        where: { region, effectiveFrom: { lte: new Date(`${date}T00:00:00Z`) } },
+        orderBy: [{ effectiveFrom: 'asc' }, { createdAt: 'asc' }],
+      });
+      return rows.map(toStoredRateCard);
+    }
+    const { rows } = await this.prisma.pool.query({
+      name: 'rate-cards.effective-on',
+      text: `SELECT ${RATE_CARD.select('k')} FROM rate_cards k WHERE k.region = $1 AND k.effective_from <= $2::date
+              ORDER BY k.effective_from, k.created_at`,
+      values: [region, date],
     });
-    return rows.map(toStoredRateCard);
+    return rows.map((row) => toStoredRateCard(RATE_CARD.read(row)));
   }
 
   async create(card: RateCard, createdById: string | null, tx?: Transaction): Promise<StoredRateCard> {
