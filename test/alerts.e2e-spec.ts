@@ -69,7 +69,8 @@ describe("the month's alerts", () => {
       .send({ accessToken, quota: { type: 'limited', value: 10_000 }, consumption: 5700 })
       .expect(201);
     t = await createTestApp(
-      { DISPATCH_POLL_MS: '50', DISPATCH_RETRY_BASE_MS: '50', DISPATCH_RETRY_MAX_MS: '100' },
+      // Alerts go out from dispatching instances only (like sends).
+      { DISPATCH_ENABLED: 'true', DISPATCH_POLL_MS: '50', DISPATCH_RETRY_BASE_MS: '50', DISPATCH_RETRY_MAX_MS: '100' },
       undefined,
       { clock },
     );

@@ -1,9 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { createHmac } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { retryDelayMs } from '@lcm/domain/dispatch';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { instanceName, WorkerLoops } from '../common/worker-loops';
 import { AppConfigService } from '../config/config.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { AlertDeliveriesRepository, AlertDeliveryRow } from './alert-deliveries.repository';
@@ -21,14 +21,16 @@ export function alertSignature(body: string, secret: string): string {
  * transaction: a worker claims a due alert (SKIP LOCKED, under a lease), POSTs it signed, and records
  * the outcome with an audit entry. A failed attempt is retried after the dispatch back-off
  * (DISPATCH_RETRY_BASE_MS / _MAX_MS, full jitter) up to DISPATCH_MAX_ATTEMPTS, then the alert fails.
+ * Its worker is one of the instance's background loops (WorkerLoops, polling every DISPATCH_POLL_MS)
+ * and, like dispatch's, runs only where DISPATCH_ENABLED: an API-only instance sends nothing out,
+ * and a dispatching one claims the alerts it raised.
  */
 @Injectable()
 export class AlertDeliveryRunnerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryRunnerService.name);
-  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly instanceId = instanceName();
   private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly loops: WorkerLoops<'alerts'>;
 
   constructor(
     private readonly deliveries: AlertDeliveriesRepository,
@@ -36,44 +38,40 @@ export class AlertDeliveryRunnerService implements OnApplicationBootstrap, OnMod
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
-  ) {}
+  ) {
+    this.loops = new WorkerLoops(this.logger, config.values.dispatch.pollMs);
+  }
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    if (!this.config.values.dispatch.enabled) return;
+    this.loops.start([{ name: 'alert delivery', kind: 'alerts', tick: () => this.deliverNext() }]);
   }
 
+  /** Before the database client closes: the attempt in flight is recorded, then the loop ends. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loops.stop();
   }
 
-  /** An alert was raised: deliver it now rather than at the next poll. */
+  /** An alert was raised: a dispatching instance delivers it now rather than at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.loops.running) this.loops.wake('alerts');
   }
 
   /** Delivers every due alert; returns how many attempts were made. */
   async deliverDue(): Promise<number> {
     let attempts = 0;
-    for (;;) {
-      if (this.stopping) return attempts;
-      const alert = await this.deliveries.claim(this.instanceId, this.clock.now(), LEASE_MS);
-      if (!alert) return attempts;
-      await this.attempt(alert);
-      attempts++;
-    }
+    while (await this.deliverNext()) attempts++;
+    return attempts;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.deliverDue();
-      } catch (error) {
-        this.logger.error({ err: error }, 'alert delivery failed; retrying');
-      }
-      if (!this.stopping) await this.sleep(this.config.values.dispatch.pollMs);
-    }
+  /** The loop's tick: claims one due alert and attempts it; false when none was due (or the instance stops). */
+  private async deliverNext(): Promise<boolean> {
+    if (this.stopping) return false;
+    const alert = await this.deliveries.claim(this.instanceId, this.clock.now(), LEASE_MS);
+    if (!alert) return false;
+    await this.attempt(alert);
+    return true;
   }
 
   private async attempt(alert: AlertDeliveryRow): Promise<void> {
@@ -146,17 +144,5 @@ export class AlertDeliveryRunnerService implements OnApplicationBootstrap, OnMod
       const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
       return `the webhook ${reason}`;
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
   }
 }
