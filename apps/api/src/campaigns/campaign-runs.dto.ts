@@ -140,6 +140,8 @@ export class RunAbTestDto {
   decidedAt: string | null;
   @ApiProperty({
     nullable: true,
+    type: 'object',
+    additionalProperties: true,
     description:
       'On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary}',
   })

@@ -134,7 +134,12 @@ export class AbTestResultsDto {
   outcome: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'B', description: 'The variant sent to the rest' })
   winner: string | null;
-  @ApiProperty({ nullable: true, description: "The decision's figures (as on the remainder run's abTest.decision)" })
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: "The decision's figures (as on the remainder run's abTest.decision)",
+  })
   decision: unknown;
 }
 

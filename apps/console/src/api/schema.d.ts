@@ -2430,7 +2430,9 @@ export interface components {
              */
             decidedAt: string | null;
             /** @description On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary} */
-            decision: Record<string, never> | null;
+            decision: {
+                [key: string]: unknown;
+            } | null;
             /** @description On the remainder: how many times the rule "wait" made it wait once more */
             waits: number;
         };
@@ -2750,7 +2752,9 @@ export interface components {
              */
             winner: string | null;
             /** @description The decision's figures (as on the remainder run's abTest.decision) */
-            decision: Record<string, never> | null;
+            decision: {
+                [key: string]: unknown;
+            } | null;
         };
         AggregationUnitsDto: {
             /**

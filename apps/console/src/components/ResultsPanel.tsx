@@ -5,6 +5,7 @@ import { api, call } from '../api/client';
 import type { CampaignResults, ResultCount, RunResults } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
 import { ErrorAlert } from './common';
+import { AbTestResultsView } from './AbTestView';
 
 /** A rate the API gives as an exact fraction ("0.4200") shown as a percentage; "—" when none can be computed. */
 function formatRate(rate: string | null, language: string): string {
@@ -94,6 +95,15 @@ export function ResultsPanel({ campaignId, timeZone }: { campaignId: string; tim
       )}
       {data && data.runs.length > 0 && (
         <Space direction="vertical" style={{ width: '100%' }}>
+          {data.abTest && (
+            <AbTestResultsView
+              abTest={data.abTest}
+              countText={(run, metric) => (
+                <CountText count={metric === 'unique_click_rate' ? run.uniqueClicks : run.uniqueImpressions} />
+              )}
+              rateText={(rate) => formatRate(rate, i18n.language)}
+            />
+          )}
           <ResultFigures figures={data.total} label={t('All runs')} />
           <Table
             size="small"
@@ -102,6 +112,9 @@ export function ResultsPanel({ campaignId, timeZone }: { campaignId: string; tim
             dataSource={data.runs}
             columns={[
               { title: t('Started'), render: (_, run: RunResults) => formatTime(run.startedAt, timeZone) },
+              ...(data.abTest
+                ? [{ title: t('Variant'), render: (_: unknown, run: RunResults) => run.variant ?? '—' }]
+                : []),
               { title: t('Delivered'), render: (_, run: RunResults) => formatNumber(run.delivered, i18n.language) },
               {
                 title: t('Unique impressions'),

@@ -42,6 +42,14 @@ export function RunsTable({
                 {t(`run.${run.status}`)}
               </Tag>
               {run.quietHoursOverride && <Tag color="purple">{t('quiet hours overridden')}</Tag>}
+              {run.abTest && (
+                <Tag color="blue" data-testid="run-variant">
+                  {run.abTest.part === 'remainder' && !run.abTest.variant
+                    ? t('A/B rest')
+                    : t('A/B {{variant}}', { variant: run.abTest.variant ?? '' }) +
+                      (run.abTest.part === 'remainder' ? ` · ${t('A/B rest')}` : '')}
+                </Tag>
+              )}
             </>
           ),
         },

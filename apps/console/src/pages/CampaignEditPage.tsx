@@ -16,6 +16,7 @@ import { PhonePreview } from '../components/PhonePreview';
 import { CampaignActions } from '../components/CampaignActions';
 import { RunsTable } from '../components/RunsTable';
 import { ResultsPanel } from '../components/ResultsPanel';
+import { AbTestVariants } from '../components/AbTestView';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 type ScheduleMode = 'now' | 'once' | 'cron';
@@ -35,6 +36,9 @@ interface Draft {
   capMode: 'account' | 'own' | 'none';
   capMessages: number | null;
   capDays: number | null;
+  /** An A/B test's variants and settings, kept as the API has them (written through the API). */
+  variants: Campaign['variants'];
+  abTest: Campaign['abTest'];
 }
 
 function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
@@ -51,6 +55,8 @@ function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
     costCap: campaign?.costCap?.amount ?? '',
     maxRecipients: campaign?.maxRecipients ?? null,
     ...capDraftOf(campaign?.frequencyCap ?? null),
+    variants: campaign?.variants ?? null,
+    abTest: campaign?.abTest ?? null,
   };
 }
 
@@ -64,7 +70,8 @@ function bodyOf(draft: Draft, timeZone: string) {
   return {
     name: draft.name,
     audienceId: draft.audienceId!,
-    messages: draft.messages,
+    // An A/B test keeps its variants (messages is then empty).
+    ...(draft.variants ? { variants: draft.variants, abTest: draft.abTest } : { messages: draft.messages }),
     schedule:
       draft.mode === 'once'
         ? { at: draft.at ? fromZonedInput(draft.at, timeZone) : '' }
@@ -256,12 +263,16 @@ export default function CampaignEditPage() {
             <Typography.Title level={2} style={{ fontSize: 16 }}>
               {t('Messages')}
             </Typography.Title>
-            <MessagesEditor
-              messages={draft.messages}
-              onChange={(messages) => set({ messages })}
-              errors={problems}
-              disabled={!mayWrite}
-            />
+            {draft.variants && draft.abTest ? (
+              <AbTestVariants variants={draft.variants} abTest={draft.abTest} />
+            ) : (
+              <MessagesEditor
+                messages={draft.messages}
+                onChange={(messages) => set({ messages })}
+                errors={problems}
+                disabled={!mayWrite}
+              />
+            )}
             <Typography.Title level={2} style={{ fontSize: 16, marginTop: 16 }}>
               {t('Schedule')}
             </Typography.Title>
@@ -437,7 +448,10 @@ export default function CampaignEditPage() {
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <PhonePreview messages={draft.messages} accountName={campaignAccount.name} />
+          <PhonePreview
+            messages={draft.variants ? (draft.variants[0].messages as LineMessage[]) : draft.messages}
+            accountName={campaignAccount.name}
+          />
           {campaign.data && can('marketer', 'admin') && <TestSend campaign={campaign.data} />}
         </Col>
         <Col xs={24} md={12} xl={8}>

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import type { Schemas } from '../api/client';
+import { AbTestResultsView, AbTestVariants } from './AbTestView';
+
+const TWD = (amount: string) => ({ amount, currency: 'TWD' });
+
+function run(fields: Partial<Schemas['RunResultsDto']>): Schemas['RunResultsDto'] {
+  return {
+    runId: fields.variant ?? 'rest',
+    campaignId: 'c',
+    status: 'completed',
+    startedAt: '2026-12-01T02:00:00.000Z',
+    aggregationUnit: 'lcm_x',
+    note: null,
+    readAt: null,
+    updatesUntil: null,
+    readings: [],
+    delivered: 100,
+    uniqueImpressions: { value: null, belowThreshold: false },
+    uniqueClicks: { value: null, belowThreshold: false },
+    uniqueMediaPlayed: { value: null, belowThreshold: false },
+    rates: { uniqueImpressionRate: null, uniqueClickRate: null, uniqueMediaPlayedRate: null },
+    cost: { forecast: TWD('0'), approved: TWD('0'), actual: TWD('0'), difference: TWD('0') },
+    costPer: { thousandDelivered: null, uniqueImpression: null, uniqueClick: null },
+    abPart: 'variant',
+    variant: null,
+    variantName: null,
+    ...fields,
+  } as Schemas['RunResultsDto'];
+}
+
+describe('A/B test views', () => {
+  it("lists the variants with the test's settings", () => {
+    render(
+      <AbTestVariants
+        variants={[
+          { name: 'Plain text', messages: [{ type: 'text', text: 'Winter sale' }] },
+          { name: 'Coupon', messages: [{ type: 'template', altText: 'Coupon button' }] },
+        ]}
+        abTest={{ testShare: 20, metric: 'unique_click_rate', waitMinutes: 240, undecided: 'none' }}
+      />,
+    );
+    expect(screen.getByTestId('ab-test-variants').textContent).toContain('20% of the recipients');
+    expect(screen.getByText('Plain text')).toBeTruthy();
+    expect(screen.getByText('Coupon button')).toBeTruthy();
+  });
+
+  it('shows each variant, the rest and the winner', () => {
+    render(
+      <AbTestResultsView
+        abTest={{
+          testRunId: 'a',
+          metric: 'unique_click_rate',
+          testShare: 20,
+          outcome: 'winner',
+          winner: 'B',
+          decision: { summary: 'variant B wins by unique_click_rate' },
+          variants: [
+            run({ variant: 'A', variantName: 'Plain text', rates: { uniqueClickRate: '0.3000' } as never }),
+            run({ variant: 'B', variantName: 'Coupon', rates: { uniqueClickRate: '0.4500' } as never }),
+          ],
+          remainder: run({ runId: 'r', variant: 'B', abPart: 'remainder', delivered: 800 }),
+        }}
+        countText={() => '—'}
+        rateText={(rate) => rate ?? '—'}
+      />,
+    );
+    const text = screen.getByTestId('ab-test-results').textContent!;
+    expect(text).toContain('Variant B went to the rest');
+    expect(text).toContain('0.4500');
+    expect(text).toContain('B to the rest');
+    expect(text).toContain('800');
+  });
+});

@@ -1,0 +1,113 @@
+import { Alert, Card, List, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Schemas } from '../api/client';
+import { formatNumber } from '../format';
+import type { LineMessage } from './MessagesEditor';
+
+type Variant = Schemas['CampaignVariantDto'];
+type AbTest = Schemas['CampaignAbTestDto'];
+type AbTestResults = Schemas['AbTestResultsDto'];
+type RunResults = Schemas['RunResultsDto'];
+
+/** "A", "B", … */
+export const letter = (index: number) => String.fromCharCode(65 + index);
+
+/** What a message shows in a line of text: its text, its alt text, or its type. */
+function summary(message: LineMessage): string {
+  const record = message as Record<string, unknown>;
+  if (typeof record.text === 'string') return record.text;
+  if (typeof record.altText === 'string') return record.altText;
+  return String(record.type);
+}
+
+/** An A/B test's variants and its settings, as the API holds them (they are written through the API). */
+export function AbTestVariants({ variants, abTest }: { variants: Variant[]; abTest: AbTest }) {
+  const { t } = useTranslation();
+  return (
+    <Card size="small" title={t('A/B test')} data-testid="ab-test-variants">
+      <Typography.Paragraph>
+        {t(
+          '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.',
+          {
+            share: abTest.testShare,
+            minutes: abTest.waitMinutes,
+            metric: t(`metric.${abTest.metric}`),
+            rule: t(`undecided.${abTest.undecided}`),
+          },
+        )}
+      </Typography.Paragraph>
+      <List
+        size="small"
+        dataSource={variants}
+        renderItem={(variant, index) => (
+          <List.Item>
+            <Space orientation="vertical" size={0}>
+              <span>
+                <Tag color="blue">{letter(index)}</Tag>
+                <Typography.Text strong>{variant.name}</Typography.Text>
+              </span>
+              {(variant.messages as LineMessage[]).map((message, i) => (
+                <Typography.Text key={i} type="secondary">
+                  {summary(message)}
+                </Typography.Text>
+              ))}
+            </Space>
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
+/** Each variant's figures side by side, the remainder's, and how the winner was decided. */
+export function AbTestResultsView({
+  abTest,
+  countText,
+  rateText,
+}: {
+  abTest: AbTestResults;
+  countText: (run: RunResults, metric: string) => React.ReactNode;
+  rateText: (rate: string | null) => string;
+}) {
+  const { t, i18n } = useTranslation();
+  const decision = abTest.decision as { summary?: string } | null;
+  const rows = [...abTest.variants, ...(abTest.remainder ? [abTest.remainder] : [])];
+  const rateOf = (run: RunResults) =>
+    abTest.metric === 'unique_click_rate' ? run.rates.uniqueClickRate : run.rates.uniqueImpressionRate;
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="ab-test-results">
+      <Alert
+        type={abTest.outcome === 'winner' ? 'success' : 'info'}
+        showIcon
+        title={
+          abTest.outcome === 'waiting'
+            ? t('The A/B test is waiting for its figures.')
+            : abTest.winner
+              ? t('Variant {{winner}} went to the rest ({{outcome}}).', {
+                  winner: abTest.winner,
+                  outcome: t(`abOutcome.${abTest.outcome}`),
+                })
+              : t(`abOutcome.${abTest.outcome}`)
+        }
+        description={decision?.summary}
+      />
+      <Table
+        size="small"
+        rowKey="runId"
+        pagination={false}
+        dataSource={rows}
+        columns={[
+          {
+            title: t('Variant'),
+            render: (_, run: RunResults) =>
+              run.abPart === 'remainder' ? t('{{variant}} to the rest', { variant: run.variant ?? '—' }) : run.variant,
+          },
+          { title: t('Name'), render: (_, run: RunResults) => run.variantName ?? '—' },
+          { title: t('Delivered'), render: (_, run: RunResults) => formatNumber(run.delivered, i18n.language) },
+          { title: t(`metric.${abTest.metric}`), render: (_, run: RunResults) => countText(run, abTest.metric) },
+          { title: t('Rate'), render: (_, run: RunResults) => rateText(rateOf(run)) },
+        ]}
+      />
+    </Space>
+  );
+}
