@@ -104,6 +104,34 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     await forecastDraft({ ...draft(), lineAccountId: 'not-a-uuid' }).expect(400);
   });
 
+  it("holds an A/B draft to saving's rules: no forecast of a test that could not be saved", async () => {
+    const variants = [
+      { name: 'Plain', messages: [{ type: 'text', text: 'A' }] },
+      { name: 'Long', messages: Array.from({ length: 6 }, (_, i) => ({ type: 'text', text: `B ${i}` })) },
+    ];
+    const abTest = { testShare: 20, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'none' };
+    const ab = { ...draft(), messages: undefined, variants, abTest };
+    // The whole test at its largest variant's two requests per recipient.
+    const whole = await forecastDraft(ab).expect(200);
+    expect(whole.body).toMatchObject({ recipients: 30, requestsPerRecipient: 2, messages: 60 });
+    const fields = async (body: object) =>
+      ((await forecastDraft(body).expect(400)).body.details as { field: string }[]).map((d) => d.field);
+    const weekly = { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-03-31T23:59:59+08:00' };
+    expect(await fields({ ...ab, schedule: weekly })).toEqual(['abTest']);
+    expect(await fields({ ...ab, overBudgetPolicy: 'defer' })).toEqual(['overBudgetPolicy']);
+    expect(await fields({ ...ab, messages: draft().messages })).toEqual(['variants']);
+    expect(await fields({ ...ab, abTest: undefined })).toEqual(['abTest']);
+    expect(await fields({ ...draft(), abTest })).toEqual(['abTest']);
+    // Saving refuses each of them at the same field.
+    const saved = await t
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(s.marketer.token))
+      .send({ ...ab, schedule: weekly });
+    expect(saved.status).toBe(400);
+    expect(saved.body.details.map((d: { field: string }) => d.field)).toEqual(['abTest']);
+  });
+
   it("lists a cron's next five occurrences in the zone with its offset, across a DST change", async () => {
     const taipei = await t
       .http()

@@ -12,6 +12,7 @@ import { ApiError, FieldProblem } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { AudiencesService } from '../audiences/audiences.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { abTestProblems } from './campaign-ab-test';
 import { frequencyCapColumns } from './campaign-frequency-cap';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { scheduleFromDto } from './campaign-schedule';
@@ -41,7 +42,7 @@ export class CampaignDraftForecastService {
   /**
    * The draft's next send against the month ledger, as GET /campaigns/:id/forecast would answer once
    * saved; nothing is stored or reserved. The messages count here (their number makes the requests),
-   * their content is checked on save.
+   * their content is checked on save; an A/B test's draft is forecast whole, at its largest variant.
    */
   async forecast(dto: CampaignDraftForecastDto): Promise<CampaignDraftForecastResponseDto> {
     const account = await this.accounts.findById(dto.lineAccountId);
@@ -53,14 +54,18 @@ export class CampaignDraftForecastService {
       problem: p.problem,
     }));
     const policy = dto.overBudgetPolicy ?? 'block';
+    // Saving's A/B rules too, so the composer never shows a forecast (a deferral, a recurring test) it can't save.
+    problems.push(
+      ...abTestProblems(
+        { messages: dto.messages ?? null, variants: dto.variants ?? null, abTest: dto.abTest ?? null },
+        { overBudgetPolicy: policy, schedule },
+      ),
+    );
     if (policy === 'defer' && isRecurring(schedule))
       problems.push({
         field: 'overBudgetPolicy',
         problem: 'defer applies to one-off and send-now campaigns, not to a recurring schedule (use block or trim)',
       });
-    // An A/B test's draft is forecast whole, at its largest variant (its variants' content is checked on save).
-    if (!dto.variants && !dto.messages?.length)
-      problems.push({ field: 'messages', problem: 'is required (or variants, for an A/B test)' });
     const audience = await this.audiences.find(dto.audienceId);
     if (!audience) problems.push({ field: 'audienceId', problem: 'no such audience' });
     else if (audience.lineAccountId !== account.id)

@@ -32,7 +32,7 @@ import {
 import { forecastFigures, toCampaignResponse, toForecastSummary } from './campaigns.mapper';
 import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
 import { frequencyCapColumns, frequencyCapField } from './campaign-frequency-cap';
-import { abTestOf, variantsOf } from './campaign-ab-test';
+import { abTestOf, abTestProblems, variantsOf } from './campaign-ab-test';
 import type { AbTest } from '@lcm/domain/ab-tests';
 
 /** Columns of the approval in force; withdrawing clears them. */
@@ -588,38 +588,4 @@ function abTestColumns(
         }
       : null,
   };
-}
-
-/**
- * A campaign has messages or variants (an A/B test), never both; variants come with their test
- * and the test with variants; an A/B test sends once (not on a recurring schedule) and is held to
- * its approval (not deferred).
- */
-function abTestProblems(
-  content: { messages: unknown[] | null; variants: unknown[] | null; abTest: unknown },
-  policy: { overBudgetPolicy: string; schedule: CampaignSchedule },
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const hasMessages = content.messages !== null && content.messages.length > 0;
-  if (content.variants && hasMessages)
-    problems.push({ field: 'variants', problem: 'give either messages or variants (an A/B test), not both' });
-  if (!content.variants && !hasMessages)
-    problems.push({ field: 'messages', problem: 'is required (or variants, for an A/B test)' });
-  if (content.variants && !content.abTest)
-    problems.push({
-      field: 'abTest',
-      problem: 'is required with variants: {testShare, metric, waitMinutes, undecided}',
-    });
-  if (!content.variants && content.abTest) problems.push({ field: 'abTest', problem: 'needs variants' });
-  if (content.variants && isRecurring(policy.schedule))
-    problems.push({
-      field: 'abTest',
-      problem: 'an A/B test sends once: give it a one-off schedule ({at}) or none (send-now), not a recurring one',
-    });
-  if (content.variants && policy.overBudgetPolicy === 'defer')
-    problems.push({
-      field: 'overBudgetPolicy',
-      problem: "an A/B test is reserved whole at its gate and can't be deferred (use block or trim)",
-    });
-  return problems;
 }
