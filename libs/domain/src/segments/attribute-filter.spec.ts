@@ -9,6 +9,11 @@ describe('attributeFilterRule', () => {
       { attribute: 'age', op: 'gte', value: 30 },
     ],
     [
+      'decimal numbers in their forms',
+      { attribute: 'age', op: 'in', value: '+2, -1.5, .5, 1e3, 18.', valueType: 'number' },
+      { attribute: 'age', op: 'in', value: [2, -1.5, 0.5, 1000, 18] },
+    ],
+    [
       'a yes/no',
       { attribute: 'member', value: 'true', valueType: 'boolean' },
       { attribute: 'member', op: 'eq', value: true },
@@ -35,6 +40,11 @@ describe('attributeFilterRule', () => {
 
   it.each<[string, Parameters<typeof attributeFilterRule>[0], string]>([
     ['a number that is not', { attribute: 'age', op: 'gt', value: 'thirty', valueType: 'number' }, 'value'],
+    // Number() reads these as 18, 2, 7 and 10; a CSV number column refuses them, and so does the filter.
+    ['a hexadecimal number', { attribute: 'age', value: '0x12', valueType: 'number' }, 'value'],
+    ['a binary number', { attribute: 'age', value: '0b10', valueType: 'number' }, 'value'],
+    ['an octal number', { attribute: 'age', op: 'in', value: '1, 0o7', valueType: 'number' }, 'value'],
+    ['a number with a separator', { attribute: 'age', value: '1_0', valueType: 'number' }, 'value'],
     ['a range over text', { attribute: 'city', op: 'gt', value: 'A' }, 'valueType'],
     ['a range over yes/no', { attribute: 'member', op: 'gt', value: 'true', valueType: 'boolean' }, 'valueType'],
     ['no value', { attribute: 'city', op: 'eq' }, 'value'],

@@ -1,6 +1,9 @@
 import { AttributeRule, AttributeScalar, ATTRIBUTE_OPS, AttributeOp } from './rule.types';
 import { validateAudienceRule } from './validate-rule';
 
+/** A number written in decimal: `30`, `-1.5`, `+2`, `.5`, `1e3` (the grammar of a CSV `:number` column). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** How a filter's value, given as text (a query string), is read: the attribute's JSON type. */
 export const ATTRIBUTE_VALUE_TYPES = ['text', 'number', 'boolean', 'date'] as const;
 export type AttributeValueType = (typeof ATTRIBUTE_VALUE_TYPES)[number];
@@ -27,7 +30,8 @@ export function attributeFilterRule(input: AttributeFilterInput): AttributeFilte
   const problems: { field: string; problem: string }[] = [];
   const typed = (text: string): AttributeScalar | undefined => {
     if (type === 'number') {
-      const n = text.trim() === '' ? NaN : Number(text);
+      // Decimal only, as a CSV column declared a number: Number() would also read 0x12, 0b10 and 0o7.
+      const n = DECIMAL.test(text.trim()) ? Number(text) : NaN;
       if (!Number.isFinite(n)) problems.push({ field: 'value', problem: `"${text}" is not a number` });
       return n;
     }
