@@ -317,6 +317,42 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     expect(campaign.body.status).toBe('completed');
   });
 
+  it('test-sends every variant, and a cancel while the test waits gives the whole reservation back', async () => {
+    const s = await sendingScenario(t, sim, { followers: 200 });
+    const { id } = await abCampaign(s, {
+      testShare: 10,
+      metric: 'unique_click_rate',
+      waitMinutes: 60,
+      undecided: 'variant_a',
+    });
+    const contacts = await t.db.pool.query<{ id: string }>(
+      'SELECT line_user_id AS id FROM contacts WHERE line_account_id = $1 ORDER BY line_user_id LIMIT 1',
+      [s.accountId],
+    );
+    const tested = await t
+      .http()
+      .post(`/api/v1/campaigns/${id}/test-send`)
+      .set(bearer(s.marketer.token))
+      .send({ lineUserIds: [contacts.rows[0].id] })
+      .expect(200);
+    // One request per variant: A's text, then B's buttons.
+    expect(tested.body).toMatchObject({ messagesCounted: 2, results: [{ accepted: true, requests: 2 }] });
+
+    const { remainder } = await sendVariants(s, id);
+    await t.http().post(`/api/v1/campaigns/${id}/cancel`).set(bearer(s.approver.token)).send({}).expect(200);
+    expect(await getRun(t, s.marketer.token, remainder.id)).toMatchObject({ status: 'cancelled' });
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
+    // 2 test messages and the 20 variants' sends are used; the other 180 were held for the rest and are given back.
+    expect(usage).toMatchObject({ reserved: 0 });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(22);
+    clock.advance(60 * MINUTE);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await getRun(t, s.marketer.token, remainder.id)).status).toBe('cancelled');
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(22);
+  });
+
   it('refuses bad A/B fields with 400s naming each field', async () => {
     const s = await sendingScenario(t, sim, { followers: 5 });
     const base = { lineAccountId: s.accountId, audienceId: s.audienceId, name: 'Bad test' };
