@@ -1,20 +1,13 @@
 // Audience sizes at scale: 1,000,000 contacts on one account, three representative rule trees,
 // GET /audiences/:id/size against a hand-written SQL count of the same predicate on the same
-// database in the same run; then a 1,000,000-row CSV import through the HTTP endpoint.
-import http from 'node:http';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { Readable } from 'node:stream';
+// database in the same run. (The CSV import has its own benchmark: bench/contacts-import.ts.)
 import { Client } from 'pg';
 import type { AudienceRule } from '@lcm/domain/segments';
-import { IMPORT_BATCH_SIZE } from '../apps/api/src/contacts/csv-import';
 import { api, BenchApp, median, mib, openBenchDatabase, RssSampler, startBenchApp, table, timed } from './support';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
-const CSV_ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
 const SEED_CHUNK = 50_000;
 const RUNS = 5;
-const DAY_MS = 86_400_000;
 
 interface Tree {
   name: string;
@@ -207,115 +200,10 @@ export async function runAudiencesBench(): Promise<void> {
       ),
     );
     console.log(`\nservice peak RSS while sizing: ${mib(sizePeak)} (the process: the service and this benchmark)\n`);
-
-    // 3. CSV imports through POST /line-accounts/:id/contacts/import: a small one and CSV_ROWS rows.
-    // Peak RSS includes garbage V8 has not collected yet; "live heap" is sampled after a forced GC.
-    const imports: (string | number)[][] = [];
-    for (const [index, count] of [Math.max(1, Math.round(CSV_ROWS / 10)), CSV_ROWS].entries()) {
-      const target = await api<{ id: string }>(bench, 'POST', '/line-accounts', {
-        name: `Bench import ${index}`,
-        channelId: String(1_600_000_010 + index),
-        channelAccessToken: 'bench',
-        channelSecret: 'bench',
-        plan: 'high',
-        monthlyBudget: '1000',
-      });
-      forceGc();
-      const before = sampler.sample();
-      sampler.reset();
-      let liveHeapPeak = process.memoryUsage().heapUsed;
-      const probe = setInterval(() => {
-        forceGc();
-        liveHeapPeak = Math.max(liveHeapPeak, process.memoryUsage().heapUsed);
-      }, 2_000);
-      const csv = csvRows(count);
-      const imported = await timed(() =>
-        postCsv(`${bench!.baseUrl}/line-accounts/${target.id}/contacts/import`, bench!.adminToken, csv.stream),
-      );
-      clearInterval(probe);
-      const summary = JSON.parse(imported.value) as {
-        rows: number;
-        created: number;
-        updated: number;
-        rejectedCount: number;
-      };
-      imports.push([
-        summary.rows.toLocaleString('en'),
-        mib(csv.bytes()),
-        `${summary.created.toLocaleString('en')} / ${summary.rejectedCount}`,
-        (imported.ms / 1000).toFixed(1),
-        Math.round(summary.rows / (imported.ms / 1000)).toLocaleString('en'),
-        mib(before),
-        mib(sampler.peak),
-        mib(liveHeapPeak),
-      ]);
-    }
-    console.log(
-      `CSV import through the HTTP endpoint (streamed, batches of ${IMPORT_BATCH_SIZE.toLocaleString('en')}; 8 columns: id, name, tags, 5 attributes)\n`,
-    );
-    console.log(
-      table(
-        ['rows', 'CSV size', 'created / rejected', 'seconds', 'rows/s', 'RSS before', 'peak RSS', 'peak live heap'],
-        imports,
-      ),
-    );
-    console.log('');
   } finally {
     sampler.stop();
     await sql.end().catch(() => undefined);
     await bench?.close();
     await database.close();
   }
-}
-
-/** The CSV as a stream, generated as it is read: the benchmark never holds the file either. */
-function csvRows(count: number): { stream: Readable; bytes: () => number } {
-  const cities = ['Taipei', 'New Taipei', 'Taichung', 'Kaohsiung', 'Tainan', 'Hsinchu'];
-  let next = 0;
-  let bytes = 0;
-  const stream = new Readable({
-    read() {
-      if (next === 0) this.push('lineUserId,displayName,tags,city,age,spend,member,signupDate\n');
-      if (next >= count) return void this.push(null);
-      const lines: string[] = [];
-      for (const end = Math.min(count, next + 2_000); next < end; next++) {
-        const i = next;
-        const tags = [i % 20 === 0 ? 'vip' : '', i % 3 === 0 ? 'newsletter' : ''].filter(Boolean).join('|');
-        const date = new Date(Date.UTC(2020, 0, 1) + (i % 2190) * DAY_MS).toISOString().slice(0, 10);
-        lines.push(
-          `U${i.toString(16).padStart(32, '0')},"User ${i}, imported",${tags},${cities[i % 6]},${18 + (i % 60)},${(i * 7919) % 10000},${i % 4 === 0 ? 'true' : ''},${date}`,
-        );
-      }
-      const chunk = lines.join('\n') + '\n';
-      bytes += Buffer.byteLength(chunk);
-      this.push(chunk);
-    },
-  });
-  return { stream, bytes: () => bytes };
-}
-
-/** V8's gc(), exposed at run time (npm run bench passes no flags). */
-const forceGc: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-})();
-
-function postCsv(url: string, token: string, body: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (response.statusCode !== 200) reject(new Error(`import: ${response.statusCode} ${text}`));
-          else resolve(text);
-        });
-      },
-    );
-    request.on('error', reject);
-    body.pipe(request);
-  });
 }

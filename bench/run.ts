@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in turn and prints its tables.
 import { runApiBench } from './api';
 import { runAudiencesBench } from './audiences';
+import { runContactsImportBench } from './contacts-import';
 import { runDispatchBench } from './dispatch';
 import { runFrequencyCapBench } from './frequency-cap';
 
@@ -9,6 +10,7 @@ const BENCHES: [string, () => Promise<void>][] = [
   ['dispatch', runDispatchBench],
   ['frequency-cap', runFrequencyCapBench],
   ['api', runApiBench],
+  ['contacts-import', runContactsImportBench],
 ];
 
 /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ContactsController } from './contacts.controller';
+import { ContactImportRepository } from './contact-import.repository';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 
@@ -9,7 +10,7 @@ import { ContactsService } from './contacts.service';
 @Module({
   imports: [LineAccountsModule, MetricsModule],
   controllers: [ContactsController],
-  providers: [ContactsRepository, ContactsService],
+  providers: [ContactsRepository, ContactImportRepository, ContactsService],
   exports: [ContactsService],
 })
 export class ContactsModule {}

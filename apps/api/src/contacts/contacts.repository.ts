@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@lcm/database';
 import { PrismaService, Transaction } from '../database/prisma.service';
 import { atCapSql, CapWindow } from '../frequency-caps/delivery-history.repository';
-import type { AttributeValue, ContactStatusName, ContactWrite } from './contact-input';
+import type { AttributeValue, ContactStatusName } from './contact-input';
 
 export interface ContactRow {
   id: string;
@@ -32,20 +32,6 @@ export interface ContactFilter {
   afterLineUserId?: string;
   limit: number;
 }
-
-/** The optional columns of a write, in the order of the bulk statement's record type. */
-const OPTIONAL_COLUMNS = [
-  { field: 'displayName', column: 'display_name', set: 'display_name = EXCLUDED.display_name' },
-  { field: 'tags', column: 'tags', set: 'tags = EXCLUDED.tags' },
-  { field: 'attributes', column: 'attributes', set: 'attributes = c.attributes || EXCLUDED.attributes' },
-  { field: 'status', column: 'status', set: 'status = EXCLUDED.status' },
-  { field: 'followedAt', column: 'followed_at', set: 'followed_at = EXCLUDED.followed_at' },
-  {
-    field: 'lastInteractionAt',
-    column: 'last_interaction_at',
-    set: 'last_interaction_at = EXCLUDED.last_interaction_at',
-  },
-] as const;
 
 /** A compiled audience rule: a predicate over `contacts c` whose placeholders start at $2 ($1 is the account). */
 export interface ContactPredicate {
@@ -79,9 +65,10 @@ const CONTACT_COLUMNS_SQL = `c.id::text AS "id", c.line_account_id::text AS "lin
 const CONTACT_COLUMNS = Prisma.raw(CONTACT_COLUMNS_SQL);
 
 /**
- * Contacts in PostgreSQL. Writes are set-based: one statement per batch (per shape of row), never
- * one per contact. The followers import and the LINE webhook reuse `upsertFollowers`, `setStatus`
- * and `touchInteraction`, so every way a contact arrives ends in the same rows.
+ * Contacts in PostgreSQL. Writes are set-based, never one statement per contact: imports and bulk
+ * upserts go through ContactImportRepository (COPY into a staging table). The followers import and
+ * the LINE webhook reuse `upsertFollowers`, `setStatus` and `touchInteraction`, so every way a
+ * contact arrives ends in the same rows.
  */
 @Injectable()
 export class ContactsRepository {
@@ -89,42 +76,6 @@ export class ContactsRepository {
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.prisma.transaction(work);
-  }
-
-  /**
-   * Inserts or updates the rows (their lineUserIds must be distinct) in one transaction. Rows are
-   * grouped by which fields they carry and each group is one INSERT … ON CONFLICT DO UPDATE fed by
-   * jsonb_to_recordset, so a field a row leaves out keeps its stored value; then one UPDATE deletes
-   * the attributes rows gave as null (on rows this transaction has already locked). Rows are written
-   * in lineUserId order, so concurrent imports lock contacts in the same order and can't deadlock.
-   */
-  async upsert(lineAccountId: string, rows: ContactWrite[], tx?: Transaction): Promise<UpsertCounts> {
-    if (!rows.length) return { created: 0, updated: 0 };
-    const groups = new Map<string, ContactWrite[]>();
-    for (const row of rows) {
-      const key = OPTIONAL_COLUMNS.map(({ field }) => (row[field] === undefined ? '0' : '1')).join('');
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
-    const work = async (transaction: Transaction): Promise<UpsertCounts> => {
-      const client = this.prisma.db(transaction);
-      const total = { created: 0, updated: 0 };
-      for (const [key, group] of groups) {
-        const given = OPTIONAL_COLUMNS.filter((_, index) => key[index] === '1');
-        const counts = await upsertGroup(
-          lineAccountId,
-          group,
-          given.map((column) => column.set),
-          client,
-        );
-        total.created += counts.created;
-        total.updated += counts.updated;
-      }
-      await removeAttributes(lineAccountId, rows, client);
-      return total;
-    };
-    return tx ? work(tx) : this.transaction(work);
   }
 
   /**
@@ -278,55 +229,4 @@ export class ContactsRepository {
        WHERE line_account_id = ${lineAccountId}::uuid AND status = 'following' AND line_user_id = ANY(${lineUserIds}::text[])`;
     return new Set(rows.map((row) => row.line_user_id));
   }
-}
-
-/** Deletes the attributes rows gave as null, in one statement, after the upsert has merged the rest. */
-async function removeAttributes(
-  lineAccountId: string,
-  rows: ContactWrite[],
-  client: Prisma.TransactionClient,
-): Promise<void> {
-  const removals = rows
-    .filter((row) => row.removedAttributes?.length)
-    .map((row) => ({ line_user_id: row.lineUserId, removed: row.removedAttributes }));
-  if (!removals.length) return;
-  await client.$executeRawUnsafe(
-    `UPDATE contacts c SET attributes = c.attributes - r.removed, updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS r(line_user_id text, removed text[])
-      WHERE c.line_account_id = $1::uuid AND c.line_user_id = r.line_user_id`,
-    lineAccountId,
-    JSON.stringify(removals),
-  );
-}
-
-async function upsertGroup(
-  lineAccountId: string,
-  rows: ContactWrite[],
-  sets: string[],
-  client: Prisma.TransactionClient,
-): Promise<UpsertCounts> {
-  const records = rows.map((row) => ({
-    line_user_id: row.lineUserId,
-    display_name: row.displayName ?? null,
-    tags: row.tags ?? null,
-    attributes: row.attributes ?? null,
-    status: row.status ?? null,
-    followed_at: row.followedAt ?? null,
-    last_interaction_at: row.lastInteractionAt ?? null,
-  }));
-  const result = await client.$queryRawUnsafe<UpsertCounts[]>(
-    `WITH up AS (
-       INSERT INTO contacts AS c (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
-       SELECT gen_random_uuid(), $1::uuid, r.line_user_id, r.display_name, coalesce(r.tags, '{}'), coalesce(r.attributes, '{}'),
-              coalesce(r.status, 'following'), r.followed_at, r.last_interaction_at, now(), now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(line_user_id text, display_name text, tags text[], attributes jsonb,
-              status "ContactStatus", followed_at timestamptz, last_interaction_at timestamptz)
-        ORDER BY r.line_user_id
-       ON CONFLICT (line_account_id, line_user_id) DO UPDATE SET ${[...sets, 'updated_at = now()'].join(', ')}
-       RETURNING (xmax = 0) AS inserted)
-     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
-    lineAccountId,
-    JSON.stringify(records),
-  );
-  return result[0];
 }

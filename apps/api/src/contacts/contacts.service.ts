@@ -17,7 +17,8 @@ import {
 } from './contacts.dto';
 import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } from './contacts.repository';
 import { CsvParser } from './csv-parser';
-import { CsvContactImport, IMPORT_BATCH_SIZE } from './csv-import';
+import { CsvContactImport } from './csv-import';
+import { ContactImportRepository, ContactImportSession } from './contact-import.repository';
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { attributeFilterRule, compileRuleToSql } from '@lcm/domain/segments';
 import { toContactResponse } from './contacts.mapper';
@@ -29,12 +30,13 @@ const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 export class ContactsService {
   constructor(
     private readonly repository: ContactsRepository,
+    private readonly imports: ContactImportRepository,
     private readonly accounts: LineAccountsService,
     private readonly metrics: Metrics,
   ) {}
 
   /**
-   * Up to 10,000 contacts in one transaction of a few statements. A row with a problem (or an
+   * Up to 10,000 contacts in one transaction: COPYed into a staging table, then one upsert. A row with a problem (or an
    * earlier row superseded by a later one for the same user) is listed in `rejected`; the rest are written.
    */
   async upsert(lineAccountId: string, body: unknown): Promise<ContactsUpsertResponseDto> {
@@ -54,7 +56,7 @@ export class ContactsService {
         });
       accepted.set(checked.value.lineUserId, { index, row: checked.value });
     });
-    const counts = await this.repository.upsert(
+    const counts = await this.imports.upsert(
       lineAccountId,
       [...accepted.values()].map((entry) => entry.row),
     );
@@ -62,9 +64,10 @@ export class ContactsService {
   }
 
   /**
-   * A CSV import read straight from the request stream: parsed as it arrives and written in batches
-   * of a few thousand rows (each batch its own transaction), so memory stays flat however large the
-   * file. Bad records are counted and the first 1,000 listed with their line; the rest are written.
+   * A CSV import read straight from the request stream: parsed and checked as it arrives, each good
+   * row COPYed into the import's staging table at once (see ContactImportRepository), so memory stays
+   * flat however large the file; at the end one upsert writes them all, in one transaction. Bad
+   * records are counted and the first 1,000 listed with their line; the rest are written.
    */
   async importCsv(lineAccountId: string, request: IncomingMessage): Promise<ContactImportResponseDto> {
     await this.accounts.mustFind(lineAccountId);
@@ -86,27 +89,26 @@ export class ContactsService {
     const parser = new CsvParser();
     const decoder = new StringDecoder('utf8');
     const rows = new CsvContactImport();
-    const take = (items: ReturnType<CsvParser['push']>) => {
-      for (const item of items) rows.add(item.line, item.fields, item.problem);
-    };
-    // One batch is written while the next one is parsed: at most two batches in memory.
-    let writing: Promise<void> | null = null;
-    const flush = async () => {
-      const batch = rows.takeBatch();
-      if (writing) await writing;
-      writing = this.repository.upsert(lineAccountId, batch).then((counts) => rows.count(counts));
-      writing.catch(() => undefined); // surfaced by the next await of `writing`
+    // Opened at the first row to write: a file refused at its header never takes a connection.
+    let session: ContactImportSession | null = null;
+    const take = async (items: ReturnType<CsvParser['push']>) => {
+      for (const item of items) {
+        const row = rows.add(item.line, item.fields, item.problem);
+        if (!row) continue;
+        session ??= await this.imports.open(lineAccountId);
+        session.add(item.line, row);
+      }
     };
     try {
-      // Async iteration pauses the socket while we wait for a write: backpressure, not buffering.
+      // Async iteration pauses the socket while the database catches up: backpressure, not buffering.
       for await (const chunk of source) {
-        take(parser.push(decoder.write(chunk as Buffer)));
-        if (rows.batchSize >= IMPORT_BATCH_SIZE) await flush();
+        await take(parser.push(decoder.write(chunk as Buffer)));
+        await (session as ContactImportSession | null)?.ready();
       }
-      take(parser.end(decoder.end()));
-      if (rows.batchSize) await flush();
-      if (writing) await writing;
+      await take(parser.end(decoder.end()));
+      if (session) rows.count(await (session as ContactImportSession).finish());
     } catch (error) {
+      await (session as ContactImportSession | null)?.abort();
       request.resume(); // drain what the client still sends, so the error can be answered
       if ((error as { code?: string }).code?.startsWith('Z_')) {
         throw ApiError.field('body', 'is not valid gzip (Content-Encoding: gzip)');

@@ -17,8 +17,7 @@ import {
 } from './contact-input';
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { isStorableText } from '@lcm/domain/text';
-
-export const IMPORT_BATCH_SIZE = 5_000;
+import type { StagedImportResult } from './contact-import.repository';
 
 /** What the request's UTF-8 decoder puts where bytes are not UTF-8 (a Big5 or Latin-1 file). */
 const REPLACEMENT = '\uFFFD';
@@ -46,13 +45,12 @@ interface CsvColumns {
 }
 
 /**
- * The rows of one CSV import: reads the header, turns records into contact writes, collects them
- * into batches (the caller writes each batch and reports the counts back) and keeps the summary.
+ * The rows of one CSV import: reads the header, turns records into checked contact writes (the
+ * caller stages them) and keeps the summary. Rows for the same user are told apart later, where
+ * they are staged: the last one wins and the earlier ones are reported (`superseded`).
  */
 export class CsvContactImport {
   private columns: CsvColumns | null = null;
-  private batch: { row: ContactWrite; line: number }[] = [];
-  private readonly batchIndex = new Map<string, number>();
   readonly summary: ImportSummary = {
     rows: 0,
     created: 0,
@@ -66,12 +64,8 @@ export class CsvContactImport {
     return this.columns !== null;
   }
 
-  get batchSize(): number {
-    return this.batch.length;
-  }
-
-  /** One parsed record (or a record the parser refused). */
-  add(line: number, fields: string[] | undefined, problem: string | undefined): void {
+  /** One parsed record (or a record the parser refused): the contact to write, or null (the header, a rejected row). */
+  add(line: number, fields: string[] | undefined, problem: string | undefined): ContactWrite | null {
     if (!this.columns) {
       if (problem || !fields)
         throw ApiError.badRequest(`the header row (line ${line}) is malformed: ${problem}`, [
@@ -82,7 +76,7 @@ export class CsvContactImport {
           { field: 'header', problem: 'not UTF-8 text' },
         ]);
       this.columns = readHeader(fields);
-      return;
+      return null;
     }
     this.summary.rows++;
     if (problem || !fields) return this.reject(line, problem ?? 'malformed record');
@@ -91,29 +85,24 @@ export class CsvContactImport {
       return this.reject(line, `not UTF-8 text (bytes UTF-8 can't read): ${SAVE_AS_UTF8}`);
     const converted = toContactWrite(fields, this.columns);
     if (!converted.ok) return this.reject(line, converted.problem);
-    const earlier = this.batchIndex.get(converted.value.lineUserId);
-    if (earlier !== undefined) {
-      // The last row for a user wins; the earlier one is reported, not silently dropped.
-      const superseded = this.batch[earlier];
-      this.reject(superseded.line, `superseded by line ${line}, which has the same lineUserId`);
-      this.batch[earlier] = { row: converted.value, line };
-      return;
-    }
-    this.batchIndex.set(converted.value.lineUserId, this.batch.length);
-    this.batch.push({ row: converted.value, line });
+    return converted.value;
   }
 
-  /** The rows collected so far, in a batch of their own; the import goes on with an empty one. */
-  takeBatch(): ContactWrite[] {
-    const rows = this.batch.map((entry) => entry.row);
-    this.batch = [];
-    this.batchIndex.clear();
-    return rows;
-  }
-
-  count(counts: { created: number; updated: number }): void {
-    this.summary.created += counts.created;
-    this.summary.updated += counts.updated;
+  /** The staged rows' outcome: written, and the rows a later row for the same user replaced. */
+  count(result: StagedImportResult): void {
+    this.summary.created += result.created;
+    this.summary.updated += result.updated;
+    this.summary.rejectedCount += result.supersededCount;
+    // Both lists are the first rejections by line: merged, the first MAX_LISTED_REJECTIONS of both.
+    const listed = [
+      ...this.summary.rejected,
+      ...result.superseded.map(({ line, by }) => ({
+        line,
+        problem: `superseded by line ${by}, which has the same lineUserId`,
+      })),
+    ].sort((a, b) => a.line - b.line);
+    this.summary.rejected = listed.slice(0, MAX_LISTED_REJECTIONS);
+    if (this.summary.rejectedCount > this.summary.rejected.length) this.summary.rejectedTruncated = true;
   }
 
   finish(): ImportSummary {
@@ -125,10 +114,11 @@ export class CsvContactImport {
     return this.summary;
   }
 
-  private reject(line: number, problem: string): void {
+  private reject(line: number, problem: string): null {
     this.summary.rejectedCount++;
     if (this.summary.rejected.length < MAX_LISTED_REJECTIONS) this.summary.rejected.push({ line, problem });
     else this.summary.rejectedTruncated = true;
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { createPrismaClient, Prisma, PrismaClient } from '@lcm/database';
 import { AppConfigService } from '../config/config.service';
 import { asTransaction, poolTimeouts, TIMEOUT_POLICY, Transaction } from './transaction';
@@ -81,6 +81,16 @@ export class PrismaService implements OnApplicationShutdown {
   get pool(): Pool {
     this.assertOutsideTransaction();
     return this.pgPool;
+  }
+
+  /**
+   * A connection of the requests' pool for a session Prisma can't express: the contact import's
+   * COPY into a temporary table and the upsert from it, in one transaction of its own. The caller
+   * releases it (with the error, if the session broke).
+   */
+  connect(): Promise<PoolClient> {
+    this.assertOutsideTransaction();
+    return this.prismaPool.connect();
   }
 
   /**

@@ -20,6 +20,11 @@ export const TIMEOUT_POLICY = {
   accountMonthLockWaitMs: 30_000,
   /** One statement (the slowest is the budget gate's recipient snapshot, seconds for a million contacts). */
   statementMs: 120_000,
+  /**
+   * A contact import's statements: its COPY lasts as long as the client's upload, and the upsert of a
+   * million rows takes a minute or more on a busy server (ContactImportRepository sets it per import).
+   */
+  importStatementMs: 1_800_000,
   /** A transaction from BEGIN to COMMIT; also how long one may sit idle before PostgreSQL ends it. */
   transactionMs: 300_000,
 } as const;

@@ -1,0 +1,193 @@
+// The CSV import and the bulk PUT go through COPY into a staging table and one upsert: the edges
+// of that path (duplicates far apart in a file, text COPY must escape, huge fields and NUL bytes
+// refused per row, attribute merges, rows of several shapes in one PUT, concurrent imports).
+import { bearer, createTestApp, TestApp } from './support/app';
+
+const uid = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
+
+describe('contacts import through COPY', () => {
+  let t: TestApp;
+  let accountId: string;
+  const url = () => `/api/v1/line-accounts/${accountId}/contacts`;
+  const importCsv = (csv: string) =>
+    t.http().post(`${url()}/import`).set(bearer(t.adminToken)).set('Content-Type', 'text/csv').send(csv);
+  const stored = async (ids: string[]) =>
+    (
+      await t.db.pool.query(
+        `SELECT line_user_id, display_name, tags, attributes, status::text, followed_at FROM contacts
+          WHERE line_account_id = $1 AND line_user_id = ANY($2) ORDER BY line_user_id`,
+        [accountId, ids],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    accountId = (
+      await t
+        .http()
+        .post('/api/v1/line-accounts')
+        .set(bearer(t.adminToken))
+        .send({
+          name: 'Copy import',
+          channelId: String(1_800_000_000 + Math.floor(Math.random() * 1_000_000)),
+          channelAccessToken: 'token',
+          channelSecret: 'secret',
+          plan: 'high',
+          monthlyBudget: '500',
+        })
+        .expect(201)
+    ).body.id;
+  });
+  afterAll(() => t.close());
+
+  it('keeps the last row of a user however far apart in the file, and reports each earlier one', async () => {
+    const lines = ['lineUserId,displayName,n'];
+    for (let i = 0; i < 12_000; i++) lines.push(`${uid(10_000 + i)},Row ${i},${i}`);
+    lines.push(`${uid(10_000)},Last of three,x`); // line 12,002; also at lines 2 and 12,003
+    lines.push(`${uid(10_000)},Really last,y`);
+    lines.push(`${uid(10_001)},Second,z`);
+    const response = await importCsv(lines.join('\n')).expect(200);
+    expect(response.body).toEqual({
+      rows: 12_003,
+      created: 12_000,
+      updated: 0,
+      rejectedCount: 3,
+      rejected: [
+        { line: 2, problem: 'superseded by line 12002, which has the same lineUserId' },
+        { line: 3, problem: 'superseded by line 12004, which has the same lineUserId' },
+        { line: 12_002, problem: 'superseded by line 12003, which has the same lineUserId' },
+      ],
+      rejectedTruncated: false,
+    });
+    expect(await stored([uid(10_000), uid(10_001)])).toMatchObject([
+      { display_name: 'Really last', attributes: { n: 'y' } },
+      { display_name: 'Second', attributes: { n: 'z' } },
+    ]);
+  });
+
+  it('stores backslashes, tabs, line breaks, quotes, braces and \\N exactly as the file has them', async () => {
+    const name = 'Back\\slash\ttab "quoted" \\N {brace}';
+    const csv = [
+      'lineUserId,displayName,tags,note',
+      `${uid(20_001)},"${name.replace(/"/g, '""')}","a,b|{c}|d\\e|""q""","line1\r\nline2\\n\t\\N"`,
+      `${uid(20_002)},\\N,\\N,\\N`,
+    ].join('\n');
+    await importCsv(csv).expect(200);
+    expect(await stored([uid(20_001), uid(20_002)])).toMatchObject([
+      { display_name: name, tags: ['a,b', '{c}', 'd\\e', '"q"'], attributes: { note: 'line1\r\nline2\\n\t\\N' } },
+      { display_name: '\\N', tags: ['\\N'], attributes: { note: '\\N' } },
+    ]);
+  });
+
+  it('refuses huge fields and NUL bytes row by row, and imports the rows around them', async () => {
+    const csv = [
+      'lineUserId,displayName,tags,note',
+      `${uid(30_001)},${'n'.repeat(201)},,`,
+      `${uid(30_002)},ok,,${'x'.repeat(1_001)}`,
+      `${uid(30_003)},"${'y'.repeat(70_000)}",,`,
+      `${uid(30_004)},nul\u0000name,,`,
+      `${uid(30_005)},ok,tag\u0000,`,
+      `${uid(30_006)},ok,,nul\u0000note`,
+      `${uid(30_007)},Fine,,fine`,
+    ].join('\n');
+    const response = await importCsv(csv).expect(200);
+    expect(response.body).toMatchObject({ rows: 7, created: 1, rejectedCount: 6 });
+    expect(response.body.rejected.map((r: { line: number }) => r.line)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(response.body.rejected[0].problem).toContain('displayName');
+    expect(response.body.rejected[3].problem).toContain('NUL');
+    expect(await stored([30_001, 30_002, 30_003, 30_004, 30_005, 30_006, 30_007].map(uid))).toMatchObject([
+      { line_user_id: uid(30_007), display_name: 'Fine', attributes: { note: 'fine' } },
+    ]);
+  });
+
+  it('merges attributes and keeps what a file leaves out: empty cells, a missing tags column', async () => {
+    await t
+      .http()
+      .put(url())
+      .set(bearer(t.adminToken))
+      .send({
+        contacts: [
+          { lineUserId: uid(40_001), displayName: 'Kept', tags: ['old'], attributes: { a: 1, b: 'two' } },
+          { lineUserId: uid(40_002), displayName: 'Also kept', tags: ['old'], attributes: { a: 1 } },
+        ],
+      })
+      .expect(200);
+    const response = await importCsv(
+      ['lineUserId,displayName,b,c', `${uid(40_001)},,,3`, `${uid(40_002)},Renamed,,`, `${uid(40_003)},,new,`].join(
+        '\n',
+      ),
+    ).expect(200);
+    expect(response.body).toMatchObject({ rows: 3, created: 1, updated: 2, rejectedCount: 0 });
+    expect(await stored([uid(40_001), uid(40_002), uid(40_003)])).toMatchObject([
+      { display_name: 'Kept', tags: ['old'], attributes: { a: 1, b: 'two', c: 3 } },
+      { display_name: 'Renamed', tags: ['old'], attributes: { a: 1 } },
+      { display_name: null, tags: [], attributes: { b: 'new' }, status: 'following' },
+    ]);
+    // A tags column empties the tags of a row whose cell is empty.
+    await importCsv(`lineUserId,tags\n${uid(40_001)},\n${uid(40_002)},x|y\n`).expect(200);
+    expect((await stored([uid(40_001), uid(40_002)])).map((row) => row.tags)).toEqual([[], ['x', 'y']]);
+  });
+
+  it('writes a PUT whose rows give different fields, each as it gives them', async () => {
+    await t
+      .http()
+      .put(url())
+      .set(bearer(t.adminToken))
+      .send({
+        contacts: [
+          { lineUserId: uid(50_001), displayName: 'One', status: 'blocked', followedAt: '2026-11-01T00:00:00Z' },
+          { lineUserId: uid(50_002), displayName: 'Two', followedAt: '2026-11-02T00:00:00Z' },
+        ],
+      })
+      .expect(200);
+    const response = await t
+      .http()
+      .put(url())
+      .set(bearer(t.adminToken))
+      .send({
+        contacts: [
+          { lineUserId: uid(50_001), displayName: null, followedAt: null },
+          { lineUserId: uid(50_002), status: 'unfollowed', tags: ['t'] },
+          { lineUserId: uid(50_003), displayName: 'Three' },
+        ],
+      })
+      .expect(200);
+    expect(response.body).toEqual({ created: 1, updated: 2, rejected: [] });
+    expect(await stored([uid(50_001), uid(50_002), uid(50_003)])).toEqual([
+      {
+        line_user_id: uid(50_001),
+        display_name: null,
+        tags: [],
+        attributes: {},
+        status: 'blocked',
+        followed_at: null,
+      },
+      {
+        line_user_id: uid(50_002),
+        display_name: 'Two',
+        tags: ['t'],
+        attributes: {},
+        status: 'unfollowed',
+        followed_at: new Date('2026-11-02T00:00:00Z'),
+      },
+      {
+        line_user_id: uid(50_003),
+        display_name: 'Three',
+        tags: [],
+        attributes: {},
+        status: 'following',
+        followed_at: null,
+      },
+    ]);
+  });
+
+  it('runs concurrent imports of the same users to the end (locks taken in one order)', async () => {
+    const forward = ['lineUserId,displayName'];
+    for (let i = 0; i < 3_000; i++) forward.push(`${uid(60_000 + i)},F${i}`);
+    const backward = [forward[0], ...forward.slice(1).reverse()];
+    const [a, b] = await Promise.all([importCsv(forward.join('\n')), importCsv(backward.join('\n'))]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.created + b.body.created).toBe(3_000);
+    expect(a.body.updated + b.body.updated).toBe(3_000);
+  });
+});
