@@ -1,7 +1,10 @@
 // The CSV import and the bulk PUT go through COPY into a staging table and one upsert: the edges
 // of that path (duplicates far apart in a file, text COPY must escape, huge fields and NUL bytes
 // refused per row, attribute merges, rows of several shapes in one PUT, concurrent imports).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { PrismaService } from '../apps/api/src/database/prisma.service';
 
 const uid = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
 
@@ -189,5 +192,34 @@ describe('contacts import through COPY', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(a.body.created + b.body.created).toBe(3_000);
     expect(a.body.updated + b.body.updated).toBe(3_000);
+  });
+
+  it('writes nothing of an upload the client abandons half way, and gives its connection back', async () => {
+    const server = t.app.getHttpServer() as http.Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const upload = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `${url()}/import`,
+      headers: { ...bearer(t.adminToken), 'Content-Type': 'text/csv', 'Content-Length': '10000000' },
+    });
+    upload.on('error', () => undefined);
+    upload.write('lineUserId,displayName\n');
+    for (let i = 0; i < 2_000; i++) upload.write(`${uid(70_000 + i)},Gone ${i}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    upload.destroy();
+    const prisma = t.app.get(PrismaService);
+    const inUse = () => prisma.poolStats().find((pool) => pool.name === 'prisma')!.inUse;
+    for (let waited = 0; inUse() > 0 && waited < 10_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(inUse()).toBe(0);
+    const { rows } = await t.db.pool.query(
+      `SELECT count(*)::int AS n FROM contacts WHERE line_account_id = $1 AND display_name LIKE 'Gone %'`,
+      [accountId],
+    );
+    expect(rows[0].n).toBe(0);
+    await importCsv(`lineUserId\n${uid(70_000)}\n`).expect(200);
   });
 });
