@@ -83,6 +83,9 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     }).expect(200);
     expect(answer.body.sendAt).toBe('2026-11-30T02:00:00.000Z'); // Monday 30 November, 10:00 +08:00
     expect(answer.body.month).toBe('2026-11');
+    // A recurring send can't be deferred (saving refuses it): no defer suggestion, though it has a paid part.
+    expect(answer.body.paidMessages).toBeGreaterThan(0);
+    expect(answer.body.suggestions.map((s: { kind: string }) => s.kind)).not.toContain('defer');
     const december = await forecastDraft({ ...draft(), schedule: { at: '2026-12-02T10:00:00+08:00' } }).expect(200);
     expect(december.body).toMatchObject({ sendAt: '2026-12-02T02:00:00.000Z', month: '2026-12' });
   });
@@ -114,6 +117,10 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     // The whole test at its largest variant's two requests per recipient.
     const whole = await forecastDraft(ab).expect(200);
     expect(whole.body).toMatchObject({ recipients: 30, requestsPerRecipient: 2, messages: 60 });
+    // Its paid part could go at the reset, but a test can't be deferred: not suggested (the plain draft's is).
+    const kinds = (body: { suggestions: { kind: string }[] }) => body.suggestions.map((s) => s.kind);
+    expect(kinds((await forecastDraft(draft()).expect(200)).body)).toContain('defer');
+    expect(kinds(whole.body)).not.toContain('defer');
     const fields = async (body: object) =>
       ((await forecastDraft(body).expect(400)).body.details as { field: string }[]).map((d) => d.field);
     const weekly = { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-03-31T23:59:59+08:00' };

@@ -23,6 +23,8 @@ export interface SendShape {
   costCap: string | null;
   /** `defer` makes the forecast carry the split it would make (`deferral`). */
   overBudgetPolicy?: OverBudgetPolicy;
+  /** False when the campaign can't be deferred (an A/B test, a recurring schedule): no defer suggestion. */
+  deferrable?: boolean;
 }
 
 /** A forecast as the API returns it: the domain's, plus who it is for and the card's id. */
@@ -111,6 +113,7 @@ export class ForecastEngineService {
       timeZone: account.timezone,
       sendAt: (options.sendAt && options.sendAt > now ? options.sendAt : now).toISOString(),
       overBudgetPolicy: send.overBudgetPolicy,
+      ...(send.deferrable === false ? { deferrable: false } : {}),
     };
     const projection = projectMonth(input, {
       now,

@@ -15,7 +15,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { abTestProblems } from './campaign-ab-test';
 import { frequencyCapColumns } from './campaign-frequency-cap';
 import { CampaignForecastService } from './campaign-forecast.service';
-import { scheduleFromDto } from './campaign-schedule';
+import { scheduleColumns, scheduleFromDto } from './campaign-schedule';
 import {
   CampaignDraftForecastDto,
   CampaignDraftForecastResponseDto,
@@ -83,6 +83,7 @@ export class CampaignDraftForecastService {
         maxRecipients: dto.maxRecipients ?? null,
         costCap: dto.costCap ?? null,
         overBudgetPolicy: policy,
+        scheduleCron: scheduleColumns(schedule).scheduleCron,
         ...frequencyCapColumns(dto.frequencyCap ?? null),
       },
       sendAt && sendAt.getTime() > now.getTime() ? sendAt : null,

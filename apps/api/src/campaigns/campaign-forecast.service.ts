@@ -13,7 +13,7 @@ import { ScheduledSends } from '../ports/scheduled-sends';
 import type { DueSend } from '@lcm/domain/forecast';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
-import { messageObjectsOf } from './campaign-ab-test';
+import { messageObjectsOf, variantsOf } from './campaign-ab-test';
 
 export type ForecastPurpose = 'preview' | 'submission' | 'approval';
 
@@ -29,7 +29,7 @@ export type ForecastSubject = Pick<
   | 'frequencyCap'
   | 'frequencyCapMessages'
   | 'frequencyCapDays'
-> & { id: string | null; costCap: { toString(): string } | null };
+> & { id: string | null; costCap: { toString(): string } | null; scheduleCron: string | null };
 
 /**
  * A campaign's forecast: the audience's live size (following, deduplicated, capped by
@@ -69,7 +69,14 @@ export class CampaignForecastService {
     return this.engine.compute(
       lineAccount,
       ledger,
-      { recipients, messageObjects, costCap, overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy },
+      {
+        recipients,
+        messageObjects,
+        costCap,
+        overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy,
+        // Saving refuses defer on an A/B test and on a recurring schedule, so it is not suggested to them.
+        deferrable: variantsOf(campaign) === null && campaign.scheduleCron === null,
+      },
       {
         campaignId: campaign.id,
         sendAt,

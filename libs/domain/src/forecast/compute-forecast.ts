@@ -22,7 +22,7 @@ export function computeForecast(input: ForecastInput): Forecast {
   const trimmed = trimSuggestion(situation, assessment);
   const suggestions = [
     trimmed,
-    deferSuggestion(deferral, assessment),
+    input.deferrable === false ? null : deferSuggestion(deferral, assessment),
     planSuggestion(input, situation, assessment),
     nextMonthSuggestion(input, assessment),
   ].filter((suggestion): suggestion is Suggestion => suggestion !== null);

@@ -113,6 +113,8 @@ export interface ForecastInput {
   sendAt?: string;
   /** The campaign's policy at the gate; `defer` makes the forecast carry its plan (`deferral`). */
   overBudgetPolicy?: OverBudgetPolicy;
+  /** False for a send that can't take policy defer (an A/B test, a recurring schedule): no defer suggestion. */
+  deferrable?: boolean;
 }
 
 /** What the budget gate does with a send that doesn't fit or costs money (docs/domain.md, "The budget gate"). */
