@@ -319,11 +319,16 @@ describe('dispatch: many runs, many instances, one budget', () => {
         code: 'over_budget',
         message: expect.stringContaining('past the monthly budget of 5.0000 TWD'),
         clearedBy: 'PATCH /line-accounts/:id',
+        // The same reason as codes with their figures, for the console to word in zh-TW.
+        details: [
+          expect.objectContaining({ code: 'over_budget.monthly', params: expect.objectContaining({ cap: '5.0000' }) }),
+        ],
       },
       {
         code: 'needs_reapproval',
         message: expect.stringContaining('more than the approved 0.0000'),
         clearedBy: 'POST /campaigns/:id/submit',
+        details: [expect.objectContaining({ code: 'needs_reapproval.cost' })],
       },
     ]);
     expect(refused.body.message).toMatch(/^the budget gate refused this send \(over_budget, needs_reapproval\): /);

@@ -124,6 +124,28 @@ export class TrimPlanDto {
   wouldBlock: TrimBlockReasonDto[];
 }
 
+/** A reason as a code with its figures, for a client to word in its own language (docs/api.md, "Reasons in any language"). */
+export class ReasonDetailDto {
+  @ApiProperty({ example: 'over_budget.monthly', description: 'What the reason says; new codes may appear' })
+  code: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    example: {
+      spent: '0.0000',
+      reserved: '0.0000',
+      cost: '600.0000',
+      after: '600.0000',
+      cap: '500.0000',
+      over: '100.0000',
+      currency: 'TWD',
+    },
+    description: 'The figures: counts are numbers, money a decimal string in `currency`',
+  })
+  params: Record<string, string | number>;
+  @ApiProperty({ description: 'The same in English, as `reasons` or `message` words it' }) text: string;
+}
+
 /** A forecast as the API answers it (docs/domain.md, "The forecast"); libs/domain/src/forecast has every field. */
 export class ForecastResponseDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
@@ -159,6 +181,12 @@ export class ForecastResponseDto {
   @ApiProperty({ enum: ['ok', 'over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'] }) verdict: string;
   @ApiProperty({ type: [String] }) verdicts: string[];
   @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({
+    type: [ReasonDetailDto],
+    description:
+      'The reasons as codes with their figures, in the same order (a block reason of two parts is two entries)',
+  })
+  reasonDetails: ReasonDetailDto[];
   @ApiProperty({
     type: [Object],
     description:

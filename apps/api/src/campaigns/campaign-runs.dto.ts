@@ -1,3 +1,4 @@
+import { ReasonDetailDto } from '../billing/billing.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { CampaignRunStatus } from '@lcm/database';
@@ -62,6 +63,12 @@ export class RunBlockReasonDto {
       'new approval. null on the trimmed and deferred notes, which block nothing.',
   })
   clearedBy: string | null;
+  @ApiPropertyOptional({
+    type: [ReasonDetailDto],
+    description:
+      "The message's parts as codes with their figures; absent on notes and on runs blocked before they were kept",
+  })
+  details?: ReasonDetailDto[];
 }
 
 export class RunProgressDto {

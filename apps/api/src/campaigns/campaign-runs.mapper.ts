@@ -101,6 +101,7 @@ function blockReason(reason: StoredReason): RunBlockReasonDto {
     code: reason.code,
     message: reason.message,
     clearedBy: reason.clearedBy !== undefined ? reason.clearedBy : (CLEARED_BY[reason.code as BlockReasonCode] ?? null),
+    ...(reason.details ? { details: reason.details } : {}),
   };
 }
 

@@ -36,7 +36,7 @@ import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
-import { DeferPlanDto, ForecastResponseDto, TrimPlanDto } from '../billing/billing.dto';
+import { DeferPlanDto, ForecastResponseDto, ReasonDetailDto, TrimPlanDto } from '../billing/billing.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { AB_METRICS, AB_UNDECIDED_RULES, MAX_VARIANTS, MIN_VARIANTS } from '@lcm/domain/ab-tests';
@@ -424,6 +424,8 @@ export class ForecastBlockReasonDto {
   @ApiProperty({ enum: ['over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'] }) code: string;
   @ApiProperty({ description: 'In words, with the figures and what to change' }) message: string;
   @ApiProperty({ example: 'PATCH /line-accounts/:id' }) clearedBy: string;
+  @ApiPropertyOptional({ type: [ReasonDetailDto], description: "The message's parts as codes with their figures" })
+  details?: ReasonDetailDto[];
 }
 
 /** What the approver approves: the forecast stored with this submission or approval. */

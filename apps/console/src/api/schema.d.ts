@@ -1357,6 +1357,30 @@ export interface components {
             /** @description Following members at their frequency cap now (the account's, or the campaign's in a forecast): left out of a send. 0 without a cap */
             frequencyCap: number;
         };
+        ReasonDetailDto: {
+            /**
+             * @description What the reason says; new codes may appear
+             * @example over_budget.monthly
+             */
+            code: string;
+            /**
+             * @description The figures: counts are numbers, money a decimal string in `currency`
+             * @example {
+             *       "spent": "0.0000",
+             *       "reserved": "0.0000",
+             *       "cost": "600.0000",
+             *       "after": "600.0000",
+             *       "cap": "500.0000",
+             *       "over": "100.0000",
+             *       "currency": "TWD"
+             *     }
+             */
+            params: {
+                [key: string]: string | number;
+            };
+            /** @description The same in English, as `reasons` or `message` words it */
+            text: string;
+        };
         DeferPartDto: {
             recipients: number;
             messages: number;
@@ -1447,6 +1471,8 @@ export interface components {
             verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
             verdicts: string[];
             reasons: string[];
+            /** @description The reasons as codes with their figures, in the same order (a block reason of two parts is two entries) */
+            reasonDetails: components["schemas"]["ReasonDetailDto"][];
             /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
@@ -2171,6 +2197,8 @@ export interface components {
             verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
             verdicts: string[];
             reasons: string[];
+            /** @description The reasons as codes with their figures, in the same order (a block reason of two parts is two entries) */
+            reasonDetails: components["schemas"]["ReasonDetailDto"][];
             /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
@@ -2246,6 +2274,8 @@ export interface components {
             message: string;
             /** @example PATCH /line-accounts/:id */
             clearedBy: string;
+            /** @description The message's parts as codes with their figures */
+            details?: components["schemas"]["ReasonDetailDto"][];
         };
         CampaignForecastSummaryDto: {
             /** Format: uuid */
@@ -2392,6 +2422,8 @@ export interface components {
              * @example PATCH /line-accounts/:id
              */
             clearedBy: string | null;
+            /** @description The message's parts as codes with their figures; absent on notes and on runs blocked before they were kept */
+            details?: components["schemas"]["ReasonDetailDto"][];
         };
         RunDeferralDto: {
             /** @description On the first run: the seed that ordered its snapshot (md5(seed || LINE user id)); the first recipients in that order went now */

@@ -366,6 +366,39 @@ describe('computeForecast: verdicts', () => {
     expect(computeForecast(input({ used: 6000, recipients: 1000, costCap: '100' })).blockReasons).toEqual([
       expect.objectContaining({ code: 'over_budget', clearedBy: 'POST /campaigns/:id/withdraw' }),
     ]);
+    // The same reasons as codes with their figures: the over_budget reason's two parts apart.
+    expect(forecast.blockReasons[1].details).toEqual([
+      {
+        code: 'over_budget.monthly',
+        params: {
+          spent: '0.0000',
+          reserved: '0.0000',
+          cost: '200.0000',
+          after: '200.0000',
+          cap: '50.0000',
+          over: '150.0000',
+          currency: 'TWD',
+        },
+        text: expect.stringContaining('past the monthly budget'),
+      },
+      {
+        code: 'over_budget.cost_cap',
+        params: { cost: '200.0000', costCap: '100.0000', currency: 'TWD' },
+        text: expect.stringContaining("the campaign's cost cap"),
+      },
+    ]);
+    expect(forecast.reasonDetails.map((detail) => detail.code)).toEqual([
+      'messages',
+      'quota.plan.ledger',
+      'split.paid',
+      'rate_card.unverified',
+      'over_line_cap',
+      'over_budget.monthly',
+      'over_budget.cost_cap',
+      'quota_unknown',
+    ]);
+    // Every English reason is the text of its details, in order.
+    expect(forecast.reasonDetails.map((detail) => detail.text).join(' ')).toBe(forecast.reasons.join(' '));
     const budget = forecast.blockReasons[1].message;
     // Both money caps passed: the one over_budget reason says both, with the figures.
     expect(budget).toContain('past the monthly budget of 50.0000 TWD by 150.0000 TWD');
@@ -395,6 +428,13 @@ describe('computeForecast: verdicts', () => {
       code: 'needs_reapproval',
       message: expect.stringContaining('more than the approved 100.0000 plus 10% (110.0000)'),
       clearedBy: 'POST /campaigns/:id/submit',
+      details: [
+        {
+          code: 'needs_reapproval.cost',
+          params: { cost: '110.0001', approved: '100.0000', tolerance: 10, limit: '110.0000', currency: 'TWD' },
+          text: expect.stringContaining('more than the approved'),
+        },
+      ],
     });
     expect(approvalLapsed()).toMatchObject({ code: 'needs_reapproval', clearedBy: 'POST /campaigns/:id/submit' });
   });

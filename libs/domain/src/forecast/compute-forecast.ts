@@ -1,7 +1,15 @@
 import { formatAmount } from '../money';
 import { isMonth, summarizeRateCard } from '../pricing';
 import { assess, Assessment } from './assess';
-import { Forecast, ForecastBudget, ForecastInput, Suggestion, TrimPlan, TrimSuggestion } from './forecast.types';
+import {
+  Forecast,
+  ForecastBudget,
+  ForecastInput,
+  ReasonDetail,
+  Suggestion,
+  TrimPlan,
+  TrimSuggestion,
+} from './forecast.types';
 import { deferPlan, deferSuggestion } from './defer';
 import { explain } from './reasons';
 import { buildSituation, MonthSituation } from './situation';
@@ -37,6 +45,12 @@ export function computeForecast(input: ForecastInput): Forecast {
           ...explanation.lines.filter((line) => !trim.wouldBlock.some((reason) => reason.message === line)),
           trimLine(trim, assessment.recipients),
         ],
+        details: [
+          ...explanation.details.filter(
+            (detail) => !trim.wouldBlock.some((reason) => reason.details?.includes(detail)),
+          ),
+          trimDetail(trim, assessment.recipients),
+        ],
         warnings: [...explanation.warnings, trimLine(trim, assessment.recipients)],
       }
     : { verdicts: assessment.verdicts, ...explanation };
@@ -64,6 +78,7 @@ export function computeForecast(input: ForecastInput): Forecast {
     verdict: outcome.verdicts[0] ?? 'ok',
     verdicts: outcome.verdicts,
     reasons: outcome.lines,
+    reasonDetails: outcome.details,
     blockReasons: outcome.blockReasons,
     warnings: outcome.warnings,
     suggestions,
@@ -106,6 +121,22 @@ function trimLine(trim: TrimPlan, recipients: number): string {
     `${trim.wouldBlock.map((r) => r.message).join(' ')}), so the gate sends to the ${n(trim.recipients)} that fit ` +
     `(${n(trim.messages)} messages, ${trim.cost} ${trim.currency}) and leaves out the other ${n(trim.leftOut)}.`
   );
+}
+
+function trimDetail(trim: TrimPlan, recipients: number): ReasonDetail {
+  return {
+    code: 'policy.trim',
+    params: {
+      recipients,
+      refused: trim.wouldBlock.map((r) => r.code).join(', '),
+      fit: trim.recipients,
+      messages: trim.messages,
+      cost: trim.cost,
+      currency: trim.currency,
+      leftOut: trim.leftOut,
+    },
+    text: trimLine(trim, recipients),
+  };
 }
 
 function budgetOf(situation: MonthSituation, assessment: Assessment): ForecastBudget {

@@ -31,6 +31,18 @@ export interface BlockReason {
   code: BlockReasonCode;
   message: string;
   clearedBy: string;
+  /** The message's parts with their figures, for a client to word in its own language (reasons.ts). */
+  details?: ReasonDetail[];
+}
+
+/**
+ * One reason as a code and its figures, with the English the API words it in (`text`). Counts are
+ * numbers; money is a decimal string in `currency`. A client that does not know the code shows `text`.
+ */
+export interface ReasonDetail {
+  code: string;
+  params: Record<string, string | number>;
+  text: string;
 }
 
 /** LINE's GET /v2/bot/message/quota. `value` = free messages + the additional-message cap set in LINE's console. */
@@ -252,6 +264,8 @@ export interface Forecast {
   verdicts: BlockingVerdict[];
   /** The arithmetic in words, then each block reason's message, then warnings. */
   reasons: string[];
+  /** The same reasons as codes with their figures (a block reason of two parts is two entries). */
+  reasonDetails: ReasonDetail[];
   /** One per verdict, in the same order, with the call that clears it. */
   blockReasons: BlockReason[];
   /** What an approver should know that does not block: stale LINE figures under no cap, an unverified rate card. */

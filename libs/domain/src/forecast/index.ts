@@ -15,6 +15,7 @@ export { VERDICT_SEVERITY } from './forecast.types';
 export { approvalLapsed, CLEARED_BY, costPastApproval } from './reasons';
 export type {
   BlockReason,
+  ReasonDetail,
   DeferPart,
   DeferSuggestion,
   BlockReasonCode,
