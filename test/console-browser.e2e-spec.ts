@@ -381,8 +381,12 @@ describeInBrowser('console in a browser', () => {
     const runs = await t.http().get(`/api/v1/campaigns/${campaign.body.id}/runs`).set(bearer(t.adminToken)).expect(200);
     const blocked = runs.body.items.find((run: { status: string }) => run.status === 'blocked');
     expect(blocked.blockReasons.map((r: { code: string }) => r.code)).toContain('over_budget');
+    // Worded in Traditional Chinese from each reason's code and figures (the budget of NT$1.00).
     const shown = await page.getByTestId('refusal-reasons').innerText();
-    for (const reason of blocked.blockReasons as { message: string }[]) expect(shown).toContain(reason.message);
+    const codes = (blocked.blockReasons as { details?: { code: string }[] }[]).flatMap((r) => r.details ?? []);
+    expect(codes.map((d) => d.code)).toContain('over_budget.monthly');
+    expect(shown).toContain('超出每月預算 NT$1.00');
+    for (const reason of blocked.blockReasons as { message: string }[]) expect(shown).not.toContain(reason.message);
     await expectAccessible(page, 'refused send (zh-TW)');
     await shoot(page, 'zh-TW-send-refused');
     // The run is on record as blocked, with the reason and what clears it.

@@ -7,13 +7,14 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../api/client';
 import type { Campaign, Run } from '../api/types';
 import { useAuth } from '../auth';
+import { blockReasonText } from '../reasons';
 import { Reason } from './common';
 import { SendNowConfirm } from './SendNowConfirm';
 
 type Action = 'submit' | 'withdraw' | 'approve' | 'reject' | 'send-now' | 'pause' | 'resume' | 'cancel';
 
 export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDone?(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user, can } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -158,9 +159,9 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           }
           description={
             <ul style={{ margin: 0, paddingLeft: 20 }} data-testid="refusal-reasons">
-              {(refusal.details.length
-                ? refusal.details.map((d) => d.problem)
-                : (refusedRun?.blockReasons.map((r) => r.message) ?? [])
+              {(refusedRun?.blockReasons.length
+                ? refusedRun.blockReasons.map((r) => blockReasonText(r, t, i18n.language))
+                : refusal.details.map((d) => d.problem)
               ).map((reason, i) => (
                 <li key={i}>{reason}</li>
               ))}

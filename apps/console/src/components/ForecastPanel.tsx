@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { FieldProblem } from '../api/client';
 import type { Forecast, Suggestion } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
+import { forecastReasons } from '../reasons';
 
 export interface ForecastPanelProps {
   forecast: Forecast | undefined;
@@ -183,7 +184,7 @@ export function ForecastPanel({
           <div>
             <Typography.Text strong>{t('Reasons')}</Typography.Text>
             <ul data-testid="forecast-reasons" style={{ paddingLeft: 20, margin: '4px 0' }}>
-              {forecast.reasons.map((reason, i) => (
+              {forecastReasons(forecast, t, i18n.language).map((reason, i) => (
                 <li key={i}>{reason}</li>
               ))}
             </ul>

@@ -2,6 +2,7 @@ import { Progress, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
+import { blockReasonText } from '../reasons';
 
 const RUN_COLOR: Record<string, string> = {
   scheduled: 'blue',
@@ -114,7 +115,7 @@ export function RunsTable({
               <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
                 {run.blockReasons.map((reason, i) => (
                   <li key={i}>
-                    <Tag color="red">{reason.code}</Tag> {reason.message}
+                    <Tag color="red">{reason.code}</Tag> {blockReasonText(reason, t, i18n.language)}
                   </li>
                 ))}
               </ul>

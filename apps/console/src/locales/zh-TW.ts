@@ -495,6 +495,37 @@ export const zhTW: Record<string, string> = {
   'weekday.Fri': '週五',
   'weekday.Sat': '週六',
   'weekday.Sun': '週日',
+  // The API's reasons by code (reasons.ts), worded from their figures; English is the API's own text.
+  'reason.messages':
+    '{{recipients}} 位收件人 × 每人 {{requestsPerRecipient}} 次請求（每次請求最多 5 則訊息物件）＝ {{month}} 共 {{messages}} 則訊息。',
+  'reason.quota.plan.line':
+    '免費額度：{{plan}} 方案的 {{free}} 則免費訊息；已用 {{used}}（取自 LINE 的用量讀數加上本服務之後的發送，或本服務的帳本，取較高者），其他發送保留 {{reserved}}，為其他推播預留 {{headroom}}：剩餘 {{remainingFree}} 則免費訊息。',
+  'reason.quota.plan.ledger':
+    '免費額度：{{plan}} 方案的 {{free}} 則免費訊息；已用 {{used}}（取自本服務的帳本），其他發送保留 {{reserved}}，為其他推播預留 {{headroom}}：剩餘 {{remainingFree}} 則免費訊息。',
+  'reason.quota.line_limit.line':
+    '免費額度：LINE 的每月上限 {{free}}（低於方案的 {{planFree}} 則免費訊息）；已用 {{used}}（取自 LINE 的用量讀數加上本服務之後的發送，或本服務的帳本，取較高者），其他發送保留 {{reserved}}，為其他推播預留 {{headroom}}：剩餘 {{remainingFree}} 則免費訊息。',
+  'reason.quota.line_limit.ledger':
+    '免費額度：LINE 的每月上限 {{free}}（低於方案的 {{planFree}} 則免費訊息）；已用 {{used}}（取自本服務的帳本），其他發送保留 {{reserved}}，為其他推播預留 {{headroom}}：剩餘 {{remainingFree}} 則免費訊息。',
+  'reason.split.nothing': '沒有要發送的訊息。',
+  'reason.split.all_free': '全部 {{messages}} 則訊息皆為免費。',
+  'reason.split.past_free': '{{free}} 則免費，{{paid}} 則超出免費額度。',
+  'reason.split.paid': '{{free}} 則免費，{{paid}} 則加購（本月加購訊息第 {{first}} 至 {{last}} 則），費用 {{cost}}。',
+  'reason.rate_card.unverified':
+    '價格來自未經驗證的費率表 {{region}} {{plan}}（自 {{effectiveFrom}} 起）：其級距為估計值，並非 LINE 的官方價目表，可能高估費用。',
+  'reason.over_plan_limit':
+    '{{paid}} 則訊息將超出免費額度，而 {{plan}} 方案無法加購訊息：請將帳號改為可加購的方案（plan）。',
+  'reason.over_line_cap':
+    '此次發送會使本月的加購訊息達到 {{after}} 則，超過 LINE 的上限 {{cap}} 則：請在 LINE 與此處提高上限（additionalMessageCap），或減少收件人。',
+  'reason.over_budget.monthly':
+    '已花費 {{spent}} ＋ 已保留 {{reserved}} ＋ 此次發送 {{cost}} ＝ {{after}}，超出每月預算 {{cap}} 達 {{over}}：請提高預算（monthlyBudget）或減少收件人。',
+  'reason.over_budget.cost_cap':
+    '此次發送費用 {{cost}}，超過活動的費用上限 {{costCap}}：請撤回活動並提高費用上限（costCap），或減少收件人。',
+  'reason.quota_unknown':
+    'LINE 的額度與用量近期未能讀取，本服務以外的推播可能未計入；在有上限的情況下，發送會暫停，直到重新讀取為止。',
+  'reason.stale_no_cap': 'LINE 的額度與用量近期未讀取；由於沒有上限，以上數字為下限。',
+  'reason.needs_reapproval.cost':
+    '此次發送現在的費用為 {{cost}}，超過核准時的 {{approved}} 加 {{tolerance}}%（{{limit}}）；需要重新核准。',
+  'reason.needs_reapproval.lapsed': '此發送核准後，活動已變更或失去核准；需要重新核准。',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': '訊息',
   'field.variants': 'A/B 版本',
