@@ -73,6 +73,7 @@ describe("the API's reasons in the reader's language", () => {
       'stale_no_cap',
       'needs_reapproval.cost',
       'needs_reapproval.lapsed',
+      'policy.trim',
     ];
     for (const code of codes) expect(i18next.exists(`reason.${code}`, { lng: 'zh-TW' })).toBe(true);
   });

@@ -525,6 +525,8 @@ export const zhTW: Record<string, string> = {
   'reason.stale_no_cap': 'LINE 的額度與用量近期未讀取；由於沒有上限，以上數字為下限。',
   'reason.needs_reapproval.cost':
     '此次發送現在的費用為 {{cost}}，超過核准時的 {{approved}} 加 {{tolerance}}%（{{limit}}）；需要重新核准。',
+  'reason.policy.trim':
+    '超出預算時縮減：全部 {{recipients}} 位會被拒絕（{{refused}}），因此關卡只發送給符合的 {{fit}} 位（{{messages}} 則訊息，{{cost}}），其餘 {{leftOut}} 位不發送。',
   'reason.needs_reapproval.lapsed': '此發送核准後，活動已變更或失去核准；需要重新核准。',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': '訊息',
