@@ -70,4 +70,29 @@ describe('totalOf', () => {
     expect(total.rates.uniqueClickRate).toBeNull();
     expect(total.costPer.uniqueClick).toBeNull();
   });
+
+  it("counts an A/B test's forecast and approval once, as its first run carries them", () => {
+    // The sandbox's test: the gate reserved NT$140 for the whole test at variant A's start; A and B
+    // were free, the remainder's gate re-reserved 140 within the same approval and cost 140.
+    const part = (id: string, trigger: string, variant: number, reserved: string, actual: string) =>
+      ({
+        ...run(id, 100, '140', `lcm_${id}`),
+        reservedCost: new Dec(reserved),
+        actualCost: new Dec(actual),
+        abTestRunId: 'a',
+        trigger,
+        variant,
+      }) as unknown as CampaignRun;
+    const views = [
+      toRunResults(part('a', 'send_now', 0, '140', '0'), [], 'TWD', null),
+      toRunResults(part('b', 'ab_variant', 1, '0', '0'), [], 'TWD', null),
+      toRunResults(part('r', 'ab_remainder', 1, '140', '140'), [], 'TWD', null),
+    ];
+    expect(totalOf(views, 'TWD').cost).toEqual({
+      forecast: { amount: '140.0000', currency: 'TWD' },
+      approved: { amount: '140.0000', currency: 'TWD' },
+      actual: { amount: '140.0000', currency: 'TWD' },
+      difference: { amount: '0.0000', currency: 'TWD' },
+    });
+  });
 });

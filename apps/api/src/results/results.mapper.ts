@@ -100,10 +100,20 @@ export function toRunResults(
 }
 
 /**
+ * An A/B test is forecast, approved and reserved once, whole, by its first run (variant A's); its
+ * other runs carry the same approval, and the remainder's gate re-reserves within it, so adding
+ * theirs would count the test two or three times over.
+ */
+function carriesItsForecast(run: RunResultsDto): boolean {
+  return run.abPart === null || (run.abPart === 'variant' && run.variant === 'A');
+}
+
+/**
  * All runs together: counts add up (a part under 20 leaves the total unknown, with a lower bound),
  * costs add up. A rate and a cost per result take only the runs LINE has figures of for that count:
  * a run sent without an aggregation unit (or not read yet) has none, and its delivered messages and
- * cost would otherwise dilute the rate and inflate the cost per result.
+ * cost would otherwise dilute the rate and inflate the cost per result. An A/B test's forecast and
+ * approved cost are its first run's (carriesItsForecast).
  */
 export function totalOf(runs: readonly RunResultsDto[], currency: string): ResultFiguresDto {
   const sum = (of: readonly RunResultsDto[], pick: (run: RunResultsDto) => string) =>
@@ -118,8 +128,8 @@ export function totalOf(runs: readonly RunResultsDto[], currency: string): Resul
     deliveredOf(runs),
     counts,
     {
-      forecast: sum(runs, (run) => run.cost.forecast.amount),
-      approved: sum(runs, (run) => run.cost.approved.amount),
+      forecast: sum(runs.filter(carriesItsForecast), (run) => run.cost.forecast.amount),
+      approved: sum(runs.filter(carriesItsForecast), (run) => run.cost.approved.amount),
       actual: sum(runs, (run) => run.cost.actual.amount),
     },
     currency,
