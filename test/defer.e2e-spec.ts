@@ -220,6 +220,89 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
     expect(campaign.body.status).toBe('completed');
   }, 300_000);
 
+  it('with deferPriority, the free part goes to the highest values of the attribute, contacts without it last', async () => {
+    // The clock is past the first test's reset (December): 4 of December's 6,000 free messages are left.
+    const s = await sendingScenario(t, sim, { followers: 10, consumption: 5996 });
+    const contacts = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/contacts?limit=50`).set(bearer(s.marketer.token))
+    ).body.items.map((c: { lineUserId: string }) => c.lineUserId) as string[];
+    const u = contacts.sort();
+    const points = [5, 9, 1, 9, 3, null, 7, 2, null, 4];
+    await t
+      .http()
+      .put(`/api/v1/line-accounts/${s.accountId}/contacts`)
+      .set(bearer(s.marketer.token))
+      .send({
+        contacts: u.map((lineUserId, i) => ({
+          lineUserId,
+          status: 'following',
+          attributes: points[i] === null ? {} : { points: points[i] },
+        })),
+      })
+      .expect(200);
+    const create = (deferPriority: unknown) =>
+      t
+        .http()
+        .post('/api/v1/campaigns')
+        .set(bearer(s.marketer.token))
+        .send({
+          lineAccountId: s.accountId,
+          audienceId: s.audienceId,
+          name: 'Loyalty first',
+          messages: [{ type: 'text', text: 'For our best customers first' }],
+          overBudgetPolicy: 'defer',
+          deferPriority,
+        });
+    for (const [bad, field] of [
+      [{ attribute: 'bad name!', order: 'desc' }, 'deferPriority.attribute'],
+      [{ attribute: 'points', order: 'up' }, 'deferPriority.order'],
+      [{ order: 'desc' }, 'deferPriority.attribute'],
+      ['points', 'deferPriority'],
+    ] as const) {
+      const response = await create(bad);
+      expect(response.status).toBe(400);
+      expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const created = await create({ attribute: 'points', order: 'desc' });
+    expect(created.status).toBe(201);
+    expect(created.body.deferPriority).toEqual({ attribute: 'points', order: 'desc' });
+    const campaignId = created.body.id as string;
+
+    const submitted = await t
+      .http()
+      .post(`/api/v1/campaigns/${campaignId}/submit`)
+      .set(bearer(s.marketer.token))
+      .send({})
+      .expect(200);
+    expect(submitted.body.forecast.deferral).toMatchObject({
+      now: { recipients: 4 },
+      later: { recipients: 6 },
+      priority: { attribute: 'points', order: 'desc' },
+    });
+    await t.http().post(`/api/v1/campaigns/${campaignId}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    const firstId = await sendNow(t, s, campaignId);
+    const service = startServiceProcess({ DATABASE_URL: t.db.url, DISPATCH_POLL_MS: '50', ...clock.env() });
+    try {
+      const first = await waitForRun(t, s.marketer.token, firstId, FINISHED, 60_000);
+      expect(first).toMatchObject({ status: 'completed', progress: { recipients: 4, delivered: 4 } });
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+    // 9, 9, 7 and 5 points went now; the rest waits, the two without points at its end.
+    const perUser = (await request(sim.url).get(`/_sim/channels/${s.channelId}/deliveries?perUser=true`).expect(200))
+      .body.perUser as Record<string, number>;
+    expect(Object.keys(perUser).sort()).toEqual([u[1], u[3], u[6], u[0]].sort());
+    const rest = (await getRun(t, s.marketer.token, firstId)) as unknown as { deferral: { deferredRunId: string } };
+    const restIds = await t.db.pool.query<{ ids: string[] }>(
+      'SELECT line_user_ids AS ids FROM run_batches WHERE run_id = $1 ORDER BY batch_no',
+      [rest.deferral.deferredRunId],
+    );
+    const later = restIds.rows.flatMap((row) => row.ids);
+    expect(later.slice(0, 4)).toEqual([u[9], u[4], u[7], u[2]]);
+    expect(later.slice(4).sort()).toEqual([u[5], u[8]].sort());
+  }, 120_000);
+
   it('refuses defer on a recurring campaign, naming the field', async () => {
     const s = await sendingScenario(t, sim, { followers: 10 });
     const response = await t

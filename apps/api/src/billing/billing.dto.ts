@@ -90,6 +90,12 @@ export class DeferPartDto {
   @ApiProperty({ type: [String] }) verdicts: string[];
 }
 
+/** Who of a deferred send goes now: by a contact attribute, highest (desc) or lowest (asc) first. */
+export class DeferPriorityOrderDto {
+  @ApiProperty({ example: 'points' }) attribute: string;
+  @ApiProperty({ enum: ['desc', 'asc'] }) order: string;
+}
+
 /** Policy defer's split: the recipients whose messages are all free this month now, the rest at the reset. */
 export class DeferPlanDto {
   @ApiProperty({ enum: ['defer'] }) kind: string;
@@ -102,6 +108,13 @@ export class DeferPlanDto {
   @ApiProperty({ example: '1200.0000', description: "The whole send's cost now minus both parts' costs" })
   saves: string;
   @ApiProperty({ example: 'TWD' }) currency: string;
+  @ApiPropertyOptional({
+    type: DeferPriorityOrderDto,
+    nullable: true,
+    description:
+      "A campaign's forecast: who goes now, by this contact attribute (ties in the seeded order); null: a seeded random order",
+  })
+  priority?: DeferPriorityOrderDto | null;
 }
 
 /** A reason the whole audience would be refused, with the call that clears it. */

@@ -14,6 +14,7 @@ import { AudiencesService } from '../audiences/audiences.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { abTestProblems } from './campaign-ab-test';
 import { frequencyCapColumns } from './campaign-frequency-cap';
+import { deferPriorityColumns } from './campaign-defer-priority';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { scheduleColumns, scheduleFromDto } from './campaign-schedule';
 import {
@@ -85,6 +86,7 @@ export class CampaignDraftForecastService {
         overBudgetPolicy: policy,
         scheduleCron: scheduleColumns(schedule).scheduleCron,
         ...frequencyCapColumns(dto.frequencyCap ?? null),
+        ...deferPriorityColumns(dto.deferPriority ?? null),
       },
       sendAt && sendAt.getTime() > now.getTime() ? sendAt : null,
       account,

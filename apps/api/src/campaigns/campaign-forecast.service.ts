@@ -13,6 +13,7 @@ import { ScheduledSends } from '../ports/scheduled-sends';
 import type { DueSend } from '@lcm/domain/forecast';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
+import { deferPriorityOf } from './campaign-defer-priority';
 import { messageObjectsOf, variantsOf } from './campaign-ab-test';
 
 export type ForecastPurpose = 'preview' | 'submission' | 'approval';
@@ -29,7 +30,12 @@ export type ForecastSubject = Pick<
   | 'frequencyCap'
   | 'frequencyCapMessages'
   | 'frequencyCapDays'
-> & { id: string | null; costCap: { toString(): string } | null; scheduleCron: string | null };
+> &
+  Partial<Pick<Campaign, 'deferPriorityAttribute' | 'deferPriorityOrder'>> & {
+    id: string | null;
+    costCap: { toString(): string } | null;
+    scheduleCron: string | null;
+  };
 
 /**
  * A campaign's forecast: the audience's live size (following, deduplicated, capped by
@@ -66,7 +72,7 @@ export class CampaignForecastService {
     // An A/B test is forecast whole (variants and remainder) at its largest variant's requests per recipient.
     const messageObjects = messageObjectsOf(campaign);
     const costCap = campaign.costCap?.toString() ?? null;
-    return this.engine.compute(
+    const computed = await this.engine.compute(
       lineAccount,
       ledger,
       {
@@ -84,6 +90,16 @@ export class CampaignForecastService {
         dueSends: dueSends ?? (await this.scheduled.dueInMonth(lineAccount, month)),
       },
     );
+    // Under defer the split also says who goes now: by the campaign's priority attribute, else the seed alone.
+    const { deferral } = computed.response;
+    if (deferral) {
+      const priority = deferPriorityOf({
+        deferPriorityAttribute: campaign.deferPriorityAttribute ?? null,
+        deferPriorityOrder: campaign.deferPriorityOrder ?? null,
+      });
+      computed.response = { ...computed.response, deferral: { ...deferral, priority } };
+    }
+    return computed;
   }
 
   /** Stores the forecast with its inputs, in the caller's transaction; returns its id. */

@@ -32,6 +32,7 @@ import {
 import { forecastFigures, toCampaignResponse, toForecastSummary } from './campaigns.mapper';
 import { CampaignChanges, CampaignsRepository } from './campaigns.repository';
 import { frequencyCapColumns, frequencyCapField } from './campaign-frequency-cap';
+import { deferPriorityColumns, deferPriorityOf } from './campaign-defer-priority';
 import { abTestOf, abTestProblems, variantsOf } from './campaign-ab-test';
 import type { AbTest } from '@lcm/domain/ab-tests';
 
@@ -101,6 +102,7 @@ export class CampaignWorkflowService {
           costCap: dto.costCap ?? null,
           overBudgetPolicy: dto.overBudgetPolicy ?? 'block',
           ...frequencyCapColumns(dto.frequencyCap ?? null),
+          ...deferPriorityColumns(dto.deferPriority ?? null),
           createdById: actor.id,
           lastEditedById: actor.id,
         },
@@ -162,6 +164,7 @@ export class CampaignWorkflowService {
       ...(dto.costCap !== undefined ? { costCap: dto.costCap } : {}),
       ...(dto.overBudgetPolicy !== undefined ? { overBudgetPolicy: dto.overBudgetPolicy } : {}),
       ...(dto.frequencyCap !== undefined ? frequencyCapColumns(dto.frequencyCap) : {}),
+      ...(dto.deferPriority !== undefined ? deferPriorityColumns(dto.deferPriority) : {}),
       lastEditedById: actor.id,
     };
     return this.repository.transaction(async (tx) => {
@@ -561,6 +564,7 @@ function contentOf(campaign: Campaign): Record<string, unknown> {
     costCap: campaign.costCap?.toString() ?? null,
     overBudgetPolicy: campaign.overBudgetPolicy,
     frequencyCap: frequencyCapField(campaign),
+    deferPriority: deferPriorityOf(campaign),
     variants: campaign.variants,
     abTest: campaign.abTest,
   };

@@ -32,6 +32,7 @@ import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfa
 
 type ApiSchema = SchemaObject | ReferenceObject;
 import { LINE_USER_ID_PATTERN } from '@lcm/domain/line-messages';
+import { ATTRIBUTE_NAME_PATTERN } from '@lcm/domain/segments';
 import { IsTimeZone } from '../common/time-zone';
 import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
@@ -143,6 +144,25 @@ export class CampaignScheduleDto {
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.cron !== undefined || schedule.until !== undefined)
   @IsInstant()
   until?: string;
+}
+
+export const DEFER_PRIORITY_ORDERS = ['desc', 'asc'] as const;
+
+/** Policy defer: who goes now, by a contact attribute (ties, and contacts without it, last, by the seed). */
+export class DeferPriorityDto {
+  @ApiProperty({
+    example: 'points',
+    pattern: ATTRIBUTE_NAME_PATTERN.source,
+    description:
+      "A contact attribute: numbers by value, dates (the audience rules' ISO grammar) by instant, text in the database's order; true ranks above numbers, and numbers above text",
+  })
+  @IsString()
+  @Matches(ATTRIBUTE_NAME_PATTERN, { message: 'must be an attribute name of 1 to 64 letters, digits, "_", "." or "-"' })
+  attribute: string;
+
+  @ApiProperty({ enum: DEFER_PRIORITY_ORDERS, description: 'desc: the highest values go now; asc: the lowest' })
+  @IsIn(DEFER_PRIORITY_ORDERS)
+  order: (typeof DEFER_PRIORITY_ORDERS)[number];
 }
 
 export const OVER_BUDGET_POLICIES = ['block', 'trim', 'defer'] as const;
@@ -262,6 +282,18 @@ export class CampaignCreateDto {
   @ValidateNested()
   @Type(() => FrequencyCapDto)
   frequencyCap?: FrequencyCapDto | 'none' | null;
+
+  @ApiPropertyOptional({
+    type: DeferPriorityDto,
+    nullable: true,
+    description:
+      'Policy defer: who goes now. null or absent: a seeded random order; {attribute, order}: by that contact attribute, ties and contacts without it (last) in the seeded order. Kept, and unused, under the other policies',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @ValidateNested()
+  @Type(() => DeferPriorityDto)
+  deferPriority?: DeferPriorityDto | null;
 }
 
 export class CampaignUpdateDto extends PartialType(OmitType(CampaignCreateDto, ['lineAccountId'] as const)) {
@@ -402,6 +434,12 @@ export class CampaignResponseDto {
     description: 'null: the LINE account\'s frequency cap; {messages, days}: the campaign\'s own; "none": no cap',
   })
   frequencyCap: FrequencyCapDto | 'none' | null;
+  @ApiProperty({
+    type: DeferPriorityDto,
+    nullable: true,
+    description: 'Policy defer: who goes now (null: a seeded random order)',
+  })
+  deferPriority: DeferPriorityDto | null;
   @ApiProperty({ enum: CAMPAIGN_STATUSES }) status: CampaignStatus;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'uuid' }) createdById: string;

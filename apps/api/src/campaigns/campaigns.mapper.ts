@@ -3,6 +3,7 @@ import { requestsPerRecipient } from '@lcm/domain/line-messages';
 import { money } from '@lcm/domain/money';
 import { scheduleOf, scheduleResponse } from './campaign-schedule';
 import { frequencyCapField } from './campaign-frequency-cap';
+import { deferPriorityOf } from './campaign-defer-priority';
 import { abTestOf, messageObjectsOf, variantsOf } from './campaign-ab-test';
 import type { ComputedForecast } from '../billing/forecast-engine.service';
 import type { CampaignForecastSummaryDto, CampaignResponseDto, OverBudgetPolicy } from './campaigns.dto';
@@ -23,6 +24,7 @@ export function toCampaignResponse(campaign: Campaign, currency: string): Campai
     costCap: campaign.costCap === null ? null : money(campaign.costCap.toString(), currency),
     overBudgetPolicy: campaign.overBudgetPolicy as OverBudgetPolicy,
     frequencyCap: frequencyCapField(campaign),
+    deferPriority: deferPriorityOf(campaign),
     status: campaign.status,
     version: campaign.version,
     createdById: campaign.createdById,

@@ -50,6 +50,8 @@ const CAMPAIGN = modelColumns<Campaign>({
   frequencyCap: 'frequency_cap',
   frequencyCapMessages: 'frequency_cap_messages',
   frequencyCapDays: 'frequency_cap_days',
+  deferPriorityAttribute: 'defer_priority_attribute',
+  deferPriorityOrder: 'defer_priority_order',
   status: 'status',
   version: 'version',
   createdById: 'created_by_id',

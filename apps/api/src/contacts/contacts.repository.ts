@@ -52,8 +52,8 @@ export interface ContactCounts {
  * recipients' SELECT, for a statement that stores them without passing through Node (the
  * dispatch snapshot's INSERT … SELECT).
  */
-export function followingMatchingSql(predicate: ContactPredicate, limitParam: number): string {
-  return `SELECT c.line_user_id FROM contacts c
+export function followingMatchingSql(predicate: ContactPredicate, limitParam: number, extraColumns = ''): string {
+  return `SELECT c.line_user_id${extraColumns} FROM contacts c
                   WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})
                   LIMIT $${limitParam}::bigint`;
 }

@@ -17,6 +17,7 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
+import { deferPriorityOf } from '../campaigns/campaign-defer-priority';
 import { AbTest, splitTest, variantLetter } from '@lcm/domain/ab-tests';
 import { abTestOf, messageObjectsOf, messagesFor, variantsOf } from '../campaigns/campaign-ab-test';
 import { campaignFrequencyCap, capWindow, FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
@@ -95,6 +96,7 @@ export class BudgetGateService {
             MAX_MULTICAST_RECIPIENTS,
             seed,
             cap,
+            deferPriorityOf(campaign),
             tx,
           );
       const recipients = snapshot.recipients;

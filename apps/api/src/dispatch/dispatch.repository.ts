@@ -3,6 +3,21 @@ import { PrismaService, Transaction } from '../database/prisma.service';
 import { ContactPredicate, followingMatchingSql } from '../contacts/contacts.repository';
 import { quietOpenSql } from '../line-accounts/line-accounts.repository';
 import { atCapSql, CapWindow } from '../frequency-caps/delivery-history.repository';
+import type { DeferPriority } from '../campaigns/campaign-defer-priority';
+
+/**
+ * A contact's rank under a defer priority, from `contacts c` (the attribute's name is parameter
+ * $<param>): its instant for a date in the audience rules' ISO grammar, else its JSON value (numbers
+ * by value, text in the database's order; jsonb ranks true above numbers, numbers above text). A
+ * contact without it, or with null, comes last in either order.
+ */
+function priorityRankSql(param: number): string {
+  return `nullif(coalesce(c.attribute_instants -> $${param}::text, c.attributes -> $${param}::text), 'null'::jsonb)`;
+}
+
+function priorityOrderSql(priority: DeferPriority | null, column: string): string {
+  return priority ? `${column} ${priority.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, ` : '';
+}
 
 export interface ClaimedBatch {
   id: string;
@@ -94,22 +109,38 @@ export class DispatchRepository {
     batchSize: number,
     seed: string | null,
     cap: CapWindow | null,
+    priority: DeferPriority | null,
     tx: Transaction,
   ): Promise<{ recipients: number; batches: number; frequencyCapped: number }> {
+    // A priority orders the seeded (policy defer) snapshot only; ties keep the seed's order.
+    const ranked = seed === null ? null : priority;
     if (cap)
-      return this.snapshotCappedBatches(runId, lineAccountId, predicate, maxRecipients, batchSize, seed, cap, tx);
+      return this.snapshotCappedBatches(
+        runId,
+        lineAccountId,
+        predicate,
+        maxRecipients,
+        batchSize,
+        seed,
+        cap,
+        ranked,
+        tx,
+      );
     const n = predicate.params.length;
     // No ORDER BY unless seeded: the split only has to be fixed once stored, and sorting a million
     // ids would cost more than the rest of the snapshot together. Policy defer pays for a seeded
     // order (md5(seed || user id)): its first recipients are the ones that go now.
-    const order = seed === null ? '' : `ORDER BY md5($${n + 5}::text || m.line_user_id), m.line_user_id`;
+    const order =
+      seed === null
+        ? ''
+        : `ORDER BY ${priorityOrderSql(ranked, 'm.priority_rank')}md5($${n + 5}::text || m.line_user_id), m.line_user_id`;
     // Seeded, each batch's ids keep that order too, so the first `keep` of the snapshot are exactly the seed's first.
     const rank = seed === null ? '' : `, row_number() OVER (${order}) AS rn`;
     const within = seed === null ? '' : ' ORDER BY rn';
     const rows = await this.prisma.db(tx).$queryRawUnsafe<{ recipients: number; batches: number }[]>(
       `WITH picked AS (
          SELECT m.line_user_id, (row_number() OVER (${order}) - 1) / $${n + 4}::int AS batch_no${rank}
-           FROM (${followingMatchingSql(predicate, n + 3)}) m),
+           FROM (${followingMatchingSql(predicate, n + 3, ranked ? `, ${priorityRankSql(n + 6)} AS priority_rank` : '')}) m),
        grouped AS (
          SELECT batch_no, count(*) AS recipients, array_agg(line_user_id${within}) AS ids, md5($${n + 2} || ':' || batch_no) AS h
            FROM picked GROUP BY batch_no),
@@ -127,6 +158,7 @@ export class DispatchRepository {
       maxRecipients ?? null,
       batchSize,
       ...(seed === null ? [] : [seed]),
+      ...(ranked ? [ranked.attribute] : []),
     );
     return { ...rows[0], frequencyCapped: 0 };
   }
@@ -149,12 +181,16 @@ export class DispatchRepository {
     batchSize: number,
     seed: string | null,
     cap: CapWindow,
+    priority: DeferPriority | null,
     tx: Transaction,
   ): Promise<{ recipients: number; batches: number; frequencyCapped: number }> {
     const n = predicate.params.length;
     // Seeded (policy defer), the same md5(seed || user id) order as the uncapped snapshot, in the
     // running count and inside each batch's ids: carrying the rest over relies on both.
-    const order = seed === null ? '' : `ORDER BY md5($${n + 8}::text || line_user_id), line_user_id `;
+    const order =
+      seed === null
+        ? ''
+        : `ORDER BY ${priorityOrderSql(priority, 'priority_rank')}md5($${n + 8}::text || line_user_id), line_user_id `;
     const rank = seed === null ? '' : `, row_number() OVER (${order}) AS rn`;
     const within = seed === null ? '' : ' ORDER BY rn';
     const db = this.prisma.db(tx);
@@ -163,7 +199,7 @@ export class DispatchRepository {
     const rows = await db.$queryRawUnsafe<{ recipients: number; batches: number; frequencyCapped: number }[]>(
       `WITH capped AS MATERIALIZED (${atCapSql(1, n + 5, n + 6, n + 7)}),
        flagged AS (
-         SELECT c.line_user_id, c.line_user_id IN (SELECT line_user_id FROM capped) AS at_cap
+         SELECT c.line_user_id, c.line_user_id IN (SELECT line_user_id FROM capped) AS at_cap${priority ? `, ${priorityRankSql(n + 9)} AS priority_rank` : ''}
            FROM contacts c
           WHERE c.line_account_id = $1::uuid AND c.status = 'following' AND (${predicate.sql})),
        numbered AS (
@@ -193,6 +229,7 @@ export class DispatchRepository {
       cap.messages,
       cap.until.toISOString(),
       ...(seed === null ? [] : [seed]),
+      ...(priority ? [priority.attribute] : []),
     );
     await db.$executeRawUnsafe(`RESET jit`);
     await db.$executeRawUnsafe(`RESET work_mem`);

@@ -1407,6 +1407,12 @@ export interface components {
             verdict: "ok" | "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
             verdicts: string[];
         };
+        DeferPriorityOrderDto: {
+            /** @example points */
+            attribute: string;
+            /** @enum {string} */
+            order: "desc" | "asc";
+        };
         DeferPlanDto: {
             /** @enum {string} */
             kind: "defer";
@@ -1421,6 +1427,8 @@ export interface components {
             saves: string;
             /** @example TWD */
             currency: string;
+            /** @description A campaign's forecast: who goes now, by this contact attribute (ties in the seeded order); null: a seeded random order */
+            priority?: components["schemas"]["DeferPriorityOrderDto"] | null;
         };
         TrimBlockReasonDto: {
             /** @enum {string} */
@@ -2002,6 +2010,18 @@ export interface components {
              */
             until?: string;
         };
+        DeferPriorityDto: {
+            /**
+             * @description A contact attribute: numbers by value, dates (the audience rules' ISO grammar) by instant, text in the database's order; true ranks above numbers, and numbers above text
+             * @example points
+             */
+            attribute: string;
+            /**
+             * @description desc: the highest values go now; asc: the lowest
+             * @enum {string}
+             */
+            order: "desc" | "asc";
+        };
         CampaignCreateDto: {
             /** Format: uuid */
             lineAccountId: string;
@@ -2045,6 +2065,8 @@ export interface components {
             overBudgetPolicy: "block" | "trim" | "defer";
             /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
             frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Policy defer: who goes now. null or absent: a seeded random order; {attribute, order}: by that contact attribute, ties and contacts without it (last) in the seeded order. Kept, and unused, under the other policies */
+            deferPriority?: components["schemas"]["DeferPriorityDto"] | null;
         };
         CampaignScheduleResponseDto: {
             /** Format: date-time */
@@ -2112,6 +2134,8 @@ export interface components {
             overBudgetPolicy: "block" | "trim" | "defer";
             /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
             frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Policy defer: who goes now (null: a seeded random order) */
+            deferPriority: components["schemas"]["DeferPriorityDto"] | null;
             /** @enum {string} */
             status: "draft" | "pending_approval" | "approved" | "sending" | "paused" | "completed" | "cancelled" | "blocked" | "failed";
             version: number;
@@ -2170,6 +2194,8 @@ export interface components {
             overBudgetPolicy: "block" | "trim" | "defer";
             /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
             frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Policy defer: who goes now. null or absent: a seeded random order; {attribute, order}: by that contact attribute, ties and contacts without it (last) in the seeded order. Kept, and unused, under the other policies */
+            deferPriority?: components["schemas"]["DeferPriorityDto"] | null;
             /** @description Ignored: a forecast does not depend on the name */
             name?: string;
         };
@@ -2258,6 +2284,8 @@ export interface components {
             overBudgetPolicy: "block" | "trim" | "defer";
             /** @description Frequency cap of this campaign's sends: null or absent, the LINE account's; {messages, days}, this campaign's own instead; "none", no cap (contacts at the account's cap get it too) */
             frequencyCap?: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Policy defer: who goes now. null or absent: a seeded random order; {attribute, order}: by that contact attribute, ties and contacts without it (last) in the seeded order. Kept, and unused, under the other policies */
+            deferPriority?: components["schemas"]["DeferPriorityDto"] | null;
             /** @description The version you read; a stale one gets 409 */
             version: number;
         };
@@ -2325,6 +2353,8 @@ export interface components {
             overBudgetPolicy: "block" | "trim" | "defer";
             /** @description null: the LINE account's frequency cap; {messages, days}: the campaign's own; "none": no cap */
             frequencyCap: (components["schemas"]["FrequencyCapDto"] | "none") | null;
+            /** @description Policy defer: who goes now (null: a seeded random order) */
+            deferPriority: components["schemas"]["DeferPriorityDto"] | null;
             /** @enum {string} */
             status: "draft" | "pending_approval" | "approved" | "sending" | "paused" | "completed" | "cancelled" | "blocked" | "failed";
             version: number;

@@ -227,6 +227,8 @@ export interface DeferSuggestion {
   /** The whole send's cost now minus both parts' costs (may be 0, or below 0 on a card whose bands get cheaper). */
   saves: string;
   currency: string;
+  /** Who goes now, when the service knows the campaign: by this contact attribute (ties by the seed); null: the seed alone. */
+  priority?: { attribute: string; order: 'asc' | 'desc' } | null;
 }
 
 /**
