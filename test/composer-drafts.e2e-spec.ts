@@ -105,6 +105,18 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     await forecastDraft({ ...draft(), messages: [] }).expect(400);
     await forecastDraft({ ...draft(), costCap: 12 }).expect(400);
     await forecastDraft({ ...draft(), lineAccountId: 'not-a-uuid' }).expect(400);
+    // The API's last instant is 10000-01 in Taipei, a month no ledger counts: a 400, not a 500.
+    const far = await forecastDraft({ ...draft(), schedule: { at: '9999-12-31T23:59:59.999Z' } }).expect(400);
+    expect(far.body.details).toEqual([
+      { field: 'schedule.at', problem: 'must be no later than 9999-12-31T09:59:59.999Z' },
+    ]);
+    const preview = await t
+      .http()
+      .post('/api/v1/forecasts')
+      .set(bearer(s.marketer.token))
+      .send({ lineAccountId: s.accountId, recipients: 10, messageObjects: 1, sendAt: '9999-12-31T23:59:59.999Z' })
+      .expect(400);
+    expect(preview.body.details[0].field).toBe('sendAt');
   });
 
   it("holds an A/B draft to saving's rules: no forecast of a test that could not be saved", async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { lastSendProblem } from '@lcm/domain/schedules';
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import type { Transaction } from '../database/prisma.service';
@@ -42,6 +43,8 @@ export class ForecastsService {
     const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
     if (sendAt && sendAt.getTime() < this.clock.now().getTime() - 60_000)
       throw ApiError.field('sendAt', 'must not be in the past');
+    const late = sendAt && lastSendProblem(sendAt);
+    if (late) throw ApiError.field('sendAt', late);
     await this.quota.refreshIfStale(account);
     const month = this.engine.monthOf(account, sendAt);
     const ledger = await this.ledger.readMonth(account.id, month);

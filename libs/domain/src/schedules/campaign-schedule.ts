@@ -21,6 +21,17 @@ export function isRecurring(schedule: CampaignSchedule): schedule is RecurringSc
   return schedule !== null && 'cron' in schedule;
 }
 
+/**
+ * The last instant a send may be at: still 9999-12 in every zone (UTC+14 is the easternmost), the
+ * last month the service counts. A later one would be month 10000-01 in Asia, which has no ledger.
+ */
+export const LAST_SEND_AT = new Date('9999-12-31T09:59:59.999Z');
+
+/** Why a send at this instant can't be counted, or null. */
+export function lastSendProblem(at: Date): string | null {
+  return at.getTime() > LAST_SEND_AT.getTime() ? `must be no later than ${LAST_SEND_AT.toISOString()}` : null;
+}
+
 export interface ScheduleProblem {
   /** Path inside the schedule object: `at`, `cron`, `timezone`, `until`. */
   field: string;
@@ -33,8 +44,11 @@ export interface ScheduleProblem {
  */
 export function scheduleProblems(schedule: CampaignSchedule, now: Date): ScheduleProblem[] {
   if (schedule === null) return [];
-  if (!isRecurring(schedule))
+  if (!isRecurring(schedule)) {
+    const late = lastSendProblem(schedule.at);
+    if (late) return [{ field: 'at', problem: late }];
     return schedule.at.getTime() > now.getTime() ? [] : [{ field: 'at', problem: 'must be in the future' }];
+  }
   const problems: ScheduleProblem[] = [];
   const cron = cronProblem(schedule.cron);
   if (cron) problems.push({ field: 'cron', problem: cron });
