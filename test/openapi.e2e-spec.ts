@@ -57,6 +57,16 @@ describe('OpenAPI document', () => {
     expect(submit.requestBody?.required).toBe(false);
   });
 
+  it("requires a recurring schedule's until, as the service does (a one-off's at too)", () => {
+    const create = document.components.schemas.CampaignCreateDto as {
+      properties: { schedule: { oneOf: { $ref: string }[] } };
+    };
+    const shapes = create.properties.schedule.oneOf.map(
+      (ref) => document.components.schemas[ref.$ref.split('/').pop()!] as { required?: string[] },
+    );
+    expect(shapes.map((shape) => [...(shape.required ?? [])].sort())).toEqual([['at'], ['cron', 'timezone', 'until']]);
+  });
+
   it('says approve creates a run only for a scheduled campaign, and submit and approve answer with the forecast', () => {
     const approve = document.paths['/api/v1/campaigns/{id}/approve'].post;
     expect(approve.summary).toMatch(

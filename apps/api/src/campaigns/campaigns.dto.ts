@@ -110,6 +110,25 @@ export class CampaignAbTestDto {
   undecided: AbUndecidedRule;
 }
 
+/** The OpenAPI shape of a one-off schedule (the request is validated as CampaignScheduleDto). */
+export class OnceScheduleDto {
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00+08:00', description: 'Send once at this instant' })
+  at: string;
+}
+
+/**
+ * The OpenAPI shape of a recurring schedule: all three fields required, as the service requires
+ * them (an approval covers a bounded series of sends, so a recurring campaign says when it ends).
+ */
+export class RecurringScheduleDto {
+  @ApiProperty({ example: '0 10 * * 1', description: '5-field cron in `timezone` (see CampaignScheduleDto.cron)' })
+  cron: string;
+  @ApiProperty({ example: 'Asia/Taipei', description: "The zone the cron's times are read in" })
+  timezone: string;
+  @ApiProperty({ format: 'date-time', example: '2027-03-31T23:59:59+08:00', description: 'No send after this instant' })
+  until: string;
+}
+
 /** Either `{at}`, or `{cron, timezone, until}`. */
 export class CampaignScheduleDto {
   @ApiPropertyOptional({
@@ -173,7 +192,7 @@ const FREQUENCY_CAP_FIELD: { nullable: true; oneOf: ApiSchema[] } = {
   oneOf: [{ $ref: getSchemaPath(FrequencyCapDto) }, { type: 'string', enum: ['none'] }],
 };
 
-@ApiExtraModels(FrequencyCapDto)
+@ApiExtraModels(FrequencyCapDto, OnceScheduleDto, RecurringScheduleDto)
 export class CampaignCreateDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -229,9 +248,10 @@ export class CampaignCreateDto {
   abTest?: CampaignAbTestDto | null;
 
   @ApiPropertyOptional({
-    type: CampaignScheduleDto,
     nullable: true,
-    description: '{at} once; {cron, timezone, until} recurring; null: only when sent with send-now',
+    oneOf: [{ $ref: getSchemaPath(OnceScheduleDto) }, { $ref: getSchemaPath(RecurringScheduleDto) }],
+    description:
+      '{at} once; {cron, timezone, until} recurring (all three required: a recurring campaign says when it ends); null: only when sent with send-now',
   })
   @IsOptional()
   @ValidateNested()

@@ -1945,6 +1945,32 @@ export interface components {
             /** @description Events seen before (same webhookEventId) and skipped */
             duplicates: number;
         };
+        OnceScheduleDto: {
+            /**
+             * Format: date-time
+             * @description Send once at this instant
+             * @example 2026-11-23T10:00:00+08:00
+             */
+            at: string;
+        };
+        RecurringScheduleDto: {
+            /**
+             * @description 5-field cron in `timezone` (see CampaignScheduleDto.cron)
+             * @example 0 10 * * 1
+             */
+            cron: string;
+            /**
+             * @description The zone the cron's times are read in
+             * @example Asia/Taipei
+             */
+            timezone: string;
+            /**
+             * Format: date-time
+             * @description No send after this instant
+             * @example 2027-03-31T23:59:59+08:00
+             */
+            until: string;
+        };
         CampaignVariantDto: {
             /**
              * @description Shown in results and the audit log
@@ -1986,30 +2012,6 @@ export interface components {
              */
             undecided: "variant_a" | "none" | "wait";
         };
-        CampaignScheduleDto: {
-            /**
-             * Format: date-time
-             * @description One-off: send once at this instant
-             * @example 2026-11-23T10:00:00+08:00
-             */
-            at?: string;
-            /**
-             * @description Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`; also `L` (last day, `5L` last Friday), `15W` (nearest weekday) and `1#2` (second Monday). A time a DST change skips happens when the gap ends, a repeated time once
-             * @example 0 10 * * 1
-             */
-            cron?: string;
-            /**
-             * @description Recurring: the zone the cron's times are read in
-             * @example Asia/Taipei
-             */
-            timezone?: string;
-            /**
-             * Format: date-time
-             * @description Recurring: no send after this instant
-             * @example 2027-03-31T23:59:59+08:00
-             */
-            until?: string;
-        };
         DeferPriorityDto: {
             /**
              * @description A contact attribute: numbers by value, dates (the audience rules' ISO grammar) by instant, text in the database's order; true ranks above numbers, and numbers above text
@@ -2048,8 +2050,8 @@ export interface components {
             variants?: components["schemas"]["CampaignVariantDto"][] | null;
             /** @description How the A/B test of the variants runs; required with variants, null without */
             abTest?: components["schemas"]["CampaignAbTestDto"] | null;
-            /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
-            schedule?: components["schemas"]["CampaignScheduleDto"] | null;
+            /** @description {at} once; {cron, timezone, until} recurring (all three required: a recurring campaign says when it ends); null: only when sent with send-now */
+            schedule?: (components["schemas"]["OnceScheduleDto"] | components["schemas"]["RecurringScheduleDto"]) | null;
             /** @description Send to at most this many of the audience's following members */
             maxRecipients?: number | null;
             /**
@@ -2177,8 +2179,8 @@ export interface components {
             variants?: components["schemas"]["CampaignVariantDto"][] | null;
             /** @description How the A/B test of the variants runs; required with variants, null without */
             abTest?: components["schemas"]["CampaignAbTestDto"] | null;
-            /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
-            schedule?: components["schemas"]["CampaignScheduleDto"] | null;
+            /** @description {at} once; {cron, timezone, until} recurring (all three required: a recurring campaign says when it ends); null: only when sent with send-now */
+            schedule?: (components["schemas"]["OnceScheduleDto"] | components["schemas"]["RecurringScheduleDto"]) | null;
             /** @description Send to at most this many of the audience's following members */
             maxRecipients?: number | null;
             /**
@@ -2267,8 +2269,8 @@ export interface components {
             variants?: components["schemas"]["CampaignVariantDto"][] | null;
             /** @description How the A/B test of the variants runs; required with variants, null without */
             abTest?: components["schemas"]["CampaignAbTestDto"] | null;
-            /** @description {at} once; {cron, timezone, until} recurring; null: only when sent with send-now */
-            schedule?: components["schemas"]["CampaignScheduleDto"] | null;
+            /** @description {at} once; {cron, timezone, until} recurring (all three required: a recurring campaign says when it ends); null: only when sent with send-now */
+            schedule?: (components["schemas"]["OnceScheduleDto"] | components["schemas"]["RecurringScheduleDto"]) | null;
             /** @description Send to at most this many of the audience's following members */
             maxRecipients?: number | null;
             /**

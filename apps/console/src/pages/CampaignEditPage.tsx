@@ -79,7 +79,8 @@ function bodyOf(draft: Draft, timeZone: string) {
           ? {
               cron: draft.cron,
               timezone: timeZone,
-              ...(draft.until ? { until: fromZonedInput(draft.until, timeZone) } : {}),
+              // Required, as the API says: left empty, the API names schedule.until, shown on its field.
+              until: draft.until ? fromZonedInput(draft.until, timeZone) : '',
             }
           : null,
     overBudgetPolicy: draft.overBudgetPolicy,
