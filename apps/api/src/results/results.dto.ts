@@ -111,6 +111,13 @@ export class RunResultsDto extends ResultFiguresDto {
   })
   variant: string | null;
   @ApiProperty({ type: String, nullable: true }) variantName: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The rest of this run, deferred to the monthly reset (policy defer); null: not a deferred rest',
+  })
+  deferredFromRunId: string | null;
 }
 
 /** An A/B test's figures: one entry per variant and the remainder, and how the winner was decided. */

@@ -14,6 +14,7 @@ const run = (id: string, delivered: number, cost: string, unit: string | null): 
     approvedCost: new Dec(cost),
     actualCost: new Dec(cost),
     abTestRunId: null,
+    deferredFromRunId: null,
     trigger: 'send_now',
     variant: null,
   }) as unknown as CampaignRun;
@@ -88,6 +89,30 @@ describe('totalOf', () => {
       toRunResults(part('b', 'ab_variant', 1, '0', '0'), [], 'TWD', null),
       toRunResults(part('r', 'ab_remainder', 1, '140', '140'), [], 'TWD', null),
     ];
+    expect(totalOf(views, 'TWD').cost).toEqual({
+      forecast: { amount: '140.0000', currency: 'TWD' },
+      approved: { amount: '140.0000', currency: 'TWD' },
+      actual: { amount: '140.0000', currency: 'TWD' },
+      difference: { amount: '0.0000', currency: 'TWD' },
+    });
+  });
+
+  it("counts a deferred campaign's approval once, and each part's forecast, as the rest carries the first run's approval", () => {
+    // Policy defer: approved NT$140 for 100 messages; the first run's 40 fit the month (reserved 56),
+    // the deferred rest's 60 reserve 84 at the reset, under the same approval.
+    const part = (id: string, reserved: string, actual: string, deferredFromRunId: string | null) =>
+      ({
+        ...run(id, 50, '140', `lcm_${id}`),
+        reservedCost: new Dec(reserved),
+        actualCost: new Dec(actual),
+        trigger: deferredFromRunId ? 'deferred' : 'schedule',
+        deferredFromRunId,
+      }) as unknown as CampaignRun;
+    const views = [
+      toRunResults(part('a', '56', '56', null), [], 'TWD', null),
+      toRunResults(part('r', '84', '84', 'a'), [], 'TWD', null),
+    ];
+    expect(views[1].deferredFromRunId).toBe('a');
     expect(totalOf(views, 'TWD').cost).toEqual({
       forecast: { amount: '140.0000', currency: 'TWD' },
       approved: { amount: '140.0000', currency: 'TWD' },

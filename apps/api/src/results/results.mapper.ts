@@ -96,6 +96,7 @@ export function toRunResults(
     abPart: run.abTestRunId ? (run.trigger === 'ab_remainder' ? 'remainder' : 'variant') : null,
     variant: run.abTestRunId && run.variant !== null ? String.fromCharCode(65 + run.variant) : null,
     variantName: null,
+    deferredFromRunId: run.deferredFromRunId,
   };
 }
 
@@ -109,11 +110,20 @@ function carriesItsForecast(run: RunResultsDto): boolean {
 }
 
 /**
+ * A deferred rest (policy defer) is a second run under its first run's approval and carries a copy
+ * of it; each part reserves (forecasts) only its own share, so only the approval would count twice.
+ */
+function carriesItsApproval(run: RunResultsDto): boolean {
+  return carriesItsForecast(run) && run.deferredFromRunId === null;
+}
+
+/**
  * All runs together: counts add up (a part under 20 leaves the total unknown, with a lower bound),
  * costs add up. A rate and a cost per result take only the runs LINE has figures of for that count:
  * a run sent without an aggregation unit (or not read yet) has none, and its delivered messages and
  * cost would otherwise dilute the rate and inflate the cost per result. An A/B test's forecast and
- * approved cost are its first run's (carriesItsForecast).
+ * approved cost are its first run's (carriesItsForecast), a deferred campaign's approval is its first
+ * run's (carriesItsApproval).
  */
 export function totalOf(runs: readonly RunResultsDto[], currency: string): ResultFiguresDto {
   const sum = (of: readonly RunResultsDto[], pick: (run: RunResultsDto) => string) =>
@@ -129,7 +139,7 @@ export function totalOf(runs: readonly RunResultsDto[], currency: string): Resul
     counts,
     {
       forecast: sum(runs.filter(carriesItsForecast), (run) => run.cost.forecast.amount),
-      approved: sum(runs.filter(carriesItsForecast), (run) => run.cost.approved.amount),
+      approved: sum(runs.filter(carriesItsApproval), (run) => run.cost.approved.amount),
       actual: sum(runs, (run) => run.cost.actual.amount),
     },
     currency,
