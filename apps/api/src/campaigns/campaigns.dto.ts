@@ -486,6 +486,21 @@ export class ForecastBlockReasonDto {
   details?: ReasonDetailDto[];
 }
 
+/** One rate card band's share of a forecast's paid messages. */
+export class BandCostDto {
+  @ApiProperty({ description: "The band's first message position in the month" }) from: number;
+  @ApiProperty({ description: "The band's last message position in the month" }) to: number;
+  @ApiProperty({ example: '0.2000', description: 'Decimal string in the currency' }) unitPrice: string;
+  @ApiProperty({ description: "The send's messages in this band" }) messages: number;
+  @ApiProperty({ example: '20.0000', description: 'messages × unitPrice, decimal string' }) amount: string;
+}
+
+/** A forecast's cost as GET /campaigns/:id/forecast answers it: the amount and its bands. */
+export class ForecastCostDto extends MoneyDto {
+  @ApiProperty({ type: [BandCostDto], description: 'The paid messages by rate card band (empty when all are free)' })
+  bands: BandCostDto[];
+}
+
 /** What the approver approves: the forecast stored with this submission or approval. */
 export class CampaignForecastSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -494,7 +509,7 @@ export class CampaignForecastSummaryDto {
   @ApiProperty() messages: number;
   @ApiProperty() freeMessages: number;
   @ApiProperty() paidMessages: number;
-  @ApiProperty({ type: MoneyDto }) cost: MoneyDto;
+  @ApiProperty({ type: ForecastCostDto }) cost: ForecastCostDto;
   @ApiProperty({
     enum: ['ok', 'over_budget', 'over_plan_limit', 'over_line_cap', 'quota_unknown'],
     description: 'ok, or the most severe reason the send would be refused at the gate if it went now',

@@ -82,7 +82,8 @@ export function forecastFigures(forecastId: string, { response }: ComputedForeca
     messages: response.messages,
     freeMessages: response.freeMessages,
     paidMessages: response.paidMessages,
-    cost: { amount: response.cost.amount, currency: response.cost.currency },
+    // The same shape as GET /campaigns/:id/forecast's cost, bands included.
+    cost: { amount: response.cost.amount, currency: response.cost.currency, bands: response.cost.bands },
     verdict: response.verdict,
     deferral: response.deferral,
     trim: response.trim ?? null,
