@@ -4,6 +4,7 @@ import { CampaignContent, contentChanges } from '@lcm/domain/approvals';
 import { AudiencesService } from '../audiences/audiences.service';
 import type { Transaction } from '../database/prisma.service';
 import { abTestOf, variantsOf } from './campaign-ab-test';
+import { deferPriorityOf } from './campaign-defer-priority';
 import { frequencyCapField } from './campaign-frequency-cap';
 import { scheduleOf, scheduleResponse } from './campaign-schedule';
 import { CampaignReadsService } from './campaign-reads.service';
@@ -44,6 +45,8 @@ export class CampaignChangesService {
       costCap: campaign.costCap?.toFixed(4) ?? null,
       maxRecipients: campaign.maxRecipients,
       frequencyCap: frequencyCapField(campaign),
+      // Who goes now and who waits for the reset under policy defer: the approver signs that off too.
+      deferPriority: deferPriorityOf(campaign),
     };
   }
 

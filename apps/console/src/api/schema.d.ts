@@ -2297,6 +2297,35 @@ export interface components {
             /** @description The version you read: when given, a stale one gets 409 */
             version?: number;
         };
+        BandCostDto: {
+            /** @description The band's first message position in the month */
+            from: number;
+            /** @description The band's last message position in the month */
+            to: number;
+            /**
+             * @description Decimal string in the currency
+             * @example 0.2000
+             */
+            unitPrice: string;
+            /** @description The send's messages in this band */
+            messages: number;
+            /**
+             * @description messages × unitPrice, decimal string
+             * @example 20.0000
+             */
+            amount: string;
+        };
+        ForecastCostDto: {
+            /**
+             * @description Exact decimal, as a string
+             * @example 123.4500
+             */
+            amount: string;
+            /** @example TWD */
+            currency: string;
+            /** @description The paid messages by rate card band (empty when all are free) */
+            bands: components["schemas"]["BandCostDto"][];
+        };
         ForecastBlockReasonDto: {
             /** @enum {string} */
             code: "over_budget" | "over_plan_limit" | "over_line_cap" | "quota_unknown";
@@ -2316,7 +2345,7 @@ export interface components {
             messages: number;
             freeMessages: number;
             paidMessages: number;
-            cost: components["schemas"]["MoneyDto"];
+            cost: components["schemas"]["ForecastCostDto"];
             /**
              * @description ok, or the most severe reason the send would be refused at the gate if it went now
              * @enum {string}
@@ -2604,7 +2633,7 @@ export interface components {
         };
         CampaignChangeDto: {
             /** @enum {string} */
-            field: "messages" | "variants" | "abTest" | "audience" | "schedule" | "overBudgetPolicy" | "costCap" | "maxRecipients" | "frequencyCap" | "name";
+            field: "messages" | "variants" | "abTest" | "audience" | "schedule" | "overBudgetPolicy" | "deferPriority" | "costCap" | "maxRecipients" | "frequencyCap" | "name";
             /** @description The value at the last approval, as GET /campaigns/:id shows the field (audience: {id, name, definition}; costCap: a decimal string) */
             before: Record<string, never> | null;
             /** @description The value now, in the same form */
@@ -2793,6 +2822,11 @@ export interface components {
              */
             variant: string | null;
             variantName: string | null;
+            /**
+             * Format: uuid
+             * @description The rest of this run, deferred to the monthly reset (policy defer); null: not a deferred rest
+             */
+            deferredFromRunId: string | null;
         };
         AbTestResultsDto: {
             /** Format: uuid */

@@ -98,6 +98,11 @@ export function describeValue(field: string, value: unknown, { t, language, time
       if (value === 'none') return t('no cap');
       return t('{{messages}} in {{days}} days', value as { messages: number; days: number });
     }
+    case 'deferPriority': {
+      const priority = value as { attribute: string; order: 'asc' | 'desc' } | null;
+      if (!priority) return t('random order');
+      return `${priority.attribute} ${priority.order === 'asc' ? '↑' : '↓'}`;
+    }
     default:
       return typeof value === 'string' ? value : JSON.stringify(value);
   }

@@ -82,6 +82,7 @@ export const en: Record<string, string> = {
   'field.audience': 'Audience',
   'field.schedule': 'Schedule',
   'field.overBudgetPolicy': 'Over-budget policy',
+  'field.deferPriority': 'Defer priority',
   'field.costCap': 'Cost cap',
   'field.maxRecipients': 'Most recipients',
   'field.frequencyCap': 'Frequency cap',

@@ -40,4 +40,12 @@ describe('contentChanges', () => {
     };
     expect(contentChanges(approved, now).map((c) => c.field)).toEqual(['audience']);
   });
+
+  it("lists policy defer's priority, and takes content stored before it as without one", () => {
+    const now: CampaignContent = { ...approved, deferPriority: { attribute: 'points', order: 'desc' } };
+    expect(contentChanges(approved, now)).toEqual([
+      { field: 'deferPriority', before: null, after: { attribute: 'points', order: 'desc' } },
+    ]);
+    expect(contentChanges(approved, { ...approved, deferPriority: null })).toEqual([]);
+  });
 });

@@ -23,6 +23,8 @@ export interface CampaignContent {
   costCap: string | null;
   maxRecipients: number | null;
   frequencyCap: unknown;
+  /** Policy defer's priority ({attribute, order}), null without one; absent in content stored before it. */
+  deferPriority?: unknown;
 }
 
 /** The fields compared, in the order an approver reads them. */
@@ -33,6 +35,7 @@ export const CONTENT_FIELDS = [
   'audience',
   'schedule',
   'overBudgetPolicy',
+  'deferPriority',
   'costCap',
   'maxRecipients',
   'frequencyCap',
