@@ -341,6 +341,9 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     const { remainder } = await sendVariants(s, id);
     await t.http().post(`/api/v1/campaigns/${id}/cancel`).set(bearer(s.approver.token)).send({}).expect(200);
     expect(await getRun(t, s.marketer.token, remainder.id)).toMatchObject({ status: 'cancelled' });
+    // Never decided, so not 'waiting' either: the test ended with the cancel.
+    const results = await t.http().get(`/api/v1/campaigns/${id}/results`).set(bearer(s.marketer.token)).expect(200);
+    expect(results.body.abTest).toMatchObject({ outcome: 'cancelled', winner: null });
     const usage = (
       await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
     ).body;

@@ -135,8 +135,9 @@ export class AbTestResultsDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['waiting', 'winner', 'variant_a', 'none', 'wait'],
-    description: 'waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more',
+    enum: ['waiting', 'winner', 'variant_a', 'none', 'wait', 'cancelled'],
+    description:
+      'waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more; cancelled: the campaign was cancelled before the decision (the rest got nothing)',
   })
   outcome: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'B', description: 'The variant sent to the rest' })

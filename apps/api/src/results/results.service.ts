@@ -131,11 +131,14 @@ export class ResultsService {
         .filter((view) => view.abPart === 'variant' && ids.has(view.runId))
         .sort((a, b) => (a.variant ?? '').localeCompare(b.variant ?? '')),
       remainder,
+      // A remainder cancelled before its decision is never decided: it would otherwise read 'waiting' forever.
       outcome: remainderRun?.abDecidedAt
         ? (decision?.outcome ?? null)
-        : decision?.outcome === 'wait'
-          ? 'wait'
-          : 'waiting',
+        : remainderRun?.status === 'cancelled'
+          ? 'cancelled'
+          : decision?.outcome === 'wait'
+            ? 'wait'
+            : 'waiting',
       winner:
         remainderRun?.abDecidedAt && remainderRun.variant !== null
           ? String.fromCharCode(65 + remainderRun.variant)

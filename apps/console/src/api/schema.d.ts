@@ -2840,10 +2840,10 @@ export interface components {
             /** @description The winner's send to the rest (null before it started, or when nothing was sent to them) */
             remainder: components["schemas"]["RunResultsDto"] | null;
             /**
-             * @description waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more
+             * @description waiting: not decided yet; winner; variant_a / none by the undecided rule; wait: waiting once more; cancelled: the campaign was cancelled before the decision (the rest got nothing)
              * @enum {string|null}
              */
-            outcome: "waiting" | "winner" | "variant_a" | "none" | "wait" | null;
+            outcome: "waiting" | "winner" | "variant_a" | "none" | "wait" | "cancelled" | null;
             /**
              * @description The variant sent to the rest
              * @example B

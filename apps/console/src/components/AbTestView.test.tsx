@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import i18next from 'i18next';
 import { render, screen } from '@testing-library/react';
 import type { Schemas } from '../api/client';
 import { AbTestResultsView, AbTestVariants } from './AbTestView';
@@ -31,6 +32,8 @@ function run(fields: Partial<Schemas['RunResultsDto']>): Schemas['RunResultsDto'
 }
 
 describe('A/B test views', () => {
+  afterEach(() => i18next.changeLanguage('en'));
+
   it("lists the variants with the test's settings", () => {
     render(
       <AbTestVariants
@@ -71,5 +74,26 @@ describe('A/B test views', () => {
     expect(text).toContain('0.4500');
     expect(text).toContain('B to the rest');
     expect(text).toContain('800');
+  });
+
+  it('says a test cancelled before its decision is cancelled, not waiting, in en and zh-TW', async () => {
+    const cancelled: Schemas['AbTestResultsDto'] = {
+      testRunId: 'a',
+      metric: 'unique_click_rate',
+      testShare: 10,
+      outcome: 'cancelled',
+      winner: null,
+      decision: null,
+      variants: [run({ variant: 'A' }), run({ variant: 'B' })],
+      remainder: null,
+    };
+    const view = render(<AbTestResultsView abTest={cancelled} countText={() => '—'} rateText={(r) => r ?? '—'} />);
+    expect(screen.getByTestId('ab-test-results').textContent).toContain(
+      'Cancelled before the decision: the rest got nothing.',
+    );
+    view.unmount();
+    await i18next.changeLanguage('zh-TW');
+    render(<AbTestResultsView abTest={cancelled} countText={() => '—'} rateText={(r) => r ?? '—'} />);
+    expect(screen.getByTestId('ab-test-results').textContent).toContain('判定前已取消：未發送給其餘對象。');
   });
 });

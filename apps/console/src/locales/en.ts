@@ -100,4 +100,5 @@ export const en: Record<string, string> = {
   'abOutcome.winner': 'the winner by its figures',
   'abOutcome.variant_a': 'undecided: variant A by the rule',
   'abOutcome.none': 'Undecided: by the rule the rest got nothing.',
+  'abOutcome.cancelled': 'Cancelled before the decision: the rest got nothing.',
 };
