@@ -387,6 +387,10 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
         abTest,
       }),
     ).toContain('variants[1].messages[0].text');
+    // Two variants by one name can't be told apart in results, the audit log or the approval.
+    expect(
+      await fieldsOf({ ...base, variants: [VARIANTS[0], { ...VARIANTS[1], name: ' plain TEXT ' }], abTest }),
+    ).toEqual(['variants[1].name']);
     expect(await fieldsOf({ ...base, variants: VARIANTS, abTest, overBudgetPolicy: 'defer' })).toContain(
       'overBudgetPolicy',
     );

@@ -45,6 +45,21 @@ export function abTestProblems(
       problem: 'is required with variants: {testShare, metric, waitMinutes, undecided}',
     });
   if (!content.variants && content.abTest) problems.push({ field: 'abTest', problem: 'needs variants' });
+  // Results, the audit log and the approver tell variants apart by name; two alike (ignoring case
+  // and surrounding spaces) can't be told apart there.
+  const seen = new Map<string, number>();
+  for (const [index, variant] of (content.variants ?? []).entries()) {
+    const name = (variant as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') continue;
+    const key = name.trim().toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else
+      problems.push({
+        field: `variants[${index}].name`,
+        problem: `must differ from variant ${String.fromCharCode(65 + first)}'s name ("${name.trim()}")`,
+      });
+  }
   if (content.variants && isRecurring(policy.schedule))
     problems.push({
       field: 'abTest',
