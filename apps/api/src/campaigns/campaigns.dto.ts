@@ -146,7 +146,7 @@ export class CampaignScheduleDto {
       'Recurring: 5-field cron (minute hour day-of-month month day-of-week) in `timezone`; also `L` (last day, `5L` last Friday), `15W` (nearest weekday) and `1#2` (second Monday). A time a DST change skips happens when the gap ends, a repeated time once',
   })
   @ValidateIf((schedule: CampaignScheduleDto) => schedule.at === undefined || schedule.cron !== undefined)
-  @IsString()
+  @IsString({ message: 'must be text: a 5-field cron expression such as 0 10 * * 1' })
   @MaxLength(200)
   cron?: string;
 

@@ -183,4 +183,37 @@ describe('ApiValidationPipe', () => {
       ).toEqual([{ field: 'inners[0].constructor', problem: 'is not a field of this request' }]);
     });
   });
+
+  it('says a body must be a JSON object when it is a list, not "[0]: is not a field"', async () => {
+    expect(await problems(ThingCreateDto, [1])).toEqual([{ field: 'body', problem: 'must be a JSON object' }]);
+    expect(await problems(ThingCreateDto, [{ name: 'x' }])).toEqual([
+      { field: 'body', problem: 'must be a JSON object' },
+    ]);
+  });
+
+  it('says a query parameter given twice must be given once, and takes a repeated list parameter', async () => {
+    const query = async (value: unknown) => {
+      try {
+        await new ApiValidationPipe().transform(value, { type: 'query', metatype: ThingCreateDto });
+        return [];
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return error.details;
+      }
+    };
+    expect(await query({ name: ['a', 'b'] })).toEqual([{ field: 'name', problem: 'must be given once' }]);
+    expect(await query({ name: 'a', tags: ['x', 'y'] })).toEqual([]);
+  });
+
+  it('words a type rule with a message of its own in that message, not the kind and bounds', async () => {
+    class CronDto {
+      @ApiProperty() @IsString({ message: 'must be text: a cron expression' }) @Length(1, 200) cron: string;
+    }
+    expect(await problems(CronDto, { cron: 5 })).toEqual([
+      { field: 'cron', problem: 'must be text: a cron expression' },
+    ]);
+    expect(await problems(CronDto, { cron: '' })).toEqual([
+      { field: 'cron', problem: 'must be text of 1 to 200 characters' },
+    ]);
+  });
 });

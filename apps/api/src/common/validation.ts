@@ -45,6 +45,8 @@ export class ApiValidationPipe extends ValidationPipe {
     // and class-transformer skips every key named like a member of Object.prototype ("toString",
     // "hasOwnProperty", …): both silently. The body as sent is kept aside to put them back (a body is
     // parsed JSON, and JSON.parse makes "__proto__" an own key again).
+    const shape = wrongShape(value, metadata);
+    if (shape.length) throw invalid(shape);
     const sent = metadata.type === 'body' && hasObjectMemberKey(value) ? JSON.parse(JSON.stringify(value)) : undefined;
     const result = await super.transform(value, metadata);
     if (sent === undefined) return result;
@@ -63,6 +65,33 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return errors;
   }
+}
+
+/** A DTO: a class with class-validator rules (not a body or query typed as a list, text or any). */
+function dtoRules(metatype: ArgumentMetadata['metatype']): ValidationMetadata[] | null {
+  if (!metatype || [Object, Array, String, Number, Boolean].includes(metatype as never)) return null;
+  const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+  return rules.length ? rules : null;
+}
+
+/**
+ * What the DTO's rules would word wrongly: a body that is a JSON list (class-transformer makes a
+ * list of DTOs of it, refused as "[0]: is not a field"), and a query parameter given more than once
+ * (Express reads it as a list, refused as "must be text of …") where the DTO takes one value.
+ */
+export function wrongShape(value: unknown, metadata: ArgumentMetadata): FieldProblem[] {
+  const rules = metadata.type === 'body' || metadata.type === 'query' ? dtoRules(metadata.metatype) : null;
+  if (!rules) return [];
+  if (metadata.type === 'body')
+    return value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value))
+      ? []
+      : [{ field: 'body', problem: 'must be a JSON object' }];
+  if (value === null || typeof value !== 'object') return [];
+  const lists = new Set(rules.filter((rule) => rule.name === 'isArray' || rule.each).map((rule) => rule.propertyName));
+  const known = new Set(rules.map((rule) => rule.propertyName));
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([key, given]) => Array.isArray(given) && known.has(key) && !lists.has(key))
+    .map(([key]) => ({ field: key, problem: 'must be given once' }));
 }
 
 /** Keys Nest or class-transformer drop from what they validate: Object.prototype's members, and "prototype". */
@@ -228,6 +257,9 @@ function describe(error: ValidationError): string {
     const rule = rules.find((r) => r.name === name);
     return !rule || rule.message !== undefined || !(name in KINDS || name in BOUNDS);
   });
+  // A type rule with its own message ("must be text: a 5-field cron expression…") says it best.
+  const ownKind = failed.find((name) => name in KINDS && rules.find((r) => r.name === name)?.message !== undefined);
+  if (ownKind) return error.constraints![ownKind];
   const kindFailed = failed.some((name) => name in KINDS);
   if (own.length && !kindFailed) {
     // A pattern without a message of its own would read as the library's "must match /…/ regular expression".

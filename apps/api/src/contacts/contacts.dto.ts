@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_OPS, type AttributeOp } from '@lcm/domain/segments';
+import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_PROBLEM, ATTRIBUTE_OPS, type AttributeOp } from '@lcm/domain/segments';
 import { ATTRIBUTE_VALUE_TYPES, type AttributeValueType } from '@lcm/domain/segments';
 import { PageQueryDto } from '../common/pagination';
 import { CONTACT_STATUSES, ContactStatusName, MAX_CONTACTS_PER_REQUEST } from './contact-input';
@@ -108,7 +108,7 @@ export class ContactListQueryDto extends PageQueryDto {
     example: 'city',
   })
   @IsOptional()
-  @Matches(ATTRIBUTE_NAME_PATTERN)
+  @Matches(ATTRIBUTE_NAME_PATTERN, { message: ATTRIBUTE_NAME_PROBLEM })
   attribute?: string;
 
   @ApiPropertyOptional({ enum: ATTRIBUTE_OPS, description: 'With attribute; eq when omitted' })

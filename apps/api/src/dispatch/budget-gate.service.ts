@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Campaign, CampaignRun } from '@lcm/database';
 import { MAX_MULTICAST_RECIPIENTS } from '@lcm/domain/line-messages';
+import { plural } from '@lcm/domain/text';
 import { approvalLapsed, costPastApproval, DeferSuggestion, OverBudgetPolicy } from '@lcm/domain/forecast';
 import { AudiencesService } from '../audiences/audiences.service';
 import { AuditService } from '../audit/audit.service';
@@ -332,7 +333,7 @@ export class BudgetGateService {
         `A/B test: ${abTest.testShare}% of ${recipients} recipients get a variant (${sizes
           .map((size, index) => `${variantLetter(index)} "${variants[index].name}" ${size}`)
           .join(', ')}); ` +
-        `after ${abTest.waitMinutes} minutes, at ${at.toISOString()}, the winner by ${abTest.metric} goes to the other ` +
+        `after ${plural(abTest.waitMinutes, 'minute')}, at ${at.toISOString()}, the winner by ${abTest.metric} goes to the other ` +
         `${restRows.recipients} as run ${rest.id} (undecided: ${abTest.undecided}). This run sends variant A.`,
       clearedBy: null,
     };

@@ -55,4 +55,11 @@ describe('attributeFilterRule', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => p.field)).toContain(field);
   });
+
+  it('says a date filter takes an ISO-8601 date, not "a number or" one', () => {
+    expect(attributeFilterRule({ attribute: 'signupDate', op: 'lt', value: '5', valueType: 'date' })).toEqual({
+      ok: false,
+      problems: [{ field: 'value', problem: expect.stringMatching(/^must be an ISO-8601 date: "YYYY-MM-DD"/) }],
+    });
+  });
 });

@@ -1,4 +1,5 @@
-import { AttributeRule, AttributeScalar, ATTRIBUTE_OPS, AttributeOp } from './rule.types';
+import { AttributeRule, AttributeScalar, ATTRIBUTE_OPS, AttributeOp, ISO_DATE_PROBLEM } from './rule.types';
+import { isIsoInstant } from './iso-instant';
 import { validateAudienceRule } from './validate-rule';
 
 /** A number written in decimal: `30`, `-1.5`, `+2`, `.5`, `1e3` (the grammar of a CSV `:number` column). */
@@ -39,6 +40,8 @@ export function attributeFilterRule(input: AttributeFilterInput): AttributeFilte
       if (text !== 'true' && text !== 'false') problems.push({ field: 'value', problem: 'must be true or false' });
       return text === 'true';
     }
+    // A date compared by the rule validator alone would be told "a number or an ISO-8601 date".
+    if (type === 'date' && !isIsoInstant(text)) problems.push({ field: 'value', problem: ISO_DATE_PROBLEM });
     return text;
   };
   let candidate: unknown;

@@ -26,6 +26,7 @@ export type {
 } from './rule.types';
 export {
   ATTRIBUTE_NAME_PATTERN,
+  ATTRIBUTE_NAME_PROBLEM,
   ATTRIBUTE_OPS,
   AUDIENCE_RULE_LIMITS,
   AudienceRuleError,

@@ -156,6 +156,11 @@ export const AUDIENCE_RULE_LIMITS = {
 } as const;
 
 export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** What ATTRIBUTE_NAME_PATTERN asks, in words: the problem an audience rule and a list filter both answer. */
+export const ATTRIBUTE_NAME_PROBLEM = 'must be an attribute name of 1 to 64 letters, digits, "_", "." or "-"';
+/** What a date value of a rule must be (isIsoInstant), in words. */
+export const ISO_DATE_PROBLEM =
+  'must be an ISO-8601 date: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" with "Z" or an offset "+HH:MM"';
 
 /** What an audience id resolves to: its rule, or undefined when there is no such audience. */
 export type AudienceResolver = (audienceId: string) => AudienceRule | undefined;

@@ -2,12 +2,14 @@ import { isIsoInstant } from './iso-instant';
 import { isStorableText } from '../text';
 import {
   ATTRIBUTE_NAME_PATTERN,
+  ATTRIBUTE_NAME_PROBLEM,
   ATTRIBUTE_OPS,
   AttributeOp,
   AttributeRule,
   AttributeScalar,
   AUDIENCE_RULE_LIMITS as LIMITS,
   AudienceRule,
+  ISO_DATE_PROBLEM,
   RULE_KINDS,
   RuleKind,
   TappedPostbackRule,
@@ -226,8 +228,7 @@ function checkText(
 function checkAttribute(input: Fields, path: string, walk: Walk): AttributeRule | undefined {
   const rawName = input.attribute;
   const name = typeof rawName === 'string' && ATTRIBUTE_NAME_PATTERN.test(rawName) ? rawName : undefined;
-  if (name === undefined)
-    report(walk, `${path}.attribute`, 'must be an attribute name of 1 to 64 letters, digits, "_", "." or "-"');
+  if (name === undefined) report(walk, `${path}.attribute`, ATTRIBUTE_NAME_PROBLEM);
 
   const op = ATTRIBUTE_OPS.find((candidate) => candidate === input.op);
   if (op === undefined) {
@@ -271,11 +272,7 @@ function checkAttributeValue(
       if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && isIsoInstant(value))) {
         return { attribute, op, value };
       }
-      return report(
-        walk,
-        field,
-        'must be a number or an ISO-8601 date: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" with "Z" or an offset "+HH:MM"',
-      );
+      return report(walk, field, `must be a number or ${ISO_DATE_PROBLEM.replace(/^must be /, '')}`);
     case 'exists':
       if (!Object.prototype.hasOwnProperty.call(input, 'value')) return { attribute, op };
       if (typeof value === 'boolean') return { attribute, op, value };

@@ -43,3 +43,8 @@ export function joinField(parent: string, key: string): string {
   if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent ? `${parent}.${key}` : key;
   return `${parent}[${JSON.stringify(key)}]`;
 }
+
+/** A count with its noun, singular for one: "1 minute", "30 minutes", "1,000 messages". */
+export function plural(value: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${value.toLocaleString('en-US')} ${value === 1 ? singular : pluralForm}`;
+}
