@@ -621,6 +621,18 @@ Taipei",,false,,`,
     await bad({ attribute: 'city', op: 'like', value: 'T' }, 'op');
     await bad({ attribute: 'ci ty', value: 'T' }, 'attribute');
     await bad({ value: 'Taipei' }, 'value');
+    // Over HTTP: a parameter given twice arrives as a list, and a list body as a list.
+    const twice = await t.http().get(`${url}?attribute=city&value=Taipei&value=Tainan`).set(bearer(marketer.token));
+    expect(twice.status).toBe(400);
+    expect(twice.body.details).toEqual([{ field: 'value', problem: 'must be given once' }]);
+    const list = await t
+      .http()
+      .post('/api/v1/line-accounts')
+      .set(bearer(t.adminToken))
+      .set('Content-Type', 'application/json')
+      .send('[1]');
+    expect(list.status).toBe(400);
+    expect(list.body.details).toEqual([{ field: 'body', problem: 'must be a JSON object' }]);
   });
 
   it('gives the followers import and the webhook a repository to write the same rows', async () => {
