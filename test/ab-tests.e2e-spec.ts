@@ -356,6 +356,54 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(22);
   });
 
+  it('notes in the forecast, without blocking, that groups under 20 can never be decided', async () => {
+    const s = await sendingScenario(t, sim, { followers: 100 });
+    const three = [...VARIANTS, { name: 'Third', messages: [{ type: 'text', text: 'Third try' }] }];
+    const draft = await t
+      .http()
+      .post('/api/v1/campaigns/forecast-draft')
+      .set(bearer(s.marketer.token))
+      .send({
+        lineAccountId: s.accountId,
+        audienceId: s.audienceId,
+        variants: three,
+        maxRecipients: 100,
+        abTest: { testShare: 1, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'variant_a' },
+      })
+      .expect(200);
+    expect(draft.body.verdict).toBe('ok');
+    expect(draft.body.reasonDetails).toContainEqual(
+      expect.objectContaining({
+        code: 'ab_test.groups_too_small.variant_a',
+        params: expect.objectContaining({ tested: 1, smallest: 0, rest: 99, undecided: 'variant_a' }),
+      }),
+    );
+    expect(draft.body.reasons.join(' ')).toContain('too small to be decided');
+    // Saved and submitted, the same note; 20% of 100 (7, 7 and 6) is still too small, 60% (20 each) is not.
+    const forecastOf = async (campaignId: string) =>
+      (await t.http().get(`/api/v1/campaigns/${campaignId}/forecast`).set(bearer(s.marketer.token)).expect(200))
+        .body as { reasonDetails: { code: string }[] };
+    const small = await abCampaign(
+      s,
+      { testShare: 20, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'none' },
+      three,
+    );
+    expect((await forecastOf(small.id)).reasonDetails).toContainEqual(
+      expect.objectContaining({
+        code: 'ab_test.groups_too_small.none',
+        params: expect.objectContaining({ smallest: 6 }),
+      }),
+    );
+    const enough = await abCampaign(
+      s,
+      { testShare: 60, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'none' },
+      three,
+    );
+    expect((await forecastOf(enough.id)).reasonDetails.map((r) => r.code)).not.toContain(
+      'ab_test.groups_too_small.none',
+    );
+  });
+
   it('refuses bad A/B fields with 400s naming each field', async () => {
     const s = await sendingScenario(t, sim, { followers: 5 });
     const base = { lineAccountId: s.accountId, audienceId: s.audienceId, name: 'Bad test' };

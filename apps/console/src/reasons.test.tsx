@@ -33,6 +33,20 @@ describe("the API's reasons in the reader's language", () => {
     expect(reasonText(counted, t(), 'zh-TW')).toBe('全部 12,000 則訊息皆為免費。');
   });
 
+  it("words an A/B test's too-small groups note by its undecided rule in Traditional Chinese", async () => {
+    const params = { recipients: 100, testShare: 1, tested: 1, variants: 3, smallest: 0, minimum: 20, rest: 99 };
+    const note = (rule: string) => ({
+      code: `ab_test.groups_too_small.${rule}`,
+      params: { ...params, undecided: rule, waitMinutes: 60 },
+      text: 'English',
+    });
+    await i18next.changeLanguage('zh-TW');
+    expect(reasonText(note('variant_a'), t(), 'zh-TW')).toContain('組別太小，無法判定');
+    expect(reasonText(note('variant_a'), t(), 'zh-TW')).toContain('其餘 99 位會收到 A 版本');
+    expect(reasonText(note('none'), t(), 'zh-TW')).toContain('其餘 99 位不會收到任何訊息');
+    expect(reasonText(note('wait'), t(), 'zh-TW')).toContain('再等待 60 分鐘');
+  });
+
   it('falls back to the API’s English for a code it does not know, and for answers without details', async () => {
     await i18next.changeLanguage('zh-TW');
     expect(reasonText({ code: 'something_new', params: { n: 3 }, text: 'Something new.' }, t(), 'zh-TW')).toBe(

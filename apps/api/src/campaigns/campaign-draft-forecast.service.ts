@@ -81,6 +81,7 @@ export class CampaignDraftForecastService {
         audienceId: dto.audienceId,
         messages: (dto.messages ?? []) as never,
         variants: (dto.variants ?? null) as never,
+        abTest: (dto.abTest ?? null) as never,
         maxRecipients: dto.maxRecipients ?? null,
         costCap: dto.costCap ?? null,
         overBudgetPolicy: policy,

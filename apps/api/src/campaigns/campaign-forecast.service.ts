@@ -14,7 +14,8 @@ import type { DueSend } from '@lcm/domain/forecast';
 import type { Transaction } from '../database/prisma.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { deferPriorityOf } from './campaign-defer-priority';
-import { messageObjectsOf, variantsOf } from './campaign-ab-test';
+import { abTestOf, messageObjectsOf, variantsOf } from './campaign-ab-test';
+import { smallGroupsNote } from '@lcm/domain/ab-tests';
 
 export type ForecastPurpose = 'preview' | 'submission' | 'approval';
 
@@ -31,7 +32,7 @@ export type ForecastSubject = Pick<
   | 'frequencyCapMessages'
   | 'frequencyCapDays'
 > &
-  Partial<Pick<Campaign, 'deferPriorityAttribute' | 'deferPriorityOrder'>> & {
+  Partial<Pick<Campaign, 'deferPriorityAttribute' | 'deferPriorityOrder' | 'abTest'>> & {
     id: string | null;
     costCap: { toString(): string } | null;
     scheduleCron: string | null;
@@ -99,6 +100,16 @@ export class CampaignForecastService {
       });
       computed.response = { ...computed.response, deferral: { ...deferral, priority } };
     }
+    // A variant's group under LINE's 20 can never be read: a note, not a block, with what the rule then does.
+    const variants = variantsOf(campaign);
+    const abTest = abTestOf({ abTest: campaign.abTest ?? null });
+    const note = variants && abTest ? smallGroupsNote(recipients, abTest, variants.length) : null;
+    if (note)
+      computed.response = {
+        ...computed.response,
+        reasons: [...computed.response.reasons, note.text],
+        reasonDetails: [...computed.response.reasonDetails, note],
+      };
     return computed;
   }
 

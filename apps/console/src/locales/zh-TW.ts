@@ -527,6 +527,12 @@ export const zhTW: Record<string, string> = {
     '此次發送現在的費用為 {{cost}}，超過核准時的 {{approved}} 加 {{tolerance}}%（{{limit}}）；需要重新核准。',
   'reason.policy.trim':
     '超出預算時縮減：全部 {{recipients}} 位會被拒絕（{{refused}}），因此關卡只發送給符合的 {{fit}} 位（{{messages}} 則訊息，{{cost}}），其餘 {{leftOut}} 位不發送。',
+  'reason.ab_test.groups_too_small.variant_a':
+    'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，其餘 {{rest}} 位會收到 A 版本。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
+  'reason.ab_test.groups_too_small.none':
+    'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，其餘 {{rest}} 位不會收到任何訊息。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
+  'reason.ab_test.groups_too_small.wait':
+    'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，會再等待 {{waitMinutes}} 分鐘，之後其餘 {{rest}} 位不會收到任何訊息。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
   'reason.needs_reapproval.lapsed': '此發送核准後，活動已變更或失去核准；需要重新核准。',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': '訊息',

@@ -1,4 +1,4 @@
-import { decideRemainder, maxMessageObjects, pickWinner, splitTest, WinnerPick } from './ab-test';
+import { decideRemainder, maxMessageObjects, pickWinner, smallGroupsNote, splitTest, WinnerPick } from './ab-test';
 
 describe('A/B tests', () => {
   it('splits the test share evenly and the rest is the remainder', () => {
@@ -67,5 +67,25 @@ describe('A/B tests', () => {
       ),
     ).toBe(6);
     expect(maxMessageObjects([1, 2], null)).toBe(2);
+  });
+
+  it("notes groups under LINE's 20, saying what the undecided rule then does", () => {
+    const note = smallGroupsNote(100, { testShare: 1, undecided: 'variant_a', waitMinutes: 60 }, 3);
+    expect(note).toMatchObject({
+      code: 'ab_test.groups_too_small.variant_a',
+      params: { recipients: 100, tested: 1, variants: 3, smallest: 0, minimum: 20, rest: 99, undecided: 'variant_a' },
+    });
+    expect(note!.text).toContain('too small to be decided');
+    expect(note!.text).toContain('variant A goes to the other 99');
+    expect(smallGroupsNote(100, { testShare: 1, undecided: 'none', waitMinutes: 60 }, 3)!.text).toContain(
+      'the other 99 get nothing',
+    );
+    expect(smallGroupsNote(100, { testShare: 1, undecided: 'wait', waitMinutes: 60 }, 3)!.text).toContain(
+      'waits 60 minutes once more',
+    );
+    // 40 and 39 and 39 (20% of 590 over 3): every group reaches 20, so no note; nor for nobody.
+    expect(smallGroupsNote(590, { testShare: 20, undecided: 'none', waitMinutes: 60 }, 3)).toBeNull();
+    expect(smallGroupsNote(1000, { testShare: 6, undecided: 'none', waitMinutes: 60 }, 3)).toBeNull();
+    expect(smallGroupsNote(0, { testShare: 1, undecided: 'none', waitMinutes: 60 }, 3)).toBeNull();
   });
 });

@@ -111,3 +111,51 @@ export function maxMessageObjects(messages: unknown[], variants: readonly AbVari
   if (!variants || variants.length === 0) return messages.length;
   return Math.max(...variants.map((variant) => variant.messages.length));
 }
+
+/** LINE withholds a unit's counts under this many unique users (it answers null, "fewer than 20"). */
+export const LINE_COUNT_THRESHOLD = 20;
+
+/**
+ * A forecast's note (not a block) when a variant's group would be under LINE's 20: its count can
+ * never be read, so the test can't be decided and its `undecided` rule sends the rest. Null when
+ * every group has at least 20 or nobody would be sent to.
+ */
+export function smallGroupsNote(
+  recipients: number,
+  abTest: Pick<AbTest, 'testShare' | 'undecided' | 'waitMinutes'>,
+  variants: number,
+): { code: string; params: Record<string, string | number>; text: string } | null {
+  if (recipients <= 0 || variants < 1) return null;
+  const split = splitTest(recipients, abTest.testShare, variants);
+  const smallest = Math.min(...split.variants.map((group) => group.end - group.start));
+  if (smallest >= LINE_COUNT_THRESHOLD) return null;
+  const n = (value: number) => value.toLocaleString('en-US');
+  const tested = split.remainder.start;
+  const rest = split.remainder.end - split.remainder.start;
+  const then =
+    abTest.undecided === 'variant_a'
+      ? `variant A goes to the other ${n(rest)}`
+      : abTest.undecided === 'none'
+        ? `the other ${n(rest)} get nothing`
+        : `it waits ${n(abTest.waitMinutes)} minutes once more and then the other ${n(rest)} get nothing`;
+  return {
+    // One code per rule, so a client words what then happens in its own language.
+    code: `ab_test.groups_too_small.${abTest.undecided}`,
+    params: {
+      recipients,
+      testShare: abTest.testShare,
+      tested,
+      variants,
+      smallest,
+      minimum: LINE_COUNT_THRESHOLD,
+      rest,
+      undecided: abTest.undecided,
+      waitMinutes: abTest.waitMinutes,
+    },
+    text:
+      `The A/B test's groups are too small to be decided: ${abTest.testShare}% of ${n(recipients)} is ` +
+      `${n(tested)} recipients for ${variants} variants, ${n(smallest)} in the smallest group, and LINE withholds ` +
+      `counts under ${LINE_COUNT_THRESHOLD}, so no winner can be told. By the undecided rule (${abTest.undecided}) ` +
+      `${then}. Each variant needs at least ${LINE_COUNT_THRESHOLD} recipients: raise testShare or the audience.`,
+  };
+}
