@@ -245,7 +245,11 @@ describe('input boundary', () => {
       expect((await forecast(sendAt).expect(400)).body.details).toEqual([
         { field: 'sendAt', problem: expect.stringContaining('between 1970-01-01T00:00:00Z and 9999-12-31') },
       ]);
-    await forecast('9999-12-31T23:59:59Z').expect(200);
+    // The last send is 9999-12-31T09:59:59.999Z, still 9999-12 in every zone (later is 10000-01 in Taipei).
+    await forecast('9999-12-31T09:59:59.999Z').expect(200);
+    expect(
+      (await forecast('9999-12-31T23:59:59Z').expect(400)).body.details.map((d: { field: string }) => d.field),
+    ).toEqual(['sendAt']);
     const usage = (month: string) =>
       t.http().get(`/api/v1/line-accounts/${account}/usage?month=${month}`).set(bearer(t.adminToken));
     expect((await usage('9999-12').expect(200)).body.month).toBe('9999-12');
