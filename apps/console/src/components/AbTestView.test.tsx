@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import i18next from 'i18next';
 import { render, screen } from '@testing-library/react';
 import type { Schemas } from '../api/client';
-import { AbTestResultsView, AbTestVariants } from './AbTestView';
+import { AbTestResultsView, AbTestVariants, CampaignPreview } from './AbTestView';
 
 const TWD = (amount: string) => ({ amount, currency: 'TWD' });
 
@@ -95,5 +95,42 @@ describe('A/B test views', () => {
     await i18next.changeLanguage('zh-TW');
     render(<AbTestResultsView abTest={cancelled} countText={() => '—'} rateText={(r) => r ?? '—'} />);
     expect(screen.getByTestId('ab-test-results').textContent).toContain('判定前已取消：未發送給其餘對象。');
+  });
+
+  it("previews each variant's messages, labelled, and the test's settings in words for an approver", async () => {
+    const campaign = {
+      messages: [],
+      variants: [
+        { name: 'Plain text', messages: [{ type: 'text', text: 'Winter sale: 20% off' }] },
+        { name: 'Second try', messages: [{ type: 'text', text: 'Winter sale: last day' }] },
+      ],
+      abTest: { testShare: 20, metric: 'unique_click_rate' as const, waitMinutes: 240, undecided: 'none' as const },
+    };
+    const view = render(<CampaignPreview campaign={campaign} accountName="Shop" />);
+    const previews = screen.getAllByTestId('variant-preview').map((p) => p.textContent);
+    expect(previews).toHaveLength(2);
+    expect(previews[0]).toContain('Variant A: Plain text');
+    expect(previews[0]).toContain('Winter sale: 20% off');
+    expect(previews[1]).toContain('Variant B: Second try');
+    expect(previews[1]).toContain('Winter sale: last day');
+    const settings = screen.getByTestId('ab-test-settings').textContent!;
+    expect(settings).toContain('20% of the recipients get a variant');
+    expect(settings).toContain('240 minutes');
+    expect(settings).not.toContain('{');
+    view.unmount();
+    await i18next.changeLanguage('zh-TW');
+    render(<CampaignPreview campaign={campaign} accountName="Shop" />);
+    expect(screen.getAllByTestId('variant-preview')[0].textContent).toContain('A 版本：Plain text');
+  });
+
+  it('previews plain messages as before', () => {
+    render(
+      <CampaignPreview
+        campaign={{ messages: [{ type: 'text', text: 'Hello' }], variants: null, abTest: null }}
+        accountName="Shop"
+      />,
+    );
+    expect(screen.queryByTestId('variant-previews')).toBeNull();
+    expect(screen.getByText('Hello')).toBeTruthy();
   });
 });

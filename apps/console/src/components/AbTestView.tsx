@@ -1,8 +1,10 @@
 import { Alert, Card, List, Space, Table, Tag, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../api/client';
 import { formatNumber } from '../format';
 import type { LineMessage } from './MessagesEditor';
+import { PhonePreview } from './PhonePreview';
 
 type Variant = Schemas['CampaignVariantDto'];
 type AbTest = Schemas['CampaignAbTestDto'];
@@ -20,22 +22,25 @@ function summary(message: LineMessage): string {
   return String(record.type);
 }
 
+/** An A/B test's settings in one sentence: who is tested, for how long, by what, and the undecided rule. */
+export function describeAbTest(abTest: AbTest, t: TFunction): string {
+  return t(
+    '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.',
+    {
+      share: abTest.testShare,
+      minutes: abTest.waitMinutes,
+      metric: t(`metric.${abTest.metric}`),
+      rule: t(`undecided.${abTest.undecided}`),
+    },
+  );
+}
+
 /** An A/B test's variants and its settings, as the API holds them (they are written through the API). */
 export function AbTestVariants({ variants, abTest }: { variants: Variant[]; abTest: AbTest }) {
   const { t } = useTranslation();
   return (
     <Card size="small" title={t('A/B test')} data-testid="ab-test-variants">
-      <Typography.Paragraph>
-        {t(
-          '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.',
-          {
-            share: abTest.testShare,
-            minutes: abTest.waitMinutes,
-            metric: t(`metric.${abTest.metric}`),
-            rule: t(`undecided.${abTest.undecided}`),
-          },
-        )}
-      </Typography.Paragraph>
+      <Typography.Paragraph>{describeAbTest(abTest, t)}</Typography.Paragraph>
       <List
         size="small"
         dataSource={variants}
@@ -108,6 +113,38 @@ export function AbTestResultsView({
           { title: t('Rate'), render: (_, run: RunResults) => rateText(rateOf(run)) },
         ]}
       />
+    </Space>
+  );
+}
+
+/**
+ * What an approver sees sent: the messages in a phone, or on an A/B test (whose messages are empty)
+ * the test's settings in words and each variant's messages in a phone of its own, labelled.
+ */
+export function CampaignPreview({
+  campaign,
+  accountName,
+}: {
+  campaign: { messages: unknown[]; variants: Variant[] | null; abTest: AbTest | null };
+  accountName: string;
+}) {
+  const { t } = useTranslation();
+  if (!campaign.variants?.length || !campaign.abTest)
+    return <PhonePreview messages={campaign.messages as LineMessage[]} accountName={accountName} />;
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="variant-previews">
+      <Typography.Paragraph data-testid="ab-test-settings">
+        <Tag color="purple">{t('A/B test')}</Tag>
+        {describeAbTest(campaign.abTest, t)}
+      </Typography.Paragraph>
+      {campaign.variants.map((variant, index) => (
+        <div key={index} data-testid="variant-preview">
+          <Typography.Text strong>
+            {t('Variant {{letter}}: {{name}}', { letter: letter(index), name: variant.name })}
+          </Typography.Text>
+          <PhonePreview messages={variant.messages as LineMessage[]} accountName={accountName} />
+        </div>
+      ))}
     </Space>
   );
 }

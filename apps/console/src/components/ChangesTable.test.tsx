@@ -60,6 +60,31 @@ describe('changes since the last approval', () => {
     expect(screen.getByTestId('changes-none').textContent).toBe('never approved before');
   });
 
+  it("words an A/B test's settings, not its JSON", () => {
+    render(
+      <ChangesTable
+        changes={{
+          ...answer,
+          changes: [
+            {
+              field: 'abTest' as const,
+              before: null,
+              after: { testShare: 20, metric: 'unique_click_rate', waitMinutes: 240, undecided: 'variant_a' },
+            },
+          ],
+        }}
+        timeZone="Asia/Taipei"
+        currency="TWD"
+      />,
+    );
+    const text = screen.getByTestId('changes').textContent!;
+    expect(text).toContain('not an A/B test');
+    expect(text).toContain('20% of the recipients get a variant, split evenly; after 240 minutes');
+    expect(text).toContain('send variant A');
+    expect(text).not.toContain('testShare');
+    expect(text).not.toContain('null');
+  });
+
   it('speaks Traditional Chinese', async () => {
     await i18next.changeLanguage('zh-TW');
     render(<ChangesTable changes={answer} timeZone="Asia/Taipei" currency="TWD" />);

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../api/client';
 import type { AudienceRule } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
+import { describeAbTest } from './AbTestView';
 
 /** The answer, its values typed as what they are: any JSON the field holds (the document can't say more). */
 export type Changes = Omit<Schemas['CampaignChangesResponseDto'], 'changes'> & {
@@ -98,6 +99,8 @@ export function describeValue(field: string, value: unknown, { t, language, time
       if (value === 'none') return t('no cap');
       return t('{{messages}} in {{days}} days', value as { messages: number; days: number });
     }
+    case 'abTest':
+      return value ? describeAbTest(value as Schemas['CampaignAbTestDto'], t) : t('not an A/B test');
     case 'deferPriority': {
       const priority = value as { attribute: string; order: 'asc' | 'desc' } | null;
       if (!priority) return t('random order');

@@ -589,6 +589,8 @@ export const zhTW: Record<string, string> = {
   'abOutcome.none': '無法判定：依規則不發送給其餘對象。',
   'abOutcome.cancelled': '判定前已取消：未發送給其餘對象。',
   'A/B test': 'A/B 測試',
+  'Variant {{letter}}: {{name}}': '{{letter}} 版本：{{name}}',
+  'not an A/B test': '非 A/B 測試',
   '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.':
     '{{share}}% 的收件人平均分配到各版本；{{minutes}} 分鐘後，{{metric}}最佳的版本發送給其餘對象。無法判定時：{{rule}}。',
   'The A/B test is waiting for its figures.': 'A/B 測試正在等待數據。',

@@ -10,8 +10,7 @@ import { formatMoney, formatNumber, formatTime } from '../format';
 import { CampaignActions } from '../components/CampaignActions';
 import { ChangesTable, describeRule, type Changes } from '../components/ChangesTable';
 import { ForecastPanel } from '../components/ForecastPanel';
-import type { LineMessage } from '../components/MessagesEditor';
-import { PhonePreview } from '../components/PhonePreview';
+import { CampaignPreview } from '../components/AbTestView';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 export default function ApprovalsPage() {
@@ -87,7 +86,7 @@ export default function ApprovalsPage() {
                   <Typography.Title level={2} style={{ fontSize: 15 }}>
                     {t('Messages')}
                   </Typography.Title>
-                  <PhonePreview messages={campaign.messages as LineMessage[]} accountName={account.name} />
+                  <CampaignPreview campaign={campaign} accountName={account.name} />
                 </Col>
                 <Col xs={24} md={14} lg={16}>
                   <Typography.Title level={2} style={{ fontSize: 15 }}>
