@@ -76,12 +76,13 @@ function bodyOf(draft: Draft, timeZone: string) {
       draft.mode === 'once'
         ? { at: draft.at ? fromZonedInput(draft.at, timeZone) : '' }
         : draft.mode === 'cron'
-          ? {
+          ? ({
               cron: draft.cron,
               timezone: timeZone,
-              // Required, as the API says: left empty, the API names schedule.until, shown on its field.
-              until: draft.until ? fromZonedInput(draft.until, timeZone) : '',
-            }
+              // Required, as the API says: left out when empty, so the API answers that schedule.until
+              // is required, shown on its field (an empty string would be refused as a malformed date).
+              ...(draft.until ? { until: fromZonedInput(draft.until, timeZone) } : {}),
+            } as { cron: string; timezone: string; until: string })
           : null,
     overBudgetPolicy: draft.overBudgetPolicy,
     costCap: draft.costCap.trim() === '' ? null : draft.costCap.trim(),
