@@ -2,14 +2,15 @@
 // rows, in the same run: 1,000,000 contacts (`--contacts=N` or BENCH_CAP_CONTACTS for a quick run),
 // a cap of 2 sends in 7 days and a week of history (a send to everyone, another to every 10th);
 // `--rounds=N` (default 5) interleaved rounds, medians.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { deliveryBucketSql } from '../apps/api/src/frequency-caps/delivery-history.repository';
 import {
   benchOption,
   http,
   median,
-  openBenchDatabase,
+  openProcessBench,
+  seedFollowerContacts,
+  sendingUsers,
   startServiceProcess,
   startSimulatorProcess,
   table,
@@ -31,26 +32,22 @@ interface Gated {
 export async function runFrequencyCapBench(): Promise<void> {
   const contacts = Number(benchOption('contacts') ?? process.env.BENCH_CAP_CONTACTS ?? 1_000_000);
   const rounds = Number(benchOption('rounds') ?? 5);
-  const database = await openBenchDatabase();
-  const adminToken = `lcm_bench_${randomBytes(16).toString('hex')}`;
-  const simPort = 46_000 + Math.floor(Math.random() * 1000);
-  let sim: Awaited<ReturnType<typeof startSimulatorProcess>> | null = null;
-  let service: Awaited<ReturnType<typeof startServiceProcess>> | null = null;
-  const db = new Client({ connectionString: database.url });
+  const bench = await openProcessBench(46_000);
+  const { database, adminToken, simPort, db } = bench;
   try {
-    sim = await startSimulatorProcess(simPort, {
+    const sim = (bench.sim = await startSimulatorProcess(simPort, {
       channelId: CHANNEL_ID,
       quota: { type: 'none' },
       followerCount: contacts,
-    });
+    }));
     // Only the gate is measured: one worker at one request a second sends a batch or two before the
     // run is cancelled (its unsent batches are released and give their contacts the send back).
-    service = await startServiceProcess(simPort + 1000, {
+    const service = (bench.service = await startServiceProcess(simPort + 1000, {
       DATABASE_URL: database.url,
       ADMIN_TOKEN: adminToken,
       DISPATCH_WORKERS: '1',
       DISPATCH_REQUESTS_PER_SECOND: '1',
-    });
+    }));
     const api = `${service.root}/api/v1`;
     const account = await http<{ id: string; version: number }>(api, adminToken, 'POST', '/line-accounts', {
       name: 'Bench OA (frequency cap)',
@@ -67,11 +64,7 @@ export async function runFrequencyCapBench(): Promise<void> {
     });
     await db.connect();
     const seeding = performance.now();
-    await db.query(
-      `INSERT INTO contacts (id, line_account_id, line_user_id, status, followed_at)
-       SELECT gen_random_uuid(), $1::uuid, 'U' || md5($2 || ':follower:' || i), 'following', now() FROM generate_series(0, $3 - 1) AS i`,
-      [account.id, CHANNEL_ID, contacts],
-    );
+    await seedFollowerContacts(db, account.id, CHANNEL_ID, contacts);
     // The week's history, as the gate writes it (one row per run and bucket of its recipients): a
     // send to everyone 3 days ago and one to every 10th yesterday. Under the cap of 2 the every-10th
     // are at their cap; everyone else has one send left.
@@ -97,21 +90,7 @@ export async function runFrequencyCapBench(): Promise<void> {
       `seeded ${contacts.toLocaleString('en')} contacts and ${deliveries.rows[0].n.toLocaleString('en')} deliveries in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
 
-    const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
-      email: 'bench-cap-m@example.com',
-      name: 'M',
-      role: 'marketer',
-    });
-    const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
-      email: 'bench-cap-a@example.com',
-      name: 'A',
-      role: 'approver',
-    });
-    const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', {
-      lineAccountId: account.id,
-      name: 'All',
-      definition: { not: { tag: 'excluded' } },
-    });
+    const { marketer, approver, audience } = await sendingUsers(api, adminToken, account.id, 'bench-cap');
 
     /** One campaign through submit, approve and send-now; the gate's own figures; then cancelled. */
     const gate = async (label: string, frequencyCap: 'none' | null): Promise<Gated> => {
@@ -205,12 +184,9 @@ export async function runFrequencyCapBench(): Promise<void> {
     console.log(`database: ${database.description}`);
     if (ratio > TARGET_RATIO) console.log(`MISSED: the capped snapshot took ${ratio.toFixed(2)}× the plain copy`);
   } catch (error) {
-    if (service) console.error(`service output:\n${service.proc.output()}`);
+    if (bench.service) console.error(`service output:\n${bench.service.proc.output()}`);
     throw error;
   } finally {
-    await db.end().catch(() => undefined);
-    await service?.proc.stop();
-    await sim?.proc.stop();
-    await database.close();
+    await bench.close();
   }
 }

@@ -341,3 +341,66 @@ export async function startServiceProcess(
     throw error;
   }
 }
+
+/**
+ * What a benchmark of the service as its own processes opens: a database of its own, an admin
+ * token, a port for the simulator (the service's is 1000 above it) and a client on the database.
+ * The simulator and service it starts are set here, so that close() stops whatever did start.
+ */
+export interface ProcessBench {
+  database: BenchDatabase;
+  adminToken: string;
+  simPort: number;
+  db: Client;
+  sim: Awaited<ReturnType<typeof startSimulatorProcess>> | null;
+  service: Awaited<ReturnType<typeof startServiceProcess>> | null;
+  close(): Promise<void>;
+}
+
+export async function openProcessBench(portBase: number): Promise<ProcessBench> {
+  const database = await openBenchDatabase();
+  const bench: ProcessBench = {
+    database,
+    adminToken: `lcm_bench_${randomBytes(16).toString('hex')}`,
+    simPort: portBase + Math.floor(Math.random() * 1000),
+    db: new Client({ connectionString: database.url }),
+    sim: null,
+    service: null,
+    close: async () => {
+      await bench.db.end().catch(() => undefined);
+      await bench.service?.proc.stop();
+      await bench.sim?.proc.stop();
+      await database.close();
+    },
+  };
+  return bench;
+}
+
+/** The simulator's followers as the account's contacts: its ids are U + md5("<channel>:follower:<index>"). */
+export async function seedFollowerContacts(db: Client, accountId: string, channelId: string, count: number) {
+  await db.query(
+    `INSERT INTO contacts (id, line_account_id, line_user_id, status, followed_at)
+     SELECT gen_random_uuid(), $1::uuid, 'U' || md5($2 || ':follower:' || i), 'following', now() FROM generate_series(0, $3 - 1) AS i`,
+    [accountId, channelId, count],
+  );
+}
+
+/** A marketer and an approver (emails `<prefix>-m@example.com`, `<prefix>-a@…`) and an audience of every follower. */
+export async function sendingUsers(api: string, adminToken: string, accountId: string, prefix: string) {
+  const marketer = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+    email: `${prefix}-m@example.com`,
+    name: 'M',
+    role: 'marketer',
+  });
+  const approver = await http<{ token: string }>(api, adminToken, 'POST', '/users', {
+    email: `${prefix}-a@example.com`,
+    name: 'A',
+    role: 'approver',
+  });
+  const audience = await http<{ id: string }>(api, marketer.token, 'POST', '/audiences', {
+    lineAccountId: accountId,
+    name: 'All',
+    definition: { not: { tag: 'excluded' } },
+  });
+  return { marketer, approver, audience };
+}
