@@ -50,14 +50,3 @@ export function blockReasonText(
     ? reason.details.map((detail) => reasonText(detail, t, language)).join(' ')
     : reason.message;
 }
-
-/** What holds a run (quiet hours) in words: from its details when the API gave them, else its English. */
-export function statusDetailText(
-  run: { statusDetail: string | null; statusDetails?: ReasonDetail[] },
-  t: TFunction,
-  language: string,
-): string {
-  return run.statusDetails?.length
-    ? run.statusDetails.map((detail) => reasonText(detail, t, language)).join(' ')
-    : (run.statusDetail ?? '');
-}

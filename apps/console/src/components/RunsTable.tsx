@@ -2,7 +2,7 @@ import { Progress, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
-import { blockReasonText, statusDetailText } from '../reasons';
+import { blockReasonText } from '../reasons';
 
 const RUN_COLOR: Record<string, string> = {
   scheduled: 'blue',
@@ -109,7 +109,7 @@ export function RunsTable({
           render: (_, run) =>
             run.statusDetail ? (
               <Typography.Text type="warning" data-testid="run-status-detail">
-                {statusDetailText(run, t, i18n.language)}
+                {run.statusDetail}
               </Typography.Text>
             ) : run.blockReasons.length ? (
               <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
