@@ -3,11 +3,9 @@
 // lists its next five sends in the account's zone with the offset (both from the API), and "Send
 // now" asks first with what the send will cost. Screenshots go to test-output/screenshots/.
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { importFollowers } from './support/followers';
 import {
   builtConsole,
   CHROMIUM,
@@ -16,7 +14,9 @@ import {
   launchChromium,
   settles,
   shoot,
+  signIn as signInAs,
 } from './support/console-browser';
+import { simulatorAccount } from './support/dispatch-fixture';
 
 const PASSWORD = 'correct horse battery staple';
 const FOLLOWERS = 40;
@@ -60,33 +60,16 @@ describeInBrowser('the campaign composer in a browser', () => {
       tokens[role] = created.body.token as string;
     }
     // 5,990 of the 6,000 free messages counted at LINE (no LINE cap): a send to all 40 followers has a paid part.
-    const channelId = '1900000101';
-    await request(sim.url)
-      .put(`/_sim/channels/${channelId}`)
-      .send({
-        accessToken: 'composer-token',
-        channelSecret: 'secret',
-        quota: { type: 'none' },
-        consumption: 5990,
-        followerCount: FOLLOWERS,
-      })
-      .expect(201);
-    const account = await t
-      .http()
-      .post('/api/v1/line-accounts')
-      .set(bearer(t.adminToken))
-      .send({
-        name: 'Tea House Taichung',
-        channelId,
-        channelAccessToken: 'composer-token',
-        channelSecret: 'secret',
-        plan: 'high',
-        monthlyBudget: '500',
-        apiBaseUrl: sim.url,
-      })
-      .expect(201);
-    accountId = account.body.id;
-    await importFollowers(t, accountId);
+    accountId = await simulatorAccount(t, sim, {
+      name: 'Tea House Taichung',
+      channelId: '1900000101',
+      accessToken: 'composer-token',
+      plan: 'high',
+      monthlyBudget: '500',
+      quota: { type: 'none' },
+      consumption: 5990,
+      followers: FOLLOWERS,
+    });
     const audience = await t
       .http()
       .post('/api/v1/audiences')
@@ -103,21 +86,8 @@ describeInBrowser('the campaign composer in a browser', () => {
     await sim?.close();
   });
 
-  async function signIn(locale: 'en-US' | 'zh-TW', who: keyof typeof emails) {
-    const context: BrowserContext = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(accountId)})`);
-    const page: Page = await context.newPage();
-    await page.goto(`${baseUrl}/`);
-    const zh = locale === 'zh-TW';
-    await page.getByLabel(zh ? '電子郵件' : 'Email').fill(emails[who]);
-    await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
-    await page
-      .getByRole('navigation')
-      .getByRole('link', { name: zh ? '本月' : 'Month' })
-      .waitFor({ timeout: 60_000 });
-    return { context, page };
-  }
+  const signIn = (locale: 'en-US' | 'zh-TW', who: keyof typeof emails) =>
+    signInAs(browser, baseUrl, { locale, email: emails[who], password: PASSWORD, accountId: accountId });
 
   /** What the API forecasts for this draft (the marketer's own call, as the console makes it). */
   const apiForecast = async (draft: Record<string, unknown>) =>

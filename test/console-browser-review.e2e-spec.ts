@@ -4,11 +4,9 @@
 // edited a campaign is told why they can't approve it; contacts filter by a typed attribute
 // condition on the server. axe-core on each screen; screenshots go to test-output/screenshots/.
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { importFollowers } from './support/followers';
 import {
   builtConsole,
   CHROMIUM,
@@ -17,7 +15,9 @@ import {
   launchChromium,
   settles,
   shoot,
+  signIn as signInAs,
 } from './support/console-browser';
+import { simulatorAccount } from './support/dispatch-fixture';
 
 const PASSWORD = 'correct horse battery staple';
 const FOLLOWERS = 12;
@@ -52,27 +52,15 @@ describeInBrowser('approvals and contacts in a browser', () => {
       tokens[who] = created.body.token as string;
       ids[who] = created.body.user.id as string;
     }
-    const channelId = '1900000201';
-    await request(sim.url)
-      .put(`/_sim/channels/${channelId}`)
-      .send({ accessToken: 'review-token', channelSecret: 'secret', quota: { type: 'none' }, followerCount: FOLLOWERS })
-      .expect(201);
-    const account = await t
-      .http()
-      .post('/api/v1/line-accounts')
-      .set(bearer(t.adminToken))
-      .send({
-        name: 'Tea House Tainan',
-        channelId,
-        channelAccessToken: 'review-token',
-        channelSecret: 'secret',
-        plan: 'high',
-        monthlyBudget: '500',
-        apiBaseUrl: sim.url,
-      })
-      .expect(201);
-    accountId = account.body.id;
-    await importFollowers(t, accountId);
+    accountId = await simulatorAccount(t, sim, {
+      name: 'Tea House Tainan',
+      channelId: '1900000201',
+      accessToken: 'review-token',
+      plan: 'high',
+      monthlyBudget: '500',
+      quota: { type: 'none' },
+      followers: FOLLOWERS,
+    });
     browser = await launchChromium();
   }, 180_000);
 
@@ -82,21 +70,8 @@ describeInBrowser('approvals and contacts in a browser', () => {
     await sim?.close();
   });
 
-  async function signIn(locale: 'en-US' | 'zh-TW', who: keyof typeof emails) {
-    const context: BrowserContext = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(accountId)})`);
-    const page: Page = await context.newPage();
-    await page.goto(`${baseUrl}/`);
-    const zh = locale === 'zh-TW';
-    await page.getByLabel(zh ? '電子郵件' : 'Email').fill(emails[who]);
-    await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
-    await page
-      .getByRole('navigation')
-      .getByRole('link', { name: zh ? '本月' : 'Month' })
-      .waitFor({ timeout: 60_000 });
-    return { context, page };
-  }
+  const signIn = (locale: 'en-US' | 'zh-TW', who: keyof typeof emails) =>
+    signInAs(browser, baseUrl, { locale, email: emails[who], password: PASSWORD, accountId: accountId });
 
   const api = (token: string) => ({
     post: (path: string, body: object = {}) => t.http().post(`/api/v1${path}`).set(bearer(token)).send(body),

@@ -3,99 +3,29 @@
 // campaign and submits it, an approver approves and sends it, the month changes, a send over the
 // cap is refused with its reasons, in English and in Traditional Chinese; axe-core checks every
 // screen. Screenshots go to test-output/screenshots/.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import request from 'supertest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { importFollowers } from './support/followers';
+import {
+  builtConsole,
+  CHROMIUM,
+  expectAccessible,
+  haveBrowser,
+  launchChromium,
+  settles,
+  shoot,
+  signIn as signInAs,
+} from './support/console-browser';
+import { simulatorAccount as simulatorChannelAccount } from './support/dispatch-fixture';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..');
-const CONSOLE = path.join(ROOT, 'apps', 'console');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery staple';
 const FOLLOWERS = 40;
 
-const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser)
   console.warn(`console e2e SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 const describeInBrowser = haveBrowser ? describe : describe.skip;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The built console the service will serve: apps/console/dist when it is newer than its sources,
- * else a build of this run's own (never over dist/, which `npm start` in another test may be writing).
- */
-function builtConsole(): string {
-  const dist = path.join(CONSOLE, 'dist');
-  const index = path.join(dist, 'index.html');
-  const sources = Math.max(newestMtime(path.join(CONSOLE, 'src')), statSync(path.join(CONSOLE, 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return dist;
-  const own = path.join(ROOT, 'test-output', 'console-dist');
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'apps/console/vite.config.mts',
-      '--outDir',
-      own,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    // Jest runs with NODE_ENV=test, which Vite would honour with a development build (antd's
-    // ids then collapse to "test-id", and dialogs lose their names): build as `npm start` does.
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-  return own;
-}
-
-/** No serious or critical accessibility violation on the page as it is now. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  // Judge the screen at rest: a button fading from disabled to primary (antd's 0.2 s transition)
-  // has, for a moment, white text on a grey-green axe rightly calls too faint. Spinners loop for
-  // ever, so only animations that end are waited for.
-  await page.waitForFunction(
-    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
-  );
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad).toEqual([]);
-}
-
-/** Reads until the value is the expected one (or the time is up), then asserts on the last reading. */
-async function settles(read: () => Promise<string>, expected: string | RegExp, timeout = 15_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  const ok = (v: string) => (typeof expected === 'string' ? v === expected : expected.test(v));
-  let value = await read().catch(() => '');
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read().catch(() => '');
-  }
-  if (typeof expected === 'string') expect(value).toBe(expected);
-  else expect(value).toMatch(expected);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 describeInBrowser('console in a browser', () => {
   let t: TestApp;
@@ -113,38 +43,20 @@ describeInBrowser('console in a browser', () => {
     monthlyBudget: string,
     quota: { type: 'none' } | { type: 'limited'; value: number } = { type: 'limited', value: 6000 },
   ) {
-    const accessToken = `console-e2e-${channelId}`;
-    await request(sim.url)
-      .put(`/_sim/channels/${channelId}`)
-      .send({
-        accessToken,
-        channelSecret: 'secret',
-        quota,
-        consumption,
-        followerCount: FOLLOWERS,
-      })
-      .expect(201);
-    const account = await t
-      .http()
-      .post('/api/v1/line-accounts')
-      .set(bearer(t.adminToken))
-      .send({
-        name,
-        channelId,
-        channelAccessToken: accessToken,
-        channelSecret: 'secret',
-        plan: 'high',
-        monthlyBudget,
-        apiBaseUrl: sim.url,
-      })
-      .expect(201);
-    await importFollowers(t, account.body.id);
-    return account.body.id as string;
+    return simulatorChannelAccount(t, sim, {
+      name,
+      channelId,
+      accessToken: `console-e2e-${channelId}`,
+      plan: 'high',
+      monthlyBudget,
+      quota,
+      consumption,
+      followers: FOLLOWERS,
+    });
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const consoleDir = builtConsole();
+    const consoleDir = builtConsole('console');
     sim = await startLineSimulator({ port: 0, seed: 'console-e2e' });
     t = await createTestApp({
       CONSOLE_DIR: consoleDir,
@@ -164,17 +76,7 @@ describeInBrowser('console in a browser', () => {
     accountId = await simulatorAccount('Tea House', '1900000001', 0, '500');
     // Every free message of the month already used at LINE (no LINE cap), and a budget of NT$1: any send costs more.
     paidAccountId = await simulatorAccount('Tea House Paid', '1900000002', 6000, '1', { type: 'none' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -184,25 +86,8 @@ describeInBrowser('console in a browser', () => {
   });
 
   /** A browser of that language, signed in through the form, looking at the given LINE account. */
-  async function signIn(
-    locale: 'en-US' | 'zh-TW',
-    who: keyof typeof emails,
-    account = accountId,
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(account)})`);
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/`);
-    const zh = locale === 'zh-TW';
-    await page.getByLabel(zh ? '電子郵件' : 'Email').fill(emails[who]);
-    await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
-    await page
-      .getByRole('navigation')
-      .getByRole('link', { name: zh ? '本月' : 'Month' })
-      .waitFor({ timeout: 60_000 }); // the first screen's chunks, on a machine other jobs share
-    return { context, page };
-  }
+  const signIn = (locale: 'en-US' | 'zh-TW', who: keyof typeof emails, account = accountId) =>
+    signInAs(browser, baseUrl, { locale, email: emails[who], password: PASSWORD, accountId: account });
 
   const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name }).waitFor();
   const pick = async (page: Page, label: string, option: string) => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -69,6 +69,9 @@ export function launchChromium(): Promise<Browser> {
 
 /** No serious or critical accessibility violation on the page as it is now (animations that end, ended). */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Judge the screen at rest: a button fading from disabled to primary (antd's 0.2 s transition)
+  // has, for a moment, white text on a grey-green axe rightly calls too faint. Spinners loop for
+  // ever, so only animations that end are waited for.
   await page.waitForFunction(
     "document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
   );
@@ -94,4 +97,25 @@ export async function settles(read: () => Promise<string>, expected: string | Re
 
 export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A browser of that language, signed in through the form, looking at the given LINE account. */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  who: { locale: 'en-US' | 'zh-TW'; email: string; password: string; accountId: string },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: who.locale, viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(`localStorage.setItem('lcm.account', ${JSON.stringify(who.accountId)})`);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  const zh = who.locale === 'zh-TW';
+  await page.getByLabel(zh ? '電子郵件' : 'Email').fill(who.email);
+  await page.getByLabel(zh ? '密碼' : 'Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: zh ? '登入' : 'Sign in' }).click();
+  await page
+    .getByRole('navigation')
+    .getByRole('link', { name: zh ? '本月' : 'Month' })
+    .waitFor({ timeout: 60_000 }); // the first screen's chunks, on a machine other jobs share
+  return { context, page };
 }

@@ -1,8 +1,56 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { LineSimulatorHandle } from '@lcm/line-simulator';
-import { bearer, TestApp } from './app';
+import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
+import { bearer, createTestApp, TestApp } from './app';
 import { importFollowers } from './followers';
+import type { TestClock } from './test-clock';
+
+/**
+ * A simulator and a test app on the test's clock, for a describe block's beforeAll; with
+ * `simulatorClock`, the simulator is set to the same time first (its statistics and monthly
+ * consumption go by it).
+ */
+export async function simulatorAndApp(
+  seed: string,
+  clock: TestClock,
+  env: Record<string, string> = {},
+  options: { simulatorClock?: boolean } = {},
+): Promise<{ sim: LineSimulatorHandle; t: TestApp }> {
+  const sim = await startLineSimulator({ port: 0, seed });
+  try {
+    if (options.simulatorClock)
+      await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
+    return { sim, t: await createTestApp(env, undefined, { clock }) };
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+}
+
+/** What simulatorAndApp started, closed (for afterAll; either may be unset when beforeAll failed). */
+export async function closeSimulatorAndApp(t: TestApp | undefined, sim: LineSimulatorHandle | undefined) {
+  await t?.close();
+  await sim?.close();
+}
+
+/** POST /campaigns by the scenario's marketer on its account and audience: the request, for the caller to expect on. */
+export function postCampaign(t: TestApp, s: SendingScenario, body: object) {
+  return t
+    .http()
+    .post('/api/v1/campaigns')
+    .set(bearer(s.marketer.token))
+    .send({ lineAccountId: s.accountId, audienceId: s.audienceId, ...body });
+}
+
+/** The marketer submits the campaign (200 expected); the answer carries the forecast. */
+export function submitCampaign(t: TestApp, s: SendingScenario, campaignId: string) {
+  return t.http().post(`/api/v1/campaigns/${campaignId}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
+}
+
+/** The approver approves the campaign (200 expected), with `body` (a comment, say). */
+export function approveCampaign(t: TestApp, s: SendingScenario, campaignId: string, body: object = {}) {
+  return t.http().post(`/api/v1/campaigns/${campaignId}/approve`).set(bearer(s.approver.token)).send(body).expect(200);
+}
 
 /** An account on a simulator channel whose followers are imported as contacts, with a marketer and an approver. */
 export interface SendingScenario {
@@ -14,6 +62,53 @@ export interface SendingScenario {
 }
 
 let channelCounter = 0;
+
+/**
+ * A LINE account on a simulator channel set up with this quota, consumption and followers, the
+ * followers imported as its contacts. A consumption left out is left to the simulator.
+ */
+export async function simulatorAccount(
+  t: TestApp,
+  sim: LineSimulatorHandle,
+  a: {
+    name: string;
+    channelId: string;
+    accessToken: string;
+    plan: string;
+    monthlyBudget: string;
+    quota: { type: 'none' } | { type: 'limited'; value: number };
+    consumption?: number;
+    followers: number;
+  },
+): Promise<string> {
+  await request(sim.url)
+    .put(`/_sim/channels/${a.channelId}`)
+    .send({
+      accessToken: a.accessToken,
+      channelSecret: 'secret',
+      quota: a.quota,
+      consumption: a.consumption,
+      followerCount: a.followers,
+    })
+    .expect(201);
+  const account = await t
+    .http()
+    .post('/api/v1/line-accounts')
+    .set(bearer(t.adminToken))
+    .send({
+      name: a.name,
+      channelId: a.channelId,
+      channelAccessToken: a.accessToken,
+      channelSecret: 'secret',
+      plan: a.plan,
+      monthlyBudget: a.monthlyBudget,
+      apiBaseUrl: sim.url,
+    })
+    .expect(201);
+  const accountId = account.body.id as string;
+  await importFollowers(t, accountId);
+  return accountId;
+}
 
 export async function sendingScenario(
   t: TestApp,
@@ -27,33 +122,16 @@ export async function sendingScenario(
   },
 ): Promise<SendingScenario> {
   const channelId = String(1_800_000_000 + process.pid * 100 + ++channelCounter);
-  const accessToken = `sim-${randomUUID()}`;
-  await request(sim.url)
-    .put(`/_sim/channels/${channelId}`)
-    .send({
-      accessToken,
-      channelSecret: 'secret',
-      quota: options.quota ?? { type: 'none' },
-      consumption: options.consumption ?? 0,
-      followerCount: options.followers,
-    })
-    .expect(201);
-  const account = await t
-    .http()
-    .post('/api/v1/line-accounts')
-    .set(bearer(t.adminToken))
-    .send({
-      name: `OA ${channelId}`,
-      channelId,
-      channelAccessToken: accessToken,
-      channelSecret: 'secret',
-      plan: options.plan ?? 'high',
-      monthlyBudget: options.monthlyBudget ?? '100000',
-      apiBaseUrl: sim.url,
-    })
-    .expect(201);
-  const accountId = account.body.id as string;
-  await importFollowers(t, accountId);
+  const accountId = await simulatorAccount(t, sim, {
+    name: `OA ${channelId}`,
+    channelId,
+    accessToken: `sim-${randomUUID()}`,
+    plan: options.plan ?? 'high',
+    monthlyBudget: options.monthlyBudget ?? '100000',
+    quota: options.quota ?? { type: 'none' },
+    consumption: options.consumption ?? 0,
+    followers: options.followers,
+  });
   const [marketer, approver] = await Promise.all([t.createUser('marketer'), t.createUser('approver')]);
   const audience = await t
     .http()
@@ -76,29 +154,17 @@ export async function approvedCampaign(
     overBudgetPolicy?: 'block' | 'trim' | 'defer';
   } = {},
 ): Promise<string> {
-  const created = await t
-    .http()
-    .post('/api/v1/campaigns')
-    .set(bearer(s.marketer.token))
-    .send({
-      lineAccountId: s.accountId,
-      audienceId: s.audienceId,
-      name: fields.name ?? 'Autumn sale',
-      messages: fields.messages ?? [{ type: 'text', text: 'Autumn sale: 20% off this weekend' }],
-      schedule: null,
-      maxRecipients: fields.maxRecipients ?? null,
-      costCap: fields.costCap ?? null,
-      overBudgetPolicy: fields.overBudgetPolicy ?? 'block',
-    })
-    .expect(201);
+  const created = await postCampaign(t, s, {
+    name: fields.name ?? 'Autumn sale',
+    messages: fields.messages ?? [{ type: 'text', text: 'Autumn sale: 20% off this weekend' }],
+    schedule: null,
+    maxRecipients: fields.maxRecipients ?? null,
+    costCap: fields.costCap ?? null,
+    overBudgetPolicy: fields.overBudgetPolicy ?? 'block',
+  }).expect(201);
   const id = created.body.id as string;
-  await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
-  await t
-    .http()
-    .post(`/api/v1/campaigns/${id}/approve`)
-    .set(bearer(s.approver.token))
-    .send({ comment: 'ok' })
-    .expect(200);
+  await submitCampaign(t, s, id);
+  await approveCampaign(t, s, id, { comment: 'ok' });
   return id;
 }
 
