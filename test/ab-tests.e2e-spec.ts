@@ -1,13 +1,18 @@
 import request from 'supertest';
-import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
-import { bearer, createTestApp, TestApp } from './support/app';
+import type { LineSimulatorHandle } from '@lcm/line-simulator';
+import { bearer, TestApp } from './support/app';
 import {
+  approveCampaign,
+  closeSimulatorAndApp,
   getRun,
+  postCampaign,
   RunView,
   sendingScenario,
   SendingScenario,
   sendNow,
+  simulatorAndApp,
   simulatorTotals,
+  submitCampaign,
   waitForRun,
 } from './support/dispatch-fixture';
 import { startServiceProcess } from './support/service-process';
@@ -54,33 +59,17 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
   let t: TestApp;
   let sim: LineSimulatorHandle;
 
-  beforeAll(async () => {
-    sim = await startLineSimulator({ port: 0, seed: 'ab-tests-e2e' });
-    t = await createTestApp(FAST_DISPATCH, undefined, { clock });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  beforeAll(async () => ({ sim, t } = await simulatorAndApp('ab-tests-e2e', clock, FAST_DISPATCH)));
+  afterAll(() => closeSimulatorAndApp(t, sim));
 
   const setFigures = (s: SendingScenario, unit: string, figures: Record<string, number>) =>
     request(sim.url).put(`/_sim/channels/${s.channelId}/statistics/${unit}`).send(figures).expect(200);
 
   async function abCampaign(s: SendingScenario, abTest: AbTestBody, variants: object[] = VARIANTS) {
-    const created = await t
-      .http()
-      .post('/api/v1/campaigns')
-      .set(bearer(s.marketer.token))
-      .send({ lineAccountId: s.accountId, audienceId: s.audienceId, name: 'Winter sale test', variants, abTest })
-      .expect(201);
+    const created = await postCampaign(t, s, { name: 'Winter sale test', variants, abTest }).expect(201);
     const id = created.body.id as string;
-    const submitted = await t
-      .http()
-      .post(`/api/v1/campaigns/${id}/submit`)
-      .set(bearer(s.marketer.token))
-      .send({})
-      .expect(200);
-    await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    const submitted = await submitCampaign(t, s, id);
+    await approveCampaign(t, s, id);
     return { id, created: created.body, forecast: submitted.body.forecast };
   }
 
@@ -489,15 +478,11 @@ describe('A/B tests across SIGKILLs: the remainder goes exactly once', () => {
   let t: TestApp;
   let sim: LineSimulatorHandle;
 
-  beforeAll(async () => {
-    sim = await startLineSimulator({ port: 0, seed: 'ab-tests-crash-e2e' });
-    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
-    t = await createTestApp({}, undefined, { clock }); // dispatch disabled here: the service processes send
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  // Dispatch disabled here: the service processes send.
+  beforeAll(
+    async () => ({ sim, t } = await simulatorAndApp('ab-tests-crash-e2e', clock, {}, { simulatorClock: true })),
+  );
+  afterAll(() => closeSimulatorAndApp(t, sim));
 
   const env = () => ({
     DATABASE_URL: t.db.url,
@@ -521,21 +506,14 @@ describe('A/B tests across SIGKILLs: the remainder goes exactly once', () => {
 
   it('sends the variants, survives a SIGKILL in the wait and one in the remainder, and sends the winner once', async () => {
     const s = await sendingScenario(t, sim, { followers: 5000 });
-    const created = await t
-      .http()
-      .post('/api/v1/campaigns')
-      .set(bearer(s.marketer.token))
-      .send({
-        lineAccountId: s.accountId,
-        audienceId: s.audienceId,
-        name: 'Crash-proof test',
-        variants: VARIANTS,
-        abTest: { testShare: 20, metric: 'unique_impression_rate', waitMinutes: 120, undecided: 'none' },
-      })
-      .expect(201);
+    const created = await postCampaign(t, s, {
+      name: 'Crash-proof test',
+      variants: VARIANTS,
+      abTest: { testShare: 20, metric: 'unique_impression_rate', waitMinutes: 120, undecided: 'none' },
+    }).expect(201);
     const id = created.body.id as string;
-    await t.http().post(`/api/v1/campaigns/${id}/submit`).set(bearer(s.marketer.token)).send({}).expect(200);
-    await t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    await submitCampaign(t, s, id);
+    await approveCampaign(t, s, id);
     const firstId = await sendNow(t, s, id); // left to the service processes' scheduler
 
     // The variants: 500 each, sent by a service that is then killed while the test waits.

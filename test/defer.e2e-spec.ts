@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
-import { bearer, createTestApp, TestApp } from './support/app';
-import { getRun, sendingScenario, sendNow, simulatorTotals, waitForRun } from './support/dispatch-fixture';
+import type { LineSimulatorHandle } from '@lcm/line-simulator';
+import { bearer, TestApp } from './support/app';
+import {
+  approveCampaign,
+  closeSimulatorAndApp,
+  getRun,
+  postCampaign,
+  sendingScenario,
+  sendNow,
+  simulatorAndApp,
+  simulatorTotals,
+  submitCampaign,
+  waitForRun,
+} from './support/dispatch-fixture';
 import { startServiceProcess } from './support/service-process';
 import { TestClock } from './support/test-clock';
 
@@ -21,15 +32,9 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
   let t: TestApp;
   let sim: LineSimulatorHandle;
 
-  beforeAll(async () => {
-    sim = await startLineSimulator({ port: 0, seed: 'defer-e2e' });
-    await request(sim.url).put('/_sim/clock').send({ now: clock.now().toISOString() }).expect(200);
-    t = await createTestApp({}, undefined, { clock }); // dispatch disabled here: the service processes send
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  // Dispatch disabled here: the service processes send.
+  beforeAll(async () => ({ sim, t } = await simulatorAndApp('defer-e2e', clock, {}, { simulatorClock: true })));
+  afterAll(() => closeSimulatorAndApp(t, sim));
 
   const usage = async (accountId: string, month: string) =>
     (
@@ -60,28 +65,16 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
   it('sends the free 2,000 now and the other 4,000 at the reset, each follower once, across two SIGKILLs', async () => {
     // LINE has counted 4,000 of the high plan's 6,000 free messages: 2,000 are left this month.
     const s = await sendingScenario(t, sim, { followers: 6000, consumption: 4000 });
-    const created = await t
-      .http()
-      .post('/api/v1/campaigns')
-      .set(bearer(s.marketer.token))
-      .send({
-        lineAccountId: s.accountId,
-        audienceId: s.audienceId,
-        name: 'Year-end sale',
-        messages: [{ type: 'text', text: 'Year-end sale: 20% off' }],
-        schedule: null,
-        overBudgetPolicy: 'defer',
-      })
-      .expect(201);
+    const created = await postCampaign(t, s, {
+      name: 'Year-end sale',
+      messages: [{ type: 'text', text: 'Year-end sale: 20% off' }],
+      schedule: null,
+      overBudgetPolicy: 'defer',
+    }).expect(201);
     const campaignId = created.body.id as string;
 
     // The forecast shows both parts: 2,000 free now; 4,000 at the reset, free in December's quota.
-    const submitted = await t
-      .http()
-      .post(`/api/v1/campaigns/${campaignId}/submit`)
-      .set(bearer(s.marketer.token))
-      .send({})
-      .expect(200);
+    const submitted = await submitCampaign(t, s, campaignId);
     expect(submitted.body.forecast).toMatchObject({
       recipients: 6000,
       freeMessages: 2000,
@@ -98,12 +91,7 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
       Date.parse('2026-11-20T02:00:00Z'),
     );
     // The approval covers both parts: its answer carries the same split.
-    const approved = await t
-      .http()
-      .post(`/api/v1/campaigns/${campaignId}/approve`)
-      .set(bearer(s.approver.token))
-      .send({ comment: 'both parts ok' })
-      .expect(200);
+    const approved = await approveCampaign(t, s, campaignId, { comment: 'both parts ok' });
     expect(approved.body.forecast.deferral).toMatchObject({ now: { recipients: 2000 }, later: { recipients: 4000 } });
 
     await request(sim.url)
@@ -241,18 +229,12 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
       })
       .expect(200);
     const create = (deferPriority: unknown) =>
-      t
-        .http()
-        .post('/api/v1/campaigns')
-        .set(bearer(s.marketer.token))
-        .send({
-          lineAccountId: s.accountId,
-          audienceId: s.audienceId,
-          name: 'Loyalty first',
-          messages: [{ type: 'text', text: 'For our best customers first' }],
-          overBudgetPolicy: 'defer',
-          deferPriority,
-        });
+      postCampaign(t, s, {
+        name: 'Loyalty first',
+        messages: [{ type: 'text', text: 'For our best customers first' }],
+        overBudgetPolicy: 'defer',
+        deferPriority,
+      });
     for (const [bad, field] of [
       [{ attribute: 'bad name!', order: 'desc' }, 'deferPriority.attribute'],
       [{ attribute: 'points', order: 'up' }, 'deferPriority.order'],
@@ -268,18 +250,13 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
     expect(created.body.deferPriority).toEqual({ attribute: 'points', order: 'desc' });
     const campaignId = created.body.id as string;
 
-    const submitted = await t
-      .http()
-      .post(`/api/v1/campaigns/${campaignId}/submit`)
-      .set(bearer(s.marketer.token))
-      .send({})
-      .expect(200);
+    const submitted = await submitCampaign(t, s, campaignId);
     expect(submitted.body.forecast.deferral).toMatchObject({
       now: { recipients: 4 },
       later: { recipients: 6 },
       priority: { attribute: 'points', order: 'desc' },
     });
-    await t.http().post(`/api/v1/campaigns/${campaignId}/approve`).set(bearer(s.approver.token)).send({}).expect(200);
+    await approveCampaign(t, s, campaignId);
     const firstId = await sendNow(t, s, campaignId);
     const service = startServiceProcess({ DATABASE_URL: t.db.url, DISPATCH_POLL_MS: '50', ...clock.env() });
     try {
@@ -305,19 +282,12 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
 
   it('refuses defer on a recurring campaign, naming the field', async () => {
     const s = await sendingScenario(t, sim, { followers: 10 });
-    const response = await t
-      .http()
-      .post('/api/v1/campaigns')
-      .set(bearer(s.marketer.token))
-      .send({
-        lineAccountId: s.accountId,
-        audienceId: s.audienceId,
-        name: 'Weekly',
-        messages: [{ type: 'text', text: 'Weekly news' }],
-        schedule: { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-06-30T00:00:00+08:00' },
-        overBudgetPolicy: 'defer',
-      })
-      .expect(400);
+    const response = await postCampaign(t, s, {
+      name: 'Weekly',
+      messages: [{ type: 'text', text: 'Weekly news' }],
+      schedule: { cron: '0 10 * * 1', timezone: 'Asia/Taipei', until: '2027-06-30T00:00:00+08:00' },
+      overBudgetPolicy: 'defer',
+    }).expect(400);
     expect(response.body.details).toContainEqual(expect.objectContaining({ field: 'overBudgetPolicy' }));
   });
 });
