@@ -259,6 +259,31 @@ describe('dispatch: many runs, many instances, one budget', () => {
     await t.http().post(`/api/v1/runs/${blocked[1].id}/retry`).set(bearer(s.marketer.token)).expect(403);
   });
 
+  it("a send-now whose run a scheduler gated first still answers with the gate's verdict: 422 for a blocked run, never 202", async () => {
+    // NT$100 left under the cap, 1,000 paid messages at NT$0.2 forecast NT$200: the gate blocks.
+    const s = await sendingScenario(t, sim, { followers: 1000, monthlyBudget: '100', consumption: 6000 });
+    await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
+    const campaignId = await approvedCampaign(t, s);
+    // The interleaving CI met with twenty send-nows at once: the run send-now committed is gated by a
+    // scheduler's tick before send-now's own gate, which then finds it decided.
+    const dispatcher = t.app.get(DispatcherService);
+    const startNow = dispatcher.startNow.bind(dispatcher);
+    const spy = jest.spyOn(dispatcher, 'startNow').mockImplementationOnce(async (runId, id) => {
+      await dispatcher.schedulerTick();
+      return startNow(runId, id);
+    });
+    try {
+      const answer = await sendNowResponse(t, s, campaignId);
+      expect(answer.status).toBe(422);
+      expect(answer.run.status).toBe('blocked');
+      expect(answer.body.details).toEqual([
+        expect.objectContaining({ field: 'run.blockReasons[0]', problem: expect.stringMatching(/monthly budget/) }),
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('trims a run to what fits when the policy says trim, and says so on the run', async () => {
     const s = await sendingScenario(t, sim, { followers: 3000, monthlyBudget: '100', consumption: 5000 });
     await t.http().post(`/api/v1/line-accounts/${s.accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);

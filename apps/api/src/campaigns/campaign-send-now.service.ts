@@ -115,7 +115,9 @@ export class CampaignSendNowService {
     });
     const outcome = await this.runStarter.startNow(due.id, due.campaignId);
     const run = await this.runs.get(due.id);
-    if (outcome === 'blocked') {
+    // A scheduler (this instance's or another's) may have gated the run between its commit above and
+    // this gate, which then skips it: the answer is still the gate's verdict, never a 202 for a blocked run.
+    if (outcome === 'blocked' || run.status === 'blocked') {
       const reasons = run.blockReasons.map((reason, index) => ({
         field: `run.blockReasons[${index}]`,
         problem: reason.message,
