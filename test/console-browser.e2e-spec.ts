@@ -188,7 +188,7 @@ describeInBrowser('console in a browser', () => {
     await settles(() => confirm.getByTestId('send-now-cost').innerText(), 'NT$0.00');
     await confirm.getByRole('button', { name: 'Send now' }).click();
     const status = approver.page.getByTestId('run-status');
-    await settles(() => status.innerText(), 'completed', 60_000);
+    await settles(() => status.innerText(), 'completed', 60_000, approver.page);
     await settles(
       () => approver.page.getByTestId('run-progress').innerText(),
       new RegExp(`^${FOLLOWERS} delivered, 0 failed`),

@@ -82,14 +82,40 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   expect(bad).toEqual([]);
 }
 
-/** Reads until the value is the expected one (or the time is up), then asserts on the last reading. */
-export async function settles(read: () => Promise<string>, expected: string | RegExp, timeout = 15_000): Promise<void> {
+/**
+ * Reads until the value is the expected one (or the time is up), then asserts on the last reading.
+ * Given the page, a failure also names what the page said (its alerts and messages) and why the last
+ * read failed, so a CI failure says more than "received ''".
+ */
+export async function settles(
+  read: () => Promise<string>,
+  expected: string | RegExp,
+  timeout = 15_000,
+  page?: Page,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   const ok = (v: string) => (typeof expected === 'string' ? v === expected : expected.test(v));
-  let value = await read().catch(() => '');
+  let lastError: unknown = null;
+  const attempt = () =>
+    read().then(
+      (v) => ((lastError = null), v),
+      (error: unknown) => ((lastError = error), ''),
+    );
+  let value = await attempt();
   while (!ok(value) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read().catch(() => '');
+    value = await attempt();
+  }
+  if (!ok(value) && page) {
+    const said = await page
+      .locator('.ant-alert, .ant-message-notice')
+      .allInnerTexts()
+      .catch(() => []);
+    const why = lastError instanceof Error ? lastError.message.split('\n')[0] : 'none';
+    throw new Error(
+      `expected ${String(expected)}, read ${JSON.stringify(value)} at ${page.url()}; last read error: ${why}; ` +
+        `the page said: ${JSON.stringify(said)}`,
+    );
   }
   if (typeof expected === 'string') expect(value).toBe(expected);
   else expect(value).toMatch(expected);
