@@ -1,7 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Metric } from 'prom-client';
+import type { Dashboard as GrafanaDashboard } from '@grafana/schema';
 import { Metrics } from './metrics';
+import dashboardJson from '../../../../ops/grafana-dashboard.json';
+
+/**
+ * Grafana's own dashboard model (@grafana/schema, the types Grafana generates from its schema),
+ * checked by `npm run typecheck`: a misspelt or mistyped field (a width as a string, a panel list
+ * that isn't one) fails the build. JSON's strings are widened, so the literal unions (panel and
+ * variable types) are checked at run time below.
+ */
+type Widened<T> = T extends string
+  ? string
+  : T extends (infer E)[]
+    ? Widened<E>[]
+    : T extends object
+      ? { [K in keyof T]: Widened<T[K]> }
+      : T;
+export const dashboardModel: Widened<GrafanaDashboard> = dashboardJson;
 
 /**
  * ops/grafana-dashboard.json, checked without a Grafana: the dashboard model Grafana imports
