@@ -13,6 +13,9 @@ import { SendNowConfirm } from './SendNowConfirm';
 
 type Action = 'submit' | 'withdraw' | 'approve' | 'reject' | 'send-now' | 'pause' | 'resume' | 'cancel';
 
+/** Where POST /campaigns/:id/withdraw is allowed (the API's workflow; not while a run sends). */
+const WITHDRAWABLE: readonly Campaign['status'][] = ['pending_approval', 'approved', 'paused', 'blocked', 'failed'];
+
 export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDone?(): void }) {
   const { t, i18n } = useTranslation();
   const { user, can } = useAuth();
@@ -101,13 +104,15 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           </Button>,
         );
     } else buttons.push(<Reason key="why">{t('Waiting for an approver.')}</Reason>);
-    if (mayWrite)
-      buttons.push(
-        <Button key="withdraw" loading={busy} onClick={() => go('withdraw')}>
-          {t('Withdraw')}
-        </Button>,
-      );
   }
+  // Withdraw (back to draft, to edit) from every status the API takes it from: the editor and a
+  // cost-cap refusal both tell the marketer to withdraw an approved or blocked campaign first.
+  if (WITHDRAWABLE.includes(status) && mayWrite)
+    buttons.push(
+      <Button key="withdraw" loading={busy} onClick={() => go('withdraw')}>
+        {t('Withdraw')}
+      </Button>,
+    );
   if (status === 'approved') {
     if (can('approver', 'admin'))
       buttons.push(
