@@ -86,6 +86,8 @@ export const zhTW: Record<string, string> = {
   'An admin can read LINE again.': '管理員可重新讀取 LINE 數據。',
   'An admin changes the plan.': '方案由管理員變更。',
   'An admin raises the monthly cap.': '由管理員提高每月上限。',
+  'Withdraw the campaign and raise its cost cap.': '撤回活動並提高其費用上限。',
+  'A marketer withdraws the campaign and raises its cost cap.': '由行銷人員撤回活動並提高其費用上限。',
   'An admin reads LINE again.': '由管理員重新讀取 LINE 數據。',
   'An approver or an admin retries it.': '由核准者或管理員重試。',
   'An approver or an admin sends it now.': '由核准者或管理員立即發送。',

@@ -46,9 +46,20 @@ export default function RunsPage() {
   const clearing = (run: Run) => {
     if (run.status !== 'blocked' && run.status !== 'failed') return null;
     const codes = new Set(run.blockReasons.map((r) => r.code));
+    // over_budget is either the account's monthly budget (PATCH the account) or the campaign's own
+    // cost cap (withdraw it and raise costCap): the reason's clearedBy says which, or both.
+    const overBudget = run.blockReasons.filter((r) => r.code === 'over_budget');
+    const byCostCap = overBudget.some((r) => r.clearedBy?.includes('/withdraw'));
+    const byMonthlyCap = overBudget.some((r) => !r.clearedBy?.includes('/withdraw') || r.clearedBy.includes('PATCH'));
     return (
       <Space orientation="vertical" size={4}>
-        {codes.has('over_budget') &&
+        {byCostCap &&
+          (can('marketer', 'admin') ? (
+            <Reason>{t('Withdraw the campaign and raise its cost cap.')}</Reason>
+          ) : (
+            <Reason>{t('A marketer withdraws the campaign and raises its cost cap.')}</Reason>
+          ))}
+        {byMonthlyCap &&
           (can('admin') ? (
             <Link to="/admin">{t('Raise the monthly cap')}</Link>
           ) : (
