@@ -194,6 +194,42 @@ describe('contacts import through COPY', () => {
     expect(a.body.updated + b.body.updated).toBe(3_000);
   });
 
+  it('counts a user another writer adds while the import inserts new users as updated, not a failure', async () => {
+    // The import sees no contact in its users' range, so it inserts them without ON CONFLICT; a
+    // webhook's contact for one of them, written meanwhile, must not fail the import.
+    const other = await t.db.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO contacts (id, line_account_id, line_user_id, display_name, attributes, updated_at)
+         VALUES (gen_random_uuid(), $1, $2, 'From the webhook', '{"kept": 1}', now())`,
+        [accountId, uid(65_050)],
+      );
+      const lines = ['lineUserId,displayName,n'];
+      for (let i = 0; i < 100; i++) lines.push(`${uid(65_000 + i)},Imported ${i},${i}`);
+      const pending = importCsv(lines.join('\n')).then((response) => response);
+      // The import waits on the uncommitted contact's key; then the other writer commits.
+      const waiting = async () =>
+        (
+          await t.db.pool.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO contacts%'`,
+          )
+        ).rows[0].n > 0;
+      for (let waited = 0; !(await waiting()) && waited < 20_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await other.query('COMMIT');
+      const response = await pending;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ rows: 100, created: 99, updated: 1, rejectedCount: 0 });
+    } finally {
+      other.release();
+    }
+    expect(await stored([uid(65_050), uid(65_051)])).toMatchObject([
+      { display_name: 'Imported 50', attributes: { kept: 1, n: 50 } },
+      { display_name: 'Imported 51', attributes: { n: 51 } },
+    ]);
+  });
+
   it('writes nothing of an upload the client abandons half way, and gives its connection back', async () => {
     const server = t.app.getHttpServer() as http.Server;
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

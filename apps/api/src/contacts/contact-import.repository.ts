@@ -27,6 +27,9 @@ type Field = (typeof FIELDS)[number]['field'];
 const CHUNK_CHARS = 64 * 1024;
 /** Superseded rows listed by `finish` (the caller lists at most 1,000 rejections in all). */
 const LISTED_SUPERSEDED = 1_000;
+/** Distinct rows written per statement (about): the import's progress moves chunk by chunk. */
+const CHUNK_ROWS = 10_000;
+const UNIQUE_VIOLATION = '23505';
 
 export interface StagedImportResult extends UpsertCounts {
   /** Rows staged for a lineUserId that a later row (by line) also has: not written. */
@@ -52,11 +55,12 @@ export interface ContactImportSession {
 
 /**
  * Contact imports at COPY speed. The rows of an import (a CSV file, a bulk PUT) are streamed with
- * COPY into a temporary table of the import's own session (no WAL, no indexes, dropped at commit),
- * then written with one INSERT … ON CONFLICT DO UPDATE per shape of row (usually one in all):
- * PostgreSQL sorts the rows by lineUserId once, keeps the last row per user (DISTINCT ON), and
- * locks contacts in that order, so concurrent imports can't deadlock. The import is one transaction:
- * a file that fails half way (broken gzip, a lost connection) writes nothing.
+ * COPY into a temporary table of the import's own session (no WAL, no indexes, dropped at commit).
+ * PostgreSQL then sorts them by lineUserId once, keeping the last row per user (DISTINCT ON), and
+ * writes them in chunks of about CHUNK_ROWS users in that order: a plain INSERT where the account has
+ * no contact in the chunk's range, else INSERT … ON CONFLICT DO UPDATE (one per shape of row, usually
+ * one). Contacts are locked in lineUserId order, so concurrent imports can't deadlock. The import is
+ * one transaction: a file that fails half way (broken gzip, a lost connection) writes nothing.
  */
 @Injectable()
 export class ContactImportRepository {
@@ -120,6 +124,9 @@ class Session implements ContactImportSession {
   private readonly shapes = new Set<number>();
   private anyRemoved = false;
   private failure: Error | null = null;
+  /** Distinct rows the upsert writes (known once staging ends), and those written so far. */
+  private toWrite: number | null = null;
+  private written = 0;
   private done = false;
   private readonly copyFinished: Promise<void>;
   private readonly openedAt = performance.now();
@@ -218,6 +225,90 @@ class Session implements ContactImportSession {
 
   private async upsert(): Promise<StagedImportResult> {
     if (!this.staged) return { created: 0, updated: 0, supersededCount: 0, superseded: [] };
+    // The last row per user, sorted once by lineUserId into a table of its own, which is then
+    // written a chunk of its blocks at a time: CREATE TABLE AS fills its blocks in the order the
+    // rows come, so each chunk is a range of users and chunk after chunk takes row locks in
+    // lineUserId order, as one statement over them all would (concurrent imports can't deadlock).
+    const { rowCount } = await this.client.query(
+      `CREATE TEMPORARY TABLE contact_import_last ON COMMIT DROP AS
+         SELECT DISTINCT ON (line_user_id) line_user_id, given, display_name, tags, attributes, removed, status, followed_at, last_interaction_at
+           FROM contact_import ORDER BY line_user_id, line DESC`,
+    );
+    const distinct = rowCount ?? 0;
+    this.toWrite = distinct;
+    // Statistics for the joins with contacts below (a temporary table has none until analysed).
+    await this.client.query('ANALYZE contact_import_last');
+    const { rows: size } = await this.client.query<{ pages: number }>(
+      `SELECT greatest(1, pg_relation_size('contact_import_last') / current_setting('block_size')::int)::int AS pages`,
+    );
+    const pages = size[0].pages;
+    const pagesPerChunk = Math.max(1, Math.round((CHUNK_ROWS * pages) / Math.max(1, distinct)));
+    const total = { created: 0, updated: 0 };
+    for (let first = 0; first < pages; first += pagesPerChunk) {
+      const chunk = `s.ctid >= '(${first},0)'::tid AND s.ctid < '(${first + pagesPerChunk},0)'::tid`;
+      const counts = await this.writeChunk(chunk);
+      total.created += counts.created;
+      total.updated += counts.updated;
+      this.written += counts.created + counts.updated;
+    }
+    // Attributes given as null: removed after the merge, on rows this transaction has locked.
+    if (this.anyRemoved)
+      await this.client.query(
+        `UPDATE contacts c SET attributes = c.attributes - s.removed, updated_at = now()
+           FROM contact_import_last s
+          WHERE s.removed IS NOT NULL AND c.line_account_id = $1::uuid AND c.line_user_id = s.line_user_id`,
+        [this.lineAccountId],
+      );
+    const supersededCount = this.staged - distinct;
+    if (!supersededCount) return { ...total, supersededCount, superseded: [] };
+    // Each superseded row is reported with the next row for its user, as a reader of the file would.
+    const { rows: superseded } = await this.client.query<{ line: number; by: number }>(
+      `SELECT line, by FROM (
+         SELECT line, lead(line) OVER (PARTITION BY line_user_id ORDER BY line) AS by FROM contact_import) r
+        WHERE by IS NOT NULL ORDER BY line LIMIT ${LISTED_SUPERSEDED}`,
+    );
+    return { ...total, supersededCount, superseded };
+  }
+
+  /**
+   * One chunk of the last rows (`chunk`: their blocks). Where the account has no contact in the
+   * chunk's range of lineUserIds (a first import, new users), a plain INSERT: no speculative
+   * insertion, no conflict arbiter, no RETURNING, about the cost of a COPY into contacts (1.1x in
+   * a measurement against 1.7x for ON CONFLICT). Otherwise, or when a contact of the range was
+   * written meanwhile (a webhook, another import: the INSERT meets a unique violation), the
+   * chunk is upserted with ON CONFLICT DO UPDATE.
+   */
+  private async writeChunk(chunk: string): Promise<UpsertCounts> {
+    const { rows: bounds } = await this.client.query<{ lo: string | null; hi: string | null }>(
+      `SELECT min(line_user_id) AS lo, max(line_user_id) AS hi FROM contact_import_last s WHERE ${chunk}`,
+    );
+    const { lo, hi } = bounds[0];
+    if (lo === null || hi === null) return { created: 0, updated: 0 };
+    const { rows: known } = await this.client.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM contacts WHERE line_account_id = $1::uuid AND line_user_id BETWEEN $2 AND $3) AS any`,
+      [this.lineAccountId, lo, hi],
+    );
+    if (!known[0].any) {
+      await this.client.query('SAVEPOINT contact_import_chunk');
+      try {
+        const { rowCount } = await this.client.query(
+          `INSERT INTO contacts (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
+           SELECT gen_random_uuid(), $1::uuid, s.line_user_id, s.display_name, coalesce(s.tags, '{}'), coalesce(s.attributes, '{}'),
+                  coalesce(s.status::"ContactStatus", 'following'), s.followed_at, s.last_interaction_at, now(), now()
+             FROM contact_import_last s WHERE ${chunk} ORDER BY s.line_user_id`,
+          [this.lineAccountId],
+        );
+        await this.client.query('RELEASE SAVEPOINT contact_import_chunk');
+        return { created: rowCount ?? 0, updated: 0 };
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        await this.client.query('ROLLBACK TO SAVEPOINT contact_import_chunk');
+      }
+    }
+    return this.upsertChunk(chunk);
+  }
+
+  private async upsertChunk(chunk: string): Promise<UpsertCounts> {
     // Per field, how its SET reads: not given by any row (kept), given by every row, or given by
     // some rows and never as null (`coalesce` keeps the stored value where a row left it out).
     // Only a field that fits none of these splits the rows into groups, one statement each.
@@ -243,8 +334,8 @@ class Session implements ContactImportSession {
            INSERT INTO contacts AS c (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
            SELECT gen_random_uuid(), $1::uuid, s.line_user_id, s.display_name, coalesce(s.tags, '{}'), coalesce(s.attributes, '{}'),
                   coalesce(s.status::"ContactStatus", 'following'), s.followed_at, s.last_interaction_at, now(), now()
-             FROM (SELECT DISTINCT ON (line_user_id) * FROM contact_import ORDER BY line_user_id, line DESC) s
-            ${split ? `WHERE (s.given & $2::smallint) = $3::smallint` : ''}
+             FROM contact_import_last s
+            WHERE ${chunk} ${split ? `AND (s.given & $2::smallint) = $3::smallint` : ''}
             ORDER BY s.line_user_id
            ON CONFLICT (line_account_id, line_user_id) DO UPDATE SET ${[...sets, ...groupSets, 'updated_at = now()'].join(', ')}
            RETURNING (xmax = 0) AS inserted)
@@ -254,23 +345,7 @@ class Session implements ContactImportSession {
       total.created += rows[0].created;
       total.updated += rows[0].updated;
     }
-    // Attributes given as null: removed after the merge, on rows this transaction has locked.
-    if (this.anyRemoved)
-      await this.client.query(
-        `UPDATE contacts c SET attributes = c.attributes - s.removed, updated_at = now()
-           FROM (SELECT DISTINCT ON (line_user_id) line_user_id, removed FROM contact_import ORDER BY line_user_id, line DESC) s
-          WHERE s.removed IS NOT NULL AND c.line_account_id = $1::uuid AND c.line_user_id = s.line_user_id`,
-        [this.lineAccountId],
-      );
-    const supersededCount = this.staged - total.created - total.updated;
-    if (!supersededCount) return { ...total, supersededCount, superseded: [] };
-    // Each superseded row is reported with the next row for its user, as a reader of the file would.
-    const { rows: superseded } = await this.client.query<{ line: number; by: number }>(
-      `SELECT line, by FROM (
-         SELECT line, lead(line) OVER (PARTITION BY line_user_id ORDER BY line) AS by FROM contact_import) r
-        WHERE by IS NOT NULL ORDER BY line LIMIT ${LISTED_SUPERSEDED}`,
-    );
-    return { ...total, supersededCount, superseded };
+    return total;
   }
 }
 
