@@ -49,19 +49,37 @@ const FIELDS: readonly { name: CronFieldName; hint: string }[] = [
 /** Longest accepted expression; a guard against pathological input, far above any real one. */
 const MAX_EXPRESSION_LENGTH = 200;
 
-function croner(pattern: string, dayFieldsAnd: boolean, stopAt?: Date): Cron {
+function croner(pattern: string, dayFieldsAnd: boolean): Cron {
   return new Cron(pattern, {
     utcOffset: 0, // wall-clock time read as UTC: plain arithmetic, no time-zone lookup
     mode: '5-part',
     sloppyRanges: true, // `a/n`
     domAndDow: dayFieldsAnd,
     paused: true,
-    stopAt,
   });
 }
 
+/**
+ * Parsed expressions by source text, at most PARSED_LIMIT (the oldest goes first). Parsing builds
+ * six croner patterns, and a month's projection walks a recurring campaign one occurrence at a
+ * time, each walk step asking for its expression again (README, "API latency"): parsing once per
+ * text made that walk several times cheaper. An expression is immutable and depends on its text
+ * alone, so a cached one is the one parsing would give.
+ */
+const parsed = new Map<string, CronExpression>();
+const PARSED_LIMIT = 1000;
+
 export function parseCron(source: string): CronExpression {
   if (typeof source !== 'string') throw new CronSyntaxError(null, 'must be a string');
+  const known = parsed.get(source);
+  if (known) return known;
+  const expression = parseUncached(source);
+  if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(source, expression);
+  return expression;
+}
+
+function parseUncached(source: string): CronExpression {
   if (source.length > MAX_EXPRESSION_LENGTH)
     throw new CronSyntaxError(null, `must be at most ${MAX_EXPRESSION_LENGTH} characters`);
   const texts = source.trim().split(/\s+/);
@@ -94,8 +112,10 @@ export function parseCron(source: string): CronExpression {
     source: normalised,
     matches: (wallClockMs) => cron.match(new Date(wallClockMs)),
     nextAfter: (wallClockMs, beforeMs) => {
-      const bounded = beforeMs === undefined ? cron : croner(normalised, dayFieldsAnd, new Date(beforeMs));
-      return bounded.nextRun(new Date(wallClockMs))?.getTime() ?? null;
+      // The bound is applied here rather than as croner's stopAt (which answers null for a run at
+      // or past it, the same), so that one croner object serves every call.
+      const next = cron.nextRun(new Date(wallClockMs))?.getTime() ?? null;
+      return next === null || (beforeMs !== undefined && next >= beforeMs) ? null : next;
     },
   };
 }
