@@ -51,7 +51,15 @@ interface Fixtures {
   lineUserIds: string[];
   audienceId: string;
   spareAudienceIds: string[];
-  campaigns: { draft: string; draft2: string; pending: string; pending2: string; approved: string; approved2: string };
+  campaigns: {
+    draft: string;
+    draft2: string;
+    abDraft: string;
+    pending: string;
+    pending2: string;
+    approved: string;
+    approved2: string;
+  };
   runId: string;
   version(table: string, id: string): Promise<number>;
 }
@@ -59,11 +67,12 @@ interface Fixtures {
 const SIGNER_PASSWORD = 'correct horse battery staple';
 
 type Example = Partial<FuzzRequest> & { role?: Role; sign?: boolean };
+type ExampleMaker = (fx: Fixtures) => Promise<Example> | Example;
 const future = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 let unique = 0;
 
 /** Known-good requests per operation. Add an entry when a route needs more than its schema says. */
-const EXAMPLES: Record<string, (fx: Fixtures) => Promise<Example> | Example> = {
+const EXAMPLES: Record<string, ExampleMaker> = {
   'POST /api/v1/users': () => ({ body: { email: `fuzz-${++unique}@example.com`, name: 'Fuzz', role: 'marketer' } }),
   'PATCH /api/v1/users/{id}': async (fx) => ({
     params: { id: fx.spareUserId },
@@ -235,6 +244,67 @@ const EXAMPLES: Record<string, (fx: Fixtures) => Promise<Example> | Example> = {
   'POST /api/v1/runs/{id}/retry': (fx) => ({ params: { id: fx.runId } }),
 };
 
+/** The A/B test, frequency cap and defer priority of a campaign: the fields the plain examples above leave out. */
+const abCampaign = () => ({
+  variants: [
+    { name: 'Coupon first', messages: [{ type: 'text', text: 'Your coupon: 20% off' }] },
+    { name: 'Sale first', messages: [{ type: 'text', text: 'The sale starts today' }] },
+  ],
+  abTest: { testShare: 20, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'variant_a' },
+  overBudgetPolicy: 'trim',
+  frequencyCap: { messages: 2, days: 7 },
+  deferPriority: { attribute: 'age', order: 'desc' },
+});
+
+/** Further valid requests of an operation, fuzzed like its example: fields or shapes the example leaves out. */
+const MORE_EXAMPLES: Record<string, ExampleMaker[]> = {
+  'POST /api/v1/campaigns': [
+    (fx) => ({
+      body: { lineAccountId: fx.accountId, audienceId: fx.audienceId, name: 'Fuzz A/B', ...abCampaign() },
+    }),
+  ],
+  'POST /api/v1/campaigns/forecast-draft': [
+    (fx) => ({
+      body: {
+        lineAccountId: fx.accountId,
+        audienceId: fx.audienceId,
+        name: 'Fuzz A/B',
+        schedule: { at: future() },
+        ...abCampaign(),
+      },
+    }),
+  ],
+  'PATCH /api/v1/campaigns/{id}': [
+    async (fx) => ({
+      params: { id: fx.campaigns.abDraft },
+      body: {
+        version: await fx.version('campaigns', fx.campaigns.abDraft),
+        ...abCampaign(),
+        frequencyCap: 'none',
+        schedule: null,
+      },
+    }),
+  ],
+  'PATCH /api/v1/line-accounts/{id}': [
+    async (fx) => ({
+      params: { id: fx.accountId },
+      body: {
+        version: await fx.version('line_accounts', fx.accountId),
+        timezone: 'Asia/Tokyo',
+        quietHours: { start: '22:00', end: '08:00' },
+        frequencyCap: { messages: 3, days: 7 },
+        alerts: { webhookUrl: 'http://127.0.0.1:9/hook', secret: 'fuzz-alert-signing-key', thresholds: [80, 100] },
+      },
+    }),
+  ],
+  'GET /api/v1/line-accounts/{id}/contacts': [
+    (fx) => ({
+      params: { id: fx.accountId },
+      query: { limit: '5', attribute: 'age', op: 'gte', value: '21', valueType: 'number' },
+    }),
+  ],
+};
+
 async function transition(fx: Fixtures, id: string, body: Record<string, unknown>): Promise<Example> {
   return { params: { id }, body: { ...body, version: await fx.version('campaigns', id) } };
 }
@@ -293,53 +363,59 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
         if (ONLY && !ONLY.test(key)) continue;
         operations++;
         const access = roles.get(operation.operationId ?? '') ?? { public: false, roles: undefined };
-        const example = await (EXAMPLES[key]?.(fx) ?? derivedExample(path, operation, spec.components.schemas, fx));
-        const role: Role = example.role ?? access.roles?.[0] ?? 'marketer';
-        const valid: FuzzRequest = { method, params: {}, query: {}, ...example };
-        const declaredQuery = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-        const all = mutationsOf(valid, declaredQuery);
-        const indexes = all.map((_, index) => index);
-        const chosen = FULL ? indexes : sample(indexes, PER_OPERATION, random);
-        // A version read from the database goes stale after each success: such a request is built again.
-        const versioned = (valid.body as { version?: unknown } | undefined)?.version !== undefined;
-        for (const index of chosen) {
-          const mutation = versioned
-            ? mutationsOf({ method, params: {}, query: {}, ...(await EXAMPLES[key]!(fx)) }, declaredQuery)[index]
-            : all[index];
-          requests++;
-          const response = await send(
-            t,
-            path,
-            mutation,
-            access.public ? undefined : fx.tokens[role],
-            example.sign ? fx.channelSecret : undefined,
-          );
-          const where = `${key} [${mutation.name}] as ${role}`;
-          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          if (process.env.FUZZ_DEBUG && (response.status !== 400 || process.env.FUZZ_DEBUG === 'all'))
-            process.stdout.write(
-              `${where}: ${response.status} ${JSON.stringify(response.status >= 400 ? response.body.details : response.body).slice(0, 300)}\n`,
+        // The operation's example and any further ones (an A/B campaign beside a plain one), each fuzzed alike.
+        const makers: ExampleMaker[] = EXAMPLES[key]
+          ? [EXAMPLES[key], ...(MORE_EXAMPLES[key] ?? [])]
+          : [() => derivedExample(path, operation, spec.components.schemas, fx)];
+        for (const [variant, make] of makers.entries()) {
+          const example = await make(fx);
+          const role: Role = example.role ?? access.roles?.[0] ?? 'marketer';
+          const valid: FuzzRequest = { method, params: {}, query: {}, ...example };
+          const declaredQuery = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+          const all = mutationsOf(valid, declaredQuery);
+          const indexes = all.map((_, index) => index);
+          const chosen = FULL ? indexes : sample(indexes, PER_OPERATION, random);
+          // A version read from the database goes stale after each success: such a request is built again.
+          const versioned = (valid.body as { version?: unknown } | undefined)?.version !== undefined;
+          for (const index of chosen) {
+            const mutation = versioned
+              ? mutationsOf({ method, params: {}, query: {}, ...(await make(fx)) }, declaredQuery)[index]
+              : all[index];
+            requests++;
+            const response = await send(
+              t,
+              path,
+              mutation,
+              access.public ? undefined : fx.tokens[role],
+              example.sign ? fx.channelSecret : undefined,
             );
-          if (response.status >= 500) {
-            failures.push(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
-          } else if (response.status >= 400) {
-            if (typeof response.body?.message !== 'string' || !Array.isArray(response.body?.details))
-              failures.push(`${where}: ${response.status} without the error shape`);
-            else
-              for (const { field, problem } of response.body.details as { field: string; problem: string }[])
-                if (libraryWording(field, problem))
-                  failures.push(`${where}: "${field}: ${problem}" is library wording`);
+            const where = `${key}${variant ? ` (example ${variant + 1})` : ''} [${mutation.name}] as ${role}`;
+            statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+            if (process.env.FUZZ_DEBUG && (response.status !== 400 || process.env.FUZZ_DEBUG === 'all'))
+              process.stdout.write(
+                `${where}: ${response.status} ${JSON.stringify(response.status >= 400 ? response.body.details : response.body).slice(0, 300)}\n`,
+              );
+            if (response.status >= 500) {
+              failures.push(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+            } else if (response.status >= 400) {
+              if (typeof response.body?.message !== 'string' || !Array.isArray(response.body?.details))
+                failures.push(`${where}: ${response.status} without the error shape`);
+              else
+                for (const { field, problem } of response.body.details as { field: string; problem: string }[])
+                  if (libraryWording(field, problem))
+                    failures.push(`${where}: "${field}: ${problem}" is library wording`);
+            }
+            const after = await settledFingerprint(t, before, response.status);
+            const changed = changedTables(before, after);
+            const recorded =
+              (response.status === 422 && RECORDED_REFUSALS.some((pattern) => pattern.test(key))) ||
+              ([400, 401, 429].includes(response.status) &&
+                COUNTED_PASSWORD_GUESSES.test(key) &&
+                changed.every((table) => table === 'login_throttles' || table === 'audit_events'));
+            if (response.status >= 400 && changed.length && !recorded)
+              failures.push(`${where}: ${response.status} but wrote to ${changed.join(', ')}`);
+            before = after;
           }
-          const after = await settledFingerprint(t, before, response.status);
-          const changed = changedTables(before, after);
-          const recorded =
-            (response.status === 422 && RECORDED_REFUSALS.some((pattern) => pattern.test(key))) ||
-            ([400, 401, 429].includes(response.status) &&
-              COUNTED_PASSWORD_GUESSES.test(key) &&
-              changed.every((table) => table === 'login_throttles' || table === 'audit_events'));
-          if (response.status >= 400 && changed.length && !recorded)
-            failures.push(`${where}: ${response.status} but wrote to ${changed.join(', ')}`);
-          before = after;
         }
       }
     }
@@ -527,6 +603,7 @@ async function createFixtures(t: TestApp, sim: LineSimulatorHandle): Promise<Fix
   const campaigns = {
     draft: await campaign(),
     draft2: await campaign(),
+    abDraft: await campaign(),
     pending: await submitted(),
     pending2: await submitted(),
     approved: await approved(),

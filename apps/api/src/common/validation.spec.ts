@@ -113,6 +113,11 @@ describe('ApiValidationPipe', () => {
     expect(await problems(ListsDto, { things: [{ name: 'x', inner: [{ label: 'ok' }] }] })).toEqual([
       { field: 'things[0].inner', problem: 'must be an object' },
     ]);
+    // An item of a list of nested objects that is itself a list: class-validator descends into it.
+    expect(await problems(ListsDto, { things: [[]] })).toEqual([{ field: 'things[0]', problem: 'must be an object' }]);
+    expect(await problems(ListsDto, { things: [{ name: 'x' }, [{ name: 'y' }]] })).toEqual([
+      { field: 'things[1]', problem: 'must be an object' },
+    ]);
     expect(
       await problems(ListsDto, { inner: { label: 'ok' }, things: [{ name: 'x', inner: { label: 'ok' } }] }),
     ).toEqual([]);

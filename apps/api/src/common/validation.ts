@@ -185,25 +185,28 @@ export function findForbiddenNulls(instance: object, parent = ''): FieldProblem[
 /**
  * Lists where a nested DTO (one object) belongs: class-validator's @ValidateNested validates each
  * item of an array it is given instead, so `[]` or `[{…}]` would pass as the object and reach a
- * service. Every such field, at any depth, is refused here, once for all DTOs.
+ * service. The same holds for an item of a list of nested DTOs (`variants: [[]]`): class-validator
+ * descends into a list item that is itself a list, and an empty one passes. Every such field, at
+ * any depth, is refused here, once for all DTOs.
  */
 export function findListsForObjects(instance: object, parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const prototype = Object.getPrototypeOf(instance) as object | null;
   if (!prototype || prototype === Object.prototype) return problems;
-  const singleNested = new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(instance.constructor, '', true, false)
-      .filter((rule) => rule.type === 'nestedValidation' && !rule.each)
-      .map((rule) => rule.propertyName),
-  );
+  const nested = getMetadataStorage()
+    .getTargetValidationMetadatas(instance.constructor, '', true, false)
+    .filter((rule) => rule.type === 'nestedValidation');
+  const singleNested = new Set(nested.filter((rule) => !rule.each).map((rule) => rule.propertyName));
+  const listNested = new Set(nested.filter((rule) => rule.each).map((rule) => rule.propertyName));
   for (const [key, value] of Object.entries(instance)) {
     const field = joinField(parent, key);
     if (Array.isArray(value)) {
       if (singleNested.has(key)) problems.push({ field, problem: 'must be an object' });
       else
         value.forEach((item, index) => {
-          if (item !== null && typeof item === 'object')
+          if (Array.isArray(item) && listNested.has(key))
+            problems.push({ field: `${field}[${index}]`, problem: 'must be an object' });
+          else if (item !== null && typeof item === 'object')
             problems.push(...findListsForObjects(item, `${field}[${index}]`));
         });
     } else if (value !== null && typeof value === 'object') {
