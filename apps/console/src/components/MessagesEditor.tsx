@@ -44,18 +44,21 @@ export function MessagesEditor({
   onChange,
   errors,
   disabled,
+  path = 'messages',
 }: {
   messages: LineMessage[];
   onChange(messages: LineMessage[]): void;
   errors: FieldProblem[];
   disabled: boolean;
+  /** Where the API puts these messages' problems: `messages`, or an A/B variant's `variants[1].messages`. */
+  path?: string;
 }) {
   const { t } = useTranslation();
   const set = (i: number, message: LineMessage) => onChange(messages.map((m, j) => (j === i ? message : m)));
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       {messages.map((message, i) => {
-        const own = errors.filter((e) => e.field === `messages[${i}]` || e.field.startsWith(`messages[${i}].`));
+        const own = errors.filter((e) => e.field === `${path}[${i}]` || e.field.startsWith(`${path}[${i}].`));
         return (
           <Card
             key={i}
@@ -84,9 +87,19 @@ export function MessagesEditor({
             }
           >
             {JSON_TYPES.has(message.type) ? (
-              <JsonMessage message={message} onChange={(m) => set(i, m)} disabled={disabled} index={i} />
+              <JsonMessage
+                message={message}
+                onChange={(m) => set(i, m)}
+                disabled={disabled}
+                errorId={`json-error-${path.replace(/\W+/g, '-')}-${i}`}
+              />
             ) : (
-              <FieldsMessage message={message} onChange={(m) => set(i, m)} disabled={disabled} />
+              <FieldsMessage
+                message={message}
+                onChange={(m) => set(i, m)}
+                disabled={disabled}
+                invalid={new Set(own.map((e) => e.field.slice(`${path}[${i}].`.length).split(/[.[]/)[0]))}
+              />
             )}
             {own.length > 0 && (
               <div role="alert" style={{ color: '#d4380d', fontSize: 13, marginTop: 6 }}>
@@ -116,10 +129,13 @@ function FieldsMessage({
   message,
   onChange,
   disabled,
+  invalid,
 }: {
   message: LineMessage;
   onChange(m: LineMessage): void;
   disabled: boolean;
+  /** The message's fields the API found a problem with (`text`), marked invalid; the problem shows below. */
+  invalid: Set<string>;
 }) {
   const { t } = useTranslation();
   const field = (key: string, label: string) => (
@@ -127,6 +143,8 @@ function FieldsMessage({
       <span style={{ display: 'block', fontSize: 13 }}>{label}</span>
       <Input
         disabled={disabled}
+        status={invalid.has(key) ? 'error' : undefined}
+        aria-invalid={invalid.has(key)}
         value={String(message[key] ?? '')}
         onChange={(e) => onChange({ ...message, [key]: e.target.value })}
       />
@@ -139,6 +157,8 @@ function FieldsMessage({
         <Input.TextArea
           rows={3}
           disabled={disabled}
+          status={invalid.has('text') ? 'error' : undefined}
+          aria-invalid={invalid.has('text')}
           value={String(message.text ?? '')}
           onChange={(e) => onChange({ ...message, text: e.target.value })}
         />
@@ -163,12 +183,13 @@ function JsonMessage({
   message,
   onChange,
   disabled,
-  index,
+  errorId,
 }: {
   message: LineMessage;
   onChange(m: LineMessage): void;
   disabled: boolean;
-  index: number;
+  /** Unique on the page: an A/B test has one editor per variant. */
+  errorId: string;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState(() => JSON.stringify(message, null, 2));
@@ -182,7 +203,7 @@ function JsonMessage({
         style={{ fontFamily: 'monospace', fontSize: 12 }}
         value={text}
         status={syntax ? 'error' : undefined}
-        aria-describedby={syntax ? `json-error-${index}` : undefined}
+        aria-describedby={syntax ? errorId : undefined}
         onChange={(e) => {
           setText(e.target.value);
           try {
@@ -195,7 +216,7 @@ function JsonMessage({
         }}
       />
       {syntax && (
-        <div id={`json-error-${index}`} role="alert" style={{ color: '#d4380d', fontSize: 13 }}>
+        <div id={errorId} role="alert" style={{ color: '#d4380d', fontSize: 13 }}>
           {t('Not valid JSON')}: {syntax}
         </div>
       )}

@@ -16,7 +16,8 @@ import { PhonePreview } from '../components/PhonePreview';
 import { CampaignActions } from '../components/CampaignActions';
 import { RunsTable } from '../components/RunsTable';
 import { ResultsPanel } from '../components/ResultsPanel';
-import { AbTestVariants } from '../components/AbTestView';
+import { letter } from '../components/AbTestView';
+import { AbTestEditor, NEW_AB_TEST } from '../components/AbTestEditor';
 import { ErrorAlert, NoAccount, PageTitle, Reason } from '../components/common';
 
 type ScheduleMode = 'now' | 'once' | 'cron';
@@ -36,9 +37,15 @@ interface Draft {
   capMode: 'account' | 'own' | 'none';
   capMessages: number | null;
   capDays: number | null;
-  /** An A/B test's variants and settings, kept as the API has them (written through the API). */
+  /** An A/B test's variants and settings (null: plain messages), as the API names them. */
   variants: Campaign['variants'];
   abTest: Campaign['abTest'];
+  /** Policy defer's order: a seeded random one, or by a contact attribute (kept under the other policies, as the API keeps it). */
+  deferBy: 'random' | 'attribute';
+  deferAttribute: string;
+  deferOrder: 'desc' | 'asc';
+  /** The variant the phone shows. */
+  previewVariant: number;
 }
 
 function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
@@ -57,6 +64,10 @@ function draftOf(campaign: Campaign | undefined, timeZone: string): Draft {
     ...capDraftOf(campaign?.frequencyCap ?? null),
     variants: campaign?.variants ?? null,
     abTest: campaign?.abTest ?? null,
+    deferBy: campaign?.deferPriority ? 'attribute' : 'random',
+    deferAttribute: campaign?.deferPriority?.attribute ?? '',
+    deferOrder: campaign?.deferPriority?.order ?? 'desc',
+    previewVariant: 0,
   };
 }
 
@@ -70,8 +81,10 @@ function bodyOf(draft: Draft, timeZone: string) {
   return {
     name: draft.name,
     audienceId: draft.audienceId!,
-    // An A/B test keeps its variants (messages is then empty).
-    ...(draft.variants ? { variants: draft.variants, abTest: draft.abTest } : { messages: draft.messages }),
+    // One or the other: an edit that turns an A/B test back into plain messages says so with nulls.
+    ...(draft.variants
+      ? { variants: draft.variants, abTest: draft.abTest }
+      : { messages: draft.messages, variants: null, abTest: null }),
     schedule:
       draft.mode === 'once'
         ? { at: draft.at ? fromZonedInput(draft.at, timeZone) : '' }
@@ -93,6 +106,33 @@ function bodyOf(draft: Draft, timeZone: string) {
         : draft.capMode === 'own'
           ? ({ messages: draft.capMessages, days: draft.capDays } as { messages: number; days: number })
           : null,
+    deferPriority:
+      draft.deferBy === 'attribute' ? { attribute: draft.deferAttribute.trim(), order: draft.deferOrder } : null,
+  };
+}
+
+/** The draft as an A/B test (its messages become variant A's) or back as plain messages (variant A's). */
+function withAbTest(draft: Draft, on: boolean, nameOf: (index: number) => string): Draft {
+  if (on === !!draft.variants) return draft;
+  if (!on)
+    return {
+      ...draft,
+      messages: (draft.variants?.[0]?.messages as LineMessage[] | undefined) ?? [{ type: 'text', text: '' }],
+      variants: null,
+      abTest: null,
+      previewVariant: 0,
+    };
+  return {
+    ...draft,
+    variants: [
+      { name: nameOf(0), messages: draft.messages },
+      { name: nameOf(1), messages: [{ type: 'text', text: '' }] },
+    ],
+    abTest: draft.abTest ?? NEW_AB_TEST,
+    // An A/B test sends once and is reserved whole: no recurring schedule, no deferral.
+    mode: draft.mode === 'cron' ? 'now' : draft.mode,
+    overBudgetPolicy: draft.overBudgetPolicy === 'defer' ? 'block' : draft.overBudgetPolicy,
+    previewVariant: 0,
   };
 }
 
@@ -190,9 +230,11 @@ export default function CampaignEditPage() {
   );
   if (!campaignAccount) return <NoAccount />;
   const mayWrite = can('marketer', 'admin') && editable;
-  const dirty = !!id && savedJson !== null && savedJson !== JSON.stringify(draft);
+  const dirty = !!id && savedJson !== null && savedJson !== JSON.stringify({ ...draft, previewVariant: 0 });
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const fieldProblem = (field: string) => problems.find((p) => p.field === field || p.field.startsWith(`${field}.`));
+  const isAbTest = !!draft.variants && !!draft.abTest;
+  const variantName = (index: number) => t('Variant {{letter}}', { letter: letter(index) });
   const apply = (suggestion: Suggestion) => {
     if (suggestion.kind === 'plan') return planChange.mutate(suggestion.plan);
     const next =
@@ -265,8 +307,33 @@ export default function CampaignEditPage() {
             <Typography.Title level={2} style={{ fontSize: 16 }}>
               {t('Messages')}
             </Typography.Title>
+            <Radio.Group
+              aria-label={t('Content')}
+              style={{ marginBottom: 12 }}
+              disabled={!mayWrite}
+              value={isAbTest ? 'ab' : 'plain'}
+              onChange={(e) => setDraft((d) => withAbTest(d, e.target.value === 'ab', variantName))}
+              options={[
+                { value: 'plain', label: t('One set of messages') },
+                { value: 'ab', label: t('A/B test (2 to 4 variants)') },
+              ]}
+            />
             {draft.variants && draft.abTest ? (
-              <AbTestVariants variants={draft.variants} abTest={draft.abTest} />
+              <AbTestEditor
+                variants={draft.variants}
+                abTest={draft.abTest}
+                onChange={({ variants, abTest }) =>
+                  setDraft((d) => ({
+                    ...d,
+                    variants,
+                    abTest,
+                    previewVariant: Math.min(d.previewVariant, variants.length - 1),
+                  }))
+                }
+                errors={problems}
+                disabled={!mayWrite}
+                forecast={live.forecast ?? forecast.data}
+              />
             ) : (
               <MessagesEditor
                 messages={draft.messages}
@@ -287,10 +354,15 @@ export default function CampaignEditPage() {
                   options={[
                     { value: 'now', label: t('When approved, sent with "Send now"') },
                     { value: 'once', label: t('Once, at a time') },
-                    { value: 'cron', label: t('Recurring (cron)') },
+                    { value: 'cron', label: t('Recurring (cron)'), disabled: isAbTest },
                   ]}
                 />
               </Form.Item>
+              {isAbTest && (
+                <Typography.Paragraph type="secondary" style={{ marginTop: -12 }}>
+                  {t('An A/B test sends once: no recurring schedule, and no deferral.')}
+                </Typography.Paragraph>
+              )}
               {draft.mode === 'once' && (
                 <Form.Item
                   label={t('Send at ({{zone}})', { zone: tz })}
@@ -338,7 +410,11 @@ export default function CampaignEditPage() {
                   />
                 </>
               )}
-              <Form.Item label={t('Over budget')}>
+              <Form.Item
+                label={t('Over budget')}
+                validateStatus={fieldProblem('overBudgetPolicy') ? 'error' : undefined}
+                help={fieldProblem('overBudgetPolicy')?.problem}
+              >
                 <Radio.Group
                   aria-label={t('Over budget')}
                   value={draft.overBudgetPolicy}
@@ -346,10 +422,17 @@ export default function CampaignEditPage() {
                   options={[
                     { value: 'block', label: t('Block the send') },
                     { value: 'trim', label: t('Send to as many as fit') },
-                    { value: 'defer', label: t('Send the free part now, the rest at the monthly reset') },
+                    {
+                      value: 'defer',
+                      label: t('Send the free part now, the rest at the monthly reset'),
+                      disabled: isAbTest || draft.mode === 'cron',
+                    },
                   ]}
                 />
               </Form.Item>
+              {draft.overBudgetPolicy === 'defer' && (
+                <DeferPriorityEditor draft={draft} set={set} problem={fieldProblem} disabled={!mayWrite} />
+              )}
               <Space wrap>
                 <Form.Item
                   htmlFor="campaign-cost-cap"
@@ -450,8 +533,24 @@ export default function CampaignEditPage() {
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
+          {draft.variants && (
+            <Radio.Group
+              aria-label={t('Preview variant')}
+              optionType="button"
+              size="small"
+              style={{ marginBottom: 8 }}
+              value={Math.min(draft.previewVariant, draft.variants.length - 1)}
+              onChange={(e) => set({ previewVariant: e.target.value as number })}
+              options={draft.variants.map((_, index) => ({ value: index, label: variantName(index) }))}
+            />
+          )}
           <PhonePreview
-            messages={draft.variants ? (draft.variants[0].messages as LineMessage[]) : draft.messages}
+            messages={
+              draft.variants
+                ? ((draft.variants[Math.min(draft.previewVariant, draft.variants.length - 1)]?.messages ??
+                    []) as LineMessage[])
+                : draft.messages
+            }
             accountName={campaignAccount.name}
           />
           {campaign.data && can('marketer', 'admin') && <TestSend campaign={campaign.data} />}
@@ -546,5 +645,74 @@ function TestSend({ campaign }: { campaign: Campaign }) {
       )}
       <ErrorAlert error={send.error} />
     </Card>
+  );
+}
+
+/** Policy defer: who gets the free part now — a seeded random order, or by a contact attribute. */
+function DeferPriorityEditor({
+  draft,
+  set,
+  problem,
+  disabled,
+}: {
+  draft: Draft;
+  set(patch: Partial<Draft>): void;
+  problem(field: string): { problem: string } | undefined;
+  disabled: boolean;
+}) {
+  const { t } = useTranslation();
+  const attributeProblem = problem('deferPriority.attribute') ?? problem('deferPriority');
+  return (
+    <div data-testid="defer-priority">
+      <Form.Item label={t('Who gets the free part first')} style={{ marginBottom: 8 }}>
+        <Radio.Group
+          aria-label={t('Who gets the free part first')}
+          disabled={disabled}
+          value={draft.deferBy}
+          onChange={(e) => set({ deferBy: e.target.value as Draft['deferBy'] })}
+          options={[
+            { value: 'random', label: t('A random order (seeded)') },
+            { value: 'attribute', label: t('By a contact attribute') },
+          ]}
+        />
+      </Form.Item>
+      {draft.deferBy === 'attribute' && (
+        <Space wrap align="start" style={{ marginBottom: 16 }}>
+          <Form.Item
+            label={t('Attribute')}
+            htmlFor="defer-attribute"
+            validateStatus={attributeProblem ? 'error' : undefined}
+            help={attributeProblem?.problem ?? t('Contacts without it go last.')}
+            style={{ marginBottom: 0 }}
+          >
+            <Input
+              id="defer-attribute"
+              placeholder="points"
+              maxLength={64}
+              value={draft.deferAttribute}
+              onChange={(e) => set({ deferAttribute: e.target.value })}
+              style={{ width: 180 }}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('Goes first')}
+            validateStatus={problem('deferPriority.order') ? 'error' : undefined}
+            help={problem('deferPriority.order')?.problem}
+            style={{ marginBottom: 0 }}
+          >
+            <Select
+              aria-label={t('Goes first')}
+              value={draft.deferOrder}
+              style={{ width: 180 }}
+              onChange={(deferOrder: Draft['deferOrder']) => set({ deferOrder })}
+              options={[
+                { value: 'desc', label: t('The highest values') },
+                { value: 'asc', label: t('The lowest values') },
+              ]}
+            />
+          </Form.Item>
+        </Space>
+      )}
+    </div>
   );
 }
