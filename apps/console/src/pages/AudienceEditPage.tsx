@@ -46,18 +46,23 @@ export default function AudienceEditPage() {
     }
   }, [existing.data]);
   const lineAccountId = existing.data?.lineAccountId ?? account?.id;
+  const mayWrite = can('marketer', 'admin');
   const settled = useDebounced(JSON.stringify(definition), 400);
+  // Who may edit sees the size of the rule as it is being edited (POST /audiences/size, marketers and
+  // admins only); anyone else, an approver checking who a campaign reaches, sees the saved audience's.
   const size = useQuery({
-    queryKey: ['audience-size', lineAccountId, settled],
-    enabled: !!lineAccountId,
+    queryKey: ['audience-size', lineAccountId, mayWrite ? settled : id],
+    enabled: !!lineAccountId && (mayWrite || !!id),
     retry: false,
     placeholderData: (previous) => previous,
     queryFn: async () =>
-      (await call(
-        api.POST('/api/v1/audiences/size', {
-          body: { lineAccountId: lineAccountId!, definition: JSON.parse(settled) },
-        }),
-      )) as AudienceSize,
+      (mayWrite
+        ? await call(
+            api.POST('/api/v1/audiences/size', {
+              body: { lineAccountId: lineAccountId!, definition: JSON.parse(settled) },
+            }),
+          )
+        : await call(api.GET('/api/v1/audiences/{id}/size', { params: { path: { id: id! } } }))) as AudienceSize,
   });
   const save = useMutation({
     mutationFn: async () => {
@@ -82,7 +87,6 @@ export default function AudienceEditPage() {
     },
   });
   if (!account) return <NoAccount />;
-  const mayWrite = can('marketer', 'admin');
   const sizeError = size.error instanceof ApiError ? size.error : null;
   const saveError = save.error instanceof ApiError ? save.error : null;
   const problems = [...(sizeError?.details ?? []), ...(saveError?.details ?? [])];
