@@ -79,9 +79,25 @@ function monthStart(month: string, timeZone: string): number {
   return instantOfWallClock({ year, month: number, day: 1, hour: 0, minute: 0 }, timeZone).getTime();
 }
 
+/**
+ * Bounds by month and zone, at most KNOWN_BOUNDS_LIMIT (the oldest goes first). They depend on those
+ * two alone (and the tz database, fixed while the process runs), and a request asks for them several
+ * times through the zone arithmetic (README, "API latency"): computed once each.
+ */
+const knownBounds = new Map<string, [number, number]>();
+const KNOWN_BOUNDS_LIMIT = 1000;
+
 /** The exact instants the account's month starts and ends, in its time zone. */
 export function monthBounds(month: string, timeZone: string): MonthBounds {
-  return { start: new Date(monthStart(month, timeZone)), end: new Date(monthStart(nextMonth(month), timeZone)) };
+  const key = `${month} ${timeZone}`;
+  let bounds = knownBounds.get(key);
+  if (!bounds) {
+    bounds = [monthStart(month, timeZone), monthStart(nextMonth(month), timeZone)];
+    if (knownBounds.size >= KNOWN_BOUNDS_LIMIT) knownBounds.delete(knownBounds.keys().next().value!);
+    knownBounds.set(key, bounds);
+  }
+  // New Dates each time: a caller may keep or change its own.
+  return { start: new Date(bounds[0]), end: new Date(bounds[1]) };
 }
 
 /** Whether the instant falls in the month (start inclusive, end exclusive). */
