@@ -11,6 +11,7 @@ import { LedgerRepository } from './ledger.repository';
 import { LineDeliveryDaysRepository } from './line-delivery-days.repository';
 import { LedgerService } from './ledger.service';
 import { UsageService } from './usage.service';
+import { SendTimesCache } from './send-times-cache';
 
 /** What sends cost: the month ledger, reservations, forecasts and usage reports. */
 @Module({
@@ -22,6 +23,7 @@ import { UsageService } from './usage.service';
     LedgerReconciliationService,
     LineDeliveryDaysRepository,
     ForecastEngineService,
+    SendTimesCache,
     ForecastRecordsRepository,
     ForecastsService,
     UsageService,

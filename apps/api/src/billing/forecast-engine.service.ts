@@ -15,6 +15,7 @@ import { Clock } from '../common/clock';
 import { AppConfigService } from '../config/config.service';
 import { RateCardsService } from '../rate-cards/rate-cards.service';
 import type { MonthLedger } from './ledger.repository';
+import { SendTimesCache } from './send-times-cache';
 import type { Transaction } from '../database/prisma.service';
 
 export interface SendShape {
@@ -62,6 +63,7 @@ export class ForecastEngineService {
     private readonly rateCards: RateCardsService,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
+    private readonly sendTimes: SendTimesCache,
   ) {}
 
   /** The account's month of a send at `sendAt` (now when omitted). */
@@ -120,6 +122,7 @@ export class ForecastEngineService {
       timeZone: account.timezone,
       outside: outsideReadings(ledger),
       dueSends: options.dueSends ?? [],
+      sendTimes: this.sendTimes.sendTimes,
     });
     input.projectedMonthMessages = projection.endOfMonthMessages;
     const forecast = computeForecast(input);

@@ -1,5 +1,5 @@
 export { computeForecast } from './compute-forecast';
-export { MAX_OCCURRENCES_PER_MONTH, MIN_TREND_WINDOW_MS, projectMonth } from './month-projection';
+export { MAX_OCCURRENCES_PER_MONTH, MIN_TREND_WINDOW_MS, projectMonth, sendTimesInMonth } from './month-projection';
 export type {
   DueSend,
   LimitKind,
@@ -8,6 +8,7 @@ export type {
   ProjectedCampaign,
   ProjectedLimit,
   ProjectionContext,
+  SendTimes,
 } from './month-projection';
 export { monthPlanRecommendation } from './suggestions';
 export { freeRecipients } from './defer';

@@ -36,6 +36,22 @@ export interface ProjectionContext {
   /** The month's first and latest LINE readings of outside traffic; null before any reading. */
   outside: { first: OutsideReading; latest: OutsideReading } | null;
   dueSends: readonly DueSend[];
+  /**
+   * sendTimesInMonth, or a cache of it (the service keeps one: README, "API latency"): the walk of
+   * a recurrence is most of a projection's cost, and its answer depends on its arguments alone.
+   */
+  sendTimes?: typeof sendTimesInMonth;
+}
+
+/** How often, and first and last when, a due send and its recurrence send inside [start, end). */
+export interface SendTimes {
+  /** At most MAX_OCCURRENCES_PER_MONTH. */
+  sends: number;
+  /** Null when none falls in the month. */
+  first: Date | null;
+  last: Date | null;
+  /** True when the recurrence has more sends left than were counted. */
+  capped: boolean;
 }
 
 export interface ProjectedCampaign {
@@ -117,7 +133,7 @@ export function projectMonth(input: ForecastInput, context: ProjectionContext): 
 
   const outside = outsideTrend(context, end, over, situation.headroom);
   const campaigns = context.dueSends
-    .map((send) => projectCampaign(send, start, end))
+    .map((send) => projectCampaign(send, start, end, context.sendTimes ?? sendTimesInMonth))
     .filter((campaign): campaign is ProjectedCampaign => campaign !== null);
   const scheduledMessages = campaigns.reduce((sum, campaign) => sum + campaign.messages, 0);
 
@@ -186,32 +202,46 @@ function outsideTrend(context: ProjectionContext, end: Date, over: boolean, head
 }
 
 /** The due run and its campaign's later occurrences inside the month; null when none falls in it. */
-function projectCampaign(send: DueSend, start: Date, end: Date): ProjectedCampaign | null {
+function projectCampaign(
+  send: DueSend,
+  start: Date,
+  end: Date,
+  sendTimes: typeof sendTimesInMonth,
+): ProjectedCampaign | null {
   assertCount(send.recipients, 'dueSends.recipients');
   const messagesPerSend = send.recipients * Math.ceil(send.messageObjects / 5);
-  const times: Date[] = [];
-  let capped = false;
-  if (send.at.getTime() < end.getTime() && send.at.getTime() >= start.getTime()) times.push(send.at);
-  if (send.recurrence && send.at.getTime() < end.getTime()) {
-    const lastMs = Math.min(send.recurrence.until.getTime(), end.getTime() - 1);
-    const within = { ...send.recurrence, until: new Date(lastMs) };
-    for (let at = nextSendAfter(within, send.at); at; at = nextSendAfter(within, at)) {
-      if (times.length >= MAX_OCCURRENCES_PER_MONTH) {
-        capped = true;
-        break;
-      }
-      if (at.getTime() >= start.getTime()) times.push(at);
-    }
-  }
-  if (times.length === 0) return null;
+  const { sends, first, last, capped } = sendTimes(send.at, send.recurrence, start, end);
+  if (sends === 0 || !first || !last) return null;
   return {
     campaignId: send.campaignId,
     recipients: send.recipients,
     messagesPerSend,
-    sends: times.length,
-    messages: messagesPerSend * times.length,
-    firstAt: times[0].toISOString(),
-    lastAt: times[times.length - 1].toISOString(),
+    sends,
+    messages: messagesPerSend * sends,
+    firstAt: first.toISOString(),
+    lastAt: last.toISOString(),
     capped,
   };
+}
+
+/**
+ * The times a send at `at` and its recurrence's later occurrences fall in [start, end). A pure
+ * function of its arguments (the schedule's fields, not its identity): what a cache may key on.
+ */
+export function sendTimesInMonth(at: Date, recurrence: RecurringSchedule | null, start: Date, end: Date): SendTimes {
+  const times: Date[] = [];
+  let capped = false;
+  if (at.getTime() < end.getTime() && at.getTime() >= start.getTime()) times.push(at);
+  if (recurrence && at.getTime() < end.getTime()) {
+    const lastMs = Math.min(recurrence.until.getTime(), end.getTime() - 1);
+    const within = { ...recurrence, until: new Date(lastMs) };
+    for (let next = nextSendAfter(within, at); next; next = nextSendAfter(within, next)) {
+      if (times.length >= MAX_OCCURRENCES_PER_MONTH) {
+        capped = true;
+        break;
+      }
+      if (next.getTime() >= start.getTime()) times.push(next);
+    }
+  }
+  return { sends: times.length, first: times[0] ?? null, last: times[times.length - 1] ?? null, capped };
 }
