@@ -1,3 +1,4 @@
+import { PasswordHasher } from '../apps/api/src/auth/password-hasher';
 import { Clock } from '../apps/api/src/common/clock';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -277,6 +278,69 @@ describe('signing in (people, not scripts)', () => {
       .send({ newPassword: 'first password ever' })
       .expect(204);
     await login(scripted.email, 'first password ever').expect(200);
+  });
+
+  /** Runs `meanwhile` once, after the next password check passes and before its request goes on. */
+  const afterNextPasswordCheck = (meanwhile: () => Promise<unknown>) => {
+    const hasher = t.app.get(PasswordHasher);
+    const verify = hasher.verify.bind(hasher);
+    jest.spyOn(hasher, 'verify').mockImplementationOnce(async (password, stored) => {
+      const valid = await verify(password, stored);
+      await meanwhile();
+      return valid;
+    });
+  };
+
+  it('starts no session for a sign-in whose password was changed, or whose user was deactivated, while it was checked', async () => {
+    // The old password is checked (a scrypt, about 0.1 s) while the owner changes it: that sign-in
+    // must not end with a session of the old password that outlives the change.
+    const person = await createPerson('marketer');
+    afterNextPasswordCheck(() =>
+      t
+        .http()
+        .put('/api/v1/me/password')
+        .set(bearer(person.token))
+        .send({ currentPassword: PASSWORD, newPassword: 'a brand new password' })
+        .expect(204),
+    );
+    await login(person.email, PASSWORD).expect(401);
+    expect((await t.db.pool.query('SELECT 1 FROM sessions WHERE user_id = $1', [person.id])).rowCount).toBe(0);
+    await login(person.email, 'a brand new password').expect(200);
+
+    // Deactivated meanwhile: no session, so none comes back to life when they are reactivated.
+    const other = await createPerson('approver');
+    afterNextPasswordCheck(() =>
+      t
+        .http()
+        .patch(`/api/v1/users/${other.id}`)
+        .set(bearer(t.adminToken))
+        .send({ version: 1, active: false })
+        .expect(200),
+    );
+    await login(other.email, PASSWORD).expect(401);
+    expect((await t.db.pool.query('SELECT 1 FROM sessions WHERE user_id = $1', [other.id])).rowCount).toBe(0);
+  });
+
+  it('of two password changes proving the same current password at once, takes one: the other must prove the new one', async () => {
+    const person = await createPerson('marketer');
+    const laptop = await signIn(person.email);
+    const phone = await signIn(person.email);
+    const change = (browser: Browser, newPassword: string) =>
+      t
+        .http()
+        .put('/api/v1/me/password')
+        .set('Cookie', browser.cookie)
+        .set('X-CSRF-Token', browser.csrfToken)
+        .send({ currentPassword: PASSWORD, newPassword });
+    // The phone's change commits while the laptop's has checked the old password and not yet saved.
+    afterNextPasswordCheck(() => change(phone, 'the phone password').expect(204));
+    const late = await change(laptop, 'the laptop password').expect(400);
+    expect(late.body.details).toEqual([
+      { field: 'currentPassword', problem: 'is not your current password (it was changed meanwhile)' },
+    ]);
+    await login(person.email, 'the laptop password').expect(401);
+    await login(person.email, 'the phone password').expect(200);
+    await t.http().get('/api/v1/me').set('Cookie', laptop.cookie).expect(401); // the phone's change ended it
   });
 
   it('throttles guesses at the current password like sign-ins', async () => {

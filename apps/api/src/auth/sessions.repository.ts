@@ -23,6 +23,29 @@ export class SessionsRepository {
   }
 
   /**
+   * A session for the user only if they are still active with the password hash a sign-in verified,
+   * decided in one statement: the user's row is read FOR SHARE, so a password change or a
+   * deactivation in flight is waited for and then seen (its transaction also ends the user's
+   * sessions, so a session inserted before it commits is ended with the rest). False: no session.
+   */
+  async createForCredential(data: {
+    userId: string;
+    passwordHash: string;
+    tokenHash: string;
+    csrfToken: string;
+    now: Date;
+  }): Promise<boolean> {
+    const { userId, passwordHash, tokenHash, csrfToken, now } = data;
+    const inserted = await this.prisma.client.$executeRaw`
+      INSERT INTO sessions (id, user_id, token_hash, csrf_token, created_at, last_seen_at)
+      SELECT gen_random_uuid(), u.id, ${tokenHash}, ${csrfToken}, ${now}, ${now}
+        FROM (SELECT id FROM users
+               WHERE id = ${userId}::uuid AND active AND password_hash = ${passwordHash}
+                 FOR SHARE) u`;
+    return inserted === 1;
+  }
+
+  /**
    * The session with this token hash if it is live (seen since `idleSince`, started since
    * `startedSince`, its user active), marking it seen now when it was last marked before
    * `touchBefore`, in one statement.

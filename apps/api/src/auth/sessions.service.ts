@@ -26,6 +26,23 @@ export class SessionsService {
     return { token, csrfToken };
   }
 
+  /**
+   * A new session for a sign-in that verified `passwordHash`, or null when the user's password
+   * changed or they were deactivated since it was read (the check is the insert's, in PostgreSQL).
+   */
+  async startForCredential(userId: string, passwordHash: string): Promise<{ token: string; csrfToken: string } | null> {
+    const token = this.crypto.random();
+    const csrfToken = this.crypto.random();
+    const started = await this.repository.createForCredential({
+      userId,
+      passwordHash,
+      tokenHash: this.crypto.hash(token),
+      csrfToken,
+      now: this.clock.now(),
+    });
+    return started ? { token, csrfToken } : null;
+  }
+
   /** The live session behind a cookie's token, or null; using it keeps it alive. */
   async resolve(token: string): Promise<LiveSession | null> {
     const now = this.clock.now();

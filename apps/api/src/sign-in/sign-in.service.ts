@@ -49,11 +49,14 @@ export class SignInService {
       if (user) await this.recordSignIn('user.sign_in_failed', null, user.id, client);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'wrong email or password');
     }
+    // The password was checked against the hash read above, a scrypt (about 0.1 s) ago: a password
+    // change or a deactivation in that time must not be outlived by a session of the old password.
+    const started = await this.sessions.startForCredential(user.id, user.passwordHash!);
+    if (!started) throw new ApiError(HttpStatus.UNAUTHORIZED, 'wrong email or password');
     await this.throttle.succeeded(email);
     await this.sessions.deleteExpired();
-    const signedIn = await this.startSession(toAuthUser(user));
     await this.recordSignIn('user.signed_in', user.id, user.id, client);
-    return signedIn;
+    return { token: started.token, body: { user: toSessionUser(toAuthUser(user)), csrfToken: started.csrfToken } };
   }
 
   /** Ends the browser session the request came with (a Bearer request has none: nothing to end). */
@@ -81,11 +84,7 @@ export class SignInService {
   /** Sets the password an invite link was for and signs the user in. */
   async acceptInvite(token: string, dto: InviteAcceptDto, client: ClientInfo): Promise<SignedIn> {
     assertSameOrigin(client);
-    return this.startSession(await this.userService.acceptInvite(token, dto.password));
-  }
-
-  private async startSession(user: AuthUser): Promise<SignedIn> {
-    const { token, csrfToken } = await this.sessions.start(user.id);
-    return { token, body: { user: toSessionUser(user), csrfToken } };
+    const { user, session } = await this.userService.acceptInvite(token, dto.password);
+    return { token: session.token, body: { user: toSessionUser(user), csrfToken: session.csrfToken } };
   }
 }

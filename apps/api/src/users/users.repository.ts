@@ -52,6 +52,22 @@ export class UsersRepository {
     await this.prisma.db(tx).user.update({ where: { id }, data: { passwordHash } });
   }
 
+  /**
+   * Stores a new password hash only if the stored one is still `expected` (the one a current
+   * password was checked against); false when another change came first.
+   */
+  async replacePasswordHash(
+    id: string,
+    expected: string | null,
+    passwordHash: string,
+    tx: Transaction,
+  ): Promise<boolean> {
+    const { count } = await this.prisma
+      .db(tx)
+      .user.updateMany({ where: { id, passwordHash: expected }, data: { passwordHash } });
+    return count === 1;
+  }
+
   /** Applies the change only at the expected version; null when the version was stale. */
   async updateAtVersion(
     id: string,

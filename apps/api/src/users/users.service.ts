@@ -139,7 +139,10 @@ export class UsersService {
     }
     const passwordHash = await this.hasher.hash(dto.newPassword);
     await this.repository.transaction(async (tx) => {
-      await this.repository.setPasswordHash(user.id, passwordHash, tx);
+      // Compare-and-set on the hash the current password was checked against: of two changes at
+      // once (each proving the same old password), the second must prove the first's new one.
+      if (!(await this.repository.replacePasswordHash(user.id, user.passwordHash, passwordHash, tx)))
+        throw ApiError.field('currentPassword', 'is not your current password (it was changed meanwhile)');
       await this.sessions.endAllFor(user.id, tx, sessionId ?? undefined);
       await this.audit.record(
         { actorId: actor.id, action: 'user.password_changed', entityType: 'user', entityId: user.id },
@@ -175,7 +178,10 @@ export class UsersService {
    * Uses an invite: sets the user's password and ends any sessions they had. The link works once;
    * a used, expired or unknown one is refused saying which.
    */
-  async acceptInvite(token: string, password: string): Promise<AuthUser> {
+  async acceptInvite(
+    token: string,
+    password: string,
+  ): Promise<{ user: AuthUser; session: { token: string; csrfToken: string } }> {
     const passwordHash = await this.hasher.hash(password);
     return this.repository.transaction(async (tx) => {
       const use = await this.invites.use(this.crypto.hash(token), this.clock.now(), tx);
@@ -194,7 +200,9 @@ export class UsersService {
         { actorId: user.id, action: 'user.invite_accepted', entityType: 'user', entityId: user.id },
         tx,
       );
-      return toAuthUser(user);
+      // The new session is started with the password it belongs to, after the old sessions end: a
+      // change committed after this one ends it too.
+      return { user: toAuthUser(user), session: await this.sessions.start(user.id, tx) };
     });
   }
 
