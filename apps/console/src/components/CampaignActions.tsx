@@ -143,6 +143,9 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
   const refusedRun = (refusal?.body as { run?: Run } | null)?.run;
   // send-now inside the account's quiet hours: the API says when it would go; approvers may send anyway.
   const quietRefusal = refusal?.status === 422 && refusal.details.some((d) => d.field === 'overrideQuietHours');
+  // Its own words for it, in the reader's language: the API's problem text is English and spells out
+  // the request body a script would send ({"overrideQuietHours": true, …}), not the button here.
+  const quietUntil = quietRefusal ? (refusal.body as { sendsAtLocal?: string } | null)?.sendsAtLocal : undefined;
   return (
     <>
       <Space wrap>
@@ -157,16 +160,20 @@ export function CampaignActions({ campaign, onDone }: { campaign: Campaign; onDo
           style={{ marginTop: 12 }}
           title={
             quietRefusal
-              ? refusal.message
+              ? quietUntil
+                ? t('Quiet hours are in force until {{at}}: nothing was sent.', { at: quietUntil })
+                : refusal.message
               : refusal.status === 422
                 ? t('The budget gate refused the send')
                 : refusal.message
           }
           description={
             <ul style={{ margin: 0, paddingLeft: 20 }} data-testid="refusal-reasons">
-              {(refusedRun?.blockReasons.length
-                ? refusedRun.blockReasons.map((r) => blockReasonText(r, t, i18n.language))
-                : refusal.details.map((d) => d.problem)
+              {(quietUntil
+                ? [t('Send it again once they end, or send it anyway with a reason (kept in the audit log).')]
+                : refusedRun?.blockReasons.length
+                  ? refusedRun.blockReasons.map((r) => blockReasonText(r, t, i18n.language))
+                  : refusal.details.map((d) => d.problem)
               ).map((reason, i) => (
                 <li key={i}>{reason}</li>
               ))}

@@ -426,6 +426,9 @@ export const zhTW: Record<string, string> = {
   'quiet hours overridden': '已略過勿擾時段',
   'Send anyway': '仍要發送',
   'Send inside quiet hours': '在勿擾時段內發送',
+  'Quiet hours are in force until {{at}}: nothing was sent.': '勿擾時段持續到 {{at}}：未發送任何訊息。',
+  'Send it again once they end, or send it anyway with a reason (kept in the audit log).':
+    '請於勿擾時段結束後再發送，或填寫理由後仍要發送（理由會記入稽核紀錄）。',
   'Why this send cannot wait for quiet hours to end (kept in the audit log)':
     '為何此次發送不能等到勿擾時段結束（記錄於稽核紀錄）',
   'Messages a month kept for other Push traffic': '每月保留給其他推播的訊息數',
