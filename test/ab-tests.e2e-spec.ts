@@ -124,12 +124,47 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       reserved: { messages: 1000, cost: { amount: '100.0000' } },
       abTest: { part: 'variant', variant: 'A', seed: expect.stringMatching(/^[0-9a-f]{16}$/) },
     });
+    // Each run's note comes as a code with its figures (the console words it in zh-TW), its English kept.
+    const noteOf = (run: unknown) =>
+      (run as { blockReasons: { code: string; message: string; details: { text: string }[] }[] }).blockReasons;
+    expect(noteOf(first)).toEqual([
+      expect.objectContaining({
+        code: 'ab_test',
+        clearedBy: null,
+        details: [
+          expect.objectContaining({
+            code: 'note.ab_test.split',
+            params: expect.objectContaining({
+              testShare: 20,
+              recipients: 1000,
+              waitMinutes: 240,
+              metric: 'unique_click_rate',
+              rest: 800,
+              runId: remainder.id,
+              undecided: 'none',
+            }),
+          }),
+        ],
+      }),
+    ]);
+    expect(noteOf(first)[0].details[0].text).toBe(noteOf(first)[0].message);
     expect(variants).toHaveLength(2);
     const b = variants.find((run) => run.abTest.variant === 'B')!;
     expect(await getRun(t, s.marketer.token, b.id)).toMatchObject({
       status: 'completed',
       trigger: 'ab_variant',
       progress: { recipients: 100, delivered: 100 },
+      blockReasons: [
+        {
+          code: 'ab_test',
+          details: [
+            {
+              code: 'note.ab_test.variant',
+              params: { variant: 'B', name: 'With a coupon button', runId: first.id },
+            },
+          ],
+        },
+      ],
     });
     // Each variant has its own aggregation unit.
     expect(new Set(variants.map((run) => run.aggregationUnit)).size).toBe(2);
@@ -140,6 +175,17 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       trigger: 'ab_remainder',
       progress: { recipients: 800 },
       abTest: { part: 'remainder', variant: null, decidedAt: null },
+      blockReasons: [
+        {
+          code: 'ab_test',
+          details: [
+            {
+              code: 'note.ab_test.remainder_waiting',
+              params: { runId: first.id, at: waiting.scheduledAt, metric: 'unique_click_rate', undecided: 'none' },
+            },
+          ],
+        },
+      ],
     });
     const startedAt = (first as RunView & { startedAt: string }).startedAt;
     const waitMs = Date.parse(waiting.scheduledAt) - Date.parse(startedAt);
@@ -163,6 +209,9 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       progress: { recipients: 800, delivered: 800 },
       // Its own gate: the ceiling is the approval less the variants' cost.
       forecast: { recipients: 800, messages: 800 },
+      blockReasons: [
+        { code: 'ab_test', details: [{ code: 'note.ab_test.remainder', params: { variant: 'B', runId: first.id } }] },
+      ],
       abTest: {
         variant: 'B',
         variantName: 'With a coupon button',
@@ -295,7 +344,17 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       status: 'completed',
       progress: { delivered: 0 },
       abTest: { variant: null, decision: { outcome: 'none', reason: 'tie', waits: 1 } },
-      blockReasons: [expect.objectContaining({ code: 'ab_test' })],
+      blockReasons: [
+        expect.objectContaining({
+          code: 'ab_test',
+          details: [
+            expect.objectContaining({
+              code: 'note.ab_test.undecided_none',
+              params: { reason: 'tie', undecided: 'wait', recipients: 200 },
+            }),
+          ],
+        }),
+      ],
     });
     expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 200 });
     const usage = (

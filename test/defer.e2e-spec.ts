@@ -120,8 +120,22 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
         status: 'completed',
         progress: { recipients: 2000, batches: 4, delivered: 2000, failed: 0 },
         actual: { messages: 2000, cost: { amount: '0.0000' } },
-        blockReasons: [{ code: 'deferred', clearedBy: null }],
+        blockReasons: [
+          {
+            code: 'deferred',
+            clearedBy: null,
+            // The note as a code with its figures, so the console words it in zh-TW; message stays the English.
+            details: [
+              {
+                code: 'note.deferred',
+                params: expect.objectContaining({ sent: 2000, recipients: 6000, later: 4000, at: reset }),
+              },
+            ],
+          },
+        ],
       });
+      const [note] = first.blockReasons as unknown as { message: string; details: { text: string }[] }[];
+      expect(note.details[0].text).toBe(note.message);
       const { deferral } = first as unknown as { deferral: { seed: string; deferredRunId: string } };
       expect(deferral.seed).toMatch(/^[0-9a-f]{16}$/);
       restId = deferral.deferredRunId;
@@ -132,6 +146,9 @@ describe('policy defer: the paid part waits for the monthly reset', () => {
         scheduledAt: reset,
         progress: { recipients: 4000, batches: 8 },
         deferral: { deferredFromRunId: firstId },
+        blockReasons: [
+          { code: 'deferred', details: [{ code: 'note.deferred.remainder', params: { runId: firstId } }] },
+        ],
       });
       // It waits for the reset: nothing more goes in November, and send-now won't pull it forward.
       await new Promise((resolve) => setTimeout(resolve, 500));

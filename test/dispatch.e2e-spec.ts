@@ -321,7 +321,21 @@ describe('dispatch: many runs, many instances, one budget', () => {
       progress: { recipients: 1500, delivered: 1500 },
       actual: { cost: { amount: '100.0000' } },
     });
-    expect(run.blockReasons).toEqual([expect.objectContaining({ code: 'trimmed' })]);
+    // The note as a code with its figures (the console words it in zh-TW); message stays the English.
+    expect(run.blockReasons).toEqual([
+      expect.objectContaining({
+        code: 'trimmed',
+        clearedBy: null,
+        message: 'Trimmed from 3000 to 1500 recipients to fit the budget (policy trim).',
+        details: [
+          {
+            code: 'note.trimmed',
+            params: { from: 3000, to: 1500 },
+            text: 'Trimmed from 3000 to 1500 recipients to fit the budget (policy trim).',
+          },
+        ],
+      }),
+    ]);
     expect((run as unknown as { forecast: object }).forecast).toMatchObject({
       recipients: 1500,
       verdict: 'ok',

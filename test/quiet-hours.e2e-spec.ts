@@ -185,6 +185,14 @@ describe('quiet hours: runs wait, pause and resume, each recipient once', () => 
     expect(await run(s, runId)).toMatchObject({
       status: 'scheduled',
       statusDetail: 'waiting for quiet hours to end at 09:00 +08:00',
+      // The same as a code with its figures, for the console to word in zh-TW.
+      statusDetails: [
+        {
+          code: 'quiet_hours.waiting',
+          params: { at: '09:00 +08:00' },
+          text: 'waiting for quiet hours to end at 09:00 +08:00',
+        },
+      ],
       waitingUntil: '2027-03-16T01:00:00.000Z',
       progress: { delivered: 0 },
     });
@@ -221,6 +229,7 @@ describe('quiet hours: runs wait, pause and resume, each recipient once', () => 
     expect(paused).toMatchObject({
       status: 'sending',
       statusDetail: 'paused between batches for quiet hours; resumes at 09:00 +08:00',
+      statusDetails: [{ code: 'quiet_hours.paused', params: { at: '09:00 +08:00' } }],
       waitingUntil: '2027-03-17T01:00:00.000Z',
     });
     expect(paused.progress.batchesDone).toBeLessThan(10);

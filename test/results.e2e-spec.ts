@@ -127,7 +127,13 @@ describe('results: what a send did, from LINE', () => {
     expect(without).toHaveLength(3);
     for (const run of without)
       expect(run.blockReasons).toEqual([
-        expect.objectContaining({ code: 'no_aggregation_unit', message: expect.stringMatching(/used up/) }),
+        expect.objectContaining({
+          code: 'no_aggregation_unit',
+          message: expect.stringMatching(/used up/),
+          details: [
+            { code: 'note.no_aggregation_unit', params: { units: 1000 }, text: expect.stringMatching(/used up/) },
+          ],
+        }),
       ]);
     const units = (await request(sim.url).get(`/_sim/channels/${s.channelId}/aggregation-units`).expect(200)).body;
     expect(units).toMatchObject({ used: 1000 });
@@ -136,7 +142,11 @@ describe('results: what a send did, from LINE', () => {
     expect(consumption.totalUsage).toBe(150);
 
     const noUnit = await results(s, campaignIds[runIds.indexOf(without[0].id)]);
-    expect(noUnit.runs[0]).toMatchObject({ aggregationUnit: null, note: expect.stringMatching(/without one/) });
+    expect(noUnit.runs[0]).toMatchObject({
+      aggregationUnit: null,
+      note: expect.stringMatching(/without one/),
+      noteDetails: [{ code: 'note.no_aggregation_unit', params: { units: 1000 } }],
+    });
     expect(noUnit.aggregationUnits).toMatchObject({ used: 1000, remaining: 0 });
   });
 

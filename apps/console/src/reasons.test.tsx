@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import i18next from 'i18next';
-import { blockReasonText, forecastReasons, reasonText } from './reasons';
+import { blockReasonText, forecastReasons, reasonText, statusDetailText } from './reasons';
 
 const monthly = {
   code: 'over_budget.monthly',
@@ -47,6 +47,86 @@ describe("the API's reasons in the reader's language", () => {
     expect(reasonText(note('wait'), t(), 'zh-TW')).toContain('再等待 60 分鐘');
   });
 
+  it("words each of a run's notes in Traditional Chinese from its details", async () => {
+    const note = (code: string, detail: string, params: Record<string, string | number>) => ({
+      code,
+      message: 'English',
+      clearedBy: null,
+      details: [{ code: detail, params, text: 'English' }],
+    });
+    const runId = 'run-1';
+    const at = '2026-01-01T00:00:00.000Z';
+    await i18next.changeLanguage('zh-TW');
+    const zh = (reason: ReturnType<typeof note>) => blockReasonText(reason, t(), 'zh-TW');
+    expect(zh(note('trimmed', 'note.trimmed', { from: 1200, to: 1000 }))).toBe(
+      '為符合預算，收件人由 1,200 位縮減為 1,000 位（超出預算時縮減）。',
+    );
+    const deferred = zh(
+      note('deferred', 'note.deferred', {
+        sent: 500,
+        recipients: 1500,
+        later: 1000,
+        messages: 1000,
+        runId,
+        at,
+        cost: '0.0000',
+        verdict: 'ok',
+        saves: '1234.5000',
+        currency: 'TWD',
+      }),
+    );
+    expect(deferred).toContain('現在免費發送給 1,500 位中的 500 位');
+    expect(deferred).toContain('而非現在多花 NT$1,234.50');
+    expect(zh(note('deferred', 'note.deferred.remainder', { runId }))).toContain('延後到每月重置的其餘部分');
+    expect(zh(note('deferred', 'note.deferred.remainder_blocked', { runId }))).toContain('本月也無法容納');
+    const split = zh(
+      note('ab_test', 'note.ab_test.split', {
+        testShare: 20,
+        recipients: 1000,
+        groups: 'A "Spring" 100, B "Summer" 100',
+        waitMinutes: 60,
+        at,
+        metric: 'clicks',
+        rest: 800,
+        runId,
+        undecided: 'variant_a',
+      }),
+    );
+    expect(split).toContain('1,000 位收件人中的 20% 收到各版本（A "Spring" 100, B "Summer" 100）');
+    expect(split).toContain('其餘 800 位');
+    expect(zh(note('ab_test', 'note.ab_test.variant', { variant: 'B', name: 'Summer', runId }))).toBe(
+      'A/B 測試：B 版本「Summer」，發送 run-1 的測試組別之一。',
+    );
+    expect(
+      zh(note('ab_test', 'note.ab_test.remainder_waiting', { runId, at, metric: 'clicks', undecided: 'none' })),
+    ).toContain('發送 run-1 的其餘受眾');
+    expect(zh(note('ab_test', 'note.ab_test.remainder', { variant: 'A', runId }))).toContain(
+      'A 版本送給發送 run-1 的其餘受眾',
+    );
+    expect(zh(note('ab_test', 'note.ab_test.remainder_blocked', { variant: 'A', runId }))).toContain('預算關卡拒絕了');
+    expect(
+      zh(note('ab_test', 'note.ab_test.undecided_none', { reason: 'a tie', undecided: 'none', recipients: 800 })),
+    ).toBe('A/B 測試：無法分出勝負（a tie）；依規則「不發送」，其餘 800 位收件人不會收到任何訊息。');
+    expect(zh(note('no_aggregation_unit', 'note.no_aggregation_unit', { units: 1000 }))).toContain(
+      '本月 LINE 的 1,000 個彙總單位已用完',
+    );
+    const held = (code: string) => ({
+      statusDetail: 'English',
+      statusDetails: [{ code, params: { at: '09:00 +08:00' }, text: 'English' }],
+    });
+    expect(statusDetailText(held('quiet_hours.waiting'), t(), 'zh-TW')).toBe('正在等待勿擾時段於 09:00 +08:00 結束');
+    expect(statusDetailText(held('quiet_hours.paused'), t(), 'zh-TW')).toBe(
+      '因勿擾時段在批次之間暫停；於 09:00 +08:00 繼續',
+    );
+    // Runs kept before notes had details show the API's English.
+    expect(statusDetailText({ statusDetail: 'waiting for quiet hours to end at 09:00' }, t(), 'zh-TW')).toBe(
+      'waiting for quiet hours to end at 09:00',
+    );
+    expect(blockReasonText({ code: 'deferred', message: 'The rest of run x.' }, t(), 'zh-TW')).toBe(
+      'The rest of run x.',
+    );
+  });
+
   it('falls back to the API’s English for a code it does not know, and for answers without details', async () => {
     await i18next.changeLanguage('zh-TW');
     expect(reasonText({ code: 'something_new', params: { n: 3 }, text: 'Something new.' }, t(), 'zh-TW')).toBe(
@@ -88,6 +168,19 @@ describe("the API's reasons in the reader's language", () => {
       'needs_reapproval.cost',
       'needs_reapproval.lapsed',
       'policy.trim',
+      'note.trimmed',
+      'note.deferred',
+      'note.deferred.remainder',
+      'note.deferred.remainder_blocked',
+      'note.ab_test.split',
+      'note.ab_test.variant',
+      'note.ab_test.remainder_waiting',
+      'note.ab_test.remainder',
+      'note.ab_test.remainder_blocked',
+      'note.ab_test.undecided_none',
+      'note.no_aggregation_unit',
+      'quiet_hours.waiting',
+      'quiet_hours.paused',
     ];
     for (const code of codes) expect(i18next.exists(`reason.${code}`, { lng: 'zh-TW' })).toBe(true);
   });

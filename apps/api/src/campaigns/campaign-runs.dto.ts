@@ -66,7 +66,7 @@ export class RunBlockReasonDto {
   @ApiPropertyOptional({
     type: [ReasonDetailDto],
     description:
-      "The message's parts as codes with their figures; absent on notes and on runs blocked before they were kept",
+      "The message's parts as codes with their figures (on notes too: note.*); absent on runs blocked, and notes written, before they were kept",
   })
   details?: ReasonDetailDto[];
 }
@@ -210,6 +210,13 @@ export class RunResponseDto {
       'a due run waiting for quiet hours to end, or a sending one paused between batches until they end. null: nothing holds it',
   })
   statusDetail: string | null;
+  @ApiPropertyOptional({
+    type: [ReasonDetailDto],
+    description:
+      'statusDetail as a code with its figures (quiet_hours.waiting, quiet_hours.paused; params.at), for a client to word ' +
+      'in its own language; absent when statusDetail is null',
+  })
+  statusDetails?: ReasonDetailDto[];
   @ApiProperty({
     format: 'date-time',
     nullable: true,

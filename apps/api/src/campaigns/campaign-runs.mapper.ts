@@ -1,5 +1,6 @@
 import type { CampaignRun } from '@lcm/database';
 import { BlockReasonCode, CLEARED_BY } from '@lcm/domain/forecast';
+import type { ReasonDetail } from '@lcm/domain/forecast';
 import { Dec, formatAmount, money } from '@lcm/domain/money';
 import type { ReservationRow } from '../billing/ledger.repository';
 import type { RunBlockReasonDto, RunReservationDto, RunResponseDto } from './campaign-runs.dto';
@@ -8,6 +9,8 @@ import type { RunBlockReasonDto, RunReservationDto, RunResponseDto } from './cam
 export interface RunWait {
   until: Date;
   detail: string;
+  /** `detail` as a code with its figures, for a client to word in its own language. */
+  details: ReasonDetail[];
 }
 
 export function toRunResponse(
@@ -55,6 +58,7 @@ export function toRunResponse(
       : [],
     stopRequested: run.stopRequested,
     statusDetail: wait?.detail ?? null,
+    ...(wait ? { statusDetails: wait.details } : {}),
     waitingUntil: wait?.until.toISOString() ?? null,
     quietHoursOverride: run.quietHoursOverride,
     deferral:

@@ -557,10 +557,12 @@ export function waitingFor(run: CampaignRun, account: LineAccount, now: Date): R
   const window = quietAt(now, quietHoursOf(account), account.timezone);
   if (!window) return null;
   const at = formatLocalTime(window.end, account.timezone);
+  const detail = due
+    ? `waiting for quiet hours to end at ${at}`
+    : `paused between batches for quiet hours; resumes at ${at}`;
   return {
     until: window.end,
-    detail: due
-      ? `waiting for quiet hours to end at ${at}`
-      : `paused between batches for quiet hours; resumes at ${at}`,
+    detail,
+    details: [{ code: due ? 'quiet_hours.waiting' : 'quiet_hours.paused', params: { at }, text: detail }],
   };
 }

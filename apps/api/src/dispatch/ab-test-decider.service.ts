@@ -20,6 +20,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { ResultsService } from '../results/results.service';
 import { StatisticsBudgetService } from '../results/statistics-budget.service';
 import { DispatchRepository } from './dispatch.repository';
+import { runNote } from './run-note';
 
 /** How long one instance holds a remainder's decision while it reads LINE (a dead one's is taken over after). */
 const DECISION_LEASE_SECONDS = 60;
@@ -180,12 +181,13 @@ export class AbTestDeciderService {
             status: 'completed',
             finishedAt: now,
             blockReasons: [
-              {
-                code: 'ab_test',
-                message: `A/B test: no winner could be told (${record.reason}); the rule "${abTest.undecided}" sends the other ${remainder.recipients} recipients nothing.`,
-                clearedBy: null,
-              },
-            ],
+              runNote(
+                'ab_test',
+                'note.ab_test.undecided_none',
+                { reason: String(record.reason), undecided: abTest.undecided, recipients: remainder.recipients },
+                `A/B test: no winner could be told (${record.reason}); the rule "${abTest.undecided}" sends the other ${remainder.recipients} recipients nothing.`,
+              ),
+            ] as object[],
           },
           tx,
         );

@@ -18,6 +18,7 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
+import { RunNote, runNote } from './run-note';
 import { deferPriorityOf } from '../campaigns/campaign-defer-priority';
 import { AbTest, splitTest, variantLetter } from '@lcm/domain/ab-tests';
 import { abTestOf, messageObjectsOf, messagesFor, variantsOf } from '../campaigns/campaign-ab-test';
@@ -151,11 +152,14 @@ export class BudgetGateService {
       // Not a block: a note on a run that passed, so it clears nothing.
       const notes: RunNote[] = [];
       if (result.trimmed)
-        notes.push({
-          code: 'trimmed',
-          message: `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
-          clearedBy: null,
-        });
+        notes.push(
+          runNote(
+            'trimmed',
+            'note.trimmed',
+            { from: recipients, to: result.recipients },
+            `Trimmed from ${recipients} to ${result.recipients} recipients to fit the budget (policy trim).`,
+          ),
+        );
       if (remainder) notes.push(remainder.note);
       if (remainderOf) notes.push(remainderNote(remainderOf, false));
       if (split) notes.push(split.note);
@@ -242,14 +246,26 @@ export class BudgetGateService {
     // Its recipients have that send coming: it counts against their caps from now, at its own time,
     // so another capped campaign gated within the cap's days before the reset leaves them out.
     await this.frequencyCaps.recordRun(remainder.id, run.lineAccountId, tx, at);
-    const note = {
-      code: 'deferred',
-      message:
-        `Sent ${now.recipients} of ${recipients} recipients now, free; the other ${later.recipients} (${later.messages} messages) ` +
+    const note = runNote(
+      'deferred',
+      'note.deferred',
+      {
+        sent: now.recipients,
+        recipients,
+        later: later.recipients,
+        messages: later.messages,
+        runId: remainder.id,
+        at: at.toISOString(),
+        cost: later.cost,
+        verdict: later.verdict,
+        saves: deferral.saves,
+        // One currency for both figures: the account's (the forecast and the saving are in it).
+        currency: deferral.currency,
+      },
+      `Sent ${now.recipients} of ${recipients} recipients now, free; the other ${later.recipients} (${later.messages} messages) ` +
         `go as run ${remainder.id} at the monthly reset, ${at.toISOString()}, forecast there at ${later.cost} ${later.currency} ` +
         `(${later.verdict}) instead of ${deferral.saves} ${deferral.currency} more now (policy defer).`,
-      clearedBy: null,
-    };
+    );
     return { run: remainder, note };
   }
 
@@ -327,16 +343,27 @@ export class BudgetGateService {
     const keep = groups.variants[0].end;
     const batches = await this.repository.trimBatches(run.id, keep, MAX_MULTICAST_RECIPIENTS, tx);
     const sizes = [keep, ...others.map((other) => other.recipients)];
-    const note: RunNote = {
-      code: 'ab_test',
-      message:
-        `A/B test: ${abTest.testShare}% of ${recipients} recipients get a variant (${sizes
-          .map((size, index) => `${variantLetter(index)} "${variants[index].name}" ${size}`)
-          .join(', ')}); ` +
+    const groupsText = sizes
+      .map((size, index) => `${variantLetter(index)} "${variants[index].name}" ${size}`)
+      .join(', ');
+    const note = runNote(
+      'ab_test',
+      'note.ab_test.split',
+      {
+        testShare: abTest.testShare,
+        recipients,
+        groups: groupsText,
+        waitMinutes: abTest.waitMinutes,
+        at: at.toISOString(),
+        metric: abTest.metric,
+        rest: restRows.recipients,
+        runId: rest.id,
+        undecided: abTest.undecided,
+      },
+      `A/B test: ${abTest.testShare}% of ${recipients} recipients get a variant (${groupsText}); ` +
         `after ${plural(abTest.waitMinutes, 'minute')}, at ${at.toISOString()}, the winner by ${abTest.metric} goes to the other ` +
         `${restRows.recipients} as run ${rest.id} (undecided: ${abTest.undecided}). This run sends variant A.`,
-      clearedBy: null,
-    };
+    );
     return {
       recipients: keep,
       batches,
@@ -388,53 +415,61 @@ export class BudgetGateService {
   }
 }
 
-/** A note the gate leaves on a run: it blocks nothing and clears nothing. */
-interface RunNote {
-  code: string;
-  message: string;
-  clearedBy: null;
-}
-
 /** What a variant run of an A/B test says about itself. */
 function abVariantNote(testRunId: string, variant: number, name: string): RunNote {
-  return {
-    code: 'ab_test',
-    message: `A/B test: variant ${variantLetter(variant)} "${name}", one of the groups of run ${testRunId}'s test.`,
-    clearedBy: null,
-  };
+  const letter = variantLetter(variant);
+  return runNote(
+    'ab_test',
+    'note.ab_test.variant',
+    { variant: letter, name, runId: testRunId },
+    `A/B test: variant ${letter} "${name}", one of the groups of run ${testRunId}'s test.`,
+  );
 }
 
 /** The remainder while it waits for the test's figures. */
 function abRemainderWaitNote(testRunId: string, at: Date, abTest: AbTest): RunNote {
-  return {
-    code: 'ab_test',
-    message:
-      `A/B test: the rest of run ${testRunId}'s audience; at ${at.toISOString()} LINE's figures of the variants are read ` +
+  return runNote(
+    'ab_test',
+    'note.ab_test.remainder_waiting',
+    { runId: testRunId, at: at.toISOString(), metric: abTest.metric, undecided: abTest.undecided },
+    `A/B test: the rest of run ${testRunId}'s audience; at ${at.toISOString()} LINE's figures of the variants are read ` +
       `and the winner by ${abTest.metric} is sent here (undecided: ${abTest.undecided}). It passes the budget gate again then, ` +
       `within what the approval left after the variants.`,
-    clearedBy: null,
-  };
+  );
 }
 
 /** The remainder at its own gate, once decided. */
 function abRemainderNote(run: CampaignRun, blocked: boolean): RunNote {
   const winner = run.variant === null ? '?' : variantLetter(run.variant);
-  return {
-    code: 'ab_test',
-    message: blocked
-      ? `A/B test: variant ${winner} was to go to the rest of run ${run.abTestRunId}'s audience, but the budget gate refused it; clear the reasons above, then POST /runs/:id/retry.`
-      : `A/B test: variant ${winner} goes to the rest of run ${run.abTestRunId}'s audience (see abTest.decision).`,
-    clearedBy: null,
-  };
+  const params = { variant: winner, runId: run.abTestRunId ?? '' };
+  return blocked
+    ? runNote(
+        'ab_test',
+        'note.ab_test.remainder_blocked',
+        params,
+        `A/B test: variant ${winner} was to go to the rest of run ${run.abTestRunId}'s audience, but the budget gate refused it; clear the reasons above, then POST /runs/:id/retry.`,
+      )
+    : runNote(
+        'ab_test',
+        'note.ab_test.remainder',
+        params,
+        `A/B test: variant ${winner} goes to the rest of run ${run.abTestRunId}'s audience (see abTest.decision).`,
+      );
 }
 
 /** What a deferred remainder says about itself, and what happens when the new month can't take it either. */
 function remainderNote(fromRunId: string, blocked: boolean): RunNote {
-  return {
-    code: 'deferred',
-    message: blocked
-      ? `The rest of run ${fromRunId}, deferred to this reset (policy defer), does not fit this month either; it is not deferred again: clear the reasons above, then POST /runs/:id/retry.`
-      : `The rest of run ${fromRunId}, deferred to the monthly reset (policy defer): its recipients are those that run's snapshot did not send; it passes the budget gate again when it starts.`,
-    clearedBy: null,
-  };
+  return blocked
+    ? runNote(
+        'deferred',
+        'note.deferred.remainder_blocked',
+        { runId: fromRunId },
+        `The rest of run ${fromRunId}, deferred to this reset (policy defer), does not fit this month either; it is not deferred again: clear the reasons above, then POST /runs/:id/retry.`,
+      )
+    : runNote(
+        'deferred',
+        'note.deferred.remainder',
+        { runId: fromRunId },
+        `The rest of run ${fromRunId}, deferred to the monthly reset (policy defer): its recipients are those that run's snapshot did not send; it passes the budget gate again when it starts.`,
+      );
 }

@@ -11,10 +11,14 @@ import { AggregationUnitsRepository } from './aggregation-units.repository';
 import type { AggregationUnitsDto } from './results.dto';
 
 /** The note a run sent without a unit carries (on its blockReasons, like `trimmed`; it blocks nothing). */
+const NO_UNIT_MESSAGE = `LINE's ${AGGREGATION_UNITS_PER_MONTH} aggregation units for this month are used up, so this run was sent without one: LINE reports no impressions or clicks for it. The count starts again next month.`;
 export const NO_UNIT_NOTE = {
   code: 'no_aggregation_unit',
-  message: `LINE's ${AGGREGATION_UNITS_PER_MONTH} aggregation units for this month are used up, so this run was sent without one: LINE reports no impressions or clicks for it. The count starts again next month.`,
+  message: NO_UNIT_MESSAGE,
   clearedBy: null,
+  details: [
+    { code: 'note.no_aggregation_unit', params: { units: AGGREGATION_UNITS_PER_MONTH }, text: NO_UNIT_MESSAGE },
+  ],
 };
 
 /**

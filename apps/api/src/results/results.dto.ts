@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ReasonDetailDto } from '../billing/billing.dto';
 import { MoneyDto } from '../common/money.dto';
 
 /** A count LINE reported: a number, or "fewer than 20" (LINE answers null under 20), never 0 for it. */
@@ -80,6 +81,12 @@ export class RunResultsDto extends ResultFiguresDto {
     description: 'Why there are no results to read (no unit this month), in words',
   })
   note: string | null;
+  @ApiPropertyOptional({
+    type: [ReasonDetailDto],
+    description:
+      'note as a code with its figures (note.no_aggregation_unit; params.units), for a client to word in its own language; absent when note is null',
+  })
+  noteDetails?: ReasonDetailDto[];
   @ApiProperty({
     format: 'date-time',
     nullable: true,

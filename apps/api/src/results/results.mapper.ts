@@ -1,4 +1,5 @@
 import type { CampaignRun, RunResultReading } from '@lcm/database';
+import type { ReasonDetail } from '@lcm/domain/forecast';
 import { Dec, formatAmount, money, sumDecimals } from '@lcm/domain/money';
 import {
   costPer,
@@ -80,6 +81,7 @@ export function toRunResults(
   readings: readonly RunResultReading[],
   currency: string,
   note: string | null,
+  noteDetails?: ReasonDetail[],
 ): RunResultsDto {
   const latest = readings[readings.length - 1];
   return {
@@ -89,6 +91,7 @@ export function toRunResults(
     startedAt: run.startedAt?.toISOString() ?? null,
     aggregationUnit: run.aggregationUnit,
     note,
+    ...(note && noteDetails ? { noteDetails } : {}),
     readAt: latest?.readAt.toISOString() ?? null,
     updatesUntil: run.startedAt && run.aggregationUnit ? resultsFinalAt(run.startedAt).toISOString() : null,
     ...figures(run.delivered, countsOf(latest), costsOf(run), currency),

@@ -178,13 +178,15 @@ export class ResultsService {
 
   private async views(runs: readonly CampaignRun[], currency: string): Promise<RunResultsDto[]> {
     const readings = await this.readings.listForRuns(runs.map((run) => run.id));
-    return runs.map((run) =>
-      toRunResults(
+    return runs.map((run) => {
+      const noUnit = run.startedAt !== null && !run.aggregationUnit;
+      return toRunResults(
         run,
         readings.filter((reading) => reading.runId === run.id),
         currency,
-        run.startedAt && !run.aggregationUnit ? NO_UNIT_NOTE.message : null,
-      ),
-    );
+        noUnit ? NO_UNIT_NOTE.message : null,
+        noUnit ? NO_UNIT_NOTE.details : undefined,
+      );
+    });
   }
 }

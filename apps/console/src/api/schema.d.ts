@@ -2483,7 +2483,7 @@ export interface components {
              * @example PATCH /line-accounts/:id
              */
             clearedBy: string | null;
-            /** @description The message's parts as codes with their figures; absent on notes and on runs blocked before they were kept */
+            /** @description The message's parts as codes with their figures (on notes too: note.*); absent on runs blocked, and notes written, before they were kept */
             details?: components["schemas"]["ReasonDetailDto"][];
         };
         RunDeferralDto: {
@@ -2573,6 +2573,8 @@ export interface components {
              * @example waiting for quiet hours to end at 09:00 +08:00
              */
             statusDetail: string | null;
+            /** @description statusDetail as a code with its figures (quiet_hours.waiting, quiet_hours.paused; params.at), for a client to word in its own language; absent when statusDetail is null */
+            statusDetails?: components["schemas"]["ReasonDetailDto"][];
             /**
              * Format: date-time
              * @description When what statusDetail names ends (the end of quiet hours); null with it
@@ -2799,6 +2801,8 @@ export interface components {
             aggregationUnit: string | null;
             /** @description Why there are no results to read (no unit this month), in words */
             note: string | null;
+            /** @description note as a code with its figures (note.no_aggregation_unit; params.units), for a client to word in its own language; absent when note is null */
+            noteDetails?: components["schemas"]["ReasonDetailDto"][];
             /**
              * Format: date-time
              * @description The latest reading of LINE's figures

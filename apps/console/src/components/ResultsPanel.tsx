@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { CampaignResults, ResultCount, RunResults } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
+import { blockReasonText } from '../reasons';
 import { ErrorAlert } from './common';
 import { AbTestResultsView } from './AbTestView';
 
@@ -129,7 +130,7 @@ export function ResultsPanel({ campaignId, timeZone }: { campaignId: string; tim
               {
                 title: t('Note'),
                 render: (_, run: RunResults) =>
-                  run.note ??
+                  (run.note && blockReasonText({ message: run.note, details: run.noteDetails }, t, i18n.language)) ||
                   (run.updatesUntil
                     ? t('LINE updates these until {{at}}', { at: formatTime(run.updatesUntil, timeZone) })
                     : '—'),

@@ -2,7 +2,7 @@ import { Progress, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../api/types';
 import { formatMoney, formatNumber, formatTime } from '../format';
-import { blockReasonText } from '../reasons';
+import { blockReasonText, statusDetailText } from '../reasons';
 
 const RUN_COLOR: Record<string, string> = {
   scheduled: 'blue',
@@ -109,13 +109,13 @@ export function RunsTable({
           render: (_, run) =>
             run.statusDetail ? (
               <Typography.Text type="warning" data-testid="run-status-detail">
-                {run.statusDetail}
+                {statusDetailText(run, t, i18n.language)}
               </Typography.Text>
             ) : run.blockReasons.length ? (
               <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
                 {run.blockReasons.map((reason, i) => (
                   <li key={i}>
-                    <Tag color="red">{reason.code}</Tag> {blockReasonText(reason, t, i18n.language)}
+                    <Tag color="red">{reason.code}</Tag> {blockReasonText(reason, t, i18n.language, timeZone)}
                   </li>
                 ))}
               </ul>

@@ -539,6 +539,28 @@ export const zhTW: Record<string, string> = {
   'reason.ab_test.groups_too_small.wait':
     'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，會再等待 {{waitMinutes}} 分鐘，之後其餘 {{rest}} 位不會收到任何訊息。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
   'reason.needs_reapproval.lapsed': '此發送核准後，活動已變更或失去核准；需要重新核准。',
+  // A run's notes (blockReasons with clearedBy null) and what holds it (statusDetails): they block nothing.
+  'reason.note.trimmed': '為符合預算，收件人由 {{from}} 位縮減為 {{to}} 位（超出預算時縮減）。',
+  'reason.note.deferred':
+    '現在免費發送給 {{recipients}} 位中的 {{sent}} 位；其餘 {{later}} 位（{{messages}} 則訊息）改為發送 {{runId}}，於每月重置時（{{at}}）發送，屆時預估費用 {{cost}}（{{verdict}}），而非現在多花 {{saves}}（超出預算時延後）。',
+  'reason.note.deferred.remainder':
+    '發送 {{runId}} 延後到每月重置的其餘部分（超出預算時延後）：收件人是該發送的名單中未發送的人；開始時會再次通過預算關卡。',
+  'reason.note.deferred.remainder_blocked':
+    '發送 {{runId}} 延後到此次重置的其餘部分（超出預算時延後），本月也無法容納，且不會再次延後：請先解決上方的原因，再 POST /runs/:id/retry。',
+  'reason.note.ab_test.split':
+    'A/B 測試：{{recipients}} 位收件人中的 {{testShare}}% 收到各版本（{{groups}}）；{{waitMinutes}} 分鐘後，於 {{at}}，依 {{metric}} 勝出的版本會以發送 {{runId}} 送給其餘 {{rest}} 位（無法判定時：{{undecided}}）。此發送送出 A 版本。',
+  'reason.note.ab_test.variant': 'A/B 測試：{{variant}} 版本「{{name}}」，發送 {{runId}} 的測試組別之一。',
+  'reason.note.ab_test.remainder_waiting':
+    'A/B 測試：發送 {{runId}} 的其餘受眾；於 {{at}} 讀取 LINE 對各版本的數字，並將依 {{metric}} 勝出的版本送到這裡（無法判定時：{{undecided}}）。屆時會在核准扣除各版本後剩下的額度內，再次通過預算關卡。',
+  'reason.note.ab_test.remainder': 'A/B 測試：{{variant}} 版本送給發送 {{runId}} 的其餘受眾（見 abTest.decision）。',
+  'reason.note.ab_test.remainder_blocked':
+    'A/B 測試：{{variant}} 版本原本要送給發送 {{runId}} 的其餘受眾，但預算關卡拒絕了：請先解決上方的原因，再 POST /runs/:id/retry。',
+  'reason.note.ab_test.undecided_none':
+    'A/B 測試：無法分出勝負（{{reason}}）；依規則「{{undecided}}」，其餘 {{recipients}} 位收件人不會收到任何訊息。',
+  'reason.note.no_aggregation_unit':
+    '本月 LINE 的 {{units}} 個彙總單位已用完，因此此發送沒有彙總單位：LINE 不會回報它的曝光數與點擊數。下個月重新計算。',
+  'reason.quiet_hours.waiting': '正在等待勿擾時段於 {{at}} 結束',
+  'reason.quiet_hours.paused': '因勿擾時段在批次之間暫停；於 {{at}} 繼續',
   // Approvals' changes since the last approval, and the contacts' attribute filter (console-review)
   'field.messages': '訊息',
   'field.variants': 'A/B 版本',
