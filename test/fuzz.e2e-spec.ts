@@ -374,7 +374,18 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
           const declaredQuery = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
           const all = mutationsOf(valid, declaredQuery);
           const indexes = all.map((_, index) => index);
-          const chosen = FULL ? indexes : sample(indexes, PER_OPERATION, random);
+          // Unknown query parameters are always sent: they have an answer of their own to check (below).
+          const unknownQuery = indexes.filter((index) => isUnknownQuery(all[index].name));
+          const chosen = FULL
+            ? indexes
+            : [
+                ...unknownQuery,
+                ...sample(
+                  indexes.filter((index) => !unknownQuery.includes(index)),
+                  PER_OPERATION,
+                  random,
+                ),
+              ];
           // A version read from the database goes stale after each success: such a request is built again.
           const versioned = (valid.body as { version?: unknown } | undefined)?.version !== undefined;
           for (const index of chosen) {
@@ -394,6 +405,21 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
             if (process.env.FUZZ_DEBUG && (response.status !== 400 || process.env.FUZZ_DEBUG === 'all'))
               process.stdout.write(
                 `${where}: ${response.status} ${JSON.stringify(response.status >= 400 ? response.body.details : response.body).slice(0, 300)}\n`,
+              );
+            // An operation that reads a query refuses a parameter it doesn't know, naming it (never ignored).
+            const unknownParameter = isUnknownQuery(mutation.name) ? mutation.name.split(' ').pop()! : null;
+            if (
+              unknownParameter &&
+              declaredQuery.length &&
+              !(
+                response.status === 400 &&
+                (response.body?.details as { field: string }[] | undefined)?.some(
+                  (detail) => detail.field === unknownParameter,
+                )
+              )
+            )
+              failures.push(
+                `${where}: ${response.status} ${JSON.stringify(response.body?.details)}, not a 400 naming ${unknownParameter}`,
               );
             if (response.status >= 500) {
               failures.push(`${where}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
@@ -427,6 +453,8 @@ describe('fuzz: hostile mutations of a valid request, on every operation of the 
     expect(failures).toEqual([]);
   }, 1_800_000);
 });
+
+const isUnknownQuery = (name: string) => name.startsWith('query: unknown parameter ');
 
 /** A validation library's text instead of a plain sentence: the field named again, a regular expression. */
 function libraryWording(field: string, problem: string): boolean {

@@ -117,6 +117,9 @@ const isPlainObject = (value: unknown): value is object =>
 const label = (path: (string | number)[]) =>
   path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
 
+/** Keys named like members of Object.prototype, which Nest and class-transformer skip. */
+export const OBJECT_MEMBER_NAMES = ['constructor', 'toString', 'hasOwnProperty', '__proto__'];
+
 /** Cursors that decode but were never issued: a date and a non-UUID, years JavaScript takes and PostgreSQL doesn't. */
 export const HOSTILE_CURSORS = [
   Buffer.from(JSON.stringify([new Date().toISOString(), '-'.repeat(36)])).toString('base64url'),
@@ -167,7 +170,10 @@ export function mutationsOf(valid: FuzzRequest, declaredQuery: string[]): Mutati
         add(`query cursor: hand-made ${index}`, { query: { ...valid.query, cursor } }),
       );
   }
-  add('query: unknown parameter', { query: { ...valid.query, zzz: '1' } });
+  add('query: unknown parameter zzz', { query: { ...valid.query, zzz: '1' } });
+  // Named like Object members: Nest and class-transformer drop such keys without a word.
+  for (const key of OBJECT_MEMBER_NAMES)
+    add(`query: unknown parameter ${key}`, { query: { ...valid.query, [key]: '1' } });
 
   if (valid.raw !== undefined) {
     add('raw body: U+0000', { raw: `${valid.raw}\u0000\n` });

@@ -44,10 +44,14 @@ export class ApiValidationPipe extends ValidationPipe {
     // Nest deletes "__proto__", "constructor" and "prototype" from the body it validates, in place,
     // and class-transformer skips every key named like a member of Object.prototype ("toString",
     // "hasOwnProperty", …): both silently. The body as sent is kept aside to put them back (a body is
-    // parsed JSON, and JSON.parse makes "__proto__" an own key again).
+    // parsed JSON, and JSON.parse makes "__proto__" an own key again). A query string is kept the
+    // same way: `?constructor=1` is as unknown a parameter as `?zzz=1`, and refused like it.
     const shape = wrongShape(value, metadata);
     if (shape.length) throw invalid(shape);
-    const sent = metadata.type === 'body' && hasObjectMemberKey(value) ? JSON.parse(JSON.stringify(value)) : undefined;
+    const sent =
+      (metadata.type === 'body' || metadata.type === 'query') && hasObjectMemberKey(value)
+        ? JSON.parse(JSON.stringify(value))
+        : undefined;
     const result = await super.transform(value, metadata);
     if (sent === undefined) return result;
     const problems: FieldProblem[] = [];
