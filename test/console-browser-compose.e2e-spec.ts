@@ -250,4 +250,79 @@ describeInBrowser('the campaign composer in a browser', () => {
     expect(runs.body.items).toHaveLength(1);
     await context.close();
   }, 240_000);
+  it('a marketer composes an A/B test: two variants, the settings, the forecast with its small-group note, and the draft the API keeps', async () => {
+    const { context, page } = await signIn('en-US', 'marketer');
+    await page.goto(`${baseUrl}/campaigns/new`);
+    await page.getByLabel('Campaign name').fill('Tea A/B');
+    await page.getByRole('combobox', { name: 'Audience' }).click();
+    await page.locator('.ant-select-item-option', { hasText: 'All followers' }).first().click();
+    await page.getByLabel('Message text').fill('Spring tea: 10% off');
+    await page.getByRole('radio', { name: 'A/B test (2 to 4 variants)' }).check();
+    const variantA = page.getByRole('region', { name: 'Variant A' });
+    const variantB = page.getByRole('region', { name: 'Variant B' });
+    // Variant A keeps the message written before; B starts empty.
+    expect(await variantA.getByLabel('Message text').inputValue()).toBe('Spring tea: 10% off');
+    await variantA.getByLabel('Name of variant A').fill('Discount');
+    await variantB.getByLabel('Name of variant B').fill('Free sample');
+    await variantB.getByLabel('Message text').fill('Spring tea: a free sample with any order');
+    await page.getByLabel('Test share (%)').fill('50');
+    await page.getByLabel('Wait before deciding (minutes)').fill('90');
+    await page.getByRole('combobox', { name: 'When no winner can be told' }).click();
+    await page.locator('.ant-select-item-option', { hasText: 'send variant A' }).first().click();
+
+    // 50% of the 40 followers over 2 variants: 10 each, under LINE's 20, so the API notes it can't be decided.
+    const abTest = { testShare: 50, metric: 'unique_click_rate', waitMinutes: 90, undecided: 'variant_a' };
+    const variants = [
+      { name: 'Discount', messages: [{ type: 'text', text: 'Spring tea: 10% off' }] },
+      { name: 'Free sample', messages: [{ type: 'text', text: 'Spring tea: a free sample with any order' }] },
+    ];
+    const expected = await apiForecast({ messages: undefined, variants, abTest });
+    const note = (expected.reasonDetails as { code: string; text: string }[]).find((d) =>
+      d.code.startsWith('ab_test.groups_too_small.'),
+    );
+    expect(note?.code).toBe('ab_test.groups_too_small.variant_a');
+    // The API's own words (its English for this code), by the settings.
+    await settles(
+      async () => String((await page.getByTestId('ab-small-groups').innerText()).includes(note!.text)),
+      'true',
+      30_000,
+    );
+    await settles(() => page.getByTestId('forecast-cost').innerText(), money(expected.cost), 30_000);
+    expect(await page.getByTestId('ab-groups').innerText()).toBe(
+      '20 of 40 recipients tested, at least 10 per variant; the other 20 get the winner.',
+    );
+    // The phone shows variant B when asked.
+    // (antd's button-style radio: its input is hidden, the label takes the click)
+    await page.locator('label', { has: page.getByRole('radio', { name: 'Variant B' }) }).click();
+    await settles(
+      () => page.getByRole('figure', { name: 'Preview on a phone' }).innerText(),
+      /a free sample with any order/,
+    );
+    await expectAccessible(page, 'composer, A/B test');
+    await shoot(page, 'en-composer-ab-test');
+
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    const id = page.url().split('/').at(-1)!;
+    const saved = await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(tokens.marketer)).expect(200);
+    expect(saved.body).toMatchObject({ name: 'Tea A/B', status: 'draft', messages: [], variants, abTest });
+    // Reloaded from the API, the editor shows what was kept.
+    await page.reload();
+    await settles(
+      () => page.getByRole('region', { name: 'Variant B' }).getByLabel('Name of variant B').inputValue(),
+      'Free sample',
+      30_000,
+    );
+    expect(await page.getByLabel('Test share (%)').inputValue()).toBe('50');
+
+    // Chinese: the same editor, named in zh-TW and as accessible.
+    const zh = await signIn('zh-TW', 'marketer');
+    await zh.page.goto(`${baseUrl}/campaigns/${id}`);
+    await settles(() => zh.page.getByLabel('B 版本名稱').inputValue(), 'Free sample', 30_000);
+    await settles(() => zh.page.getByTestId('ab-small-groups').innerText(), /測試組別太小/, 30_000);
+    await expectAccessible(zh.page, 'composer, A/B test (zh-TW)');
+    await shoot(zh.page, 'zh-TW-composer-ab-test');
+    await zh.context.close();
+    await context.close();
+  }, 240_000);
 });
