@@ -483,6 +483,7 @@ export const zhTW: Record<string, string> = {
   'Updating…': '更新中…',
   'The draft cannot be forecast as it stands:': '草稿目前無法預估：',
   'Choose an audience to see the forecast.': '選擇受眾後即可看到預估。',
+  'This campaign sends nothing more: what it cost is under Results.': '此活動不會再發送：實際費用請見「成效」。',
   'Next five sends ({{zone}})': '接下來五次發送（{{zone}}）',
   'This schedule names no time from now on.': '此排程從現在起沒有任何發送時間。',
   'Defer applies to one-off and send-now campaigns, not to a recurring schedule.':

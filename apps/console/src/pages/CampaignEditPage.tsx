@@ -168,6 +168,10 @@ export default function CampaignEditPage() {
       call(api.GET('/api/v1/audiences', { params: { query: { lineAccountId: campaignAccount!.id, limit: 100 } } })),
   });
   const editable = !campaign.data || campaign.data.status === 'draft';
+  // A completed or cancelled campaign sends nothing more: a forecast of sending it now (an "OK to
+  // send" or "Over budget" verdict, trims to apply) would describe a send nobody can make; what it
+  // did cost is under Results.
+  const finished = campaign.data?.status === 'completed' || campaign.data?.status === 'cancelled';
   // A draft (saved or not) is forecast live as it is edited; a campaign past draft, as saved.
   const liveBody = useMemo<DraftForecastBody | null>(
     () =>
@@ -179,7 +183,7 @@ export default function CampaignEditPage() {
   const live = useDraftForecast(liveBody);
   const forecast = useQuery({
     queryKey: ['forecast', id, campaign.data?.version],
-    enabled: !!campaign.data && !editable,
+    enabled: !!campaign.data && !editable && !finished,
     refetchInterval: 30_000,
     queryFn: async () =>
       (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: id! } } }))) as Forecast,
@@ -570,6 +574,12 @@ export default function CampaignEditPage() {
               emptyText={t('Choose an audience to see the forecast.')}
               sendAt={live.forecast?.sendAt}
             />
+          ) : finished ? (
+            <Card title={t('Forecast')}>
+              <Typography.Text type="secondary" data-testid="forecast-finished">
+                {t('This campaign sends nothing more: what it cost is under Results.')}
+              </Typography.Text>
+            </Card>
           ) : (
             <ForecastPanel
               forecast={forecast.data}
