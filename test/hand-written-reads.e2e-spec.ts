@@ -1,4 +1,5 @@
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
+import { AudiencesRepository } from '../apps/api/src/audiences/audiences.repository';
 import { CampaignsRepository } from '../apps/api/src/campaigns/campaigns.repository';
 import { CampaignRunsRepository } from '../apps/api/src/campaigns/campaign-runs.repository';
 import { LedgerRepository } from '../apps/api/src/billing/ledger.repository';
@@ -89,6 +90,32 @@ describe('hand-written reads agree with Prisma', () => {
     const viaPrisma = await rateCards.transaction((tx) => rateCards.effectiveOn('TW', today, tx));
     expect(viaPrisma.length).toBeGreaterThan(0);
     await expect(rateCards.effectiveOn('TW', today)).resolves.toEqual(viaPrisma);
+  });
+
+  it('an audience, alone and among others, live or deleted', async () => {
+    const db = prisma.client;
+    const audiences = t.app.get(AudiencesRepository);
+    const other = await t
+      .http()
+      .post('/api/v1/audiences')
+      .set(bearer(s.marketer.token))
+      .send({ lineAccountId: s.accountId, name: 'Referencing', definition: { audience: s.audienceId } })
+      .expect(201);
+    const audience = await db.audience.findUniqueOrThrow({ where: { id: s.audienceId } });
+    const referencing = await db.audience.findUniqueOrThrow({ where: { id: other.body.id } });
+    expect(referencing.referencedAudienceIds).toEqual([s.audienceId]); // a uuid[] with a value
+    await expect(audiences.findLive(s.audienceId)).resolves.toEqual(audience);
+    await expect(audiences.findLive(other.body.id)).resolves.toEqual(referencing);
+    const both = await audiences.findLiveByIds([s.audienceId, other.body.id]);
+    expect(both.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [audience, referencing].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    await expect(audiences.findLiveByIds([])).resolves.toEqual([]);
+
+    await t.http().delete(`/api/v1/audiences/${other.body.id}`).set(bearer(s.marketer.token)).expect(204);
+    await expect(audiences.findLive(other.body.id)).resolves.toBeNull();
+    await expect(audiences.findLiveByIds([other.body.id])).resolves.toEqual([]);
+    await expect(audiences.transaction((tx) => audiences.findLive(other.body.id, tx))).resolves.toBeNull();
   });
 
   it('the routes answer as before (the e2e suites of each route check their bodies)', async () => {
