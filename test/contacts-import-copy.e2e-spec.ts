@@ -3,6 +3,7 @@
 // refused per row, attribute merges, rows of several shapes in one PUT, concurrent imports).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { PrismaService } from '../apps/api/src/database/prisma.service';
 
@@ -228,6 +229,121 @@ describe('contacts import through COPY', () => {
       { display_name: 'Imported 50', attributes: { kept: 1, n: 50 } },
       { display_name: 'Imported 51', attributes: { n: 51 } },
     ]);
+  });
+
+  it('shows how far an import is while it reads the file and while it writes the rows, then its outcome', async () => {
+    const importId = randomUUID();
+    const progress = async () =>
+      (await t.http().get(`${url()}/import/${importId}`).set(bearer(t.adminToken)).expect(200)).body;
+    const until = async (what: string, done: (p: Record<string, unknown>) => boolean) => {
+      for (let waited = 0; waited < 60_000; waited += 100) {
+        const seen = await progress().catch(() => null);
+        if (seen && done(seen)) return seen;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`the import's progress never showed ${what}: ${JSON.stringify(await progress())}`);
+    };
+    // One user of the file is a contact already, held by a colleague's edit: the import's writing
+    // stops at that user's chunk until the edit commits, so its progress can be read half way.
+    const held = uid(80_000 + 39_990);
+    await t
+      .http()
+      .put(url())
+      .set(bearer(t.adminToken))
+      .send({ contacts: [{ lineUserId: held, displayName: 'Held' }] })
+      .expect(200);
+    const edit = await t.db.pool.connect();
+    const server = t.app.getHttpServer() as http.Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await edit.query('BEGIN');
+      await edit.query(`SELECT 1 FROM contacts WHERE line_account_id = $1 AND line_user_id = $2 FOR UPDATE`, [
+        accountId,
+        held,
+      ]);
+      const answer = new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const upload = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `${url()}/import?importId=${importId}`,
+            headers: { ...bearer(t.adminToken), 'Content-Type': 'text/csv' },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+            );
+          },
+        );
+        upload.on('error', reject);
+        const rows = (from: number, to: number) =>
+          Array.from({ length: to - from }, (_, i) => `${uid(80_000 + from + i)},Progress ${from + i}\n`).join('');
+        upload.write(`lineUserId,displayName\n${rows(0, 20_000)}`);
+        // The first half is read while the rest has not been sent.
+        void until('rows read', (p) => p.state === 'reading' && (p.rowsRead as number) > 0)
+          .then((reading) => {
+            expect(reading).toMatchObject({ rowsToWrite: null, rowsWritten: 0, created: null, finishedAt: null });
+            upload.end(rows(20_000, 40_000));
+          })
+          .catch(reject);
+      });
+      const writing = await until('rows written', (p) => p.state === 'writing' && (p.rowsWritten as number) > 0);
+      expect(writing.rowsToWrite).toBe(40_000);
+      expect(writing.rowsWritten).toBeGreaterThan(0);
+      expect(writing.rowsWritten).toBeLessThan(40_000);
+      expect(writing.rowsRead).toBe(40_000);
+      // Written, but nobody else sees them before the import commits.
+      const { rows: visible } = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM contacts WHERE line_account_id = $1 AND display_name LIKE 'Progress %'`,
+        [accountId],
+      );
+      expect(visible[0].n).toBe(0);
+      await edit.query('COMMIT');
+      const response = await answer;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ rows: 40_000, created: 39_999, updated: 1, rejectedCount: 0 });
+      expect(await progress()).toMatchObject({
+        id: importId,
+        state: 'completed',
+        rowsRead: 40_000,
+        rowsToWrite: 40_000,
+        rowsWritten: 40_000,
+        created: 39_999,
+        updated: 1,
+        rejectedCount: 0,
+        error: null,
+        finishedAt: expect.any(String),
+      });
+    } finally {
+      await edit.query('ROLLBACK').catch(() => undefined);
+      edit.release();
+    }
+    // An id names one import; a file refused at its header is a failed import.
+    await importCsv('lineUserId\n')
+      .query({ importId })
+      .expect(409)
+      .expect((r) => expect(r.body.details).toEqual([{ field: 'importId', problem: 'is taken by another import' }]));
+    const refused = randomUUID();
+    await t
+      .http()
+      .post(`${url()}/import`)
+      .query({ importId: refused })
+      .set(bearer(t.adminToken))
+      .set('Content-Type', 'text/csv')
+      .send('displayName\nNo id column\n')
+      .expect(400);
+    expect((await t.http().get(`${url()}/import/${refused}`).set(bearer(t.adminToken)).expect(200)).body).toMatchObject(
+      {
+        state: 'failed',
+        rowsWritten: 0,
+        error: expect.stringContaining('lineUserId'),
+      },
+    );
+    await t.http().get(`${url()}/import/${randomUUID()}`).set(bearer(t.adminToken)).expect(404);
   });
 
   it('writes nothing of an upload the client abandons half way, and gives its connection back', async () => {

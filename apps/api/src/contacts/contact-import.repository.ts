@@ -38,11 +38,21 @@ export interface StagedImportResult extends UpsertCounts {
   superseded: { line: number; by: number }[];
 }
 
+/** Where an import is: staging the rows it is given, or writing them into contacts. */
+export interface ImportProgress {
+  phase: 'reading' | 'writing';
+  /** Distinct users to write: known once the staged rows are sorted (null before). */
+  rowsToWrite: number | null;
+  rowsWritten: number;
+}
+
 /**
  * One import in progress: its own connection and transaction, a temporary table the rows are
  * COPYed into as they are checked, and at the end one set-based upsert from it into contacts.
  */
 export interface ContactImportSession {
+  /** How far it is (the writing phase moves chunk by chunk). */
+  progress(): ImportProgress;
   /** Stages one checked row; `line` orders rows for the same user (the last one wins). */
   add(line: number, row: ContactWrite): void;
   /** Resolves when the connection takes more rows (backpressure: await it between chunks of input). */
@@ -68,7 +78,8 @@ export class ContactImportRepository {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async open(lineAccountId: string): Promise<ContactImportSession> {
+  /** `onProgress`: called when the writing phase starts and after each chunk it writes. */
+  async open(lineAccountId: string, onProgress?: () => void): Promise<ContactImportSession> {
     const client = await this.prisma.connect();
     try {
       await client.query('BEGIN');
@@ -91,7 +102,7 @@ export class ContactImportRepository {
           `COPY contact_import (line, line_user_id, given, display_name, tags, attributes, removed, status, followed_at, last_interaction_at) FROM STDIN`,
         ),
       );
-      return new Session(client, copy, lineAccountId, this.logger);
+      return new Session(client, copy, lineAccountId, this.logger, onProgress ?? (() => undefined));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(error as Error);
@@ -127,6 +138,7 @@ class Session implements ContactImportSession {
   /** Distinct rows the upsert writes (known once staging ends), and those written so far. */
   private toWrite: number | null = null;
   private written = 0;
+  private writing = false;
   private done = false;
   private readonly copyFinished: Promise<void>;
   private readonly openedAt = performance.now();
@@ -136,6 +148,7 @@ class Session implements ContactImportSession {
     private readonly copy: Writable,
     private readonly lineAccountId: string,
     private readonly logger: Logger,
+    private readonly onProgress: () => void,
   ) {
     this.copyFinished = new Promise<void>((resolve, reject) => {
       copy.on('finish', resolve);
@@ -167,6 +180,10 @@ class Session implements ContactImportSession {
     if (this.text.length >= CHUNK_CHARS) this.write();
   }
 
+  progress(): ImportProgress {
+    return { phase: this.writing ? 'writing' : 'reading', rowsToWrite: this.toWrite, rowsWritten: this.written };
+  }
+
   async ready(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.copy.writableNeedDrain) await Promise.race([once(this.copy, 'drain'), this.copyFinished]);
@@ -178,6 +195,8 @@ class Session implements ContactImportSession {
       this.copy.end();
       await this.copyFinished;
       const staged = performance.now();
+      this.writing = true;
+      this.onProgress();
       const result = await this.upsert();
       const upserted = performance.now();
       await this.client.query('COMMIT');
@@ -236,6 +255,7 @@ class Session implements ContactImportSession {
     );
     const distinct = rowCount ?? 0;
     this.toWrite = distinct;
+    this.onProgress();
     // Statistics for the joins with contacts below (a temporary table has none until analysed).
     await this.client.query('ANALYZE contact_import_last');
     const { rows: size } = await this.client.query<{ pages: number }>(
@@ -250,6 +270,7 @@ class Session implements ContactImportSession {
       total.created += counts.created;
       total.updated += counts.updated;
       this.written += counts.created + counts.updated;
+      this.onProgress();
     }
     // Attributes given as null: removed after the merge, on rows this transaction has locked.
     if (this.anyRemoved)

@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import { Roles } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
 import {
+  ContactImportProgressDto,
+  ContactImportQueryDto,
   ContactImportResponseDto,
   ContactListQueryDto,
   ContactListResponseDto,
@@ -55,8 +57,24 @@ export class ContactsController {
     },
   })
   @ApiOkResponse({ type: ContactImportResponseDto })
-  import(@UuidParam('id') id: string, @Req() request: Request): Promise<ContactImportResponseDto> {
-    return this.contacts.importCsv(id, request);
+  import(
+    @UuidParam('id') id: string,
+    @Query() query: ContactImportQueryDto,
+    @Req() request: Request,
+  ): Promise<ContactImportResponseDto> {
+    return this.contacts.importCsv(id, request, query.importId);
+  }
+
+  @Get('import/:importId')
+  @ApiOperation({
+    summary: "A CSV import's progress while it runs (by the importId its upload named), and its outcome after",
+  })
+  @ApiOkResponse({ type: ContactImportProgressDto })
+  importProgress(
+    @UuidParam('id') id: string,
+    @UuidParam('importId') importId: string,
+  ): Promise<ContactImportProgressDto> {
+    return this.contacts.importProgress(id, importId);
   }
 
   @Get()

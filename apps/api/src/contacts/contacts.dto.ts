@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_PROBLEM, ATTRIBUTE_OPS, type AttributeOp } from '@lcm/domain/segments';
 import { ATTRIBUTE_VALUE_TYPES, type AttributeValueType } from '@lcm/domain/segments';
 import { PageQueryDto } from '../common/pagination';
 import { CONTACT_STATUSES, ContactStatusName, MAX_CONTACTS_PER_REQUEST } from './contact-input';
+import { CONTACT_IMPORT_STATES, type ContactImportState } from './contact-import-progress.repository';
 
 const ATTRIBUTES_SCHEMA = {
   type: 'object' as const,
@@ -89,6 +90,45 @@ export class ContactImportResponseDto {
   @ApiProperty({ type: [ContactImportRejectionDto], description: 'The first rejected records (at most 1,000)' })
   rejected: ContactImportRejectionDto[];
   @ApiProperty({ description: 'True when more records were rejected than are listed' }) rejectedTruncated: boolean;
+}
+
+export class ContactImportQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'A new id the client chooses for this import (one per file): GET …/contacts/import/{importId} answers its progress while it runs',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be an id (a UUID)' })
+  importId?: string;
+}
+
+export class ContactImportProgressDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    enum: CONTACT_IMPORT_STATES,
+    description:
+      'reading: the file is read, checked and staged; writing: the staged rows go into contacts (rowsWritten of rowsToWrite); ' +
+      'completed or failed (a failed import wrote nothing)',
+  })
+  state: ContactImportState;
+  @ApiProperty({ description: 'Data records read from the file so far' }) rowsRead: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Distinct users the import writes, known once the whole file is read',
+  })
+  rowsToWrite: number | null;
+  @ApiProperty({ description: 'Users written so far (visible to others once the import commits)' })
+  rowsWritten: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Once completed' }) created: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Once completed' }) updated: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Once completed' }) rejectedCount: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it failed' }) error: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'Last progress written (every second while it runs)' })
+  updatedAt: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt: string | null;
 }
 
 export class ContactListQueryDto extends PageQueryDto {

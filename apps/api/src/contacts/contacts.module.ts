@@ -3,6 +3,7 @@ import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ContactsController } from './contacts.controller';
 import { ContactImportRepository } from './contact-import.repository';
+import { ContactImportProgressRepository } from './contact-import-progress.repository';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 
@@ -10,7 +11,7 @@ import { ContactsService } from './contacts.service';
 @Module({
   imports: [LineAccountsModule, MetricsModule],
   controllers: [ContactsController],
-  providers: [ContactsRepository, ContactImportRepository, ContactsService],
+  providers: [ContactsRepository, ContactImportRepository, ContactImportProgressRepository, ContactsService],
   exports: [ContactsService],
 })
 export class ContactsModule {}

@@ -1,5 +1,5 @@
 import type { CapWindow } from '../frequency-caps/delivery-history.repository';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { checkContactInput, checkUpsertBody, ContactStatusName, ContactWrite } from './contact-input';
 import type { Transaction } from '../database/prisma.service';
 import {
+  ContactImportProgressDto,
   ContactImportResponseDto,
   ContactListQueryDto,
   ContactResponseDto,
@@ -17,20 +18,26 @@ import {
 } from './contacts.dto';
 import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } from './contacts.repository';
 import { CsvParser } from './csv-parser';
-import { CsvContactImport } from './csv-import';
+import { CsvContactImport, ImportSummary } from './csv-import';
 import { ContactImportRepository, ContactImportSession } from './contact-import.repository';
+import { ContactImportProgressRepository, ContactImportProgressRow } from './contact-import-progress.repository';
 import { isLineUserId } from '@lcm/domain/line-messages';
 import { attributeFilterRule, compileRuleToSql } from '@lcm/domain/segments';
 import { toContactResponse } from './contacts.mapper';
 import { Metrics } from '../metrics/metrics';
 
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+/** How often a running import writes its progress (also its heartbeat: see ContactImportProgressRepository). */
+const PROGRESS_MS = 1_000;
 
 @Injectable()
 export class ContactsService {
+  private readonly logger = new Logger(ContactsService.name);
+
   constructor(
     private readonly repository: ContactsRepository,
     private readonly imports: ContactImportRepository,
+    private readonly progress: ContactImportProgressRepository,
     private readonly accounts: LineAccountsService,
     private readonly metrics: Metrics,
   ) {}
@@ -68,8 +75,14 @@ export class ContactsService {
    * row COPYed into the import's staging table at once (see ContactImportRepository), so memory stays
    * flat however large the file; at the end one upsert writes them all, in one transaction. Bad
    * records are counted and the first 1,000 listed with their line; the rest are written.
+   * With an `importId`, its progress (reading, then writing chunk by chunk) and outcome can be
+   * followed with `importProgress` while the upload runs.
    */
-  async importCsv(lineAccountId: string, request: IncomingMessage): Promise<ContactImportResponseDto> {
+  async importCsv(
+    lineAccountId: string,
+    request: IncomingMessage,
+    importId?: string,
+  ): Promise<ContactImportResponseDto> {
     await this.accounts.mustFind(lineAccountId);
     const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!CSV_CONTENT_TYPES.includes(contentType) || request.readableEnded) {
@@ -86,16 +99,35 @@ export class ContactsService {
       ]);
     }
     const source = decodedBody(request);
+    if (importId && !(await this.progress.start(importId, lineAccountId)))
+      throw ApiError.conflict(`importId ${importId} names another import: send a new one for each file`, [
+        { field: 'importId', problem: 'is taken by another import' },
+      ]);
     const parser = new CsvParser();
     const decoder = new StringDecoder('utf8');
     const rows = new CsvContactImport();
     // Opened at the first row to write: a file refused at its header never takes a connection.
     let session: ContactImportSession | null = null;
+    const progressOf = () => {
+      const at = (session as ContactImportSession | null)?.progress();
+      return { rowsRead: rows.summary.rows, rowsToWrite: at?.rowsToWrite ?? null, rowsWritten: at?.rowsWritten ?? 0 };
+    };
+    const reporter = importId
+      ? new ProgressReporter(
+          () =>
+            this.progress.report(importId, {
+              state: (session as ContactImportSession | null)?.progress().phase ?? 'reading',
+              ...progressOf(),
+            }),
+          this.logger,
+        )
+      : null;
+    let summary: ImportSummary;
     const take = async (items: ReturnType<CsvParser['push']>) => {
       for (const item of items) {
         const row = rows.add(item.line, item.fields, item.problem);
         if (!row) continue;
-        session ??= await this.imports.open(lineAccountId);
+        session ??= await this.imports.open(lineAccountId, () => reporter?.poke());
         session.add(item.line, row);
       }
     };
@@ -107,17 +139,51 @@ export class ContactsService {
       }
       await take(parser.end(decoder.end()));
       if (session) rows.count(await (session as ContactImportSession).finish());
-    } catch (error) {
+      summary = rows.finish();
+    } catch (caught) {
       await (session as ContactImportSession | null)?.abort();
       request.resume(); // drain what the client still sends, so the error can be answered
-      if ((error as { code?: string }).code?.startsWith('Z_')) {
-        throw ApiError.field('body', 'is not valid gzip (Content-Encoding: gzip)');
-      }
+      const error = (caught as { code?: string }).code?.startsWith('Z_')
+        ? ApiError.field('body', 'is not valid gzip (Content-Encoding: gzip)')
+        : caught;
+      await reporter?.stop();
+      if (importId)
+        await this.progress
+          .finish(importId, {
+            state: 'failed',
+            ...progressOf(),
+            rowsWritten: 0, // rolled back
+            created: null,
+            updated: null,
+            rejectedCount: null,
+            error: error instanceof ApiError ? error.message : 'the import failed; nothing was written',
+          })
+          .catch((failure: Error) => this.logger.warn({ err: failure }, 'contact import outcome not recorded'));
       throw error;
     }
-    const summary = rows.finish();
+    await reporter?.stop();
+    if (importId)
+      await this.progress
+        .finish(importId, {
+          state: 'completed',
+          ...progressOf(),
+          rowsWritten: summary.created + summary.updated,
+          created: summary.created,
+          updated: summary.updated,
+          rejectedCount: summary.rejectedCount,
+          error: null,
+        })
+        .catch((failure: Error) => this.logger.warn({ err: failure }, 'contact import outcome not recorded'));
     this.metrics.imported({ created: summary.created, updated: summary.updated, rejected: summary.rejectedCount });
     return summary;
+  }
+
+  /** A CSV import's progress, by the importId its upload named (404 for another account's). */
+  async importProgress(lineAccountId: string, importId: string): Promise<ContactImportProgressDto> {
+    await this.accounts.mustFind(lineAccountId);
+    const row = await this.progress.find(lineAccountId, importId);
+    if (!row) throw ApiError.notFound('contact import');
+    return toImportProgress(row);
   }
 
   async list(lineAccountId: string, query: ContactListQueryDto): Promise<Page<ContactResponseDto>> {
@@ -215,4 +281,55 @@ function attributeFilterOf(query: ContactListQueryDto): ContactPredicate | undef
     throw ApiError.badRequest(read.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), read.problems);
   // An attribute condition never looks at the clock; `now` is only the compiler's contract.
   return compileRuleToSql(read.rule, { alias: 'c', firstParam: 2, now: new Date(0) });
+}
+
+function toImportProgress(row: ContactImportProgressRow): ContactImportProgressDto {
+  return {
+    ...row,
+    startedAt: row.startedAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Writes an import's progress on the pool, never waited for by the import (whose transaction must
+ * not wait for a second connection): at most one write at a time, the latest state after it; and
+ * every PROGRESS_MS as a heartbeat, so a running import is told from one whose instance died.
+ */
+class ProgressReporter {
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly write: () => Promise<void>,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => this.poke(), PROGRESS_MS);
+    this.timer.unref();
+  }
+
+  poke(): void {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = this.write()
+      .catch((error: Error) => this.logger.warn({ err: error }, 'contact import progress not recorded'))
+      .finally(() => {
+        this.inFlight = null;
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+  }
+
+  /** Stops the heartbeat and waits for the write in flight (the outcome is written after it). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.again = false;
+    await this.inFlight;
+  }
 }

@@ -366,6 +366,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/line-accounts/{id}/contacts/import/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CSV import's progress while it runs (by the importId its upload named), and its outcome after */
+        get: operations["ContactsController_importProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audiences": {
         parameters: {
             query?: never;
@@ -1693,6 +1710,38 @@ export interface components {
             rejected: components["schemas"]["ContactImportRejectionDto"][];
             /** @description True when more records were rejected than are listed */
             rejectedTruncated: boolean;
+        };
+        ContactImportProgressDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description reading: the file is read, checked and staged; writing: the staged rows go into contacts (rowsWritten of rowsToWrite); completed or failed (a failed import wrote nothing)
+             * @enum {string}
+             */
+            state: "reading" | "writing" | "completed" | "failed";
+            /** @description Data records read from the file so far */
+            rowsRead: number;
+            /** @description Distinct users the import writes, known once the whole file is read */
+            rowsToWrite: number | null;
+            /** @description Users written so far (visible to others once the import commits) */
+            rowsWritten: number;
+            /** @description Once completed */
+            created: number | null;
+            /** @description Once completed */
+            updated: number | null;
+            /** @description Once completed */
+            rejectedCount: number | null;
+            /** @description Why it failed */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description Last progress written (every second while it runs)
+             */
+            updatedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         ContactResponseDto: {
             /** Format: uuid */
@@ -4761,7 +4810,10 @@ export interface operations {
     };
     ContactsController_import: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A new id the client chooses for this import (one per file): GET …/contacts/import/{importId} answers its progress while it runs */
+                importId?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4780,6 +4832,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactImportResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ContactsController_importProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImportProgressDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */

@@ -43,19 +43,38 @@ export default function ContactsPage() {
       ),
   });
   const [progress, setProgress] = useState<number | null>(null);
+  // The import's own id: its progress on the server (reading, then writing) is polled while it runs.
+  const [importId, setImportId] = useState<string | null>(null);
   const importCsv = useMutation({
-    mutationFn: (file: File) =>
-      upload<Schemas['ContactImportResponseDto']>(
-        `/api/v1/line-accounts/${account!.id}/contacts/import`,
+    mutationFn: (file: File) => {
+      const id = crypto.randomUUID();
+      setImportId(id);
+      return upload<Schemas['ContactImportResponseDto']>(
+        `/api/v1/line-accounts/${account!.id}/contacts/import?importId=${id}`,
         file,
         'text/csv',
         setProgress,
-      ),
+      );
+    },
     onSettled: () => {
       setProgress(null);
+      setImportId(null);
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });
     },
   });
+  const importProgress = useQuery({
+    queryKey: ['contact-import', account?.id, importId],
+    enabled: !!account && !!importId && progress === 1,
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/line-accounts/{id}/contacts/import/{importId}', {
+          params: { path: { id: account!.id, importId: importId! } },
+        }),
+      ),
+    retry: false,
+    refetchInterval: 1_000,
+  });
+  const serverProgress = importCsv.isPending && progress === 1 ? importProgress.data : undefined;
   // The import runs on the server as a job (202); its progress is polled until it ends.
   const followers = useMutation({
     mutationFn: () =>
@@ -111,8 +130,26 @@ export default function ContactsPage() {
         {progress !== null && (
           <Progress percent={Math.round(progress * 100)} aria-label={t('Upload progress')} style={{ marginTop: 8 }} />
         )}
-        {importCsv.isPending && progress === 1 && (
-          <Typography.Text>{t('The service is writing the rows…')}</Typography.Text>
+        {importCsv.isPending && progress === 1 && serverProgress?.state === 'writing' && serverProgress.rowsToWrite ? (
+          <>
+            <Progress
+              percent={Math.floor((serverProgress.rowsWritten / serverProgress.rowsToWrite) * 100)}
+              aria-label={t('Writing progress')}
+            />
+            <Typography.Text>
+              {t('Writing {{written}} of {{total}} rows', {
+                written: n(serverProgress.rowsWritten),
+                total: n(serverProgress.rowsToWrite),
+              })}
+            </Typography.Text>
+          </>
+        ) : importCsv.isPending && progress === 1 && serverProgress?.state === 'reading' ? (
+          <Typography.Text>
+            {t('Reading the file: {{rows}} rows so far', { rows: n(serverProgress.rowsRead) })}
+          </Typography.Text>
+        ) : (
+          importCsv.isPending &&
+          progress === 1 && <Typography.Text>{t('The service is writing the rows…')}</Typography.Text>
         )}
         {importCsv.data && (
           <Alert
