@@ -15,6 +15,21 @@ const RUN_COLOR: Record<string, string> = {
   paused: 'gold',
 };
 
+/**
+ * A reason's code in words (the translation keys of the forecast's verdicts and of the run notes);
+ * a code the console doesn't know yet shows as the API names it.
+ */
+const REASON_LABEL: Record<string, string> = {
+  over_budget: 'verdict.over_budget',
+  over_plan_limit: 'verdict.over_plan_limit',
+  over_line_cap: 'verdict.over_line_cap',
+  quota_unknown: 'verdict.quota_unknown',
+  needs_reapproval: 'Needs a new approval',
+  trimmed: 'Trimmed',
+  deferred: 'Deferred',
+  ab_test: 'A/B test',
+};
+
 /** Runs with their progress as the API reports it (accepted batches, delivered, failed, remaining, rate). */
 export function RunsTable({
   runs,
@@ -115,7 +130,11 @@ export function RunsTable({
               <ul style={{ margin: 0, paddingLeft: 16 }} data-testid="block-reasons">
                 {run.blockReasons.map((reason, i) => (
                   <li key={i}>
-                    <Tag color="red">{reason.code}</Tag> {blockReasonText(reason, t, i18n.language, timeZone)}
+                    {/* Red for what holds the run; a note (trimmed, deferred, an A/B test's part) clears nothing. */}
+                    <Tag color={reason.clearedBy === null ? 'blue' : 'red'} data-testid="block-reason-code">
+                      {REASON_LABEL[reason.code] ? t(REASON_LABEL[reason.code]) : reason.code}
+                    </Tag>{' '}
+                    {blockReasonText(reason, t, i18n.language, timeZone)}
                   </li>
                 ))}
               </ul>

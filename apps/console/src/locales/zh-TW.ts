@@ -620,6 +620,9 @@ export const zhTW: Record<string, string> = {
   'abOutcome.none': '無法判定：依規則不發送給其餘對象。',
   'abOutcome.cancelled': '判定前已取消：未發送給其餘對象。',
   'A/B test': 'A/B 測試',
+  'Needs a new approval': '需要重新核准',
+  Trimmed: '已縮減',
+  Deferred: '已延後',
   'Variant {{letter}}: {{name}}': '{{letter}} 版本：{{name}}',
   'not an A/B test': '非 A/B 測試',
   '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.':
