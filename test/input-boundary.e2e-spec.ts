@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import zlib from 'node:zlib';
 import { INPUT_LIMITS } from '../apps/api/src/common/input-boundary';
 import { bearer, createTestApp, TestApp } from './support/app';
 
@@ -68,6 +69,42 @@ describe('input boundary', () => {
     expect(refused.body.details).toEqual([
       { field: 'body', problem: `too large (at most ${INPUT_LIMITS.maxJsonBytes} bytes)` },
     ]);
+  });
+
+  it('reads gzip, deflate and br bodies, and says which header is at fault for one it cannot read', async () => {
+    const users = await countUsers();
+    const json = (email: string) => JSON.stringify({ email, name: 'Packed', role: 'marketer' });
+    const packers: [string, (text: string) => Buffer][] = [
+      ['gzip', (text) => zlib.gzipSync(text)],
+      ['deflate', (text) => zlib.deflateSync(text)],
+      ['br', (text) => zlib.brotliCompressSync(text)],
+    ];
+    const send = (headers: Record<string, string>, data: Buffer | string) => {
+      let call = post('/users').set('Content-Type', 'application/json');
+      for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
+      // The bytes as they are (superagent would write a Buffer as JSON of its own).
+      return call.serialize((bytes: unknown) => bytes as string).send(data as never);
+    };
+    for (const [encoding, pack] of packers) {
+      await send({ 'Content-Encoding': encoding }, pack(json(`packed-${encoding}@example.com`))).expect(201);
+      // Not that encoding at all, and cut short: each a 400 on the body naming the encoding, never a bare one.
+      for (const broken of [Buffer.from('this is not compressed'), pack(json('cut@example.com')).subarray(0, 8)]) {
+        const refused = await send({ 'Content-Encoding': encoding }, broken);
+        expect({ encoding, status: refused.status, details: refused.body.details }).toEqual({
+          encoding,
+          status: 400,
+          details: [{ field: 'body', problem: `is not valid ${encoding} data (Content-Encoding: ${encoding})` }],
+        });
+      }
+    }
+    const unknownEncoding = await send({ 'Content-Encoding': 'zstd-ish' }, json('x@example.com')).expect(415);
+    expect(unknownEncoding.body.details).toEqual([
+      { field: 'Content-Encoding', problem: 'must be gzip, deflate, br or identity' },
+    ]);
+    const unknownCharset = await send({ 'Content-Type': 'application/json; charset=latin1' }, json('y@example.com'));
+    expect(unknownCharset.status).toBe(415);
+    expect(unknownCharset.body.details).toEqual([{ field: 'Content-Type', problem: 'charset must be utf-8' }]);
+    expect(await countUsers()).toBe(users + packers.length);
   });
 
   it('refuses a body of another media type with 415, on creation and on workflow routes alike', async () => {

@@ -191,6 +191,29 @@ function parameterName(key: string): string {
 }
 
 /**
+ * A body the parser could not read, said on the header at fault: compressed data that doesn't
+ * inflate (zlib's and brotli's errors), a Content-Encoding or charset it doesn't know. Left to
+ * Nest, the first reached the client as a bare "Bad Request" and the others without a field.
+ */
+export function unreadableBody(error: unknown, request: Request): ApiError | null {
+  const { code, type } = (error ?? {}) as { code?: unknown; type?: unknown };
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (typeof code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(code)) {
+    const problem = `is not valid ${encoding} data (Content-Encoding: ${encoding})`;
+    return ApiError.badRequest(`the request body ${problem}`, [{ field: 'body', problem }]);
+  }
+  if (type === 'encoding.unsupported')
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `unsupported content encoding "${encoding}"`, [
+      { field: 'Content-Encoding', problem: 'must be gzip, deflate, br or identity' },
+    ]);
+  if (type === 'charset.unsupported')
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, (error as Error).message, [
+      { field: 'Content-Type', problem: 'charset must be utf-8' },
+    ]);
+  return null;
+}
+
+/**
  * Installs the boundary every request crosses before validation: query parameters that decode to
  * UTF-8 (else 400 naming the parameter), the JSON parser with its size and depth limits (the only
  * body parser: other media types are left unread for the routes that stream them), and the
@@ -208,7 +231,9 @@ export function installInputBoundary(app: INestApplication): void {
     next(ApiError.badRequest(`${bad.field}: ${problem}`, [{ field: bad.field, problem }]));
   });
   app.use((request: Request, response: Response, next: NextFunction) =>
-    (isBulk(request) ? bulk : standard)(request, response, next),
+    (isBulk(request) ? bulk : standard)(request, response, (error?: unknown) =>
+      next(error === undefined ? undefined : (unreadableBody(error, request) ?? error)),
+    ),
   );
   app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)));
 }
