@@ -97,11 +97,13 @@ function campaignOf(body: Record<string, unknown>, version = 1) {
   };
 }
 
+const session = { role: 'marketer' };
+
 /** What every screen needs: a marketer's session, one account, one audience, nothing else. */
 function base(method: string, url: string): Response {
   if (url === '/api/v1/auth/session')
     return Response.json({
-      user: { id: 'm1', email: 'hsu@example.com', name: 'Hsu', role: 'marketer' },
+      user: { id: 'm1', email: 'hsu@example.com', name: 'Hsu', role: session.role },
       csrfToken: 'csrf',
     });
   if (url === '/api/v1/line-accounts') return Response.json({ items: [ACCOUNT], nextCursor: null });
@@ -344,6 +346,58 @@ describe('the A/B test editor', () => {
     await user.click(screen.getByRole('button', { name: 'Save draft' }));
     await waitFor(() => expect(saved.version).toBe(3));
     expect(lastBody('PATCH', '/api/v1/campaigns/c1')).toMatchObject({ deferPriority: null, version: 2 });
+  }, 120_000);
+
+  it("shows an approver the A/B draft's variants and settings, and lets them change nothing", async () => {
+    api.calls = [];
+    session.role = 'approver';
+    try {
+      api.answer = (method, url) =>
+        url === '/api/v1/campaigns/c1' && method === 'GET'
+          ? Response.json(
+              campaignOf({
+                variants: [
+                  { name: 'Plain text', messages: [{ type: 'text', text: 'Winter sale' }] },
+                  { name: 'Coupon', messages: [{ type: 'text', text: 'Your coupon' }] },
+                ],
+                abTest: { testShare: 30, metric: 'unique_impression_rate', waitMinutes: 60, undecided: 'wait' },
+              }),
+            )
+          : null;
+      render(
+        <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+          <AntApp>
+            <AuthProvider>
+              <AccountProvider>
+                <MemoryRouter initialEntries={['/campaigns/c1']}>
+                  <Routes>
+                    <Route path="/campaigns/:id" element={<CampaignEditPage />} />
+                  </Routes>
+                </MemoryRouter>
+              </AccountProvider>
+            </AuthProvider>
+          </AntApp>
+        </QueryClientProvider>,
+      );
+      await screen.findByText('Marketers and admins edit campaigns.');
+      const name = within(await screen.findByRole('region', { name: 'Variant B' })).getByLabelText(
+        'Name of variant B',
+      ) as HTMLInputElement;
+      await waitFor(() => expect(name.value).toBe('Coupon'));
+      expect(name.disabled).toBe(true);
+      expect((screen.getByLabelText('Test share (%)') as HTMLInputElement).value).toBe('30');
+      expect((screen.getByLabelText('Test share (%)') as HTMLInputElement).disabled).toBe(true);
+      expect((screen.getByRole('button', { name: '+ Add variant' }) as HTMLButtonElement).disabled).toBe(true);
+      expect((screen.getByRole('button', { name: 'Remove variant B' }) as HTMLButtonElement).disabled).toBe(true);
+      expect((screen.getByRole('radio', { name: 'One set of messages' }) as HTMLInputElement).disabled).toBe(true);
+      expect(screen.getByTitle('unique impression rate')).toBeTruthy();
+      expect(screen.getByTitle('wait once more')).toBeTruthy();
+      expect(
+        api.calls.some((c) => c.method === 'PATCH' || (c.method === 'POST' && c.url === '/api/v1/campaigns')),
+      ).toBe(false);
+    } finally {
+      session.role = 'marketer';
+    }
   }, 120_000);
 
   it('says it in Traditional Chinese', async () => {
