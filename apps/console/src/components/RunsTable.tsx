@@ -28,6 +28,7 @@ const REASON_LABEL: Record<string, string> = {
   trimmed: 'Trimmed',
   deferred: 'Deferred',
   ab_test: 'A/B test',
+  no_aggregation_unit: 'No aggregation unit',
 };
 
 /** Runs with their progress as the API reports it (accepted batches, delivered, failed, remaining, rate). */

@@ -623,6 +623,7 @@ export const zhTW: Record<string, string> = {
   'Needs a new approval': '需要重新核准',
   Trimmed: '已縮減',
   Deferred: '已延後',
+  'No aggregation unit': '無彙總單位',
   'Variant {{letter}}: {{name}}': '{{letter}} 版本：{{name}}',
   'not an A/B test': '非 A/B 測試',
   '{{share}}% of the recipients get a variant, split evenly; after {{minutes}} minutes the one with the best {{metric}} goes to the rest. Undecided: {{rule}}.':
