@@ -145,6 +145,7 @@ describe('ForecastPanel', () => {
       }),
       saves: '794.4000',
       currency: 'TWD',
+      priority: { attribute: 'points', order: 'desc' },
     };
     const deferred = { ...forecast, deferral: defer, suggestions: [defer, ...forecast.suggestions] } as Forecast;
     render(<ForecastPanel forecast={deferred} timeZone="Asia/Taipei" onApply={onApply} />);
@@ -160,6 +161,8 @@ describe('ForecastPanel', () => {
         'Send 4,500 recipients now for NT$0.00 and the other 7,500 at the reset (2027-01) for NT$440.10: saves NT$794.40',
       ),
     ).toBeTruthy();
+    // The campaign's deferPriority, as the API read it.
+    expect(screen.getByTestId('deferral-priority').textContent).toBe('The highest points first');
     await user.click(screen.getByRole('button', { name: 'Defer the paid part to the reset' }));
     expect(onApply).toHaveBeenCalledWith(defer);
   });

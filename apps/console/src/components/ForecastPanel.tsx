@@ -154,6 +154,17 @@ export function ForecastPanel({
                   </Descriptions.Item>
                 );
               })}
+              {forecast.deferral.priority !== undefined && (
+                <Descriptions.Item label={t('Who goes now')}>
+                  <span data-testid="deferral-priority">
+                    {!forecast.deferral.priority
+                      ? t('A random order (seeded)')
+                      : forecast.deferral.priority.order === 'asc'
+                        ? t('The lowest {{attribute}} first', { attribute: forecast.deferral.priority.attribute })
+                        : t('The highest {{attribute}} first', { attribute: forecast.deferral.priority.attribute })}
+                  </span>
+                </Descriptions.Item>
+              )}
             </Descriptions>
           )}
           {forecast.cost.bands.length > 0 && (

@@ -663,4 +663,7 @@ export const zhTW: Record<string, string> = {
   'Goes first': '優先發送',
   'The highest values': '數值最高者',
   'The lowest values': '數值最低者',
+  'Who goes now': '誰先發送',
+  'The highest {{attribute}} first': '{{attribute}} 最高者優先',
+  'The lowest {{attribute}} first': '{{attribute}} 最低者優先',
 };
