@@ -1,6 +1,9 @@
 import request from 'supertest';
 import type { LineSimulatorHandle } from '@lcm/line-simulator';
-import { bearer, TestApp } from './support/app';
+import { BudgetGateService } from '../apps/api/src/dispatch/budget-gate.service';
+import { CampaignRunsService } from '../apps/api/src/campaigns/campaign-runs.service';
+import { PrismaService } from '../apps/api/src/database/prisma.service';
+import { bearer, createTestApp, TestApp } from './support/app';
 import {
   approveCampaign,
   closeSimulatorAndApp,
@@ -652,4 +655,111 @@ describe('A/B tests across SIGKILLs: the remainder goes exactly once', () => {
     const campaign = await t.http().get(`/api/v1/campaigns/${id}`).set(bearer(s.marketer.token)).expect(200);
     expect(campaign.body.status).toBe('completed');
   }, 300_000);
+});
+
+/**
+ * Anything two instances could race on is decided inside PostgreSQL: an A/B test has one remainder
+ * because a unique key says so, not only because the gate holds the campaign's lock.
+ */
+describe('A/B tests on two instances: one remainder per test', () => {
+  const clock = new TestClock();
+  let t: TestApp;
+  let other: TestApp | undefined;
+  let sim: LineSimulatorHandle;
+
+  // Dispatch disabled on both: the test calls each instance's gate itself, at once.
+  beforeAll(async () => {
+    ({ sim, t } = await simulatorAndApp('ab-tests-two-instances-e2e', clock));
+    other = await createTestApp({}, t, { clock });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await closeSimulatorAndApp(t, sim);
+  });
+
+  const abTest = { testShare: 20, metric: 'unique_click_rate', waitMinutes: 60, undecided: 'none' };
+  async function approvedTest(s: SendingScenario, name: string): Promise<{ id: string; firstId: string }> {
+    const created = await postCampaign(t, s, { name, variants: VARIANTS, abTest }).expect(201);
+    const id = created.body.id as string;
+    await submitCampaign(t, s, id);
+    await approveCampaign(t, s, id);
+    return { id, firstId: await sendNow(t, s, id) }; // left to a gate: dispatch is off
+  }
+  const partsOf = async (firstId: string) =>
+    (
+      await t.db.pool.query<{ id: string; trigger: string }>(
+        'SELECT id, trigger FROM campaign_runs WHERE ab_test_run_id = $1 ORDER BY created_at, id',
+        [firstId],
+      )
+    ).rows;
+
+  it('two instances gating the test at once make one remainder; a second is refused by the database', async () => {
+    const s = await sendingScenario(t, sim, { followers: 100 });
+    const { id, firstId } = await approvedTest(s, 'Raced test');
+    const outcomes = await Promise.all([t, other!].map((app) => app.app.get(BudgetGateService).gate(firstId, id)));
+    expect([...outcomes].sort()).toEqual(['sending', 'skipped']);
+    const parts = await partsOf(firstId);
+    expect(parts.map((part) => part.trigger).sort()).toEqual(['ab_remainder', 'ab_variant', 'send_now']);
+    const remainderId = parts.find((part) => part.trigger === 'ab_remainder')!.id;
+
+    // Asked again from both instances at once, the remainder is the one there: nothing new is made.
+    const first = (await t.app.get(CampaignRunsService).findById(firstId))!;
+    const again = await Promise.all(
+      [t, other!].map((app) =>
+        app.app
+          .get(PrismaService)
+          .transaction((tx) =>
+            app.app
+              .get(CampaignRunsService)
+              .createAbRemainder(first, new Date(clock.now().getTime() + 2 * MINUTE), { reservationId: null }, tx),
+          ),
+      ),
+    );
+    expect(again.map(({ run, created }) => [run.id, created])).toEqual([
+      [remainderId, false],
+      [remainderId, false],
+    ]);
+    // A plain INSERT of a second remainder for the test is refused by PostgreSQL itself.
+    await expect(
+      t.db.pool.query(
+        `INSERT INTO campaign_runs (id, campaign_id, line_account_id, status, trigger, scheduled_at, campaign_version,
+                                    approved_recipients, approved_messages, approved_cost, ab_test_run_id, ab_remainder_of_run_id)
+         SELECT gen_random_uuid(), campaign_id, line_account_id, 'scheduled', 'ab_remainder', scheduled_at + interval '1 second',
+                campaign_version, approved_recipients, approved_messages, approved_cost, ab_test_run_id, ab_remainder_of_run_id
+           FROM campaign_runs WHERE id = $1`,
+        [remainderId],
+      ),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'campaign_runs_ab_remainder_of_run_id_key' });
+    expect(await partsOf(firstId)).toHaveLength(3);
+  });
+
+  it("a gate that finds the test's remainder already made by another instance rolls back and skips", async () => {
+    const s = await sendingScenario(t, sim, { followers: 100 });
+    const { id, firstId } = await approvedTest(s, 'Test split elsewhere');
+    // Two instances make the remainder of the same test at once, outside any gate's lock: one row.
+    const first = (await t.app.get(CampaignRunsService).findById(firstId))!;
+    const at = new Date(clock.now().getTime() + 60 * MINUTE);
+    const made = await Promise.all(
+      [t, other!].map((app) =>
+        app.app
+          .get(PrismaService)
+          .transaction((tx) =>
+            app.app.get(CampaignRunsService).createAbRemainder(first, at, { reservationId: null }, tx),
+          ),
+      ),
+    );
+    expect(made.map((m) => m.created).sort()).toEqual([false, true]);
+    expect(new Set(made.map((m) => m.run.id)).size).toBe(1);
+    // The gate then finds the test split: it takes nothing (no variants, no reservation) and leaves the run as it was.
+    expect(await t.app.get(BudgetGateService).gate(firstId, id)).toBe('skipped');
+    expect((await partsOf(firstId)).map((part) => part.trigger)).toEqual(['ab_remainder']);
+    expect(await getRun(t, s.marketer.token, firstId)).toMatchObject({
+      status: 'scheduled',
+      reserved: { messages: 0 },
+    });
+    const usage = (
+      await t.http().get(`/api/v1/line-accounts/${s.accountId}/usage`).set(bearer(t.adminToken)).expect(200)
+    ).body;
+    expect(usage.reserved).toBe(0);
+  });
 });

@@ -62,6 +62,7 @@ const RUN = modelColumns<CampaignRun>({
   deferredFromRunId: 'deferred_from_run_id',
   variant: 'variant',
   abTestRunId: 'ab_test_run_id',
+  abRemainderOfRunId: 'ab_remainder_of_run_id',
   abSeed: 'ab_seed',
   abDecidedAt: 'ab_decided_at',
   abDecision: 'ab_decision',
@@ -135,6 +136,24 @@ export class CampaignRunsRepository {
   /** A deferred remainder; the unique key on deferred_from_run_id makes a second one for the same run fail. */
   create(data: Prisma.CampaignRunUncheckedCreateInput, tx: Transaction): Promise<CampaignRun> {
     return this.prisma.db(tx).campaignRun.create({ data });
+  }
+
+  /**
+   * An A/B test's remainder, unless the test has one: the unique key on ab_remainder_of_run_id lets
+   * one insert through (a concurrent one waits for it and then inserts nothing), and whichever is
+   * there is returned. `created` is false when another transaction made it.
+   */
+  async createAbRemainderOnce(
+    data: Prisma.CampaignRunUncheckedCreateInput & { abRemainderOfRunId: string },
+    tx: Transaction,
+  ): Promise<{ run: CampaignRun; created: boolean }> {
+    const { count } = await this.prisma.db(tx).campaignRun.createMany({ data: [data], skipDuplicates: true });
+    const run = await this.prisma.db(tx).campaignRun.findUnique({
+      where: { abRemainderOfRunId: data.abRemainderOfRunId },
+    });
+    // Skipped on another key (a run of the campaign at that very time) with no remainder: not ours to hide.
+    if (!run) throw new Error(`the remainder of A/B test run ${data.abRemainderOfRunId} could not be created`);
+    return { run, created: count === 1 };
   }
 
   findAbTestRuns(testRunId: string, tx?: Transaction): Promise<CampaignRun[]> {

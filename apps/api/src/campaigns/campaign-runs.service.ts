@@ -385,30 +385,46 @@ export class CampaignRunsService {
    */
   createAbRun(
     from: CampaignRun,
-    part: { trigger: 'ab_variant'; variant: number; startedAt: Date } | { trigger: 'ab_remainder'; at: Date },
+    part: { trigger: 'ab_variant'; variant: number; startedAt: Date },
     fields: RunChanges & { reservationId: string | null },
     tx: Transaction,
   ): Promise<CampaignRun> {
     return this.repository.create(
       {
-        campaignId: from.campaignId,
-        lineAccountId: from.lineAccountId,
-        status: part.trigger === 'ab_variant' ? 'sending' : 'scheduled',
+        ...abRunOf(from),
+        status: 'sending',
         trigger: part.trigger,
-        triggeredById: null,
         // Variant i's run is due i ms after the first: runs are unique per (campaign, approval, time).
-        scheduledAt: part.trigger === 'ab_variant' ? new Date(from.scheduledAt.getTime() + part.variant) : part.at,
-        startedAt: part.trigger === 'ab_variant' ? part.startedAt : null,
-        variant: part.trigger === 'ab_variant' ? part.variant : null,
-        abTestRunId: from.id,
-        campaignVersion: from.campaignVersion,
-        approvedForecastId: from.approvedForecastId,
-        approvedRecipients: from.approvedRecipients,
-        approvedMessages: from.approvedMessages,
-        approvedCost: from.approvedCost,
-        quietHoursOverride: from.quietHoursOverride,
+        scheduledAt: new Date(from.scheduledAt.getTime() + part.variant),
+        startedAt: part.startedAt,
+        variant: part.variant,
         ...(fields as object),
       } as Prisma.CampaignRunUncheckedCreateInput,
+      tx,
+    );
+  }
+
+  /**
+   * The test's remainder, scheduled at `at`, unless the test has one already (a unique key decides,
+   * across instances): `created` false means another transaction made it, and that one is returned.
+   */
+  createAbRemainder(
+    from: CampaignRun,
+    at: Date,
+    fields: RunChanges & { reservationId: string | null },
+    tx: Transaction,
+  ): Promise<{ run: CampaignRun; created: boolean }> {
+    return this.repository.createAbRemainderOnce(
+      {
+        ...abRunOf(from),
+        status: 'scheduled',
+        trigger: 'ab_remainder',
+        scheduledAt: at,
+        startedAt: null,
+        variant: null,
+        abRemainderOfRunId: from.id,
+        ...(fields as object),
+      } as Prisma.CampaignRunUncheckedCreateInput & { abRemainderOfRunId: string },
       tx,
     );
   }
@@ -564,5 +580,21 @@ export function waitingFor(run: CampaignRun, account: LineAccount, now: Date): R
     until: window.end,
     detail,
     details: [{ code: due ? 'quiet_hours.waiting' : 'quiet_hours.paused', params: { at }, text: detail }],
+  };
+}
+
+/** What every run of an A/B test takes from its first run: campaign, account, approval and quiet hours. */
+function abRunOf(from: CampaignRun) {
+  return {
+    campaignId: from.campaignId,
+    lineAccountId: from.lineAccountId,
+    triggeredById: null,
+    abTestRunId: from.id,
+    campaignVersion: from.campaignVersion,
+    approvedForecastId: from.approvedForecastId,
+    approvedRecipients: from.approvedRecipients,
+    approvedMessages: from.approvedMessages,
+    approvedCost: from.approvedCost,
+    quietHoursOverride: from.quietHoursOverride,
   };
 }

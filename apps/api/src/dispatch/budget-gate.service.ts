@@ -61,6 +61,21 @@ export class BudgetGateService {
     // LINE's count of the month's aggregation units (other tools use them too), before any lock.
     await this.units.refreshIfStale(unlockedAccount);
     const { predicate } = await this.audiences.recipientPredicate(unlocked.audienceId, this.clock.now());
+    try {
+      return await this.gateInTransaction(runId, campaignId, predicate);
+    } catch (error) {
+      if (!(error instanceof AbTestAlreadySplit)) throw error;
+      // Rolled back whole: the test, its reservation and its runs are the other gate's.
+      this.logger.log({ runId, remainderId: error.remainderId }, 'A/B test already split by another gate; skipped');
+      return 'skipped';
+    }
+  }
+
+  private gateInTransaction(
+    runId: string,
+    campaignId: string,
+    predicate: Awaited<ReturnType<AudiencesService['recipientPredicate']>>['predicate'],
+  ): Promise<GateOutcome> {
     return this.repository.transaction(async (tx) => {
       const campaign = await this.campaigns.lockById(campaignId, tx);
       if (!campaign || !(await this.runs.lockDueRun(runId, this.clock.now(), tx))) return 'skipped';
@@ -323,7 +338,9 @@ export class BudgetGateService {
       others.push({ id: created.id, variant, recipients: carriedRows.recipients, aggregationUnit });
     }
     const at = new Date(now.getTime() + abTest.waitMinutes * 60_000);
-    const rest = await this.runs.createAbRun(run, { trigger: 'ab_remainder', at }, { reservationId, forecastId }, tx);
+    const { run: rest, created } = await this.runs.createAbRemainder(run, at, { reservationId, forecastId }, tx);
+    // Another instance split this test (the unique key let its remainder through first): its gate did this one's work.
+    if (!created) throw new AbTestAlreadySplit(run.id, rest.id);
     const restRows = await this.repository.carryOverBatches(
       run.id,
       rest.id,
@@ -412,6 +429,16 @@ export class BudgetGateService {
     );
     await this.runs.onRunFinished(run.id, tx);
     this.logger.warn({ runId: run.id, reasons: reasons.map((r) => r.code) }, 'run blocked at the budget gate');
+  }
+}
+
+/** Thrown inside the gate's transaction to roll it back when another gate already made the test's remainder. */
+class AbTestAlreadySplit extends Error {
+  constructor(
+    readonly runId: string,
+    readonly remainderId: string,
+  ) {
+    super(`A/B test run ${runId} already has its remainder ${remainderId}`);
   }
 }
 
