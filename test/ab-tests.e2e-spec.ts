@@ -6,6 +6,7 @@ import { PrismaService } from '../apps/api/src/database/prisma.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import {
   approveCampaign,
+  approvedCampaign,
   closeSimulatorAndApp,
   getRun,
   postCampaign,
@@ -13,6 +14,7 @@ import {
   sendingScenario,
   SendingScenario,
   sendNow,
+  sendNowResponse,
   simulatorAndApp,
   simulatorTotals,
   submitCampaign,
@@ -405,6 +407,61 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await getRun(t, s.marketer.token, remainder.id)).status).toBe('cancelled');
     expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(22);
+  });
+
+  /** An account cap of `messages` sends in `days` days, set by the admin. */
+  const setAccountCap = async (accountId: string, frequencyCap: { messages: number; days: number }) => {
+    const admin = bearer(t.adminToken);
+    const { version } = (await t.http().get(`/api/v1/line-accounts/${accountId}`).set(admin).expect(200)).body;
+    await t.http().patch(`/api/v1/line-accounts/${accountId}`).set(admin).send({ version, frequencyCap }).expect(200);
+  };
+  const audienceSize = async (s: SendingScenario) =>
+    (await t.http().get(`/api/v1/audiences/${s.audienceId}/size`).set(bearer(s.marketer.token)).expect(200)).body;
+
+  it("counts the remainder's recipients against their frequency cap while the test waits, until it sends them nothing", async () => {
+    const s = await sendingScenario(t, sim, { followers: 100 });
+    await setAccountCap(s.accountId, { messages: 1, days: 7 });
+    const { id } = await abCampaign(s, {
+      testShare: 20,
+      metric: 'unique_click_rate',
+      waitMinutes: 60,
+      undecided: 'none',
+    });
+    const { remainder } = await sendVariants(s, id);
+    expect(await getRun(t, s.marketer.token, remainder.id)).toMatchObject({
+      status: 'scheduled',
+      progress: { recipients: 80 },
+    });
+    // 20 got a variant and 80 have the winner coming: all 100 are at their cap of 1, so another
+    // campaign gated during the wait reaches nobody.
+    expect(await audienceSize(s)).toMatchObject({ recipients: 0, excluded: { frequencyCap: 100 } });
+    const other = await approvedCampaign(t, s, { name: 'Another capped campaign' });
+    const second = await waitForRun(t, s.marketer.token, (await sendNowResponse(t, s, other)).run.id, FINISHED);
+    expect(second.progress).toMatchObject({ recipients: 0, frequencyCapped: 100 });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(20);
+
+    // No figures to tell a winner by: the rule none sends the 80 nothing, and they are under their cap again.
+    clock.advance(60 * MINUTE);
+    const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+    expect(rest).toMatchObject({ status: 'completed', progress: { delivered: 0 } });
+    expect(await audienceSize(s)).toMatchObject({ recipients: 80, excluded: { frequencyCap: 20 } });
+    expect((await simulatorTotals(sim, s.channelId)).totalDeliveries).toBe(20);
+  });
+
+  it("gives the remainder's recipients their cap back when the test is cancelled while it waits", async () => {
+    const s = await sendingScenario(t, sim, { followers: 100 });
+    await setAccountCap(s.accountId, { messages: 1, days: 7 });
+    const { id } = await abCampaign(s, {
+      testShare: 20,
+      metric: 'unique_click_rate',
+      waitMinutes: 60,
+      undecided: 'variant_a',
+    });
+    const { remainder } = await sendVariants(s, id);
+    expect(await audienceSize(s)).toMatchObject({ recipients: 0, excluded: { frequencyCap: 100 } });
+    await t.http().post(`/api/v1/campaigns/${id}/cancel`).set(bearer(s.approver.token)).send({}).expect(200);
+    expect((await getRun(t, s.marketer.token, remainder.id)).status).toBe('cancelled');
+    expect(await audienceSize(s)).toMatchObject({ recipients: 80, excluded: { frequencyCap: 20 } });
   });
 
   it('notes in the forecast, without blocking, that groups under 20 can never be decided', async () => {

@@ -293,8 +293,10 @@ export class CampaignRunsService {
     );
     for (const run of cancelled) {
       if (run.reservationId) await this.releaseShared(run.reservationId, run.id, tx);
-      // A deferred rest counted against its recipients' caps while it waited; cancelled, it won't come.
-      if (run.deferredFromRunId && !run.startedAt) await this.frequencyCaps.forgetRun(run.id, tx);
+      // A deferred rest or an A/B test's remainder counted against its recipients' caps while it waited;
+      // cancelled, it won't come.
+      if ((run.deferredFromRunId || run.trigger === 'ab_remainder') && !run.startedAt)
+        await this.frequencyCaps.forgetRun(run.id, tx);
     }
     const stopping = await this.repository.updateForCampaign(campaignId, ['sending'], { stopRequested: 'cancel' }, tx);
     return { cancelled, stopping };

@@ -19,6 +19,7 @@ import { Clock } from '../common/clock';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { ResultsService } from '../results/results.service';
 import { StatisticsBudgetService } from '../results/statistics-budget.service';
+import { FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 import { DispatchRepository } from './dispatch.repository';
 import { runNote } from './run-note';
 
@@ -50,6 +51,7 @@ export class AbTestDeciderService {
     private readonly budget: StatisticsBudgetService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly frequencyCaps: FrequencyCapsService,
   ) {}
 
   /** One pass over the remainders due; true when one was decided (or made to wait). */
@@ -160,18 +162,18 @@ export class AbTestDeciderService {
           tx,
         );
       } else if (decision.action === 'wait') {
+        const at = new Date(now.getTime() + abTest.waitMinutes * 60_000);
         await this.runs.update(
           remainder.id,
-          {
-            ...release,
-            abWaits: remainder.abWaits + 1,
-            abDecision: record,
-            scheduledAt: new Date(now.getTime() + abTest.waitMinutes * 60_000),
-          },
+          { ...release, abWaits: remainder.abWaits + 1, abDecision: record, scheduledAt: at },
           tx,
         );
+        // Its recipients' caps count it at its new time (replacing the old).
+        await this.frequencyCaps.recordRun(remainder.id, remainder.lineAccountId, tx, at);
       } else {
         await this.repository.releaseUnsentBatches(remainder.id, tx);
+        // Nothing comes to its recipients: their caps no longer count it.
+        await this.frequencyCaps.forgetRun(remainder.id, tx);
         await this.runs.update(
           remainder.id,
           {

@@ -137,8 +137,8 @@ export class BudgetGateService {
       if (!result.reservation) {
         // A blocked remainder keeps its carried rows for a retry: they are its recipients.
         if (!carried) await this.repository.dropBatches(run.id, tx);
-        // …but a blocked deferred rest is not waiting to be sent, so its recipients' caps no longer count it.
-        if (remainderOf) await this.frequencyCaps.forgetRun(run.id, tx);
+        // …but a blocked remainder is not waiting to be sent, so its recipients' caps no longer count it.
+        if (carried) await this.frequencyCaps.forgetRun(run.id, tx);
         const notes = remainderOf
           ? [remainderNote(remainderOf, true)]
           : abRemainder
@@ -357,6 +357,9 @@ export class BudgetGateService {
       },
       tx,
     );
+    // As a deferred rest: its recipients have the winner coming, so it counts against their caps from
+    // now, at its own time, and a capped campaign gated during the wait leaves them out.
+    await this.frequencyCaps.recordRun(rest.id, account.id, tx, at);
     const keep = groups.variants[0].end;
     const batches = await this.repository.trimBatches(run.id, keep, MAX_MULTICAST_RECIPIENTS, tx);
     const sizes = [keep, ...others.map((other) => other.recipients)];
