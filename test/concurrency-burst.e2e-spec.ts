@@ -1,6 +1,7 @@
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { BUSY_RETRY_AFTER_SECONDS } from '../apps/api/src/common/exception.filter';
 import { TIMEOUT_POLICY } from '../apps/api/src/database/transaction';
+import { CampaignForecastService } from '../apps/api/src/campaigns/campaign-forecast.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { burst, BurstResult, tally } from './support/burst';
 import { approvedCampaign, SendingScenario, sendingScenario } from './support/dispatch-fixture';
@@ -193,6 +194,82 @@ describe('bursts on one campaign', () => {
       report(action, result);
       expectOneWinner(result, 200);
     }
+  });
+
+  describe('approving a campaign while its audience is deleted', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    async function pendingOnOwnAudience(name: string): Promise<{ campaignId: string; audienceId: string }> {
+      const audience = await t
+        .http()
+        .post('/api/v1/audiences')
+        .set(bearer(s.marketer.token))
+        .send({ lineAccountId: s.accountId, name, definition: { all: [] } })
+        .expect(201);
+      const created = await t
+        .http()
+        .post('/api/v1/campaigns')
+        .set(bearer(s.marketer.token))
+        .send({
+          lineAccountId: s.accountId,
+          audienceId: audience.body.id,
+          name,
+          messages: [{ type: 'text', text: `${name}: hello` }],
+          schedule: null,
+        })
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/v1/campaigns/${created.body.id}/submit`)
+        .set(bearer(s.marketer.token))
+        .send({})
+        .expect(200);
+      return { campaignId: created.body.id, audienceId: audience.body.id };
+    }
+
+    const approve = (id: string) =>
+      t.http().post(`/api/v1/campaigns/${id}/approve`).set(bearer(s.approver.token)).send({});
+    const remove = (id: string) => t.http().delete(`/api/v1/audiences/${id}`).set(bearer(s.marketer.token));
+    const state = async (campaignId: string) =>
+      (
+        await t.db.pool.query<{ status: string; deleted: boolean }>(
+          `SELECT c.status::text, a.deleted_at IS NOT NULL AS deleted
+             FROM campaigns c JOIN audiences a ON a.id = c.audience_id WHERE c.id = $1`,
+          [campaignId],
+        )
+      ).rows[0];
+
+    it('a delete committed after the approval read the audience: the approval is a 422 on audienceId, the campaign stays pending', async () => {
+      const { campaignId, audienceId } = await pendingOnOwnAudience('Approve while deleted');
+      // The approval forecasts (the audience is there), then the delete commits, then the approval's transaction.
+      const forecaster = t.app.get(CampaignForecastService);
+      const compute = forecaster.compute.bind(forecaster);
+      jest.spyOn(forecaster, 'compute').mockImplementationOnce(async (...args) => {
+        const computed = await compute(...args);
+        await remove(audienceId).expect(204);
+        return computed;
+      });
+      const refused = await approve(campaignId).expect(422);
+      expect(refused.body.details).toEqual([{ field: 'audienceId', problem: 'no longer exists' }]);
+      expect(await state(campaignId)).toEqual({ status: 'pending_approval', deleted: true });
+    });
+
+    it('10 approvals and deletes of their audiences at once: never an approved campaign on a deleted audience', async () => {
+      const outcomes: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        const { campaignId, audienceId } = await pendingOnOwnAudience(`Approve or delete ${round}`);
+        const [approved, deleted] = await Promise.all([approve(campaignId), remove(audienceId)]);
+        const after = await state(campaignId);
+        outcomes.push(`${approved.status}/${deleted.status}`);
+        // Exactly one wins: approved (the delete is a 409: the campaign holds it) or deleted (the approval a 422).
+        expect({ approve: approved.status, delete: deleted.status, ...after }).toEqual(
+          approved.status === 200
+            ? { approve: 200, delete: 409, status: 'approved', deleted: false }
+            : { approve: 422, delete: 204, status: 'pending_approval', deleted: true },
+        );
+      }
+      console.log(`approve/delete at once: ${JSON.stringify(tally(outcomes.map((o) => Number(o.split('/')[0]))))}`);
+    });
   });
 
   it('a row lock held past the lock wait: 503 with Retry-After, not 500, and nothing changed', async () => {

@@ -125,6 +125,20 @@ export class AudiencesRepository {
     return count === 1 ? this.prisma.db(tx).audience.findUnique({ where: { id } }) : null;
   }
 
+  /**
+   * Locks the audience's row until the transaction ends, FOR UPDATE to delete it and FOR SHARE to
+   * hold it (an approval); whether it is still live, read after the lock is granted.
+   */
+  async lockRow(id: string, mode: 'update' | 'share', tx: Transaction): Promise<boolean> {
+    const rows =
+      mode === 'update'
+        ? await this.prisma.db(tx).$queryRaw<{ live: boolean }[]>`
+            SELECT deleted_at IS NULL AS live FROM audiences WHERE id = ${id}::uuid FOR UPDATE`
+        : await this.prisma.db(tx).$queryRaw<{ live: boolean }[]>`
+            SELECT deleted_at IS NULL AS live FROM audiences WHERE id = ${id}::uuid FOR SHARE`;
+    return rows[0]?.live === true;
+  }
+
   async softDelete(id: string, at: Date, tx: Transaction): Promise<void> {
     await this.prisma.db(tx).audience.update({ where: { id }, data: { deletedAt: at, version: { increment: 1 } } });
   }

@@ -136,6 +136,9 @@ export class AudiencesService {
     await this.repository.transaction(async (tx) => {
       const before = await this.mustFind(id, tx);
       await this.repository.lockAccountGraph(before.lineAccountId, tx);
+      // The row first, then the count of campaigns holding it: an approval in flight holds the row
+      // FOR SHARE (holdForCampaign), so it is waited for and then counted, never approved past the delete.
+      if (!(await this.repository.lockRow(id, 'update', tx))) throw ApiError.notFound(`audience ${id}`);
       const referencing = await this.repository.findReferencing(id, tx);
       if (referencing.length) {
         throw ApiError.conflict(
@@ -255,6 +258,15 @@ export class AudiencesService {
 
   private async mustFindAccount(lineAccountId: string): Promise<void> {
     if (!(await this.accounts.findById(lineAccountId))) throw ApiError.field('lineAccountId', 'no such LINE account');
+  }
+
+  /**
+   * In the transaction that makes a campaign hold the audience (an approval): locks its row FOR
+   * SHARE until that transaction ends, so a delete waits for it and then sees the campaign; false
+   * when it was deleted first.
+   */
+  holdForCampaign(id: string, tx: Transaction): Promise<boolean> {
+    return this.repository.lockRow(id, 'share', tx);
   }
 
   /** The audience unless it was deleted (or never existed). */

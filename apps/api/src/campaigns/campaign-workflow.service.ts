@@ -241,6 +241,12 @@ export class CampaignWorkflowService {
     const sendAt = firstSendAt(scheduleOf(campaign), now);
     const computed = await this.forecaster.compute(campaign, sendAt);
     const answer = await this.repository.transaction(async (tx) => {
+      // The forecast above found the audience; a delete since (or in flight) is decided here, on its row.
+      if (!(await this.audiences.holdForCampaign(campaign.audienceId, tx)))
+        throw ApiError.unprocessable(
+          `the campaign's audience ${campaign.audienceId} no longer exists; choose another`,
+          [{ field: 'audienceId', problem: 'no longer exists' }],
+        );
       const forecastId = await this.forecaster.store(campaign, computed, 'approval', actor.id, tx);
       // Kept past a withdrawal (unlike the columns of the approval in force): the next approver's diff.
       const lastApproved: LastApproved = {
