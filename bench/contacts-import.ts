@@ -118,6 +118,7 @@ export async function runContactsImportBench(): Promise<void> {
     if (summary.created !== ROWS || summary.rejectedCount) throw new Error(`import: ${imported.value.slice(0, 500)}`);
     const peakRss = service.proc.peakRss();
     const phases = /"rows":(\d+),"stageMs":(\d+),"upsertMs":(\d+),"commitMs":(\d+)/.exec(phaseLine + pending);
+    const sorted = /"sortMs":(\d+),"chunks":(\{[^}]*\})/.exec(phaseLine + pending);
 
     // 2. Raw COPY of the same rows into a table like contacts, with the same indexes (and the
     // generated attribute_instants column): what PostgreSQL alone takes to store them.
@@ -163,7 +164,10 @@ export async function runContactsImportBench(): Promise<void> {
     if (phases)
       console.log(
         `\nthe service's import: reading, checking and COPY into staging ${(Number(phases[2]) / 1000).toFixed(1)} s, ` +
-          `upsert into contacts ${(Number(phases[3]) / 1000).toFixed(1)} s, commit ${(Number(phases[4]) / 1000).toFixed(1)} s`,
+          `upsert into contacts ${(Number(phases[3]) / 1000).toFixed(1)} s, commit ${(Number(phases[4]) / 1000).toFixed(1)} s` +
+          (sorted
+            ? ` (of the upsert: the last row per user sorted into a table ${(Number(sorted[1]) / 1000).toFixed(1)} s; chunks ${sorted[2]})`
+            : ''),
       );
     console.log(
       `service peak RSS (VmHWM): ${mib(peakRss)} (target < ${mib(RSS_TARGET)}; ${mib(rssBefore)} before the import); same rows stored: ${check[0].same ? 'yes' : 'NO'}\n`,

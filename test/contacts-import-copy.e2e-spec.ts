@@ -213,7 +213,7 @@ describe('contacts import through COPY', () => {
       const waiting = async () =>
         (
           await t.db.pool.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO contacts%'`,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ '^(INSERT INTO|COPY) contacts'`,
           )
         ).rows[0].n > 0;
       for (let waited = 0; !(await waiting()) && waited < 20_000; waited += 100)
