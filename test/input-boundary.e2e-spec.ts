@@ -93,13 +93,13 @@ describe('input boundary', () => {
         expect({ encoding, status: refused.status, details: refused.body.details }).toEqual({
           encoding,
           status: 400,
-          details: [{ field: 'body', problem: `is not valid ${encoding} data (Content-Encoding: ${encoding})` }],
+          details: [{ field: 'body', problem: `is not valid ${encoding} (Content-Encoding: ${encoding})` }],
         });
       }
     }
     const unknownEncoding = await send({ 'Content-Encoding': 'zstd-ish' }, json('x@example.com')).expect(415);
     expect(unknownEncoding.body.details).toEqual([
-      { field: 'Content-Encoding', problem: 'must be gzip, deflate, br or identity' },
+      { field: 'Content-Encoding', problem: 'must be gzip, deflate, br or identity, not zstd-ish' },
     ]);
     const unknownCharset = await send({ 'Content-Type': 'application/json; charset=latin1' }, json('y@example.com'));
     expect(unknownCharset.status).toBe(415);

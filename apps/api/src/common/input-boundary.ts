@@ -199,12 +199,12 @@ export function unreadableBody(error: unknown, request: Request): ApiError | nul
   const { code, type } = (error ?? {}) as { code?: unknown; type?: unknown };
   const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (typeof code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(code)) {
-    const problem = `is not valid ${encoding} data (Content-Encoding: ${encoding})`;
+    const problem = `is not valid ${encoding} (Content-Encoding: ${encoding})`; // as the CSV import says it
     return ApiError.badRequest(`the request body ${problem}`, [{ field: 'body', problem }]);
   }
   if (type === 'encoding.unsupported')
     return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `unsupported content encoding "${encoding}"`, [
-      { field: 'Content-Encoding', problem: 'must be gzip, deflate, br or identity' },
+      { field: 'Content-Encoding', problem: `must be gzip, deflate, br or identity, not ${encoding}` },
     ]);
   if (type === 'charset.unsupported')
     return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, (error as Error).message, [

@@ -84,6 +84,10 @@ describe('parseCron', () => {
 
   it('says which field is wrong and what it takes', () => {
     expect(cronProblem('60 10 * * 1')).toMatch(/^minute: "60" is not valid \(0-59\)/);
+    // In our words only: croner's own text named other numbers than the ones given.
+    expect(cronProblem('0 0 32 * *')).toBe('dayOfMonth: "32" is not valid (1-31, L, 15W)');
+    expect(cronProblem('0 0 0 * *')).toBe('dayOfMonth: "0" is not valid (1-31, L, 15W)');
+    expect(cronProblem('0 0 * 13 *')).toBe('month: "13" is not valid (1-12 or JAN-DEC)');
     expect(cronProblem('0 10 * * 1')).toBeNull();
   });
 

@@ -96,9 +96,10 @@ function parseUncached(source: string): CronExpression {
     const alone = FIELDS.map((_, other) => (other === index ? text : '*')).join(' ');
     try {
       croner(alone, true);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
-      throw new CronSyntaxError(FIELDS[index].name, `"${text}" is not valid (${FIELDS[index].hint}): ${reason}`);
+    } catch {
+      // The field and what it takes say it all; croner's own text would add library wording that
+      // misleads ("32" is refused as "Invalid value for day: 31", "13" as "… month: 12").
+      throw new CronSyntaxError(FIELDS[index].name, `"${text}" is not valid (${FIELDS[index].hint})`);
     }
   });
   const normalised = texts.join(' ');
