@@ -117,4 +117,12 @@ describe('OpenAPI document', () => {
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.status).toBe('draft');
   });
+
+  it('describes the bearer token as the opaque lcm_ string it is, not a JWT', () => {
+    const scheme = (document as unknown as { components: { securitySchemes: Record<string, Record<string, string>> } })
+      .components.securitySchemes.bearer;
+    expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(scheme.bearerFormat).not.toMatch(/JWT/);
+    expect(scheme.description).toContain('lcm_');
+  });
 });
