@@ -52,7 +52,7 @@ export function forecastReasons(
 
 /** A block reason (of a run or a forecast): its parts in words, or the API's message. */
 export function blockReasonText(
-  reason: { message: string; details?: ReasonDetail[] },
+  reason: { code?: string; message: string; details?: ReasonDetail[] },
   t: TFunction,
   language: string,
   timeZone?: string,
