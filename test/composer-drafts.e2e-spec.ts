@@ -131,7 +131,12 @@ describe('composer drafts: forecast-draft and schedules/preview', () => {
     expect(whole.body).toMatchObject({ recipients: 30, requestsPerRecipient: 2, messages: 60 });
     // Its paid part could go at the reset, but a test can't be deferred: not suggested (the plain draft's is).
     const kinds = (body: { suggestions: { kind: string }[] }) => body.suggestions.map((s) => s.kind);
-    expect(kinds((await forecastDraft(draft()).expect(200)).body)).toContain('defer');
+    const plain = (await forecastDraft(draft()).expect(200)).body;
+    expect(kinds(plain)).toContain('defer');
+    // Waiting for next month is suggested at an instant: 10:00 on its 1st in the account's zone (Asia/Taipei).
+    expect(plain.suggestions).toContainEqual(
+      expect.objectContaining({ kind: 'next_month', month: '2026-12', at: '2026-12-01T02:00:00.000Z' }),
+    );
     expect(kinds(whole.body)).not.toContain('defer');
     const fields = async (body: object) =>
       ((await forecastDraft(body).expect(400)).body.details as { field: string }[]).map((d) => d.field);

@@ -203,7 +203,7 @@ export class ForecastResponseDto {
   @ApiProperty({
     type: [Object],
     description:
-      'trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict}',
+      'trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, at, cost, verdict} (at: the instant to send instead, 10:00 on the 1st of that month in the zone of the account, to set as the schedule as is)',
   })
   suggestions: object[];
   @ApiProperty({

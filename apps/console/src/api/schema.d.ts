@@ -1498,7 +1498,7 @@ export interface components {
             reasons: string[];
             /** @description The reasons as codes with their figures, in the same order (a block reason of two parts is two entries) */
             reasonDetails: components["schemas"]["ReasonDetailDto"][];
-            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
+            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, at, cost, verdict} (at: the instant to send instead, 10:00 on the 1st of that month in the zone of the account, to set as the schedule as is) */
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
             deferral: components["schemas"]["DeferPlanDto"] | null;
@@ -2276,7 +2276,7 @@ export interface components {
             reasons: string[];
             /** @description The reasons as codes with their figures, in the same order (a block reason of two parts is two entries) */
             reasonDetails: components["schemas"]["ReasonDetailDto"][];
-            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, cost, verdict} */
+            /** @description trim {maxRecipients}, defer {now, later, saves} (the paid part at the next reset; saves: the money it saves, computed here), plan {plan, monthlyCost}, next_month {month, at, cost, verdict} (at: the instant to send instead, 10:00 on the 1st of that month in the zone of the account, to set as the schedule as is) */
             suggestions: Record<string, never>[];
             /** @description Under policy defer (the campaign's, or overBudgetPolicy here), the two parts the gate would send; null when nothing would be deferred */
             deferral: components["schemas"]["DeferPlanDto"] | null;

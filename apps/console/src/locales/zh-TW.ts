@@ -375,6 +375,7 @@ export const zhTW: Record<string, string> = {
   'Why it is held': '暫停原因',
   Withdraw: '撤回',
   'Withdraw the campaign to edit it.': '撤回活動後才能編輯。',
+  'Set the time of the send yourself.': '請自行設定發送時間。',
   all: '全部',
   'approved before at {{time}}; changed since: see the audit log': '曾於 {{time}} 核准；之後的變更請見稽核紀錄',
   days: '天',

@@ -246,7 +246,8 @@ export default function CampaignEditPage() {
         ? { ...draft, maxRecipients: suggestion.maxRecipients }
         : suggestion.kind === 'defer'
           ? { ...draft, overBudgetPolicy: 'defer' as const }
-          : { ...draft, mode: 'once' as const, at: `${suggestion.month}-01T10:00` };
+          : // The API's instant, shown on the field in the account's zone (the field's own): the browser decides nothing.
+            { ...draft, mode: 'once' as const, at: toZonedInput(suggestion.at!, tz) };
     // On the draft at once (the live forecast follows); a saved draft is saved with it, in the same click.
     setDraft(next);
     if (id) save.mutate(next);
@@ -255,6 +256,8 @@ export default function CampaignEditPage() {
     if (suggestion.kind === 'plan') return can('admin') ? null : t('An admin changes the plan.');
     if (!can('marketer', 'admin')) return t('Marketers and admins edit campaigns.');
     if (!editable) return t('Withdraw the campaign to edit it.');
+    // An API that didn't say when (an older one) leaves the time to the marketer.
+    if (suggestion.kind === 'next_month' && !suggestion.at) return t('Set the time of the send yourself.');
     if (suggestion.kind === 'defer' && draft.mode === 'cron')
       return t('Defer applies to one-off and send-now campaigns, not to a recurring schedule.');
     return null;

@@ -74,7 +74,7 @@ describe('computeForecast: worked examples of the arithmetic in docs/domain.md (
         projectedMessages: 250,
         currentPlanMonthlyCost: null,
       },
-      { kind: 'next_month', month: '2026-12', cost: '0.0000', currency: 'TWD', verdict: 'ok', verdicts: [] },
+      { kind: 'next_month', month: '2026-12', at: null, cost: '0.0000', currency: 'TWD', verdict: 'ok', verdicts: [] },
     ]);
     expect(forecast.reasons.join('\n')).toContain('the light plan cannot buy additional messages');
   });
@@ -131,7 +131,15 @@ describe('computeForecast: worked examples of the arithmetic in docs/domain.md (
         saves: '1200.0000',
         currency: 'TWD',
       },
-      { kind: 'next_month', month: '2026-12', cost: '1200.0000', currency: 'TWD', verdict: 'ok', verdicts: [] },
+      {
+        kind: 'next_month',
+        month: '2026-12',
+        at: null,
+        cost: '1200.0000',
+        currency: 'TWD',
+        verdict: 'ok',
+        verdicts: [],
+      },
     ]);
   });
 
@@ -465,12 +473,22 @@ describe('computeForecast: verdicts', () => {
     expect(forecast.suggestions.find((suggestion) => suggestion.kind === 'next_month')).toEqual({
       kind: 'next_month',
       month: '2026-12',
+      at: null,
       cost: '100.0000',
       currency: 'TWD',
       verdict: 'over_budget',
       verdicts: ['over_budget'],
     });
     expect(computeForecast(input({ used: 6000, nextMonth: null })).suggestions).toEqual([]);
+  });
+
+  it("suggests next month's 1st at 10:00 in the account's zone, as an instant", () => {
+    const at = (timeZone: string) =>
+      computeForecast(input({ used: 6000, recipients: 1000, timeZone })).suggestions.find(
+        (suggestion) => suggestion.kind === 'next_month',
+      );
+    expect(at('Asia/Taipei')).toMatchObject({ month: '2026-12', at: '2026-12-01T02:00:00.000Z' });
+    expect(at('America/New_York')).toMatchObject({ month: '2026-12', at: '2026-12-01T15:00:00.000Z' });
   });
 
   it('refuses malformed input', () => {

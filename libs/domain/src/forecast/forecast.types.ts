@@ -194,6 +194,12 @@ export interface PlanSuggestion {
 export interface NextMonthSuggestion {
   kind: 'next_month';
   month: string;
+  /**
+   * When to send instead: 10:00 on the 1st of that month in the account's zone (the morning after
+   * the midnight reset, outside the night's quiet hours), for a client to set as the schedule as is;
+   * null when the forecast wasn't told the zone.
+   */
+  at: string | null;
   cost: string;
   currency: string;
   verdict: Verdict;

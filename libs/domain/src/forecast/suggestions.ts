@@ -1,5 +1,5 @@
 import { formatAmount } from '../money';
-import { PlanRecommendation, recommendPlan } from '../pricing';
+import { monthMorning, PlanRecommendation, recommendPlan } from '../pricing';
 import { assess, Assessment, largestFittingRecipients } from './assess';
 import { ForecastInput, NextMonthSuggestion, PlanSuggestion, TrimSuggestion } from './forecast.types';
 import { nextMonthSituation } from './defer';
@@ -70,6 +70,7 @@ export function nextMonthSuggestion(input: ForecastInput, assessment: Assessment
   return {
     kind: 'next_month',
     month: situation.month,
+    at: input.timeZone ? monthMorning(situation.month, input.timeZone).toISOString() : null,
     cost: formatAmount(outcome.costTotal),
     currency: situation.card.currency,
     verdict: outcome.verdicts[0] ?? 'ok',

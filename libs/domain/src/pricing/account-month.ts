@@ -79,6 +79,15 @@ function monthStart(month: string, timeZone: string): number {
   return instantOfWallClock({ year, month: number, day: 1, hour: 0, minute: 0 }, timeZone).getTime();
 }
 
+/** The hour of the 1st a send moved to a month is suggested at, in the account's zone. */
+export const MONTH_MORNING_HOUR = 10;
+
+/** 10:00 (MONTH_MORNING_HOUR) on the 1st of `month` in the zone: the next_month suggestion's instant. */
+export function monthMorning(month: string, timeZone: string): Date {
+  const { year, month: number } = parseMonth(month);
+  return instantOfWallClock({ year, month: number, day: 1, hour: MONTH_MORNING_HOUR, minute: 0 }, timeZone);
+}
+
 /**
  * Bounds by month and zone, at most KNOWN_BOUNDS_LIMIT (the oldest goes first). They depend on those
  * two alone (and the tz database, fixed while the process runs), and a request asks for them several

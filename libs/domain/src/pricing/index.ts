@@ -19,6 +19,7 @@ export {
   isMonth,
   localDateOf,
   monthBounds,
+  monthMorning,
   monthOf,
   nextMonth,
   previousMonth,
