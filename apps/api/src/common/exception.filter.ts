@@ -142,13 +142,41 @@ function fromClientError(exception: unknown): ErrorBody | null {
     return body(status, error.message ?? STATUS_CODES[status] ?? 'Bad Request');
   }
   if (error.code === 'P2002') {
-    const target = Array.isArray(error.meta?.target) ? (error.meta!.target as string[]).join(', ') : 'a unique field';
-    return body(HttpStatus.CONFLICT, `already exists (${target} must be unique)`, [
-      { field: target, problem: 'already taken' },
-    ]);
+    const fields = uniqueFields(error.meta);
+    if (!fields.length)
+      return body(HttpStatus.CONFLICT, 'already exists (a unique field must be unique)', [
+        { field: 'body', problem: 'already taken' },
+      ]);
+    const together = fields.length > 1 ? ' together' : '';
+    return body(
+      HttpStatus.CONFLICT,
+      `already exists (${fields.join(', ')} must be unique${together})`,
+      fields.map((field) => ({
+        field,
+        problem:
+          fields.length > 1 ? `already taken with ${fields.filter((f) => f !== field).join(', ')}` : 'already taken',
+      })),
+    );
   }
   if (error.code === 'P2025') return body(HttpStatus.NOT_FOUND, 'not found');
   return null;
+}
+
+/**
+ * The API's names of the columns a unique violation is about. Prisma names them in meta.target
+ * without a driver adapter; with the pg adapter (ours) only in the adapter's error, as the columns
+ * (snake_case), so a race two requests lost (a check, then the insert) named no field at all.
+ */
+export function uniqueFields(meta: unknown): string[] {
+  const record = (meta ?? {}) as {
+    target?: unknown;
+    driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } };
+  };
+  const named = Array.isArray(record.target) ? record.target : record.driverAdapterError?.cause?.constraint?.fields;
+  if (!Array.isArray(named)) return [];
+  return named
+    .filter((name): name is string => typeof name === 'string')
+    .map((name) => name.replace(/^"|"$/g, '').replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()));
 }
 
 interface RouteLayer {
