@@ -51,6 +51,10 @@ export default function RunsPage() {
     const overBudget = run.blockReasons.filter((r) => r.code === 'over_budget');
     const byCostCap = overBudget.some((r) => r.clearedBy?.includes('/withdraw'));
     const byMonthlyCap = overBudget.some((r) => !r.clearedBy?.includes('/withdraw') || r.clearedBy.includes('PATCH'));
+    // A reason only a change to the campaign clears (its cost cap: withdraw; a grown cost: submit again)
+    // blocks the same run again the moment it is retried, so a retry is not offered while one stands:
+    // the remedy above is the way forward.
+    const needsCampaignChange = run.blockReasons.some((r) => r.clearedBy?.includes('/campaigns/'));
     return (
       <Space orientation="vertical" size={4}>
         {byCostCap &&
@@ -83,7 +87,7 @@ export default function RunsPage() {
         {codes.has('needs_reapproval') && (
           <Reason>{t('The cost grew: submit the campaign for approval again.')}</Reason>
         )}
-        {can('approver', 'admin') ? (
+        {needsCampaignChange ? null : can('approver', 'admin') ? (
           <Button size="small" onClick={() => retry.mutate(run)} loading={retry.isPending}>
             {t('Retry the run')}
           </Button>
