@@ -38,6 +38,8 @@ import { IsInstant } from '../common/instant';
 import { DECIMAL_PATTERN, MoneyDto } from '../common/money.dto';
 import { PageQueryDto } from '../common/pagination';
 import { DeferPlanDto, ForecastResponseDto, ReasonDetailDto, TrimPlanDto } from '../billing/billing.dto';
+import type { ForecastResponse } from '../billing/forecast-engine.service';
+import { AudienceResponseDto, AudienceSizeResponseDto } from '../audiences/audiences.dto';
 import { CAMPAIGN_STATUSES } from './campaign-workflow';
 import { FrequencyCapDto } from '../frequency-caps/frequency-caps.dto';
 import { AB_METRICS, AB_UNDECIDED_RULES, MAX_VARIANTS, MIN_VARIANTS } from '@lcm/domain/ab-tests';
@@ -674,4 +676,54 @@ export class CampaignChangesResponseDto {
   lastApproval: CampaignLastApprovalDto | null;
   @ApiProperty({ type: [CampaignChangeDto], description: 'Empty when nothing changed, or when never approved' })
   changes: CampaignChangeDto[];
+}
+
+/** PageQueryDto's fields, with a smaller page: each campaign of it is forecast for the answer. */
+export class ApprovalListQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  lineAccountId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class ApprovalItemDto {
+  @ApiProperty({ type: CampaignResponseDto }) campaign: CampaignResponseDto;
+  @ApiProperty({
+    type: ForecastResponseDto,
+    description: 'The forecast of its next send now, as GET /campaigns/:id/forecast (stored as a preview)',
+  })
+  forecast: ForecastResponse;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      "The forecast stored with its submission, as the audit log's campaign.submitted keeps it ({id, month, recipients, messages, freeMessages, paidMessages, cost, verdict, deferral, trim, reasons, rateCardId}); null: none kept",
+  })
+  atSubmission: object | null;
+  @ApiProperty({ type: CampaignChangesResponseDto, description: 'As GET /campaigns/:id/changes' })
+  changes: CampaignChangesResponseDto;
+  @ApiProperty({ type: AudienceResponseDto, description: 'Its audience, as GET /audiences/:id' })
+  audience: AudienceResponseDto;
+  @ApiProperty({ type: AudienceSizeResponseDto, description: 'Its audience counted now, as GET /audiences/:id/size' })
+  audienceSize: AudienceSizeResponseDto;
+}
+
+export class ApprovalListResponseDto {
+  @ApiProperty({ type: [ApprovalItemDto] }) items: ApprovalItemDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }

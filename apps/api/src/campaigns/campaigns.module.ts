@@ -10,6 +10,8 @@ import { AudienceHolders } from '../ports/audience-holders';
 import { PortBindings } from '../ports/port-bindings';
 import { PortsModule } from '../ports/ports.module';
 import { ScheduledSends } from '../ports/scheduled-sends';
+import { ApprovalsController } from './approvals.controller';
+import { CampaignApprovalsService } from './campaign-approvals.service';
 import { CampaignDraftForecastService } from './campaign-draft-forecast.service';
 import { CampaignChangesService } from './campaign-changes.service';
 import { CampaignForecastService } from './campaign-forecast.service';
@@ -41,12 +43,13 @@ import { SchedulesController } from './schedules.controller';
     LineModule,
     PortsModule,
   ],
-  controllers: [CampaignsController, RunsController, SchedulesController],
+  controllers: [CampaignsController, RunsController, SchedulesController, ApprovalsController],
   providers: [
     CampaignsRepository,
     CampaignReadsService,
     CampaignWorkflowService,
     CampaignChangesService,
+    CampaignApprovalsService,
     CampaignSendNowService,
     CampaignRunsRepository,
     CampaignRunsService,

@@ -865,6 +865,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns pending approval, each with what an approver reviews: the forecast now (stored as a preview, as GET /campaigns/:id/forecast) and at submission, the changes since the last approval, the audience and its size */
+        get: operations["ApprovalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}/retry": {
         parameters: {
             query?: never;
@@ -2758,6 +2775,25 @@ export interface components {
         SchedulePreviewResponseDto: {
             /** @description After now, oldest first; fewer when the schedule ends */
             occurrences: components["schemas"]["ScheduleOccurrenceDto"][];
+        };
+        ApprovalItemDto: {
+            campaign: components["schemas"]["CampaignResponseDto"];
+            /** @description The forecast of its next send now, as GET /campaigns/:id/forecast (stored as a preview) */
+            forecast: components["schemas"]["ForecastResponseDto"];
+            /** @description The forecast stored with its submission, as the audit log's campaign.submitted keeps it ({id, month, recipients, messages, freeMessages, paidMessages, cost, verdict, deferral, trim, reasons, rateCardId}); null: none kept */
+            atSubmission: {
+                [key: string]: unknown;
+            } | null;
+            /** @description As GET /campaigns/:id/changes */
+            changes: components["schemas"]["CampaignChangesResponseDto"];
+            /** @description Its audience, as GET /audiences/:id */
+            audience: components["schemas"]["AudienceResponseDto"];
+            /** @description Its audience counted now, as GET /audiences/:id/size */
+            audienceSize: components["schemas"]["AudienceSizeResponseDto"];
+        };
+        ApprovalListResponseDto: {
+            items: components["schemas"]["ApprovalItemDto"][];
+            nextCursor: string | null;
         };
         ResultCountDto: {
             /**
@@ -7540,6 +7576,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchedulePreviewResponseDto"];
+                };
+            };
+            /** @description Bad input: `details` names each field and its problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No token or session, or a wrong or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Your role or a rule (four eyes) forbids it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description No such entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description Wrong status for the action, or a stale `version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+            /** @description A rule of the domain refuses it (e.g. the budget gate) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ApprovalsController_list: {
+        parameters: {
+            query?: {
+                lineAccountId?: string;
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalListResponseDto"];
                 };
             };
             /** @description Bad input: `details` names each field and its problem */

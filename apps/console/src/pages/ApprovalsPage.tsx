@@ -1,4 +1,4 @@
-import { useQuery, useQueries } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Descriptions, Empty, Row, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -17,49 +17,15 @@ export default function ApprovalsPage() {
   const { t, i18n } = useTranslation();
   const { account } = useAccount();
   const { can } = useAuth();
+  // One request carries every card's figures (GET /approvals): the forecast now and at submission,
+  // the changes since the last approval, the audience and its size.
   const pending = useQuery({
-    queryKey: ['campaigns', account?.id, 'pending_approval'],
+    queryKey: ['campaigns', account?.id, 'approvals'],
     enabled: !!account,
     queryFn: () =>
-      call(
-        api.GET('/api/v1/campaigns', {
-          params: { query: { lineAccountId: account!.id, status: 'pending_approval', limit: 100 } as never },
-        }),
-      ),
+      call(api.GET('/api/v1/approvals', { params: { query: { lineAccountId: account!.id, limit: 100 } } })),
   });
   const items = pending.data?.items ?? [];
-  const forecasts = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['forecast', c.id, c.version],
-      queryFn: async () =>
-        (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: c.id } } }))) as Forecast,
-    })),
-  });
-  const audits = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['campaign-audit', c.id],
-      queryFn: () => call(api.GET('/api/v1/campaigns/{id}/audit', { params: { path: { id: c.id } } })),
-    })),
-  });
-  const changes = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['campaign-changes', c.id, c.version],
-      queryFn: async () =>
-        (await call(api.GET('/api/v1/campaigns/{id}/changes', { params: { path: { id: c.id } } }))) as Changes,
-    })),
-  });
-  const audiences = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['audience', c.audienceId],
-      queryFn: () => call(api.GET('/api/v1/audiences/{id}', { params: { path: { id: c.audienceId } } })),
-    })),
-  });
-  const sizes = useQueries({
-    queries: items.map((c) => ({
-      queryKey: ['audience-size', c.audienceId],
-      queryFn: () => call(api.GET('/api/v1/audiences/{id}/size', { params: { path: { id: c.audienceId } } })),
-    })),
-  });
   if (!account) return <NoAccount />;
   return (
     <>
@@ -69,11 +35,10 @@ export default function ApprovalsPage() {
       <ErrorAlert error={pending.error} />
       {items.length === 0 && !pending.isLoading && <Empty description={t('Nothing waits for approval')} />}
       <Space orientation="vertical" style={{ width: '100%' }} size="large">
-        {items.map((campaign, i) => {
-          const submitted = audits[i]?.data?.items.filter((e) => e.action === 'campaign.submitted').at(-1);
-          const atSubmission = (submitted?.after as { forecast?: Forecast } | null)?.forecast;
-          const audience = audiences[i]?.data;
-          const size = sizes[i]?.data;
+        {items.map((item) => {
+          const { campaign, audience, audienceSize: size } = item;
+          const forecast = item.forecast as Forecast;
+          const atSubmission = item.atSubmission as Forecast | null;
           return (
             <Card
               key={campaign.id}
@@ -94,26 +59,24 @@ export default function ApprovalsPage() {
                   </Typography.Title>
                   <Descriptions size="small" column={1} bordered data-testid="approval-audience">
                     <Descriptions.Item label={t('Name')}>
-                      <Link to={`/audiences/${campaign.audienceId}`}>{audience?.name ?? '…'}</Link>
+                      <Link to={`/audiences/${campaign.audienceId}`}>{audience.name}</Link>
                     </Descriptions.Item>
                     <Descriptions.Item label={t('Rule')}>
-                      {audience ? describeRule(audience.definition as unknown as AudienceRule, t) : '…'}
+                      {describeRule(audience.definition as unknown as AudienceRule, t)}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('Recipients')}>
-                      {size ? formatNumber(size.recipients, i18n.language) : '…'}
-                      {size &&
-                        ` (${t('excluded: {{blocked}} blocked, {{unfollowed}} unfollowed', {
-                          blocked: formatNumber(size.excluded.blocked, i18n.language),
-                          unfollowed: formatNumber(size.excluded.unfollowed, i18n.language),
-                        })})`}
+                      {formatNumber(size.recipients, i18n.language)}
+                      {` (${t('excluded: {{blocked}} blocked, {{unfollowed}} unfollowed', {
+                        blocked: formatNumber(size.excluded.blocked, i18n.language),
+                        unfollowed: formatNumber(size.excluded.unfollowed, i18n.language),
+                      })})`}
                     </Descriptions.Item>
                   </Descriptions>
                   <Typography.Title level={2} style={{ fontSize: 15, marginTop: 16 }}>
                     {t('Since the last approval')}
                   </Typography.Title>
-                  <ErrorAlert error={changes[i]?.error} />
                   <ChangesTable
-                    changes={changes[i]?.data}
+                    changes={item.changes as Changes}
                     timeZone={account.timezone}
                     currency={account.monthlyBudget.currency}
                   />
@@ -124,11 +87,7 @@ export default function ApprovalsPage() {
                   <Typography.Title level={2} style={{ fontSize: 15 }}>
                     {t('Forecast now')}
                   </Typography.Title>
-                  <ForecastPanel
-                    forecast={forecasts[i]?.data}
-                    loading={forecasts[i]?.isFetching}
-                    timeZone={account.timezone}
-                  />
+                  <ForecastPanel forecast={forecast} loading={pending.isFetching} timeZone={account.timezone} />
                 </Col>
                 <Col xs={24} lg={12}>
                   <Typography.Title level={2} style={{ fontSize: 15 }}>
