@@ -254,6 +254,33 @@ describe('quiet hours: runs wait, pause and resume, each recipient once', () => 
     });
   });
 
+  it("a campaign's forecast says when the quiet hours are in force now and until when (send-now's instant), null outside them", async () => {
+    // Between the tests around it on the shared clock, which only moves forward.
+    clock.set('2027-03-17T12:30:00Z'); // 20:30 in Taipei
+    const s = await sendingScenario(t, sim, { followers: 5 });
+    await withQuietHours(s, { start: '21:00', end: '09:00' });
+    const campaignId = await approvedCampaign(t, s);
+    const forecast = async () =>
+      (await t.http().get(`/api/v1/campaigns/${campaignId}/forecast`).set(bearer(s.marketer.token)).expect(200)).body;
+    expect((await forecast()).quietHoursNow).toBeNull();
+    clock.set('2027-03-17T13:30:00Z'); // 21:30
+    expect((await forecast()).quietHoursNow).toEqual({
+      start: '21:00',
+      end: '09:00',
+      timezone: 'Asia/Taipei',
+      until: '2027-03-18T01:00:00.000Z',
+      untilLocal: '2027-03-18 09:00 +08:00',
+    });
+    // The same instant send-now answers with.
+    const refused = await t
+      .http()
+      .post(`/api/v1/campaigns/${campaignId}/send-now`)
+      .set(bearer(s.approver.token))
+      .send({})
+      .expect(422);
+    expect(refused.body.sendsAt).toBe('2027-03-18T01:00:00.000Z');
+  });
+
   it('send-now inside quiet hours is refused with the time it would go; an approver may override, with a reason, audited', async () => {
     clock.set('2027-03-17T14:00:00Z'); // 22:00
     const s = await sendingScenario(t, sim, { followers: 600 });

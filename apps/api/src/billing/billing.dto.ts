@@ -159,6 +159,17 @@ export class ReasonDetailDto {
   @ApiProperty({ description: 'The same in English, as `reasons` or `message` words it' }) text: string;
 }
 
+/** The account's quiet hours while they are in force, and when they end. */
+export class QuietHoursNowDto {
+  @ApiProperty({ example: '21:00' }) start: string;
+  @ApiProperty({ example: '09:00' }) end: string;
+  @ApiProperty({ example: 'Asia/Taipei' }) timezone: string;
+  @ApiProperty({ example: '2027-03-18T01:00:00.000Z', description: 'When they end: send-now goes from then' })
+  until: string;
+  @ApiProperty({ example: '2027-03-18 09:00 +08:00', description: "until in the account's timezone" })
+  untilLocal: string;
+}
+
 /** A forecast as the API answers it (docs/domain.md, "The forecast"); libs/domain/src/forecast has every field. */
 export class ForecastResponseDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
@@ -221,6 +232,13 @@ export class ForecastResponseDto {
   })
   trim: TrimPlanDto | null;
   @ApiProperty({ description: '{id, region, plan, currency, effectiveFrom, verified, source}' }) rateCard: object;
+  @ApiPropertyOptional({
+    type: QuietHoursNowDto,
+    nullable: true,
+    description:
+      "A campaign's forecast (GET /campaigns/:id/forecast): the account's quiet hours when they are in force at the time of asking, so send-now is refused until `until` unless an approver overrides; null when they are not",
+  })
+  quietHoursNow?: QuietHoursNowDto | null;
 }
 
 export class CampaignUsageDto {

@@ -7,6 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { ForecastResponse } from '../billing/forecast-engine.service';
 import type { Transaction } from '../database/prisma.service';
+import { formatLocalDateTime, quietAt } from '@lcm/domain/schedules';
+import type { QuietHoursNowDto } from '../billing/billing.dto';
+import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecastService } from './campaign-forecast.service';
 import { nextSendAt } from './campaign-schedule';
@@ -40,11 +43,27 @@ export class CampaignReadsService {
   }
 
   /** The forecast of the campaign's next send, stored as a preview with its inputs. */
-  async forecast(actor: AuthUser, id: string): Promise<ForecastResponse> {
+  async forecast(actor: AuthUser, id: string): Promise<ForecastResponse & { quietHoursNow: QuietHoursNowDto | null }> {
     const campaign = await this.mustFind(id);
-    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, this.clock.now()));
+    const now = this.clock.now();
+    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, now));
     await this.forecaster.store(campaign, computed, 'preview', actor.id);
-    return computed.response;
+    // Send-now's own rule (quietAt, as CampaignSendNowService refuses by it), so the console can say
+    // before asking that the send would be refused, and until when, without working it out itself.
+    const account = await this.accounts.mustFind(campaign.lineAccountId);
+    const quietHours = quietHoursOf(account);
+    const quiet = quietAt(now, quietHours, account.timezone);
+    const quietHoursNow =
+      quiet && quietHours
+        ? {
+            start: quietHours.start,
+            end: quietHours.end,
+            timezone: account.timezone,
+            until: quiet.end.toISOString(),
+            untilLocal: formatLocalDateTime(quiet.end, account.timezone),
+          }
+        : null;
+    return { ...computed.response, quietHoursNow };
   }
 
   async auditTrail(id: string): Promise<CampaignAuditResponseDto> {

@@ -1489,6 +1489,24 @@ export interface components {
             /** @description Why the whole audience would be refused */
             wouldBlock: components["schemas"]["TrimBlockReasonDto"][];
         };
+        QuietHoursNowDto: {
+            /** @example 21:00 */
+            start: string;
+            /** @example 09:00 */
+            end: string;
+            /** @example Asia/Taipei */
+            timezone: string;
+            /**
+             * @description When they end: send-now goes from then
+             * @example 2027-03-18T01:00:00.000Z
+             */
+            until: string;
+            /**
+             * @description until in the account's timezone
+             * @example 2027-03-18 09:00 +08:00
+             */
+            untilLocal: string;
+        };
         ForecastResponseDto: {
             campaignId: string | null;
             lineAccountId: string;
@@ -1523,6 +1541,8 @@ export interface components {
             trim: components["schemas"]["TrimPlanDto"] | null;
             /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
             rateCard: Record<string, never>;
+            /** @description A campaign's forecast (GET /campaigns/:id/forecast): the account's quiet hours when they are in force at the time of asking, so send-now is refused until `until` unless an approver overrides; null when they are not */
+            quietHoursNow?: components["schemas"]["QuietHoursNowDto"] | null;
         };
         CampaignUsageDto: {
             /** @description null: sends outside campaigns */
@@ -2301,6 +2321,8 @@ export interface components {
             trim: components["schemas"]["TrimPlanDto"] | null;
             /** @description {id, region, plan, currency, effectiveFrom, verified, source} */
             rateCard: Record<string, never>;
+            /** @description A campaign's forecast (GET /campaigns/:id/forecast): the account's quiet hours when they are in force at the time of asking, so send-now is refused until `until` unless an approver overrides; null when they are not */
+            quietHoursNow?: components["schemas"]["QuietHoursNowDto"] | null;
             /**
              * Format: date-time
              * @description The send forecast: the schedule's time, or its first occurrence; null: now (send-now)

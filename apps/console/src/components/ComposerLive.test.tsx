@@ -222,4 +222,49 @@ describe('"Send now" asks first', () => {
       await i18next.changeLanguage('en');
     }
   });
+
+  it("says the account's quiet hours are in force and until when, not 'OK to send', in both languages", async () => {
+    const quiet = {
+      ...forecastOf(40, 0, '0.0000'),
+      quietHoursNow: {
+        start: '21:00',
+        end: '09:00',
+        timezone: 'Asia/Taipei',
+        until: '2027-03-18T01:00:00.000Z',
+        untilLocal: '2027-03-18 09:00 +08:00',
+      },
+    };
+    api.answer = () => Response.json(quiet);
+    const { unmount } = render(
+      withQueries(<SendNowConfirm campaignId="c1" open onConfirm={() => undefined} onCancel={() => undefined} />),
+    );
+    let dialog = await screen.findByRole('dialog');
+    await waitFor(() => expect(within(dialog).getByTestId('send-now-cost').textContent).toBe('NT$0.00'));
+    expect(within(dialog).queryByText('OK to send')).toBeNull();
+    expect(within(dialog).getByText('Quiet hours until 2027-03-18 09:00 GMT+08:00')).toBeTruthy();
+    expect(within(dialog).getByTestId('send-now-quiet').textContent).toContain(
+      "The account's quiet hours are in force until 2027-03-18 09:00 GMT+08:00",
+    );
+    unmount();
+    await i18next.changeLanguage('zh-TW');
+    try {
+      render(
+        withQueries(<SendNowConfirm campaignId="c1" open onConfirm={() => undefined} onCancel={() => undefined} />),
+      );
+      dialog = await screen.findByRole('dialog');
+      await waitFor(() => expect(within(dialog).getByTestId('send-now-cost').textContent).toBe('NT$0.00'));
+      expect(within(dialog).queryByText('可以發送')).toBeNull();
+      expect(within(dialog).getByText('勿擾時段至 2027-03-18 09:00 GMT+08:00')).toBeTruthy();
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  });
+
+  it("still says 'OK to send' outside quiet hours", async () => {
+    api.answer = () => Response.json({ ...forecastOf(40, 0, '0.0000'), quietHoursNow: null });
+    render(withQueries(<SendNowConfirm campaignId="c1" open onConfirm={() => undefined} onCancel={() => undefined} />));
+    const dialog = await screen.findByRole('dialog');
+    await waitFor(() => expect(within(dialog).getByText('OK to send')).toBeTruthy());
+    expect(within(dialog).queryByTestId('send-now-quiet')).toBeNull();
+  });
 });

@@ -5,7 +5,7 @@ import { Alert, Descriptions, Modal, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { Forecast } from '../api/types';
-import { formatMoney, formatNumber } from '../format';
+import { formatMoney, formatNumber, formatTime } from '../format';
 import { ErrorAlert } from './common';
 
 export interface SendNowConfirmProps {
@@ -29,13 +29,17 @@ export function SendNowConfirm({ campaignId, open, busy, onConfirm, onCancel }: 
       (await call(api.GET('/api/v1/campaigns/{id}/forecast', { params: { path: { id: campaignId } } }))) as Forecast,
   });
   const f = forecast.isFetching ? undefined : forecast.data;
+  // The API says whether the account's quiet hours are in force now (send-now's own rule): the send
+  // is then refused until they end, whatever the budget says, unless an approver overrides.
+  const quiet = f?.quietHoursNow ?? null;
+  const quietUntil = quiet ? formatTime(quiet.until, quiet.timezone) : '';
   return (
     <Modal
       open={open}
       title={t('Send this campaign now?')}
       okText={t('Send now')}
       cancelText={t("Don't send")}
-      okButtonProps={{ disabled: !f, loading: busy, danger: !!f && f.verdict !== 'ok' }}
+      okButtonProps={{ disabled: !f, loading: busy, danger: !!f && (f.verdict !== 'ok' || !!quiet) }}
       onOk={onConfirm}
       onCancel={onCancel}
       destroyOnHidden
@@ -55,9 +59,26 @@ export function SendNowConfirm({ campaignId, open, busy, onConfirm, onCancel }: 
               <strong data-testid="send-now-cost">{formatMoney(f.cost)}</strong>
             </Descriptions.Item>
             <Descriptions.Item label={t('Verdict')}>
-              <Tag color={f.verdict === 'ok' ? 'green' : 'red'}>{t(`verdict.${f.verdict}`)}</Tag>
+              {quiet && f.verdict === 'ok' ? (
+                <Tag color="orange">{t('Quiet hours until {{until}}', { until: quietUntil })}</Tag>
+              ) : (
+                <Tag color={f.verdict === 'ok' ? 'green' : 'red'}>{t(`verdict.${f.verdict}`)}</Tag>
+              )}
             </Descriptions.Item>
           </Descriptions>
+          {quiet && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginTop: 12 }}
+              data-testid="send-now-quiet"
+              title={t("The account's quiet hours are in force until {{until}}", { until: quietUntil })}
+              description={t(
+                'Quiet hours {{start}}–{{end}} ({{timezone}}): sending now is refused until they end, unless an approver or an admin overrides them with a reason.',
+                { start: quiet.start, end: quiet.end, timezone: quiet.timezone },
+              )}
+            />
+          )}
           {f.verdict !== 'ok' && (
             <Alert
               type="warning"
