@@ -8,6 +8,7 @@ export const zhTW: Record<string, string> = {
   "The account's quiet hours are in force until {{until}}": '帳號的勿擾時段生效中，至 {{until}} 結束',
   'Quiet hours {{start}}–{{end}} ({{timezone}}): sending now is refused until they end, unless an approver or an admin overrides them with a reason.':
     '勿擾時段 {{start}}–{{end}}（{{timezone}}）：結束前立即發送會被拒絕，除非審核者或管理員填寫原因後略過勿擾時段。',
+  'Password set — sign in': '密碼已設定，請登入',
   'verdict.ok': '可以發送',
   'verdict.over_budget': '超出預算',
   'verdict.over_plan_limit': '超出方案上限',

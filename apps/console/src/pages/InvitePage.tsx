@@ -19,8 +19,11 @@ export default function InvitePage() {
         <Form
           layout="vertical"
           onFinish={(values: { password: string }) => {
-            request('POST', `/api/v1/auth/invites/${token}/accept`, { password: values.password })
-              .then(() => navigate('/login'))
+            request<{ user: { email: string } }>('POST', `/api/v1/auth/invites/${token}/accept`, {
+              password: values.password,
+            })
+              // The sign-in page says the password is set and has the email in, so only the password is asked.
+              .then((session) => navigate('/login', { state: { passwordSetFor: session.user.email } }))
               .catch(setError);
           }}
         >

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { Button, Input } from 'antd';
+import { Alert, Button, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth';
 import { LanguageSwitch } from '../LanguageSwitch';
@@ -10,11 +10,14 @@ export function LoginPage() {
   const { user, signIn } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
-  const [email, setEmail] = useState('');
+  const state = location.state as { from?: string; passwordSetFor?: string } | null;
+  // Arriving from an invite: the password was just set for this email.
+  const passwordSetFor = state?.passwordSetFor;
+  const [email, setEmail] = useState(passwordSetFor ?? '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const from = state?.from ?? '/';
   if (user) return <Navigate to={from} replace />;
   return (
     <main className="login">
@@ -31,6 +34,9 @@ export function LoginPage() {
         }}
       >
         <h1>{t('LINE campaign manager')}</h1>
+        {passwordSetFor && (
+          <Alert type="success" showIcon style={{ marginBottom: 16 }} title={t('Password set — sign in')} />
+        )}
         <label className="login-field">
           <span>{t('Email')}</span>
           <Input
