@@ -28,6 +28,10 @@ const FAST_DISPATCH = {
   DISPATCH_POLL_MS: '50',
   DISPATCH_WORKERS: '2',
   DISPATCH_LEASE_SECONDS: '5',
+  // The back-off of every retry of a call to LINE, the A/B test's reads of its figures included.
+  DISPATCH_MAX_ATTEMPTS: '4',
+  DISPATCH_RETRY_BASE_MS: '20',
+  DISPATCH_RETRY_MAX_MS: '200',
   LINE_TIMEOUT_MS: '2000',
 };
 const FINISHED = ['completed', 'partial', 'failed', 'blocked', 'cancelled'];
@@ -313,6 +317,67 @@ describe('A/B tests: variants, a wait, and the winner to the rest', () => {
       },
     });
     expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 300, distinctRecipients: 300 });
+  });
+
+  it("decides by the undecided rule, saying why, when LINE's statistics can't be read after the retries", async () => {
+    const s = await sendingScenario(t, sim, { followers: 300 });
+    const { id } = await abCampaign(s, {
+      testShare: 20,
+      metric: 'unique_click_rate',
+      waitMinutes: 30,
+      undecided: 'variant_a',
+    });
+    const { variants, remainder } = await sendVariants(s, id);
+    const unitOf = (letter: string) => variants.find((run) => run.abTest.variant === letter)!.aggregationUnit!;
+    // B would win on these figures, but LINE's statistics answer 500 to every read: an outage.
+    await setFigures(s, unitOf('A'), { uniqueClick: 20 });
+    await setFigures(s, unitOf('B'), { uniqueClick: 28 });
+    const { lastSeq } = (await request(sim.url).get(`/_sim/channels/${s.channelId}/requests`).expect(200)).body;
+    await request(sim.url)
+      .put(`/_sim/channels/${s.channelId}/faults`)
+      .send({ serverErrorRate: 1, endpoints: ['statistics_per_unit'] })
+      .expect(200);
+    try {
+      clock.advance(30 * MINUTE);
+      const rest = await waitForRun(t, s.marketer.token, remainder.id, FINISHED);
+      // DISPATCH_MAX_ATTEMPTS (4) tries after the dispatch back-off, then the rule variant_a, as for any undecided test.
+      expect(rest).toMatchObject({
+        status: 'completed',
+        progress: { recipients: 240, delivered: 240 },
+        abTest: {
+          variant: 'A',
+          decision: {
+            outcome: 'variant_a',
+            reason: 'line_unavailable',
+            lineUnavailable: { attempts: 4, lastError: expect.stringContaining('500') },
+            figures: [
+              { variant: 'A', count: null, belowThreshold: false, rate: null },
+              { variant: 'B', count: null, belowThreshold: false, rate: null },
+            ],
+          },
+        },
+      });
+      expect(rest.blockReasons).toContainEqual(
+        expect.objectContaining({
+          code: 'ab_test',
+          message: expect.stringContaining("LINE's statistics could not be read (4 attempts"),
+        }),
+      );
+      // Each try stopped at its first failed read: LINE was asked 4 times in all, not once a minute for ever.
+      const asked = (
+        await request(sim.url).get(`/_sim/channels/${s.channelId}/requests?sinceSeq=${lastSeq}`).expect(200)
+      ).body.requests.filter((entry: { endpoint: string | null }) => entry.endpoint === 'statistics_per_unit');
+      expect(asked).toHaveLength(4);
+      expect(await audit(s, id)).toContainEqual(
+        expect.objectContaining({
+          action: 'campaign.ab_test_decided',
+          after: expect.objectContaining({ outcome: 'variant_a', reason: 'line_unavailable' }),
+        }),
+      );
+      expect(await simulatorTotals(sim, s.channelId)).toMatchObject({ totalDeliveries: 300, distinctRecipients: 300 });
+    } finally {
+      await request(sim.url).delete(`/_sim/channels/${s.channelId}/faults`).expect(200);
+    }
   });
 
   it('waits once more on a tie under the rule wait, then sends none when it is still a tie', async () => {

@@ -178,6 +178,7 @@ describe("the API's reasons in the reader's language", () => {
       'note.ab_test.remainder',
       'note.ab_test.remainder_blocked',
       'note.ab_test.undecided_none',
+      'note.ab_test.line_unavailable',
       'note.no_aggregation_unit',
       'quiet_hours.waiting',
       'quiet_hours.paused',

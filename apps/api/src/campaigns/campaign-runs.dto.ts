@@ -150,7 +150,7 @@ export class RunAbTestDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary}',
+      'On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason (below_threshold | tie | nothing_delivered | line_unavailable), metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, lineUnavailable ({attempts, lastError} or null), ceiling, summary}',
   })
   decision: unknown;
   @ApiProperty({ description: 'On the remainder: how many times the rule "wait" made it wait once more' })

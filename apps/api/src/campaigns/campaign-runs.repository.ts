@@ -67,6 +67,7 @@ const RUN = modelColumns<CampaignRun>({
   abDecidedAt: 'ab_decided_at',
   abDecision: 'ab_decision',
   abWaits: 'ab_waits',
+  abReadFailures: 'ab_read_failures',
   aggregationUnit: 'aggregation_unit',
   resultsReadAt: 'results_read_at',
   createdAt: 'created_at',
@@ -184,6 +185,19 @@ export class CampaignRunsRepository {
       UPDATE campaign_runs SET lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
        WHERE id = ${runId}::uuid AND trigger = 'ab_remainder' AND status = 'scheduled' AND ab_decided_at IS NULL
          AND (lease_expires_at IS NULL OR lease_expires_at < now())`;
+    return count === 1;
+  }
+
+  /**
+   * A failed read of the remainder's figures, by the instance holding its decision: the failures so
+   * far become `failures`, and the lease runs `delayMs` from now (PostgreSQL's clock, as the claim's),
+   * so no instance reads again before the back-off is over. False when the lease is no longer `owner`'s.
+   */
+  async holdAbDecision(runId: string, owner: string, failures: number, delayMs: number): Promise<boolean> {
+    const count = await this.prisma.client.$executeRaw`
+      UPDATE campaign_runs SET ab_read_failures = ${failures},
+             lease_expires_at = now() + ${delayMs}::int * interval '1 millisecond', updated_at = now()
+       WHERE id = ${runId}::uuid AND lease_owner = ${owner} AND status = 'scheduled' AND ab_decided_at IS NULL`;
     return count === 1;
   }
 

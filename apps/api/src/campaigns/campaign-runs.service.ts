@@ -439,6 +439,11 @@ export class CampaignRunsService {
     return this.repository.claimAbRemainder(runId, owner, leaseSeconds, tx);
   }
 
+  /** The remainder's decision waits `delayMs` after a failed read of LINE (see the repository). */
+  holdAbDecision(runId: string, owner: string, failures: number, delayMs: number): Promise<boolean> {
+    return this.repository.holdAbDecision(runId, owner, failures, delayMs);
+  }
+
   /** Every run of an A/B test (its first run's id), the first included. */
   findAbTestRuns(testRunId: string, tx?: Transaction): Promise<CampaignRun[]> {
     return this.repository.findAbTestRuns(testRunId, tx);

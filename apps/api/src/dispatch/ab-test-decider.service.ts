@@ -5,10 +5,12 @@ import {
   AbDecision,
   decideRemainder,
   pickWinner,
+  unreadPick,
   variantLetter,
   VariantFigures,
   WinnerPick,
 } from '@lcm/domain/ab-tests';
+import { retryDelayMs } from '@lcm/domain/dispatch';
 import { Dec, formatAmount } from '@lcm/domain/money';
 import { describeOutcome } from '@lcm/line-client';
 import { AuditService } from '../audit/audit.service';
@@ -16,11 +18,13 @@ import { abTestOf, variantsOf } from '../campaigns/campaign-ab-test';
 import { CampaignReadsService } from '../campaigns/campaign-reads.service';
 import { CampaignRunsService } from '../campaigns/campaign-runs.service';
 import { Clock } from '../common/clock';
+import { AppConfigService } from '../config/config.service';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { ResultsService } from '../results/results.service';
 import { StatisticsBudgetService } from '../results/statistics-budget.service';
 import { FrequencyCapsService } from '../frequency-caps/frequency-caps.service';
 import { DispatchRepository } from './dispatch.repository';
+import { abLineUnavailableNote, ReadFailure } from './ab-test-notes';
 import { runNote } from './run-note';
 
 /** How long one instance holds a remainder's decision while it reads LINE (a dead one's is taken over after). */
@@ -52,6 +56,7 @@ export class AbTestDeciderService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly frequencyCaps: FrequencyCapsService,
+    private readonly config: AppConfigService,
   ) {}
 
   /** One pass over the remainders due; true when one was decided (or made to wait). */
@@ -75,35 +80,69 @@ export class AbTestDeciderService {
     if (!claimed) return 'skipped';
     const account = await this.accounts.mustFind(remainder.lineAccountId);
     const counts = new Map<string, { uniqueClick: number | null; uniqueImpression: number | null }>();
-    for (const run of readable) {
+    for (const [index, run] of readable.entries()) {
       const outcome = await this.results.read(
         { id: run.id, campaignId: run.campaignId, aggregationUnit: run.aggregationUnit!, startedAt: run.startedAt! },
         account,
       );
       if (outcome.kind !== 'accepted') {
-        // The lease stays until it expires: the next try is a minute away, not the next poll.
-        this.logger.warn(
-          { runId: remainder.id, outcome: describeOutcome(outcome) },
-          "A/B test: LINE's figures could not be read; trying again later",
-        );
-        return 'skipped';
+        // The requests that got nothing (this one, unless LINE counted it with its own 429, and the
+        // ones not made) give theirs back: an outage must not spend the channel's 60 an hour.
+        const counted = outcome.kind === 'rate_limited' ? index + 1 : index;
+        if (claimed.at && readable.length > counted)
+          await this.budget.giveBack(account.id, readable.length - counted, claimed.at);
+        return this.readFailed(remainder, owner, variantRuns, describeOutcome(outcome));
       }
       counts.set(run.id, outcome.value);
     }
-    return this.apply(remainder.id, owner, variantRuns, counts);
+    return this.apply(remainder.id, owner, variantRuns, counts, null);
   }
 
-  /** The remainder's decision taken for this instance, with the reads it needs from the budget (all or none). */
-  private async claim(remainder: CampaignRun, owner: string, reads: number): Promise<boolean> {
+  /**
+   * LINE could not be read: tried again after the dispatch back-off (one rule for every retry of a
+   * call to LINE), up to DISPATCH_MAX_ATTEMPTS; then decided without figures, by the undecided rule
+   * as any test nobody can tell, with a note saying why. Unbounded, an outage would hold the rest
+   * (and its share of the reservation) for as long as it lasts.
+   */
+  private async readFailed(
+    remainder: CampaignRun,
+    owner: string,
+    variantRuns: CampaignRun[],
+    lastError: string,
+  ): Promise<DecisionOutcome> {
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.config.values.dispatch;
+    const attempts = remainder.abReadFailures + 1;
+    if (attempts >= maxAttempts) {
+      this.logger.warn(
+        { runId: remainder.id, attempts, outcome: lastError },
+        "A/B test: LINE's figures could not be read; deciding by the undecided rule without them",
+      );
+      return this.apply(remainder.id, owner, variantRuns, new Map(), { attempts, lastError });
+    }
+    const delayMs = retryDelayMs(attempts, { baseMs: retryBaseMs, maxMs: retryMaxMs });
+    await this.runs.holdAbDecision(remainder.id, owner, attempts, delayMs);
+    this.logger.warn(
+      { runId: remainder.id, attempts, retryInMs: delayMs, outcome: lastError },
+      "A/B test: LINE's figures could not be read; trying again after a back-off",
+    );
+    return 'skipped';
+  }
+
+  /**
+   * The remainder's decision taken for this instance, with the reads it needs from the budget (all or
+   * none); `at` is when they were taken (null when none were needed), to give back the ones that fail.
+   */
+  private async claim(remainder: CampaignRun, owner: string, reads: number): Promise<{ at: Date | null } | null> {
     try {
       return await this.budget.transaction(async (tx) => {
-        if (!(await this.runs.claimAbRemainder(remainder.id, owner, DECISION_LEASE_SECONDS, tx))) return false;
-        if (reads > 0 && !(await this.budget.take(tx, remainder.lineAccountId, reads, true)).ok)
-          throw new BudgetSpent();
-        return true;
+        if (!(await this.runs.claimAbRemainder(remainder.id, owner, DECISION_LEASE_SECONDS, tx))) return null;
+        if (reads === 0) return { at: null };
+        const taken = await this.budget.take(tx, remainder.lineAccountId, reads, true);
+        if (!taken.ok) throw new BudgetSpent();
+        return { at: taken.at };
       });
     } catch (error) {
-      if (error instanceof BudgetSpent) return false;
+      if (error instanceof BudgetSpent) return null;
       throw error;
     }
   }
@@ -113,6 +152,7 @@ export class AbTestDeciderService {
     owner: string,
     variantRuns: CampaignRun[],
     counts: Map<string, { uniqueClick: number | null; uniqueImpression: number | null }>,
+    unread: ReadFailure | null,
   ): Promise<DecisionOutcome> {
     return this.repository.transaction(async (tx) => {
       const unlocked = (await this.runs.findById(remainderId, tx))!;
@@ -136,7 +176,7 @@ export class AbTestDeciderService {
           read === undefined ? null : abTest.metric === 'unique_click_rate' ? read.uniqueClick : read.uniqueImpression;
         return { variant: run.variant!, delivered: run.delivered, count };
       });
-      const pick = pickWinner(figures);
+      const pick = unread ? unreadPick(figures.length) : pickWinner(figures);
       const decision = decideRemainder(pick, abTest.undecided, remainder.abWaits);
       // The remainder may cost what the approval left after the variants.
       const spent = variantRuns.reduce((sum, run) => sum.plus(run.actualCost.toString()), new Dec(0));
@@ -147,8 +187,14 @@ export class AbTestDeciderService {
         ceiling: formatAmount(ceiling),
         recipients: remainder.recipients,
         undecided: abTest.undecided,
+        unread,
       });
-      const release = { leaseOwner: null, leaseExpiresAt: null };
+      // A new decision (after a wait) reads LINE afresh: its failures start again from none.
+      const release = { leaseOwner: null, leaseExpiresAt: null, abReadFailures: 0 };
+      // Why there were no figures, on the run itself, whatever the rule then does.
+      const unreadNotes = unread
+        ? [abLineUnavailableNote(record.lineUnavailable!, abTest.undecided, record.outcome)]
+        : [];
       if (decision.action === 'send') {
         await this.runs.update(
           remainder.id,
@@ -158,6 +204,7 @@ export class AbTestDeciderService {
             abDecidedAt: now,
             abDecision: record,
             approvedCost: formatAmount(ceiling),
+            ...(unread ? { blockReasons: unreadNotes as object[] } : {}),
           },
           tx,
         );
@@ -165,7 +212,13 @@ export class AbTestDeciderService {
         const at = new Date(now.getTime() + abTest.waitMinutes * 60_000);
         await this.runs.update(
           remainder.id,
-          { ...release, abWaits: remainder.abWaits + 1, abDecision: record, scheduledAt: at },
+          {
+            ...release,
+            abWaits: remainder.abWaits + 1,
+            abDecision: record,
+            scheduledAt: at,
+            ...(unread ? { blockReasons: unreadNotes as object[] } : {}),
+          },
           tx,
         );
         // Its recipients' caps count it at its new time (replacing the old).
@@ -189,6 +242,7 @@ export class AbTestDeciderService {
                 { reason: String(record.reason), undecided: abTest.undecided, recipients: remainder.recipients },
                 `A/B test: no winner could be told (${record.reason}); the rule "${abTest.undecided}" sends the other ${remainder.recipients} recipients nothing.`,
               ),
+              ...unreadNotes,
             ] as object[],
           },
           tx,
@@ -221,7 +275,14 @@ function decisionRecord(
   figures: VariantFigures[],
   runs: CampaignRun[],
   variants: { name: string }[],
-  context: { waits: number; readAt: Date; ceiling: string; recipients: number; undecided: string },
+  context: {
+    waits: number;
+    readAt: Date;
+    ceiling: string;
+    recipients: number;
+    undecided: string;
+    unread: ReadFailure | null;
+  },
 ) {
   const outcome = decision.action === 'send' ? (decision.by === 'winner' ? 'winner' : 'variant_a') : decision.action;
   const winner = decision.action === 'send' ? decision.variant : null;
@@ -232,16 +293,17 @@ function decisionRecord(
     runId: runs[index].id,
     delivered: f.delivered,
     count: f.count,
-    belowThreshold: f.count === null,
+    belowThreshold: f.count === null && !context.unread,
     rate: pick.rates[index],
   }));
   const shown = rows.map((row) => `${row.variant} ${row.rate ?? 'fewer than 20'}`).join(', ');
-  const summary =
-    outcome === 'winner'
+  const then = outcome === 'variant_a' ? 'variant A' : outcome === 'wait' ? 'wait once more' : 'send none';
+  const summary = context.unread
+    ? `LINE's statistics could not be read (${context.unread.attempts} attempts, the last: ${context.unread.lastError}), ` +
+      `so no winner could be told: rule ${context.undecided} → ${then}`
+    : outcome === 'winner'
       ? `variant ${variantLetter(winner!)} wins by ${metric} (${shown}; lead ${(pick as { lead: string }).lead}, margin ${AB_TIE_MARGIN})`
-      : `undecided (${reason}: ${shown}; margin ${AB_TIE_MARGIN}): rule ${context.undecided} → ${
-          outcome === 'variant_a' ? 'variant A' : outcome === 'wait' ? 'wait once more' : 'send none'
-        }`;
+      : `undecided (${reason}: ${shown}; margin ${AB_TIE_MARGIN}): rule ${context.undecided} → ${then}`;
   return {
     outcome,
     winner: winner === null ? null : variantLetter(winner),
@@ -253,6 +315,9 @@ function decisionRecord(
     waits: context.waits,
     readAt: context.readAt.toISOString(),
     remainderRecipients: context.recipients,
+    // LINE could not be read (null when it was): the tries and its last answer.
+    lineUnavailable: context.unread,
+    undecided: context.undecided,
     ceiling: context.ceiling,
     summary,
   };

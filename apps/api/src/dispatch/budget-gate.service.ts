@@ -18,6 +18,7 @@ import { Metrics } from '../metrics/metrics';
 import { QuotaRefresher } from '../ports/quota-refresher';
 import { AggregationUnitsService, NO_UNIT_NOTE } from '../results/aggregation-units.service';
 import { DispatchRepository } from './dispatch.repository';
+import { abDecisionNotes } from './ab-test-notes';
 import { RunNote, runNote } from './run-note';
 import { deferPriorityOf } from '../campaigns/campaign-defer-priority';
 import { AbTest, splitTest, variantLetter } from '@lcm/domain/ab-tests';
@@ -142,7 +143,7 @@ export class BudgetGateService {
         const notes = remainderOf
           ? [remainderNote(remainderOf, true)]
           : abRemainder
-            ? [abRemainderNote(run, true)]
+            ? [abRemainderNote(run, true), ...abDecisionNotes(run)]
             : [];
         if (abRemainder) await this.runs.update(run.id, { reservationId: null }, tx);
         await this.block(run, campaign, result.forecastId, [...result.blockReasons, ...notes], tx);
@@ -178,7 +179,7 @@ export class BudgetGateService {
       if (remainder) notes.push(remainder.note);
       if (remainderOf) notes.push(remainderNote(remainderOf, false));
       if (split) notes.push(split.note);
-      if (abRemainder) notes.push(abRemainderNote(run, false));
+      if (abRemainder) notes.push(abRemainderNote(run, false), ...abDecisionNotes(run));
       // Results are read by unit; with none left this month the run still goes, and says so.
       const aggregationUnit = await this.units.allocate(tx, account, run.id, run.aggregationUnit);
       if (!aggregationUnit) notes.push(NO_UNIT_NOTE);

@@ -2610,7 +2610,7 @@ export interface components {
              * @description On the remainder: when the winner was decided (null while it waits)
              */
             decidedAt: string | null;
-            /** @description On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason, metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, ceiling, summary} */
+            /** @description On the remainder: the last decision and its figures, {outcome: winner | variant_a | none | wait, winner, reason (below_threshold | tie | nothing_delivered | line_unavailable), metric, margin, figures: [{variant, name, runId, delivered, count, belowThreshold, rate}], waits, readAt, lineUnavailable ({attempts, lastError} or null), ceiling, summary} */
             decision: {
                 [key: string]: unknown;
             } | null;

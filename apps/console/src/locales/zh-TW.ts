@@ -567,6 +567,8 @@ export const zhTW: Record<string, string> = {
     'A/B 測試：{{variant}} 版本原本要送給發送 {{runId}} 的其餘受眾，但預算關卡拒絕了：請先解決上方的原因，再 POST /runs/:id/retry。',
   'reason.note.ab_test.undecided_none':
     'A/B 測試：無法分出勝負（{{reason}}）；依規則「{{undecided}}」，其餘 {{recipients}} 位收件人不會收到任何訊息。',
+  'reason.note.ab_test.line_unavailable':
+    'A/B 測試：無法讀取 LINE 的統計數字（嘗試 {{attempts}} 次，最後一次：{{lastError}}），因此無法分出勝負；依無法判定規則「{{undecided}}」決定（{{outcome}}）。',
   'reason.note.no_aggregation_unit':
     '本月 LINE 的 {{units}} 個彙總單位已用完，因此此發送沒有彙總單位：LINE 不會回報它的曝光數與點擊數。下個月重新計算。',
   'reason.quiet_hours.waiting': '正在等待勿擾時段於 {{at}} 結束',

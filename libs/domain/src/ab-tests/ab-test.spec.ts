@@ -1,4 +1,12 @@
-import { decideRemainder, maxMessageObjects, pickWinner, smallGroupsNote, splitTest, WinnerPick } from './ab-test';
+import {
+  decideRemainder,
+  maxMessageObjects,
+  pickWinner,
+  smallGroupsNote,
+  splitTest,
+  unreadPick,
+  WinnerPick,
+} from './ab-test';
 
 describe('A/B tests', () => {
   it('splits the test share evenly and the rest is the remainder', () => {
@@ -41,6 +49,15 @@ describe('A/B tests', () => {
         { variant: 1, delivered: 10, count: 5 },
       ]),
     ).toMatchObject({ kind: 'undecided', reason: 'nothing_delivered' });
+  });
+
+  it("is undecided without figures when LINE can't be read, and the rule decides as for any undecided test", () => {
+    const unread = unreadPick(3);
+    expect(unread).toEqual({ kind: 'undecided', reason: 'line_unavailable', rates: [null, null, null] });
+    expect(decideRemainder(unread, 'variant_a', 0)).toEqual({ action: 'send', variant: 0, by: 'variant_a' });
+    expect(decideRemainder(unread, 'none', 0)).toEqual({ action: 'none' });
+    expect(decideRemainder(unread, 'wait', 0)).toEqual({ action: 'wait' });
+    expect(decideRemainder(unread, 'wait', 1)).toEqual({ action: 'none' });
   });
 
   it('follows the undecided rule, waiting once at most', () => {

@@ -70,7 +70,19 @@ export interface VariantFigures {
 
 export type WinnerPick =
   | { kind: 'winner'; winner: number; rates: (string | null)[]; lead: string }
-  | { kind: 'undecided'; reason: 'below_threshold' | 'tie' | 'nothing_delivered'; rates: (string | null)[] };
+  | {
+      kind: 'undecided';
+      reason: 'below_threshold' | 'tie' | 'nothing_delivered' | 'line_unavailable';
+      rates: (string | null)[];
+    };
+
+/**
+ * No figures at all: LINE's statistics could not be read (an outage outlasting the retries). Like a
+ * count LINE withheld, nobody can tell, so the undecided rule decides.
+ */
+export function unreadPick(variants: number): WinnerPick {
+  return { kind: 'undecided', reason: 'line_unavailable', rates: Array<string | null>(variants).fill(null) };
+}
 
 /**
  * The winner by the metric: the variant whose rate leads every other by at least AB_TIE_MARGIN.

@@ -10,6 +10,7 @@ export {
   pickWinner,
   smallGroupsNote,
   splitTest,
+  unreadPick,
   variantLetter,
 } from './ab-test';
 export type { AbDecision, AbMetric, AbTest, AbUndecidedRule, AbVariant, VariantFigures, WinnerPick } from './ab-test';
