@@ -120,7 +120,8 @@ describe("the month's alerts", () => {
         .expect(200)
     ).body.items
       .map((item: { action: string }) => item.action)
-      .filter((action: string) => action.startsWith('alert.'));
+      .filter((action: string) => action.startsWith('alert.'))
+      .reverse(); // the log is newest first; these read in the order they happened
 
   it('keeps the signing secret write-only, and refuses alerts without one', async () => {
     const account = (await t.http().get(`/api/v1/line-accounts/${accountId}`).set(bearer(t.adminToken)).expect(200))

@@ -64,8 +64,8 @@ describe('audit log', () => {
     const all = await audit('?limit=500').expect(200);
     const items = all.body.items as AuditItem[];
     const audienceEvents = items.filter((item) => item.entityId === audienceId);
-    expect(audienceEvents.map((item) => item.action)).toEqual(['audience.created', 'audience.updated']);
-    expect(audienceEvents[1]).toMatchObject({
+    expect(audienceEvents.map((item) => item.action)).toEqual(['audience.updated', 'audience.created']);
+    expect(audienceEvents[0]).toMatchObject({
       entityType: 'audience',
       actorId: marketer.id,
       actor: { id: marketer.id, name: 'Test marketer', email: expect.stringMatching(/^marketer-/) },
@@ -73,8 +73,8 @@ describe('audit log', () => {
       after: { definition: { all: [] } },
     });
     const accountEvents = items.filter((item) => item.entityId === accountId);
-    expect(accountEvents.map((item) => item.action)).toEqual(['line_account.created', 'line_account.updated']);
-    expect(accountEvents[1]).toMatchObject({
+    expect(accountEvents.map((item) => item.action)).toEqual(['line_account.updated', 'line_account.created']);
+    expect(accountEvents[0]).toMatchObject({
       actor: { name: 'Administrator' },
       before: { monthlyBudget: { amount: '500.0000' } },
       after: { monthlyBudget: { amount: '800.0000' } },
@@ -86,7 +86,7 @@ describe('audit log', () => {
 
   it('filters by entity, actor, action and time, each alone and together', async () => {
     const byEntity = await audit(`?entityType=audience&entityId=${audienceId}`).expect(200);
-    expect(byEntity.body.items.map((item: AuditItem) => item.action)).toEqual(['audience.created', 'audience.updated']);
+    expect(byEntity.body.items.map((item: AuditItem) => item.action)).toEqual(['audience.updated', 'audience.created']);
 
     const byActor = await audit(`?actorId=${marketer.id}`).expect(200);
     expect(byActor.body.items.length).toBe(2);
@@ -109,7 +109,7 @@ describe('audit log', () => {
     expect(window.body.items.map((item: AuditItem) => item.entityId)).toEqual([audienceId]);
   });
 
-  it('pages with limit and cursor, oldest first, without gaps or repeats', async () => {
+  it('pages with limit and cursor, newest first, without gaps or repeats', async () => {
     const everything = (await audit('?limit=500').expect(200)).body.items as (AuditItem & { id: string })[];
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -123,7 +123,10 @@ describe('audit log', () => {
     } while (cursor);
     expect(seen).toEqual(everything.map((item) => item.id));
     const times = everything.map((item) => item.createdAt);
-    expect([...times].sort()).toEqual(times);
+    expect([...times].sort().reverse()).toEqual(times);
+    // The first page is what just happened, not the service's start-up.
+    const first = (await audit('?limit=1').expect(200)).body.items as AuditItem[];
+    expect(first.map((item) => item.action)).toEqual(['audience.updated']);
   });
 
   it('refuses bad filters with 400 naming the field, and marketers with 403', async () => {

@@ -102,7 +102,8 @@ describe('signing in (people, not scripts)', () => {
       .expect(200);
     const entries = (log.body.items as { action: string; actor: { id: string } | null; after: unknown }[])
       .filter((entry) => entry.action !== 'user.created')
-      .map((entry) => ({ action: entry.action, actor: entry.actor?.id ?? null, after: entry.after }));
+      .map((entry) => ({ action: entry.action, actor: entry.actor?.id ?? null, after: entry.after }))
+      .reverse(); // the log is newest first; these read in the order they happened
     expect(entries).toEqual([
       { action: 'user.sign_in_failed', actor: null, after: { address: '198.51.100.7' } },
       { action: 'user.signed_in', actor: person.id, after: { address: '198.51.100.8' } },

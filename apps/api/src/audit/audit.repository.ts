@@ -48,9 +48,9 @@ export class AuditRepository {
     });
   }
 
-  /** One keyset page (limit + 1 rows, oldest first) of the events that pass every given filter. */
+  /** One keyset page (limit + 1 rows, newest first: a reader opens the log for what just happened) of the events that pass every given filter. */
   async search(filter: AuditFilter, page: PageQueryDto): Promise<(AuditRecord & Keyset)[]> {
-    const keyset = keysetArgs(page);
+    const keyset = keysetArgs(page, 'desc');
     const createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
     const rows = await this.prisma.client.auditEvent.findMany({
       ...keyset,
