@@ -257,7 +257,7 @@ describe('dispatch: many runs, many instances, one budget', () => {
     ).toBe('completed');
     await t.http().post(`/api/v1/runs/${completed[0].id}/retry`).set(bearer(s.approver.token)).expect(409);
     await t.http().post(`/api/v1/runs/${blocked[1].id}/retry`).set(bearer(s.marketer.token)).expect(403);
-  });
+  }, 240_000); // twenty sends queue on the account month, one gate at a time: slow on a loaded 2-core CI machine
 
   it("a send-now whose run a scheduler gated first still answers with the gate's verdict: 422 for a blocked run, never 202", async () => {
     // NT$100 left under the cap, 1,000 paid messages at NT$0.2 forecast NT$200: the gate blocks.
