@@ -12,6 +12,7 @@ const account = () => ({
 interface AuditItem {
   entityType: string;
   entityId: string;
+  entityName: string | null;
   action: string;
   actorId: string | null;
   actor: { id: string; name: string; email: string } | null;
@@ -67,6 +68,7 @@ describe('audit log', () => {
     expect(audienceEvents.map((item) => item.action)).toEqual(['audience.updated', 'audience.created']);
     expect(audienceEvents[0]).toMatchObject({
       entityType: 'audience',
+      entityName: 'VIP',
       actorId: marketer.id,
       actor: { id: marketer.id, name: 'Test marketer', email: expect.stringMatching(/^marketer-/) },
       before: { definition: { tag: 'vip' } },
@@ -75,10 +77,16 @@ describe('audit log', () => {
     const accountEvents = items.filter((item) => item.entityId === accountId);
     expect(accountEvents.map((item) => item.action)).toEqual(['line_account.updated', 'line_account.created']);
     expect(accountEvents[0]).toMatchObject({
+      entityName: 'Audit store',
       actor: { name: 'Administrator' },
       before: { monthlyBudget: { amount: '500.0000' } },
       after: { monthlyBudget: { amount: '800.0000' } },
     });
+    // Each entry names what it is about, as it is called now.
+    expect(items.filter((item) => item.entityId === marketer.id).map((item) => item.entityName)).toEqual([
+      'Test marketer',
+    ]);
+    expect(items.every((item) => typeof item.entityName === 'string')).toBe(true);
     expect(JSON.stringify(all.body)).not.toMatch(/never-shown/);
     // The system's own entries (the bootstrap admin) have no actor.
     expect(items.find((item) => item.action === 'user.bootstrapped')).toMatchObject({ actorId: null, actor: null });

@@ -26,11 +26,15 @@ export class AuditLogService {
     };
     if (filter.from && filter.to && filter.from >= filter.to) throw ApiError.field('to', 'must be later than from');
     const rows = await this.audit.search(filter, query);
-    const actors = await this.users.namesOf(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])));
+    const [actors, names] = await Promise.all([
+      this.users.namesOf(rows.flatMap((row) => (row.actorId ? [row.actorId] : []))),
+      this.audit.entityNames(rows),
+    ]);
     return toPage(rows, query, (row): AuditEventResponseDto => ({
       id: row.id,
       entityType: row.entityType,
       entityId: row.entityId,
+      entityName: names.get(`${row.entityType}:${row.entityId}`) ?? null,
       action: row.action,
       actorId: row.actorId,
       actor: row.actorId ? (actors.get(row.actorId) ?? null) : null,

@@ -51,6 +51,13 @@ export class AuditEventResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: AUDIT_ENTITY_TYPES }) entityType: string;
   @ApiProperty({ format: 'uuid' }) entityId: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Autumn sale',
+    description: "The entity's current name (a rate card: region, plan and first day); null when it is not found",
+  })
+  entityName: string | null;
   @ApiProperty({ example: 'audience.updated' }) action: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: the system (scheduler, dispatch)' })
   actorId: string | null;

@@ -85,6 +85,42 @@ export class AuditRepository {
     return row ? { ...row, before: row.before ?? null, after: row.after ?? null } : null;
   }
 
+  /**
+   * The current name of each entity an entry is about, keyed `type:id` (a deleted audience keeps its
+   * row, so its name too); an entity not found is left out. One query per entity type on the page.
+   */
+  async entityNames(refs: { entityType: string; entityId: string }[]): Promise<Map<string, string>> {
+    const idsOf = (type: string) => [...new Set(refs.filter((r) => r.entityType === type).map((r) => r.entityId))];
+    const db = this.prisma.client;
+    const select = { id: true, name: true } as const;
+    const [campaigns, audiences, accounts, users, rateCards] = await Promise.all([
+      idsOf('campaign').length ? db.campaign.findMany({ where: { id: { in: idsOf('campaign') } }, select }) : [],
+      idsOf('audience').length ? db.audience.findMany({ where: { id: { in: idsOf('audience') } }, select }) : [],
+      idsOf('line_account').length
+        ? db.lineAccount.findMany({ where: { id: { in: idsOf('line_account') } }, select })
+        : [],
+      idsOf('user').length ? db.user.findMany({ where: { id: { in: idsOf('user') } }, select }) : [],
+      idsOf('rate_card').length
+        ? db.rateCard.findMany({
+            where: { id: { in: idsOf('rate_card') } },
+            select: { id: true, region: true, plan: true, effectiveFrom: true },
+          })
+        : [],
+    ]);
+    const names = new Map<string, string>();
+    for (const [type, rows] of [
+      ['campaign', campaigns],
+      ['audience', audiences],
+      ['line_account', accounts],
+      ['user', users],
+    ] as const)
+      for (const row of rows) names.set(`${type}:${row.id}`, row.name);
+    // A rate card has no name: its region, plan and first day say which it is.
+    for (const card of rateCards)
+      names.set(`rate_card:${card.id}`, `${card.region} ${card.plan} ${card.effectiveFrom.toISOString().slice(0, 10)}`);
+    return names;
+  }
+
   async listFor(entityType: string, entityId: string): Promise<AuditRecord[]> {
     const rows = await this.prisma.client.auditEvent.findMany({
       where: { entityType, entityId },

@@ -22,6 +22,11 @@ export class AuditService {
     return this.repository.search(filter, page);
   }
 
+  /** The current names of the entities entries are about, keyed `type:id`. */
+  entityNames(refs: { entityType: string; entityId: string }[]): Promise<Map<string, string>> {
+    return this.repository.entityNames(refs);
+  }
+
   latestSince(
     entityType: string,
     entityId: string,

@@ -1002,6 +1002,11 @@ export interface components {
             entityType: "audience" | "campaign" | "line_account" | "rate_card" | "user";
             /** Format: uuid */
             entityId: string;
+            /**
+             * @description The entity's current name (a rate card: region, plan and first day); null when it is not found
+             * @example Autumn sale
+             */
+            entityName: string | null;
             /** @example audience.updated */
             action: string;
             /**

@@ -127,12 +127,17 @@ export default function AuditPage() {
         }}
         columns={[
           { title: t('Time'), render: (_, e) => formatTime(e.createdAt, tz) },
-          { title: t('Action'), render: (_, e) => <Tag>{e.action}</Tag> },
+          {
+            title: t('Action'),
+            // In words; a code the console has no words for yet is shown as it is.
+            render: (_, e) => <Tag title={e.action}>{t(`auditAction.${e.action}`, { defaultValue: e.action })}</Tag>,
+          },
           {
             title: t('Entity'),
             render: (_, e) => {
               const to = linkOf(e.entityType, e.entityId);
-              const label = `${t(`entity.${e.entityType}`)} ${e.entityId.slice(0, 8)}`;
+              // The API's current name for it; the id's start only when the entity is gone.
+              const label = `${t(`entity.${e.entityType}`)} ${e.entityName ?? e.entityId.slice(0, 8)}`;
               return to ? <Link to={to}>{label}</Link> : label;
             },
           },
