@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Campaign, LineAccount } from '@lcm/database';
-import type { OverBudgetPolicy } from '@lcm/domain/forecast';
+import { type OverBudgetPolicy, type RestOfSend, underWayNote, withoutOwnHolds } from '@lcm/domain/forecast';
 import { ApiError } from '../common/api-error';
 import type { AudienceSizeResponseDto } from '../audiences/audiences.dto';
 import { campaignFrequencyCap } from '../frequency-caps/frequency-caps.service';
@@ -110,6 +110,43 @@ export class CampaignForecastService {
         reasons: [...computed.response.reasons, note.text],
         reasonDetails: [...computed.response.reasonDetails, note],
       };
+    return computed;
+  }
+
+  /**
+   * The forecast of a send under way: of what it has still to send (`rest`, restOfSend), in the
+   * month that part goes, as its own gate will forecast it (policy block: a part already split off
+   * is never deferred or trimmed again), against the month without what the campaign's own runs
+   * hold, since those holds are the rest itself: counting them as "reserved" beside the rest, and
+   * the variants already sent in "spent" beside the whole test again, counted the campaign twice.
+   */
+  async computeRest(campaign: ForecastSubject, rest: RestOfSend, account?: LineAccount): Promise<ComputedForecast> {
+    const lineAccount = account ?? (await this.accounts.mustFind(campaign.lineAccountId));
+    await this.quota.refreshIfStale(lineAccount);
+    const month = await this.ledger.readMonth(lineAccount.id, rest.month);
+    const others = withoutOwnHolds({ messages: month.reservedMessages, cost: month.reservedCost }, rest.held);
+    const computed = await this.engine.compute(
+      lineAccount,
+      { ...month, reservedMessages: others.messages, reservedCost: others.cost },
+      {
+        recipients: rest.recipients,
+        messageObjects: rest.messageObjects,
+        costCap: campaign.costCap?.toString() ?? null,
+        overBudgetPolicy: 'block',
+        deferrable: false,
+      },
+      {
+        campaignId: campaign.id,
+        sendAt: rest.sendAt,
+        dueSends: await this.scheduled.dueInMonth(lineAccount, rest.month),
+      },
+    );
+    const note = underWayNote(rest, computed.response.cost.currency);
+    computed.response = {
+      ...computed.response,
+      reasons: [note.text, ...computed.response.reasons],
+      reasonDetails: [note, ...computed.response.reasonDetails],
+    };
     return computed;
   }
 

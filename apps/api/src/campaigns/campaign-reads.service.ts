@@ -12,6 +12,8 @@ import type { QuietHoursNowDto } from '../billing/billing.dto';
 import { quietHoursOf } from '../line-accounts/line-accounts.mapper';
 import { LineAccountsService } from '../line-accounts/line-accounts.service';
 import { CampaignForecastService } from './campaign-forecast.service';
+import { CampaignRunsService } from './campaign-runs.service';
+import { restOfSend } from '@lcm/domain/forecast';
 import { nextSendAt } from './campaign-schedule';
 import { AUDIENCE_HOLDING_STATUSES } from './campaign-workflow';
 import { CampaignAuditResponseDto, CampaignListQueryDto, CampaignResponseDto } from './campaigns.dto';
@@ -27,6 +29,7 @@ export class CampaignReadsService {
     private readonly accounts: LineAccountsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly runs: CampaignRunsService,
   ) {}
 
   async list(query: CampaignListQueryDto): Promise<Page<CampaignResponseDto>> {
@@ -42,15 +45,24 @@ export class CampaignReadsService {
     return this.respond(await this.mustFind(id));
   }
 
-  /** The forecast of the campaign's next send, stored as a preview with its inputs. */
+  /**
+   * The forecast of the campaign's next send, stored as a preview with its inputs. While a one-off
+   * send is under way (sending, an A/B test waiting for its winner, a rest deferred to the reset),
+   * the next send is what it has still to send, not the whole audience again. A recurring
+   * campaign's next send is its next occurrence, a run of its own: its forecast is the usual one.
+   */
   async forecast(actor: AuthUser, id: string): Promise<ForecastResponse & { quietHoursNow: QuietHoursNowDto | null }> {
     const campaign = await this.mustFind(id);
     const now = this.clock.now();
-    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, now));
+    const account = await this.accounts.mustFind(campaign.lineAccountId);
+    const rest =
+      campaign.scheduleCron === null ? restOfSend(await this.runs.underWay(campaign), now, account.timezone) : null;
+    const computed = rest
+      ? await this.forecaster.computeRest(campaign, rest, account)
+      : await this.forecaster.compute(campaign, nextSendAt(campaign, now), account);
     await this.forecaster.store(campaign, computed, 'preview', actor.id);
     // Send-now's own rule (quietAt, as CampaignSendNowService refuses by it), so the console can say
     // before asking that the send would be refused, and until when, without working it out itself.
-    const account = await this.accounts.mustFind(campaign.lineAccountId);
     const quietHours = quietHoursOf(account);
     const quiet = quietAt(now, quietHours, account.timezone);
     const quietHoursNow =

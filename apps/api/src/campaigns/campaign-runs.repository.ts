@@ -295,6 +295,31 @@ export class CampaignRunsRepository {
   }
 
   /** The campaign's runs that started sending, in the order they started. */
+  /**
+   * The campaign's runs under way — sending or paused, or a part of its send waiting for its time
+   * (an A/B test's remainder, the rest deferred to the reset) — each with its recipients not yet
+   * sent (its batches still pending or being sent), for the forecast of what is left to send.
+   */
+  async underWay(campaignId: string): Promise<{ run: CampaignRun; unsent: number }[]> {
+    const runs = await this.prisma.client.campaignRun.findMany({
+      where: {
+        campaignId,
+        OR: [
+          { status: { in: ['sending', 'paused'] } },
+          { status: 'scheduled', trigger: { in: ['ab_remainder', 'deferred'] } },
+        ],
+      },
+      orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+    });
+    if (runs.length === 0) return [];
+    const ids = runs.map((run) => run.id);
+    const rows = await this.prisma.client.$queryRaw<{ run_id: string; unsent: number }[]>`
+      SELECT run_id::text AS run_id, coalesce(sum(recipients), 0)::int AS unsent FROM run_batches
+       WHERE run_id = ANY(${ids}::uuid[]) AND status IN ('pending', 'sending') GROUP BY run_id`;
+    const unsent = new Map(rows.map((row) => [row.run_id, row.unsent]));
+    return runs.map((run) => ({ run, unsent: unsent.get(run.id) ?? 0 }));
+  }
+
   listStartedForCampaign(campaignId: string): Promise<CampaignRun[]> {
     return this.prisma.client.campaignRun.findMany({
       where: { campaignId, startedAt: { not: null } },

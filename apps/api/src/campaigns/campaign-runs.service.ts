@@ -18,7 +18,9 @@ import { CampaignRunsRepository, ResultsRun, RunChanges } from './campaign-runs.
 import { CampaignsRepository } from './campaigns.repository';
 import { scheduleOf } from './campaign-schedule';
 import { RunWait, toRunResponse } from './campaign-runs.mapper';
-import { variantsOf } from './campaign-ab-test';
+import { messageObjectsOf, messagesFor, variantsOf } from './campaign-ab-test';
+import type { RunUnderWay } from '@lcm/domain/forecast';
+import { Dec, formatAmount } from '@lcm/domain/money';
 
 /** Run statuses after which a run never sends again (retry, a dispatch concern, starts it over). */
 export const FINISHED_RUN_STATUSES: readonly CampaignRunStatus[] = [
@@ -515,6 +517,35 @@ export class CampaignRunsService {
     tx: Transaction,
   ): Promise<void> {
     return this.repository.addRunProgress(runId, delta, tx);
+  }
+
+  /**
+   * The campaign's runs under way, as the forecast of the rest of its send reads them: what each
+   * has still to send, in which content, and what its held reservation still holds.
+   */
+  async underWay(campaign: Pick<Campaign, 'id' | 'messages' | 'variants'>): Promise<RunUnderWay[]> {
+    const rows = await this.repository.underWay(campaign.id);
+    const reservations = await this.reservationsOf(rows.map((row) => row.run));
+    return rows.map(({ run, unsent }) => {
+      const reservation = run.reservationId ? reservations.get(run.reservationId) : undefined;
+      return {
+        id: run.id,
+        status: run.status as RunUnderWay['status'],
+        scheduledAt: run.scheduledAt,
+        unsent,
+        // An undecided A/B remainder may get any variant: the largest, as the test's forecast counts it.
+        messageObjects: run.variant === null ? messageObjectsOf(campaign) : messagesFor(campaign, run.variant).length,
+        held:
+          reservation && reservation.status === 'held'
+            ? {
+                reservationId: reservation.id,
+                month: reservation.month,
+                messages: reservation.messages - reservation.settledMessages,
+                cost: formatAmount(Dec(reservation.cost).minus(reservation.settledCost)),
+              }
+            : null,
+      };
+    });
   }
 
   // For results, which reads runs and takes their reading turns through this service.

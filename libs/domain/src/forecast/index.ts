@@ -38,3 +38,5 @@ export type {
   TrimSuggestion,
   Verdict,
 } from './forecast.types';
+export { restOfSend, underWayNote, withoutOwnHolds } from './under-way';
+export type { RestOfSend, RunUnderWay } from './under-way';
