@@ -168,6 +168,8 @@ describe("the API's reasons in the reader's language", () => {
       'needs_reapproval.cost',
       'needs_reapproval.lapsed',
       'policy.trim',
+      'policy.defer',
+      'campaign.under_way',
       'note.trimmed',
       'note.deferred',
       'note.deferred.remainder',

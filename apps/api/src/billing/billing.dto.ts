@@ -174,9 +174,17 @@ export class QuietHoursNowDto {
 export class ForecastResponseDto {
   @ApiProperty({ nullable: true, type: String }) campaignId: string | null;
   @ApiProperty() lineAccountId: string;
-  @ApiProperty() month: string;
+  @ApiProperty({
+    description:
+      "The account's month the send goes in. A campaign's forecast (GET /campaigns/:id/forecast) while its send is under way (a run sending or paused, an A/B test's remainder waiting for the winner, the rest deferred to the reset) is of what it has still to send, in the month its next part goes, as that part's gate will forecast it: its own sends are in quota.used and budget.spentThisMonth, and what its own runs hold is not in quota.reserved or budget.reservedThisMonth (reasonDetails[0] is campaign.under_way, with the runs and what they hold)",
+  })
+  month: string;
   @ApiProperty() computedAt: string;
-  @ApiProperty() recipients: number;
+  @ApiProperty({
+    description:
+      "Recipients of the send forecast: the whole audience (after the campaign's limits), also under policy trim and defer (see trim and deferral for the part that goes now); of a send under way, those still to send",
+  })
+  recipients: number;
   @ApiPropertyOptional({
     type: AudienceExcludedDto,
     description:
@@ -197,7 +205,11 @@ export class ForecastResponseDto {
   quota: object;
   @ApiProperty() freeMessages: number;
   @ApiProperty() paidMessages: number;
-  @ApiProperty({ description: '{amount, currency, bands: [{from, to, unitPrice, messages, amount}]}' }) cost: object;
+  @ApiProperty({
+    description:
+      "{amount, currency, bands: [{from, to, unitPrice, messages, amount}]}: all `recipients` sent in `month` at this month's figures (the cost an approval covers). Under policy defer that is not what this month pays: this month pays deferral.now.cost, the reset's month deferral.later.cost, and reasonDetails[0] (policy.defer) says so; under trim the gate sends trim's part",
+  })
+  cost: object;
   @ApiProperty({
     description: '{monthlyCap, spentThisMonth, reservedThisMonth, remainingAfter, overBy, costCap, currency}',
   })

@@ -74,6 +74,7 @@ describe('ForecastPanel', () => {
     expect(within(panel).getByText('4,500')).toBeTruthy();
     expect(within(panel).getByText('7,400')).toBeTruthy();
     expect(screen.getByTestId('forecast-cost').textContent).toBe('NT$1,234.50');
+    expect(screen.queryByTestId('forecast-cost-this-month')).toBeNull();
     expect(screen.getByTestId('verdict').textContent).toBe('Over budget');
     expect(within(panel).getByText('LINE figures unknown')).toBeTruthy();
     const bands = within(screen.getByRole('table', { name: 'Cost by price band' })).getAllByRole('row');
@@ -149,6 +150,11 @@ describe('ForecastPanel', () => {
     };
     const deferred = { ...forecast, deferral: defer, suggestions: [defer, ...forecast.suggestions] } as Forecast;
     render(<ForecastPanel forecast={deferred} timeZone="Asia/Taipei" onApply={onApply} />);
+    // What this month pays is the part that goes now; the forecast's cost is all of them sent now.
+    expect(screen.getByTestId('forecast-cost-this-month').textContent).toBe('NT$0.00');
+    expect(screen.getByText('This month pays')).toBeTruthy();
+    expect(screen.getByText('Cost if all sent now')).toBeTruthy();
+    expect(screen.getByTestId('forecast-cost').textContent).toBe('NT$1,234.50');
     const parts = within(screen.getByTestId('deferral'));
     expect(
       parts.getByText(/4,500 recipients, 4,500 free and 0 paid messages, NT\$0\.00, 2026-12-01 18:00/),

@@ -113,8 +113,20 @@ export function ForecastPanel({
             <Descriptions.Item label={t('Messages')}>{n(forecast.messages)}</Descriptions.Item>
             <Descriptions.Item label={t('Free messages')}>{n(forecast.freeMessages)}</Descriptions.Item>
             <Descriptions.Item label={t('Paid messages')}>{n(forecast.paidMessages)}</Descriptions.Item>
-            <Descriptions.Item label={t('Cost')}>
-              <strong data-testid="forecast-cost">{formatMoney(forecast.cost)}</strong>
+            {/* Under defer the cost is all of them sent now (what deferring avoids); this month pays the part that goes now. */}
+            {forecast.deferral && (
+              <Descriptions.Item label={t('This month pays')}>
+                <strong data-testid="forecast-cost-this-month">
+                  {formatMoney({ amount: forecast.deferral.now.cost, currency: forecast.deferral.now.currency })}
+                </strong>
+              </Descriptions.Item>
+            )}
+            <Descriptions.Item label={forecast.deferral ? t('Cost if all sent now') : t('Cost')}>
+              {forecast.deferral ? (
+                <span data-testid="forecast-cost">{formatMoney(forecast.cost)}</span>
+              ) : (
+                <strong data-testid="forecast-cost">{formatMoney(forecast.cost)}</strong>
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('Left under the cap after this send')}>
               {forecast.budget.remainingAfter === null

@@ -320,6 +320,8 @@ export const zhTW: Record<string, string> = {
   'Send now': '立即發送',
   'Send test': '發送測試',
   'Policy defer: two parts': '延後策略：分兩次發送',
+  'This month pays': '本月支付',
+  'Cost if all sent now': '全部現在發送的費用',
   Now: '現在',
   'At the monthly reset': '每月重置後',
   '{{recipients}} recipients, {{free}} free and {{paid}} paid messages, {{cost}}, {{at}}':
@@ -548,6 +550,10 @@ export const zhTW: Record<string, string> = {
     'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，其餘 {{rest}} 位不會收到任何訊息。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
   'reason.ab_test.groups_too_small.wait':
     'A/B 測試的組別太小，無法判定：{{recipients}} 位的 {{testShare}}% 是 {{tested}} 位，分給 {{variants}} 個版本，最小的一組 {{smallest}} 位；LINE 不提供少於 {{minimum}} 的數字，因此無法分出勝負。依無法判定規則，會再等待 {{waitMinutes}} 分鐘，之後其餘 {{rest}} 位不會收到任何訊息。每個版本至少需要 {{minimum}} 位：請提高測試比例或受眾。',
+  'reason.policy.defer':
+    '超出預算時延後：本月支付 {{thisMonthCost}} {{currency}}，現在發送給 {{now}} 位（{{thisMonth}}）；其餘 {{later}} 位（{{laterMessages}} 則訊息）於每月重置時（{{at}}）發送，{{laterMonth}} 的預估費用 {{laterCost}} {{currency}}（{{laterVerdict}}）。預估的費用 {{allNowCost}} {{currency}} 是全部現在發送的費用，延後即可避免。',
+  'reason.campaign.under_way':
+    '此活動的發送正在進行中：此預估是尚未發送的部分，{{recipients}} 位收件人（發送 {{runs}}），依本月目前的狀況：已發送的部分已計入本月的用量與支出，其本身的發送保留的 {{heldMessages}} 則訊息（{{heldCost}} {{currency}}）不會重複計算。',
   'reason.needs_reapproval.lapsed': '此發送核准後，活動已變更或失去核准；需要重新核准。',
   // A run's notes (blockReasons with clearedBy null) and what holds it (statusDetails): they block nothing.
   'reason.note.trimmed': '為符合預算，收件人由 {{from}} 位縮減為 {{to}} 位（超出預算時縮減）。',

@@ -2,6 +2,7 @@ import { formatAmount } from '../money';
 import { isMonth, summarizeRateCard } from '../pricing';
 import { assess, Assessment } from './assess';
 import {
+  DeferSuggestion,
   Forecast,
   ForecastBudget,
   ForecastInput,
@@ -54,6 +55,13 @@ export function computeForecast(input: ForecastInput): Forecast {
         warnings: [...explanation.warnings, trimLine(trim, assessment.recipients)],
       }
     : { verdicts: assessment.verdicts, ...explanation };
+  // Under defer the figures stay the whole audience's sent now (what the approval covers and deferring
+  // saves); the first reason says what this month pays, lest that cost read as the send's price.
+  const deferred = input.overBudgetPolicy === 'defer' && deferral ? deferDetail(deferral, assessment) : null;
+  if (deferred) {
+    outcome.lines = [deferred.text, ...outcome.lines];
+    outcome.details = [deferred, ...outcome.details];
+  }
   return {
     month: input.month,
     recipients: assessment.recipients,
@@ -136,6 +144,34 @@ function trimDetail(trim: TrimPlan, recipients: number): ReasonDetail {
       leftOut: trim.leftOut,
     },
     text: trimLine(trim, recipients),
+  };
+}
+
+/** Policy defer's split in words: what this month pays, what the reset's month pays, and what all now would. */
+function deferDetail(deferral: DeferSuggestion, assessment: Assessment): ReasonDetail {
+  const { now, later } = deferral;
+  const n = (value: number) => value.toLocaleString('en-US');
+  const allNow = formatAmount(assessment.costTotal);
+  return {
+    code: 'policy.defer',
+    params: {
+      now: now.recipients,
+      thisMonth: now.month,
+      thisMonthCost: now.cost,
+      later: later.recipients,
+      laterMessages: later.messages,
+      laterMonth: later.month,
+      at: later.at ?? '',
+      laterCost: later.cost,
+      laterVerdict: later.verdict,
+      allNowCost: allNow,
+      currency: now.currency,
+    },
+    text:
+      `Policy defer: this month pays ${now.cost} ${now.currency}, for the ${n(now.recipients)} recipients sent now (${now.month}); ` +
+      `the other ${n(later.recipients)} (${n(later.messages)} messages) go at the monthly reset${later.at ? `, ${later.at}` : ''}, ` +
+      `forecast in ${later.month} at ${later.cost} ${later.currency} (${later.verdict}). ` +
+      `The forecast's cost, ${allNow} ${now.currency}, is all ${n(assessment.recipients)} sent now, which deferring avoids.`,
   };
 }
 
