@@ -133,4 +133,80 @@ describe('A/B test views', () => {
     expect(screen.queryByTestId('variant-previews')).toBeNull();
     expect(screen.getByText('Hello')).toBeTruthy();
   });
+
+  const undecided = {
+    outcome: 'variant_a',
+    winner: 'A',
+    reason: 'below_threshold',
+    metric: 'unique_click_rate',
+    margin: '0.01',
+    undecided: 'variant_a',
+    figures: [
+      { variant: 'A', rate: null },
+      { variant: 'B', rate: '0.0500' },
+    ],
+    lineUnavailable: null,
+    summary: 'undecided (below_threshold: A fewer than 20, B 0.0500; margin 0.01): rule variant_a → variant A',
+  };
+  const renderDecision = (decision: object, outcome = 'variant_a') =>
+    render(
+      <AbTestResultsView
+        abTest={{
+          testRunId: 'a',
+          metric: 'unique_click_rate',
+          testShare: 20,
+          outcome,
+          winner: 'A',
+          decision,
+          variants: [run({ variant: 'A' }), run({ variant: 'B' })],
+          remainder: null,
+        }}
+        countText={() => '—'}
+        rateText={(rate) => (rate === null ? '—' : `${Number(rate) * 100}%`)}
+      />,
+    );
+
+  it("words the decision from its fields, not the API's English summary, with a capitalised column header", () => {
+    renderDecision(undecided);
+    const text = screen.getByTestId('ab-test-results').textContent!;
+    expect(text).toContain(
+      'Undecided (a variant has fewer than 20: A fewer than 20, B 5%; margin 1%): rule “send variant A” → variant A went to the rest',
+    );
+    expect(text).not.toContain('below_threshold');
+    expect(screen.getByRole('columnheader', { name: 'Unique clicks' })).toBeTruthy();
+    expect(screen.queryByRole('columnheader', { name: 'unique click rate' })).toBeNull();
+  });
+
+  it('words a winner and a decision LINE could not be read for, and all of it in zh-TW', async () => {
+    const { unmount } = renderDecision(
+      {
+        ...undecided,
+        outcome: 'winner',
+        winner: 'B',
+        reason: null,
+        figures: [
+          { variant: 'A', rate: '0.0300' },
+          { variant: 'B', rate: '0.0500' },
+        ],
+      },
+      'winner',
+    );
+    expect(screen.getByTestId('ab-test-results').textContent).toContain(
+      'Variant B wins by unique click rate (A 3%, B 5%; margin 1%)',
+    );
+    unmount();
+    await i18next.changeLanguage('zh-TW');
+    const zh = renderDecision(undecided);
+    const text = screen.getByTestId('ab-test-results').textContent!;
+    expect(text).toContain(
+      '無法判定（有版本少於 20：A 少於 20、B 5%；差距門檻 1%）：規則「發送 A 版本」→ 其餘對象收到 A 版本',
+    );
+    expect(text).not.toMatch(/undecided|below_threshold|rule variant_a/);
+    expect(screen.getByRole('columnheader', { name: '不重複點擊數' })).toBeTruthy();
+    zh.unmount();
+    renderDecision({ ...undecided, reason: 'line_unavailable', lineUnavailable: { attempts: 3, lastError: '503' } });
+    expect(screen.getByTestId('ab-test-results').textContent).toContain(
+      '無法讀取 LINE 的統計數據（嘗試 3 次，最後一次：503），無法判定勝出版本：規則「發送 A 版本」→ 其餘對象收到 A 版本',
+    );
+  });
 });

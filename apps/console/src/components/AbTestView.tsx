@@ -64,6 +64,56 @@ export function AbTestVariants({ variants, abTest }: { variants: Variant[]; abTe
   );
 }
 
+/** The decision's structured fields (the remainder's abTest.decision), as the API stores them. */
+interface AbDecisionRecord {
+  outcome?: string;
+  winner?: string | null;
+  reason?: string | null;
+  metric?: string;
+  margin?: string;
+  undecided?: string;
+  figures?: { variant: string; rate: string | null }[];
+  lineUnavailable?: { attempts: number; lastError: string } | null;
+  summary?: string;
+}
+
+/**
+ * How the winner was decided, in the reader's language from the decision's fields (its `summary` is
+ * the API's English for logs); a decision without the fields falls back to that summary.
+ */
+export function decisionText(
+  decision: AbDecisionRecord | null,
+  t: (key: string, options?: Record<string, unknown>) => string,
+  rateText: (rate: string | null) => string,
+): string | undefined {
+  if (!decision?.outcome || !decision.figures) return decision?.summary;
+  const figures = decision.figures
+    .map((f) => `${f.variant} ${f.rate === null ? t('fewer than 20') : rateText(f.rate)}`)
+    .join(t(', '));
+  const margin = decision.margin ? rateText(decision.margin) : '—';
+  const then = t(`abThen.${decision.outcome}`, { defaultValue: decision.outcome });
+  const rule = t(`abRule.${decision.undecided}`, { defaultValue: decision.undecided ?? '' });
+  if (decision.lineUnavailable)
+    return t(
+      "LINE's statistics could not be read ({{attempts}} attempts, the last: {{error}}), so no winner could be told: rule “{{rule}}” → {{then}}",
+      { attempts: decision.lineUnavailable.attempts, error: decision.lineUnavailable.lastError, rule, then },
+    );
+  if (decision.outcome === 'winner')
+    return t('Variant {{winner}} wins by {{metric}} ({{figures}}; margin {{margin}})', {
+      winner: decision.winner,
+      metric: t(`metric.${decision.metric}`),
+      figures,
+      margin,
+    });
+  return t('Undecided ({{reason}}: {{figures}}; margin {{margin}}): rule “{{rule}}” → {{then}}', {
+    reason: t(`abReason.${decision.reason}`, { defaultValue: decision.reason ?? '' }),
+    figures,
+    margin,
+    rule,
+    then,
+  });
+}
+
 /** Each variant's figures side by side, the remainder's, and how the winner was decided. */
 export function AbTestResultsView({
   abTest,
@@ -75,7 +125,7 @@ export function AbTestResultsView({
   rateText: (rate: string | null) => string;
 }) {
   const { t, i18n } = useTranslation();
-  const decision = abTest.decision as { summary?: string } | null;
+  const decision = abTest.decision as AbDecisionRecord | null;
   const rows = [...abTest.variants, ...(abTest.remainder ? [abTest.remainder] : [])];
   const rateOf = (run: RunResults) =>
     abTest.metric === 'unique_click_rate' ? run.rates.uniqueClickRate : run.rates.uniqueImpressionRate;
@@ -94,7 +144,7 @@ export function AbTestResultsView({
                 })
               : t(`abOutcome.${abTest.outcome}`)
         }
-        description={decision?.summary}
+        description={decisionText(decision, t, rateText)}
       />
       <Table
         size="small"
@@ -109,7 +159,11 @@ export function AbTestResultsView({
           },
           { title: t('Name'), render: (_, run: RunResults) => run.variantName ?? '—' },
           { title: t('Delivered'), render: (_, run: RunResults) => formatNumber(run.delivered, i18n.language) },
-          { title: t(`metric.${abTest.metric}`), render: (_, run: RunResults) => countText(run, abTest.metric) },
+          {
+            // The column holds the metric's count (the rate is the next one): "Unique clicks".
+            title: t(`metricCount.${abTest.metric}`),
+            render: (_, run: RunResults) => countText(run, abTest.metric),
+          },
           { title: t('Rate'), render: (_, run: RunResults) => rateText(rateOf(run)) },
         ]}
       />

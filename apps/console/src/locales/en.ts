@@ -143,4 +143,17 @@ export const en: Record<string, string> = {
   'auditAction.user.signed_out': 'Signed out',
   'auditAction.user.token_rotated': 'API token rotated',
   'auditAction.user.updated': 'User edited',
+  // A/B decisions in words, from the decision's fields.
+  'metricCount.unique_click_rate': 'Unique clicks',
+  'metricCount.unique_impression_rate': 'Unique impressions',
+  'abReason.below_threshold': 'a variant has fewer than 20',
+  'abReason.tie': 'too close to call',
+  'abReason.nothing_delivered': 'a variant delivered to nobody',
+  'abReason.line_unavailable': "LINE's statistics could not be read",
+  'abRule.variant_a': 'send variant A',
+  'abRule.none': 'send none',
+  'abRule.wait': 'wait once more',
+  'abThen.variant_a': 'variant A went to the rest',
+  'abThen.none': 'the rest got nothing',
+  'abThen.wait': 'waiting once more',
 };

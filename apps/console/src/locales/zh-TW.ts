@@ -722,4 +722,24 @@ export const zhTW: Record<string, string> = {
   'auditAction.user.signed_out': '登出',
   'auditAction.user.token_rotated': '更換 API 權杖',
   'auditAction.user.updated': '編輯使用者',
+  // A/B decisions in words, from the decision's fields.
+  'metricCount.unique_click_rate': '不重複點擊數',
+  'metricCount.unique_impression_rate': '不重複開啟數',
+  'abReason.below_threshold': '有版本少於 20',
+  'abReason.tie': '差距太小無法判定',
+  'abReason.nothing_delivered': '有版本未送達任何人',
+  'abReason.line_unavailable': '無法讀取 LINE 的統計數據',
+  'abRule.variant_a': '發送 A 版本',
+  'abRule.none': '不發送',
+  'abRule.wait': '再等一次',
+  'abThen.variant_a': '其餘對象收到 A 版本',
+  'abThen.none': '其餘對象未收到任何訊息',
+  'abThen.wait': '再等一次',
+  ', ': '、',
+  "LINE's statistics could not be read ({{attempts}} attempts, the last: {{error}}), so no winner could be told: rule “{{rule}}” → {{then}}":
+    '無法讀取 LINE 的統計數據（嘗試 {{attempts}} 次，最後一次：{{error}}），無法判定勝出版本：規則「{{rule}}」→ {{then}}',
+  'Variant {{winner}} wins by {{metric}} ({{figures}}; margin {{margin}})':
+    '{{winner}} 版本以{{metric}}勝出（{{figures}}；差距門檻 {{margin}}）',
+  'Undecided ({{reason}}: {{figures}}; margin {{margin}}): rule “{{rule}}” → {{then}}':
+    '無法判定（{{reason}}：{{figures}}；差距門檻 {{margin}}）：規則「{{rule}}」→ {{then}}',
 };
