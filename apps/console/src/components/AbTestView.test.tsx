@@ -148,7 +148,7 @@ describe('A/B test views', () => {
     lineUnavailable: null,
     summary: 'undecided (below_threshold: A fewer than 20, B 0.0500; margin 0.01): rule variant_a → variant A',
   };
-  const renderDecision = (decision: object, outcome = 'variant_a') =>
+  const renderDecision = (decision: Record<string, unknown>, outcome: 'variant_a' | 'winner' = 'variant_a') =>
     render(
       <AbTestResultsView
         abTest={{
