@@ -109,7 +109,8 @@ function workflowFor(campaign: Campaign) {
     runs,
     forecaster,
     {} as LineAccountsService,
-    {} as AudiencesService,
+    // The audience exists: approve holds its row (FOR SHARE) against a concurrent delete.
+    { holdForCampaign: async () => true } as unknown as AudiencesService,
     audit,
     clock,
     { monthChanged: () => Promise.resolve() } as MonthWatcher,
