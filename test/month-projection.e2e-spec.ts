@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
+import { approvedScheduledCampaign } from './support/campaign-fixture';
 import { TestClock } from './support/test-clock';
 
 const channelId = '1650001401';
@@ -70,39 +71,14 @@ describe("the month's projection", () => {
   const sync = () =>
     t.http().post(`/api/v1/line-accounts/${accountId}/quota-sync`).set(bearer(t.adminToken)).expect(200);
 
-  async function approvedCampaign(name: string, definition: object, schedule: object) {
-    const audience = await t
-      .http()
-      .post('/api/v1/audiences')
-      .set(bearer(marketer.token))
-      .send({ lineAccountId: accountId, name, definition })
-      .expect(201);
-    const campaign = await t
-      .http()
-      .post('/api/v1/campaigns')
-      .set(bearer(marketer.token))
-      .send({
-        lineAccountId: accountId,
-        audienceId: audience.body.id,
-        name,
-        messages: [{ type: 'text', text: `${name}!` }],
-        schedule,
-      })
-      .expect(201);
-    await t
-      .http()
-      .post(`/api/v1/campaigns/${campaign.body.id}/submit`)
-      .set(bearer(marketer.token))
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post(`/api/v1/campaigns/${campaign.body.id}/approve`)
-      .set(bearer(approver.token))
-      .send({})
-      .expect(200);
-    return campaign.body.id as string;
-  }
+  const approvedCampaign = (name: string, definition: object, schedule: object) =>
+    approvedScheduledCampaign(
+      t,
+      { accountId, marketerToken: marketer.token, approverToken: approver.token },
+      name,
+      definition,
+      schedule,
+    );
 
   it("projects a fresh account's earlier LINE count as it is, not stretched across the month", async () => {
     await sync();
