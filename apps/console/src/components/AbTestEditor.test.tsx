@@ -28,6 +28,7 @@ const api = vi.hoisted(() => {
 import { AuthProvider } from '../auth';
 import { AccountProvider } from '../account';
 import CampaignEditPage from '../pages/CampaignEditPage';
+import { savedCampaign } from '../test-fixtures';
 
 // The whole composer in jsdom on a shared machine: an answer can take more than the default second.
 configure({ asyncUtilTimeout: 5000 });
@@ -68,34 +69,8 @@ function forecastOf(recipients: number, reasonDetails: unknown[] = []) {
 }
 
 /** A saved campaign as the API answers it, from a body the composer sent. */
-function campaignOf(body: Record<string, unknown>, version = 1) {
-  return {
-    id: 'c1',
-    lineAccountId: 'a1',
-    audienceId: 'u1',
-    name: 'Winter sale test',
-    messages: [],
-    variants: null,
-    abTest: null,
-    requestsPerRecipient: 1,
-    schedule: null,
-    maxRecipients: null,
-    costCap: null,
-    overBudgetPolicy: 'block',
-    frequencyCap: null,
-    deferPriority: null,
-    status: 'draft',
-    createdById: 'm1',
-    lastEditedById: 'm1',
-    submission: null,
-    approval: null,
-    lastRejection: null,
-    createdAt: '2026-12-01T10:00:00.000Z',
-    updatedAt: '2026-12-01T10:00:00.000Z',
-    ...body,
-    version,
-  };
-}
+const campaignOf = (body: Record<string, unknown>, version = 1) =>
+  savedCampaign({ name: 'Winter sale test', ...body }, version);
 
 const session = { role: 'marketer' };
 

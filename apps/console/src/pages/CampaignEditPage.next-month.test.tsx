@@ -25,6 +25,7 @@ const api = vi.hoisted(() => {
 import { AuthProvider } from '../auth';
 import { AccountProvider } from '../account';
 import CampaignEditPage from './CampaignEditPage';
+import { savedCampaign } from '../test-fixtures';
 
 // The whole composer in jsdom on a shared machine: an answer can take more than the default second.
 configure({ asyncUtilTimeout: 5000 });
@@ -75,34 +76,8 @@ function forecast() {
   };
 }
 
-function campaignOf(body: Record<string, unknown>, version: number) {
-  return {
-    id: 'c1',
-    lineAccountId: 'a1',
-    audienceId: 'u1',
-    name: 'Winter sale',
-    messages: [{ type: 'text', text: 'Hot tea, half price' }],
-    variants: null,
-    abTest: null,
-    requestsPerRecipient: 1,
-    schedule: null,
-    maxRecipients: null,
-    costCap: null,
-    overBudgetPolicy: 'block',
-    frequencyCap: null,
-    deferPriority: null,
-    status: 'draft',
-    createdById: 'm1',
-    lastEditedById: 'm1',
-    submission: null,
-    approval: null,
-    lastRejection: null,
-    createdAt: '2026-12-01T10:00:00.000Z',
-    updatedAt: '2026-12-01T10:00:00.000Z',
-    ...body,
-    version,
-  };
-}
+const campaignOf = (body: Record<string, unknown>, version: number) =>
+  savedCampaign({ messages: [{ type: 'text', text: 'Hot tea, half price' }], ...body }, version);
 
 function answer(method: string, url: string, body: unknown): Response {
   if (url === '/api/v1/auth/session')
