@@ -212,6 +212,12 @@ describe("the month's alerts", () => {
     expect(blocked.body.text).toContain('"May sale"');
     expect(blocked.body.text).toContain('over_budget');
     for (const r of receiver.received) expect(r.signature).toBe(signed(r.raw));
+    // The receiver answers before the service records the delivery: wait for the log, not the wire.
+    await until('three deliveries in the audit log', async () => {
+      const delivered = (await auditActions()).filter((action: string) => action === 'alert.delivered');
+      return delivered.length >= 3 ? delivered : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await auditActions()).filter((action: string) => action === 'alert.delivered')).toHaveLength(3);
   });
 
