@@ -44,6 +44,9 @@ export type ForecastSubject = Pick<
  */
 @Injectable()
 export class CampaignForecastService {
+  /** The decision forecasts being computed, by campaign, version and send time (computeForDecision). */
+  private readonly deciding = new Map<string, Promise<ComputedForecast>>();
+
   constructor(
     private readonly accounts: LineAccountsService,
     private readonly audiences: AudiencesService,
@@ -111,6 +114,21 @@ export class CampaignForecastService {
         reasonDetails: [...computed.response.reasonDetails, note],
       };
     return computed;
+  }
+
+  /**
+   * The forecast a submission or an approval of a saved campaign decides on. Requests for the same
+   * campaign, version and send time that arrive while one is being computed share it (read-only):
+   * a burst of approvals, of which PostgreSQL lets one through, computed it fifty times, and those
+   * reads and the event loop were the whole service's (the burst e2e's /health bound).
+   */
+  computeForDecision(campaign: Campaign, sendAt: Date | null): Promise<ComputedForecast> {
+    const key = `${campaign.id}:${campaign.version}:${sendAt?.toISOString() ?? 'now'}`;
+    const running = this.deciding.get(key);
+    if (running) return running;
+    const computing = this.compute(campaign, sendAt).finally(() => this.deciding.delete(key));
+    this.deciding.set(key, computing);
+    return computing;
   }
 
   /**

@@ -90,7 +90,7 @@ function workflowFor(campaign: Campaign) {
     },
   } as unknown as CampaignRunsService;
   const forecaster = {
-    compute: () => Promise.resolve(computed),
+    computeForDecision: () => Promise.resolve(computed),
     store: (_campaign: Campaign, _computed: ComputedForecast, purpose: string) => {
       writes.forecasts.push(purpose);
       return Promise.resolve('forecast-1');

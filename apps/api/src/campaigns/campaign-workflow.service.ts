@@ -193,8 +193,10 @@ export class CampaignWorkflowService {
     const campaign = await this.reads.mustFind(id);
     this.checkAction('submit', campaign, dto.version);
     this.assertScheduleAhead(campaign, 'submitting');
-    const computed = await this.forecaster.compute(campaign, nextSendAt(campaign, this.clock.now()));
+    const computed = await this.forecaster.computeForDecision(campaign, nextSendAt(campaign, this.clock.now()));
     return this.repository.transaction(async (tx) => {
+      // As approve: a submission that lost the race answers 409 on the row's lock, having written nothing.
+      await this.lockForAction('submit', id, campaign.version, tx);
       const forecastId = await this.forecaster.store(campaign, computed, 'submission', actor.id, tx);
       const resubmitted = campaign.status === 'blocked';
       const after = await this.transition(
@@ -239,8 +241,11 @@ export class CampaignWorkflowService {
     this.assertScheduleAhead(campaign, 'approving');
     const now = this.clock.now();
     const sendAt = firstSendAt(scheduleOf(campaign), now);
-    const computed = await this.forecaster.compute(campaign, sendAt);
+    const computed = await this.forecaster.computeForDecision(campaign, sendAt);
     const answer = await this.repository.transaction(async (tx) => {
+      // Queued on the campaign's row before anything is written: an approval that lost the race
+      // (the version moved while it waited) answers 409 here, without storing a forecast first.
+      await this.lockForAction('approve', id, campaign.version, tx);
       // The forecast above found the audience; a delete since (or in flight) is decided here, on its row.
       if (!(await this.audiences.holdForCampaign(campaign.audienceId, tx)))
         throw ApiError.unprocessable(
