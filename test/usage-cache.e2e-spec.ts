@@ -151,6 +151,60 @@ describe("the month's usage, cached", () => {
     expect(after.projection.endOfMonthMessages).toBe(before.projection.endOfMonthMessages - before.used + 900);
   });
 
+  it("counts an audience again once any statement changed the account's contacts, whoever wrote it", async () => {
+    const audience = (
+      await one
+        .http()
+        .post('/api/v1/audiences')
+        .set(bearer(marketer.token))
+        .send({ lineAccountId: accountId, name: 'VIPs, counted', definition: { tag: 'vip' } })
+        .expect(201)
+    ).body.id;
+    const size = async (t: TestApp) =>
+      (await t.http().get(`/api/v1/audiences/${audience}/size`).set(bearer(marketer.token)).expect(200)).body;
+    const vip = userId(1000);
+    expect((await size(two)).recipients).toBe(11); // 10 tagged at the start and the one added above
+    expect((await size(two)).recipients).toBe(11); // warm
+
+    // Through the API on the other instance: blocked.
+    await one
+      .http()
+      .put(`/api/v1/line-accounts/${accountId}/contacts`)
+      .set(bearer(marketer.token))
+      .send({ contacts: [{ lineUserId: vip, tags: ['vip'], status: 'blocked' }] })
+      .expect(200);
+    expect(await size(two)).toMatchObject({ recipients: 10, excluded: { blocked: 1 } });
+    // Any other writer of the table (a script, an older build): its statements move the counter too.
+    await one.db.pool.query(`UPDATE contacts SET status = 'following' WHERE line_user_id = $1`, [vip]);
+    expect(await size(two)).toMatchObject({ recipients: 11, excluded: { blocked: 0 } });
+    await one.db.pool.query(`DELETE FROM contacts WHERE line_user_id = $1`, [vip]);
+    expect((await size(two)).recipients).toBe(10);
+    await one.db.pool.query(
+      `INSERT INTO contacts (id, line_account_id, line_user_id, tags, status, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, '{vip}', 'following', now())`,
+      [accountId, vip],
+    );
+    expect((await size(two)).recipients).toBe(11);
+
+    // What the counter is for: a write that doesn't move it (its trigger off) is not seen by a warm
+    // instance, which shows the count is reused; a fresh one counts it.
+    await one.db.pool.query('ALTER TABLE contacts DISABLE TRIGGER contacts_updated');
+    try {
+      await one.db.pool.query(`UPDATE contacts SET status = 'unfollowed' WHERE line_user_id = $1`, [vip]);
+      expect((await size(two)).recipients).toBe(11);
+      const fresh = await createTestApp({}, one, { clock });
+      try {
+        expect((await size(fresh)).recipients).toBe(10);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await one.db.pool.query('ALTER TABLE contacts ENABLE TRIGGER contacts_updated');
+    }
+    await one.db.pool.query(`UPDATE contacts SET status = 'following' WHERE line_user_id = $1`, [vip]);
+    expect((await size(two)).recipients).toBe(11);
+  });
+
   it('answers from warm caches exactly what a fresh instance answers, as the month goes on', async () => {
     for (const at of ['2027-03-02T00:00:00Z', '2027-03-16T03:00:00Z', '2027-03-31T15:59:00Z']) {
       clock.set(at);

@@ -4,6 +4,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ContactsController } from './contacts.controller';
 import { ContactImportRepository } from './contact-import.repository';
 import { ContactImportProgressRepository } from './contact-import-progress.repository';
+import { ContactCountsCache } from './contact-counts.cache';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 
@@ -11,7 +12,13 @@ import { ContactsService } from './contacts.service';
 @Module({
   imports: [LineAccountsModule, MetricsModule],
   controllers: [ContactsController],
-  providers: [ContactsRepository, ContactImportRepository, ContactImportProgressRepository, ContactsService],
+  providers: [
+    ContactCountsCache,
+    ContactsRepository,
+    ContactImportRepository,
+    ContactImportProgressRepository,
+    ContactsService,
+  ],
   exports: [ContactsService],
 })
 export class ContactsModule {}

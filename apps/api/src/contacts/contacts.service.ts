@@ -16,6 +16,7 @@ import {
   ContactResponseDto,
   ContactsUpsertResponseDto,
 } from './contacts.dto';
+import { ContactCountsCache } from './contact-counts.cache';
 import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } from './contacts.repository';
 import { CsvParser } from './csv-parser';
 import { CsvContactImport, ImportSummary } from './csv-import';
@@ -40,6 +41,7 @@ export class ContactsService {
     private readonly progress: ContactImportProgressRepository,
     private readonly accounts: LineAccountsService,
     private readonly metrics: Metrics,
+    private readonly counts: ContactCountsCache,
   ) {}
 
   /**
@@ -200,9 +202,21 @@ export class ContactsService {
     return toPageBy(rows, query, toContactResponse, (row) => [row.lineUserId]);
   }
 
-  /** For audiences: the contacts that match a compiled rule, by status. */
-  countMatching(lineAccountId: string, predicate: ContactPredicate, cap: CapWindow | null): Promise<ContactCounts> {
-    return this.repository.countMatching(lineAccountId, predicate, cap);
+  /**
+   * For audiences: the contacts that match a compiled rule, by status. A count that reads only the
+   * account's contacts is reused while none of them changed (ContactCountsCache); under a frequency
+   * cap it depends on deliveries, and a rule with a subquery (postback taps) on another table, so
+   * those are counted every time.
+   */
+  async countMatching(
+    lineAccountId: string,
+    predicate: ContactPredicate,
+    cap: CapWindow | null,
+  ): Promise<ContactCounts> {
+    const count = () => this.repository.countMatching(lineAccountId, predicate, cap);
+    if (cap || /\bFROM\b/i.test(predicate.sql)) return count();
+    const changeSeq = await this.repository.changeSeq(lineAccountId);
+    return this.counts.get(lineAccountId, changeSeq, predicate, count);
   }
 
   /** For audiences: the first following contacts that match a compiled rule, in lineUserId order. */
