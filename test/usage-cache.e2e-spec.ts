@@ -217,4 +217,21 @@ describe("the month's usage, cached", () => {
       }
     }
   });
+
+  it('counts again after a TRUNCATE of the contacts, which has no rows for a statement trigger to see', async () => {
+    const audience = (
+      await one
+        .http()
+        .post('/api/v1/audiences')
+        .set(bearer(marketer.token))
+        .send({ lineAccountId: accountId, name: 'Everyone, counted', definition: { all: [] } })
+        .expect(201)
+    ).body.id;
+    const size = async (t: TestApp) =>
+      (await t.http().get(`/api/v1/audiences/${audience}/size`).set(bearer(marketer.token)).expect(200)).body
+        .recipients;
+    expect(await size(two)).toBeGreaterThan(0);
+    await one.db.pool.query('TRUNCATE contacts');
+    expect(await size(two)).toBe(0);
+  });
 });

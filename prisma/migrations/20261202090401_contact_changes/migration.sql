@@ -30,3 +30,15 @@ CREATE TRIGGER "contacts_updated" AFTER UPDATE ON "contacts"
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION "contacts_changed"();
 CREATE TRIGGER "contacts_deleted" AFTER DELETE ON "contacts"
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION "contacts_changed"();
+
+-- TRUNCATE has no rows to look at: every account's counter moves (a row made for those without one).
+CREATE FUNCTION "contacts_truncated"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "contact_changes" AS cc ("line_account_id", "seq")
+    SELECT "id", 1 FROM "line_accounts" ORDER BY 1
+  ON CONFLICT ("line_account_id") DO UPDATE SET "seq" = cc."seq" + 1;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "contacts_truncated" AFTER TRUNCATE ON "contacts"
+  FOR EACH STATEMENT EXECUTE FUNCTION "contacts_truncated"();
