@@ -126,6 +126,47 @@ describe('a contact belongs to an existing LINE account', () => {
     expect(await contactsOf(id)).toBe(0);
   });
 
+  it('under REPEATABLE READ, neither race leaves a contact without its account', async () => {
+    // The delete cascades on its own snapshot there; the insert's bump of the account's
+    // contact_changes counter is what makes it a serialization failure (see the migration).
+    const early = await account();
+    {
+      const [inserter, deleter] = [await connect(), await connect()];
+      await deleter.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await deleter.query('SELECT 1 FROM line_accounts LIMIT 1'); // its snapshot, before the insert
+      await insertContacts(inserter, [[early, 'U1']]);
+      const failure = await deleter
+        .query('DELETE FROM line_accounts WHERE id = $1', [early])
+        .then(() => deleter.query('COMMIT'))
+        .then(() => null)
+        .catch((error: { code?: string }) => error.code);
+      await deleter.query('ROLLBACK').catch(() => undefined);
+      expect(failure).toBe('40001');
+    }
+    const waited = await account();
+    {
+      const [inserter, deleter] = [await connect(), await connect()];
+      await deleter.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await deleter.query('SELECT 1 FROM line_accounts LIMIT 1');
+      await inserter.query('BEGIN');
+      await insertContacts(inserter, [[waited, 'U1']]);
+      const deleting = deleter
+        .query('DELETE FROM line_accounts WHERE id = $1', [waited])
+        .then(() => deleter.query('COMMIT'))
+        .then(() => null)
+        .catch((error: { code?: string }) => error.code);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await inserter.query('COMMIT');
+      expect(await deleting).toBe('40001');
+      await deleter.query('ROLLBACK').catch(() => undefined);
+    }
+    const orphans = await db.pool.query(
+      'SELECT count(*)::int AS n FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM line_accounts a WHERE a.id = c.line_account_id)',
+    );
+    expect(orphans.rows[0].n).toBe(0);
+    expect([await contactsOf(early), await contactsOf(waited)]).toEqual([1, 1]);
+  });
+
   it('an insert into an account whose delete rolls back goes through once the delete is gone', async () => {
     const id = await account();
     const [inserter, deleter] = [await connect(), await connect()];

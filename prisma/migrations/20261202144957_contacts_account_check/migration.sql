@@ -7,9 +7,10 @@ ALTER TABLE "contacts" DROP CONSTRAINT "contacts_line_account_id_fkey";
 -- each) was a sixth of the write (README, "Contacts import").
 
 -- A contact names an existing account. The accounts the statement's rows name are locked FOR KEY
--- SHARE, as the foreign key locked them, so an account can't be deleted under an uncommitted insert;
--- one deleted before the lock is missing from the check that follows (a statement of its own, so it
--- sees what committed meanwhile), and the statement fails as a foreign key violation would.
+-- SHARE, as the foreign key locked them, so an account can't be deleted under an uncommitted insert.
+-- One deleted before the lock: under READ COMMITTED the lock skips it and the check that follows (a
+-- statement of its own, so it sees what committed meanwhile) finds it missing, and the statement
+-- fails as a foreign key violation would; under REPEATABLE READ the lock itself fails (40001).
 CREATE FUNCTION "contacts_account_exists"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   missing uuid;
@@ -29,8 +30,8 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- Named to run before contacts_inserted (statement triggers run in name order): the counter is bumped
--- only for a statement that holds.
+-- Named to run before contacts_inserted (statement triggers run in name order), so a statement locks
+-- its accounts before their contact_changes counters, the order the account's delete takes them in.
 CREATE TRIGGER "contacts_account_exists" AFTER INSERT ON "contacts"
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "contacts_account_exists"();
 
@@ -54,7 +55,11 @@ CREATE TRIGGER "line_accounts_id_kept" BEFORE UPDATE OF "id" ON "line_accounts"
   EXECUTE FUNCTION "line_accounts_id_kept"();
 
 -- Deleting an account deletes its contacts (ON DELETE CASCADE did). An insert that locked the account
--- first makes the delete wait for it, and this statement then sees its committed rows.
+-- first makes the delete wait for it. Under READ COMMITTED this statement then sees the insert's
+-- committed rows and deletes them. Under REPEATABLE READ it reads the delete's older snapshot and
+-- would miss them; what refuses that delete (40001) is the insert's bump of the account's
+-- contact_changes counter (contacts_inserted, migration contact_changes), a row the delete cascades
+-- to. So contacts_inserted is part of this guarantee: don't disable it outside a test that knows.
 CREATE FUNCTION "line_accounts_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM "contacts" c USING gone WHERE c."line_account_id" = gone."id";
