@@ -1,7 +1,6 @@
 -- DropForeignKey
 ALTER TABLE "contacts" DROP CONSTRAINT "contacts_line_account_id_fkey";
 
-
 -- What the foreign key did, once per statement instead of once per row: a contacts import writes up
 -- to a million rows in one transaction, and the per-row check (an index lookup and a key-share lock
 -- each) was a sixth of the write (README, "Contacts import").
@@ -35,24 +34,20 @@ END $$;
 CREATE TRIGGER "contacts_account_exists" AFTER INSERT ON "contacts"
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "contacts_account_exists"();
 
--- A contact stays in its account (nothing moves one; the foreign key cascaded an account's new id).
-CREATE FUNCTION "contacts_account_kept"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A contact stays in its account (nothing moves one), and an account keeps its id (the foreign key
+-- cascaded a new one): one refusal, its message the trigger's argument.
+CREATE FUNCTION "key_change_refused"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'a contact''s line_account_id can''t change' USING ERRCODE = 'integrity_constraint_violation';
+  RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 
 CREATE TRIGGER "contacts_account_kept" BEFORE UPDATE OF "line_account_id" ON "contacts"
   FOR EACH ROW WHEN (OLD."line_account_id" IS DISTINCT FROM NEW."line_account_id")
-  EXECUTE FUNCTION "contacts_account_kept"();
-
-CREATE FUNCTION "line_accounts_id_kept"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'a LINE account''s id can''t change' USING ERRCODE = 'integrity_constraint_violation';
-END $$;
+  EXECUTE FUNCTION "key_change_refused"('a contact''s line_account_id can''t change');
 
 CREATE TRIGGER "line_accounts_id_kept" BEFORE UPDATE OF "id" ON "line_accounts"
   FOR EACH ROW WHEN (OLD."id" IS DISTINCT FROM NEW."id")
-  EXECUTE FUNCTION "line_accounts_id_kept"();
+  EXECUTE FUNCTION "key_change_refused"('a LINE account''s id can''t change');
 
 -- Deleting an account deletes its contacts (ON DELETE CASCADE did). An insert that locked the account
 -- first makes the delete wait for it. Under READ COMMITTED this statement then sees the insert's
