@@ -11,7 +11,7 @@ import {
   epochSecondsText,
   parseIsoInstant,
 } from '@lcm/domain/segments';
-import { createEmptyDatabase, createTestDatabase, TestDatabase } from './support/database';
+import { createEmptyDatabase, createTestDatabase, insertLineAccount, TestDatabase } from './support/database';
 
 // contacts.attribute_instants is derived by PostgreSQL (migration contact_attribute_instants) and read
 // by every compiled date range; these tests hold it to the domain's grammar and arithmetic.
@@ -26,11 +26,7 @@ beforeAll(async () => {
   // Far from UTC and with day-first dates: neither may change what the column holds.
   await client.query(`SET TIME ZONE 'Pacific/Chatham'`);
   await client.query(`SET DateStyle = 'SQL, DMY'`);
-  await client.query(
-    `INSERT INTO line_accounts (id, name, channel_id, channel_access_token, channel_secret, plan, monthly_budget, updated_at)
-     VALUES ($1, 'instants', $2, 'token', 'secret', 'high', 1000, now())`,
-    [ACCOUNT, `channel-${ACCOUNT}`],
-  );
+  await insertLineAccount(client, ACCOUNT, 'instants');
 });
 
 afterAll(async () => {

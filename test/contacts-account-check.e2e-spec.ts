@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, insertLineAccount, TestDatabase } from './support/database';
 
 /**
  * contacts.line_account_id is held to line_accounts by triggers, once per statement, instead of a
@@ -28,11 +28,7 @@ describe('a contact belongs to an existing LINE account', () => {
 
   async function account(): Promise<string> {
     const id = randomUUID();
-    await db.pool.query(
-      `INSERT INTO line_accounts (id, name, channel_id, channel_access_token, channel_secret, plan, monthly_budget, updated_at)
-       VALUES ($1, 'OA', $2, 'token', 'secret', 'light', 0, now())`,
-      [id, `chan-${id}`],
-    );
+    await insertLineAccount(db.pool, id);
     return id;
   }
 

@@ -19,7 +19,7 @@ import {
   nastyStringArbitrary,
   ruleArbitrary,
 } from '@lcm/domain/segments/testing/segment.arbitraries';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, insertLineAccount, TestDatabase } from './support/database';
 
 const ACCOUNT = randomUUID();
 const OTHER_ACCOUNT = randomUUID();
@@ -38,11 +38,7 @@ beforeAll(async () => {
     [ACCOUNT, 'segments'],
     [OTHER_ACCOUNT, 'other'],
   ]) {
-    await client.query(
-      `INSERT INTO line_accounts (id, name, channel_id, channel_access_token, channel_secret, plan, monthly_budget, updated_at)
-       VALUES ($1, $2, $3, 'token', 'secret', 'high', 1000, now())`,
-      [id, name, `channel-${id}`],
-    );
+    await insertLineAccount(client, id, name);
   }
 });
 

@@ -79,3 +79,12 @@ async function withAdmin<T>(serverUrl: string, work: (client: Client) => Promise
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
   }
 }
+
+/** A LINE account row written in plain SQL, for tests of the schema below the service. */
+export async function insertLineAccount(db: Pick<Client, 'query'>, id: string, name = 'OA'): Promise<void> {
+  await db.query(
+    `INSERT INTO line_accounts (id, name, channel_id, channel_access_token, channel_secret, plan, monthly_budget, updated_at)
+     VALUES ($1, $2, $3, 'token', 'secret', 'high', 1000, now())`,
+    [id, name, `channel-${id}`],
+  );
+}
