@@ -167,7 +167,8 @@ export function checkAttributes(
   return { ok: true, value: attributes };
 }
 
-function attributeValueProblem(value: unknown): string | null {
+/** What is wrong with an attribute's value, or null when it can be stored. */
+export function attributeValueProblem(value: unknown): string | null {
   if (typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'must be a finite number';
   if (typeof value === 'string') {
@@ -195,7 +196,8 @@ export function csvAttributeValue(cell: string): AttributeValue | undefined {
   if (lower === 'false') return false;
   if (NUMBER.test(cell)) {
     const number = Number(cell);
-    const digits = cell.replace(/[^0-9]/g, '').replace(/^0+/, '');
+    // A cell of at most 15 characters has at most 15 digits: only a longer one needs counting.
+    const digits = cell.length <= 15 ? '' : cell.replace(/[^0-9]/g, '').replace(/^0+/, '');
     if (Number.isFinite(number) && (digits.length <= 15 || /[.eE]/.test(cell))) return number;
   }
   return cell;
