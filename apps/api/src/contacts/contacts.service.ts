@@ -30,6 +30,12 @@ import { Metrics } from '../metrics/metrics';
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 /** How often a running import writes its progress (also its heartbeat: see ContactImportProgressRepository). */
 const PROGRESS_MS = 1_000;
+/**
+ * Characters of a CSV upload parsed at a time. The rows of one piece live until it is staged: 8 KB
+ * keeps them inside V8's young generation, where 64 KB (a socket read) had them promoted and the
+ * old generation collected every fifth of a second (staging 1,000,000 rows: 2.6 → 2.2 s).
+ */
+const PARSE_PIECE = 8 * 1024;
 
 @Injectable()
 export class ContactsService {
@@ -136,7 +142,8 @@ export class ContactsService {
     try {
       // Async iteration pauses the socket while the database catches up: backpressure, not buffering.
       for await (const chunk of source) {
-        await take(parser.push(decoder.write(chunk as Buffer)));
+        const text = decoder.write(chunk as Buffer);
+        for (let at = 0; at < text.length; at += PARSE_PIECE) await take(parser.push(text.slice(at, at + PARSE_PIECE)));
         await (session as ContactImportSession | null)?.ready();
       }
       await take(parser.end(decoder.end()));
