@@ -346,6 +346,56 @@ describe('contacts import through COPY', () => {
     await t.http().get(`${url()}/import/${randomUUID()}`).set(bearer(t.adminToken)).expect(404);
   });
 
+  it("keeps an import's progress a month after its last report: the account's next upload prunes older ones", async () => {
+    const progressOf = (id: string) => t.http().get(`${url()}/import/${id}`).set(bearer(t.adminToken));
+    const [old, recent, running, next, otherOld] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    ];
+    // Another account's old import is not this account's to prune.
+    const otherAccount = (
+      await t
+        .http()
+        .post('/api/v1/line-accounts')
+        .set(bearer(t.adminToken))
+        .send({
+          name: 'Other imports',
+          channelId: String(1_800_000_000 + Math.floor(Math.random() * 1_000_000)),
+          channelAccessToken: 'token',
+          channelSecret: 'secret',
+          plan: 'high',
+          monthlyBudget: '500',
+        })
+        .expect(201)
+    ).body.id;
+    await t.db.pool.query(
+      `INSERT INTO contact_imports (id, line_account_id, state, started_at, updated_at, finished_at) VALUES
+         ($1, $5, 'completed', now() - interval '31 days', now() - interval '31 days', now() - interval '31 days'),
+         ($2, $5, 'completed', now() - interval '29 days', now() - interval '29 days', now() - interval '29 days'),
+         -- Started long ago, still reporting: a very long import is not pruned while it runs.
+         ($3, $5, 'writing', now() - interval '40 days', now(), NULL),
+         ($4, $6, 'failed', now() - interval '90 days', now() - interval '90 days', now() - interval '90 days')`,
+      [old, recent, running, otherOld, accountId, otherAccount],
+    );
+    await progressOf(old).expect(200);
+    await t
+      .http()
+      .post(`${url()}/import?importId=${next}`)
+      .set(bearer(t.adminToken))
+      .set('Content-Type', 'text/csv')
+      .send(`lineUserId\n${uid(7_000_001)}\n`)
+      .expect(200);
+    await progressOf(old).expect(404);
+    expect((await progressOf(recent).expect(200)).body.state).toBe('completed');
+    expect((await progressOf(running).expect(200)).body.state).toBe('writing');
+    expect((await progressOf(next).expect(200)).body).toMatchObject({ state: 'completed', created: 1 });
+    const { rowCount } = await t.db.pool.query(`SELECT 1 FROM contact_imports WHERE id = $1`, [otherOld]);
+    expect(rowCount).toBe(1);
+  });
+
   it('writes nothing of an upload the client abandons half way, and gives its connection back', async () => {
     const server = t.app.getHttpServer() as http.Server;
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

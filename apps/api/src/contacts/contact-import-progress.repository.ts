@@ -10,6 +10,8 @@ export type ContactImportState = (typeof CONTACT_IMPORT_STATES)[number];
  * second (ContactsService), however long a statement of its own takes.
  */
 const STALE_SECONDS = 60;
+/** An import's progress and outcome are kept this long after its last report, then pruned. */
+export const PROGRESS_KEPT_DAYS = 30;
 
 export interface ContactImportProgressRow {
   id: string;
@@ -46,13 +48,24 @@ export interface ContactImportOutcome {
 export class ContactImportProgressRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Records a new import in state reading; false when the id is already taken. */
+  /**
+   * Records a new import in state reading; false when the id is already taken. The account's
+   * imports last heard of PROGRESS_KEPT_DAYS ago go in the same statement: the table holds about a
+   * month of each account's uploads, and nothing has to run on a timer for it.
+   */
   async start(id: string, lineAccountId: string): Promise<boolean> {
-    const { rowCount } = await this.prisma.pool.query(
-      `INSERT INTO contact_imports (id, line_account_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`,
+    const { rows } = await this.prisma.pool.query<{ started: boolean }>(
+      `WITH pruned AS (
+         DELETE FROM contact_imports
+          WHERE line_account_id = $2 AND id <> $1
+            AND started_at < now() - make_interval(days => ${PROGRESS_KEPT_DAYS})
+            AND updated_at < now() - make_interval(days => ${PROGRESS_KEPT_DAYS})),
+       started AS (
+         INSERT INTO contact_imports (id, line_account_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM started) AS started`,
       [id, lineAccountId],
     );
-    return rowCount === 1;
+    return rows[0].started;
   }
 
   /** A running import's progress; an import that already ended keeps its outcome. */
