@@ -72,6 +72,33 @@ describe('CsvParser', () => {
     );
   });
 
+  it('numbers lines the same however the input is split, malformed rows and CRLF, CR or LF endings included', () => {
+    // Unquoted cells, some with a stray quote (a malformed row the parser resynchronises after).
+    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '"', '界', '😀') });
+    const ending = fc.constantFrom('\r\n', '\n', '\r');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(cell, { minLength: 1, maxLength: 3 }), ending), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }),
+        (records, chunks) => {
+          const text = records.map(([fields, end]) => fields.join(',') + end).join('');
+          expect(parseAll(text, chunks)).toEqual(parseAll(text));
+        },
+      ),
+    );
+  });
+
+  it('resynchronises after a malformed row whose CRLF is split between two chunks', () => {
+    const text = 'h\r\nbad"x\r\nok\r\n';
+    const expected = [
+      { line: 1, fields: ['h'] },
+      { line: 2, problem: expect.stringContaining('quote inside unquoted field 1') },
+      { line: 3, fields: ['ok'] },
+    ];
+    expect(parseAll(text)).toEqual(expected);
+    expect(parseAll(text, [text.indexOf('x') + 2, 100])).toEqual(expected);
+  });
+
   it('strips a byte-order mark', () => {
     expect(parseAll('\ufeffa,b\n')).toEqual([{ line: 1, fields: ['a', 'b'] }]);
   });

@@ -62,6 +62,10 @@ export class CsvParser {
           pos = text.length;
           break;
         }
+        if (openCr(text, next, final)) {
+          pos = next; // kept: its LF, if it has one, comes with the next chunk
+          break;
+        }
         this.skipping = false;
         pos = afterLineBreak(text, next);
         this.line++;
@@ -75,8 +79,9 @@ export class CsvParser {
             problem: `record longer than ${this.maxRecordLength} characters (an unclosed quote?); skipped to the next line`,
           });
           this.skipping = true;
-          this.line += countLineBreaks(text, pos, text.length);
-          pos = text.length;
+          const end = openCr(text, text.length - 1, final) ? text.length - 1 : text.length;
+          this.line += countLineBreaks(text, pos, end);
+          pos = end;
         }
         break;
       }
@@ -86,9 +91,10 @@ export class CsvParser {
         // Resynchronise at the next line break after the error.
         const next = nextLineBreak(text, scan.at);
         this.line += countLineBreaks(text, pos, next === -1 ? text.length : next);
-        if (next === -1) {
+        if (next === -1 || openCr(text, next, final)) {
+          // Resynchronised by the skipping above, in this chunk or the next.
           this.skipping = !final;
-          pos = text.length;
+          pos = next === -1 ? text.length : next;
           break;
         }
         pos = afterLineBreak(text, next);
@@ -179,6 +185,14 @@ function nextLineBreak(text: string, from: number): number {
     if (code === LF || code === CR) return i;
   }
   return -1;
+}
+
+/**
+ * A CR that ends a chunk of a stream still going: whether it ends its line alone or with an LF is
+ * up to the next chunk, so it is kept for then (counted once as one line break either way).
+ */
+function openCr(text: string, at: number, final: boolean): boolean {
+  return !final && at === text.length - 1 && text.charCodeAt(at) === CR;
 }
 
 function afterLineBreak(text: string, at: number): number {
