@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { LineAccountsModule } from '../line-accounts/line-accounts.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ContactsController } from './contacts.controller';
+import { ContactChangesCompactor } from './contact-changes-compactor';
+import { ContactChangesRepository } from './contact-changes.repository';
 import { ContactImportRepository } from './contact-import.repository';
 import { ContactImportProgressRepository } from './contact-import-progress.repository';
 import { ContactCountsCache } from './contact-counts.cache';
@@ -13,6 +15,8 @@ import { ContactsService } from './contacts.service';
   imports: [LineAccountsModule, MetricsModule],
   controllers: [ContactsController],
   providers: [
+    ContactChangesCompactor,
+    ContactChangesRepository,
     ContactCountsCache,
     ContactsRepository,
     ContactImportRepository,

@@ -212,19 +212,6 @@ export class ContactsRepository {
     return rows[0];
   }
 
-  /**
-   * How many statements have written the account's contacts (contact_changes, bumped by their
-   * trigger in the writing transaction), as text (a bigint): '0' before the first.
-   */
-  async changeSeq(lineAccountId: string): Promise<string> {
-    const { rows } = await this.prisma.pool.query<{ seq: string }>({
-      name: 'contacts.change-seq',
-      text: 'SELECT seq::text AS seq FROM contact_changes WHERE line_account_id = $1::uuid',
-      values: [lineAccountId],
-    });
-    return rows[0]?.seq ?? '0';
-  }
-
   /** Following contacts that match the predicate, in lineUserId order. */
   listFollowingMatching(lineAccountId: string, predicate: ContactPredicate, limit: number): Promise<ContactRow[]> {
     const limitParam = predicate.params.length + 2;

@@ -17,6 +17,7 @@ import {
   ContactsUpsertResponseDto,
 } from './contacts.dto';
 import { ContactCountsCache } from './contact-counts.cache';
+import { ContactChangesRepository } from './contact-changes.repository';
 import { ContactCounts, ContactPredicate, ContactsRepository, UpsertCounts } from './contacts.repository';
 import { CsvParser } from './csv-parser';
 import { CsvContactImport, ImportSummary } from './csv-import';
@@ -48,6 +49,7 @@ export class ContactsService {
     private readonly accounts: LineAccountsService,
     private readonly metrics: Metrics,
     private readonly counts: ContactCountsCache,
+    private readonly changes: ContactChangesRepository,
   ) {}
 
   /**
@@ -222,7 +224,7 @@ export class ContactsService {
   ): Promise<ContactCounts> {
     const count = () => this.repository.countMatching(lineAccountId, predicate, cap);
     if (cap || /\bFROM\b/i.test(predicate.sql)) return count();
-    const changeSeq = await this.repository.changeSeq(lineAccountId);
+    const changeSeq = await this.changes.changeSeq(lineAccountId);
     return this.counts.get(lineAccountId, changeSeq, predicate, count);
   }
 
