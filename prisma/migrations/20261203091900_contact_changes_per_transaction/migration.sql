@@ -17,8 +17,13 @@ ADD CONSTRAINT "contact_changes_pkey" PRIMARY KEY ("line_account_id", "xact");
 -- their top transaction's id, so one import is one row however many chunks it writes.
 -- Under REPEATABLE READ an account's delete racing an insert of its contacts is still refused
 -- (40001) by the counter, as migration contacts_account_check says: the delete's cascade to
--- contact_changes now finds the insert's own row, committed after the delete's snapshot, where it
--- found the account's row updated (test/contacts-account-check.e2e-spec.ts runs both races).
+-- contact_changes finds a row changed after the delete's snapshot (the insert's own row, or row 0
+-- if a fold has taken it in), where it found the account's one row updated
+-- (test/contacts-account-check.e2e-spec.ts runs both races). A fold of the account's rows after a
+-- REPEATABLE READ delete's snapshot refuses that delete the same way, with nothing raced: retry it
+-- (the service itself deletes no account). Each writing transaction's row takes a key-share lock on
+-- its account (the foreign key's check), which holds off only the account's delete or a change of
+-- its id (refused anyway) until the transaction ends.
 CREATE OR REPLACE FUNCTION "contacts_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "contact_changes" AS cc ("line_account_id", "xact", "seq")

@@ -9,7 +9,8 @@ const COMPACT_INTERVAL_MS = 60_000;
 /**
  * Folds the contact-change rows of finished transactions every minute, so an account's counter
  * stays a sum over a few rows however often its contacts are written. Every instance runs it; two
- * at once skip each other's rows (ContactChangesRepository.compact).
+ * at once skip each other's rows to fold, and the second waits only for the first's one
+ * statement to commit its account's row 0 (ContactChangesRepository.compact).
  */
 @Injectable()
 export class ContactChangesCompactor implements OnApplicationBootstrap, OnModuleDestroy {

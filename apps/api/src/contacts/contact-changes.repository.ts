@@ -34,9 +34,11 @@ export class ContactChangesRepository {
    * every snapshot reads stays the same (a reader sees the rows or their fold, never both). It
    * waits for no writer: a running transaction's row is invisible to it, and rows or an account
    * that another statement has locked (another instance folding the same rows, the account being
-   * deleted) are skipped, left for the next time. The account's key-share lock comes first, so an
-   * account's delete waits for the fold instead of the fold waiting inside the delete's cascade.
-   * Returns how many rows were folded.
+   * deleted) are skipped, left for the next time; only another fold of the same account, writing
+   * row 0, is waited for. The account's key-share lock comes first, so an account's delete waits
+   * for the fold instead of the fold waiting inside the delete's cascade. (A REPEATABLE READ delete
+   * whose snapshot is older than the fold is refused with 40001: see the migration.) Returns how
+   * many rows were folded.
    */
   async compact(lineAccountId: string): Promise<number> {
     const { rows } = await this.prisma.pool.query<{ folded: number }>(
