@@ -10,7 +10,7 @@ const COMPACT_INTERVAL_MS = 60_000;
  * Folds the contact-change rows of finished transactions every minute, so an account's counter
  * stays a sum over a few rows however often its contacts are written. Every instance runs it; two
  * at once skip each other's rows to fold, and the second waits only for the first's one
- * statement to commit its account's row 0 (ContactChangesRepository.compact).
+ * statement to commit the rows 0 both write (ContactChangesRepository.compact).
  */
 @Injectable()
 export class ContactChangesCompactor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,18 +33,11 @@ export class ContactChangesCompactor implements OnApplicationBootstrap, OnModule
     if (this.scheduler.doesExist('interval', SCHEDULE_NAME)) this.scheduler.deleteInterval(SCHEDULE_NAME);
   }
 
-  /** One pass over the accounts with rows to fold; how many rows were folded. */
-  async compact(): Promise<number> {
-    let folded = 0;
-    for (const account of await this.changes.accountsToCompact()) folded += await this.changes.compact(account);
-    return folded;
-  }
-
   private async compactQuietly(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      const folded = await this.compact();
+      const folded = await this.changes.compact();
       if (folded) this.logger.debug({ folded }, 'contact changes compacted');
     } catch (error) {
       this.logger.warn({ error: safeError(error).message }, 'contact changes not compacted; next try in a minute');
