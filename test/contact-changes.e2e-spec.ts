@@ -1,9 +1,8 @@
 import { bearer, createTestApp, TestApp } from './support/app';
-import { ContactChangesCompactor } from '../apps/api/src/contacts/contact-changes-compactor';
+import { untilLockWait } from './support/database';
 import { ContactChangesRepository } from '../apps/api/src/contacts/contact-changes.repository';
 
 const uid = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Resolves with 'still waiting' after `ms`, without keeping the test process alive. */
 const deadline = (ms: number) =>
   new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms).unref());
@@ -76,14 +75,7 @@ describe('contact-change counters', () => {
         uid(12_000),
       ]);
       const whole = importCsv(accountId, csv(0, 30_000, 'Again'));
-      const waiting = async () =>
-        (
-          await t.db.pool.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ 'INSERT INTO contacts'`,
-          )
-        ).rows[0].n > 0;
-      for (let waited = 0; !(await waiting()) && waited < 20_000; waited += 100) await sleep(100);
-      expect(await waiting()).toBe(true);
+      expect(await untilLockWait(t.db.pool, 'INSERT INTO contacts')).toBe(true);
       // Meanwhile, users further on are written by another import and by an edit: both finish
       // while the first import is still held, so neither holds anything it will need.
       const other = importCsv(accountId, csv(15_000, 16_000, 'Other'));
@@ -159,7 +151,7 @@ describe('contact-change counters', () => {
         `UPDATE contacts SET display_name = 'Running' WHERE line_account_id = $1 AND line_user_id = $2`,
         [accountId, uid(1)],
       );
-      expect(await t.app.get(ContactChangesCompactor).compact()).toBeGreaterThanOrEqual(3);
+      expect(await changes.compact()).toBeGreaterThanOrEqual(3);
       expect(await changes.changeSeq(accountId)).toBe(before);
       expect((await rowsOf(accountId)).map(({ xact }) => xact)).toEqual(['0']);
       await writer.query('COMMIT');

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { PrismaService } from '../apps/api/src/database/prisma.service';
+import { untilLockWait } from './support/database';
 
 const uid = (n: number) => `U${n.toString(16).padStart(32, '0')}`;
 
@@ -24,15 +25,14 @@ describe('contacts import through COPY', () => {
       )
     ).rows;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    accountId = (
+  const createAccount = async (name: string): Promise<string> =>
+    (
       await t
         .http()
         .post('/api/v1/line-accounts')
         .set(bearer(t.adminToken))
         .send({
-          name: 'Copy import',
+          name,
           channelId: String(1_800_000_000 + Math.floor(Math.random() * 1_000_000)),
           channelAccessToken: 'token',
           channelSecret: 'secret',
@@ -41,6 +41,10 @@ describe('contacts import through COPY', () => {
         })
         .expect(201)
     ).body.id;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    accountId = await createAccount('Copy import');
   });
   afterAll(() => t.close());
 
@@ -210,14 +214,7 @@ describe('contacts import through COPY', () => {
       for (let i = 0; i < 100; i++) lines.push(`${uid(65_000 + i)},Imported ${i},${i}`);
       const pending = importCsv(lines.join('\n')).then((response) => response);
       // The import waits on the uncommitted contact's key; then the other writer commits.
-      const waiting = async () =>
-        (
-          await t.db.pool.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ '^(INSERT INTO|COPY) contacts'`,
-          )
-        ).rows[0].n > 0;
-      for (let waited = 0; !(await waiting()) && waited < 20_000; waited += 100)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await untilLockWait(t.db.pool, '^(INSERT INTO|COPY) contacts');
       await other.query('COMMIT');
       const response = await pending;
       expect(response.status).toBe(200);
@@ -356,21 +353,7 @@ describe('contacts import through COPY', () => {
       randomUUID(),
     ];
     // Another account's old import is not this account's to prune.
-    const otherAccount = (
-      await t
-        .http()
-        .post('/api/v1/line-accounts')
-        .set(bearer(t.adminToken))
-        .send({
-          name: 'Other imports',
-          channelId: String(1_800_000_000 + Math.floor(Math.random() * 1_000_000)),
-          channelAccessToken: 'token',
-          channelSecret: 'secret',
-          plan: 'high',
-          monthlyBudget: '500',
-        })
-        .expect(201)
-    ).body.id;
+    const otherAccount = await createAccount('Other imports');
     await t.db.pool.query(
       `INSERT INTO contact_imports (id, line_account_id, state, started_at, updated_at, finished_at) VALUES
          ($1, $5, 'completed', now() - interval '31 days', now() - interval '31 days', now() - interval '31 days'),

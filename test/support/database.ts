@@ -88,3 +88,18 @@ export async function insertLineAccount(db: Pick<Client, 'query'>, id: string, n
     [id, name, `channel-${id}`],
   );
 }
+
+/**
+ * Whether a statement matching `query` (a regular expression over pg_stat_activity.query) waits
+ * for a lock: asked every 100 ms until one does or `timeoutMs` has passed.
+ */
+export async function untilLockWait(db: Pick<Client, 'query'>, query: string, timeoutMs = 20_000): Promise<boolean> {
+  for (let waited = 0; ; waited += 100) {
+    const { rows } = await db.query<{ waiting: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ~ $1) AS waiting`,
+      [query],
+    );
+    if (rows[0].waiting || waited >= timeoutMs) return rows[0].waiting;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
