@@ -11,7 +11,7 @@ export type ContactImportState = (typeof CONTACT_IMPORT_STATES)[number];
  */
 const STALE_SECONDS = 60;
 /** An import's progress and outcome are kept this long after its last report, then pruned. */
-export const PROGRESS_KEPT_DAYS = 30;
+const PROGRESS_KEPT_DAYS = 30;
 
 export interface ContactImportProgressRow {
   id: string;
@@ -58,6 +58,8 @@ export class ContactImportProgressRepository {
       `WITH pruned AS (
          DELETE FROM contact_imports
           WHERE line_account_id = $2 AND id <> $1
+            -- Implied by the next line (a row is reported after it starts), and what the index on
+            -- (line_account_id, started_at) can find.
             AND started_at < now() - make_interval(days => ${PROGRESS_KEPT_DAYS})
             AND updated_at < now() - make_interval(days => ${PROGRESS_KEPT_DAYS})),
        started AS (
