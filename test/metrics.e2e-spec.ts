@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { LineSimulatorHandle, startLineSimulator } from '@lcm/line-simulator';
 import { bearer, createTestApp, TestApp } from './support/app';
-import { approvedCampaign, sendingScenario, sendNow, simulatorTotals, waitForRun } from './support/dispatch-fixture';
+import {
+  approvedCampaign,
+  getRun,
+  sendingScenario,
+  sendNow,
+  simulatorTotals,
+  waitForRun,
+} from './support/dispatch-fixture';
 import { freePort, startServiceProcess } from './support/service-process';
 
 const FAST_DISPATCH = {
@@ -122,7 +129,12 @@ describe('metrics and probes', () => {
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const runId = await sendNow(t, s, await approvedCampaign(t, s));
-      await waitForRun(t, s.marketer.token, runId, ['sending'], 30_000);
+      // A run that is sending may not have had a batch claimed yet: wait for the first delivery, after
+      // which each worker's accepted batch hands over the next one, so batches are in flight.
+      for (let waited = 0; (await getRun(t, s.marketer.token, runId)).progress.delivered === 0; waited += 20) {
+        if (waited > 30_000) throw new Error(`run ${runId} delivered nothing in 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       service.child.kill('SIGTERM');
       const seen: number[] = [];
       for (;;) {
